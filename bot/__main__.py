@@ -1,0 +1,133 @@
+"""Command line: `sakshy run | migrate | demo | check-config` (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.storage.db import StorageError
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _report(problems: list[str]) -> int:
+    print("Sakshy cannot start; the configuration has problems:", file=sys.stderr)
+    for line in problems:
+        print(f"  - {line}", file=sys.stderr)
+    print("See .env.example for every key.", file=sys.stderr)
+    return 2
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import SakshyApp
+
+    app = SakshyApp(settings)
+    await app.open()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(app.stop()))
+    await app.run()
+
+
+async def _migrate(settings: Settings) -> list[str]:
+    from bot.storage.db import Database
+    from bot.storage.migrations import migrate
+
+    db = Database(settings.database_path)
+    await db.connect()
+    try:
+        return await migrate(db)
+    finally:
+        await db.close()
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(require_token=True)
+    except ConfigError as exc:
+        return _report(exc.problems)
+    _setup_logging(settings.log_level)
+    try:
+        asyncio.run(_run(settings))
+    except StorageError as exc:
+        print(f"Sakshy cannot start: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        return _report(exc.problems)
+    _setup_logging(settings.log_level)
+    try:
+        applied = asyncio.run(_migrate(settings))
+    except StorageError as exc:
+        print(f"Migration failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Applied: {', '.join(applied)}" if applied else "The database is up to date.")
+    return 0
+
+
+def cmd_check_config(_: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(require_token=True)
+    except ConfigError as exc:
+        return _report(exc.problems)
+    print("The configuration is valid:")
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        shown = "set (hidden)" if name == "bot_token" else ("not set" if value is None else value)
+        print(f"  {name.upper()} = {shown}")
+    if settings.staff_chat_id is None:
+        print("  Note: STAFF_CHAT_ID is not set; send /chatid in the staff group to find it.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(lang=args.lang, verbose=args.verbose))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sakshy", description="Sakshy: residents and their local police in Telegram."
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (default)").set_defaults(func=cmd_run)
+    sub.add_parser("migrate", help="apply pending database migrations").set_defaults(
+        func=cmd_migrate
+    )
+    sub.add_parser("check-config", help="validate the configuration and exit").set_defaults(
+        func=cmd_check_config
+    )
+    demo = sub.add_parser("demo", help="run the bot against a local Telegram emulator")
+    demo.add_argument("--lang", choices=["kk", "ru"], default="kk")
+    demo.add_argument("--verbose", action="store_true", help="show the bot's log too")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", cmd_run)
+    return int(func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Composition root: builds the database, services, Bot, Dispatcher and background tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import LinkPreviewOptions
+
+from bot import telegram
+from bot.config import Settings
+from bot.i18n import build_i18n
+from bot.services.chats import ChatService
+from bot.services.clock import utc_now
+from bot.services.users import UserService
+from bot.storage.db import Database
+from bot.storage.fsm import SQLiteStorage
+from bot.storage.migrations import migrate
+from bot.telegram.middlewares import BanMiddleware, UserI18nMiddleware, UserMiddleware
+from bot.telegram.profile import BotProfile
+
+log = logging.getLogger(__name__)
+
+
+class SakshyApp:
+    """One running bot. Build it, `await open()`, `await run()`; `await stop()` from elsewhere."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        polling_timeout: int = 10,
+        request_timeout: float = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.polling_timeout = polling_timeout
+        self.request_timeout = request_timeout
+        self.db = Database(settings.database_path)
+        self.bot: Bot | None = None
+        self.dp: Dispatcher | None = None
+        self.profile: BotProfile | None = None
+        self._background: list[asyncio.Task[None]] = []
+        self._stopped = asyncio.Event()
+
+    async def open(self) -> None:
+        """Connect and migrate the database and build everything; no network yet."""
+        await self.db.connect()
+        try:
+            await migrate(self.db)
+        except BaseException:
+            await self.db.close()
+            raise
+        settings = self.settings
+        i18n = build_i18n(settings.default_locale)
+        users = UserService(self.db, self.clock, settings.default_locale)
+        chats = ChatService(self.db, self.clock, settings.staff_chat_id)
+        self.profile = BotProfile(i18n, settings.default_locale, settings.staff_chat_id)
+
+        session = AiohttpSession(timeout=self.request_timeout)
+        if settings.telegram_api_url is not None:
+            base = str(settings.telegram_api_url).rstrip("/")
+            session = AiohttpSession(
+                api=TelegramAPIServer.from_base(base), timeout=self.request_timeout
+            )
+        self.bot = Bot(
+            settings.token,
+            session=session,
+            default=DefaultBotProperties(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            ),
+        )
+        dp = Dispatcher(
+            storage=SQLiteStorage(self.db, self.clock, DefaultKeyBuilder(with_destiny=True)),
+            events_isolation=SimpleEventIsolation(),
+            settings=settings,
+            users=users,
+            chats=chats,
+            i18n=i18n,
+        )
+        dp.update.outer_middleware(UserMiddleware(users))
+        dp.update.outer_middleware(UserI18nMiddleware(i18n, settings.default_locale))
+        dp.update.outer_middleware(BanMiddleware())
+        dp.include_routers(*telegram.routers())
+        self.dp = dp
+
+    async def run(self) -> None:
+        """Poll until stopped. Start-up calls to Telegram retry in the background."""
+        assert self.bot is not None and self.dp is not None and self.profile is not None
+        profile_task = asyncio.create_task(
+            self.profile.apply(self.bot, self.settings.startup_retry_seconds),
+            name="bot-profile",
+        )
+        self._background.append(profile_task)
+        try:
+            await self.dp.start_polling(
+                self.bot,
+                handle_signals=False,
+                polling_timeout=self.polling_timeout,
+                allowed_updates=self.dp.resolve_used_update_types(),
+                close_bot_session=True,
+            )
+        finally:
+            await self._shutdown()
+
+    async def stop(self) -> None:
+        if self.dp is not None:
+            with contextlib.suppress(RuntimeError):  # polling had not started
+                await self.dp.stop_polling()
+
+    async def _shutdown(self) -> None:
+        for task in self._background:
+            task.cancel()
+        for task in self._background:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._background.clear()
+        if self.dp is not None and self.dp.storage is not None:
+            await self.dp.storage.close()
+        await self.db.close()
+        self._stopped.set()

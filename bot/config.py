@@ -1,0 +1,155 @@
+"""Settings from the environment and `.env`, and plain-language reports of what is wrong."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+SUPPORTED_LOCALES = ("kk", "ru")
+
+
+class Settings(BaseSettings):
+    """Everything an operator configures. Secrets come only from here."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="forbid",
+        case_sensitive=False,
+        validate_default=True,
+    )
+
+    bot_token: SecretStr | None = Field(default=None)
+    staff_chat_id: int | None = Field(default=None)
+    telegram_api_url: AnyHttpUrl | None = Field(default=None)
+    database_path: Path = Field(default=Path("data/sakshy.db"))
+    default_locale: Literal["kk", "ru"] = "kk"
+    timezone: str = "Asia/Almaty"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
+    startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not TOKEN_RE.match(value.strip()):
+            raise ValueError("token")
+        return value.strip()
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _empty_chat(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("telegram_api_url", mode="before")
+    @classmethod
+    def _empty_url(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("staff_chat_id")
+    @classmethod
+    def _group_id(cls, value: int | None) -> int | None:
+        if value is not None and value >= 0:
+            raise ValueError("group")
+        return value
+
+    @field_validator("default_locale", "log_level", mode="before")
+    @classmethod
+    def _normalise_case(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("zone") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str:
+        if self.bot_token is None:
+            raise RuntimeError("BOT_TOKEN is not set")
+        return self.bot_token.get_secret_value()
+
+
+EXPECTED = {
+    "bot_token": "the token from @BotFather, like 123456789:AAH…  (digits, a colon, letters)",
+    "staff_chat_id": "the numeric id of the staff supergroup, negative, like -1001234567890 "
+    "(send /chatid in the group to see it)",
+    "telegram_api_url": "an http(s) URL of a Bot API server, like http://127.0.0.1:8081, or empty",
+    "database_path": "a file path, like data/sakshy.db",
+    "default_locale": "kk or ru",
+    "timezone": "an IANA time zone, like Asia/Almaty",
+    "log_level": "one of DEBUG, INFO, WARNING, ERROR",
+    "startup_retry_seconds": "a number of seconds between 0 and 3600",
+}
+
+NO_TOKEN_HELP = (
+    "BOT_TOKEN: not set. Create a bot with @BotFather in Telegram (/newbot), copy the token it "
+    "gives you into .env as BOT_TOKEN=…, or run `sakshy demo` to see the bot work without a token."
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` holds one plain line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    """Turn pydantic's errors into one line per key, naming the key and what is expected."""
+    known = [name.upper() for name in Settings.model_fields]
+    problems: list[str] = []
+    for error in exc.errors():
+        loc = str(error["loc"][0]) if error["loc"] else "?"
+        key = loc.upper()
+        if error["type"] == "extra_forbidden":
+            guess = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {guess[0]}?)" if guess else ""
+            problems.append(f"{key}: unknown key in .env{hint}")
+            continue
+        expected = EXPECTED.get(loc.lower(), "a valid value")
+        problems.append(f"{key}: expected {expected}")
+    return problems
+
+
+def load_settings(*, require_token: bool = True, env_file: str | Path | None = ".env") -> Settings:
+    """Read settings; raise ConfigError with plain-language lines instead of a traceback."""
+    if env_file is not None:
+        env_path = Path(env_file)
+        if env_path.exists():
+            try:
+                env_path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(
+                    [f".env: cannot be read as UTF-8 text ({exc.__class__.__name__})"]
+                ) from None
+    try:
+        settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(exc)) from None
+    if require_token and settings.bot_token is None:
+        raise ConfigError([NO_TOKEN_HELP])
+    return settings

@@ -1,0 +1,38 @@
+"""People who write to the bot: plain data and the rules about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+LOCALES = ("kk", "ru")
+
+#: Version of the consent text. Bump it when the text in the catalogs changes in substance;
+#: users who agreed to an older version are asked again.
+CONSENT_VERSION = "2026-11-21"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    language: str
+    language_chosen: bool
+    first_seen: datetime
+    last_seen: datetime
+    blocked_bot: bool = False
+    banned: bool = False
+    consent_version: str | None = None
+    consent_at: datetime | None = None
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_version == CONSENT_VERSION
+
+
+def pick_language(language_code: str | None, default: str) -> str:
+    """First contact: Telegram's language_code if we speak it (kk, ru, kk-KZ…), else the default."""
+    if language_code:
+        base = language_code.replace("_", "-").split("-", 1)[0].lower()
+        if base in LOCALES:
+            return base
+    return default

@@ -1,0 +1,47 @@
+"""Group chats the operator configured, and Telegram moving them to new ids."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.storage.db import Database
+from bot.storage.repositories import ChatRepository
+
+log = logging.getLogger(__name__)
+
+
+class ChatService:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], staff_chat_id: int | None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.configured_staff_chat_id = staff_chat_id
+        self.repo = ChatRepository()
+
+    async def record_migration(self, old_id: int, new_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await self.repo.record_migration(conn, old_id, new_id, self.clock())
+        if old_id == self.configured_staff_chat_id:
+            log.warning(
+                "The staff group %s was upgraded by Telegram to supergroup %s. Sakshy follows it "
+                "now; set STAFF_CHAT_ID=%s in the configuration.",
+                old_id,
+                new_id,
+                new_id,
+            )
+        else:
+            log.info("group %s migrated to supergroup %s", old_id, new_id)
+
+    async def staff_chat_id(self) -> int | None:
+        """The staff group's current id, following any migration."""
+        if self.configured_staff_chat_id is None:
+            return None
+        async with self.db.read() as conn:
+            return await self.repo.resolve(conn, self.configured_staff_chat_id)
+
+    async def is_staff_chat(self, chat_id: int) -> bool:
+        current = await self.staff_chat_id()
+        return current is not None and chat_id in (current, self.configured_staff_chat_id)

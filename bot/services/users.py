@@ -1,0 +1,84 @@
+"""People: first contact, language, consent, reachability."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.domain.users import CONSENT_VERSION, LOCALES, User, pick_language
+from bot.storage.db import Database
+from bot.storage.repositories import UserRepository
+
+log = logging.getLogger(__name__)
+
+
+class UserService:
+    """Everything the bot knows about a person, and nothing more than they agreed to."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime], default_locale: str) -> None:
+        self.db = db
+        self.clock = clock
+        self.default_locale = default_locale
+        self.repo = UserRepository()
+
+    async def seen(self, user_id: int, language_code: str | None) -> tuple[User, bool]:
+        """Register contact from a user; returns the user and whether this is the first one.
+
+        Only the id and the language are stored before consent.
+        """
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            user = await self.repo.get(conn, user_id)
+            if user is None:
+                language = pick_language(language_code, self.default_locale)
+                user = await self.repo.insert(conn, user_id, language, now)
+                log.info("new user %s, language %s", user_id, language)
+                return user, True
+            await self.repo.touch(conn, user_id, now)
+            if user.blocked_bot:
+                log.info("user %s is reachable again", user_id)
+        return await self.get_required(user_id), False
+
+    async def get(self, user_id: int) -> User | None:
+        async with self.db.read() as conn:
+            return await self.repo.get(conn, user_id)
+
+    async def get_required(self, user_id: int) -> User:
+        user = await self.get(user_id)
+        if user is None:
+            raise LookupError(f"user {user_id} is not known")
+        return user
+
+    async def set_language(self, user_id: int, language: str) -> User:
+        if language not in LOCALES:
+            raise ValueError(f"unsupported language {language!r}")
+        async with self.db.transaction() as conn:
+            await self.repo.set_language(conn, user_id, language)
+        return await self.get_required(user_id)
+
+    async def give_consent(self, user_id: int) -> User:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            await self.repo.set_consent(conn, user_id, CONSENT_VERSION, now)
+            await self.repo.log_consent(conn, user_id, CONSENT_VERSION, "given", now)
+        return await self.get_required(user_id)
+
+    async def withdraw_consent(self, user_id: int) -> User:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            user = await self.repo.get(conn, user_id)
+            if user is not None and user.consent_version:
+                await self.repo.set_consent(conn, user_id, None, now)
+                await self.repo.log_consent(conn, user_id, user.consent_version, "withdrawn", now)
+        return await self.get_required(user_id)
+
+    async def mark_unreachable(self, user_id: int) -> None:
+        """Telegram answered 403: the user blocked the bot. Keep the row, stop sending."""
+        async with self.db.transaction() as conn:
+            await self.repo.set_blocked(conn, user_id, True, self.clock())
+        log.info("user %s blocked the bot; marked unreachable", user_id)
+
+    async def mark_reachable(self, user_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await self.repo.set_blocked(conn, user_id, False, self.clock())

@@ -1,0 +1,100 @@
+"""One aiosqlite connection per process, serialised through a unit of work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says why in plain words."""
+
+
+class Database:
+    """The process's single SQLite connection.
+
+    Handlers run concurrently, and two coroutines on one connection would share one transaction.
+    Every access therefore goes through `transaction()` (writes, `BEGIN IMMEDIATE`) or `read()`,
+    both holding one asyncio lock.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def connect(self) -> None:
+        if str(self.path) != ":memory:":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"DATABASE_PATH: cannot create the folder {self.path.parent} ({exc.strerror})"
+                ) from None
+        try:
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"DATABASE_PATH: cannot open {self.path} ({exc})") from None
+        conn.row_factory = aiosqlite.Row
+        try:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            row = await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone()
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            # Touch the schema: a file that is not SQLite fails here, not later.
+            await (await conn.execute("SELECT count(*) FROM sqlite_master")).fetchone()
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise StorageError(_explain(self.path, exc)) from None
+        if row is not None and str(row[0]).lower() != "wal" and str(self.path) != ":memory:":
+            log.warning("SQLite refused WAL mode for %s (journal_mode=%s)", self.path, row[0])
+        self._conn = conn
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            async with self._lock:
+                await self._conn.close()
+                self._conn = None
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("database is not connected")
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write unit of work: everything inside commits together or not at all."""
+        async with self._lock:
+            conn = self.conn
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A consistent read, never interleaved with another coroutine's transaction."""
+        async with self._lock:
+            yield self.conn
+
+
+def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return f"DATABASE_PATH: {path} is not a SQLite database (or it is damaged)"
+    if "readonly" in text or "unable to open" in text:
+        return f"DATABASE_PATH: {path} is not writable by this process ({text})"
+    return f"DATABASE_PATH: {path} cannot be used ({text})"

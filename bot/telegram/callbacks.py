@@ -1,0 +1,13 @@
+"""Callback data of inline buttons. Prefixes are short: Telegram allows 64 bytes."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    code: str
+
+
+class ConsentCb(CallbackData, prefix="consent"):
+    action: str  # "yes", "no", "withdraw"

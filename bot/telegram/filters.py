@@ -1,0 +1,19 @@
+"""Filters that hold in every language."""
+
+from __future__ import annotations
+
+from aiogram.filters import Filter
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import all_translations
+
+
+class ButtonFilter(Filter):
+    """Matches a reply-keyboard button by its label in any of the bot's languages."""
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    async def __call__(self, message: Message, i18n: I18n) -> bool:
+        return message.text is not None and message.text in all_translations(i18n, self.msgid)

@@ -1,0 +1,95 @@
+"""Per-update context: the stored user and their language."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import Chat, TelegramObject, User
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n.middleware import I18nMiddleware
+
+from bot.domain.users import pick_language
+from bot.services.users import UserService
+from bot.telegram import texts
+
+
+class UserMiddleware(BaseMiddleware):
+    """Loads (or registers) the user behind an update and puts it in `data["user"]`.
+
+    Only a message in the private chat proves the user can be reached again; group messages
+    register the user without touching that flag.
+    """
+
+    def __init__(self, users: UserService) -> None:
+        self.users = users
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        tg_user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if tg_user is not None and not tg_user.is_bot:
+            private = chat is not None and chat.type == "private"
+            if private and _is_user_message(data):
+                user, first = await self.users.seen(tg_user.id, tg_user.language_code)
+            else:
+                user = await self.users.get(tg_user.id)
+                first = False
+                if user is None:
+                    user, first = await self.users.seen(tg_user.id, tg_user.language_code)
+            data["user"] = user
+            data["first_contact"] = first
+        return await handler(event, data)
+
+
+def _is_user_message(data: dict[str, Any]) -> bool:
+    update = data.get("event_update")
+    return update is not None and (
+        update.message is not None
+        or update.callback_query is not None
+        or update.edited_message is not None
+    )
+
+
+class UserI18nMiddleware(I18nMiddleware):
+    """The language stored for the user; Telegram's language_code only before we know them."""
+
+    def __init__(self, i18n: I18n, default_locale: str) -> None:
+        super().__init__(i18n=i18n)
+        self.default_locale = default_locale
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user = data.get("user")
+        if user is not None:
+            return str(user.language)
+        tg_user: User | None = data.get("event_from_user")
+        return pick_language(tg_user.language_code if tg_user else None, self.default_locale)
+
+
+class BanMiddleware(BaseMiddleware):
+    """A banned user gets one plain answer (with the emergency numbers) and nothing else."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user = data.get("user")
+        if user is None or not user.banned:
+            return await handler(event, data)
+        update = data.get("event_update")
+        if update is not None and update.callback_query is not None:
+            await update.callback_query.answer(texts.banned())
+        elif (
+            update is not None
+            and update.message is not None
+            and update.message.chat.type == "private"
+        ):
+            await update.message.answer(texts.banned())
+        return None

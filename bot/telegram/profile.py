@@ -1,0 +1,163 @@
+"""The bot's face in Telegram: command menus and descriptions per language and scope.
+
+Set at start-up in the background: Telegram answering 429, 5xx or timing out must not stop the
+bot from serving residents; each call that failed is retried until it succeeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
+from aiogram.utils.i18n import I18n
+
+from bot.domain.users import LOCALES
+from bot.i18n import N_
+
+log = logging.getLogger(__name__)
+
+RESIDENT_COMMANDS = [
+    ("start", N_("Start and main menu")),
+    ("help", N_("What the bot can do; emergency numbers")),
+    ("language", N_("Switch language")),
+    ("privacy", N_("My data and consent")),
+    ("cancel", N_("Cancel the current action")),
+]
+GROUP_COMMANDS = [("chatid", N_("Show this chat's id"))]
+STAFF_COMMANDS = [
+    ("help", N_("How the duty unit works with the bot")),
+    ("chatid", N_("Show this chat's id")),
+]
+DESCRIPTION = N_(
+    "Sakshy is the Telegram assistant of the Local Police Service. Report minor offences, "
+    "follow your report and reach your district inspector. In an emergency call 102 or 112."
+)
+SHORT_DESCRIPTION = N_("Your link to the local police. Emergency: 102 / 112.")
+
+
+@dataclass
+class ProfileCall:
+    name: str
+    run: Callable[[], Awaitable[object]]
+
+
+class BotProfile:
+    """Builds and applies every setMyCommands / setMyDescription call the bot needs."""
+
+    def __init__(self, i18n: I18n, default_locale: str, staff_chat_id: int | None) -> None:
+        self.i18n = i18n
+        self.default_locale = default_locale
+        self.staff_chat_id = staff_chat_id
+        self.done = asyncio.Event()
+
+    def _commands(self, items: list[tuple[str, str]], locale: str) -> list[BotCommand]:
+        return [
+            BotCommand(command=name, description=self.i18n.gettext(msgid, locale=locale))
+            for name, msgid in items
+        ]
+
+    def calls(self, bot: Bot) -> list[ProfileCall]:
+        calls: list[ProfileCall] = []
+        # None: the default for every language we have no entry for
+        languages: list[str | None] = [None, *LOCALES]
+        for lang in languages:
+            locale = lang or self.default_locale
+            tag = lang or "default"
+            calls.append(
+                ProfileCall(
+                    f"commands/private/{tag}",
+                    lambda locale=locale, lang=lang: bot.set_my_commands(
+                        self._commands(RESIDENT_COMMANDS, locale),
+                        scope=BotCommandScopeAllPrivateChats(),
+                        language_code=lang,
+                    ),
+                )
+            )
+            calls.append(
+                ProfileCall(
+                    f"commands/groups/{tag}",
+                    lambda locale=locale, lang=lang: bot.set_my_commands(
+                        self._commands(GROUP_COMMANDS, locale),
+                        scope=BotCommandScopeAllGroupChats(),
+                        language_code=lang,
+                    ),
+                )
+            )
+            if self.staff_chat_id is not None:
+                calls.append(
+                    ProfileCall(
+                        f"commands/staff/{tag}",
+                        lambda locale=locale, lang=lang: bot.set_my_commands(
+                            self._commands(STAFF_COMMANDS, locale),
+                            scope=BotCommandScopeChat(chat_id=self.staff_chat_id),
+                            language_code=lang,
+                        ),
+                    )
+                )
+            calls.append(
+                ProfileCall(
+                    f"description/{tag}",
+                    lambda locale=locale, lang=lang: bot.set_my_description(
+                        description=self.i18n.gettext(DESCRIPTION, locale=locale),
+                        language_code=lang,
+                    ),
+                )
+            )
+            calls.append(
+                ProfileCall(
+                    f"short_description/{tag}",
+                    lambda locale=locale, lang=lang: bot.set_my_short_description(
+                        short_description=self.i18n.gettext(SHORT_DESCRIPTION, locale=locale),
+                        language_code=lang,
+                    ),
+                )
+            )
+        # Commands of the default scope would show in every chat: keep them empty.
+        calls.append(
+            ProfileCall(
+                "commands/default-scope",
+                lambda: bot.delete_my_commands(scope=BotCommandScopeDefault()),
+            )
+        )
+        return calls
+
+    async def apply(self, bot: Bot, retry_seconds: float, max_wait: float = 3600.0) -> None:
+        """Apply every call; retry failures (429 after retry_after, 5xx/timeouts with backoff)."""
+        pending = self.calls(bot)
+        delay = retry_seconds
+        while pending:
+            call = pending[0]
+            try:
+                await call.run()
+            except TelegramRetryAfter as exc:
+                log.warning("%s: Telegram asks to wait %s s", call.name, exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
+                continue
+            except (TelegramServerError, TelegramNetworkError, TimeoutError) as exc:
+                log.warning("%s failed (%s); retrying in %.0f s", call.name, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, max_wait)
+                continue
+            except TelegramBadRequest as exc:
+                # A refusal will not change on retry: report it and go on with the rest.
+                log.error("%s refused by Telegram: %s", call.name, exc.message)
+            pending.pop(0)
+            delay = retry_seconds
+        log.info("bot commands and descriptions are set")
+        self.done.set()

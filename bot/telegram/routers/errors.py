@@ -1,0 +1,63 @@
+"""One error router: log, tell the user in their language that nothing was lost, never leak."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+
+from bot.domain.users import pick_language
+from bot.services.users import UserService
+from bot.telegram import texts
+
+log = logging.getLogger(__name__)
+
+
+def router() -> Router:
+    r = Router(name="errors")
+    r.errors.register(on_error)
+    return r
+
+
+async def on_error(event: ErrorEvent, bot: Bot, users: UserService, i18n: I18n) -> None:
+    update = event.update
+    exc = event.exception
+    message = update.message or update.edited_message
+    query = update.callback_query
+    tg_user = (message.from_user if message else None) or (query.from_user if query else None)
+    chat = message.chat if message else (query.message.chat if query and query.message else None)
+
+    private = chat is None or chat.type == "private"
+    if isinstance(exc, TelegramForbiddenError) and tg_user is not None and private:
+        log.info("update %s: user %s is unreachable (%s)", update.update_id, tg_user.id, exc)
+        await users.mark_unreachable(tg_user.id)
+        return
+    log.error(
+        "update %s failed: %s: %s",
+        update.update_id,
+        type(exc).__name__,
+        exc,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    if tg_user is None:
+        return
+    stored = await users.get(tg_user.id)
+    locale = (
+        stored.language if stored else pick_language(tg_user.language_code, i18n.default_locale)
+    )
+    with i18n.context(), i18n.use_locale(locale):
+        text = texts.something_went_wrong()
+        try:
+            if query is not None:
+                await query.answer(texts.something_went_wrong_short(), show_alert=True)
+            elif chat is not None and chat.type == "private":
+                await bot.send_message(chat.id, text)
+        except TelegramForbiddenError:
+            await users.mark_unreachable(tg_user.id)
+        except TelegramAPIError as second:
+            log.warning(
+                "update %s: could not tell the user about the error: %s", update.update_id, second
+            )

@@ -1,0 +1,51 @@
+"""Help and privacy: what the bot is for, what it keeps, consent."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from babel.dates import format_datetime
+
+from bot.config import Settings
+from bot.domain.users import User
+from bot.services.users import UserService
+from bot.telegram import texts
+from bot.telegram.buttons import BTN_HELP, BTN_PRIVACY, main_menu, privacy_keyboard
+from bot.telegram.callbacks import ConsentCb
+from bot.telegram.filters import ButtonFilter
+
+
+def router() -> Router:
+    r = Router(name="info")
+    r.message.filter(F.chat.type == "private")
+    r.message.register(show_help, Command("help"))
+    r.message.register(show_help, ButtonFilter(BTN_HELP))
+    r.message.register(show_privacy, Command("privacy"))
+    r.message.register(show_privacy, ButtonFilter(BTN_PRIVACY))
+    r.callback_query.register(withdraw_consent, ConsentCb.filter(F.action == "withdraw"))
+    return r
+
+
+async def show_help(message: Message) -> None:
+    await message.answer(texts.help_text(), reply_markup=main_menu())
+
+
+async def show_privacy(message: Message, user: User, settings: Settings) -> None:
+    when = None
+    if user.has_consent and user.consent_at is not None:
+        when = format_datetime(
+            user.consent_at, "d MMMM y, HH:mm", tzinfo=settings.zone, locale=user.language
+        )
+    await message.answer(
+        texts.privacy_status(user.has_consent, when),
+        reply_markup=privacy_keyboard(user.has_consent),
+    )
+
+
+async def withdraw_consent(query: CallbackQuery, user: User, users: UserService) -> None:
+    await users.withdraw_consent(user.id)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(texts.consent_withdrawn(), reply_markup=main_menu())
