@@ -39,10 +39,13 @@ class Database:
                 raise StorageError(
                     f"DATABASE_PATH: cannot create the folder {self.path.parent} ({exc.strerror})"
                 ) from None
+        # Probe synchronously first: aiosqlite leaves its worker thread behind when the open
+        # itself fails, and the reasons (not a database, read-only) read better from here.
         try:
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            await asyncio.to_thread(_probe, self.path)
         except sqlite3.Error as exc:
-            raise StorageError(f"DATABASE_PATH: cannot open {self.path} ({exc})") from None
+            raise StorageError(_explain(self.path, exc)) from None
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         try:
             await conn.execute("PRAGMA busy_timeout = 5000")
@@ -89,6 +92,14 @@ class Database:
         """A consistent read, never interleaved with another coroutine's transaction."""
         async with self._lock:
             yield self.conn
+
+
+def _probe(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
 
 
 def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:

@@ -1,0 +1,1 @@
+"""Test helpers shipped with the package (used by the e2e tests and by ``sakshy demo``)."""

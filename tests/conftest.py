@@ -1,0 +1,51 @@
+"""Shared fixtures: a real temporary SQLite database, a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import Database
+from bot.storage.migrations import migrate
+
+
+class FixedClock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 21, 6, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "data" / "sakshy.db")
+    await database.connect()
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's .env or environment, and catalogs compile into tmp."""
+    for key in (
+        "BOT_TOKEN",
+        "STAFF_CHAT_ID",
+        "TELEGRAM_API_URL",
+        "DATABASE_PATH",
+        "DEFAULT_LOCALE",
+        "TIMEZONE",
+        "LOG_LEVEL",
+        "STARTUP_RETRY_SECONDS",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SAKSHY_CACHE_DIR", str(tmp_path / "cache"))

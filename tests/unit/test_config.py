@@ -1,0 +1,131 @@
+"""The operator gets one plain line per configuration problem, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def problems(tmp_path: Path, env: str) -> list[str]:
+    env_file = tmp_path / ".env"
+    env_file.write_text(env, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env_file=env_file)
+    return caught.value.problems
+
+
+def test_missing_token_says_how_to_get_one(tmp_path: Path) -> None:
+    (line,) = problems(tmp_path, "")
+    assert line.startswith("BOT_TOKEN:")
+    assert "@BotFather" in line
+    assert "sakshy demo" in line
+
+
+def test_each_malformed_key_gets_its_own_line(tmp_path: Path) -> None:
+    lines = problems(
+        tmp_path,
+        "BOT_TOKEN=not-a-token\nSTAFF_CHAT_ID=abc\nDEFAULT_LOCALE=en\nTIMEZONE=Mars/Olympus\n"
+        "LOG_LEVEL=loud\nTELEGRAM_API_URL=ftp://x\n",
+    )
+    keys = sorted(line.split(":", 1)[0] for line in lines)
+    assert keys == [
+        "BOT_TOKEN",
+        "DEFAULT_LOCALE",
+        "LOG_LEVEL",
+        "STAFF_CHAT_ID",
+        "TELEGRAM_API_URL",
+        "TIMEZONE",
+    ]
+    assert all("expected" in line for line in lines)
+    assert not any("not-a-token" in line for line in lines), "a bad token is never echoed"
+
+
+def test_positive_staff_chat_id_is_refused(tmp_path: Path) -> None:
+    (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nSTAFF_CHAT_ID=42\n")
+    assert line.startswith("STAFF_CHAT_ID: expected") and "/chatid" in line
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
+    (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nSTAF_CHAT_ID=-100\n")
+    assert line == "STAF_CHAT_ID: unknown key in .env (did you mean STAFF_CHAT_ID?)"
+
+
+def test_binary_env_file_is_reported(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env_file=env_file)
+    assert caught.value.problems[0].startswith(".env: cannot be read")
+
+
+def test_valid_settings_and_defaults(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("BOT_TOKEN=123456:ABC-def_1\nSTAFF_CHAT_ID=-1001\nlog_level=debug\n")
+    settings = load_settings(env_file=env_file)
+    assert settings.token == "123456:ABC-def_1"
+    assert settings.staff_chat_id == -1001
+    assert settings.default_locale == "kk"
+    assert settings.timezone == "Asia/Almaty"
+    assert settings.log_level == "DEBUG"
+    assert settings.database_path == Path("data/sakshy.db")
+    assert "123456" not in repr(settings), "the token never shows in a repr"
+
+
+def test_environment_overrides_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("BOT_TOKEN=1:a\nDEFAULT_LOCALE=kk\n")
+    monkeypatch.setenv("DEFAULT_LOCALE", "ru")
+    assert load_settings(env_file=env_file).default_locale == "ru"
+
+
+def run_cli(tmp_path: Path, *args: str, env_text: str = "") -> subprocess.CompletedProcess[str]:
+    (tmp_path / ".env").write_text(env_text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "STAFF_CHAT_ID"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_cli_run_without_token_explains_and_exits(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "run")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "BOT_TOKEN: not set" in result.stderr and "sakshy demo" in result.stderr
+
+
+def test_cli_run_with_bad_values_lists_each(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, env_text="BOT_TOKEN=1:a\nSTAFF_CHAT_ID=x\nTIMEZONE=Nowhere\n")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "  - STAFF_CHAT_ID: expected" in result.stderr
+    assert "  - TIMEZONE: expected" in result.stderr
+
+
+def test_cli_run_refuses_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
+    (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
+    result = run_cli(tmp_path, "run", env_text="BOT_TOKEN=1:a\nDATABASE_PATH=junk.db\n")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "is not a SQLite database" in result.stderr
+
+
+def test_cli_migrate_and_check_config(tmp_path: Path) -> None:
+    env_text = "BOT_TOKEN=1:secret\nDATABASE_PATH=db/s.db\n"
+    first = run_cli(tmp_path, "migrate", env_text=env_text)
+    assert first.returncode == 0 and "0001_init.sql" in first.stdout
+    again = run_cli(tmp_path, "migrate", env_text=env_text)
+    assert "up to date" in again.stdout
+    check = run_cli(tmp_path, "check-config", env_text=env_text)
+    assert check.returncode == 0
+    assert "secret" not in check.stdout and "BOT_TOKEN = set (hidden)" in check.stdout

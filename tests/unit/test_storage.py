@@ -1,0 +1,135 @@
+"""SQLite: migrations, refusal of bad files, FSM state that survives a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+
+from bot.storage.db import Database, StorageError
+from bot.storage.fsm import SQLiteStorage
+from bot.storage.migrations import Migration, current_version, load_migrations, migrate
+from tests.conftest import FixedClock
+
+
+async def tables(db: Database) -> set[str]:
+    async with db.read() as conn:
+        rows = await (await conn.execute("SELECT name FROM sqlite_master WHERE type='table'")).fetchall()
+    return {row[0] for row in rows}
+
+
+async def test_all_migrations_apply_to_an_empty_database(db: Database) -> None:
+    assert await current_version(db) == len(load_migrations())
+    assert {"users", "fsm_states", "chat_migrations", "consent_events"} <= await tables(db)
+    async with db.read() as conn:
+        mode = await (await conn.execute("PRAGMA journal_mode")).fetchone()
+        fk = await (await conn.execute("PRAGMA foreign_keys")).fetchone()
+        cols = await (await conn.execute("PRAGMA table_info(users)")).fetchall()
+    assert mode[0] == "wal" and fk[0] == 1
+    assert {c["name"] for c in cols} >= {
+        "id", "language", "first_seen", "blocked_bot", "banned", "consent_version", "consent_at"
+    }
+
+
+async def test_migrate_twice_applies_nothing(db: Database) -> None:
+    assert await migrate(db) == []
+
+
+async def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
+    database = Database(tmp_path / "x.db")
+    await database.connect()
+    good = Migration(1, "0001_a.sql", "CREATE TABLE a (x INTEGER);")
+    bad = Migration(2, "0002_b.sql", "CREATE TABLE b (y INTEGER);\nINSERT INTO nowhere VALUES (1);")
+    with pytest.raises(StorageError, match="0002_b.sql"):
+        await migrate(database, [good, bad])
+    assert await current_version(database) == 1
+    assert "b" not in await tables(database), "the half-applied migration was rolled back"
+    await database.close()
+
+
+async def test_database_newer_than_the_code_is_refused(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(StorageError, match="newer than this Sakshy"):
+        await migrate(db)
+
+
+async def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(os.urandom(8192))
+    with pytest.raises(StorageError, match="not a SQLite database"):
+        await Database(junk).connect()
+
+
+async def test_unwritable_location_is_refused(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # root ignores file modes; /proc refuses new files for everyone
+        target = Path("/proc/sakshy-test.db")
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
+        target = folder / "s.db"
+    database = Database(target)
+    with pytest.raises(StorageError, match="DATABASE_PATH"):
+        await database.connect()
+        await migrate(database)
+    await database.close()
+
+
+async def test_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(StorageError, match="cannot create the folder"):
+        await Database(tmp_path / "afile" / "s.db").connect()
+
+
+async def test_fsm_state_survives_a_reconnect(tmp_path: Path, clock: FixedClock) -> None:
+    key = StorageKey(bot_id=1, chat_id=10, user_id=10)
+    first = Database(tmp_path / "s.db")
+    await first.connect()
+    await migrate(first)
+    storage = SQLiteStorage(first, clock)
+    await storage.set_state(key, "Onboarding:consent")
+    await storage.update_data(key, {"draft": "шу", "photos": ["a"]})
+    await first.close()
+
+    second = Database(tmp_path / "s.db")
+    await second.connect()
+    storage = SQLiteStorage(second, clock)
+    assert await storage.get_state(key) == "Onboarding:consent"
+    assert await storage.get_data(key) == {"draft": "шу", "photos": ["a"]}
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+    async with second.read() as conn:
+        left = await (await conn.execute("SELECT count(*) FROM fsm_states")).fetchone()
+    assert left[0] == 0, "a finished conversation leaves no row behind"
+    await second.close()
+
+
+async def test_fsm_refuses_non_json_data(db: Database, clock: FixedClock) -> None:
+    storage = SQLiteStorage(db, clock)
+    with pytest.raises(TypeError):
+        await storage.set_data(StorageKey(bot_id=1, chat_id=1, user_id=1), {"x": object()})
+
+
+async def test_concurrent_updates_are_not_lost(db: Database, clock: FixedClock) -> None:
+    """Five album items updating one draft at once: every photo is kept."""
+    storage = SQLiteStorage(db, clock)
+    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
+    await asyncio.gather(*(storage.update_data(key, {f"p{i}": i}) for i in range(5)))
+    assert await storage.get_data(key) == {f"p{i}": i for i in range(5)}
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, language, first_seen, last_seen) VALUES (1,'kk','x','x')"
+            )
+            raise RuntimeError("boom")
+    async with db.read() as conn:
+        row = await (await conn.execute("SELECT count(*) FROM users")).fetchone()
+    assert row[0] == 0
