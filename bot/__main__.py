@@ -9,7 +9,7 @@ import logging
 import signal
 import sys
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.storage.db import StorageError
 
 
@@ -123,9 +123,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_default(args: argparse.Namespace) -> int:
+    """No subcommand: the real bot when a token is configured, else the demo."""
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        return _report(exc.problems)
+    if settings.bot_token is not None:
+        return cmd_run(args)
+    print(NO_TOKEN_HELP)
+    print("Starting the demo now.\n")
+    args.lang = settings.default_locale
+    args.verbose = False
+    return cmd_demo(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    func = getattr(args, "func", cmd_run)
+    func = getattr(args, "func", cmd_default)
     return int(func(args) or 0)
 
 

@@ -1,0 +1,114 @@
+"""`sakshy demo`: the real bot against the built-in Telegram emulator, no token, no network.
+
+Plays a short scripted conversation and prints it as a person would read it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+
+DEMO_TOKEN = "100200300:DEMO-token-for-the-local-emulator"
+RESIDENT_ID = 777001
+STAFF_CHAT_ID = -1001234567890
+
+
+def _keyboard_lines(markup: dict[str, Any] | None) -> list[str]:
+    if not markup:
+        return []
+    if "inline_keyboard" in markup:
+        return ["   " + "  ".join(f"[ {b['text']} ]" for b in row) for row in markup["inline_keyboard"]]
+    if "keyboard" in markup:
+        rows = ["  ".join(f"( {b['text'] if isinstance(b, dict) else b} )" for b in row)
+                for row in markup["keyboard"]]
+        return ["   ⌨ " + rows[0], *("     " + r for r in rows[1:])]
+    return []
+
+
+def render_bot(message: Any) -> str:
+    lines = [f"🤖 Sakshy: {line}" if i == 0 else f"           {line}"
+             for i, line in enumerate((message.text or "").splitlines() or [""])]
+    lines += _keyboard_lines(message.reply_markup)
+    return "\n".join(lines)
+
+
+async def _drain(user: Any, out: list[str], quiet: float = 0.4, first: float = 5.0) -> list[Any]:
+    """Collect the bot's answers until it stays quiet for a moment."""
+    got: list[Any] = []
+    timeout = first
+    while True:
+        try:
+            message = await user.next_message(timeout=timeout)
+        except (TimeoutError, AssertionError):
+            return got
+        got.append(message)
+        out.append(render_bot(message))
+        timeout = quiet
+
+
+async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
+    from bot.app import SakshyApp
+    from bot.testing.fake_telegram import FakeTelegram
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR)
+    fake = FakeTelegram(token=DEMO_TOKEN, bot_username="sakshy_demo_bot", time_scale=0.05)
+    started = time.monotonic()
+    await fake.start()
+    with tempfile.TemporaryDirectory(prefix="sakshy-demo-") as folder:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            bot_token=DEMO_TOKEN,
+            telegram_api_url=fake.url,
+            database_path=Path(folder) / "demo.db",
+            staff_chat_id=STAFF_CHAT_ID,
+            default_locale=lang,
+        )
+        app = SakshyApp(settings, polling_timeout=1)
+        await app.open()
+        task = asyncio.create_task(app.run())
+        out: list[str] = []
+        names = {"kk": "Айгерім", "ru": "Айгерим"}
+        me = names[lang]
+        user = fake.user(RESIDENT_ID, first_name=me, language_code="en")
+        try:
+            out.append(f"— Sakshy demo ({lang}): the real bot, a local Telegram emulator —\n")
+            out.append(f"👤 {me}: /start")
+            await user.send("/start")
+            answers = await _drain(user, out)
+            picker = next(m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup)
+            label = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский"}[lang]
+            out.append(f"👤 {me}: presses [ {label} ]")
+            await user.press(picker, data=f"lang:{lang}")
+            answers = await _drain(user, out)
+            consent = next(m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup)
+            agree = consent.reply_markup["inline_keyboard"][0][0]
+            out.append(f"👤 {me}: presses [ {agree['text']} ]")
+            await user.press(consent, data=agree["callback_data"])
+            await _drain(user, out)
+            help_label = user.reply_keyboard[0][0]
+            out.append(f"👤 {me}: {help_label}")
+            await user.tap(help_label)
+            await _drain(user, out)
+            out.append(f"👤 {me}: (a sticker)")
+            await user.send_sticker()
+            await _drain(user, out)
+            out.append(f"👤 {me}: <script>alert(1)</script> where is my inspector?")
+            await user.send("<script>alert(1)</script> where is my inspector?")
+            await _drain(user, out)
+        finally:
+            await app.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await fake.stop()
+    print("\n\n".join(out))
+    refusals = list(getattr(fake, "refusals", []))
+    print(f"\n— {len(out)} lines in {time.monotonic() - started:.1f} s; "
+          f"Telegram refusals: {len(refusals)} —")
+    return 0 if not refusals else 1

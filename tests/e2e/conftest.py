@@ -1,0 +1,103 @@
+"""The real application, polling over real HTTP a strict fake Telegram on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import SakshyApp
+from bot.config import Settings
+from bot.testing.fake_telegram import FakeTelegram
+
+TOKEN = "123456789:TEST-token-for-the-fake-telegram"
+STAFF_CHAT = -1001000000001
+
+
+class RunningBot:
+    """Starts, stops and restarts the real app on one database, like a process would."""
+
+    def __init__(self, fake: FakeTelegram, db_path: Path) -> None:
+        self.fake = fake
+        self.db_path = db_path
+        self.app: SakshyApp | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    def settings(self, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "bot_token": TOKEN,
+            "telegram_api_url": self.fake.url,
+            "database_path": self.db_path,
+            "staff_chat_id": STAFF_CHAT,
+            "default_locale": "kk",
+            "startup_retry_seconds": 0.2,
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    async def start(self, **overrides: Any) -> SakshyApp:
+        app = SakshyApp(self.settings(**overrides), polling_timeout=1, request_timeout=5)
+        await app.open()
+        self.app = app
+        self.task = asyncio.create_task(app.run())
+        return app
+
+    async def stop(self) -> None:
+        if self.app is not None and self.task is not None:
+            await self.app.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self.task, 10)
+        self.app = None
+        self.task = None
+
+    async def restart(self, **overrides: Any) -> SakshyApp:
+        await self.stop()
+        return await self.start(**overrides)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram(token=TOKEN, bot_username="sakshy_test_bot", time_scale=0.01)
+    await fake.start()
+    try:
+        yield fake
+        fake.assert_no_unexpected_refusals()
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    running = RunningBot(tg, tmp_path / "data" / "sakshy.db")
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+async def db_of(bot: RunningBot) -> Any:
+    """Read the bot's database the way the app does."""
+
+    async def query(sql: str, *args: Any) -> list[Any]:
+        assert bot.app is not None
+        async with bot.app.db.read() as conn:
+            return list(await (await conn.execute(sql, args)).fetchall())
+
+    return query
+
+
+async def eventually(check: Any, timeout: float = 5.0) -> Any:
+    """Wait until an async check returns a truthy value (for effects with no Telegram call)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = await check()
+        if result or loop.time() > deadline:
+            return result
+        await asyncio.sleep(0.02)

@@ -1,0 +1,101 @@
+"""Anything the bot does not understand gets a short answer in the user's language, in every state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import RunningBot
+
+NOT_UNDERSTOOD_KK = "Кешіріңіз, түсінбедім."
+UNSUPPORTED_KK = "Мұнда мұндай хабарламаны қабылдай алмаймын."
+CONSENT_REMINDER_RU = "Пожалуйста, ответьте кнопками под вопросом: Вы согласны?"
+
+
+async def to_consent_state(user: Any, lang: str) -> None:
+    await user.send("/start")
+    await user.next_message()
+    await user.press(await user.next_message(), data=f"lang:{lang}")
+    await user.next_message()
+    await user.next_message()  # the consent question
+
+
+async def test_idle_state_answers_every_kind_of_input(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(6001, first_name="Erlan", language_code="kk")
+    await user.send("hello?")
+    reply = await user.next_message()
+    assert reply.text.startswith(NOT_UNDERSTOOD_KK)
+    assert user.reply_keyboard is not None, "the way back: the main menu"
+    for send in (
+        user.send_sticker,
+        user.send_voice,
+        lambda: user.send_document(file_name="x.pdf"),
+        lambda: user.send_photo(),
+        lambda: user.send_location(43.3, 69.6),
+        lambda: user.send_contact(phone_number="+77011234567", first_name="Erlan"),
+        user.send_video,
+    ):
+        await send()
+        assert (await user.next_message()).text.startswith(UNSUPPORTED_KK)
+
+
+async def test_html_laden_and_huge_text_is_answered_safely(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(6002, first_name="<b>Evil</b>", language_code="ru")
+    await user.send("<script>alert('x')</script> & </b>" * 100)
+    reply = await user.next_message()
+    assert reply.text.startswith("Извините, я не понял.")
+    await user.send("ж" * 4096)
+    assert (await user.next_message()).text.startswith("Извините, я не понял.")
+
+
+async def test_consent_state_reminds_what_it_waits_for(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(6003, first_name="Oleg", language_code="ru")
+    await to_consent_state(user, "ru")
+    await user.send_sticker()
+    assert (await user.next_message()).text == CONSENT_REMINDER_RU
+    again = await user.next_message()
+    assert again.text.startswith("Согласие на обработку")
+    await user.send("что?")
+    assert (await user.next_message()).text == CONSENT_REMINDER_RU
+    await user.next_message()
+    # commands and menu buttons still work mid-conversation
+    await user.tap("ℹ️ Справка")
+    assert (await user.next_message()).text.startswith("Сақшы связывает жителей")
+    await user.send("/cancel")
+    assert (await user.next_message()).text == "Отменено. Вот главное меню."
+    await user.send("что?")
+    assert (await user.next_message()).text.startswith("Извините, я не понял.")
+
+
+async def test_cancel_with_nothing_to_cancel(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(6004, first_name="Zhanna", language_code="kk")
+    await user.send("/cancel")
+    assert (await user.next_message()).text == "Тоқтататын әрекет жоқ. Міне, басты мәзір."
+
+
+async def test_edited_message_gets_an_answer(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(6005, first_name="Timur", language_code="kk")
+    sent = await user.send("сәлем")
+    await user.next_message()
+    await user.edit(sent, "сәлеметсіз бе")
+    reply = await user.next_message()
+    assert reply.text == "Өңделген хабарламаларды оқымаймын. Оның орнына жаңа хабарлама жіберіңіз."
+
+
+async def test_stale_and_unknown_buttons_are_answered(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(6006, first_name="Saule", language_code="ru")
+    query = await user.press_stale(data="report:take:999")
+    answer = await user.answer_of(query)
+    assert answer["text"] == "Эта кнопка устарела. Воспользуйтесь меню ниже."
+    assert (await user.next_message()).text.startswith("Главное меню.")
+    query = await user.press_stale(data="lang:en")
+    assert (await user.answer_of(query))["text"] == "Эта кнопка устарела. Воспользуйтесь меню ниже."
+
+
+async def test_unknown_user_text_in_russian_user_after_switch(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(6007, first_name="Marat", language_code="kk")
+    await user.send("/language")
+    await user.press(await user.next_message(), data="lang:ru")
+    await user.next_message()
+    await user.send("???")
+    assert (await user.next_message()).text.startswith("Извините, я не понял.")

@@ -1,0 +1,114 @@
+"""A resident's first conversation, in Kazakh, in Russian, and in a language we do not speak."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.domain.users import CONSENT_VERSION
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import RunningBot
+
+WELCOME = {"kk": "Сәлеметсіз бе!", "ru": "Здравствуйте!"}
+PICK = {"kk": "Бот тілін таңдаңыз:", "ru": "Выберите язык бота:"}
+HELP_BUTTON = {"kk": "ℹ️ Анықтама", "ru": "ℹ️ Справка"}
+
+
+@pytest.mark.parametrize(
+    ("language_code", "expected"), [("kk", "kk"), ("ru", "ru"), ("en", "kk"), (None, "kk")]
+)
+async def test_first_contact_speaks_the_users_language(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, language_code: str | None, expected: str
+) -> None:
+    user = tg.user(5001, first_name="Aigerim", language_code=language_code)
+    await user.send("/start")
+    welcome = await user.next_message()
+    assert welcome.text.startswith(WELCOME[expected])
+    assert "102" in welcome.text and "112" in welcome.text
+    assert user.reply_keyboard is not None
+    assert HELP_BUTTON[expected] in [label for row in user.reply_keyboard for label in row]
+    picker = await user.next_message()
+    assert picker.text == PICK[expected]
+    assert sorted(b["callback_data"] for b in picker.buttons) == ["lang:kk", "lang:ru"]
+    rows = await db_of("SELECT language, language_chosen, consent_version FROM users WHERE id=5001")
+    assert [tuple(r) for r in rows] == [(expected, 0, None)]
+
+
+async def test_choosing_a_language_then_consent(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    user = tg.user(5002, first_name="Ivan", language_code="kk")
+    await user.send("/start")
+    await user.next_message()
+    picker = await user.next_message()
+    query = await user.press(picker, data="lang:ru")
+    assert (await user.answer_of(query))["text"] == "Язык переключён: теперь общаемся на русском."
+    switched = await user.next_message()
+    assert switched.text == "Язык переключён: теперь общаемся на русском."
+    assert ["ℹ️ Справка", "🌐 Язык"] in user.reply_keyboard
+    consent = await user.next_message()
+    assert consent.text.startswith("Согласие на обработку персональных данных")
+    assert "Казахстане" in consent.text
+    await user.press(consent, text="✅ Даю согласие")
+    thanks = await user.next_message()
+    assert thanks.text.startswith("Спасибо. Ваше согласие записано.")
+    rows = await db_of("SELECT language, language_chosen, consent_version FROM users WHERE id=5002")
+    assert [tuple(r) for r in rows] == [("ru", 1, CONSENT_VERSION)]
+    events = await db_of("SELECT action, version FROM consent_events WHERE user_id=5002")
+    assert [tuple(r) for r in events] == [("given", CONSENT_VERSION)]
+
+
+async def test_declining_consent_keeps_only_id_and_language(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(5003, first_name="Dana", language_code="kk")
+    await user.send("/start")
+    await user.next_message()
+    await user.press(await user.next_message(), data="lang:kk")
+    await user.next_message()
+    consent = await user.next_message()
+    await user.press(consent, text="Қазір емес")
+    reply = await user.next_message()
+    assert reply.text.startswith("Түсінікті. Мен тек Telegram id-іңізді")
+    rows = await db_of("SELECT consent_version FROM users WHERE id=5003")
+    assert rows[0][0] is None
+
+
+async def test_help_explains_and_names_the_emergency_numbers(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(5004, first_name="Asel", language_code="ru")
+    await user.send("/help")
+    reply = await user.next_message()
+    assert reply.text.startswith("Сақшы связывает жителей с местной полицейской службой.")
+    assert "В экстренной ситуации звоните 102 (полиция) или 112." in reply.text
+    assert {"bold"} <= {e["type"] for e in reply.entities}
+
+
+async def test_language_switch_keeps_old_keyboard_working(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(5005, first_name="Nurlan", language_code="kk")
+    await user.send("/help")
+    await user.next_message()
+    old_keyboard = user.reply_keyboard
+    assert old_keyboard is not None and old_keyboard[0][0] == "ℹ️ Анықтама"
+    await user.send("/language")
+    picker = await user.next_message()
+    await user.press(picker, data="lang:ru")
+    assert (await user.next_message()).text == "Язык переключён: теперь общаемся на русском."
+    # the Kazakh label of a keyboard sent before the switch still works, answered in Russian
+    await user.send("ℹ️ Анықтама")
+    reply = await user.next_message()
+    assert reply.text.startswith("Сақшы связывает жителей")
+
+
+async def test_privacy_shows_consent_date_in_almaty_time(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(5006, first_name="Aliya", language_code="ru")
+    await user.send("/start")
+    await user.next_message()
+    await user.press(await user.next_message(), data="lang:ru")
+    await user.next_message()
+    await user.press(await user.next_message(), data="consent:yes")
+    await user.next_message()
+    await user.tap("🔒 Мои данные")
+    status = await user.next_message()
+    assert "Вы дали согласие" in status.text
+    assert [b["text"] for b in status.buttons] == ["Отозвать согласие"]
+    await user.press(status, text="Отозвать согласие")
+    assert (await user.next_message()).text == "Согласие отозвано. Теперь я храню только Ваш Telegram id и язык."

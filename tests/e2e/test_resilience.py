@@ -1,0 +1,121 @@
+"""Restarts, users who block the bot, Telegram refusing at start-up, handler failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+
+
+async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    user = tg.user(7001, first_name="Gulnara", language_code="kk")
+    await user.send("/start")
+    await user.next_message()
+    await user.press(await user.next_message(), data="lang:kk")
+    await user.next_message()
+    consent = await user.next_message()
+    assert consent.text.startswith("Дербес деректерді өңдеуге келісім")
+
+    await bot.restart()
+
+    await user.send("не?")
+    assert (await user.next_message()).text.startswith("Сұрақтың астындағы батырмалармен")
+    await user.next_message()
+    # the button from before the restart still works
+    await user.press(consent, data="consent:yes")
+    assert (await user.next_message()).text.startswith("Рақмет. Келісіміңіз тіркелді.")
+
+
+async def test_updates_sent_while_the_bot_was_down_are_answered(tg: FakeTelegram, bot: RunningBot) -> None:
+    await bot.stop()
+    user = tg.user(7002, first_name="Bauyrzhan", language_code="ru")
+    await user.send("/help")
+    await bot.start()
+    assert (await user.next_message()).text.startswith("Сақшы связывает жителей")
+
+
+async def test_user_who_blocked_the_bot_is_marked_unreachable(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(7003, first_name="Arman", language_code="kk")
+    await user.send("/help")
+    await user.next_message()
+    user.block()
+
+    async def blocked() -> bool:
+        return (await db_of("SELECT blocked_bot FROM users WHERE id=7003"))[0][0] == 1
+
+    assert await eventually(blocked), "the my_chat_member update marks the user unreachable"
+    user.unblock()
+    await user.send("/help")
+    await user.next_message()
+    assert (await db_of("SELECT blocked_bot FROM users WHERE id=7003"))[0][0] == 0
+
+
+async def test_403_while_answering_marks_the_user_unreachable(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    """The user blocks the bot between sending and our reply: Telegram answers 403."""
+    user = tg.user(7004, first_name="Kairat", language_code="kk")
+    await user.send("/help")
+    await user.next_message()
+    tg.fail_next(
+        "sendMessage", error_code=403, description="Forbidden: bot was blocked by the user", times=1
+    )
+    await user.send("/help")
+    await tg.wait_for(lambda: len(tg.calls_of("sendMessage")) >= 2, timeout=5)
+
+    async def blocked() -> bool:
+        return (await db_of("SELECT blocked_bot FROM users WHERE id=7004"))[0][0] == 1
+
+    assert await eventually(blocked)
+    assert len(user.messages) == 1, "nothing more is sent to a user who blocked the bot"
+
+
+async def test_a_failing_reply_gets_the_apology_in_the_users_language(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    user = tg.user(7005, first_name="Madina", language_code="ru")
+    tg.fail_next("sendMessage", error_code=500, description="Internal Server Error", times=1)
+    await user.send("/help")
+    reply = await user.next_message()
+    assert reply.text.startswith("Извините, у нас что-то пошло не так. То, что Вы отправили, сохранено.")
+    assert "Traceback" not in reply.text and "Internal" not in reply.text
+
+
+async def test_429_on_start_up_is_waited_out_and_the_bot_serves_meanwhile(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    await bot.stop()
+    tg.fail_next("setMyCommands", error_code=429, retry_after=1, times=1)
+    tg.fail_next("setMyDescription", error_code=502, description="Bad Gateway", times=2)
+    app = await bot.start()
+    user = tg.user(7006, first_name="Aizhan", language_code="kk")
+    await user.send("/help")
+    assert (await user.next_message()).text.startswith("Сақшы тұрғындарды")
+    assert app.profile is not None
+    await tg.wait_for(lambda: app.profile is not None and app.profile.done.is_set(), timeout=15)
+    assert [c for c in tg.calls_of("setMyCommands") if not c.ok], "the 429 happened"
+    kk = tg.commands(scope={"type": "all_private_chats"}, language_code="kk")
+    assert [c["command"] for c in kk] == ["start", "help", "language", "privacy", "cancel"]
+    assert kk[1]["description"] == "Бот не істей алады; шұғыл нөмірлер"
+
+
+async def test_command_menus_and_descriptions_per_language_and_scope(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    assert bot.app is not None and bot.app.profile is not None
+    await tg.wait_for(lambda: bot.app.profile.done.is_set(), timeout=10)  # type: ignore[union-attr]
+    ru = tg.commands(scope={"type": "all_private_chats"}, language_code="ru")
+    default = tg.commands(scope={"type": "all_private_chats"}, language_code=None)
+    assert ru[0] == {"command": "start", "description": "Начало и главное меню"}
+    assert default[0] == {"command": "start", "description": "Бастау және басты мәзір"}
+    staff = tg.commands(scope={"type": "chat", "chat_id": STAFF_CHAT}, language_code="ru")
+    assert [c["command"] for c in staff] == ["help", "chatid"]
+    groups = tg.commands(scope={"type": "all_group_chats"}, language_code="kk")
+    assert [c["command"] for c in groups] == ["chatid"]
+    assert "102" in tg.descriptions["kk"] and "102" in tg.descriptions["ru"]
+    assert tg.short_descriptions["kk"] != tg.short_descriptions["ru"]
