@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.i18n import build_i18n
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
+from bot.services.incidents import IncidentService
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
@@ -66,6 +67,7 @@ class SakshyApp:
         i18n = build_i18n(settings.default_locale)
         users = UserService(self.db, self.clock, settings.default_locale)
         chats = ChatService(self.db, self.clock, settings.staff_chat_id)
+        incidents = IncidentService(self.db, self.clock)
         self.profile = BotProfile(i18n, settings.default_locale, settings.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
@@ -88,6 +90,7 @@ class SakshyApp:
             settings=settings,
             users=users,
             chats=chats,
+            incidents=incidents,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

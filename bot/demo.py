@@ -24,17 +24,23 @@ def _keyboard_lines(markup: dict[str, Any] | None) -> list[str]:
     if not markup:
         return []
     if "inline_keyboard" in markup:
-        return ["   " + "  ".join(f"[ {b['text']} ]" for b in row) for row in markup["inline_keyboard"]]
+        return [
+            "   " + "  ".join(f"[ {b['text']} ]" for b in row) for row in markup["inline_keyboard"]
+        ]
     if "keyboard" in markup:
-        rows = ["  ".join(f"( {b['text'] if isinstance(b, dict) else b} )" for b in row)
-                for row in markup["keyboard"]]
+        rows = [
+            "  ".join(f"( {b['text'] if isinstance(b, dict) else b} )" for b in row)
+            for row in markup["keyboard"]
+        ]
         return ["   ⌨ " + rows[0], *("     " + r for r in rows[1:])]
     return []
 
 
 def render_bot(message: Any) -> str:
-    lines = [f"🤖 Sakshy: {line}" if i == 0 else f"           {line}"
-             for i, line in enumerate((message.text or "").splitlines() or [""])]
+    lines = [
+        f"🤖 Sakshy: {line}" if i == 0 else f"           {line}"
+        for i, line in enumerate((message.text or "").splitlines() or [""])
+    ]
     lines += _keyboard_lines(message.reply_markup)
     return "\n".join(lines)
 
@@ -82,12 +88,16 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             out.append(f"👤 {me}: /start")
             await user.send("/start")
             answers = await _drain(user, out)
-            picker = next(m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup)
+            picker = next(
+                m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup
+            )
             label = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский"}[lang]
             out.append(f"👤 {me}: presses [ {label} ]")
             await user.press(picker, data=f"lang:{lang}")
             answers = await _drain(user, out)
-            consent = next(m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup)
+            consent = next(
+                m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup
+            )
             agree = consent.reply_markup["inline_keyboard"][0][0]
             out.append(f"👤 {me}: presses [ {agree['text']} ]")
             await user.press(consent, data=agree["callback_data"])
@@ -109,6 +119,8 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             await fake.stop()
     print("\n\n".join(out))
     refusals = list(getattr(fake, "refusals", []))
-    print(f"\n— {len(out)} lines in {time.monotonic() - started:.1f} s; "
-          f"Telegram refusals: {len(refusals)} —")
+    print(
+        f"\n— {len(out)} lines in {time.monotonic() - started:.1f} s; "
+        f"Telegram refusals: {len(refusals)} —"
+    )
     return 0 if not refusals else 1

@@ -38,3 +38,17 @@ CREATE TABLE consent_events (
     at         TEXT    NOT NULL
 );
 CREATE INDEX consent_events_user ON consent_events (user_id);
+
+-- Updates whose handling failed: kept so nothing a user sent is lost, for the operator to
+-- check and replay. Names and usernames are stripped from the payload; ids stay.
+CREATE TABLE failed_updates (
+    id          INTEGER PRIMARY KEY,
+    update_id   INTEGER NOT NULL,
+    user_id     INTEGER,
+    chat_id     INTEGER,
+    payload     TEXT    NOT NULL,   -- the update as JSON
+    error       TEXT    NOT NULL,   -- exception class and message
+    created_at  TEXT    NOT NULL,
+    resolved_at TEXT
+);
+CREATE INDEX failed_updates_open ON failed_updates (resolved_at, created_at);

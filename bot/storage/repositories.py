@@ -160,3 +160,37 @@ class ChatRepository:
                 return chat_id
             chat_id = row["new_chat_id"]
             seen.add(chat_id)
+
+
+class FailedUpdateRepository:
+    """failed_updates: what a user sent when handling it failed."""
+
+    async def record(
+        self,
+        conn: aiosqlite.Connection,
+        *,
+        update_id: int,
+        user_id: int | None,
+        chat_id: int | None,
+        payload: dict[str, Any],
+        error: str,
+        now: datetime,
+    ) -> int:
+        cur = await conn.execute(
+            "INSERT INTO failed_updates (update_id, user_id, chat_id, payload, error, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                update_id,
+                user_id,
+                chat_id,
+                json.dumps(payload, ensure_ascii=False),
+                error,
+                to_db(now),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def open_count(self, conn: aiosqlite.Connection) -> int:
+        cur = await conn.execute("SELECT count(*) FROM failed_updates WHERE resolved_at IS NULL")
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0

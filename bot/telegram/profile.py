@@ -45,8 +45,9 @@ STAFF_COMMANDS = [
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(
-    "Sakshy is the Telegram assistant of the Local Police Service. Report minor offences, "
-    "follow your report and reach your district inspector. In an emergency call 102 or 112."
+    "Sakshy is the Telegram assistant of the Local Police Service. Soon you will be able to "
+    "report minor offences here, follow your report and reach your district inspector. "
+    "In an emergency call 102 or 112."
 )
 SHORT_DESCRIPTION = N_("Your link to the local police. Emergency: 102 / 112.")
 

@@ -49,9 +49,8 @@ def consent_question() -> str:
     return _(
         "<b>Consent to personal data processing</b>\n\n"
         "To handle your reports the police need to keep what you send: the text, photos, the "
-        "place and, if you share it, your phone number. Only police staff who work on your "
-        "report see them. Data is kept on servers in Kazakhstan, as the law on personal data "
-        "requires.\n\n"
+        "place and, if you share it, your phone number. Only police staff see them. Sakshy "
+        "keeps this data on servers in Kazakhstan, as the law on personal data requires.\n\n"
         "Until you agree I keep only your Telegram id and your language. "
         "Do you agree to the processing of your personal data?"
     )
@@ -124,14 +123,28 @@ def cancelled() -> str:
 
 def something_went_wrong() -> str:
     return _(
-        "Sorry, something went wrong on our side. What you sent is kept. Please try again in a "
-        "minute; in an emergency call 102 or 112."
+        "Sorry, something went wrong on our side. What you sent is saved and will be checked. "
+        "Please try again in a minute; in an emergency call 102 or 112."
     )
 
 
 def something_went_wrong_short() -> str:
     """For a callback alert: at most 200 characters in every language."""
-    return _("Sorry, something went wrong on our side. Nothing was lost: try again in a minute.")
+    return _(
+        "Sorry, something went wrong on our side. What you sent is saved. Try again in a minute."
+    )
+
+
+def something_went_wrong_resend() -> str:
+    """When even keeping the update failed: do not claim it is saved."""
+    return _(
+        "Sorry, something went wrong on our side. Please send it again in a minute; in an "
+        "emergency call 102 or 112."
+    )
+
+
+def try_again_short() -> str:
+    return _("Sorry, something went wrong on our side. Please try again in a minute.")
 
 
 def banned() -> str:

@@ -8,7 +8,7 @@ from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import RunningBot
 
 NOT_UNDERSTOOD_KK = "Кешіріңіз, түсінбедім."
-UNSUPPORTED_KK = "Мұнда мұндай хабарламаны қабылдай алмаймын."
+UNSUPPORTED_KK = "Мұнда хабарламаның бұл түрін қабылдай алмаймын."
 CONSENT_REMINDER_RU = "Пожалуйста, ответьте кнопками под вопросом: Вы согласны?"
 
 
@@ -43,9 +43,9 @@ async def test_html_laden_and_huge_text_is_answered_safely(tg: FakeTelegram, bot
     user = tg.user(6002, first_name="<b>Evil</b>", language_code="ru")
     await user.send("<script>alert('x')</script> & </b>" * 100)
     reply = await user.next_message()
-    assert reply.text.startswith("Извините, я не понял.")
+    assert reply.text.startswith("Извините, я не понимаю.")
     await user.send("ж" * 4096)
-    assert (await user.next_message()).text.startswith("Извините, я не понял.")
+    assert (await user.next_message()).text.startswith("Извините, я не понимаю.")
 
 
 async def test_consent_state_reminds_what_it_waits_for(tg: FakeTelegram, bot: RunningBot) -> None:
@@ -62,9 +62,9 @@ async def test_consent_state_reminds_what_it_waits_for(tg: FakeTelegram, bot: Ru
     await user.tap("ℹ️ Справка")
     assert (await user.next_message()).text.startswith("Сақшы связывает жителей")
     await user.send("/cancel")
-    assert (await user.next_message()).text == "Отменено. Вот главное меню."
+    assert (await user.next_message()).text == "Действие отменено. Вот главное меню."
     await user.send("что?")
-    assert (await user.next_message()).text.startswith("Извините, я не понял.")
+    assert (await user.next_message()).text.startswith("Извините, я не понимаю.")
 
 
 async def test_cancel_with_nothing_to_cancel(tg: FakeTelegram, bot: RunningBot) -> None:
@@ -98,4 +98,4 @@ async def test_unknown_user_text_in_russian_user_after_switch(tg: FakeTelegram, 
     await user.press(await user.next_message(), data="lang:ru")
     await user.next_message()
     await user.send("???")
-    assert (await user.next_message()).text.startswith("Извините, я не понял.")
+    assert (await user.next_message()).text.startswith("Извините, я не понимаю.")

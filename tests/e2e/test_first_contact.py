@@ -50,7 +50,7 @@ async def test_choosing_a_language_then_consent(tg: FakeTelegram, bot: RunningBo
     assert "Казахстане" in consent.text
     await user.press(consent, text="✅ Даю согласие")
     thanks = await user.next_message()
-    assert thanks.text.startswith("Спасибо. Ваше согласие записано.")
+    assert thanks.text.startswith("Спасибо. Ваше согласие получено.")
     rows = await db_of("SELECT language, language_chosen, consent_version FROM users WHERE id=5002")
     assert [tuple(r) for r in rows] == [("ru", 1, CONSENT_VERSION)]
     events = await db_of("SELECT action, version FROM consent_events WHERE user_id=5002")
@@ -68,7 +68,7 @@ async def test_declining_consent_keeps_only_id_and_language(
     consent = await user.next_message()
     await user.press(consent, text="Қазір емес")
     reply = await user.next_message()
-    assert reply.text.startswith("Түсінікті. Мен тек Telegram id-іңізді")
+    assert reply.text.startswith("Түсінікті. Мен тек Telegram id нөміріңізді")
     rows = await db_of("SELECT consent_version FROM users WHERE id=5003")
     assert rows[0][0] is None
 

@@ -13,11 +13,11 @@ async def test_chatid_in_any_group(tg: FakeTelegram, bot: RunningBot) -> None:
     officer = tg.user(8001, first_name="Officer", language_code="ru")
     await group.send(officer, "/chatid@sakshy_test_bot")
     reply = await group.next_message()
-    assert reply.text == "id этого чата: -1009999"
+    assert reply.text == "ID этого чата: -1009999"
     # privacy mode: plain chatter in the group is not even delivered to the bot
     await group.send(officer, "hello everyone")
     await group.send(officer, "/chatid")
-    assert (await group.next_message()).text == "id этого чата: -1009999"
+    assert (await group.next_message()).text == "ID этого чата: -1009999"
 
 
 async def test_chatid_in_private_explains(tg: FakeTelegram, bot: RunningBot) -> None:

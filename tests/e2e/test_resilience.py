@@ -22,7 +22,7 @@ async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
     await bot.restart()
 
     await user.send("не?")
-    assert (await user.next_message()).text.startswith("Сұрақтың астындағы батырмалармен")
+    assert (await user.next_message()).text.startswith("Сұрақтың астындағы батырмалар арқылы")
     await user.next_message()
     # the button from before the restart still works
     await user.press(consent, data="consent:yes")
@@ -82,7 +82,7 @@ async def test_a_failing_reply_gets_the_apology_in_the_users_language(
     tg.fail_next("sendMessage", error_code=500, description="Internal Server Error", times=1)
     await user.send("/help")
     reply = await user.next_message()
-    assert reply.text.startswith("Извините, у нас что-то пошло не так. То, что Вы отправили, сохранено.")
+    assert reply.text.startswith("Извините, у нас что-то пошло не так. То, что Вы отправили, сохранено")
     assert "Traceback" not in reply.text and "Internal" not in reply.text
 
 
@@ -101,7 +101,7 @@ async def test_429_on_start_up_is_waited_out_and_the_bot_serves_meanwhile(
     assert [c for c in tg.calls_of("setMyCommands") if not c.ok], "the 429 happened"
     kk = tg.commands(scope={"type": "all_private_chats"}, language_code="kk")
     assert [c["command"] for c in kk] == ["start", "help", "language", "privacy", "cancel"]
-    assert kk[1]["description"] == "Бот не істей алады; шұғыл нөмірлер"
+    assert kk[1]["description"] == "Бот мүмкіндіктері; шұғыл жағдайдағы нөмірлер"
 
 
 async def test_command_menus_and_descriptions_per_language_and_scope(

@@ -10,6 +10,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
 from bot.domain.users import pick_language
+from bot.services.incidents import IncidentService
 from bot.services.users import UserService
 from bot.telegram import texts
 
@@ -22,7 +23,9 @@ def router() -> Router:
     return r
 
 
-async def on_error(event: ErrorEvent, bot: Bot, users: UserService, i18n: I18n) -> None:
+async def on_error(
+    event: ErrorEvent, bot: Bot, users: UserService, incidents: IncidentService, i18n: I18n
+) -> None:
     update = event.update
     exc = event.exception
     message = update.message or update.edited_message
@@ -42,6 +45,13 @@ async def on_error(event: ErrorEvent, bot: Bot, users: UserService, i18n: I18n) 
         exc,
         exc_info=(type(exc), exc, exc.__traceback__),
     )
+    kept = await incidents.keep_failed_update(
+        update.update_id,
+        tg_user.id if tg_user else None,
+        chat.id if chat else None,
+        update.model_dump(mode="json", exclude_none=True, by_alias=True),
+        exc,
+    )
     if tg_user is None:
         return
     stored = await users.get(tg_user.id)
@@ -49,10 +59,11 @@ async def on_error(event: ErrorEvent, bot: Bot, users: UserService, i18n: I18n) 
         stored.language if stored else pick_language(tg_user.language_code, i18n.default_locale)
     )
     with i18n.context(), i18n.use_locale(locale):
-        text = texts.something_went_wrong()
+        text = texts.something_went_wrong() if kept else texts.something_went_wrong_resend()
         try:
             if query is not None:
-                await query.answer(texts.something_went_wrong_short(), show_alert=True)
+                short = texts.something_went_wrong_short() if kept else texts.try_again_short()
+                await query.answer(short, show_alert=True)
             elif chat is not None and chat.type == "private":
                 await bot.send_message(chat.id, text)
         except TelegramForbiddenError:

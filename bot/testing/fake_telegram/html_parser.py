@@ -245,9 +245,7 @@ def parse_html(
             nested.pop()
         i += 1
     if nested:
-        raise HtmlParseError(
-            f'Can\'t find end tag corresponding to start tag "{nested[-1].tag}"'
-        )
+        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{nested[-1].tag}"')
     try:
         plain = bytes(out).decode("utf-8")
     except UnicodeDecodeError:
@@ -306,13 +304,17 @@ def _close_entity(
                 "is_bot": False,
                 "first_name": "",
             }
-            entities.append({"type": "text_mention", "offset": offset, "length": length, "user": user})
+            entities.append(
+                {"type": "text_mention", "offset": offset, "length": length, "user": user}
+            )
         else:
             try:
                 checked = check_link(url)
             except ValueError:
                 return
-            entities.append({"type": "text_link", "offset": offset, "length": length, "url": checked})
+            entities.append(
+                {"type": "text_link", "offset": offset, "length": length, "url": checked}
+            )
     elif tag == "pre":
         last = entities[-1] if entities else None
         if (
