@@ -43,12 +43,19 @@ async def one_run(folder: Path) -> tuple[float, float, int]:
     )
     started = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=folder,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=folder,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
-        await fake.wait_for(lambda: fake.poll_count > 0 or bool(fake.calls_of("getUpdates")),
-                            timeout=60)
+        await fake.wait_for(
+            lambda: fake.poll_count > 0 or bool(fake.calls_of("getUpdates")), timeout=60
+        )
         first_poll = time.monotonic() - started
         await fake.wait_for(lambda: len(fake.calls_of("setMyShortDescription")) >= 3, timeout=60)
         settled = time.monotonic() - started
@@ -65,13 +72,17 @@ async def main(runs: int) -> None:
     for i in range(runs):
         with tempfile.TemporaryDirectory() as folder:
             results.append(await one_run(Path(folder)))
-        print(f"run {i + 1}: first getUpdates {results[-1][0]:.2f} s, "
-              f"profile set {results[-1][1]:.2f} s, RSS {results[-1][2] / 1024:.1f} MiB")
+        print(
+            f"run {i + 1}: first getUpdates {results[-1][0]:.2f} s, "
+            f"profile set {results[-1][1]:.2f} s, RSS {results[-1][2] / 1024:.1f} MiB"
+        )
     first = [r[0] for r in results]
     rss = [r[2] / 1024 for r in results]
-    print(f"cold start to first getUpdates: median {statistics.median(first):.2f} s, "
-          f"worst {max(first):.2f} s; RSS median {statistics.median(rss):.1f} MiB "
-          f"({runs} runs, fresh database each)")
+    print(
+        f"cold start to first getUpdates: median {statistics.median(first):.2f} s, "
+        f"worst {max(first):.2f} s; RSS median {statistics.median(rss):.1f} MiB "
+        f"({runs} runs, fresh database each)"
+    )
 
 
 if __name__ == "__main__":

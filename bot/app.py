@@ -15,7 +15,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import LinkPreviewOptions
 
 from bot import telegram
 from bot.config import Settings
@@ -29,6 +28,7 @@ from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
 from bot.telegram.middlewares import BanMiddleware, UserI18nMiddleware, UserMiddleware
 from bot.telegram.profile import BotProfile
+from bot.telegram.session import RetryAfterMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +53,19 @@ class SakshyApp:
         self.dp: Dispatcher | None = None
         self.profile: BotProfile | None = None
         self._background: list[asyncio.Task[None]] = []
-        self._stopped = asyncio.Event()
+        self._stop_requested = asyncio.Event()
 
     async def open(self) -> None:
         """Connect and migrate the database and build everything; no network yet."""
         await self.db.connect()
         try:
             await migrate(self.db)
+            self._build()
         except BaseException:
             await self.db.close()
             raise
+
+    def _build(self) -> None:
         settings = self.settings
         i18n = build_i18n(settings.default_locale)
         users = UserService(self.db, self.clock, settings.default_locale)
@@ -76,13 +79,11 @@ class SakshyApp:
             session = AiohttpSession(
                 api=TelegramAPIServer.from_base(base), timeout=self.request_timeout
             )
+        session.middleware(RetryAfterMiddleware())
         self.bot = Bot(
             settings.token,
             session=session,
-            default=DefaultBotProperties(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ),
+            default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
         )
         dp = Dispatcher(
             storage=SQLiteStorage(self.db, self.clock, DefaultKeyBuilder(with_destiny=True)),
@@ -100,28 +101,42 @@ class SakshyApp:
         self.dp = dp
 
     async def run(self) -> None:
-        """Poll until stopped. Start-up calls to Telegram retry in the background."""
+        """Poll until `stop()`. Start-up calls to Telegram retry in the background."""
         assert self.bot is not None and self.dp is not None and self.profile is not None
         profile_task = asyncio.create_task(
             self.profile.apply(self.bot, self.settings.startup_retry_seconds),
             name="bot-profile",
         )
         self._background.append(profile_task)
-        try:
-            await self.dp.start_polling(
+        polling = asyncio.create_task(
+            self.dp.start_polling(
                 self.bot,
                 handle_signals=False,
                 polling_timeout=self.polling_timeout,
                 allowed_updates=self.dp.resolve_used_update_types(),
                 close_bot_session=True,
-            )
+            ),
+            name="polling",
+        )
+        stop_requested = asyncio.create_task(self._stop_requested.wait())
+        try:
+            await asyncio.wait({polling, stop_requested}, return_when=asyncio.FIRST_COMPLETED)
+            if not polling.done():
+                try:
+                    await self.dp.stop_polling()
+                except RuntimeError:  # stop came before polling started
+                    polling.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await polling
+            else:
+                polling.result()  # polling ended on its own: surface why
         finally:
+            stop_requested.cancel()
             await self._shutdown()
 
     async def stop(self) -> None:
-        if self.dp is not None:
-            with contextlib.suppress(RuntimeError):  # polling had not started
-                await self.dp.stop_polling()
+        """Ask `run()` to finish: polling stops, background tasks end, the database closes."""
+        self._stop_requested.set()
 
     async def _shutdown(self) -> None:
         for task in self._background:
@@ -132,5 +147,6 @@ class SakshyApp:
         self._background.clear()
         if self.dp is not None and self.dp.storage is not None:
             await self.dp.storage.close()
+        if self.bot is not None:
+            await self.bot.session.close()
         await self.db.close()
-        self._stopped.set()

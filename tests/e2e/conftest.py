@@ -61,8 +61,11 @@ class RunningBot:
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram(token=TOKEN, bot_username="sakshy_test_bot", time_scale=0.01)
+    # Users in tests act within milliseconds; a 1000-fold time scale keeps Telegram's limits
+    # in force at that pace (a benchmark runs them at real pace).
+    fake = FakeTelegram(token=TOKEN, bot_username="sakshy_test_bot", time_scale=0.001)
     await fake.start()
+    fake.group(STAFF_CHAT, title="Duty unit", bot_is_admin=True)
     try:
         yield fake
         fake.assert_no_unexpected_refusals()
@@ -92,7 +95,7 @@ async def db_of(bot: RunningBot) -> Any:
     return query
 
 
-async def eventually(check: Any, timeout: float = 5.0) -> Any:
+async def eventually(check: Any, timeout: float = 5.0) -> Any:  # noqa: ASYNC109
     """Wait until an async check returns a truthy value (for effects with no Telegram call)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

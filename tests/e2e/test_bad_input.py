@@ -1,4 +1,4 @@
-"""Anything the bot does not understand gets a short answer in the user's language, in every state."""
+"""Whatever the bot does not understand gets a short answer in the user's language."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ async def test_idle_state_answers_every_kind_of_input(tg: FakeTelegram, bot: Run
         assert (await user.next_message()).text.startswith(UNSUPPORTED_KK)
 
 
-async def test_html_laden_and_huge_text_is_answered_safely(tg: FakeTelegram, bot: RunningBot) -> None:
+async def test_html_laden_and_huge_text_is_answered_safely(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
     user = tg.user(6002, first_name="<b>Evil</b>", language_code="ru")
     await user.send("<script>alert('x')</script> & </b>" * 100)
     reply = await user.next_message()
@@ -84,18 +86,27 @@ async def test_edited_message_gets_an_answer(tg: FakeTelegram, bot: RunningBot) 
 
 async def test_stale_and_unknown_buttons_are_answered(tg: FakeTelegram, bot: RunningBot) -> None:
     user = tg.user(6006, first_name="Saule", language_code="ru")
-    query = await user.press_stale(data="report:take:999")
+    await user.send("/help")
+    old = await user.next_message()
+    # a button of a feature that no longer exists, on a message from long ago
+    query = await user.press_stale(data="report:take:999", message=old)
     answer = await user.answer_of(query)
     assert answer["text"] == "Эта кнопка устарела. Воспользуйтесь меню ниже."
     assert (await user.next_message()).text.startswith("Главное меню.")
-    query = await user.press_stale(data="lang:en")
+    query = await user.press_stale(data="lang:en", message=old)
+    assert (await user.answer_of(query))["text"] == "Эта кнопка устарела. Воспользуйтесь меню ниже."
+    # a callback with no message at all (inline mode) is answered too
+    query = await user.press_stale(data="consent:maybe")
     assert (await user.answer_of(query))["text"] == "Эта кнопка устарела. Воспользуйтесь меню ниже."
 
 
-async def test_unknown_user_text_in_russian_user_after_switch(tg: FakeTelegram, bot: RunningBot) -> None:
+async def test_first_language_choice_via_command_leads_to_consent(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
     user = tg.user(6007, first_name="Marat", language_code="kk")
     await user.send("/language")
     await user.press(await user.next_message(), data="lang:ru")
     await user.next_message()
+    assert (await user.next_message()).text.startswith("Согласие на обработку")
     await user.send("???")
-    assert (await user.next_message()).text.startswith("Извините, я не понимаю.")
+    assert (await user.next_message()).text == CONSENT_REMINDER_RU

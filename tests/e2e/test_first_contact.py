@@ -35,7 +35,9 @@ async def test_first_contact_speaks_the_users_language(
     assert [tuple(r) for r in rows] == [(expected, 0, None)]
 
 
-async def test_choosing_a_language_then_consent(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+async def test_choosing_a_language_then_consent(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
     user = tg.user(5002, first_name="Ivan", language_code="kk")
     await user.send("/start")
     await user.next_message()
@@ -73,7 +75,9 @@ async def test_declining_consent_keeps_only_id_and_language(
     assert rows[0][0] is None
 
 
-async def test_help_explains_and_names_the_emergency_numbers(tg: FakeTelegram, bot: RunningBot) -> None:
+async def test_help_explains_and_names_the_emergency_numbers(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
     user = tg.user(5004, first_name="Asel", language_code="ru")
     await user.send("/help")
     reply = await user.next_message()
@@ -82,7 +86,9 @@ async def test_help_explains_and_names_the_emergency_numbers(tg: FakeTelegram, b
     assert {"bold"} <= {e["type"] for e in reply.entities}
 
 
-async def test_language_switch_keeps_old_keyboard_working(tg: FakeTelegram, bot: RunningBot) -> None:
+async def test_language_switch_keeps_old_keyboard_working(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
     user = tg.user(5005, first_name="Nurlan", language_code="kk")
     await user.send("/help")
     await user.next_message()
@@ -92,6 +98,9 @@ async def test_language_switch_keeps_old_keyboard_working(tg: FakeTelegram, bot:
     picker = await user.next_message()
     await user.press(picker, data="lang:ru")
     assert (await user.next_message()).text == "Язык переключён: теперь общаемся на русском."
+    assert (await user.next_message()).text.startswith("Согласие на обработку")
+    await user.send("/cancel")
+    await user.next_message()
     # the Kazakh label of a keyboard sent before the switch still works, answered in Russian
     await user.send("ℹ️ Анықтама")
     reply = await user.next_message()
@@ -111,4 +120,6 @@ async def test_privacy_shows_consent_date_in_almaty_time(tg: FakeTelegram, bot: 
     assert "Вы дали согласие" in status.text
     assert [b["text"] for b in status.buttons] == ["Отозвать согласие"]
     await user.press(status, text="Отозвать согласие")
-    assert (await user.next_message()).text == "Согласие отозвано. Теперь я храню только Ваш Telegram id и язык."
+    assert (
+        await user.next_message()
+    ).text == "Согласие отозвано. Теперь я храню только Ваш Telegram id и язык."

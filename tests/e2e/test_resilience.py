@@ -29,7 +29,9 @@ async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
     assert (await user.next_message()).text.startswith("Рақмет. Келісіміңіз тіркелді.")
 
 
-async def test_updates_sent_while_the_bot_was_down_are_answered(tg: FakeTelegram, bot: RunningBot) -> None:
+async def test_updates_sent_while_the_bot_was_down_are_answered(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
     await bot.stop()
     user = tg.user(7002, first_name="Bauyrzhan", language_code="ru")
     await user.send("/help")
@@ -76,14 +78,21 @@ async def test_403_while_answering_marks_the_user_unreachable(
 
 
 async def test_a_failing_reply_gets_the_apology_in_the_users_language(
-    tg: FakeTelegram, bot: RunningBot
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
     user = tg.user(7005, first_name="Madina", language_code="ru")
     tg.fail_next("sendMessage", error_code=500, description="Internal Server Error", times=1)
     await user.send("/help")
     reply = await user.next_message()
-    assert reply.text.startswith("Извините, у нас что-то пошло не так. То, что Вы отправили, сохранено")
+    assert reply.text.startswith(
+        "Извините, у нас что-то пошло не так. То, что Вы отправили, сохранено"
+    )
     assert "Traceback" not in reply.text and "Internal" not in reply.text
+    kept = await db_of("SELECT user_id, payload, error FROM failed_updates")
+    assert len(kept) == 1 and kept[0]["user_id"] == 7005
+    assert '"/help"' in kept[0]["payload"], "what the user sent is kept"
+    assert "Madina" not in kept[0]["payload"], "names are not kept"
+    assert kept[0]["error"].startswith("TelegramServerError")
 
 
 async def test_429_on_start_up_is_waited_out_and_the_bot_serves_meanwhile(

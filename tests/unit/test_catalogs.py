@@ -19,8 +19,15 @@ from bot.testing.fake_telegram.html_parser import HtmlParseError, parse_html
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("kk", "ru")
 #: every gettext keyword the code uses, lazy and no-op ones included
-KEYWORDS = {"_": None, "__": None, "N_": None, "gettext": None, "lazy_gettext": None,
-            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "__": None,
+    "N_": None,
+    "gettext": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
+}
 
 
 def extracted() -> set[str]:

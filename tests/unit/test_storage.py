@@ -17,7 +17,9 @@ from tests.conftest import FixedClock
 
 async def tables(db: Database) -> set[str]:
     async with db.read() as conn:
-        rows = await (await conn.execute("SELECT name FROM sqlite_master WHERE type='table'")).fetchall()
+        rows = await (
+            await conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ).fetchall()
     return {row[0] for row in rows}
 
 
@@ -30,7 +32,13 @@ async def test_all_migrations_apply_to_an_empty_database(db: Database) -> None:
         cols = await (await conn.execute("PRAGMA table_info(users)")).fetchall()
     assert mode[0] == "wal" and fk[0] == 1
     assert {c["name"] for c in cols} >= {
-        "id", "language", "first_seen", "blocked_bot", "banned", "consent_version", "consent_at"
+        "id",
+        "language",
+        "first_seen",
+        "blocked_bot",
+        "banned",
+        "consent_version",
+        "consent_at",
     }
 
 
@@ -43,7 +51,7 @@ async def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
     await database.connect()
     good = Migration(1, "0001_a.sql", "CREATE TABLE a (x INTEGER);")
     bad = Migration(2, "0002_b.sql", "CREATE TABLE b (y INTEGER);\nINSERT INTO nowhere VALUES (1);")
-    with pytest.raises(StorageError, match="0002_b.sql"):
+    with pytest.raises(StorageError, match=r"0002_b\.sql"):
         await migrate(database, [good, bad])
     assert await current_version(database) == 1
     assert "b" not in await tables(database), "the half-applied migration was rolled back"

@@ -13,7 +13,15 @@ from tests.conftest import FixedClock
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("kk", "kk"), ("ru", "ru"), ("ru-RU", "ru"), ("kk_KZ", "kk"), ("en", "kk"), (None, "kk"), ("", "kk")],
+    [
+        ("kk", "kk"),
+        ("ru", "ru"),
+        ("ru-RU", "ru"),
+        ("kk_KZ", "kk"),
+        ("en", "kk"),
+        (None, "kk"),
+        ("", "kk"),
+    ],
 )
 def test_pick_language(code: str | None, expected: str) -> None:
     assert pick_language(code, "kk") == expected
@@ -25,7 +33,9 @@ async def test_first_contact_stores_id_and_language_only(db: Database, clock: Fi
     assert first and user.language == "ru" and not user.language_chosen
     assert user.consent_version is None
     again, first_again = await users.seen(7, "kk")
-    assert not first_again and again.language == "ru", "Telegram's code counts only at first contact"
+    assert not first_again and again.language == "ru", (
+        "Telegram's code counts only at first contact"
+    )
 
 
 async def test_language_choice_is_stored(db: Database, clock: FixedClock) -> None:
@@ -49,7 +59,9 @@ async def test_consent_given_and_withdrawn_is_audited(db: Database, clock: Fixed
         assert await UserRepository().consent_history(conn, 9) == ["given", "withdrawn"]
 
 
-async def test_blocked_user_is_reachable_again_after_writing(db: Database, clock: FixedClock) -> None:
+async def test_blocked_user_is_reachable_again_after_writing(
+    db: Database, clock: FixedClock
+) -> None:
     users = UserService(db, clock, "kk")
     await users.seen(10, "kk")
     await users.mark_unreachable(10)

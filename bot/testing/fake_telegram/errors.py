@@ -13,6 +13,20 @@ _PREFIXES: dict[int, str] = {
 }
 
 
+# Server codes telegram-bot-api rewords for 400 errors (Client::fail_query_with_error).
+BAS_RENAMES: dict[str, str] = {
+    "MESSAGE_NOT_MODIFIED": (
+        "message is not modified: specified new message content and reply markup are exactly "
+        "the same as a current content and reply markup of the message"
+    ),
+    "WC_CONVERT_URL_INVALID": "Wrong HTTP URL specified",
+    "EXTERNAL_URL_INVALID": "Wrong HTTP URL specified",
+    "REPLY_MARKUP_TOO_LONG": "reply markup is too long",
+    "QUERY_ID_INVALID": "query is too old and response timeout expired or query ID is invalid",
+    "MESSAGE_DELETE_FORBIDDEN": "message can't be deleted",
+}
+
+
 def bas_description(error_code: int, message: str) -> str:
     """Word ``message`` like telegram-bot-api's ``Client::fail_query_with_error`` does.
 
@@ -22,6 +36,8 @@ def bas_description(error_code: int, message: str) -> str:
     while server codes such as ``"TOPIC_CLOSED"`` pass through unchanged.
     """
     prefix = _PREFIXES.get(error_code, "Bad Request")
+    if error_code == 400:
+        message = BAS_RENAMES.get(message, message)
     if message.startswith(prefix):
         return message
     if not message:

@@ -39,13 +39,6 @@ from .world import BotMessage, ChatState, FakeGroup, FakeUser, StoredMessage, To
 if TYPE_CHECKING:
     from .ratelimit import RateLimiter
 
-MESSAGE_NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup are "
-    "exactly the same as a current content and reply markup of the message"
-)
-QUERY_ID_INVALID = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
 CALLBACK_QUERY_LIFETIME = 15.0
 DELETE_WINDOW = 48 * 3600
 DEFAULT_TOPIC_COLOR = 7322096
@@ -829,7 +822,7 @@ class BotApiMethods:
             and payload.get("reply_markup") == markup
         )
         if unchanged:
-            raise ApiError(400, MESSAGE_NOT_MODIFIED)
+            raise ApiError.bad("MESSAGE_NOT_MODIFIED")
         for key, value in fields.items():
             if value is None:
                 payload.pop(key, None)
@@ -919,7 +912,7 @@ class BotApiMethods:
             or query.answer is not None
             or self.now() - query.created > CALLBACK_QUERY_LIFETIME
         ):
-            raise ApiError(400, QUERY_ID_INVALID)
+            raise ApiError.bad("QUERY_ID_INVALID")
         text = params.get("text", "")
         if len(text) > 200:
             raise ApiError.bad("MESSAGE_TOO_LONG")

@@ -390,6 +390,8 @@ class FakeGroup(ChatState):
         self.owner_id: int | None = None
         self.migrated_to: int | None = None
         self._topics: dict[int, Topic] = {}
+        if forum:
+            self._next_message_id = 2  # 1 is the General topic's creation
 
     @property
     def bot_is_admin(self) -> bool:
