@@ -38,7 +38,7 @@ def _keyboard_lines(markup: dict[str, Any] | None) -> list[str]:
 
 def render_bot(message: Any) -> str:
     lines = [
-        f"🤖 Sakshy: {line}" if i == 0 else f"           {line}"
+        f"🤖 Сақшы: {line}" if i == 0 else f"          {line}".rstrip()
         for i, line in enumerate((message.text or "").splitlines() or [""])
     ]
     lines += _keyboard_lines(message.reply_markup)
@@ -67,6 +67,8 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
     fake = FakeTelegram(token=DEMO_TOKEN, bot_username="sakshy_demo_bot", time_scale=0.05)
     started = time.monotonic()
     await fake.start()
+    staff_titles = {"kk": "Кезекші бөлім", "ru": "Дежурная часть"}
+    staff = fake.group(STAFF_CHAT_ID, title=staff_titles[lang], bot_is_admin=True)
     with tempfile.TemporaryDirectory(prefix="sakshy-demo-") as folder:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -112,6 +114,11 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             out.append(f"👤 {me}: <script>alert(1)</script> where is my inspector?")
             await user.send("<script>alert(1)</script> where is my inspector?")
             await _drain(user, out)
+            officer_names = {"kk": "Кезекші Нұрлан", "ru": "Дежурный Нурлан"}
+            officer = fake.user(777002, first_name=officer_names[lang], language_code=lang)
+            out.append(f"👮 {officer_names[lang]} ({staff_titles[lang]}): /help")
+            await staff.send(officer, "/help")
+            await _drain(staff, out)
         finally:
             await app.stop()
             with contextlib.suppress(asyncio.CancelledError):
@@ -120,7 +127,7 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
     print("\n\n".join(out))
     refusals = list(getattr(fake, "refusals", []))
     print(
-        f"\n— {len(out)} lines in {time.monotonic() - started:.1f} s; "
+        f"\n— {len(out)} steps in {time.monotonic() - started:.1f} s; "
         f"Telegram refusals: {len(refusals)} —"
     )
     return 0 if not refusals else 1

@@ -129,3 +129,12 @@ def test_cli_migrate_and_check_config(tmp_path: Path) -> None:
     check = run_cli(tmp_path, "check-config", env_text=env_text)
     assert check.returncode == 0
     assert "secret" not in check.stdout and "BOT_TOKEN = set (hidden)" in check.stdout
+
+
+def test_cli_without_subcommand_and_token_runs_the_demo(tmp_path: Path) -> None:
+    """The README's first command on a fresh machine: no token, so the demo."""
+    result = run_cli(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "@BotFather" in result.stdout
+    assert "Сәлеметсіз бе!" in result.stdout
+    assert "Telegram refusals: 0" in result.stdout

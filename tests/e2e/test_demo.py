@@ -1,0 +1,25 @@
+"""`sakshy demo` plays a real conversation against the emulator and prints it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo import run_demo
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("kk", ["Сәлеметсіз бе!", "Бот тілін таңдаңыз:", "Рақмет. Келісіміңіз тіркелді."]),
+        ("ru", ["Здравствуйте!", "Выберите язык бота:", "Спасибо. Ваше согласие получено."]),
+    ],
+)
+async def test_demo_prints_the_conversation(
+    lang: str, expected: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run_demo(lang=lang) == 0
+    out = capsys.readouterr().out
+    for text in expected:
+        assert text in out
+    assert "<script>" in out, "the user's own words are shown as typed"
+    assert "Telegram refusals: 0" in out
