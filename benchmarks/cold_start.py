@@ -14,7 +14,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bot.testing.fake_telegram import FakeTelegram
@@ -41,7 +40,8 @@ async def one_run(folder: Path) -> tuple[float, float, int]:
         LOG_LEVEL="WARNING",
         SAKSHY_CACHE_DIR=str(folder / "cache"),
     )
-    started = time.monotonic()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -53,12 +53,12 @@ async def one_run(folder: Path) -> tuple[float, float, int]:
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        await fake.wait_for(
-            lambda: fake.poll_count > 0 or bool(fake.calls_of("getUpdates")), timeout=60
-        )
-        first_poll = time.monotonic() - started
+        # first_poll_at is stamped when the getUpdates request arrives, not when it returns
+        await fake.wait_for(lambda: fake.first_poll_at is not None, timeout=60)
+        assert fake.first_poll_at is not None
+        first_poll = fake.first_poll_at - started
         await fake.wait_for(lambda: len(fake.calls_of("setMyShortDescription")) >= 3, timeout=60)
-        settled = time.monotonic() - started
+        settled = loop.time() - started
         rss = rss_kib(proc.pid)
     finally:
         proc.terminate()

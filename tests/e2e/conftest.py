@@ -39,8 +39,10 @@ class RunningBot:
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
-    async def start(self, **overrides: Any) -> SakshyApp:
-        app = SakshyApp(self.settings(**overrides), polling_timeout=1, request_timeout=5)
+    async def start(self, request_timeout: float = 5, **overrides: Any) -> SakshyApp:
+        app = SakshyApp(
+            self.settings(**overrides), polling_timeout=1, request_timeout=request_timeout
+        )
         await app.open()
         self.app = app
         self.task = asyncio.create_task(app.run())

@@ -128,3 +128,22 @@ async def test_command_menus_and_descriptions_per_language_and_scope(
     assert [c["command"] for c in groups] == ["chatid"]
     assert "102" in tg.descriptions["kk"] and "102" in tg.descriptions["ru"]
     assert tg.short_descriptions["kk"] != tg.short_descriptions["ru"]
+
+
+async def test_a_timeout_on_start_up_is_retried(tg: FakeTelegram, bot: RunningBot) -> None:
+    await bot.stop()
+    tg.fail_next("setMyCommands", delay=2.5, times=1)
+    app = await bot.start(request_timeout=1)
+    user = tg.user(7007, first_name="Yerlan", language_code="ru")
+    await user.send("/help")
+    assert (await user.next_message()).text.startswith("Сақшы связывает жителей")
+    await tg.wait_for(lambda: app.profile is not None and app.profile.done.is_set(), timeout=15)
+    ru = tg.commands(scope={"type": "all_private_chats"}, language_code="ru")
+    assert [c["command"] for c in ru] == ["start", "help", "language", "privacy", "cancel"]
+    # the call that timed out was sent again
+    private_default = [
+        c
+        for c in tg.calls_of("setMyCommands")
+        if "language_code" not in c.params and "all_private_chats" in c.params.get("scope", "")
+    ]
+    assert len(private_default) >= 2

@@ -128,6 +128,29 @@ async def test_second_poller_makes_the_first_one_fail(fake: FakeTelegram, call: 
     assert len(body["result"]) == 1
 
 
+async def test_a_poller_that_left_is_no_conflict(fake: FakeTelegram, call: Call) -> None:
+    """A bot restart: the old poller disconnects, the new one polls; nothing is refused."""
+    async with aiohttp.ClientSession() as old_session:
+
+        async def poll() -> Any:
+            url = f"{fake.url}/bot{TOKEN}/getUpdates"
+            async with old_session.post(url, json={"timeout": 5}) as response:
+                return await response.json()
+
+        old = asyncio.create_task(poll())
+        await fake.wait_for(lambda: fake._long_poll is not None)
+        old.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await old
+    await fake.wait_for(lambda: fake._long_poll is None)
+    new = asyncio.create_task(call("getUpdates", timeout=5))
+    await fake.wait_for(lambda: fake._long_poll is not None)
+    await fake.user(1, "A").send("/start")
+    status, _ = await asyncio.wait_for(new, 2)
+    assert status == 200
+    assert fake.refusals == []
+
+
 async def test_set_webhook_ends_polling(fake: FakeTelegram, call: Call) -> None:
     poll = asyncio.create_task(call("getUpdates", timeout=5))
     await fake.wait_for(lambda: fake._long_poll is not None)

@@ -63,6 +63,7 @@ class ApiError(Exception):
         self.description = description
         self.parameters = parameters or {}
         self.injected = injected
+        self.unanswered = False
 
     @classmethod
     def bad(cls, message: str, parameters: dict[str, Any] | None = None) -> ApiError:

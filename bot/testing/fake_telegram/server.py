@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -93,8 +94,21 @@ class RefusalExpectation:
 class _LongPoll:
     offset: int
     limit: int
+    request: web.Request | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     conflict: str | None = None
+
+    def client_gone(self) -> bool:
+        """The client closed the connection (a bot that stopped polling)."""
+        if self.request is None:
+            return False
+        transport = self.request.transport
+        return transport is None or transport.is_closing()
+
+
+_REQUEST: contextvars.ContextVar[web.Request | None] = contextvars.ContextVar(
+    "fake_telegram_request", default=None
+)
 
 
 def _token_is_malformed(token: str) -> bool:
@@ -159,7 +173,10 @@ class FakeTelegram(BotApiMethods, WorldActions):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        # A client that disconnects cancels its handler, so an abandoned long poll goes away.
+        self._runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -425,8 +442,14 @@ class FakeTelegram(BotApiMethods, WorldActions):
         params, files = await self._read_params(request)
         if not method:
             method = params.get("method", "")
+        _REQUEST.set(request)
+        work = asyncio.ensure_future(self._dispatch(token, method, params, files))
+        if method.lower() != "getupdates":
+            # Other calls finish even if the client gives up (Telegram may still deliver).
+            work.add_done_callback(_consume_outcome)
+            work = asyncio.shield(work)
         try:
-            result, description = await self._dispatch(token, method, params, files)
+            result, description = await work
         except ApiError as error:
             return self._respond(error)
         body: dict[str, Any] = {"ok": True, "result": result}
@@ -454,7 +477,7 @@ class FakeTelegram(BotApiMethods, WorldActions):
             result = await handler(params, files)
         except ApiError as error:
             self.calls.append(ApiCall(method, dict(params), False, error.description, self.now()))
-            if not error.injected:
+            if not error.injected and not error.unanswered:
                 self._record_refusal(method, params, error)
             self._notify()
             raise
@@ -558,7 +581,7 @@ class FakeTelegram(BotApiMethods, WorldActions):
                 "instance is running"
             )
             self._long_poll.wake.set()
-        poll = _LongPoll(offset, limit)
+        poll = _LongPoll(offset, limit, _REQUEST.get())
         self._long_poll = poll
         try:
             with contextlib.suppress(TimeoutError):
@@ -567,7 +590,10 @@ class FakeTelegram(BotApiMethods, WorldActions):
             if self._long_poll is poll:
                 self._long_poll = None
         if poll.conflict:
-            raise ApiError(409, poll.conflict)
+            error = ApiError(409, poll.conflict)
+            # Nobody hears a 409 sent to a bot that already stopped polling: not a refusal.
+            error.unanswered = poll.client_gone()
+            raise error
         if self._closing:
             self.poll_count += 1
             return []
@@ -580,6 +606,12 @@ class FakeTelegram(BotApiMethods, WorldActions):
         if self._long_poll is not None:
             self._long_poll.conflict = "Conflict: terminated by setWebhook request"
             self._long_poll.wake.set()
+
+
+def _consume_outcome(task: asyncio.Future[Any]) -> None:
+    """Retrieve the outcome of a call whose client went away (no "never retrieved" noise)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _default_description(code: int) -> str:
