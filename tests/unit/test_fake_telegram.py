@@ -82,6 +82,7 @@ async def world(fake: FakeTelegram, call: Call) -> World:
     basic = fake.group(-1004, "Basic", supergroup=False)
     await basic.migrate_to_supergroup(-1005)
     fake.group(-1006, "Basic gone", supergroup=False).kick_bot()
+    fake.group(-1007, "Forum, bot not admin", forum=True, bot_is_admin=False)
     status, body = await call("sendMessage", chat_id=1001, text="hello")
     assert status == 200, body
     text_id = body["result"]["message_id"]
@@ -353,6 +354,8 @@ RULES: list[tuple[str, str, dict[str, Any], int, str]] = [
      "Bad Request: the chat is not a forum"),
     ("topic without name", "createForumTopic", {"chat_id": -1001, "name": "  "}, 400,
      "Bad Request: title must be non-empty"),
+    ("topic, bot not admin", "createForumTopic", {"chat_id": -1007, "name": "x"}, 400,
+     "Bad Request: not enough rights to create a topic"),
     ("webhook over http", "setWebhook", {"url": "http://bot.example.kz/hook"}, 400,
      "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"),
 ]

@@ -55,6 +55,30 @@ def _ids(updates: list[dict[str, Any]]) -> list[int]:
     return [update["update_id"] for update in updates]
 
 
+# --- transports --------------------------------------------------------------------------------
+
+
+async def test_query_string_form_and_multipart(
+    fake: FakeTelegram, session: aiohttp.ClientSession
+) -> None:
+    await fake.user(1, "A").send("/start")
+    base = f"{fake.url}/bot{TOKEN}"
+    async with session.get(f"{base}/sendMessage", params={"chat_id": "1", "text": "q"}) as r:
+        assert (r.status, (await r.json())["result"]["text"]) == (200, "q")
+    form = {"chat_id": "1", "text": "f", "reply_markup": '{"remove_keyboard":true}'}
+    async with session.post(f"{base}/sendMessage", data=form) as r:
+        assert (r.status, (await r.json())["result"]["text"]) == (200, "f")
+    multipart = aiohttp.FormData(quote_fields=False)
+    multipart.add_field("chat_id", "1")
+    multipart.add_field("document", "attach://file0")
+    multipart.add_field("file0", b"%PDF", filename="report.pdf")
+    async with session.post(f"{base}/sendDocument", data=multipart) as r:
+        body = await r.json()
+    assert body["result"]["document"]["file_name"] == "report.pdf"
+    async with session.post(f"{base}/sendDocument", data={"chat_id": "1"}) as r:
+        assert (await r.json())["description"] == "Bad Request: there is no document in the request"
+
+
 # --- getUpdates --------------------------------------------------------------------------------
 
 
@@ -99,6 +123,15 @@ async def test_offset_from_the_future_returns_the_pending(fake: FakeTelegram, ca
     _, body = await call("getUpdates", offset=10_000)
     assert len(body["result"]) == 1
     assert fake.pending_updates == 1
+
+
+async def test_long_poll_timeout_is_capped_at_50_seconds(fake: FakeTelegram, call: Call) -> None:
+    poll = asyncio.create_task(call("getUpdates", timeout=3600))
+    await fake.wait_for(lambda: fake._long_poll is not None)
+    assert fake._long_poll is not None and fake._long_poll.timeout == 50
+    await fake.user(1, "A").send("x")
+    status, _ = await asyncio.wait_for(poll, 2)
+    assert status == 200
 
 
 async def test_long_poll_wakes_on_an_update(fake: FakeTelegram, call: Call) -> None:

@@ -94,6 +94,7 @@ class RefusalExpectation:
 class _LongPoll:
     offset: int
     limit: int
+    timeout: int
     request: web.Request | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     conflict: str | None = None
@@ -581,7 +582,7 @@ class FakeTelegram(BotApiMethods, WorldActions):
                 "instance is running"
             )
             self._long_poll.wake.set()
-        poll = _LongPoll(offset, limit, _REQUEST.get())
+        poll = _LongPoll(offset, limit, timeout, _REQUEST.get())
         self._long_poll = poll
         try:
             with contextlib.suppress(TimeoutError):
