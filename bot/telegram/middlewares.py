@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import Chat, TelegramObject, User
+from aiogram.types import Chat, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
 
@@ -35,7 +35,7 @@ class UserMiddleware(BaseMiddleware):
         chat: Chat | None = data.get("event_chat")
         if tg_user is not None and not tg_user.is_bot:
             private = chat is not None and chat.type == "private"
-            if private and _is_user_message(data):
+            if private and _is_user_message(event):
                 user, first = await self.users.seen(tg_user.id, tg_user.language_code)
             else:
                 user = await self.users.get(tg_user.id)
@@ -47,12 +47,12 @@ class UserMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
-def _is_user_message(data: dict[str, Any]) -> bool:
-    update = data.get("event_update")
-    return update is not None and (
-        update.message is not None
-        or update.callback_query is not None
-        or update.edited_message is not None
+def _is_user_message(event: TelegramObject) -> bool:
+    """Something the user did themselves in the chat (not a membership change)."""
+    return isinstance(event, Update) and (
+        event.message is not None
+        or event.callback_query is not None
+        or event.edited_message is not None
     )
 
 
@@ -83,13 +83,10 @@ class BanMiddleware(BaseMiddleware):
         user = data.get("user")
         if user is None or not user.banned:
             return await handler(event, data)
-        update = data.get("event_update")
-        if update is not None and update.callback_query is not None:
-            await update.callback_query.answer(texts.banned())
-        elif (
-            update is not None
-            and update.message is not None
-            and update.message.chat.type == "private"
-        ):
-            await update.message.answer(texts.banned())
+        if not isinstance(event, Update):
+            return None
+        if event.callback_query is not None:
+            await event.callback_query.answer(texts.banned())
+        elif event.message is not None and event.message.chat.type == "private":
+            await event.message.answer(texts.banned())
         return None

@@ -75,6 +75,10 @@ async def test_403_while_answering_marks_the_user_unreachable(
 
     assert await eventually(blocked)
     assert len(user.messages) == 1, "nothing more is sent to a user who blocked the bot"
+    # writing to the bot again proves they are reachable
+    await user.send("/help")
+    await user.next_message()
+    assert not await blocked()
 
 
 async def test_a_failing_reply_gets_the_apology_in_the_users_language(
@@ -147,3 +151,49 @@ async def test_a_timeout_on_start_up_is_retried(tg: FakeTelegram, bot: RunningBo
         if "language_code" not in c.params and "all_private_chats" in c.params.get("scope", "")
     ]
     assert len(private_default) >= 2
+
+
+async def test_double_tap_on_consent_is_recorded_once(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(7008, first_name="Aru", language_code="kk")
+    await user.send("/start")
+    await user.next_message()
+    await user.press(await user.next_message(), data="lang:kk")
+    await user.next_message()
+    consent = await user.next_message()
+    # two taps before the bot had time to remove the buttons
+    first = await user.press(consent, data="consent:yes")
+    second = await user.press(consent, data="consent:yes")
+    await user.answer_of(first)
+    await user.answer_of(second)
+    assert (await user.next_message()).text.startswith("Рақмет. Келісіміңіз тіркелді.")
+    events = await db_of("SELECT action FROM consent_events WHERE user_id = 7008")
+    assert [e[0] for e in events] == ["given"]
+    await user.send("/help")
+    assert (await user.next_message()).text.startswith("Сақшы тұрғындарды"), "no apology between"
+
+
+async def test_a_429_on_a_reply_is_waited_out(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(7009, first_name="Daulet", language_code="ru")
+    tg.fail_next("sendMessage", error_code=429, retry_after=1, times=1)
+    await user.send("/help")
+    reply = await user.next_message(timeout=10)
+    assert reply.text.startswith("Сақшы связывает жителей"), "the reply, not an apology"
+    assert len(user.messages) == 1
+
+
+async def test_a_banned_user_gets_one_plain_answer(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(7010, first_name="Spam", language_code="ru")
+    await user.send("/help")
+    await user.next_message()
+    assert bot.app is not None
+    async with bot.app.db.transaction() as conn:
+        await conn.execute("UPDATE users SET banned = 1 WHERE id = 7010")
+    await user.send("/start")
+    reply = await user.next_message()
+    assert reply.text == (
+        "Доступ к боту для Вас ограничен. В экстренной ситуации звоните 102 или 112."
+    )
+    query = await user.press(reply, data="lang:kk") if reply.buttons else None
+    assert query is None

@@ -13,6 +13,7 @@ from bot.services.users import UserService
 from bot.telegram import texts
 from bot.telegram.buttons import BTN_HELP, BTN_PRIVACY, main_menu, privacy_keyboard
 from bot.telegram.callbacks import ConsentCb
+from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 
 
@@ -44,8 +45,10 @@ async def show_privacy(message: Message, user: User, settings: Settings) -> None
 
 
 async def withdraw_consent(query: CallbackQuery, user: User, users: UserService) -> None:
-    await users.withdraw_consent(user.id)
     await query.answer()
+    await drop_inline_keyboard(query.message)
+    if not user.has_consent:
+        return  # a second tap: already withdrawn
+    await users.withdraw_consent(user.id)
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(texts.consent_withdrawn(), reply_markup=main_menu())

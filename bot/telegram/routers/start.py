@@ -19,6 +19,7 @@ from bot.telegram.buttons import (
     main_menu,
 )
 from bot.telegram.callbacks import ConsentCb, LanguageCb
+from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.states import Onboarding
 
@@ -79,8 +80,8 @@ async def choose_language(
     user = await users.set_language(user.id, callback_data.code)
     with i18n.use_locale(user.language):
         await query.answer(texts.language_set())
+        await drop_inline_keyboard(query.message)
         if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
             await query.message.answer(texts.language_set(), reply_markup=main_menu())
             if first_choice and not user.has_consent:
                 await _ask_consent(query.message, state)
@@ -98,6 +99,11 @@ async def answer_consent(
     user: User,
     users: UserService,
 ) -> None:
+    if callback_data.action == "yes" and user.has_consent:
+        # a second tap on the same question: the first one recorded it and removed the buttons
+        await query.answer()
+        await state.clear()
+        return
     if callback_data.action == "yes":
         await users.give_consent(user.id)
         reply = texts.consent_given()
@@ -105,6 +111,6 @@ async def answer_consent(
         reply = texts.consent_declined()
     await state.clear()
     await query.answer()
+    await drop_inline_keyboard(query.message)
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(reply, reply_markup=main_menu())

@@ -1,0 +1,24 @@
+"""Edits that may legitimately find nothing to change (a double tap, a message gone)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import InaccessibleMessage, Message
+
+log = logging.getLogger(__name__)
+
+_HARMLESS = ("message is not modified", "message to edit not found", "message can't be edited")
+
+
+async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) -> None:
+    """Remove the buttons under a message; a second tap that finds them gone is fine."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest as exc:
+        if not any(text in exc.message for text in _HARMLESS):
+            raise
+        log.debug("keyboard of message %s already gone: %s", message.message_id, exc.message)
