@@ -53,6 +53,8 @@ async def _migrate(settings: Settings) -> list[str]:
 
 
 def cmd_run(_: argparse.Namespace) -> int:
+    from aiogram.exceptions import TelegramUnauthorizedError
+
     try:
         settings = load_settings(require_token=True)
     except ConfigError as exc:
@@ -63,6 +65,10 @@ def cmd_run(_: argparse.Namespace) -> int:
     except StorageError as exc:
         print(f"Sakshy cannot start: {exc}", file=sys.stderr)
         return 1
+    except TelegramUnauthorizedError:
+        return _report(
+            ["BOT_TOKEN: Telegram refused this token (Unauthorized); copy it again from @BotFather"]
+        )
     except KeyboardInterrupt:
         pass
     return 0

@@ -13,6 +13,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
@@ -101,7 +107,36 @@ class SakshyApp:
         self.dp = dp
 
     async def run(self) -> None:
-        """Poll until `stop()`. Start-up calls to Telegram retry in the background."""
+        """Poll until `stop()`. Start-up calls to Telegram retry in the background.
+
+        Raises TelegramUnauthorizedError when Telegram refuses the token; an unreachable
+        Telegram is waited for (with backoff) instead.
+        """
+        try:
+            if await self._reach_telegram():
+                await self._poll()
+        finally:
+            await self._shutdown()
+
+    async def _reach_telegram(self) -> bool:
+        assert self.bot is not None
+        delay = 1.0
+        while not self._stop_requested.is_set():
+            try:
+                me = await self.bot.get_me()
+            except TelegramUnauthorizedError:
+                raise
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+                log.warning("cannot reach Telegram (%s); retrying in %.0f s", exc, delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop_requested.wait(), delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            log.info("connected to Telegram as @%s (id %s)", me.username, me.id)
+            return True
+        return False
+
+    async def _poll(self) -> None:
         assert self.bot is not None and self.dp is not None and self.profile is not None
         profile_task = asyncio.create_task(
             self.profile.apply(self.bot, self.settings.startup_retry_seconds),
@@ -132,7 +167,6 @@ class SakshyApp:
                 polling.result()  # polling ended on its own: surface why
         finally:
             stop_requested.cancel()
-            await self._shutdown()
 
     async def stop(self) -> None:
         """Ask `run()` to finish: polling stops, background tasks end, the database closes."""

@@ -1,0 +1,60 @@
+"""Start-up against a Telegram that refuses the token or cannot be reached."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import RunningBot, eventually
+
+
+async def test_wrong_token_stops_run_with_a_plain_line(tg: FakeTelegram, tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env.update(
+        BOT_TOKEN="987654321:WRONG-token",
+        TELEGRAM_API_URL=tg.url,
+        DATABASE_PATH=str(tmp_path / "s.db"),
+    )
+    with tg.expect_refusal("Unauthorized"):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = err.decode()
+    assert proc.returncode == 2, text
+    assert "BOT_TOKEN: Telegram refused this token" in text
+    assert "Traceback" not in text
+    assert "WRONG-token" not in text, "the token is never printed"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_unreachable_telegram_is_waited_for_and_stop_still_works(
+    tg: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    running = RunningBot(tg, tmp_path / "s.db")
+    await running.start(telegram_api_url=f"http://127.0.0.1:{free_port()}")
+
+    async def failed_once() -> bool:
+        return "cannot reach Telegram" in caplog.text
+
+    assert await eventually(failed_once)
+    assert running.task is not None and not running.task.done(), "it keeps trying"
+    await running.stop()  # returns promptly, with the database closed
