@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 
 from bot.domain.users import CONSENT_VERSION
 from bot.testing.fake_telegram import FakeTelegram
@@ -107,7 +110,9 @@ async def test_language_switch_keeps_old_keyboard_working(
     assert reply.text.startswith("Сақшы связывает жителей")
 
 
-async def test_privacy_shows_consent_date_in_almaty_time(tg: FakeTelegram, bot: RunningBot) -> None:
+async def test_privacy_shows_consent_date_in_almaty_time(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
     user = tg.user(5006, first_name="Aliya", language_code="ru")
     await user.send("/start")
     await user.next_message()
@@ -117,7 +122,11 @@ async def test_privacy_shows_consent_date_in_almaty_time(tg: FakeTelegram, bot: 
     await user.next_message()
     await user.tap("🔒 Мои данные")
     status = await user.next_message()
-    assert "Вы дали согласие" in status.text
+    (given_at,) = (await db_of("SELECT consent_at FROM users WHERE id=5006"))[0]
+    local = datetime.fromisoformat(given_at).astimezone(ZoneInfo("Asia/Almaty"))
+    month = format_date(local, "MMMM", locale="ru")  # e.g. «ноября», the genitive
+    expected = f"Вы дали согласие {local.day} {month} {local.year}, {local:%H:%M}."
+    assert expected in status.text
     assert [b["text"] for b in status.buttons] == ["Отозвать согласие"]
     await user.press(status, text="Отозвать согласие")
     assert (
