@@ -28,13 +28,14 @@ from bot.i18n import build_i18n
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
 from bot.services.incidents import IncidentService
+from bot.services.ratelimit import RateLimiter
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
 from bot.telegram.middlewares import BanMiddleware, UserI18nMiddleware, UserMiddleware
 from bot.telegram.profile import BotProfile
-from bot.telegram.session import RetryAfterMiddleware
+from bot.telegram.session import FloodControlMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,15 @@ class SakshyApp:
         clock: Callable[[], datetime] = utc_now,
         polling_timeout: int = 10,
         request_timeout: float = 30.0,
+        time_scale: float = 1.0,
     ) -> None:
+        """`time_scale` speeds up the rate limiter's clock, for a fake Telegram that runs fast."""
         self.settings = settings
         self.clock = clock
         self.polling_timeout = polling_timeout
         self.request_timeout = request_timeout
         self.db = Database(settings.database_path)
+        self.limiter = RateLimiter(time_scale=time_scale)
         self.bot: Bot | None = None
         self.dp: Dispatcher | None = None
         self.profile: BotProfile | None = None
@@ -85,7 +89,7 @@ class SakshyApp:
             session = AiohttpSession(
                 api=TelegramAPIServer.from_base(base), timeout=self.request_timeout
             )
-        session.middleware(RetryAfterMiddleware())
+        session.middleware(FloodControlMiddleware(self.limiter))
         self.bot = Bot(
             settings.token,
             session=session,

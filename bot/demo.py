@@ -78,7 +78,7 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             staff_chat_id=STAFF_CHAT_ID,
             default_locale=lang,
         )
-        app = SakshyApp(settings, polling_timeout=1)
+        app = SakshyApp(settings, polling_timeout=1, time_scale=0.05)
         await app.open()
         task = asyncio.create_task(app.run())
         out: list[str] = []

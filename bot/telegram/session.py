@@ -1,4 +1,4 @@
-"""Requests to Telegram: short flood waits are waited out instead of failing a reply."""
+"""Every request to Telegram passes one rate limiter; short flood waits are waited out."""
 
 from __future__ import annotations
 
@@ -10,21 +10,37 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import GetUpdates, TelegramMethod
 
+from bot.services.ratelimit import RateLimiter
+
 if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods.base import Response
 
 log = logging.getLogger(__name__)
 
+#: methods that put a message into a chat (or change one): these count against the limits
+LIMITED = frozenset(
+    {
+        "SendMessage", "SendPhoto", "SendVideo", "SendDocument", "SendAudio", "SendVoice",
+        "SendAnimation", "SendSticker", "SendLocation", "SendVenue", "SendContact",
+        "SendMediaGroup", "SendPoll", "SendDice", "SendVideoNote", "CopyMessage",
+        "CopyMessages", "ForwardMessage", "ForwardMessages", "EditMessageText",
+        "EditMessageCaption", "EditMessageMedia", "EditMessageReplyMarkup",
+        "EditMessageLiveLocation",
+    }
+)  # fmt: skip
 
-class RetryAfterMiddleware(BaseRequestMiddleware):
-    """A 429 with a short `retry_after` is waited out and the request sent again.
 
-    Longer waits are raised to the caller (a background job decides itself how to wait);
+class FloodControlMiddleware(BaseRequestMiddleware):
+    """Waits for the limiter before each limited request; on a 429 it blocks that chat for
+    `retry_after` and, when the wait is short, sends the request again.
+
+    Longer waits are raised to the caller (the delivery worker reschedules the message);
     getUpdates is left to aiogram's polling loop.
     """
 
-    def __init__(self, max_wait: float = 10.0, attempts: int = 3) -> None:
+    def __init__(self, limiter: RateLimiter, max_wait: float = 10.0, attempts: int = 3) -> None:
+        self.limiter = limiter
         self.max_wait = max_wait
         self.attempts = attempts
 
@@ -34,11 +50,19 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[Any],
     ) -> Response[Any]:
+        chat_id = getattr(method, "chat_id", None)
+        limited = type(method).__name__ in LIMITED and isinstance(chat_id, int)
         attempt = 1
         while True:
+            if limited:
+                assert isinstance(chat_id, int)
+                await self.limiter.acquire(chat_id)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
+                self.limiter.penalise(
+                    chat_id if isinstance(chat_id, int) else None, exc.retry_after
+                )
                 if (
                     isinstance(method, GetUpdates)
                     or attempt >= self.attempts
@@ -46,10 +70,12 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 ):
                     raise
                 log.warning(
-                    "%s: flood control, waiting %s s (attempt %s)",
+                    "%s to %s: flood control, waiting %s s (attempt %s)",
                     type(method).__name__,
+                    chat_id,
                     exc.retry_after,
                     attempt,
                 )
-                await asyncio.sleep(exc.retry_after)
+                if not limited:
+                    await asyncio.sleep(exc.retry_after)
                 attempt += 1

@@ -16,6 +16,9 @@ from bot.testing.fake_telegram import FakeTelegram
 
 TOKEN = "123456789:TEST-token-for-the-fake-telegram"
 STAFF_CHAT = -1001000000001
+#: Users in tests act within milliseconds: Telegram's clock (the fake's limits and the bot's
+#: own limiter) runs 1000 times faster. A benchmark runs them at real pace.
+TIME_SCALE = 0.001
 
 
 class RunningBot:
@@ -41,7 +44,10 @@ class RunningBot:
 
     async def start(self, request_timeout: float = 5, **overrides: Any) -> SakshyApp:
         app = SakshyApp(
-            self.settings(**overrides), polling_timeout=1, request_timeout=request_timeout
+            self.settings(**overrides),
+            polling_timeout=1,
+            request_timeout=request_timeout,
+            time_scale=TIME_SCALE,
         )
         await app.open()
         self.app = app
@@ -63,9 +69,7 @@ class RunningBot:
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
-    # Users in tests act within milliseconds; a 1000-fold time scale keeps Telegram's limits
-    # in force at that pace (a benchmark runs them at real pace).
-    fake = FakeTelegram(token=TOKEN, bot_username="sakshy_test_bot", time_scale=0.001)
+    fake = FakeTelegram(token=TOKEN, bot_username="sakshy_test_bot", time_scale=TIME_SCALE)
     await fake.start()
     fake.group(STAFF_CHAT, title="Duty unit", bot_is_admin=True)
     try:

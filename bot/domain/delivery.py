@@ -1,0 +1,62 @@
+"""Messages the bot owes to Telegram, and how a send attempt can end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """One outbox row."""
+
+    id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    created_at: datetime
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """What a service asks to be delivered (written inside its own transaction)."""
+
+    chat_id: int
+    method: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    ref: str | None = None
+
+
+class DeliveryError(Exception):
+    """A send attempt that Telegram did not accept."""
+
+
+class RetryLater(DeliveryError):
+    """429: Telegram names the wait."""
+
+    def __init__(self, seconds: float, detail: str = "") -> None:
+        super().__init__(detail or f"retry after {seconds}")
+        self.seconds = seconds
+
+
+class Transient(DeliveryError):
+    """5xx, network error, timeout: try again with backoff (the request may have arrived)."""
+
+
+class ChatMoved(DeliveryError):
+    """The group became a supergroup with a new id."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
+class Unreachable(DeliveryError):
+    """403: the user blocked the bot, or the bot left the group. Retrying will not help."""
+
+
+class Rejected(DeliveryError):
+    """400 and the like: this message will never be accepted as it is."""

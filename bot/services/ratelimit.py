@@ -1,0 +1,116 @@
+"""One rate limiter for everything the bot sends, modelled on Telegram's published guidance.
+
+About 30 messages per second overall, at most 20 per minute to one group, about one per second
+to one chat with short bursts. `reserve` either takes a slot and returns 0, or takes nothing and
+returns how long to wait; `penalise` applies a 429's retry_after to a chat (or to everything).
+Plain Python with an injectable clock: no Telegram, no asyncio in the decisions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    global_per_second: int = 30
+    group_per_minute: int = 20
+    chat_per_second: float = 1.0
+    chat_burst: int = 3
+
+
+class _Bucket:
+    __slots__ = ("stamp", "tokens")
+
+    def __init__(self, tokens: float, stamp: float) -> None:
+        self.tokens = tokens
+        self.stamp = stamp
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        time_scale: float = 1.0,
+    ) -> None:
+        """`time_scale` < 1 makes Telegram's minute pass faster (tests against a fast fake)."""
+        self.limits = limits or Limits()
+        self.time_scale = time_scale
+        self.clock = clock if time_scale == 1.0 else (lambda: clock() / time_scale)
+        self._global: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = {}
+        self._chats: dict[int, _Bucket] = {}
+        self._blocked_until: dict[int | None, float] = {}
+        self._last_prune = clock()
+
+    def reserve(self, chat_id: int, is_group: bool | None = None) -> float:
+        """Take a slot for one message to `chat_id` now (0.0), or say how long to wait."""
+        now = self.clock()
+        if is_group is None:
+            is_group = chat_id < 0
+        limits = self.limits
+        wait = max(
+            self._blocked_until.get(None, 0.0) - now,
+            self._blocked_until.get(chat_id, 0.0) - now,
+            0.0,
+        )
+        window = self._global
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= limits.global_per_second:
+            wait = max(wait, window[0] + 1.0 - now)
+        group_window = None
+        if is_group:
+            group_window = self._groups.setdefault(chat_id, deque())
+            while group_window and group_window[0] <= now - 60.0:
+                group_window.popleft()
+            if len(group_window) >= limits.group_per_minute:
+                wait = max(wait, group_window[0] + 60.0 - now)
+        bucket = self._chats.get(chat_id)
+        if bucket is None:
+            bucket = self._chats[chat_id] = _Bucket(float(limits.chat_burst), now)
+        bucket.tokens = min(
+            float(limits.chat_burst), bucket.tokens + (now - bucket.stamp) * limits.chat_per_second
+        )
+        bucket.stamp = now
+        if bucket.tokens < 1.0:
+            wait = max(wait, (1.0 - bucket.tokens) / limits.chat_per_second)
+        if wait > 0:
+            return wait
+        window.append(now)
+        if group_window is not None:
+            group_window.append(now)
+        bucket.tokens -= 1.0
+        self._prune(now)
+        return 0.0
+
+    def penalise(self, chat_id: int | None, seconds: float) -> None:
+        """Telegram said 429: nothing more to this chat (None: to anyone) for `seconds`
+        (real seconds, as Telegram counts them)."""
+        until = self.clock() + seconds / self.time_scale
+        self._blocked_until[chat_id] = max(self._blocked_until.get(chat_id, 0.0), until)
+
+    async def acquire(self, chat_id: int, is_group: bool | None = None) -> None:
+        """Wait until a message to `chat_id` may go, and take its slot."""
+        while True:
+            wait = self.reserve(chat_id, is_group)
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait * self.time_scale)
+
+    def _prune(self, now: float) -> None:
+        # Forget idle chats now and then so a city's worth of residents does not pile up.
+        if now - self._last_prune < 60.0:
+            return
+        self._last_prune = now
+        for chat_id in [c for c, b in self._chats.items() if now - b.stamp > 120.0]:
+            del self._chats[chat_id]
+        for chat_id in [c for c, w in self._groups.items() if not w or w[-1] <= now - 60.0]:
+            del self._groups[chat_id]
+        for key in [k for k, until in self._blocked_until.items() if until <= now]:
+            del self._blocked_until[key]
