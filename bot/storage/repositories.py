@@ -8,6 +8,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.users import User
 
 
@@ -194,3 +195,121 @@ class FailedUpdateRepository:
         cur = await conn.execute("SELECT count(*) FROM failed_updates WHERE resolved_at IS NULL")
         row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+
+def _outgoing(row: aiosqlite.Row) -> OutgoingMessage:
+    return OutgoingMessage(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        method=row["method"],
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        ref=row["ref"],
+    )
+
+
+class OutboxRepository:
+    """outbox: messages owed to Telegram, in order per chat."""
+
+    async def add(self, conn: aiosqlite.Connection, message: NewMessage, now: datetime) -> int:
+        cur = await conn.execute(
+            "INSERT INTO outbox (chat_id, method, payload, not_before, created_at, ref)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                message.chat_id,
+                message.method,
+                json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")),
+                to_db(now),
+                to_db(now),
+                message.ref,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def release_in_flight(self, conn: aiosqlite.Connection) -> int:
+        """At start-up: rows that were being sent when the process stopped go out again."""
+        cur = await conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'in_flight'")
+        return cur.rowcount
+
+    async def claim(
+        self, conn: aiosqlite.Connection, now: datetime, limit: int
+    ) -> list[OutgoingMessage]:
+        """The oldest due row of each chat whose earlier rows are all settled; marks them
+        in flight (so a chat never has two messages on the way and order holds)."""
+        cur = await conn.execute(
+            "SELECT o.* FROM outbox o"
+            " WHERE o.state = 'pending' AND o.not_before <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id"
+            "   AND p.id < o.id AND p.state IN ('pending', 'in_flight'))"
+            " AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id"
+            "   AND f.state = 'in_flight')"
+            " ORDER BY o.id LIMIT ?",
+            (to_db(now), limit),
+        )
+        rows = [_outgoing(row) for row in await cur.fetchall()]
+        for message in rows:
+            await conn.execute(
+                "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?",
+                (message.id,),
+            )
+        return [
+            OutgoingMessage(
+                id=m.id,
+                chat_id=m.chat_id,
+                method=m.method,
+                payload=m.payload,
+                attempts=m.attempts + 1,
+                created_at=m.created_at,
+                ref=m.ref,
+            )
+            for m in rows
+        ]
+
+    async def mark_sent(
+        self, conn: aiosqlite.Connection, row_id: int, message_id: int | None, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE outbox SET state = 'done', sent_at = ?, telegram_message_id = ?,"
+            " last_error = NULL WHERE id = ?",
+            (to_db(now), message_id, row_id),
+        )
+
+    async def reschedule(
+        self, conn: aiosqlite.Connection, row_id: int, not_before: datetime, error: str
+    ) -> None:
+        await conn.execute(
+            "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ? WHERE id = ?",
+            (to_db(not_before), error[:1000], row_id),
+        )
+
+    async def mark_failed(self, conn: aiosqlite.Connection, row_id: int, error: str) -> None:
+        await conn.execute(
+            "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?",
+            (error[:1000], row_id),
+        )
+
+    async def move_chat(self, conn: aiosqlite.Connection, old_id: int, new_id: int) -> int:
+        cur = await conn.execute(
+            "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state IN ('pending', 'in_flight')",
+            (new_id, old_id),
+        )
+        return cur.rowcount
+
+    async def next_due(self, conn: aiosqlite.Connection) -> datetime | None:
+        cur = await conn.execute("SELECT min(not_before) FROM outbox WHERE state = 'pending'")
+        row = await cur.fetchone()
+        return from_db(row[0]) if row and row[0] else None
+
+    async def counts(self, conn: aiosqlite.Connection) -> dict[str, int]:
+        cur = await conn.execute("SELECT state, count(*) FROM outbox GROUP BY state")
+        return {row[0]: row[1] for row in await cur.fetchall()}
+
+    async def sent_message_id(self, conn: aiosqlite.Connection, ref: str) -> int | None:
+        cur = await conn.execute(
+            "SELECT telegram_message_id FROM outbox WHERE ref = ? AND state = 'done'"
+            " ORDER BY id DESC LIMIT 1",
+            (ref,),
+        )
+        row = await cur.fetchone()
+        return row[0] if row else None

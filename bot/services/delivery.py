@@ -1,0 +1,191 @@
+"""The outbox and its delivery worker: nothing committed is lost, nothing is sent twice
+except a request that was in flight when the process died or the request timed out.
+
+Services write `NewMessage`s with `Outbox.add` inside the same transaction as the change that
+needs them, and call `Outbox.notify()` after the commit. The worker claims the oldest due row
+of each chat (never two of one chat at a time, so order holds), sends it, and marks it done
+only after Telegram accepted it. Rows in flight at a crash are sent again at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import aiosqlite
+
+from bot.domain.delivery import (
+    ChatMoved,
+    NewMessage,
+    OutgoingMessage,
+    Rejected,
+    RetryLater,
+    Transient,
+    Unreachable,
+)
+from bot.storage.db import Database
+from bot.storage.repositories import OutboxRepository
+
+log = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: int, method: str, payload: dict[str, Any]) -> int | None:
+        """Deliver one message; return Telegram's message id (if any) or raise DeliveryError."""
+        ...
+
+
+class Outbox:
+    """Where services put what must reach Telegram."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self.repo = OutboxRepository()
+        self._wake = asyncio.Event()
+
+    async def add(self, conn: aiosqlite.Connection, message: NewMessage) -> int:
+        """Call inside the transaction of the change; `notify()` after it commits."""
+        return await self.repo.add(conn, message, self.clock())
+
+    def notify(self) -> None:
+        self._wake.set()
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        sender: Sender,
+        clock: Callable[[], datetime],
+        *,
+        concurrency: int = 8,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 300.0,
+        idle_poll: float = 5.0,
+        on_unreachable: Callable[[int], Awaitable[None]] | None = None,
+        on_moved: Callable[[int, int], Awaitable[None]] | None = None,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.sender = sender
+        self.clock = clock
+        self.concurrency = concurrency
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.idle_poll = idle_poll
+        self.on_unreachable = on_unreachable
+        self.on_moved = on_moved
+        self.repo = outbox.repo
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False
+
+    async def run(self) -> None:
+        async with self.db.transaction() as conn:
+            released = await self.repo.release_in_flight(conn)
+        if released:
+            log.warning(
+                "outbox: %s message(s) were in flight at the last stop; sending again", released
+            )
+        wake = self.outbox._wake
+        while not self._stopping:
+            wake.clear()
+            free = self.concurrency - len(self._tasks)
+            claimed: list[OutgoingMessage] = []
+            if free > 0:
+                async with self.db.transaction() as conn:
+                    claimed = await self.repo.claim(conn, self.clock(), free)
+            for message in claimed:
+                task = asyncio.create_task(self._deliver(message), name=f"outbox-{message.id}")
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            if claimed and len(self._tasks) < self.concurrency:
+                continue  # there may be more due rows in other chats
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), await self._idle_timeout())
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop claiming; let sends in flight finish for `grace` seconds, then cancel them
+        (a cancelled row stays in flight and goes out again at the next start)."""
+        self._stopping = True
+        self.outbox.notify()
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in pending:
+                task.cancel()
+            for task in pending:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _idle_timeout(self) -> float:
+        async with self.db.read() as conn:
+            due = await self.repo.next_due(conn)
+        if due is None:
+            return self.idle_poll
+        return min(max((due - self.clock()).total_seconds(), 0.0) + 0.001, self.idle_poll)
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self.backoff_base * 2 ** max(attempts - 1, 0), self.backoff_cap)
+        return delay * random.uniform(0.8, 1.2)
+
+    async def _deliver(self, message: OutgoingMessage) -> None:
+        try:
+            message_id = await self.sender.send(message.chat_id, message.method, message.payload)
+        except RetryLater as exc:
+            await self._later(message, exc.seconds, f"429: {exc}")
+        except Transient as exc:
+            await self._later(message, self._backoff(message.attempts), f"transient: {exc}")
+        except ChatMoved as exc:
+            async with self.db.transaction() as conn:
+                moved = await self.repo.move_chat(conn, message.chat_id, exc.new_chat_id)
+                await self.repo.reschedule(conn, message.id, self.clock(), str(exc))
+            log.warning(
+                "outbox: chat %s moved to %s (%s rows follow)",
+                message.chat_id,
+                exc.new_chat_id,
+                moved,
+            )
+            if self.on_moved is not None:
+                await self.on_moved(message.chat_id, exc.new_chat_id)
+        except Unreachable as exc:
+            async with self.db.transaction() as conn:
+                await self.repo.mark_failed(conn, message.id, f"unreachable: {exc}")
+            log.info("outbox #%s: chat %s unreachable (%s)", message.id, message.chat_id, exc)
+            if self.on_unreachable is not None:
+                await self.on_unreachable(message.chat_id)
+        except Rejected as exc:
+            async with self.db.transaction() as conn:
+                await self.repo.mark_failed(conn, message.id, f"rejected: {exc}")
+            log.error(
+                "outbox #%s (%s, %s) rejected by Telegram: %s",
+                message.id,
+                message.method,
+                message.ref,
+                exc,
+            )
+        except Exception as exc:  # a bug of ours: keep the row, try later, shout
+            log.exception("outbox #%s: unexpected failure", message.id)
+            await self._later(message, self._backoff(message.attempts), f"bug: {exc!r}")
+        else:
+            async with self.db.transaction() as conn:
+                await self.repo.mark_sent(conn, message.id, message_id, self.clock())
+            log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
+        finally:
+            self.outbox.notify()
+
+    async def _later(self, message: OutgoingMessage, seconds: float, error: str) -> None:
+        when = self.clock() + timedelta(seconds=seconds)
+        async with self.db.transaction() as conn:
+            await self.repo.reschedule(conn, message.id, when, error)
+        log.warning(
+            "outbox #%s to %s: %s; next attempt in %.1f s",
+            message.id,
+            message.chat_id,
+            error,
+            seconds,
+        )

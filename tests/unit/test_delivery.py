@@ -1,0 +1,220 @@
+"""The outbox worker: order per chat, retries, and what a crash may and may not do."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.domain.delivery import (
+    ChatMoved,
+    DeliveryError,
+    NewMessage,
+    Rejected,
+    RetryLater,
+    Transient,
+    Unreachable,
+)
+from bot.services.clock import utc_now
+from bot.services.delivery import DeliveryWorker, Outbox
+from bot.storage.db import Database
+
+
+class ScriptedSender:
+    """Telegram as a script: per text, the outcomes of successive attempts."""
+
+    def __init__(self) -> None:
+        self.script: dict[str, list[DeliveryError | None]] = {}
+        self.delivered: list[tuple[int, str]] = []
+        self.attempts: list[str] = []
+        self.gate: asyncio.Event | None = None
+        self.next_id = 100
+
+    async def send(self, chat_id: int, method: str, payload: dict[str, Any]) -> int | None:
+        text = payload["text"]
+        self.attempts.append(text)
+        if self.gate is not None:
+            await self.gate.wait()
+        outcomes = self.script.get(text, [])
+        if outcomes:
+            outcome = outcomes.pop(0)
+            if outcome is not None:
+                raise outcome
+        self.delivered.append((chat_id, text))
+        self.next_id += 1
+        return self.next_id
+
+
+async def add(db: Database, outbox: Outbox, *messages: tuple[int, str]) -> None:
+    async with db.transaction() as conn:
+        for chat_id, text in messages:
+            await outbox.add(conn, NewMessage(chat_id, "sendMessage", {"text": text}, ref=text))
+    outbox.notify()
+
+
+@contextlib.asynccontextmanager
+async def running(worker: DeliveryWorker) -> AsyncIterator[DeliveryWorker]:
+    task = asyncio.create_task(worker.run())
+    try:
+        yield worker
+    finally:
+        await worker.stop(grace=1)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def until(predicate: Any, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async with asyncio.timeout(timeout):
+        while not predicate():  # noqa: ASYNC110 - polls a plain predicate
+            await asyncio.sleep(0.005)
+
+
+async def states(db: Database) -> list[tuple[str, str, int, int | None]]:
+    async with db.read() as conn:
+        cur = await conn.execute(
+            "SELECT ref, state, attempts, telegram_message_id FROM outbox ORDER BY id"
+        )
+        return [tuple(row) for row in await cur.fetchall()]  # type: ignore[misc]
+
+
+@pytest.fixture
+def sender() -> ScriptedSender:
+    return ScriptedSender()
+
+
+def make_worker(db: Database, sender: ScriptedSender, **kw: Any) -> tuple[Outbox, DeliveryWorker]:
+    outbox = Outbox(utc_now)
+    worker = DeliveryWorker(db, outbox, sender, utc_now, backoff_base=0.01, idle_poll=0.05, **kw)
+    return outbox, worker
+
+
+async def test_order_per_chat_holds_through_429_and_5xx(
+    db: Database, sender: ScriptedSender
+) -> None:
+    outbox, worker = make_worker(db, sender)
+    sender.script["a2"] = [RetryLater(0.05), Transient("502 Bad Gateway"), None]
+    sender.script["b1"] = [Transient("timeout")]
+    async with running(worker):
+        await add(db, outbox, (1, "a1"), (1, "a2"), (2, "b1"), (1, "a3"), (2, "b2"))
+        await until(lambda: len(sender.delivered) == 5)
+    assert [t for c, t in sender.delivered if c == 1] == ["a1", "a2", "a3"]
+    assert [t for c, t in sender.delivered if c == 2] == ["b1", "b2"]
+    rows = await states(db)
+    assert [(ref, state) for ref, state, _, _ in rows] == [
+        ("a1", "done"),
+        ("a2", "done"),
+        ("b1", "done"),
+        ("a3", "done"),
+        ("b2", "done"),
+    ]
+    assert dict((ref, n) for ref, _, n, _ in rows)["a2"] == 3
+    assert all(message_id for *_, message_id in rows), "Telegram's ids are recorded"
+
+
+async def test_a_rejected_message_fails_alone(db: Database, sender: ScriptedSender) -> None:
+    outbox, worker = make_worker(db, sender)
+    sender.script["bad"] = [Rejected("Bad Request: message is too long")]
+    async with running(worker):
+        await add(db, outbox, (1, "bad"), (1, "next"))
+        await until(lambda: sender.delivered == [(1, "next")])
+    assert [(r, s) for r, s, *_ in await states(db)] == [("bad", "failed"), ("next", "done")]
+
+
+async def test_unreachable_chat_is_reported(db: Database, sender: ScriptedSender) -> None:
+    gone: list[int] = []
+
+    async def on_unreachable(chat_id: int) -> None:
+        gone.append(chat_id)
+
+    outbox, worker = make_worker(db, sender, on_unreachable=on_unreachable)
+    sender.script["hi"] = [Unreachable("Forbidden: bot was blocked by the user")]
+    async with running(worker):
+        await add(db, outbox, (5, "hi"))
+        await until(lambda: gone == [5])
+    assert [(r, s) for r, s, *_ in await states(db)] == [("hi", "failed")]
+
+
+async def test_a_moved_group_is_followed(db: Database, sender: ScriptedSender) -> None:
+    moves: list[tuple[int, int]] = []
+
+    async def on_moved(old: int, new: int) -> None:
+        moves.append((old, new))
+
+    outbox, worker = make_worker(db, sender, on_moved=on_moved)
+    sender.script["g1"] = [ChatMoved(-1009)]
+    async with running(worker):
+        await add(db, outbox, (-9, "g1"), (-9, "g2"))
+        await until(lambda: len(sender.delivered) == 2)
+    assert sender.delivered == [(-1009, "g1"), (-1009, "g2")]
+    assert moves == [(-9, -1009)]
+
+
+async def test_crash_while_in_flight_sends_that_one_again_and_nothing_else(
+    db: Database, sender: ScriptedSender
+) -> None:
+    """The process dies while 'x' is on its way: 'x' may arrive twice, 'y' exactly once."""
+    outbox, worker = make_worker(db, sender)
+    sender.gate = asyncio.Event()
+    task = asyncio.create_task(worker.run())
+    await add(db, outbox, (1, "x"), (1, "y"))
+    await until(lambda: sender.attempts == ["x"])
+    task.cancel()  # the crash: no grace, no bookkeeping
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    for t in list(worker._tasks):
+        t.cancel()
+    await asyncio.sleep(0)
+    assert [(r, s) for r, s, *_ in await states(db)] == [("x", "in_flight"), ("y", "pending")]
+
+    sender.gate = None
+    outbox2, worker2 = make_worker(db, sender)
+    async with running(worker2):
+        outbox2.notify()
+        await until(lambda: len(sender.delivered) == 2)
+    assert sender.delivered == [(1, "x"), (1, "y")]
+    assert sender.attempts == ["x", "x", "y"], "only the in-flight request was repeated"
+    assert [(r, s) for r, s, *_ in await states(db)] == [("x", "done"), ("y", "done")]
+
+
+async def test_committed_rows_survive_a_stop_before_sending(
+    db: Database, sender: ScriptedSender
+) -> None:
+    outbox, _ = make_worker(db, sender)
+    await add(db, outbox, (3, "later"))  # committed, no worker running
+    _, worker2 = make_worker(db, sender)
+    async with running(worker2):
+        await until(lambda: sender.delivered == [(3, "later")])
+    assert sender.attempts == ["later"]
+
+
+async def test_graceful_stop_lets_the_send_in_flight_finish(
+    db: Database, sender: ScriptedSender
+) -> None:
+    outbox, worker = make_worker(db, sender)
+    sender.gate = asyncio.Event()
+    task = asyncio.create_task(worker.run())
+    await add(db, outbox, (1, "x"))
+    await until(lambda: sender.attempts == ["x"])
+    stopping = asyncio.create_task(worker.stop(grace=2))
+    sender.gate.set()
+    await stopping
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert [(r, s) for r, s, *_ in await states(db)] == [("x", "done")]
+
+
+async def test_rolled_back_change_sends_nothing(db: Database, sender: ScriptedSender) -> None:
+    outbox, worker = make_worker(db, sender)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await outbox.add(conn, NewMessage(1, "sendMessage", {"text": "ghost"}))
+            raise RuntimeError("the change failed")
+    async with running(worker):
+        await add(db, outbox, (1, "real"))
+        await until(lambda: sender.delivered == [(1, "real")])
+    assert sender.attempts == ["real"]
