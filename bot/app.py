@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.i18n import build_i18n
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
+from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.incidents import IncidentService
 from bot.services.ratelimit import RateLimiter
 from bot.services.users import UserService
@@ -35,6 +36,7 @@ from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
 from bot.telegram.middlewares import BanMiddleware, UserI18nMiddleware, UserMiddleware
 from bot.telegram.profile import BotProfile
+from bot.telegram.sender import TelegramSender
 from bot.telegram.session import FloodControlMiddleware
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,9 @@ class SakshyApp:
         self.request_timeout = request_timeout
         self.db = Database(settings.database_path)
         self.limiter = RateLimiter(time_scale=time_scale)
+        self.time_scale = time_scale
+        self.outbox = Outbox(clock)
+        self.worker: DeliveryWorker | None = None
         self.bot: Bot | None = None
         self.dp: Dispatcher | None = None
         self.profile: BotProfile | None = None
@@ -102,6 +107,7 @@ class SakshyApp:
             users=users,
             chats=chats,
             incidents=incidents,
+            outbox=self.outbox,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))
@@ -109,6 +115,23 @@ class SakshyApp:
         dp.update.outer_middleware(BanMiddleware())
         dp.include_routers(*telegram.routers())
         self.dp = dp
+        self.users = users
+        self.chats = chats
+        self.worker = DeliveryWorker(
+            self.db,
+            self.outbox,
+            TelegramSender(self.bot),
+            self.clock,
+            backoff_base=self.time_scale * 1.0,
+            on_unreachable=self._unreachable,
+            on_moved=chats.record_migration,
+        )
+
+    async def _unreachable(self, chat_id: int) -> None:
+        if chat_id > 0:
+            await self.users.mark_unreachable(chat_id)
+        else:
+            log.error("Telegram refuses messages to group %s: is the bot still in it?", chat_id)
 
     async def run(self) -> None:
         """Poll until `stop()`. Start-up calls to Telegram retry in the background.
@@ -147,6 +170,8 @@ class SakshyApp:
             name="bot-profile",
         )
         self._background.append(profile_task)
+        assert self.worker is not None
+        self._background.append(asyncio.create_task(self.worker.run(), name="delivery"))
         polling = asyncio.create_task(
             self.dp.start_polling(
                 self.bot,
@@ -177,6 +202,8 @@ class SakshyApp:
         self._stop_requested.set()
 
     async def _shutdown(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop(grace=5.0)
         for task in self._background:
             task.cancel()
         for task in self._background:
