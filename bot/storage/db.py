@@ -30,6 +30,7 @@ class Database:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._suspect = False
 
     async def connect(self) -> None:
         if str(self.path) != ":memory:":
@@ -75,23 +76,44 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write unit of work: everything inside commits together or not at all."""
+        """A write unit of work: everything inside commits together or not at all.
+
+        A failed COMMIT or a cancellation at any point must not leave the shared connection
+        inside a transaction (every later unit of work would fail), so the end is rolled back
+        whatever happened, and the next unit of work cleans up after an interrupted one.
+        """
         async with self._lock:
             conn = self.conn
+            await self._recover(conn)
+            self._suspect = True
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            else:
                 await conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    await asyncio.shield(conn.execute("ROLLBACK"))
+                raise
+            self._suspect = False
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A consistent read, never interleaved with another coroutine's transaction."""
         async with self._lock:
-            yield self.conn
+            conn = self.conn
+            await self._recover(conn)
+            yield conn
+
+    async def _recover(self, conn: aiosqlite.Connection) -> None:
+        """After an interrupted unit of work: let its queued statements finish, then roll back
+        whatever it left open."""
+        if not self._suspect:
+            return
+        await (await conn.execute("SELECT 1")).fetchone()  # runs after anything still queued
+        if conn.in_transaction:
+            log.warning("rolling back a transaction an interrupted unit of work left open")
+            await conn.execute("ROLLBACK")
+        self._suspect = False
 
 
 def _probe(path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,54 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
     async with db.read() as conn:
         row = await (await conn.execute("SELECT count(*) FROM users")).fetchone()
     assert row[0] == 0
+
+
+async def test_a_failed_commit_does_not_wedge_the_connection(db: Database) -> None:
+    """A deferred foreign-key violation fails at COMMIT; the next unit of work still works."""
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as conn:
+            await conn.execute("PRAGMA defer_foreign_keys = ON")
+            await conn.execute(
+                "INSERT INTO consent_events (user_id, version, action, at)"
+                " VALUES (99, 'v', 'given', 'x')"
+            )
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO users (id, language, first_seen, last_seen) VALUES (1, 'kk', 'x', 'x')"
+        )
+    async with db.read() as conn:
+        rows = await (await conn.execute("SELECT id FROM users")).fetchall()
+        events = await (await conn.execute("SELECT count(*) FROM consent_events")).fetchone()
+    assert [r[0] for r in rows] == [1]
+    assert events[0] == 0
+
+
+async def test_a_cancelled_unit_of_work_does_not_wedge_the_connection(db: Database) -> None:
+    started = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, language, first_seen, last_seen) VALUES (2,'kk','x','x')"
+            )
+            started.set()
+            await asyncio.Event().wait()  # cancelled here, inside the transaction
+
+    task = asyncio.create_task(slow_writer())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # cancelled right at the start too
+    early = asyncio.create_task(slow_writer())
+    await asyncio.sleep(0)
+    early.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await early
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO users (id, language, first_seen, last_seen) VALUES (3,'kk','x','x')"
+        )
+    async with db.read() as conn:
+        rows = await (await conn.execute("SELECT id FROM users ORDER BY id")).fetchall()
+    assert [r[0] for r in rows] == [3], "the cancelled writes were rolled back"
