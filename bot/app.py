@@ -62,6 +62,8 @@ class SakshyApp:
         self.db = Database(settings.database_path)
         self.limiter = RateLimiter(time_scale=time_scale)
         self.time_scale = time_scale
+        #: seconds a stop waits for updates that are being handled
+        self.handler_grace = 10.0
         self.outbox = Outbox(clock)
         self.worker: DeliveryWorker | None = None
         self.bot: Bot | None = None
@@ -178,7 +180,7 @@ class SakshyApp:
                 handle_signals=False,
                 polling_timeout=self.polling_timeout,
                 allowed_updates=self.dp.resolve_used_update_types(),
-                close_bot_session=True,
+                close_bot_session=False,  # handlers still running need it; closed last
             ),
             name="polling",
         )
@@ -202,6 +204,18 @@ class SakshyApp:
         self._stop_requested.set()
 
     async def _shutdown(self) -> None:
+        """Polling has stopped: let handlers in flight finish, then the worker, then close."""
+        if self.dp is not None:
+            # aiogram keeps the tasks of updates being handled here (polling, handle_as_tasks)
+            handling = set(getattr(self.dp, "_handle_update_tasks", ()))
+            if handling:
+                _, late = await asyncio.wait(handling, timeout=self.handler_grace)
+                for task in late:
+                    task.cancel()
+                if late:
+                    log.warning(
+                        "%s update(s) still being handled at stop were cancelled", len(late)
+                    )
         if self.worker is not None:
             await self.worker.stop(grace=5.0)
         for task in self._background:

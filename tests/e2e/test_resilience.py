@@ -197,3 +197,28 @@ async def test_a_banned_user_gets_one_plain_answer(tg: FakeTelegram, bot: Runnin
     )
     query = await user.press(reply, data="lang:kk") if reply.buttons else None
     assert query is None
+
+
+async def test_stop_while_a_handler_waits_on_telegram_lets_it_finish(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    user = tg.user(7011, first_name="Ainur", language_code="kk")
+    tg.fail_next("sendMessage", delay=0.5, times=1)  # Telegram is slow to answer
+    app = bot.app
+    assert app is not None and app.dp is not None
+    dp = app.dp
+    await user.send("/help")
+
+    async def handling() -> bool:
+        return bool(dp._handle_update_tasks)
+
+    assert await eventually(handling), "the handler is waiting for Telegram"
+    await bot.stop()  # while the reply is on its way
+    assert [m.text.split("\n")[0] for m in user.messages] == [
+        "Сақшы тұрғындарды Жергілікті полиция қызметімен байланыстырады."
+    ], "the reply arrived, and no apology"
+    await bot.start()
+    assert bot.app is not None
+    async with bot.app.db.read() as conn:
+        kept = await (await conn.execute("SELECT count(*) FROM failed_updates")).fetchone()
+    assert kept[0] == 0
