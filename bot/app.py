@@ -42,6 +42,13 @@ from bot.telegram.session import FloodControlMiddleware
 log = logging.getLogger(__name__)
 
 
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """A background task must never die silently."""
+    if not task.cancelled() and task.exception() is not None:
+        exc = task.exception()
+        log.error("background task %s failed: %r", task.get_name(), exc, exc_info=exc)
+
+
 class SakshyApp:
     """One running bot. Build it, `await open()`, `await run()`; `await stop()` from elsewhere."""
 
@@ -88,7 +95,7 @@ class SakshyApp:
         users = UserService(self.db, self.clock, settings.default_locale)
         chats = ChatService(self.db, self.clock, settings.staff_chat_id)
         incidents = IncidentService(self.db, self.clock)
-        self.profile = BotProfile(i18n, settings.default_locale, settings.staff_chat_id)
+        self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
         if settings.telegram_api_url is not None:
@@ -171,9 +178,11 @@ class SakshyApp:
             self.profile.apply(self.bot, self.settings.startup_retry_seconds),
             name="bot-profile",
         )
-        self._background.append(profile_task)
         assert self.worker is not None
-        self._background.append(asyncio.create_task(self.worker.run(), name="delivery"))
+        worker_task = asyncio.create_task(self.worker.run(), name="delivery")
+        for task in (profile_task, worker_task):
+            task.add_done_callback(_log_failure)
+            self._background.append(task)
         polling = asyncio.create_task(
             self.dp.start_polling(
                 self.bot,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import (
-    TelegramBadRequest,
+    TelegramAPIError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -61,11 +62,19 @@ class ProfileCall:
 class BotProfile:
     """Builds and applies every setMyCommands / setMyDescription call the bot needs."""
 
-    def __init__(self, i18n: I18n, default_locale: str, staff_chat_id: int | None) -> None:
+    def __init__(
+        self,
+        i18n: I18n,
+        default_locale: str,
+        staff_chat_id: Callable[[], Awaitable[int | None]],
+    ) -> None:
+        """`staff_chat_id` resolves the staff group's current id (it follows migrations)."""
         self.i18n = i18n
         self.default_locale = default_locale
-        self.staff_chat_id = staff_chat_id
+        self.resolve_staff_chat = staff_chat_id
+        self.staff_chat_id: int | None = None
         self.done = asyncio.Event()
+        self.refused: list[str] = []
 
     def _commands(self, items: list[tuple[str, str]], locale: str) -> list[BotCommand]:
         return [
@@ -139,7 +148,12 @@ class BotProfile:
         return calls
 
     async def apply(self, bot: Bot, retry_seconds: float, max_wait: float = 3600.0) -> None:
-        """Apply every call; retry failures (429 after retry_after, 5xx/timeouts with backoff)."""
+        """Apply every call; retry failures (429 after retry_after, 5xx/timeouts with backoff).
+
+        A refusal that will not change on retry is logged and skipped: the other calls are
+        still made.
+        """
+        self.staff_chat_id = await self.resolve_staff_chat()
         pending = self.calls(bot)
         delay = retry_seconds
         while pending:
@@ -155,9 +169,18 @@ class BotProfile:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, max_wait)
                 continue
-            except TelegramBadRequest as exc:
+            except TelegramMigrateToChat as exc:
+                log.warning(
+                    "%s: the staff group moved to %s; set STAFF_CHAT_ID=%s",
+                    call.name,
+                    exc.migrate_to_chat_id,
+                    exc.migrate_to_chat_id,
+                )
+                self.refused.append(call.name)
+            except TelegramAPIError as exc:
                 # A refusal will not change on retry: report it and go on with the rest.
                 log.error("%s refused by Telegram: %s", call.name, exc.message)
+                self.refused.append(call.name)
             pending.pop(0)
             delay = retry_seconds
         log.info("bot commands and descriptions are set")
