@@ -38,7 +38,6 @@ async def one_run(folder: Path) -> tuple[float, float, int]:
         DATABASE_PATH=str(folder / "bench.db"),
         STAFF_CHAT_ID="-1001",
         LOG_LEVEL="WARNING",
-        SAKSHY_CACHE_DIR=str(folder / "cache"),
     )
     loop = asyncio.get_running_loop()
     started = loop.time()

@@ -55,6 +55,8 @@ async def _migrate(settings: Settings) -> list[str]:
 def cmd_run(_: argparse.Namespace) -> int:
     from aiogram.exceptions import TelegramUnauthorizedError
 
+    from bot.app import StartupError
+
     try:
         settings = load_settings(require_token=True)
     except ConfigError as exc:
@@ -69,6 +71,16 @@ def cmd_run(_: argparse.Namespace) -> int:
         return _report(
             ["BOT_TOKEN: Telegram refused this token (Unauthorized); copy it again from @BotFather"]
         )
+    except StartupError as exc:
+        return _report([str(exc)])
+    except Exception as exc:  # the operator gets one line; the details go to the log
+        logging.getLogger("sakshy").debug("stopped by an unexpected error", exc_info=exc)
+        detail = str(exc).replace(settings.token, "<BOT_TOKEN>")
+        print(
+            f"Sakshy stopped: {type(exc).__name__}: {detail} (LOG_LEVEL=DEBUG shows details)",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         pass
     return 0

@@ -14,7 +14,9 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramNetworkError,
+    TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
     TelegramUnauthorizedError,
@@ -40,6 +42,10 @@ from bot.telegram.sender import TelegramSender
 from bot.telegram.session import FloodControlMiddleware
 
 log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """Sakshy cannot start as configured; the message names the key and what is wrong."""
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
@@ -162,6 +168,11 @@ class SakshyApp:
                 me = await self.bot.get_me()
             except TelegramUnauthorizedError:
                 raise
+            except (ClientDecodeError, TelegramNotFound) as exc:
+                raise StartupError(
+                    "TELEGRAM_API_URL: the server there does not answer like a Telegram Bot API "
+                    f"server ({type(exc).__name__}); leave it empty for api.telegram.org"
+                ) from None
             except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
                 log.warning("cannot reach Telegram (%s); retrying in %.0f s", exc, delay)
                 with contextlib.suppress(TimeoutError):

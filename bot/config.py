@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -72,6 +74,13 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
+    @field_validator("database_path")
+    @classmethod
+    def _a_file(cls, value: Path) -> Path:
+        if str(value) in ("", ".") or value.is_dir():
+            raise ValueError("folder")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -97,7 +106,7 @@ EXPECTED = {
     "staff_chat_id": "the numeric id of the staff supergroup, negative, like -1001234567890 "
     "(send /chatid in the group to see it)",
     "telegram_api_url": "an http(s) URL of a Bot API server, like http://127.0.0.1:8081, or empty",
-    "database_path": "a file path, like data/sakshy.db",
+    "database_path": "a file path, like data/sakshy.db (not a folder)",
     "default_locale": "kk or ru",
     "timezone": "an IANA time zone, like Asia/Almaty",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
@@ -108,6 +117,15 @@ NO_TOKEN_HELP = (
     "BOT_TOKEN: not set. Create a bot with @BotFather in Telegram (/newbot), copy the token it "
     "gives you into .env as BOT_TOKEN=…, or run `sakshy demo` to see the bot work without a token."
 )
+
+
+def _token_given(env_file: str | Path | None) -> bool:
+    if any(key.upper() == "BOT_TOKEN" and value for key, value in os.environ.items()):
+        return True
+    if env_file is None or not Path(env_file).exists():
+        return False
+    values = {k.upper(): v for k, v in dotenv_values(env_file).items()}
+    return bool(values.get("BOT_TOKEN"))
 
 
 class ConfigError(Exception):
@@ -149,7 +167,10 @@ def load_settings(*, require_token: bool = True, env_file: str | Path | None = "
     try:
         settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
     except ValidationError as exc:
-        raise ConfigError(describe_errors(exc)) from None
+        problems = describe_errors(exc)
+        if require_token and not _token_given(env_file):
+            problems.insert(0, NO_TOKEN_HELP)
+        raise ConfigError(problems) from None
     if require_token and settings.bot_token is None:
         raise ConfigError([NO_TOKEN_HELP])
     return settings

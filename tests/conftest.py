@@ -36,7 +36,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's .env or environment, and catalogs compile into tmp."""
+    """No test reads the developer's environment for Sakshy's keys."""
     for key in (
         "BOT_TOKEN",
         "STAFF_CHAT_ID",
@@ -48,4 +48,3 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "STARTUP_RETRY_SECONDS",
     ):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("SAKSHY_CACHE_DIR", str(tmp_path / "cache"))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import RunningBot, eventually
@@ -58,3 +59,40 @@ async def test_unreachable_telegram_is_waited_for_and_stop_still_works(
     assert await eventually(failed_once)
     assert running.task is not None and not running.task.done(), "it keeps trying"
     await running.stop()  # returns promptly, with the database closed
+
+
+async def test_a_url_that_is_not_a_bot_api_server_is_named(tmp_path: Path) -> None:
+    async def html(request: web.Request) -> web.Response:
+        return web.Response(text="<html><body>It works!</body></html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", html)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        env = dict(os.environ)
+        env.update(
+            BOT_TOKEN="987654321:SOME-token",
+            TELEGRAM_API_URL=f"http://127.0.0.1:{port}",
+            DATABASE_PATH=str(tmp_path / "s.db"),
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        await runner.cleanup()
+    text = err.decode()
+    assert proc.returncode == 2, text
+    assert "TELEGRAM_API_URL: the server there does not answer like a Telegram Bot API" in text
+    assert "Traceback" not in text and "It works" not in text

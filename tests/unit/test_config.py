@@ -138,3 +138,19 @@ def test_cli_without_subcommand_and_token_runs_the_demo(tmp_path: Path) -> None:
     assert "@BotFather" in result.stdout
     assert "Сәлеметсіз бе!" in result.stdout
     assert "Telegram refusals: 0" in result.stdout
+
+
+def test_missing_token_is_reported_with_the_other_problems(tmp_path: Path) -> None:
+    lines = problems(tmp_path, "TIMEZONE=Nowhere\n")
+    assert lines[0].startswith("BOT_TOKEN: not set") and "@BotFather" in lines[0]
+    assert lines[1].startswith("TIMEZONE: expected")
+
+
+@pytest.mark.parametrize("value", ["", ".", "data"])
+def test_database_path_must_name_a_file(
+    tmp_path: Path, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "data").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (line,) = problems(tmp_path, f"BOT_TOKEN=1:a\nDATABASE_PATH={value}\n")
+    assert line == "DATABASE_PATH: expected a file path, like data/sakshy.db (not a folder)"
