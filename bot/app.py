@@ -91,6 +91,7 @@ class SakshyApp:
         try:
             await migrate(self.db)
             self._build()
+            await self.incidents.purge()
         except BaseException:
             await self.db.close()
             raise
@@ -132,6 +133,7 @@ class SakshyApp:
         self.dp = dp
         self.users = users
         self.chats = chats
+        self.incidents = incidents
         self.worker = DeliveryWorker(
             self.db,
             self.outbox,

@@ -11,7 +11,8 @@ CREATE TABLE users (
     blocked_at      TEXT,
     banned          INTEGER NOT NULL DEFAULT 0,   -- staff decision
     consent_version TEXT,                         -- text version of the consent the user gave
-    consent_at      TEXT
+    consent_at      TEXT,
+    consent_declined_version TEXT                 -- "not now" to this version: do not ask again
 );
 
 -- aiogram FSM: conversations survive a restart. data is JSON.
@@ -34,7 +35,7 @@ CREATE TABLE consent_events (
     id         INTEGER PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users (id),
     version    TEXT    NOT NULL,
-    action     TEXT    NOT NULL CHECK (action IN ('given', 'withdrawn')),
+    action     TEXT    NOT NULL CHECK (action IN ('given', 'declined', 'withdrawn')),
     at         TEXT    NOT NULL
 );
 CREATE INDEX consent_events_user ON consent_events (user_id);

@@ -23,10 +23,16 @@ class User:
     banned: bool = False
     consent_version: str | None = None
     consent_at: datetime | None = None
+    consent_declined_version: str | None = None
 
     @property
     def has_consent(self) -> bool:
         return self.consent_version == CONSENT_VERSION
+
+    @property
+    def should_be_asked_consent(self) -> bool:
+        """Asked once per consent text: not again after "not now" until a feature needs it."""
+        return not self.has_consent and self.consent_declined_version != CONSENT_VERSION
 
 
 def pick_language(language_code: str | None, default: str) -> str:

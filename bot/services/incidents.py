@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.storage.db import Database
 from bot.storage.repositories import FailedUpdateRepository
 
 log = logging.getLogger(__name__)
+
+#: how long a failed update is kept for the operator
+RETENTION_DAYS = 30
 
 #: profile fields removed from a kept update: the ids are enough to trace it
 _PERSONAL = {"first_name", "last_name", "username"}
@@ -37,8 +40,17 @@ class IncidentService:
         chat_id: int | None,
         payload: dict[str, Any],
         error: BaseException,
+        *,
+        has_consent: bool,
     ) -> bool:
-        """Store the update; False if even that failed (then the user must send it again)."""
+        """Keep what the user sent, so the operator can check and replay it.
+
+        Returns whether the content was kept: only with the user's consent (without it we keep
+        nothing beyond their id and language, so the record holds ids only and the user is
+        asked to send it again). False too if storing failed.
+        """
+        if not has_consent:
+            payload = {"update_id": update_id, "kept": "ids only: no consent to keep content"}
         try:
             async with self.db.transaction() as conn:
                 row = await self.repo.record(
@@ -54,4 +66,13 @@ class IncidentService:
             log.exception("update %s: could not keep the failed update", update_id)
             return False
         log.info("update %s kept as failed_updates #%s", update_id, row)
-        return True
+        return has_consent
+
+    async def purge(self, older_than_days: int = RETENTION_DAYS) -> int:
+        """Forget failed updates after the retention period."""
+        cutoff = self.clock() - timedelta(days=older_than_days)
+        async with self.db.transaction() as conn:
+            removed = await self.repo.purge(conn, cutoff)
+        if removed:
+            log.info("purged %s failed update(s) older than %s days", removed, older_than_days)
+        return removed

@@ -57,21 +57,38 @@ class UserService:
             await self.repo.set_language(conn, user_id, language)
         return await self.get_required(user_id)
 
-    async def give_consent(self, user_id: int) -> User:
-        now = self.clock()
-        async with self.db.transaction() as conn:
-            await self.repo.set_consent(conn, user_id, CONSENT_VERSION, now)
-            await self.repo.log_consent(conn, user_id, CONSENT_VERSION, "given", now)
-        return await self.get_required(user_id)
-
-    async def withdraw_consent(self, user_id: int) -> User:
+    async def give_consent(self, user_id: int) -> bool:
+        """Record consent to the current text; False if it was already given (a double tap)."""
         now = self.clock()
         async with self.db.transaction() as conn:
             user = await self.repo.get(conn, user_id)
-            if user is not None and user.consent_version:
-                await self.repo.set_consent(conn, user_id, None, now)
-                await self.repo.log_consent(conn, user_id, user.consent_version, "withdrawn", now)
-        return await self.get_required(user_id)
+            if user is None or user.has_consent:
+                return False
+            await self.repo.set_consent(conn, user_id, CONSENT_VERSION, now)
+            await self.repo.log_consent(conn, user_id, CONSENT_VERSION, "given", now)
+        return True
+
+    async def decline_consent(self, user_id: int) -> bool:
+        """ "Not now": remembered so the question is not asked on every /start."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            user = await self.repo.get(conn, user_id)
+            if user is None or not user.should_be_asked_consent:
+                return False
+            await self.repo.set_consent_declined(conn, user_id, CONSENT_VERSION)
+            await self.repo.log_consent(conn, user_id, CONSENT_VERSION, "declined", now)
+        return True
+
+    async def withdraw_consent(self, user_id: int) -> bool:
+        """False if there was no consent to withdraw (a double tap)."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            user = await self.repo.get(conn, user_id)
+            if user is None or not user.consent_version:
+                return False
+            await self.repo.set_consent(conn, user_id, None, now)
+            await self.repo.log_consent(conn, user_id, user.consent_version, "withdrawn", now)
+        return True
 
     async def mark_unreachable(self, user_id: int) -> None:
         """Telegram answered 403: the user blocked the bot. Keep the row, stop sending."""

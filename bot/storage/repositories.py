@@ -31,6 +31,7 @@ def _user(row: aiosqlite.Row) -> User:
         banned=bool(row["banned"]),
         consent_version=row["consent_version"],
         consent_at=from_db(row["consent_at"]),
+        consent_declined_version=row["consent_declined_version"],
     )
 
 
@@ -80,6 +81,13 @@ class UserRepository:
         await conn.execute(
             "UPDATE users SET consent_version = ?, consent_at = ? WHERE id = ?",
             (version, to_db(now) if version else None, user_id),
+        )
+
+    async def set_consent_declined(
+        self, conn: aiosqlite.Connection, user_id: int, version: str
+    ) -> None:
+        await conn.execute(
+            "UPDATE users SET consent_declined_version = ? WHERE id = ?", (version, user_id)
         )
 
     async def log_consent(
@@ -190,6 +198,12 @@ class FailedUpdateRepository:
             ),
         )
         return int(cur.lastrowid or 0)
+
+    async def purge(self, conn: aiosqlite.Connection, cutoff: datetime) -> int:
+        cur = await conn.execute(
+            "DELETE FROM failed_updates WHERE created_at < ?", (to_db(cutoff),)
+        )
+        return cur.rowcount
 
     async def open_count(self, conn: aiosqlite.Connection) -> int:
         cur = await conn.execute("SELECT count(*) FROM failed_updates WHERE resolved_at IS NULL")

@@ -17,3 +17,10 @@ class ButtonFilter(Filter):
 
     async def __call__(self, message: Message, i18n: I18n) -> bool:
         return message.text is not None and message.text in all_translations(i18n, self.msgid)
+
+
+class FirstContact(Filter):
+    """The first update we ever got from this user (set by UserMiddleware)."""
+
+    async def __call__(self, message: Message, first_contact: bool = False) -> bool:
+        return first_contact

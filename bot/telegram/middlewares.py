@@ -18,8 +18,8 @@ from bot.telegram import texts
 class UserMiddleware(BaseMiddleware):
     """Loads (or registers) the user behind an update and puts it in `data["user"]`.
 
-    Only a message in the private chat proves the user can be reached again; group messages
-    register the user without touching that flag.
+    Only the private chat registers a user; only a message there proves they can be reached
+    again. In groups `user` is the stored user or None.
     """
 
     def __init__(self, users: UserService) -> None:
@@ -34,14 +34,16 @@ class UserMiddleware(BaseMiddleware):
         tg_user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         if tg_user is not None and not tg_user.is_bot:
-            private = chat is not None and chat.type == "private"
-            if private and _is_user_message(event):
-                user, first = await self.users.seen(tg_user.id, tg_user.language_code)
-            else:
-                user = await self.users.get(tg_user.id)
-                first = False
-                if user is None:
+            if chat is not None and chat.type == "private":
+                if _is_user_message(event):
                     user, first = await self.users.seen(tg_user.id, tg_user.language_code)
+                else:  # a membership change proves nothing about reachability
+                    user, first = await self.users.get(tg_user.id), False
+                    if user is None:
+                        user, first = await self.users.seen(tg_user.id, tg_user.language_code)
+            else:
+                # Group members are not our users until they write to the bot themselves.
+                user, first = await self.users.get(tg_user.id), False
             data["user"] = user
             data["first_contact"] = first
         return await handler(event, data)

@@ -72,7 +72,10 @@ def consent_withdrawn() -> str:
 
 
 def consent_reminder() -> str:
-    return _("Please answer with the buttons under the question: do you agree?")
+    return _(
+        "Please answer with the buttons below: do you agree to the processing of your personal "
+        "data? To return to the menu, send /cancel."
+    )
 
 
 def privacy_status(has_consent: bool, when: str | None) -> str:

@@ -9,7 +9,10 @@ from tests.e2e.conftest import RunningBot
 
 NOT_UNDERSTOOD_KK = "Кешіріңіз, түсінбедім."
 UNSUPPORTED_KK = "Мұнда хабарламаның бұл түрін қабылдай алмаймын."
-CONSENT_REMINDER_RU = "Пожалуйста, ответьте кнопками под вопросом: Вы согласны?"
+CONSENT_REMINDER_RU = (
+    "Пожалуйста, ответьте кнопками ниже: Вы согласны на обработку своих персональных данных? "
+    "Чтобы вернуться в меню, отправьте /cancel."
+)
 
 
 async def to_consent_state(user: Any, lang: str) -> None:
@@ -22,6 +25,8 @@ async def to_consent_state(user: Any, lang: str) -> None:
 
 async def test_idle_state_answers_every_kind_of_input(tg: FakeTelegram, bot: RunningBot) -> None:
     user = tg.user(6001, first_name="Erlan", language_code="kk")
+    await user.send("/help")  # not a first contact any more
+    await user.next_message()
     await user.send("hello?")
     reply = await user.next_message()
     assert reply.text.startswith(NOT_UNDERSTOOD_KK)
@@ -43,6 +48,8 @@ async def test_html_laden_and_huge_text_is_answered_safely(
     tg: FakeTelegram, bot: RunningBot
 ) -> None:
     user = tg.user(6002, first_name="<b>Evil</b>", language_code="ru")
+    await user.send("/help")
+    await user.next_message()
     await user.send("<script>alert('x')</script> & </b>" * 100)
     reply = await user.next_message()
     assert reply.text.startswith("Извините, я не понимаю.")
@@ -54,12 +61,11 @@ async def test_consent_state_reminds_what_it_waits_for(tg: FakeTelegram, bot: Ru
     user = tg.user(6003, first_name="Oleg", language_code="ru")
     await to_consent_state(user, "ru")
     await user.send_sticker()
-    assert (await user.next_message()).text == CONSENT_REMINDER_RU
-    again = await user.next_message()
-    assert again.text.startswith("Согласие на обработку")
+    reminder = await user.next_message()
+    assert reminder.text == CONSENT_REMINDER_RU
+    assert [b["callback_data"] for b in reminder.buttons] == ["consent:yes", "consent:no"]
     await user.send("что?")
     assert (await user.next_message()).text == CONSENT_REMINDER_RU
-    await user.next_message()
     # commands and menu buttons still work mid-conversation
     await user.tap("ℹ️ Справка")
     assert (await user.next_message()).text.startswith("Сақшы связывает жителей")
@@ -77,6 +83,8 @@ async def test_cancel_with_nothing_to_cancel(tg: FakeTelegram, bot: RunningBot) 
 
 async def test_edited_message_gets_an_answer(tg: FakeTelegram, bot: RunningBot) -> None:
     user = tg.user(6005, first_name="Timur", language_code="kk")
+    await user.send("/help")
+    await user.next_message()
     sent = await user.send("сәлем")
     await user.next_message()
     await user.edit(sent, "сәлеметсіз бе")
@@ -110,3 +118,14 @@ async def test_first_language_choice_via_command_leads_to_consent(
     assert (await user.next_message()).text.startswith("Согласие на обработку")
     await user.send("???")
     assert (await user.next_message()).text == CONSENT_REMINDER_RU
+
+
+async def test_first_words_that_are_not_start_get_the_welcome(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    user = tg.user(6008, first_name="Asem", language_code="kk")
+    await user.send("Сәлем! Участковый кім?")
+    assert (await user.next_message()).text.startswith("Сәлеметсіз бе!")
+    assert (await user.next_message()).text == "Бот тілін таңдаңыз:"
+    await user.send("Сәлем!")
+    assert (await user.next_message()).text.startswith("Кешіріңіз, түсінбедім.")

@@ -50,6 +50,10 @@ async def test_staff_group_upgraded_to_supergroup_is_followed(
     officer = tg.user(8004, first_name="Duty", language_code="kk")
     await group.send(officer, "/chatid")
     await group.next_message()
+    app0 = bot.app
+    assert app0 is not None and app0.profile is not None
+    profile = app0.profile
+    await tg.wait_for(profile.done.is_set, timeout=10)  # menus set before Telegram moves it
     await group.migrate_to_supergroup(new_chat_id=-1004001)
     rows = await eventually(lambda: db_of("SELECT old_chat_id, new_chat_id FROM chat_migrations"))
     assert [tuple(r) for r in rows] == [(old_id, -1004001)]
@@ -57,3 +61,15 @@ async def test_staff_group_upgraded_to_supergroup_is_followed(
     chats = bot.app.dp["chats"] if bot.app.dp else None
     assert chats is not None and await chats.staff_chat_id() == -1004001
     assert "set STAFF_CHAT_ID=-1004001" in caplog.text
+
+
+async def test_group_members_are_not_registered_as_users(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    group = tg.group(-1006666, title="Chatty", bot_is_admin=True)
+    for i in range(3):
+        member = tg.user(8100 + i, first_name=f"M{i}", language_code="ru")
+        await group.send(member, f"hello {i}")
+    await group.send(tg.user(8100), "/chatid")
+    assert (await group.next_message()).text == "ID этого чата: -1006666"
+    assert await db_of("SELECT id FROM users WHERE id BETWEEN 8100 AND 8102") == []

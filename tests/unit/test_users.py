@@ -50,13 +50,29 @@ async def test_language_choice_is_stored(db: Database, clock: FixedClock) -> Non
 async def test_consent_given_and_withdrawn_is_audited(db: Database, clock: FixedClock) -> None:
     users = UserService(db, clock, "kk")
     await users.seen(9, "kk")
-    user = await users.give_consent(9)
+    assert await users.give_consent(9)
+    assert not await users.give_consent(9), "a second tap changes nothing"
+    user = await users.get_required(9)
     assert user.has_consent and user.consent_version == CONSENT_VERSION
     assert user.consent_at == clock.now
-    user = await users.withdraw_consent(9)
+    assert await users.withdraw_consent(9)
+    assert not await users.withdraw_consent(9)
+    user = await users.get_required(9)
     assert not user.has_consent and user.consent_at is None
     async with db.read() as conn:
         assert await UserRepository().consent_history(conn, 9) == ["given", "withdrawn"]
+
+
+async def test_not_now_is_asked_once_per_consent_text(db: Database, clock: FixedClock) -> None:
+    users = UserService(db, clock, "kk")
+    user, _ = await users.seen(11, "kk")
+    assert user.should_be_asked_consent
+    assert await users.decline_consent(11)
+    assert not await users.decline_consent(11)
+    assert not (await users.get_required(11)).should_be_asked_consent
+    assert await users.give_consent(11), "agreeing later is still possible"
+    async with db.read() as conn:
+        assert await UserRepository().consent_history(conn, 11) == ["declined", "given"]
 
 
 async def test_blocked_user_is_reachable_again_after_writing(

@@ -45,16 +45,17 @@ async def on_error(
         exc,
         exc_info=(type(exc), exc, exc.__traceback__),
     )
+    stored = await users.get(tg_user.id) if tg_user else None
     kept = await incidents.keep_failed_update(
         update.update_id,
         tg_user.id if tg_user else None,
         chat.id if chat else None,
         update.model_dump(mode="json", exclude_none=True, by_alias=True),
         exc,
+        has_consent=stored is not None and stored.has_consent,
     )
     if tg_user is None:
         return
-    stored = await users.get(tg_user.id)
     locale = (
         stored.language if stored else pick_language(tg_user.language_code, i18n.default_locale)
     )

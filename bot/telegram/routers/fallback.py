@@ -7,12 +7,15 @@ import logging
 from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus
 from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
 from bot.domain.users import User
 from bot.services.users import UserService
 from bot.telegram import texts
 from bot.telegram.buttons import consent_keyboard, main_menu
+from bot.telegram.filters import FirstContact
+from bot.telegram.routers import start
 from bot.telegram.states import Onboarding
 
 log = logging.getLogger(__name__)
@@ -22,6 +25,7 @@ def router() -> Router:
     r = Router(name="fallback")
     private = F.chat.type == "private"
     r.message.register(consent_reminder, private, StateFilter(Onboarding.consent))
+    r.message.register(first_contact, private, FirstContact())
     r.message.register(unknown_text, private, F.text)
     r.message.register(unsupported, private)
     r.edited_message.register(edited, private)
@@ -31,9 +35,13 @@ def router() -> Router:
 
 
 async def consent_reminder(message: Message) -> None:
-    """Mid-onboarding: say what we are waiting for, and ask again."""
-    await message.answer(texts.consent_reminder())
-    await message.answer(texts.consent_question(), reply_markup=consent_keyboard())
+    """Mid-onboarding: one short line saying what we wait for, with the buttons again."""
+    await message.answer(texts.consent_reminder(), reply_markup=consent_keyboard())
+
+
+async def first_contact(message: Message, state: FSMContext, user: User) -> None:
+    """A new user whose first words are not /start still gets the welcome and the choices."""
+    await start.start(message, state, user)
 
 
 async def unknown_text(message: Message) -> None:

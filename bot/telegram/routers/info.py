@@ -46,9 +46,8 @@ async def show_privacy(message: Message, user: User, settings: Settings) -> None
 
 async def withdraw_consent(query: CallbackQuery, user: User, users: UserService) -> None:
     await query.answer()
+    if not await users.withdraw_consent(user.id):
+        return  # a second tap: the first one answered and removed the buttons
     await drop_inline_keyboard(query.message)
-    if not user.has_consent:
-        return  # a second tap: already withdrawn
-    await users.withdraw_consent(user.id)
     if isinstance(query.message, Message):
         await query.message.answer(texts.consent_withdrawn(), reply_markup=main_menu())

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
-from bot.domain.users import User
+from bot.domain.users import LOCALES, User
 from bot.services.users import UserService
 from bot.telegram import texts
 from bot.telegram.buttons import (
@@ -46,7 +46,7 @@ async def start(message: Message, state: FSMContext, user: User) -> None:
     )
     if not user.language_chosen:
         await message.answer(texts.choose_language(), reply_markup=language_keyboard())
-    elif not user.has_consent:
+    elif user.should_be_asked_consent:
         await _ask_consent(message, state)
 
 
@@ -73,7 +73,7 @@ async def choose_language(
     users: UserService,
     i18n: I18n,
 ) -> None:
-    if callback_data.code not in i18n.available_locales:
+    if callback_data.code not in LOCALES:
         await query.answer(texts.stale_button())
         return
     first_choice = not user.language_chosen
@@ -83,7 +83,7 @@ async def choose_language(
         await drop_inline_keyboard(query.message)
         if isinstance(query.message, Message):
             await query.message.answer(texts.language_set(), reply_markup=main_menu())
-            if first_choice and not user.has_consent:
+            if first_choice and user.should_be_asked_consent:
                 await _ask_consent(query.message, state)
 
 
@@ -99,18 +99,14 @@ async def answer_consent(
     user: User,
     users: UserService,
 ) -> None:
-    if callback_data.action == "yes" and user.has_consent:
-        # a second tap on the same question: the first one recorded it and removed the buttons
-        await query.answer()
-        await state.clear()
-        return
-    if callback_data.action == "yes":
-        await users.give_consent(user.id)
-        reply = texts.consent_given()
-    else:
-        reply = texts.consent_declined()
     await state.clear()
+    if callback_data.action == "yes":
+        changed, reply = await users.give_consent(user.id), texts.consent_given()
+    else:
+        changed, reply = await users.decline_consent(user.id), texts.consent_declined()
     await query.answer()
+    if not changed:
+        return  # a second tap: the first one answered and removed the buttons
     await drop_inline_keyboard(query.message)
     if isinstance(query.message, Message):
         await query.message.answer(reply, reply_markup=main_menu())
