@@ -21,5 +21,7 @@ async def test_demo_prints_the_conversation(
     out = capsys.readouterr().out
     for text in expected:
         assert text in out
-    assert "<script>" in out, "the user's own words are shown as typed"
+    script_line = out.index("<script>alert(1)</script>")
+    answer = {"kk": "Кешіріңіз, түсінбедім.", "ru": "Извините, я не понимаю."}[lang]
+    assert answer in out[script_line:], "the HTML-laden text was answered, not choked on"
     assert "Telegram refusals: 0" in out

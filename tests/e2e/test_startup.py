@@ -51,14 +51,16 @@ async def test_unreachable_telegram_is_waited_for_and_stop_still_works(
     tg: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     running = RunningBot(tg, tmp_path / "s.db")
-    await running.start(telegram_api_url=f"http://127.0.0.1:{free_port()}")
+    app = await running.start(telegram_api_url=f"http://127.0.0.1:{free_port()}")
 
     async def failed_once() -> bool:
         return "cannot reach Telegram" in caplog.text
 
     assert await eventually(failed_once)
     assert running.task is not None and not running.task.done(), "it keeps trying"
-    await running.stop()  # returns promptly, with the database closed
+    await running.stop()  # returns promptly
+    with pytest.raises(RuntimeError, match="not connected"):
+        _ = app.db.conn
 
 
 async def test_a_url_that_is_not_a_bot_api_server_is_named(tmp_path: Path) -> None:
