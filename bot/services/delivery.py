@@ -106,8 +106,9 @@ class DeliveryWorker:
                 task.add_done_callback(self._tasks.discard)
             if claimed and len(self._tasks) < self.concurrency:
                 continue  # there may be more due rows in other chats
+            timeout = await self._idle_timeout()  # before creating the wait coroutine
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), await self._idle_timeout())
+                await asyncio.wait_for(wake.wait(), timeout)
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop claiming; let sends in flight finish for `grace` seconds, then cancel them
