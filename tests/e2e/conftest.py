@@ -110,3 +110,17 @@ async def eventually(check: Any, timeout: float = 5.0) -> Any:  # noqa: ASYNC109
         if result or loop.time() > deadline:
             return result
         await asyncio.sleep(0.02)
+
+
+async def onboard(user: Any, lang: str, consent: str | None = "yes") -> Any:
+    """/start, pick the language, then answer the consent question with "yes" or "no", or
+    leave it open (None). Returns the consent question."""
+    await user.send("/start")
+    await user.next_message()  # the welcome
+    await user.press(await user.next_message(), data=f"lang:{lang}")
+    await user.next_message()  # language switched
+    question = await user.next_message()
+    if consent is not None:
+        await user.press(question, data=f"consent:{consent}")
+        await user.next_message()
+    return question

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, onboard
 
 NOT_UNDERSTOOD_KK = "Кешіріңіз, түсінбедім."
 UNSUPPORTED_KK = "Мұнда хабарламаның бұл түрін қабылдай алмаймын."
@@ -13,14 +11,6 @@ CONSENT_REMINDER_RU = (
     "Пожалуйста, ответьте кнопками ниже: Вы согласны на обработку своих персональных данных? "
     "Чтобы вернуться в меню, отправьте /cancel."
 )
-
-
-async def to_consent_state(user: Any, lang: str) -> None:
-    await user.send("/start")
-    await user.next_message()
-    await user.press(await user.next_message(), data=f"lang:{lang}")
-    await user.next_message()
-    await user.next_message()  # the consent question
 
 
 async def test_idle_state_answers_every_kind_of_input(tg: FakeTelegram, bot: RunningBot) -> None:
@@ -59,7 +49,7 @@ async def test_html_laden_and_huge_text_is_answered_safely(
 
 async def test_consent_state_reminds_what_it_waits_for(tg: FakeTelegram, bot: RunningBot) -> None:
     user = tg.user(6003, first_name="Oleg", language_code="ru")
-    await to_consent_state(user, "ru")
+    await onboard(user, "ru", consent=None)
     await user.send_sticker()
     reminder = await user.next_message()
     assert reminder.text == CONSENT_REMINDER_RU

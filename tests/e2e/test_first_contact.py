@@ -11,7 +11,7 @@ from babel.dates import format_date
 
 from bot.domain.users import CONSENT_VERSION
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, onboard
 
 WELCOME = {"kk": "Сәлеметсіз бе!", "ru": "Здравствуйте!"}
 PICK = {"kk": "Бот тілін таңдаңыз:", "ru": "Выберите язык бота:"}
@@ -66,11 +66,7 @@ async def test_declining_consent_keeps_only_id_and_language(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
     user = tg.user(5003, first_name="Dana", language_code="kk")
-    await user.send("/start")
-    await user.next_message()
-    await user.press(await user.next_message(), data="lang:kk")
-    await user.next_message()
-    consent = await user.next_message()
+    consent = await onboard(user, "kk", consent=None)
     await user.press(consent, text="Қазір емес")
     reply = await user.next_message()
     assert reply.text.startswith("Түсінікті. Мен тек Telegram id нөміріңізді")
@@ -114,12 +110,7 @@ async def test_privacy_shows_consent_date_in_almaty_time(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
     user = tg.user(5006, first_name="Aliya", language_code="ru")
-    await user.send("/start")
-    await user.next_message()
-    await user.press(await user.next_message(), data="lang:ru")
-    await user.next_message()
-    await user.press(await user.next_message(), data="consent:yes")
-    await user.next_message()
+    await onboard(user, "ru", consent="yes")
     await user.tap("🔒 Мои данные")
     status = await user.next_message()
     (given_at,) = (await db_of("SELECT consent_at FROM users WHERE id=5006"))[0]

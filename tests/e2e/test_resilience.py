@@ -7,18 +7,14 @@ from typing import Any
 import pytest
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
 
 async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
     tg: FakeTelegram, bot: RunningBot
 ) -> None:
     user = tg.user(7001, first_name="Gulnara", language_code="kk")
-    await user.send("/start")
-    await user.next_message()
-    await user.press(await user.next_message(), data="lang:kk")
-    await user.next_message()
-    consent = await user.next_message()
+    consent = await onboard(user, "kk", consent=None)
     assert consent.text.startswith("Дербес деректерді өңдеуге келісім")
 
     await bot.restart()
@@ -106,12 +102,7 @@ async def test_with_consent_what_was_sent_is_kept_and_the_apology_says_so(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
     user = tg.user(7013, first_name="Zarina", language_code="ru")
-    await user.send("/start")
-    await user.next_message()
-    await user.press(await user.next_message(), data="lang:ru")
-    await user.next_message()
-    await user.press(await user.next_message(), data="consent:yes")
-    await user.next_message()
+    await onboard(user, "ru", consent="yes")
     tg.fail_next("sendMessage", error_code=500, description="Internal Server Error", times=1)
     await user.send("/help")
     reply = await user.next_message()
@@ -184,11 +175,7 @@ async def test_double_tap_on_consent_is_answered_once(
     tg: FakeTelegram, bot: RunningBot, db_of: Any, data: str, action: str
 ) -> None:
     user = tg.user(7008, first_name="Aru", language_code="kk")
-    await user.send("/start")
-    await user.next_message()
-    await user.press(await user.next_message(), data="lang:kk")
-    await user.next_message()
-    consent = await user.next_message()
+    consent = await onboard(user, "kk", consent=None)
     # two taps before the bot had time to remove the buttons
     first = await user.press(consent, data=data)
     second = await user.press(consent, data=data)
@@ -203,12 +190,7 @@ async def test_double_tap_on_consent_is_answered_once(
 
 async def test_not_now_is_remembered(tg: FakeTelegram, bot: RunningBot) -> None:
     user = tg.user(7014, first_name="Nurai", language_code="kk")
-    await user.send("/start")
-    await user.next_message()
-    await user.press(await user.next_message(), data="lang:kk")
-    await user.next_message()
-    await user.press(await user.next_message(), data="consent:no")
-    await user.next_message()
+    await onboard(user, "kk", consent="no")
     await user.send("/start")
     assert (await user.next_message()).text.startswith("Сәлеметсіз бе!")
     await user.send("/help")

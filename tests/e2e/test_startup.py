@@ -23,22 +23,27 @@ async def test_wrong_token_stops_run_with_a_plain_line(tg: FakeTelegram, tmp_pat
         DATABASE_PATH=str(tmp_path / "s.db"),
     )
     with tg.expect_refusal("Unauthorized"):
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, err = await asyncio.wait_for(proc.communicate(), 60)
-    text = err.decode()
-    assert proc.returncode == 2, text
+        code, text = await sakshy_run(env, tmp_path)
+    assert code == 2, text
     assert "BOT_TOKEN: Telegram refused this token" in text
     assert "Traceback" not in text
     assert "WRONG-token" not in text, "the token is never printed"
+
+
+async def sakshy_run(env: dict[str, str], cwd: Path) -> tuple[int | None, str]:
+    """`sakshy run` as a real process; its exit code and what it printed on stderr."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode, err.decode()
 
 
 def free_port() -> int:
@@ -81,20 +86,9 @@ async def test_a_url_that_is_not_a_bot_api_server_is_named(tmp_path: Path) -> No
             TELEGRAM_API_URL=f"http://127.0.0.1:{port}",
             DATABASE_PATH=str(tmp_path / "s.db"),
         )
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, err = await asyncio.wait_for(proc.communicate(), 60)
+        code, text = await sakshy_run(env, tmp_path)
     finally:
         await runner.cleanup()
-    text = err.decode()
-    assert proc.returncode == 2, text
+    assert code == 2, text
     assert "TELEGRAM_API_URL: the server there does not answer like a Telegram Bot API" in text
     assert "Traceback" not in text and "It works" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -97,7 +98,7 @@ class Topic:
     closed: bool = False
 
 
-class ChatState:
+class ChatState(ABC):
     """What the fake knows about one chat: its messages and what the bot sent there."""
 
     chat_id: int
@@ -112,9 +113,9 @@ class ChatState:
         self._unread: deque[BotMessage] = deque()
         self._keyboard: dict[str, Any] | None = None
 
+    @abstractmethod
     def chat_object(self) -> dict[str, Any]:
         """The Bot API ``Chat`` of this chat."""
-        raise NotImplementedError
 
     def _take_message_id(self) -> int:
         message_id = self._next_message_id
