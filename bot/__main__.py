@@ -106,11 +106,18 @@ def cmd_check_config(_: argparse.Namespace) -> int:
         settings = load_settings(require_token=True)
     except ConfigError as exc:
         return _report(exc.problems)
+    from bot.domain.categories import CategoryError, load_categories
+
+    try:
+        categories = load_categories(settings.categories_file)
+    except CategoryError as exc:
+        return _report([str(exc)])
     print("The configuration is valid:")
     for name in Settings.model_fields:
         value = getattr(settings, name)
         shown = "set (hidden)" if name == "bot_token" else ("not set" if value is None else value)
         print(f"  {name.upper()} = {shown}")
+    print(f"  {len(categories)} report categories: {', '.join(c.key for c in categories)}")
     if settings.staff_chat_id is None:
         print("  Note: STAFF_CHAT_ID is not set; send /chatid in the staff group to find it.")
     return 0

@@ -26,6 +26,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot import telegram
 from bot.config import Settings
+from bot.domain.categories import Category, CategoryError, load_categories
 from bot.i18n import build_i18n
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
@@ -79,6 +80,7 @@ class SakshyApp:
         self.handler_grace = 10.0
         self.outbox = Outbox(clock)
         self.worker: DeliveryWorker | None = None
+        self.categories: tuple[Category, ...] = ()
         self.bot: Bot | None = None
         self.dp: Dispatcher | None = None
         self.profile: BotProfile | None = None
@@ -90,6 +92,10 @@ class SakshyApp:
         await self.db.connect()
         try:
             await migrate(self.db)
+            try:
+                self.categories = load_categories(self.settings.categories_file)
+            except CategoryError as exc:
+                raise StartupError(str(exc)) from None
             self._build()
             await self.incidents.purge()
         except BaseException:

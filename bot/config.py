@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     default_locale: Literal["kk", "ru"] = "kk"
     timezone: str = "Asia/Almaty"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    categories_file: Path | None = Field(default=None)
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     @field_validator("staff_chat_id", mode="before")
     @classmethod
     def _empty_chat(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("categories_file", mode="before")
+    @classmethod
+    def _empty_path(cls, value: object) -> object:
         return None if value == "" else value
 
     @field_validator("telegram_api_url", mode="before")
@@ -111,6 +117,7 @@ EXPECTED = {
     "timezone": "an IANA time zone, like Asia/Almaty",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
     "startup_retry_seconds": "a number of seconds between 0 and 3600",
+    "categories_file": "a path to a categories TOML file (see bot/data/categories.toml), or empty",
 }
 
 NO_TOKEN_HELP = (

@@ -46,5 +46,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "TIMEZONE",
         "LOG_LEVEL",
         "STARTUP_RETRY_SECONDS",
+        "CATEGORIES_FILE",
     ):
         monkeypatch.delenv(key, raising=False)

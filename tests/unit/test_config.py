@@ -154,3 +154,14 @@ def test_database_path_must_name_a_file(
     monkeypatch.chdir(tmp_path)
     (line,) = problems(tmp_path, f"BOT_TOKEN=1:a\nDATABASE_PATH={value}\n")
     assert line == "DATABASE_PATH: expected a file path, like data/sakshy.db (not a folder)"
+
+
+def test_a_broken_categories_file_stops_run_and_check_config(tmp_path: Path) -> None:
+    (tmp_path / "cats.toml").write_text("[[category]]\nkey = 'Bad Key'\n", encoding="utf-8")
+    env_text = "BOT_TOKEN=1:a\nCATEGORIES_FILE=cats.toml\nDATABASE_PATH=s.db\n"
+    check = run_cli(tmp_path, "check-config", env_text=env_text)
+    assert check.returncode == 2
+    assert "CATEGORIES_FILE: cats.toml, category 1: key must be lower-case" in check.stderr
+    run = run_cli(tmp_path, "run", env_text=env_text)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "CATEGORIES_FILE: cats.toml, category 1" in run.stderr
