@@ -11,6 +11,7 @@ resolved | rejected ──reopen (staff; resident only from resolved)──▶ t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -89,3 +90,114 @@ def apply(
     if action is Action.WITHDRAW:
         return Change(target, None)
     return Change(target, holder)  # resolve/reject keep who handled it; resident reopen too
+
+
+MAX_DESCRIPTION = 2000
+MAX_MEDIA = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    kind: str  # "photo" or "video"
+    file_id: str
+    file_unique_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDraft:
+    """What the resident has told the wizard so far (kept as JSON in the FSM between steps)."""
+
+    category: str
+    description: str = ""
+    voice_file_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = None
+    media: tuple[Media, ...] = ()
+    anonymous: bool = False
+    phone: str | None = None
+
+    @property
+    def location_verified(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def problems(self) -> list[str]:
+        """What keeps this draft from being submitted (empty when it is complete)."""
+        found = []
+        if not self.description.strip() and self.voice_file_id is None and not self.media:
+            found.append("nothing describes what happened")
+        if len(self.description) > MAX_DESCRIPTION:
+            found.append("description too long")
+        if not self.location_verified and not (self.address and self.address.strip()):
+            found.append("no place")
+        if len(self.media) > MAX_MEDIA:
+            found.append("too many photos or videos")
+        return found
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "category": self.category,
+            "description": self.description,
+            "voice_file_id": self.voice_file_id,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "address": self.address,
+            "media": [[m.kind, m.file_id, m.file_unique_id] for m in self.media],
+            "anonymous": self.anonymous,
+            "phone": self.phone,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ReportDraft:
+        media = data.get("media") or []
+        assert isinstance(media, list)
+        return cls(
+            category=str(data["category"]),
+            description=str(data.get("description") or ""),
+            voice_file_id=data.get("voice_file_id"),  # type: ignore[arg-type]
+            latitude=data.get("latitude"),  # type: ignore[arg-type]
+            longitude=data.get("longitude"),  # type: ignore[arg-type]
+            address=data.get("address"),  # type: ignore[arg-type]
+            media=tuple(Media(str(k), str(f), str(u)) for k, f, u in media),
+            anonymous=bool(data.get("anonymous")),
+            phone=data.get("phone"),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    id: int
+    reporter_id: int
+    category: str
+    description: str
+    voice_file_id: str | None
+    latitude: float | None
+    longitude: float | None
+    address: str | None
+    location_verified: bool
+    anonymous: bool
+    reporter_name: str | None
+    reporter_username: str | None
+    phone: str | None
+    language: str
+    status: Status
+    officer_id: int | None
+    staff_chat_id: int | None
+    staff_message_id: int | None
+    staff_thread_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    media: tuple[Media, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceArea:
+    """A bounding box residents may report from (default: Shymkent)."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east

@@ -70,6 +70,8 @@ class DeliveryWorker:
         idle_poll: float = 5.0,
         on_unreachable: Callable[[int], Awaitable[None]] | None = None,
         on_moved: Callable[[int, int], Awaitable[None]] | None = None,
+        on_sent: Callable[[aiosqlite.Connection, OutgoingMessage, int | None], Awaitable[None]]
+        | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -81,6 +83,7 @@ class DeliveryWorker:
         self.idle_poll = idle_poll
         self.on_unreachable = on_unreachable
         self.on_moved = on_moved
+        self.on_sent = on_sent
         self.repo = outbox.repo
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -175,6 +178,8 @@ class DeliveryWorker:
         else:
             async with self.db.transaction() as conn:
                 await self.repo.mark_sent(conn, message.id, message_id, self.clock())
+                if self.on_sent is not None:  # in the same transaction as "done"
+                    await self.on_sent(conn, message, message_id)
             log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
         finally:
             self.outbox.notify()

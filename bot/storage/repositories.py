@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.reports import Media, Report, ReportDraft, Status
 from bot.domain.users import User
 
 
@@ -327,3 +328,181 @@ class OutboxRepository:
         )
         row = await cur.fetchone()
         return row[0] if row else None
+
+
+def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
+    return Report(
+        id=row["id"],
+        reporter_id=row["reporter_id"],
+        category=row["category"],
+        description=row["description"],
+        voice_file_id=row["voice_file_id"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        address=row["address"],
+        location_verified=bool(row["location_verified"]),
+        anonymous=bool(row["anonymous"]),
+        reporter_name=row["reporter_name"],
+        reporter_username=row["reporter_username"],
+        phone=row["phone"],
+        language=row["language"],
+        status=Status(row["status"]),
+        officer_id=row["officer_id"],
+        staff_chat_id=row["staff_chat_id"],
+        staff_message_id=row["staff_message_id"],
+        staff_thread_id=row["staff_thread_id"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        media=media,
+    )
+
+
+class ReportRepository:
+    """reports, report_media, report_events."""
+
+    async def insert(
+        self,
+        conn: aiosqlite.Connection,
+        *,
+        reporter_id: int,
+        draft: ReportDraft,
+        language: str,
+        reporter_name: str | None,
+        reporter_username: str | None,
+        now: datetime,
+    ) -> int:
+        cur = await conn.execute(
+            "INSERT INTO reports (reporter_id, category, description, voice_file_id, latitude,"
+            " longitude, address, location_verified, anonymous, reporter_name,"
+            " reporter_username, phone, language, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                reporter_id,
+                draft.category,
+                draft.description,
+                draft.voice_file_id,
+                draft.latitude,
+                draft.longitude,
+                draft.address,
+                int(draft.location_verified),
+                int(draft.anonymous),
+                reporter_name,
+                reporter_username,
+                draft.phone,
+                language,
+                to_db(now),
+                to_db(now),
+            ),
+        )
+        report_id = int(cur.lastrowid or 0)
+        for position, item in enumerate(draft.media):
+            await conn.execute(
+                "INSERT INTO report_media (report_id, position, kind, file_id, file_unique_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (report_id, position, item.kind, item.file_id, item.file_unique_id),
+            )
+        return report_id
+
+    async def get(self, conn: aiosqlite.Connection, report_id: int) -> Report | None:
+        cur = await conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,))
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        cur = await conn.execute(
+            "SELECT kind, file_id, file_unique_id FROM report_media WHERE report_id = ?"
+            " ORDER BY position",
+            (report_id,),
+        )
+        media = tuple(Media(r[0], r[1], r[2]) for r in await cur.fetchall())
+        return _report(row, media)
+
+    async def by_reporter(
+        self, conn: aiosqlite.Connection, reporter_id: int, offset: int, limit: int
+    ) -> list[Report]:
+        cur = await conn.execute(
+            "SELECT * FROM reports WHERE reporter_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            (reporter_id, limit, offset),
+        )
+        return [_report(row) for row in await cur.fetchall()]
+
+    async def count_by_reporter(
+        self,
+        conn: aiosqlite.Connection,
+        reporter_id: int,
+        *,
+        open_only: bool = False,
+        since: datetime | None = None,
+    ) -> int:
+        sql = "SELECT count(*) FROM reports WHERE reporter_id = ?"
+        args: list[Any] = [reporter_id]
+        if open_only:
+            sql += " AND status IN ('new', 'taken')"
+        if since is not None:
+            sql += " AND created_at >= ?"
+            args.append(to_db(since))
+        cur = await conn.execute(sql, args)
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def set_staff_post(
+        self, conn: aiosqlite.Connection, report_id: int, chat_id: int, message_id: int | None
+    ) -> None:
+        await conn.execute(
+            "UPDATE reports SET staff_chat_id = ?, staff_message_id = ? WHERE id = ?",
+            (chat_id, message_id, report_id),
+        )
+
+    async def change_status(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        *,
+        expected: Status,
+        expected_officer: int | None,
+        status: Status,
+        officer_id: int | None,
+        now: datetime,
+    ) -> bool:
+        """Compare and set: False if someone changed the report meanwhile."""
+        cur = await conn.execute(
+            "UPDATE reports SET status = ?, officer_id = ?, updated_at = ?"
+            " WHERE id = ? AND status = ? AND officer_id IS ?",
+            (status.value, officer_id, to_db(now), report_id, expected.value, expected_officer),
+        )
+        return cur.rowcount == 1
+
+    async def add_event(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        *,
+        actor: str,
+        actor_id: int | None,
+        action: str,
+        from_status: Status | None,
+        to_status: Status | None,
+        note: str | None,
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO report_events (report_id, at, actor, actor_id, action, from_status,"
+            " to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report_id,
+                to_db(now),
+                actor,
+                actor_id,
+                action,
+                from_status.value if from_status else None,
+                to_status.value if to_status else None,
+                note,
+            ),
+        )
+
+    async def history(self, conn: aiosqlite.Connection, report_id: int) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT at, actor, actor_id, action, from_status, to_status, note"
+            " FROM report_events WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+        return [dict(row) for row in await cur.fetchall()]

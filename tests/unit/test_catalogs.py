@@ -39,6 +39,15 @@ def extracted() -> set[str]:
     return found
 
 
+def key(message_id: str | tuple[str, ...]) -> str:
+    """A plural entry is known by its singular msgid."""
+    return message_id[0] if isinstance(message_id, tuple) else message_id
+
+
+def forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return string if isinstance(string, tuple) else (string,)
+
+
 def catalog(name: str) -> Catalog:
     path = ROOT / "locales" / (f"{name}/LC_MESSAGES/messages.po" if name in LOCALES else name)
     with path.open("rb") as fh:
@@ -47,7 +56,7 @@ def catalog(name: str) -> Catalog:
 
 def test_the_template_is_current() -> None:
     in_code = extracted()
-    in_pot = {m.id for m in catalog("messages.pot") if m.id}
+    in_pot = {key(m.id) for m in catalog("messages.pot") if m.id}
     assert in_code - in_pot == set(), "run pybabel extract (see README): new texts"
     assert in_pot - in_code == set(), "run pybabel extract (see README): texts gone from code"
 
@@ -56,13 +65,25 @@ def test_the_template_is_current() -> None:
 def test_every_text_is_translated(lang: str) -> None:
     po = catalog(lang)
     in_code = extracted()
-    messages = {m.id: m for m in po if m.id}
+    messages = {key(m.id): m for m in po if m.id}
     assert in_code - messages.keys() == set(), f"missing in {lang}: run pybabel update"
     assert messages.keys() - in_code == set(), f"stale entries in {lang}"
-    problems = [m.id for m in messages.values() if not m.string or m.fuzzy]
+    problems = [k for k, m in messages.items() if not all(forms(m.string)) or m.fuzzy]
+    plural_count = po.num_plurals
+    short = [
+        k for k, m in messages.items() if m.pluralizable and len(forms(m.string)) != plural_count
+    ]
+    assert short == [], f"plural forms missing in {lang}"
     assert problems == [], f"untranslated or fuzzy in {lang}"
     assert not po.fuzzy, f"the header of {lang} is fuzzy: its charset would be ignored"
     assert len(po.obsolete) == 0, f"obsolete (#~) entries in {lang}"
+
+
+def eval_plural(expression: str, n: int) -> int:
+    """The index of the plural form for n, by the catalog's own Plural-Forms rule."""
+    import gettext
+
+    return gettext.c2py(expression)(n)
 
 
 def fields(text: str) -> set[str]:
@@ -74,26 +95,27 @@ def test_translations_keep_placeholders_and_are_valid_html(lang: str) -> None:
     for message in catalog(lang):
         if not message.id:
             continue
-        assert fields(message.string) == fields(message.id), message.id
-        sample = message.string.format(**{name: "1" for name in fields(message.string)})
-        try:
-            plain, _entities = parse_html(sample)
-        except HtmlParseError as exc:
-            pytest.fail(f"{lang}: {message.id!r} is not valid Telegram HTML: {exc}")
-        assert plain.strip(), message.id
-        assert len(plain) <= 4096
+        for form in forms(message.string):
+            assert fields(form) == fields(key(message.id)), message.id
+            sample = form.format(**{name: "1" for name in fields(form)})
+            try:
+                plain, _entities = parse_html(sample)
+            except HtmlParseError as exc:
+                pytest.fail(f"{lang}: {message.id!r} is not valid Telegram HTML: {exc}")
+            assert plain.strip(), message.id
+            assert len(plain) <= 4096
 
 
 def test_kazakh_is_not_a_copy_of_russian() -> None:
-    kk = {m.id: m.string for m in catalog("kk") if m.id}
-    ru = {m.id: m.string for m in catalog("ru") if m.id}
+    kk = {key(m.id): forms(m.string)[-1] for m in catalog("kk") if m.id}
+    ru = {key(m.id): forms(m.string)[-1] for m in catalog("ru") if m.id}
     same = [msgid for msgid in kk if kk[msgid] == ru.get(msgid)]
     assert same == []
 
 
 def test_kazakh_uses_kazakh_letters_where_the_glossary_does() -> None:
     """Glossary terms in the Kazakh catalog, never their Russian-letter lookalikes."""
-    text = " ".join(m.string for m in catalog("kk") if m.id)
+    text = " ".join(" ".join(forms(m.string)) for m in catalog("kk") if m.id)
     for wrong, right in [("Жергiлiктi", "Жергілікті"), ("кумек", "көмек"), ("шугыл", "шұғыл")]:
         assert wrong not in text, right
     assert "Жергілікті полиция қызметі" in text
@@ -103,8 +125,16 @@ def test_kazakh_uses_kazakh_letters_where_the_glossary_does() -> None:
 def test_compiled_catalogs_serve_every_text() -> None:
     i18n = build_i18n("kk")
     for lang in LOCALES:
-        for message in catalog(lang):
-            if message.id:
+        po = catalog(lang)
+        for message in po:
+            if not message.id:
+                continue
+            if isinstance(message.id, tuple):
+                for n in (1, 2, 5, 11, 21):
+                    index = po.plural_expr and eval_plural(po.plural_expr, n)
+                    expected = forms(message.string)[index or 0]
+                    assert i18n.gettext(message.id[0], message.id[1], n, locale=lang) == expected
+            else:
                 assert i18n.gettext(message.id, locale=lang) == message.string
 
 

@@ -1,0 +1,140 @@
+"""Reports: a resident's submission is stored with everything it must cause, in one go."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import aiosqlite
+
+from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.reports import Report, ReportDraft
+from bot.domain.users import User
+from bot.services.delivery import Outbox
+from bot.storage.db import Database
+from bot.storage.repositories import ReportRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """Stop abuse without hurting honest residents (settings)."""
+
+    max_open: int = 5
+    max_per_hour: int = 5
+
+
+class ReportRefused(Exception):
+    """The report was not stored; `reason` says why: consent, open, hourly, incomplete."""
+
+    def __init__(self, reason: str, limit: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.limit = limit
+
+
+class ReportRenderer(Protocol):
+    """Turns a stored report into the messages it causes (the telegram layer implements it)."""
+
+    def staff_post(
+        self, report: Report, chat_id: int, earlier_reports: int
+    ) -> list[NewMessage]: ...
+
+    def receipt(self, report: Report) -> NewMessage: ...
+
+
+def post_ref(report_id: int) -> str:
+    return f"report:{report_id}:post"
+
+
+class ReportService:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        renderer: ReportRenderer,
+        staff_chat_id: Callable[[], Awaitable[int | None]],
+        limits: ReportLimits | None = None,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.renderer = renderer
+        self.staff_chat_id = staff_chat_id
+        self.limits = limits or ReportLimits()
+        self.repo = ReportRepository()
+
+    async def submit(
+        self,
+        reporter: User,
+        draft: ReportDraft,
+        *,
+        name: str | None,
+        username: str | None,
+    ) -> Report:
+        """Store the report, its media, its history and the messages it causes (the staff
+        post and the resident's receipt) in one transaction. Only a returned report exists."""
+        if not reporter.has_consent:
+            raise ReportRefused("consent")
+        if draft.problems():
+            raise ReportRefused("incomplete")
+        staff_chat = await self.staff_chat_id()
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            open_now = await self.repo.count_by_reporter(conn, reporter.id, open_only=True)
+            if open_now >= self.limits.max_open:
+                raise ReportRefused("open", self.limits.max_open)
+            last_hour = await self.repo.count_by_reporter(
+                conn, reporter.id, since=now - timedelta(hours=1)
+            )
+            if last_hour >= self.limits.max_per_hour:
+                raise ReportRefused("hourly", self.limits.max_per_hour)
+            earlier = await self.repo.count_by_reporter(conn, reporter.id)
+            report_id = await self.repo.insert(
+                conn,
+                reporter_id=reporter.id,
+                draft=draft,
+                language=reporter.language,
+                reporter_name=None if draft.anonymous else name,
+                reporter_username=None if draft.anonymous else username,
+                now=now,
+            )
+            await self.repo.add_event(
+                conn,
+                report_id,
+                actor="resident",
+                actor_id=reporter.id,
+                action="submitted",
+                from_status=None,
+                to_status=None,
+                note=None,
+                now=now,
+            )
+            report = await self.repo.get(conn, report_id)
+            assert report is not None
+            if staff_chat is not None:
+                for message in self.renderer.staff_post(report, staff_chat, earlier):
+                    await self.outbox.add(conn, message)
+            await self.outbox.add(conn, self.renderer.receipt(report))
+        self.outbox.notify()
+        if staff_chat is None:
+            log.error("report %s stored, but STAFF_CHAT_ID is not set: no staff post", report_id)
+        log.info("report %s submitted by %s (%s)", report_id, reporter.id, draft.category)
+        return report
+
+    async def get(self, report_id: int) -> Report | None:
+        async with self.db.read() as conn:
+            return await self.repo.get(conn, report_id)
+
+    async def on_sent(
+        self, conn: aiosqlite.Connection, message: OutgoingMessage, message_id: int | None
+    ) -> None:
+        """Delivery hook: remember where a report's staff post landed (replies trace back)."""
+        if message.ref and message.ref.startswith("report:") and message.ref.endswith(":post"):
+            report_id = int(message.ref.split(":")[1])
+            await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)

@@ -1,0 +1,155 @@
+"""Messages a stored report causes, rendered in the reader's language (staff or resident)."""
+
+from __future__ import annotations
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+
+from bot.domain.categories import Category
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import Report, Status
+from bot.i18n import N_
+from bot.services.reports import post_ref
+
+STATUS_NAMES = {
+    Status.NEW: N_("new"),
+    Status.TAKEN: N_("taken"),
+    Status.RESOLVED: N_("resolved"),
+    Status.REJECTED: N_("rejected"),
+    Status.WITHDRAWN: N_("withdrawn"),
+}
+LANGUAGE_NAMES = {"kk": "қазақша", "ru": "русский"}
+
+
+def two_gis(latitude: float, longitude: float) -> str:
+    """A 2GIS map link (the map residents and police in Kazakhstan use)."""
+    return f"https://2gis.kz/geo/{longitude:.6f},{latitude:.6f}"
+
+
+class TelegramReportRenderer:
+    def __init__(
+        self,
+        i18n: I18n,
+        categories: tuple[Category, ...],
+        zone: ZoneInfo,
+        staff_locale: str,
+        answer_hours: int,
+    ) -> None:
+        self.i18n = i18n
+        self.categories = {c.key: c for c in categories}
+        self.zone = zone
+        self.staff_locale = staff_locale
+        self.answer_hours = answer_hours
+
+    def category_label(self, key: str, locale: str) -> str:
+        category = self.categories.get(key)
+        return category.label(locale) if category else key
+
+    def staff_post(self, report: Report, chat_id: int, earlier_reports: int) -> list[NewMessage]:
+        """As few messages as Telegram allows: the photos/videos as one album, the voice, the
+        map pin, then the post itself (the one officers act on)."""
+        locale = self.staff_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            number = _("Report № {number}").format(number=report.id)
+            messages: list[NewMessage] = []
+            if report.media:
+                media = [{"type": item.kind, "media": item.file_id} for item in report.media]
+                media[0]["caption"] = number
+                messages.append(NewMessage(chat_id, "sendMediaGroup", {"media": media}))
+            if report.voice_file_id:
+                messages.append(
+                    NewMessage(
+                        chat_id,
+                        "sendVoice",
+                        {"voice": report.voice_file_id, "caption": number},
+                    )
+                )
+            if report.latitude is not None and report.longitude is not None:
+                messages.append(
+                    NewMessage(
+                        chat_id,
+                        "sendLocation",
+                        {"latitude": report.latitude, "longitude": report.longitude},
+                    )
+                )
+            messages.append(
+                NewMessage(
+                    chat_id,
+                    "sendMessage",
+                    {"text": self.staff_text(report, earlier_reports)},
+                    ref=post_ref(report.id),
+                )
+            )
+            return messages
+
+    def staff_text(self, report: Report, earlier_reports: int) -> str:
+        locale = self.staff_locale
+        when = format_datetime(
+            report.created_at, "d MMMM y, HH:mm", tzinfo=self.zone, locale=locale
+        )
+        lines = [
+            "<b>{}</b> · {}".format(
+                escape(_("Report № {number}").format(number=report.id)),
+                escape(self.category_label(report.category, locale)),
+            ),
+            _("Status: {status}").format(status=_(STATUS_NAMES[report.status])),
+            f"🕒 {when}",
+        ]
+        if report.description:
+            lines.append("📝 " + escape(report.description))
+        if report.latitude is not None and report.longitude is not None:
+            link = two_gis(report.latitude, report.longitude)
+            lines.append(
+                f'📍 {report.latitude:.5f}, {report.longitude:.5f} · <a href="{link}">2GIS</a>'
+            )
+        elif report.address:
+            lines.append(
+                _("📍 {address} · ⚠️ location not verified").format(address=escape(report.address))
+            )
+        if report.media:
+            lines.append(
+                ngettext(
+                    "📷 {count} photo or video above",
+                    "📷 {count} photos or videos above",
+                    len(report.media),
+                ).format(count=len(report.media))
+            )
+        if report.voice_file_id:
+            lines.append(_("🎙 Voice message above"))
+        if report.anonymous:
+            # no reporter card at all: name, phone and history would point at the person
+            lines.append(_("👤 Anonymous: the resident chose not to show their name"))
+        else:
+            who = escape(report.reporter_name or "")
+            if report.reporter_username:
+                who += f" @{escape(report.reporter_username)}"
+            details = [f"👤 {who.strip() or '—'}"]
+            details.append(LANGUAGE_NAMES.get(report.language, report.language))
+            if report.phone:
+                details.append(f"📞 {escape(report.phone)}")
+            details.append(
+                ngettext(
+                    "{count} earlier report", "{count} earlier reports", earlier_reports
+                ).format(count=earlier_reports)
+            )
+            lines.append(" · ".join(details))
+        return "\n".join(lines)
+
+    def receipt(self, report: Report) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            text = ngettext(
+                "Your report № {number} has been received. A duty officer will review it, "
+                "usually within {hours} hour. I will tell you here when it is taken and when "
+                "it is resolved.",
+                "Your report № {number} has been received. A duty officer will review it, "
+                "usually within {hours} hours. I will tell you here when it is taken and when "
+                "it is resolved.",
+                self.answer_hours,
+            ).format(number=report.id, hours=self.answer_hours)
+        return NewMessage(
+            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:receipt"
+        )

@@ -1,0 +1,158 @@
+"""Submitting a report: stored with its media, history and messages in one transaction."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.categories import load_categories
+from bot.domain.delivery import OutgoingMessage
+from bot.domain.reports import Media, ReportDraft, Status
+from bot.i18n import build_i18n
+from bot.services.delivery import Outbox
+from bot.services.reports import ReportLimits, ReportRefused, ReportService
+from bot.services.users import UserService
+from bot.storage.db import Database
+from bot.telegram.render import TelegramReportRenderer
+from tests.conftest import FixedClock
+
+STAFF = -1001
+
+
+async def service(db: Database, clock: FixedClock, **limits: int) -> ReportService:
+    renderer = TelegramReportRenderer(
+        build_i18n("kk"), load_categories(), ZoneInfo("Asia/Almaty"), "ru", 24
+    )
+
+    async def staff_chat() -> int:
+        return STAFF
+
+    return ReportService(db, Outbox(clock), clock, renderer, staff_chat, ReportLimits(**limits))
+
+
+async def resident(db: Database, clock: FixedClock, user_id: int = 42, consent: bool = True):
+    users = UserService(db, clock, "kk")
+    await users.seen(user_id, "kk")
+    if consent:
+        await users.give_consent(user_id)
+    return await users.get_required(user_id)
+
+
+async def outbox_rows(db: Database) -> list[tuple[int, str, dict, str | None]]:
+    async with db.read() as conn:
+        cur = await conn.execute("SELECT chat_id, method, payload, ref FROM outbox ORDER BY id")
+        return [(r[0], r[1], json.loads(r[2]), r[3]) for r in await cur.fetchall()]
+
+
+DRAFT = ReportDraft(
+    category="noise",
+    description="Музыка <b>до 3 ночи</b> & крики",
+    latitude=42.3417,
+    longitude=69.5901,
+    media=(Media("photo", "PH1", "u1"), Media("video", "VD1", "u2")),
+)
+
+
+async def test_submit_stores_everything_and_queues_the_post_and_receipt(
+    db: Database, clock: FixedClock
+) -> None:
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    report = await reports.submit(user, DRAFT, name="Айгерім <Б>", username="aigerim")
+    assert report.id == 1000, "numbers start at 1000"
+    assert report.status is Status.NEW and report.media == DRAFT.media
+    rows = await outbox_rows(db)
+    assert [(chat, method) for chat, method, _, _ in rows] == [
+        (STAFF, "sendMediaGroup"),
+        (STAFF, "sendLocation"),
+        (STAFF, "sendMessage"),
+        (42, "sendMessage"),
+    ]
+    album = rows[0][2]["media"]
+    assert album[0] == {"type": "photo", "media": "PH1", "caption": "Сообщение № 1000"}
+    post = rows[2][2]["text"]
+    assert post.startswith("<b>Сообщение № 1000</b> · 🔊 Шум, нарушение тишины")
+    assert "Статус: новое" in post
+    assert "🕒 21 ноября 2026, 11:30" in post, "Asia/Almaty time in the staff language"
+    assert "Музыка &lt;b&gt;до 3 ночи&lt;/b&gt; &amp; крики" in post, "user text escaped"
+    assert "https://2gis.kz/geo/69.590100,42.341700" in post
+    assert "📷 Выше 2 фото или видео" in post
+    assert "👤 Айгерім &lt;Б&gt; @aigerim · қазақша · 0 сообщений ранее" in post
+    assert rows[2][3] == "report:1000:post"
+    receipt = rows[3][2]["text"]
+    assert receipt.startswith("№ 1000 хабарламаңыз қабылданды.")
+    assert "24 сағат ішінде" in receipt
+    async with db.read() as conn:
+        events = await (await conn.execute("SELECT action FROM report_events")).fetchall()
+    assert [e[0] for e in events] == ["submitted"]
+
+
+async def test_anonymous_report_shows_no_reporter_card(db: Database, clock: FixedClock) -> None:
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    draft = ReportDraft(
+        category="parking", description="Жол бөгелген", address="Байтұрсынов к-сі 12",
+        anonymous=True, phone="+77011234567",
+    )  # fmt: skip
+    report = await reports.submit(user, draft, name="Aigerim", username="aigerim")
+    assert report.reporter_name is None and report.reporter_username is None
+    post = (await outbox_rows(db))[0][2]["text"]
+    assert "👤 Анонимно" in post
+    assert "Aigerim" not in post and "aigerim" not in post and "+7701" not in post
+    assert "📍 Байтұрсынов к-сі 12 · ⚠️ местоположение не подтверждено" in post
+
+
+async def test_no_consent_no_report(db: Database, clock: FixedClock) -> None:
+    reports = await service(db, clock)
+    user = await resident(db, clock, consent=False)
+    with pytest.raises(ReportRefused) as refused:
+        await reports.submit(user, DRAFT, name=None, username=None)
+    assert refused.value.reason == "consent"
+    assert await outbox_rows(db) == []
+
+
+async def test_limits_of_open_and_hourly_reports(db: Database, clock: FixedClock) -> None:
+    reports = await service(db, clock, max_open=2, max_per_hour=3)
+    user = await resident(db, clock)
+    await reports.submit(user, DRAFT, name=None, username=None)
+    await reports.submit(user, DRAFT, name=None, username=None)
+    with pytest.raises(ReportRefused) as refused:
+        await reports.submit(user, DRAFT, name=None, username=None)
+    assert (refused.value.reason, refused.value.limit) == ("open", 2)
+    async with db.transaction() as conn:  # staff resolved them
+        await conn.execute("UPDATE reports SET status = 'resolved'")
+    await reports.submit(user, DRAFT, name=None, username=None)
+    with pytest.raises(ReportRefused) as refused:
+        await reports.submit(user, DRAFT, name=None, username=None)
+    assert refused.value.reason == "hourly"
+    async with db.read() as conn:
+        count = await (await conn.execute("SELECT count(*) FROM reports")).fetchone()
+    assert count[0] == 3
+
+
+async def test_an_incomplete_draft_is_refused(db: Database, clock: FixedClock) -> None:
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    with pytest.raises(ReportRefused, match="incomplete"):
+        await reports.submit(user, ReportDraft(category="noise", description="x"), name=None,
+                             username=None)  # fmt: skip
+
+
+async def test_the_staff_post_id_is_recorded_when_delivered(
+    db: Database, clock: FixedClock
+) -> None:
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    report = await reports.submit(user, DRAFT, name=None, username=None)
+    message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
+    async with db.transaction() as conn:
+        await reports.on_sent(conn, message, 555)
+    stored = await reports.get(report.id)
+    assert stored is not None
+    assert (stored.staff_chat_id, stored.staff_message_id) == (STAFF, 555)
+
+
+def test_draft_round_trips_through_json() -> None:
+    assert ReportDraft.from_json(json.loads(json.dumps(DRAFT.to_json()))) == DRAFT
