@@ -33,12 +33,14 @@ from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.incidents import IncidentService
 from bot.services.ratelimit import RateLimiter
+from bot.services.reports import ReportLimits, ReportService
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
 from bot.telegram.middlewares import BanMiddleware, UserI18nMiddleware, UserMiddleware
 from bot.telegram.profile import BotProfile
+from bot.telegram.render import TelegramReportRenderer
 from bot.telegram.sender import TelegramSender
 from bot.telegram.session import FloodControlMiddleware
 
@@ -108,6 +110,21 @@ class SakshyApp:
         users = UserService(self.db, self.clock, settings.default_locale)
         chats = ChatService(self.db, self.clock, settings.staff_chat_id)
         incidents = IncidentService(self.db, self.clock)
+        renderer = TelegramReportRenderer(
+            i18n,
+            self.categories,
+            settings.zone,
+            settings.staff_language,
+            settings.report_answer_hours,
+        )
+        reports = ReportService(
+            self.db,
+            self.outbox,
+            self.clock,
+            renderer,
+            chats.staff_chat_id,
+            ReportLimits(settings.report_max_open, settings.report_max_per_hour),
+        )
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
@@ -130,6 +147,10 @@ class SakshyApp:
             chats=chats,
             incidents=incidents,
             outbox=self.outbox,
+            reports=reports,
+            renderer=renderer,
+            categories=self.categories,
+            area=settings.area,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))
@@ -148,6 +169,7 @@ class SakshyApp:
             backoff_base=self.time_scale * 1.0,
             on_unreachable=self._unreachable,
             on_moved=chats.record_migration,
+            on_sent=reports.on_sent,
         )
 
     async def _unreachable(self, chat_id: int) -> None:

@@ -13,6 +13,8 @@ from dotenv import dotenv_values
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.reports import ServiceArea
+
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 SUPPORTED_LOCALES = ("kk", "ru")
 
@@ -36,6 +38,14 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Almaty"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     categories_file: Path | None = Field(default=None)
+    #: language of the staff group's posts (default: DEFAULT_LOCALE)
+    staff_locale: Literal["kk", "ru"] | None = None
+    #: the usual time to an answer, told to residents in the receipt
+    report_answer_hours: int = Field(default=24, ge=1, le=720)
+    report_max_open: int = Field(default=5, ge=1, le=100)
+    report_max_per_hour: int = Field(default=5, ge=1, le=100)
+    #: south,west,north,east in degrees: where reports may come from (default: Shymkent)
+    service_area: str = "42.20,69.40,42.48,69.90"
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -87,6 +97,32 @@ class Settings(BaseSettings):
             raise ValueError("folder")
         return value
 
+    @field_validator("staff_locale", mode="before")
+    @classmethod
+    def _empty_locale(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("service_area")
+    @classmethod
+    def _bbox(cls, value: str) -> str:
+        parts = [p.strip() for p in value.split(",")]
+        try:
+            south, west, north, east = (float(p) for p in parts)
+        except ValueError:
+            raise ValueError("bbox") from None
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            raise ValueError("bbox")
+        return value
+
+    @property
+    def area(self) -> ServiceArea:
+        south, west, north, east = (float(p) for p in self.service_area.split(","))
+        return ServiceArea(south, west, north, east)
+
+    @property
+    def staff_language(self) -> str:
+        return self.staff_locale or self.default_locale
+
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -117,6 +153,11 @@ EXPECTED = {
     "timezone": "an IANA time zone, like Asia/Almaty",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
     "startup_retry_seconds": "a number of seconds between 0 and 3600",
+    "staff_locale": "kk or ru, or empty for DEFAULT_LOCALE",
+    "report_answer_hours": "a whole number of hours between 1 and 720",
+    "report_max_open": "a whole number between 1 and 100",
+    "report_max_per_hour": "a whole number between 1 and 100",
+    "service_area": "south,west,north,east in degrees, like 42.20,69.40,42.48,69.90",
     "categories_file": "a path to a categories TOML file (see bot/data/categories.toml), or empty",
 }
 

@@ -104,7 +104,9 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             out.append(f"👤 {me}: presses [ {agree['text']} ]")
             await user.press(consent, data=agree["callback_data"])
             await _drain(user, out)
-            help_label = user.reply_keyboard[0][0]
+            help_label = next(
+                label for row in user.reply_keyboard for label in row if label.startswith("ℹ️")
+            )
             out.append(f"👤 {me}: {help_label}")
             await user.tap(help_label)
             await _drain(user, out)

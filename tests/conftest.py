@@ -47,5 +47,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "LOG_LEVEL",
         "STARTUP_RETRY_SECONDS",
         "CATEGORIES_FILE",
+        "STAFF_LOCALE",
+        "REPORT_ANSWER_HOURS",
+        "REPORT_MAX_OPEN",
+        "REPORT_MAX_PER_HOUR",
+        "SERVICE_AREA",
     ):
         monkeypatch.delenv(key, raising=False)

@@ -14,9 +14,17 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.categories import Category
 from bot.i18n import N_
-from bot.telegram.callbacks import ConsentCb, LanguageCb
+from bot.telegram.callbacks import CategoryCb, ConsentCb, LanguageCb, ReportStepCb
 
+BTN_REPORT = N_("📝 Report a violation")
+BTN_BACK = N_("⬅️ Back")
+BTN_CANCEL = N_("✖️ Cancel")
+BTN_SEND_LOCATION = N_("📍 Send my location")
+BTN_DONE = N_("✅ Done")
+BTN_SKIP = N_("⏭ Skip")
+BTN_SHARE_PHONE = N_("📞 Share my phone")
 BTN_HELP = N_("ℹ️ Help")
 BTN_LANGUAGE = N_("🌐 Language")
 BTN_PRIVACY = N_("🔒 My data")
@@ -30,6 +38,7 @@ def main_menu() -> ReplyKeyboardMarkup:
     """The resident's menu: only features that work (no dead buttons)."""
     return ReplyKeyboardMarkup(
         keyboard=[
+            [KeyboardButton(text=_(BTN_REPORT))],
             [KeyboardButton(text=_(BTN_HELP)), KeyboardButton(text=_(BTN_LANGUAGE))],
             [KeyboardButton(text=_(BTN_PRIVACY))],
         ],
@@ -71,3 +80,87 @@ def privacy_keyboard(has_consent: bool) -> InlineKeyboardMarkup:
             text=_("✅ I agree"), callback_data=ConsentCb(action="yes").pack()
         )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def _step_keyboard(*rows: list[KeyboardButton]) -> ReplyKeyboardMarkup:
+    """A wizard step: its own buttons, then Back and Cancel."""
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            *rows,
+            [KeyboardButton(text=_(BTN_BACK)), KeyboardButton(text=_(BTN_CANCEL))],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def back_cancel_keyboard() -> ReplyKeyboardMarkup:
+    return _step_keyboard()
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    return _step_keyboard([KeyboardButton(text=_(BTN_SEND_LOCATION), request_location=True)])
+
+
+def media_keyboard() -> ReplyKeyboardMarkup:
+    return _step_keyboard([KeyboardButton(text=_(BTN_DONE)), KeyboardButton(text=_(BTN_SKIP))])
+
+
+def phone_keyboard() -> ReplyKeyboardMarkup:
+    return _step_keyboard(
+        [KeyboardButton(text=_(BTN_SHARE_PHONE), request_contact=True)],
+        [KeyboardButton(text=_(BTN_SKIP))],
+    )
+
+
+def category_keyboard(categories: tuple[Category, ...], locale: str) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(text=c.label(locale), callback_data=CategoryCb(key=c.key).pack())
+        for c in categories
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=_(BTN_CANCEL), callback_data=ReportStepCb(action="cancel").pack()
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def anonymity_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("👤 Show my name to the police"),
+                    callback_data=ReportStepCb(action="named").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=_("🕶 Report anonymously"),
+                    callback_data=ReportStepCb(action="anonymous").pack(),
+                )
+            ],
+        ]
+    )
+
+
+def confirm_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("✅ Send to the police"),
+                    callback_data=ReportStepCb(action="send").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=_(BTN_CANCEL), callback_data=ReportStepCb(action="cancel").pack()
+                )
+            ],
+        ]
+    )

@@ -11,3 +11,11 @@ class LanguageCb(CallbackData, prefix="lang"):
 
 class ConsentCb(CallbackData, prefix="consent"):
     action: str  # "yes", "no", "withdraw"
+
+
+class CategoryCb(CallbackData, prefix="rc"):
+    key: str
+
+
+class ReportStepCb(CallbackData, prefix="rs"):
+    action: str  # "named", "anonymous", "send", "cancel"

@@ -14,6 +14,7 @@ from bot.domain.delivery import NewMessage
 from bot.domain.reports import Report, Status
 from bot.i18n import N_
 from bot.services.reports import post_ref
+from bot.telegram.buttons import main_menu
 
 STATUS_NAMES = {
     Status.NEW: N_("new"),
@@ -150,6 +151,10 @@ class TelegramReportRenderer:
                 "it is resolved.",
                 self.answer_hours,
             ).format(number=report.id, hours=self.answer_hours)
+            menu = main_menu().model_dump(mode="json", exclude_none=True)
         return NewMessage(
-            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:receipt"
+            report.reporter_id,
+            "sendMessage",
+            {"text": text, "reply_markup": menu},
+            ref=f"report:{report.id}:receipt",
         )

@@ -5,3 +5,13 @@ from aiogram.fsm.state import State, StatesGroup
 
 class Onboarding(StatesGroup):
     consent = State()
+
+
+class ReportForm(StatesGroup):
+    category = State()
+    description = State()
+    location = State()
+    media = State()
+    anonymity = State()
+    phone = State()
+    confirm = State()

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
+from bot.domain.categories import Category
 from bot.domain.users import LOCALES, User
 from bot.services.users import UserService
 from bot.telegram import texts
@@ -98,7 +99,9 @@ async def answer_consent(
     state: FSMContext,
     user: User,
     users: UserService,
+    categories: tuple[Category, ...],
 ) -> None:
+    then = (await state.get_data()).get("then")
     await state.clear()
     if callback_data.action == "yes":
         changed, reply = await users.give_consent(user.id), texts.consent_given()
@@ -108,5 +111,11 @@ async def answer_consent(
     if not changed:
         return  # a second tap: the first one answered and removed the buttons
     await drop_inline_keyboard(query.message)
-    if isinstance(query.message, Message):
-        await query.message.answer(reply, reply_markup=main_menu())
+    if not isinstance(query.message, Message):
+        return
+    await query.message.answer(reply, reply_markup=main_menu())
+    if then == "report" and callback_data.action == "yes":
+        from bot.telegram.routers.report import start_wizard  # the step asked for consent
+
+        user = await users.get_required(user.id)
+        await start_wizard(query.message, state, user, categories)

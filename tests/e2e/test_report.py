@@ -1,0 +1,161 @@
+"""A resident reports a minor violation, in Kazakh and in Russian, through the real bot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+
+LABELS = {
+    "kk": {
+        "report": "📝 Құқықбұзушылық туралы хабарлау",
+        "location": "📍 Геолокациямды жіберу",
+        "done": "✅ Дайын",
+        "skip": "⏭ Өткізіп жіберу",
+        "back": "⬅️ Артқа",
+        "cancel": "✖️ Болдырмау",
+        "receipt": "№ 1000 хабарламаңыз қабылданды.",
+        "step1": "Бұл қандай құқықбұзушылық?",
+    },
+    "ru": {
+        "report": "📝 Сообщить о нарушении",
+        "location": "📍 Отправить мою геолокацию",
+        "done": "✅ Готово",
+        "skip": "⏭ Пропустить",
+        "back": "⬅️ Назад",
+        "cancel": "✖️ Отмена",
+        "receipt": "Ваше сообщение № 1000 принято.",
+        "step1": "Какое это нарушение?",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+async def test_a_whole_report(tg: FakeTelegram, bot: RunningBot, db_of: Any, lang: str) -> None:
+    t = LABELS[lang]
+    user = tg.user(9101, first_name="Aigerim", username="aigerim", language_code=lang)
+    await onboard(user, lang)
+    await user.tap(t["report"])
+    step1 = await user.next_message()
+    assert "102" in step1.text and t["step1"] in step1.text
+    await user.press(step1, data="rc:noise")
+    await user.next_message()  # step 2
+    await user.send("Түнгі 2-де қатты музыка <script>alert(1)</script> & айқай")
+    await user.next_message()  # step 3
+    assert t["location"] in [label for row in user.reply_keyboard for label in row]
+    await user.send_location(42.3417, 69.5901)
+    await user.next_message()  # step 4
+    await user.send_photo(media_group_id="album1")
+    await user.send_photo(media_group_id="album1")
+    added = await user.next_message()
+    assert "1" in added.text  # one answer for the album
+    await user.tap(t["done"])
+    anonymity = await user.next_message()
+    await user.press(anonymity, data="rs:named")
+    await user.next_message()  # step 6
+    await user.send_contact(phone_number="+77011234567", first_name="Aigerim")
+    summary = await user.next_message()
+    assert "&lt;script&gt;" not in summary.text and "<script>" in summary.text
+    await user.press(summary, data="rs:send")
+    receipt = await user.next_message(timeout=10)
+    assert receipt.text.startswith(t["receipt"])
+    assert [t["report"]] in user.reply_keyboard, "the main menu is back"
+
+    staff = tg.group(STAFF_CHAT)
+    await tg.wait_for(lambda: len(staff.messages) == 4, timeout=10)
+    photo1, photo2, pin, post = staff.messages  # the album is two messages in Telegram
+    assert photo1.method == photo2.method == "sendMediaGroup" and pin.method == "sendLocation"
+    assert photo1.text == "№ 1000 хабарлама", "the album's caption names the report"
+    assert post.text.startswith("№ 1000 хабарлама · 🔊 Шу, тыныштықты бұзу")  # staff: kk
+    assert "<script>alert(1)</script> & айқай" in post.text, "shown as typed, not as HTML"
+    assert "Aigerim @aigerim" in post.text and "+77011234567" in post.text
+
+    async def stored() -> list[tuple[Any, ...]]:
+        rows = await db_of(
+            "SELECT status, category, latitude, anonymous, phone, staff_message_id FROM reports"
+        )
+        return [tuple(r) for r in rows if r["staff_message_id"] is not None]
+
+    assert await eventually(stored) == [
+        ("new", "noise", 42.3417, 0, "+77011234567", post.message_id)
+    ]
+    media = await db_of("SELECT count(*) FROM report_media")
+    assert media[0][0] == 2
+
+
+async def test_anonymous_report_with_a_typed_address(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(9102, first_name="Hidden", username="hidden", language_code="ru")
+    await onboard(user, "ru")
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:parking")
+    await user.next_message()
+    await user.send("Машина перекрыла выезд со двора")
+    await user.next_message()
+    await user.send("ул. Байтурсынова 12, у школы")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:anonymous")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:send")
+    await user.next_message(timeout=10)
+    staff = tg.group(STAFF_CHAT)
+    post = await staff.next_message(timeout=10)
+    assert "Hidden" not in post.text and "hidden" not in post.text
+    assert "⚠️ орналасқан жері расталмаған" in post.text
+    rows = await db_of("SELECT anonymous, reporter_name, location_verified FROM reports")
+    assert [tuple(r) for r in rows] == [(1, None, 0)]
+
+
+async def test_back_cancel_outside_area_and_consent_first(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(9103, first_name="Nurlan", language_code="kk")
+    await user.send("/help")
+    await user.next_message()
+    await user.send("/report")  # no consent yet: asked first, then the wizard starts
+    assert (await user.next_message()).text.startswith("Хабарлама жіберу үшін")
+    await user.press(await user.next_message(), data="consent:yes")
+    await user.next_message()
+    step1 = await user.next_message()
+    await user.press(step1, data="rc:litter")
+    await user.next_message()
+    await user.send("Қоқыс")
+    await user.next_message()
+    await user.send_location(0.0, 0.0)
+    assert "Шымкент" in (await user.next_message()).text
+    await user.tap("⬅️ Артқа")
+    assert "2-қадамы" in (await user.next_message()).text
+    await user.send_sticker()
+    assert (await user.next_message()).text.startswith("Мәтінмен, дауыстық хабармен")
+    await user.send("ж" * 2001)
+    assert "2001" in (await user.next_message()).text
+    await user.tap("✖️ Болдырмау")
+    assert (await user.next_message()).text.startswith("Хабарлама болдырылмады")
+    assert await db_of("SELECT id FROM reports") == []
+
+
+async def test_restart_in_the_middle_keeps_the_draft(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(9104, first_name="Dana", language_code="ru")
+    await onboard(user, "ru")
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:drinking")
+    await user.next_message()
+    await user.send("Распивают у подъезда")
+    await user.next_message()
+    await bot.restart()
+    await user.send_location(42.30, 69.60)
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:named")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    summary = await user.next_message()
+    assert "Распивают у подъезда" in summary.text, "the draft survived the restart"
+    await user.press(summary, data="rs:send")
+    assert (await user.next_message(timeout=10)).text.startswith("Ваше сообщение № 1000 принято.")
