@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 RESIDENT_COMMANDS = [
     ("start", N_("Start and main menu")),
+    ("report", N_("Report a minor offence")),
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),
@@ -46,8 +47,8 @@ STAFF_COMMANDS = [
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(
-    "Sakshy is the Telegram assistant of the Local Police Service. Soon you will be able to "
-    "report minor offences here, follow your report and reach your district inspector. "
+    "Sakshy is the Telegram assistant of the Local Police Service. Report minor offences here "
+    "and follow your report; soon you will also reach your district inspector. "
     "In an emergency call 102 or 112."
 )
 SHORT_DESCRIPTION = N_("Your link to the local police. Emergency: 102 / 112.")

@@ -17,8 +17,8 @@ def emergency_note() -> str:
 def welcome() -> str:
     return _(
         "Hello! I am <b>Sakshy</b>, the Telegram assistant of the Local Police Service.\n\n"
-        "Here you will be able to report minor offences to the police, follow what happens to "
-        "your report and find your district inspector."
+        "Here you can report minor offences to the police and follow what happens to your "
+        "report; soon you will also find your district inspector here."
     )
 
 
@@ -35,11 +35,13 @@ def help_text() -> str:
         _(
             "<b>Sakshy</b> connects residents with the Local Police Service.\n\n"
             "What I can do now:\n"
+            "• /report: report a minor offence (noise, litter, parking, drinking in public, "
+            "vandalism…) with the place and photos; you get its number\n"
             "• /language: switch between Kazakh and Russian\n"
             "• /privacy: what I keep about you, and your consent\n"
             "• /cancel: stop what you are doing and go back to the menu\n\n"
-            "More services (reports of minor offences, your district inspector, public helpers) "
-            "are coming to this menu soon."
+            "More services (your district inspector, public helpers) are coming to this menu "
+            "soon."
         )
         + "\n\n"
         + emergency_note()
