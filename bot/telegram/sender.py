@@ -23,6 +23,7 @@ from aiogram.types import ForumTopic, Message, MessageId
 from pydantic import ValidationError
 
 from bot.domain.delivery import ChatMoved, Rejected, RetryLater, Transient, Unreachable
+from bot.telegram.session import DELIVERY_WORKER
 
 #: the Bot API methods an outbox row may name
 METHODS: dict[str, type[m.TelegramMethod[Any]]] = {
@@ -57,6 +58,7 @@ class TelegramSender:
             call = cls.model_validate({"chat_id": chat_id, **payload})
         except ValidationError as exc:
             raise Rejected(f"invalid {method} payload: {exc.error_count()} error(s)") from exc
+        token = DELIVERY_WORKER.set(True)
         try:
             result = await self.bot(call)
         except TelegramRetryAfter as exc:
@@ -76,6 +78,8 @@ class TelegramSender:
             raise Rejected(exc.message) from exc
         except (TelegramNotFound, TelegramAPIError) as exc:  # 404, 409 and the rest
             raise Rejected(exc.message) from exc
+        finally:
+            DELIVERY_WORKER.reset(token)
         return message_id_of(result)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from aiogram.methods.base import Response
 
 log = logging.getLogger(__name__)
+
+#: set while the delivery worker sends: it reschedules a 429 itself (the row goes back to
+#: pending and frees its place) instead of waiting inside the request
+DELIVERY_WORKER: ContextVar[bool] = ContextVar("sakshy_delivery_worker", default=False)
 
 #: methods that put a message into a chat (or change one): these count against the limits
 LIMITED = frozenset(
@@ -65,6 +70,7 @@ class FloodControlMiddleware(BaseRequestMiddleware):
                 )
                 if (
                     isinstance(method, GetUpdates)
+                    or DELIVERY_WORKER.get()
                     or attempt >= self.attempts
                     or exc.retry_after > self.max_wait
                 ):
