@@ -59,6 +59,46 @@ async def _drain(user: Any, out: list[str], quiet: float = 0.4, first: float = 5
         timeout = quiet
 
 
+REPORT_SCRIPT = {
+    "kk": ("Түнде көршілер қатты музыка қосып, айқайлап жатыр", "Тұран даңғылы 12, 3-подъезд"),
+    "ru": ("Соседи ночью громко включают музыку и кричат", "пр. Туран 12, 3-й подъезд"),
+}
+
+
+async def _play_report(user: Any, me: str, lang: str, out: list[str]) -> None:
+    """A resident reports noise: category, text, a typed address, no photos, named, no phone."""
+    report_label = next(
+        label for row in user.reply_keyboard for label in row if label.startswith("📝")
+    )
+    out.append(f"👤 {me}: {report_label}")
+    await user.tap(report_label)
+    (step1,) = await _drain(user, out)
+    noise = step1.reply_markup["inline_keyboard"][0][0]
+    out.append(f"👤 {me}: presses [ {noise['text']} ]")
+    await user.press(step1, data=noise["callback_data"])
+    await _drain(user, out)
+    what, where = REPORT_SCRIPT[lang]
+    for text in (what, where):
+        out.append(f"👤 {me}: {text}")
+        await user.send(text)
+        await _drain(user, out)
+    skip = next(label for row in user.reply_keyboard for label in row if label.startswith("⏭"))
+    out.append(f"👤 {me}: {skip}")
+    await user.tap(skip)
+    (anonymity,) = await _drain(user, out)
+    named = anonymity.reply_markup["inline_keyboard"][0][0]
+    out.append(f"👤 {me}: presses [ {named['text']} ]")
+    await user.press(anonymity, data=named["callback_data"])
+    await _drain(user, out)
+    out.append(f"👤 {me}: {skip}")
+    await user.tap(skip)
+    (summary,) = await _drain(user, out)
+    send = summary.reply_markup["inline_keyboard"][0][0]
+    out.append(f"👤 {me}: presses [ {send['text']} ]")
+    await user.press(summary, data=send["callback_data"])
+    await _drain(user, out, first=10.0)
+
+
 async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
     from bot.app import SakshyApp
     from bot.testing.fake_telegram import FakeTelegram
@@ -116,6 +156,9 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             out.append(f"👤 {me}: <script>alert(1)</script> where is my inspector?")
             await user.send("<script>alert(1)</script> where is my inspector?")
             await _drain(user, out)
+            await _play_report(user, me, lang, out)
+            out.append(f"🏢 {staff_titles[lang]}:")
+            await _drain(staff, out)
             officer_names = {"kk": "Кезекші Нұрлан", "ru": "Дежурный Нурлан"}
             officer = fake.user(777002, first_name=officer_names[lang], language_code=lang)
             out.append(f"👮 {officer_names[lang]} ({staff_titles[lang]}): /help")
