@@ -43,6 +43,7 @@ from bot.telegram.profile import BotProfile
 from bot.telegram.render import TelegramReportRenderer
 from bot.telegram.sender import TelegramSender
 from bot.telegram.session import FloodControlMiddleware
+from bot.telegram.staff import StaffGate
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ class SakshyApp:
             renderer=renderer,
             categories=self.categories,
             area=settings.area,
+            staff_gate=StaffGate(chats),
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

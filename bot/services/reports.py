@@ -11,11 +11,11 @@ from typing import Protocol
 import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
-from bot.domain.reports import Report, ReportDraft
+from bot.domain.reports import Action, Actor, IllegalTransition, Report, ReportDraft, apply
 from bot.domain.users import User
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import ReportRepository
+from bot.storage.repositories import ReportRepository, StaffRepository
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,22 @@ class ReportRenderer(Protocol):
 
     def receipt(self, report: Report) -> NewMessage: ...
 
+    def staff_post_update(
+        self, report: Report, earlier_reports: int, officer: str | None
+    ) -> NewMessage | None: ...
+
+    def resident_notice(
+        self, report: Report, action: Action, officer: tuple[str, str] | None, reason: str | None
+    ) -> NewMessage | None: ...
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    report: Report
+    changed: bool
+    #: why nothing changed (the report as it is now tells the rest)
+    refused: str | None = None
+
 
 def post_ref(report_id: int) -> str:
     return f"report:{report_id}:post"
@@ -68,6 +84,7 @@ class ReportService:
         self.staff_chat_id = staff_chat_id
         self.limits = limits or ReportLimits()
         self.repo = ReportRepository()
+        self.staff = StaffRepository()
 
     async def submit(
         self,
@@ -126,6 +143,80 @@ class ReportService:
             log.error("report %s stored, but STAFF_CHAT_ID is not set: no staff post", report_id)
         log.info("report %s submitted by %s (%s)", report_id, reporter.id, draft.category)
         return report
+
+    async def act(
+        self,
+        report_id: int,
+        action: Action,
+        *,
+        officer_id: int,
+        officer_name: str,
+        reason: str | None = None,
+    ) -> ActionResult:
+        """A staff action on a report: the lifecycle decides, the change, its history, the
+        edited staff post and the resident's notice are written in one transaction. Two
+        officers at once: the second finds the report changed and nothing happens."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                raise LookupError(f"report {report_id} does not exist")
+            try:
+                change = apply(
+                    report.status,
+                    action,
+                    Actor.STAFF,
+                    holder=report.officer_id,
+                    officer_id=officer_id,
+                )
+            except IllegalTransition as exc:
+                return ActionResult(report, False, str(exc))
+            if not await self.repo.change_status(
+                conn,
+                report_id,
+                expected=report.status,
+                expected_officer=report.officer_id,
+                status=change.status,
+                officer_id=change.officer_id,
+                now=now,
+            ):
+                current = await self.repo.get(conn, report_id)
+                assert current is not None
+                return ActionResult(current, False, "changed meanwhile")
+            await self.repo.add_event(
+                conn,
+                report_id,
+                actor="staff",
+                actor_id=officer_id,
+                action=action.value,
+                from_status=report.status,
+                to_status=change.status,
+                note=reason,
+                now=now,
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+            holder = (
+                await self.staff.profile(conn, change.officer_id) if change.officer_id else None
+            )
+            edit = self.renderer.staff_post_update(updated, earlier, officer_name)
+            if edit is not None:
+                await self.outbox.add(conn, edit)
+            notice = self.renderer.resident_notice(updated, action, holder, reason)
+            if notice is not None:
+                await self.outbox.add(conn, notice)
+        self.outbox.notify()
+        log.info("report %s: %s by officer %s -> %s", report_id, action, officer_id, change.status)
+        return ActionResult(updated, True)
+
+    async def set_staff_profile(self, user_id: int, rank: str, surname: str) -> None:
+        async with self.db.transaction() as conn:
+            await self.staff.set_profile(conn, user_id, rank, surname, self.clock())
+
+    async def staff_profile(self, user_id: int) -> tuple[str, str] | None:
+        async with self.db.read() as conn:
+            return await self.staff.profile(conn, user_id)
 
     async def get(self, report_id: int) -> Report | None:
         async with self.db.read() as conn:

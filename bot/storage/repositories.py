@@ -506,3 +506,24 @@ class ReportRepository:
             (report_id,),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+
+class StaffRepository:
+    """staff_profiles: how residents see an officer."""
+
+    async def set_profile(
+        self, conn: aiosqlite.Connection, user_id: int, rank: str, surname: str, now: datetime
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO staff_profiles (user_id, rank, surname, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET rank = excluded.rank,"
+            " surname = excluded.surname, updated_at = excluded.updated_at",
+            (user_id, rank, surname, to_db(now)),
+        )
+
+    async def profile(self, conn: aiosqlite.Connection, user_id: int) -> tuple[str, str] | None:
+        cur = await conn.execute(
+            "SELECT rank, surname FROM staff_profiles WHERE user_id = ?", (user_id,)
+        )
+        row = await cur.fetchone()
+        return (row[0], row[1]) if row else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.telegram.routers import errors, fallback, groups, info, report, start
+from bot.telegram.routers import errors, fallback, groups, info, report, staff, start
 
 
 def routers() -> list[Router]:
@@ -14,6 +14,7 @@ def routers() -> list[Router]:
         start.router(),
         info.router(),
         report.router(),
+        staff.router(),
         groups.router(),
         fallback.router(),
     ]

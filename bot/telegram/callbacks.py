@@ -19,3 +19,8 @@ class CategoryCb(CallbackData, prefix="rc"):
 
 class ReportStepCb(CallbackData, prefix="rs"):
     action: str  # "named", "anonymous", "send", "cancel"
+
+
+class StaffCb(CallbackData, prefix="st"):
+    action: str  # take, resolve, reject, reopen, back, or rj_<reason>
+    report: int

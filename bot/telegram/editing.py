@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InaccessibleMessage, Message
+from aiogram.types import InaccessibleMessage, InlineKeyboardMarkup, Message
 
 log = logging.getLogger(__name__)
 
@@ -22,3 +23,18 @@ async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) ->
         if not any(text in exc.message for text in _HARMLESS):
             raise
         log.debug("keyboard of message %s already gone: %s", message.message_id, exc.message)
+
+
+async def set_inline_keyboard(
+    bot: Bot, chat_id: int, message_id: int, markup: dict[str, object]
+) -> None:
+    """Change the buttons under a message; an identical keyboard is not an error."""
+    try:
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=InlineKeyboardMarkup.model_validate(markup),
+        )
+    except TelegramBadRequest as exc:
+        if not any(text in exc.message for text in _HARMLESS):
+            raise

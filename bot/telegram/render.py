@@ -11,10 +11,11 @@ from babel.dates import format_datetime
 
 from bot.domain.categories import Category
 from bot.domain.delivery import NewMessage
-from bot.domain.reports import Report, Status
+from bot.domain.reports import Action, Report, Status
 from bot.i18n import N_
 from bot.services.reports import post_ref
 from bot.telegram.buttons import main_menu
+from bot.telegram.callbacks import StaffCb
 
 STATUS_NAMES = {
     Status.NEW: N_("new"),
@@ -24,6 +25,14 @@ STATUS_NAMES = {
     Status.WITHDRAWN: N_("withdrawn"),
 }
 LANGUAGE_NAMES = {"kk": "қазақша", "ru": "русский"}
+
+#: why staff reject a report: stable codes, texts in both languages
+REJECT_REASONS = {
+    "noviolation": N_("not a violation"),
+    "duplicate": N_("a duplicate of another report"),
+    "notpolice": N_("not a matter for the police"),
+    "false": N_("false or abusive report"),
+}
 
 
 def two_gis(latitude: float, longitude: float) -> str:
@@ -81,13 +90,89 @@ class TelegramReportRenderer:
                 NewMessage(
                     chat_id,
                     "sendMessage",
-                    {"text": self.staff_text(report, earlier_reports)},
+                    {
+                        "text": self.staff_text(report, earlier_reports),
+                        "reply_markup": self.staff_keyboard(report),
+                    },
                     ref=post_ref(report.id),
                 )
             )
             return messages
 
-    def staff_text(self, report: Report, earlier_reports: int) -> str:
+    def staff_keyboard(self, report: Report, reasons: bool = False) -> dict[str, object]:
+        """The buttons under a staff post, for the report as it is now (staff language)."""
+
+        def button(text: str, action: str) -> dict[str, str]:
+            return {"text": text, "callback_data": StaffCb(action=action, report=report.id).pack()}
+
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            if reasons:
+                rows = [[button(_(text), f"rj_{code}")] for code, text in REJECT_REASONS.items()]
+                rows.append([button(_("⬅️ Back"), "back")])
+            elif report.status is Status.NEW:
+                rows = [[button(_("🙋 Take"), "take"), button(_("⛔ Reject"), "reject")]]
+            elif report.status is Status.TAKEN:
+                rows = [
+                    [button(_("✅ Resolved"), "resolve"), button(_("⛔ Reject"), "reject")],
+                    [button(_("🙋 Take"), "take")],
+                ]
+            elif report.status in (Status.RESOLVED, Status.REJECTED):
+                rows = [[button(_("🔄 Reopen"), "reopen")]]
+            else:
+                rows = []
+        return {"inline_keyboard": rows}
+
+    def staff_post_update(
+        self, report: Report, earlier_reports: int, officer: str | None
+    ) -> NewMessage | None:
+        if report.staff_chat_id is None or report.staff_message_id is None:
+            return None  # the post is not delivered yet; it will be sent as it was stored
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = self.staff_text(report, earlier_reports, officer)
+        return NewMessage(
+            report.staff_chat_id,
+            "editMessageText",
+            {
+                "message_id": report.staff_message_id,
+                "text": text,
+                "reply_markup": self.staff_keyboard(report),
+            },
+            ref=f"report:{report.id}:edit",
+        )
+
+    def resident_notice(
+        self,
+        report: Report,
+        action: Action,
+        officer: tuple[str, str] | None,
+        reason: str | None,
+    ) -> NewMessage | None:
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            who = " ".join(officer) if officer else _("a duty officer")
+            if action is Action.TAKE:
+                text = _("Your report № {number} has been taken by {officer}.").format(
+                    number=report.id, officer=escape(who)
+                )
+            elif action is Action.RESOLVE:
+                text = _(
+                    "Your report № {number} is resolved. Thank you for helping keep order."
+                ).format(number=report.id)
+            elif action is Action.REJECT:
+                why = _(REJECT_REASONS[reason]) if reason in REJECT_REASONS else "—"
+                text = _("Your report № {number} was rejected: {reason}.").format(
+                    number=report.id, reason=why
+                )
+            elif action is Action.REOPEN:
+                text = _("Your report № {number} has been reopened and is handled again.").format(
+                    number=report.id
+                )
+            else:
+                return None
+        return NewMessage(
+            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+        )
+
+    def staff_text(self, report: Report, earlier_reports: int, officer: str | None = None) -> str:
         locale = self.staff_locale
         when = format_datetime(
             report.created_at, "d MMMM y, HH:mm", tzinfo=self.zone, locale=locale
@@ -97,7 +182,8 @@ class TelegramReportRenderer:
                 escape(_("Report № {number}").format(number=report.id)),
                 escape(self.category_label(report.category, locale)),
             ),
-            _("Status: {status}").format(status=_(STATUS_NAMES[report.status])),
+            _("Status: {status}").format(status=_(STATUS_NAMES[report.status]))
+            + (f" · {escape(officer)}" if officer and report.status is not Status.NEW else ""),
             f"🕒 {when}",
         ]
         if report.description:

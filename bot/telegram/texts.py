@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram import html
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -338,3 +339,31 @@ def report_sending() -> str:
 
 def report_confirm_expected() -> str:
     return _("Please press «✅ Send to the police» or «✖️ Cancel» under the summary.")
+
+
+# --- The staff group ---------------------------------------------------------------------------
+
+
+def staff_only() -> str:
+    return _("Only members of the duty unit group can do this.")
+
+
+def staff_done() -> str:
+    return _("Done.")
+
+
+def staff_changed_meanwhile() -> str:
+    return _("Someone changed this report a moment ago; the post shows it as it is now.")
+
+
+def staff_me_usage() -> str:
+    return _(
+        "Write your rank and surname after /me, for example: /me captain Akhmetov. Residents "
+        "see this, never your Telegram name."
+    )
+
+
+def staff_me_saved(rank: str, surname: str) -> str:
+    return _("Residents will see you as: {rank} {surname}.").format(
+        rank=html.quote(rank), surname=html.quote(surname)
+    )

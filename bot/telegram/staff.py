@@ -1,0 +1,48 @@
+"""Who is staff: the members of the staff supergroup, asked of Telegram and cached briefly."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from aiogram import Bot
+from aiogram.enums import ChatMemberStatus
+from aiogram.exceptions import TelegramAPIError
+
+from bot.services.chats import ChatService
+
+log = logging.getLogger(__name__)
+
+MEMBER = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+
+
+class StaffGate:
+    def __init__(
+        self, chats: ChatService, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.chats = chats
+        self.ttl = ttl
+        self.clock = clock
+        self._cache: dict[int, tuple[float, bool]] = {}
+
+    async def is_staff(self, bot: Bot, user_id: int) -> bool:
+        """A member of the staff group now (a removed officer loses access within `ttl`)."""
+        cached = self._cache.get(user_id)
+        now = self.clock()
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        chat_id = await self.chats.staff_chat_id()
+        if chat_id is None:
+            return False
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+        except TelegramAPIError as exc:
+            log.warning("cannot check staff membership of %s: %s", user_id, exc)
+            return False  # when in doubt, no staff powers; not cached
+        status = member.status
+        allowed = status in MEMBER or (
+            status == ChatMemberStatus.RESTRICTED and bool(getattr(member, "is_member", False))
+        )
+        self._cache[user_id] = (now, allowed)
+        return allowed
