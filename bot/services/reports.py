@@ -11,7 +11,15 @@ from typing import Protocol
 import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
-from bot.domain.reports import Action, Actor, IllegalTransition, Report, ReportDraft, apply
+from bot.domain.reports import (
+    Action,
+    Actor,
+    IllegalTransition,
+    Report,
+    ReportDraft,
+    Status,
+    apply,
+)
 from bot.domain.users import User
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
@@ -152,6 +160,7 @@ class ReportService:
         officer_id: int,
         officer_name: str,
         reason: str | None = None,
+        seen: Status | None = None,
     ) -> ActionResult:
         """A staff action on a report: the lifecycle decides, the change, its history, the
         edited staff post and the resident's notice are written in one transaction. Two
@@ -161,6 +170,9 @@ class ReportService:
             report = await self.repo.get(conn, report_id)
             if report is None:
                 raise LookupError(f"report {report_id} does not exist")
+            if seen is not None and report.status is not seen:
+                # the officer pressed a button of the post as it was: someone was faster
+                return ActionResult(report, False, "changed meanwhile")
             try:
                 change = apply(
                     report.status,

@@ -24,3 +24,9 @@ class ReportStepCb(CallbackData, prefix="rs"):
 class StaffCb(CallbackData, prefix="st"):
     action: str  # take, resolve, reject, reopen, back, or rj_<reason>
     report: int
+    seen: str  # the status the post showed when pressed (SEEN codes): a stale press is refused
+
+
+#: one letter per report status for StaffCb.seen (callback data holds 64 bytes)
+SEEN = {"new": "n", "taken": "t", "resolved": "s", "rejected": "j", "withdrawn": "w"}
+SEEN_STATUS = {code: status for status, code in SEEN.items()}

@@ -15,7 +15,7 @@ from bot.domain.reports import Action, Report, Status
 from bot.i18n import N_
 from bot.services.reports import post_ref
 from bot.telegram.buttons import main_menu
-from bot.telegram.callbacks import StaffCb
+from bot.telegram.callbacks import SEEN, StaffCb
 
 STATUS_NAMES = {
     Status.NEW: N_("new"),
@@ -103,7 +103,8 @@ class TelegramReportRenderer:
         """The buttons under a staff post, for the report as it is now (staff language)."""
 
         def button(text: str, action: str) -> dict[str, str]:
-            return {"text": text, "callback_data": StaffCb(action=action, report=report.id).pack()}
+            data = StaffCb(action=action, report=report.id, seen=SEEN[report.status.value])
+            return {"text": text, "callback_data": data.pack()}
 
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             if reasons:

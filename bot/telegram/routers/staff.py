@@ -6,11 +6,11 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.domain.reports import Action
+from bot.domain.reports import Action, Status
 from bot.services.chats import ChatService
 from bot.services.reports import ReportService
 from bot.telegram import texts
-from bot.telegram.callbacks import StaffCb
+from bot.telegram.callbacks import SEEN_STATUS, StaffCb
 from bot.telegram.editing import set_inline_keyboard
 from bot.telegram.render import REJECT_REASONS, TelegramReportRenderer
 from bot.telegram.staff import StaffGate
@@ -71,6 +71,7 @@ async def on_button(
         officer_id=query.from_user.id,
         officer_name=query.from_user.full_name,
         reason=reason,
+        seen=Status(SEEN_STATUS[callback_data.seen]) if callback_data.seen in SEEN_STATUS else None,
     )
     if result.changed:
         await query.answer(texts.staff_done())

@@ -1,0 +1,135 @@
+"""Duty officers work a report in the staff group; the resident hears in their own language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+
+
+async def submit_report(user: Any, lang: str) -> None:
+    """A quick report: noise, a sentence, a typed address, no photos, named, no phone."""
+    skip = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}[lang]
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:noise")
+    await user.next_message()
+    await user.send("Шу / шум")
+    await user.next_message()
+    await user.send("Тұран 12")
+    await user.next_message()
+    await user.tap(skip)
+    await user.press(await user.next_message(), data="rs:named")
+    await user.next_message()
+    await user.tap(skip)
+    await user.press(await user.next_message(), data="rs:send")
+    await user.next_message(timeout=10)  # the receipt
+
+
+async def staff_post(tg: FakeTelegram, bot: RunningBot) -> Any:
+    staff = tg.group(STAFF_CHAT)
+    post = await staff.next_message(timeout=10)
+
+    async def recorded() -> bool:
+        assert bot.app is not None
+        async with bot.app.db.read() as conn:
+            row = await (await conn.execute("SELECT staff_message_id FROM reports")).fetchone()
+        return row is not None and row[0] == post.message_id
+
+    assert await eventually(recorded), "the post's id is known before officers act on it"
+    return post
+
+
+async def test_take_resolve_with_notices_in_the_residents_language(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9399, first_name="Nurlan", last_name="Ospanov", language_code="kk")
+    staff.add_member(officer)
+    await staff.send(officer, "/me капитан Ахметов")
+    assert (await staff.next_message()).text == "Тұрғындар Сізді былай көреді: капитан Ахметов."
+    resident = tg.user(9301, first_name="Aliya", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    post = await staff_post(tg, bot)
+    assert [b["text"] for b in post.buttons] == ["🙋 Қарауға алу", "⛔ Қабылдамау"]
+
+    query = await staff.press(officer, post, data="st:take:1000:n")
+    assert (await officer.answer_of(query))["text"] == "Дайын."
+    notice = await resident.next_message(timeout=10)
+    assert notice.text == "Ваше сообщение № 1000 принял в работу капитан Ахметов."
+    await tg.wait_for(lambda: bool(post.edits), timeout=10)
+    current = staff.messages[-1] if staff.messages[-1].message_id == post.message_id else post
+    assert "Күйі: қарауға алынды · Nurlan Ospanov" in current.text
+
+    query = await staff.press(officer, current, data="st:resolve:1000:t")
+    await officer.answer_of(query)
+    notice = await resident.next_message(timeout=10)
+    assert notice.text.startswith("Ваше сообщение № 1000 решено.")
+    history = await db_of("SELECT actor, action, from_status, to_status FROM report_events")
+    assert [tuple(r) for r in history] == [
+        ("resident", "submitted", None, None),
+        ("staff", "take", "new", "taken"),
+        ("staff", "resolve", "taken", "resolved"),
+    ]
+
+
+async def test_only_staff_can_act(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    resident = tg.user(9302, first_name="Marat", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    stranger = tg.user(9398, first_name="Stranger", language_code="ru")
+    staff.add_member(stranger)
+    staff.members.pop(stranger.id)  # was in the group, has been removed since
+    query = await staff.press(stranger, post, data="st:take:1000:n")
+    answer = await stranger.answer_of(query)
+    assert answer["text"] == "Это могут делать только участники группы дежурной части."
+    assert (await db_of("SELECT status FROM reports"))[0][0] == "new"
+
+
+async def test_two_officers_take_at_once_and_exactly_one_wins(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    resident = tg.user(9303, first_name="Dana", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    first = tg.user(9391, first_name="First", language_code="ru")
+    second = tg.user(9392, first_name="Second", language_code="ru")
+    staff.add_member(first)
+    staff.add_member(second)
+    q1 = await staff.press(first, post, data="st:take:1000:n")
+    q2 = await staff.press(second, post, data="st:take:1000:n")
+    answers = sorted([(await first.answer_of(q1))["text"], (await second.answer_of(q2))["text"]])
+    # each officer is answered in their own Telegram language
+    assert answers[0] == "Готово."
+    assert answers[1].startswith("Кто-то только что изменил это сообщение")
+    rows = await db_of("SELECT officer_id FROM reports")
+    assert rows[0][0] in (9391, 9392)
+    takes = await db_of("SELECT count(*) FROM report_events WHERE action = 'take'")
+    assert takes[0][0] == 1
+    notice = await resident.next_message(timeout=10)
+    assert notice.text == "№ 1000 хабарламаңызды кезекші полиция қызметкері қарауға алды."
+
+
+async def test_reject_with_a_reason(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    resident = tg.user(9304, first_name="Erlan", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9393, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    query = await staff.press(officer, post, data="st:reject:1000:n")
+    await officer.answer_of(query)
+    await tg.wait_for(lambda: any(b["callback_data"] == "st:back:1000:n" for b in post.buttons))
+    query = await staff.press(officer, post, data="st:rj_notpolice:1000:n")
+    await officer.answer_of(query)
+    notice = await resident.next_message(timeout=10)
+    assert notice.text == "№ 1000 хабарламаңыз қабылданбады: полицияның құзыретіне жатпайды."
+    rows = await db_of("SELECT status FROM reports")
+    assert rows[0][0] == "rejected"
+    await tg.wait_for(lambda: [b["text"] for b in post.buttons] == ["🔄 Қайта ашу"], timeout=10)
