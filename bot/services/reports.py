@@ -23,7 +23,7 @@ from bot.domain.reports import (
 from bot.domain.users import User
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import ReportRepository, StaffRepository
+from bot.storage.repositories import RelayRepository, ReportRepository, StaffRepository
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,14 @@ class ReportRenderer(Protocol):
         self, report: Report, action: Action, officer: tuple[str, str] | None, reason: str | None
     ) -> NewMessage | None: ...
 
+    def officer_says(
+        self, report: Report, officer: tuple[str, str] | None, from_chat: int, message_id: int
+    ) -> list[NewMessage]: ...
+
+    def resident_says(
+        self, report: Report, from_chat: int, message_id: int
+    ) -> list[NewMessage]: ...
+
 
 @dataclass(frozen=True)
 class ActionResult:
@@ -93,6 +101,7 @@ class ReportService:
         self.limits = limits or ReportLimits()
         self.repo = ReportRepository()
         self.staff = StaffRepository()
+        self.relays = RelayRepository()
 
     async def submit(
         self,
@@ -221,6 +230,55 @@ class ReportService:
         self.outbox.notify()
         log.info("report %s: %s by officer %s -> %s", report_id, action, officer_id, change.status)
         return ActionResult(updated, True)
+
+    async def relay_from_officer(
+        self, staff_chat_id: int, reply_to: int, message_id: int, officer_id: int
+    ) -> Report | None:
+        """An officer answered the report post (or a relayed message): copy it to the resident.
+        None if the message they answered belongs to no report."""
+        async with self.db.transaction() as conn:
+            report_id = await self.relays.report_of_staff_post(conn, staff_chat_id, reply_to)
+            report = await self.repo.get(conn, report_id) if report_id else None
+            if report is None:
+                return None
+            officer = await self.staff.profile(conn, officer_id)
+            for message in self.renderer.officer_says(report, officer, staff_chat_id, message_id):
+                await self.outbox.add(conn, message)
+            await self._event(conn, report, "staff", officer_id, "officer_message")
+        self.outbox.notify()
+        return report
+
+    async def relay_from_resident(
+        self, resident_id: int, reply_to: int, message_id: int
+    ) -> Report | None:
+        """The resident answered a relayed officer message: copy it to the staff group."""
+        async with self.db.transaction() as conn:
+            report_id = await self.relays.report_of_relayed(conn, resident_id, reply_to)
+            report = await self.repo.get(conn, report_id) if report_id else None
+            if report is None or report.reporter_id != resident_id:
+                return None
+            if report.staff_chat_id is None:
+                return None
+            for message in self.renderer.resident_says(report, resident_id, message_id):
+                await self.outbox.add(conn, message)
+            await self._event(conn, report, "resident", resident_id, "resident_message")
+        self.outbox.notify()
+        return report
+
+    async def _event(
+        self, conn: aiosqlite.Connection, report: Report, actor: str, actor_id: int, action: str
+    ) -> None:
+        await self.repo.add_event(
+            conn,
+            report.id,
+            actor=actor,
+            actor_id=actor_id,
+            action=action,
+            from_status=None,
+            to_status=None,
+            note=None,
+            now=self.clock(),
+        )
 
     async def set_staff_profile(self, user_id: int, rank: str, surname: str) -> None:
         async with self.db.transaction() as conn:

@@ -527,3 +527,41 @@ class StaffRepository:
         )
         row = await cur.fetchone()
         return (row[0], row[1]) if row else None
+
+
+class RelayRepository:
+    """Which report a message in a chat belongs to: staff posts and relayed messages."""
+
+    async def report_of_staff_post(
+        self, conn: aiosqlite.Connection, chat_id: int, message_id: int
+    ) -> int | None:
+        cur = await conn.execute(
+            "SELECT id FROM reports WHERE staff_chat_id = ? AND staff_message_id = ?",
+            (chat_id, message_id),
+        )
+        row = await cur.fetchone()
+        if row:
+            return int(row[0])
+        # a message the bot relayed into the staff group for a report (the resident's words)
+        return await self._report_of_outbox(conn, chat_id, message_id)
+
+    async def report_of_relayed(
+        self, conn: aiosqlite.Connection, chat_id: int, message_id: int
+    ) -> int | None:
+        return await self._report_of_outbox(conn, chat_id, message_id)
+
+    async def _report_of_outbox(
+        self, conn: aiosqlite.Connection, chat_id: int, message_id: int
+    ) -> int | None:
+        cur = await conn.execute(
+            "SELECT ref FROM outbox WHERE chat_id = ? AND telegram_message_id = ?"
+            " AND ref LIKE 'report:%' ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        try:
+            return int(str(row[0]).split(":")[1])
+        except (IndexError, ValueError):
+            return None

@@ -173,6 +173,49 @@ class TelegramReportRenderer:
             report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
         )
 
+    def officer_says(
+        self, report: Report, officer: tuple[str, str] | None, from_chat: int, message_id: int
+    ) -> list[NewMessage]:
+        """An officer's message to the resident: a header naming the report, then the message
+        copied (copyMessage: any media, and never the officer's identity)."""
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            who = " ".join(officer) if officer else _("the duty officer")
+            header = _("💬 {officer} about your report № {number}:").format(
+                officer=escape(who), number=report.id
+            )
+        ref = f"report:{report.id}:relay"
+        return [
+            NewMessage(report.reporter_id, "sendMessage", {"text": header}, ref=ref),
+            NewMessage(
+                report.reporter_id,
+                "copyMessage",
+                {"from_chat_id": from_chat, "message_id": message_id},
+                ref=ref,
+            ),
+        ]
+
+    def resident_says(self, report: Report, from_chat: int, message_id: int) -> list[NewMessage]:
+        """The resident's answer, into the staff group under the report post."""
+        assert report.staff_chat_id is not None
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            header = _("💬 The resident about report № {number}:").format(number=report.id)
+        payload: dict[str, object] = {"text": header}
+        if report.staff_message_id:
+            payload["reply_parameters"] = {
+                "message_id": report.staff_message_id,
+                "allow_sending_without_reply": True,
+            }
+        ref = f"report:{report.id}:relay"
+        return [
+            NewMessage(report.staff_chat_id, "sendMessage", payload, ref=ref),
+            NewMessage(
+                report.staff_chat_id,
+                "copyMessage",
+                {"from_chat_id": from_chat, "message_id": message_id},
+                ref=ref,
+            ),
+        ]
+
     def staff_text(self, report: Report, earlier_reports: int, officer: str | None = None) -> str:
         locale = self.staff_locale
         when = format_datetime(

@@ -367,3 +367,13 @@ def staff_me_saved(rank: str, surname: str) -> str:
     return _("Residents will see you as: {rank} {surname}.").format(
         rank=html.quote(rank), surname=html.quote(surname)
     )
+
+
+def staff_not_a_report_post() -> str:
+    return _(
+        "This message is not a report post: reply to a report's post to write to its resident."
+    )
+
+
+def relayed_to_officer(number: int) -> str:
+    return _("✓ Sent to the duty officer of report № {number}.").format(number=number)

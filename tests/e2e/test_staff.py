@@ -133,3 +133,51 @@ async def test_reject_with_a_reason(tg: FakeTelegram, bot: RunningBot, db_of: An
     rows = await db_of("SELECT status FROM reports")
     assert rows[0][0] == "rejected"
     await tg.wait_for(lambda: [b["text"] for b in post.buttons] == ["🔄 Қайта ашу"], timeout=10)
+
+
+async def test_officer_and_resident_talk_through_the_bot(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9394, first_name="Bolat", last_name="Secret", language_code="kk")
+    staff.add_member(officer)
+    await staff.send(officer, "/me лейтенант Серіков")
+    await staff.next_message()
+    resident = tg.user(9305, first_name="Gaukhar", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    post = await staff_post(tg, bot)
+
+    await staff.send(officer, "// между нами: это тот же адрес, что вчера", reply_to=post)
+    await staff.send(officer, "Выезжаем. Подъезд <b>3</b>?", reply_to=post)
+    header = await resident.next_message(timeout=10)
+    assert header.text == "💬 лейтенант Серіков по Вашему сообщению № 1000:"
+    copied = await resident.next_message(timeout=10)
+    assert copied.method == "copyMessage" and copied.text == "Выезжаем. Подъезд <b>3</b>?"
+    assert "Secret" not in header.text + copied.text, "never the officer's Telegram name"
+    assert all("между нами" not in m.text for m in resident.messages), "// stays internal"
+
+    async def copy_recorded() -> bool:
+        rows = await db_of(
+            "SELECT 1 FROM outbox WHERE chat_id = 9305 AND telegram_message_id = ?",
+            copied.message_id,
+        )
+        return bool(rows)
+
+    assert await eventually(copy_recorded)
+    await resident.reply(copied, "Да, третий подъезд, 5 этаж")
+    assert (await resident.next_message()).text == (
+        "✓ Отправлено дежурному сотруднику по сообщению № 1000."
+    )
+    back_header = await staff.next_message(timeout=10)
+    assert back_header.text == "💬 № 1000 хабарлама бойынша тұрғын:"
+    back = await staff.next_message(timeout=10)
+    assert back.method == "copyMessage" and back.text == "Да, третий подъезд, 5 этаж"
+    events = await db_of("SELECT action FROM report_events ORDER BY id")
+    assert [e[0] for e in events] == ["submitted", "officer_message", "resident_message"]
+
+    # a reply to a bot message that is not a report post
+    await staff.send(officer, "/help")
+    help_answer = await staff.next_message()
+    await staff.send(officer, "кому это?", reply_to=help_answer)
+    assert (await staff.next_message()).text.startswith("Бұл хабарлама жазбасы емес")

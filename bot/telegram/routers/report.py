@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -44,6 +45,7 @@ def router() -> Router:
     r = Router(name="report")
     r.message.filter(F.chat.type == "private")
     r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(resident_reply, F.reply_to_message)
     r.message.register(begin, Command("report"))
     r.message.register(begin, ButtonFilter(BTN_REPORT))
     in_report = StateFilter(ReportForm)
@@ -403,3 +405,14 @@ async def send(query: CallbackQuery, state: FSMContext, user: User, reports: Rep
     await state.clear()
     # The receipt with its number comes from the outbox: it survives a crash right here.
     await drop_inline_keyboard(query.message)
+
+
+async def resident_reply(message: Message, user: User, reports: ReportService) -> None:
+    """The resident answers an officer's relayed message: it goes back to the staff group."""
+    assert message.reply_to_message is not None
+    report = await reports.relay_from_resident(
+        user.id, message.reply_to_message.message_id, message.message_id
+    )
+    if report is None:
+        raise SkipHandler  # a reply to something else: the other handlers decide
+    await message.answer(texts.relayed_to_officer(report.id))

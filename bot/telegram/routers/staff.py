@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
@@ -23,6 +24,7 @@ def router() -> Router:
     groups = F.message.chat.type.in_({"group", "supergroup"})
     r.callback_query.register(on_button, groups, StaffCb.filter())
     r.message.register(set_profile, F.chat.type.in_({"group", "supergroup"}), Command("me"))
+    r.message.register(officer_reply, F.chat.type.in_({"group", "supergroup"}), F.reply_to_message)
     return r
 
 
@@ -99,3 +101,35 @@ async def set_profile(
     rank, surname = " ".join(parts[:-1]), parts[-1]
     await reports.set_staff_profile(message.from_user.id, rank, surname)
     await message.reply(texts.staff_me_saved(rank, surname))
+
+
+async def officer_reply(
+    message: Message,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    reports: ReportService,
+) -> None:
+    """An officer replies to a report post (or to the resident's relayed words): the message
+    goes to the resident. A message starting with // stays among staff."""
+    reply_to = message.reply_to_message
+    if reply_to is None or message.from_user is None:
+        return
+    if not await chats.is_staff_chat(message.chat.id):
+        return
+    if reply_to.from_user is None or reply_to.from_user.id != bot.id:
+        return  # officers talking among themselves
+    if reply_to.forum_topic_created is not None:
+        return  # in a bot-created topic every message "replies" to its creation
+    said = message.text or message.caption or ""
+    if said.startswith("/") and not said.startswith("//"):
+        raise SkipHandler  # a command, for the routers after this one
+    if said.startswith("//"):
+        return
+    if not await staff_gate.is_staff(bot, message.from_user.id):
+        return
+    report = await reports.relay_from_officer(
+        message.chat.id, reply_to.message_id, message.message_id, message.from_user.id
+    )
+    if report is None:
+        await message.reply(texts.staff_not_a_report_post())
