@@ -280,6 +280,66 @@ class ReportService:
             now=self.clock(),
         )
 
+    async def mine(self, resident_id: int, page: int, per_page: int) -> tuple[list[Report], int]:
+        """A page of the resident's reports, newest first, and how many there are."""
+        async with self.db.read() as conn:
+            total = await self.repo.count_by_reporter(conn, resident_id)
+            items = await self.repo.by_reporter(conn, resident_id, page * per_page, per_page)
+        return items, total
+
+    async def card(
+        self, resident_id: int, report_id: int
+    ) -> tuple[Report, list[dict[str, object]]] | None:
+        """The resident's own report and its history (None for anyone else's)."""
+        async with self.db.read() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None or report.reporter_id != resident_id:
+                return None
+            return report, await self.repo.history(conn, report_id)
+
+    async def withdraw(self, resident_id: int, report_id: int) -> ActionResult | None:
+        """The resident takes back a report nobody has taken yet."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None or report.reporter_id != resident_id:
+                return None
+            try:
+                change = apply(report.status, Action.WITHDRAW, Actor.RESIDENT, holder=None)
+            except IllegalTransition as exc:
+                return ActionResult(report, False, str(exc))
+            if not await self.repo.change_status(
+                conn,
+                report_id,
+                expected=report.status,
+                expected_officer=report.officer_id,
+                status=change.status,
+                officer_id=None,
+                now=now,
+            ):
+                current = await self.repo.get(conn, report_id)
+                assert current is not None
+                return ActionResult(current, False, "changed meanwhile")
+            await self.repo.add_event(
+                conn,
+                report_id,
+                actor="resident",
+                actor_id=resident_id,
+                action="withdraw",
+                from_status=report.status,
+                to_status=change.status,
+                note=None,
+                now=now,
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            earlier = await self.repo.count_by_reporter(conn, resident_id) - 1
+            edit = self.renderer.staff_post_update(updated, earlier, None)
+            if edit is not None:
+                await self.outbox.add(conn, edit)
+        self.outbox.notify()
+        return ActionResult(updated, True)
+
     async def set_staff_profile(self, user_id: int, rank: str, surname: str) -> None:
         async with self.db.transaction() as conn:
             await self.staff.set_profile(conn, user_id, rank, surname, self.clock())

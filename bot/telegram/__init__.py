@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.telegram.routers import errors, fallback, groups, info, report, staff, start
+from bot.telegram.routers import (
+    errors,
+    fallback,
+    groups,
+    info,
+    my_reports,
+    report,
+    staff,
+    start,
+)
 
 
 def routers() -> list[Router]:
@@ -14,6 +23,7 @@ def routers() -> list[Router]:
         start.router(),
         info.router(),
         report.router(),
+        my_reports.router(),
         staff.router(),
         groups.router(),
         fallback.router(),

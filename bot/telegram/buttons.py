@@ -25,6 +25,7 @@ BTN_SEND_LOCATION = N_("📍 Send my location")
 BTN_DONE = N_("✅ Done")
 BTN_SKIP = N_("⏭ Skip")
 BTN_SHARE_PHONE = N_("📞 Share my phone")
+BTN_MY_REPORTS = N_("📋 My reports")
 BTN_HELP = N_("ℹ️ Help")
 BTN_LANGUAGE = N_("🌐 Language")
 BTN_PRIVACY = N_("🔒 My data")
@@ -38,7 +39,7 @@ def main_menu() -> ReplyKeyboardMarkup:
     """The resident's menu: only features that work (no dead buttons)."""
     return ReplyKeyboardMarkup(
         keyboard=[
-            [KeyboardButton(text=_(BTN_REPORT))],
+            [KeyboardButton(text=_(BTN_REPORT)), KeyboardButton(text=_(BTN_MY_REPORTS))],
             [KeyboardButton(text=_(BTN_HELP)), KeyboardButton(text=_(BTN_LANGUAGE))],
             [KeyboardButton(text=_(BTN_PRIVACY))],
         ],

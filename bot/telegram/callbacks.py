@@ -30,3 +30,8 @@ class StaffCb(CallbackData, prefix="st"):
 #: one letter per report status for StaffCb.seen (callback data holds 64 bytes)
 SEEN = {"new": "n", "taken": "t", "resolved": "s", "rejected": "j", "withdrawn": "w"}
 SEEN_STATUS = {code: status for status, code in SEEN.items()}
+
+
+class MyReportsCb(CallbackData, prefix="mr"):
+    action: str  # "page", "open", "withdraw"
+    value: int  # page number or report number

@@ -38,3 +38,16 @@ async def set_inline_keyboard(
     except TelegramBadRequest as exc:
         if not any(text in exc.message for text in _HARMLESS):
             raise
+
+
+async def edit_text(
+    message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `text` in place of `message`; the same content again (a repeated tap) is fine."""
+    if message.html_text == text and message.reply_markup == reply_markup:
+        return  # Telegram would refuse an edit that changes nothing
+    try:
+        await message.edit_text(text, reply_markup=reply_markup)
+    except TelegramBadRequest as exc:
+        if not any(harmless in exc.message for harmless in _HARMLESS):
+            raise

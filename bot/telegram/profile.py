@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 RESIDENT_COMMANDS = [
     ("start", N_("Start and main menu")),
     ("report", N_("Report a minor offence")),
+    ("myreports", N_("My reports and their status")),
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),

@@ -377,3 +377,46 @@ def staff_not_a_report_post() -> str:
 
 def relayed_to_officer(number: int) -> str:
     return _("✓ Sent to the duty officer of report № {number}.").format(number=number)
+
+
+# --- My reports ------------------------------------------------------------------------------
+
+
+def my_reports_none() -> str:
+    return _("You have not sent any reports yet. Press «📝 Report a violation» to send one.")
+
+
+def my_reports_header(page: int, pages: int) -> str:
+    return _(
+        "<b>Your reports</b>, newest first (page {page} of {pages}). Press one to see it:"
+    ).format(page=page, pages=pages)
+
+
+def my_report_withdrawn(number: int) -> str:
+    return _("Report № {number} is withdrawn.").format(number=number)
+
+
+def my_report_cannot_withdraw() -> str:
+    return _("An officer has already taken this report, so it can no longer be withdrawn.")
+
+
+def withdraw_button() -> str:
+    return _("↩️ Withdraw report")
+
+
+def back_to_list() -> str:
+    return _("⬅️ To the list")
+
+
+def history_event(action: str) -> str:
+    names = {
+        "submitted": _("sent"),
+        "take": _("taken by an officer"),
+        "resolve": _("resolved"),
+        "reject": _("rejected"),
+        "reopen": _("reopened"),
+        "withdraw": _("withdrawn by you"),
+        "officer_message": _("the officer wrote to you"),
+        "resident_message": _("you wrote to the officer"),
+    }
+    return names.get(action, action)

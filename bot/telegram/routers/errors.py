@@ -50,7 +50,10 @@ async def on_error(
         update.update_id,
         tg_user.id if tg_user else None,
         chat.id if chat else None,
-        update.model_dump(mode="json", exclude_none=True, by_alias=True),
+        # aiogram's Default placeholders have no JSON form: keep them out, keep the rest
+        update.model_dump(
+            mode="json", exclude_none=True, by_alias=True, fallback=lambda _value: None
+        ),
         exc,
         has_consent=stored is not None and stored.has_consent,
     )

@@ -1,0 +1,155 @@
+"""/myreports: the resident's reports with their status and history; withdraw while new."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+
+from bot.config import Settings
+from bot.domain.reports import Report, Status
+from bot.domain.users import User
+from bot.services.reports import ReportService
+from bot.telegram import texts
+from bot.telegram.buttons import BTN_MY_REPORTS
+from bot.telegram.callbacks import MyReportsCb
+from bot.telegram.editing import edit_text
+from bot.telegram.filters import ButtonFilter
+from bot.telegram.render import STATUS_NAMES, TelegramReportRenderer
+
+PER_PAGE = 5
+
+
+def router() -> Router:
+    r = Router(name="my_reports")
+    r.message.filter(F.chat.type == "private")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(show_list, Command("myreports"))
+    r.message.register(show_list, ButtonFilter(BTN_MY_REPORTS))
+    r.callback_query.register(on_button, MyReportsCb.filter())
+    return r
+
+
+def _line(report: Report, renderer: TelegramReportRenderer, locale: str) -> str:
+    status = _(STATUS_NAMES[report.status])
+    return f"№ {report.id} · {renderer.category_label(report.category, locale)} · {status}"
+
+
+async def _list_view(
+    user: User, reports: ReportService, renderer: TelegramReportRenderer, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    items, total = await reports.mine(user.id, page, PER_PAGE)
+    if total == 0:
+        return texts.my_reports_none(), None
+    pages = (total + PER_PAGE - 1) // PER_PAGE
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_line(report, renderer, user.language)[:60],
+                callback_data=MyReportsCb(action="open", value=report.id).pack(),
+            )
+        ]
+        for report in items
+    ]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text="◀️", callback_data=MyReportsCb(action="page", value=page - 1).pack()
+            )
+        )
+    if page + 1 < pages:
+        nav.append(
+            InlineKeyboardButton(
+                text="▶️", callback_data=MyReportsCb(action="page", value=page + 1).pack()
+            )
+        )
+    if nav:
+        rows.append(nav)
+    return texts.my_reports_header(page + 1, pages), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def show_list(
+    message: Message, user: User, reports: ReportService, renderer: TelegramReportRenderer
+) -> None:
+    text, markup = await _list_view(user, reports, renderer, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: MyReportsCb,
+    user: User,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    settings: Settings,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(texts.stale_button())
+        return
+    if callback_data.action == "page":
+        await query.answer()
+        text, markup = await _list_view(user, reports, renderer, max(callback_data.value, 0))
+        await edit_text(message, text, markup)
+        return
+    if callback_data.action == "withdraw":
+        result = await reports.withdraw(user.id, callback_data.value)
+        if result is None:
+            await query.answer(texts.stale_button())
+            return
+        if not result.changed:
+            # taken meanwhile: say so; the card stays as it is (an identical edit is refused)
+            await query.answer(texts.my_report_cannot_withdraw(), show_alert=True)
+            return
+        await query.answer(texts.my_report_withdrawn(result.report.id))
+    elif callback_data.action != "open":
+        await query.answer(texts.stale_button())
+        return
+    else:
+        await query.answer()
+    found = await reports.card(user.id, callback_data.value)
+    if found is None:
+        await message.answer(texts.stale_button())
+        return
+    report, history = found
+    lines = [
+        f"<b>{escape(_line(report, renderer, user.language))}</b>",
+    ]
+    if report.description:
+        description = report.description
+        lines.append(
+            "📝 " + escape(description if len(description) <= 300 else description[:299] + "…")
+        )
+    for event in history:
+        when = format_datetime(
+            datetime.fromisoformat(str(event["at"])),
+            "d MMM, HH:mm",
+            tzinfo=settings.zone,
+            locale=user.language,
+        )
+        lines.append(f"• {when}: {texts.history_event(str(event['action']))}")
+    rows = []
+    if report.status is Status.NEW:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.withdraw_button(),
+                    callback_data=MyReportsCb(action="withdraw", value=report.id).pack(),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=texts.back_to_list(),
+                callback_data=MyReportsCb(action="page", value=0).pack(),
+            )
+        ]
+    )
+    await edit_text(message, "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))

@@ -1,0 +1,67 @@
+"""/myreports: the resident's reports, newest first, a card with history, withdraw while new."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+from tests.e2e.test_staff import staff_post, submit_report
+
+
+async def test_list_card_and_withdraw(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    user = tg.user(9501, first_name="Saltanat", language_code="ru")
+    await onboard(user, "ru")
+    await user.tap("📋 Мои сообщения")
+    assert (await user.next_message()).text.startswith("Вы ещё не отправляли сообщений.")
+    await submit_report(user, "ru")
+    first_post = await staff_post(tg, bot)
+    await submit_report(user, "ru")
+    staff = tg.group(STAFF_CHAT)
+    await staff.next_message(timeout=10)
+
+    await user.send("/myreports")
+    listing = await user.next_message()
+    assert listing.text.startswith("Ваши сообщения, сначала новые (страница 1 из 1)")
+    assert [b["text"] for b in listing.buttons] == [
+        "№ 1001 · 🔊 Шум, нарушение тишины · новое",
+        "№ 1000 · 🔊 Шум, нарушение тишины · новое",
+    ]
+    await user.press(listing, data="mr:open:1000")
+    await tg.wait_for(lambda: bool(listing.edits), timeout=5)
+    card = user.messages[-1] if user.messages[-1].message_id == listing.message_id else listing
+    assert "отправлено" in card.text
+    assert [b["text"] for b in card.buttons] == ["↩️ Отозвать сообщение", "⬅️ К списку"]
+
+    query = await user.press(card, data="mr:withdraw:1000")
+    assert (await user.answer_of(query))["text"] == "Сообщение № 1000 отозвано."
+    rows = await db_of("SELECT id, status FROM reports ORDER BY id")
+    assert [tuple(r) for r in rows] == [(1000, "withdrawn"), (1001, "new")]
+    await tg.wait_for(lambda: "Күйі: кері қайтарып алынды" in first_post.text, timeout=10)
+    assert first_post.buttons == [], "a withdrawn report has no buttons for staff"
+
+    async def withdraw_logged() -> bool:
+        events = await db_of("SELECT action FROM report_events WHERE report_id = 1000")
+        return [e[0] for e in events] == ["submitted", "withdraw"]
+
+    assert await eventually(withdraw_logged)
+
+
+async def test_a_taken_report_cannot_be_withdrawn(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(9502, first_name="Ruslan", language_code="kk")
+    await onboard(user, "kk")
+    await submit_report(user, "kk")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9590, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    await officer.answer_of(await staff.press(officer, post, data="st:take:1000:n"))
+    await user.next_message(timeout=10)  # "taken" notice
+    await user.send("/myreports")
+    listing = await user.next_message()
+    await user.press(listing, data="mr:open:1000")
+    await tg.wait_for(lambda: bool(listing.edits), timeout=5)
+    assert [b["text"] for b in listing.buttons] == ["⬅️ Тізімге"], "no withdraw once taken"
+    query = await user.press_stale(data="mr:withdraw:1000", message=listing)
+    answer = await user.answer_of(query)
+    assert answer["text"].startswith("Бұл хабарламаны қызметкер қарауға алып қойды")
