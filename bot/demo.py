@@ -158,12 +158,31 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             await _drain(user, out)
             await _play_report(user, me, lang, out)
             out.append(f"🏢 {staff_titles[lang]}:")
-            await _drain(staff, out)
+            posts = await _drain(staff, out)
             officer_names = {"kk": "Кезекші Нұрлан", "ru": "Дежурный Нурлан"}
             officer = fake.user(777002, first_name=officer_names[lang], language_code=lang)
-            out.append(f"👮 {officer_names[lang]} ({staff_titles[lang]}): /help")
-            await staff.send(officer, "/help")
+            staff.add_member(officer)
+            who = f"👮 {officer_names[lang]} ({staff_titles[lang]})"
+            profile = {"kk": "/me капитан Ахметов", "ru": "/me капитан Ахметов"}[lang]
+            out.append(f"{who}: {profile}")
+            await staff.send(officer, profile)
             await _drain(staff, out)
+            post = posts[-1]
+            take = post.reply_markup["inline_keyboard"][0][0]
+            out.append(f"{who}: presses [ {take['text']} ]")
+            await staff.press(officer, post, data=take["callback_data"])
+            await _drain(user, out, first=10.0)
+            answer = {"kk": "Жақын арада барамыз. Подъезд нөмірі дұрыс па?",
+                      "ru": "Скоро будем. Номер подъезда верный?"}[lang]  # fmt: skip
+            out.append(f"{who}, replying to the post: {answer}")
+            await staff.send(officer, answer, reply_to=post)
+            relayed = await _drain(user, out, first=10.0)
+            reply = {"kk": "Иә, 3-подъезд", "ru": "Да, 3-й подъезд"}[lang]
+            out.append(f"👤 {me}, replying: {reply}")
+            await user.reply(relayed[-1], reply)
+            await _drain(user, out)
+            out.append(f"🏢 {staff_titles[lang]}:")
+            await _drain(staff, out, first=10.0)
         finally:
             await app.stop()
             with contextlib.suppress(asyncio.CancelledError):

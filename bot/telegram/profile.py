@@ -45,6 +45,7 @@ RESIDENT_COMMANDS = [
 GROUP_COMMANDS = [("chatid", N_("Show this chat's id"))]
 STAFF_COMMANDS = [
     ("help", N_("How the duty unit works with the bot")),
+    ("me", N_("Set the rank and surname residents see")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

@@ -172,7 +172,10 @@ def chat_id_private(user_id: int) -> str:
 def staff_help() -> str:
     return _(
         "<b>Sakshy in the duty unit group</b>\n\n"
-        "Reports of residents will arrive in this group. Commands:\n"
+        "Residents' reports arrive in this group. Under each post: «🙋 Take», «✅ Resolved», "
+        "«⛔ Reject» (then a reason) and «🔄 Reopen». Reply to a report's post to write to its "
+        "resident; a message starting with // stays in this group.\n"
+        "• /me rank surname: how residents see you, for example /me captain Akhmetov\n"
         "• /chatid: the id of this group, for the STAFF_CHAT_ID setting"
     )
 

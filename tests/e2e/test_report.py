@@ -132,11 +132,11 @@ async def test_back_cancel_outside_area_and_consent_first(
     await user.tap("⬅️ Артқа")
     assert "2-қадамы" in (await user.next_message()).text
     await user.send_sticker()
-    assert (await user.next_message()).text.startswith("Мәтінмен, дауыстық хабармен")
+    assert (await user.next_message()).text.startswith("Мәтін, дауыстық хабар немесе")
     await user.send("ж" * 2001)
     assert "2001" in (await user.next_message()).text
     await user.tap("✖️ Болдырмау")
-    assert (await user.next_message()).text.startswith("Хабарлама болдырылмады")
+    assert (await user.next_message()).text.startswith("Хабарлама жасау тоқтатылды")
     assert await db_of("SELECT id FROM reports") == []
 
 

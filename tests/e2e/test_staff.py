@@ -55,9 +55,9 @@ async def test_take_resolve_with_notices_in_the_residents_language(
     assert [b["text"] for b in post.buttons] == ["🙋 Қарауға алу", "⛔ Қабылдамау"]
 
     query = await staff.press(officer, post, data="st:take:1000:n")
-    assert (await officer.answer_of(query))["text"] == "Дайын."
+    assert (await officer.answer_of(query))["text"] == "Орындалды."
     notice = await resident.next_message(timeout=10)
-    assert notice.text == "Ваше сообщение № 1000 принял в работу капитан Ахметов."
+    assert notice.text == "Ваше сообщение № 1000 принято в работу, им занимается капитан Ахметов."
     await tg.wait_for(lambda: bool(post.edits), timeout=10)
     current = staff.messages[-1] if staff.messages[-1].message_id == post.message_id else post
     assert "Күйі: қарауға алынды · Nurlan Ospanov" in current.text
@@ -65,7 +65,7 @@ async def test_take_resolve_with_notices_in_the_residents_language(
     query = await staff.press(officer, current, data="st:resolve:1000:t")
     await officer.answer_of(query)
     notice = await resident.next_message(timeout=10)
-    assert notice.text.startswith("Ваше сообщение № 1000 решено.")
+    assert notice.text.startswith("По Вашему сообщению № 1000 вопрос решён.")
     history = await db_of("SELECT actor, action, from_status, to_status FROM report_events")
     assert [tuple(r) for r in history] == [
         ("resident", "submitted", None, None),
@@ -151,7 +151,7 @@ async def test_officer_and_resident_talk_through_the_bot(
     await staff.send(officer, "// между нами: это тот же адрес, что вчера", reply_to=post)
     await staff.send(officer, "Выезжаем. Подъезд <b>3</b>?", reply_to=post)
     header = await resident.next_message(timeout=10)
-    assert header.text == "💬 лейтенант Серіков по Вашему сообщению № 1000:"
+    assert header.text == "💬 По Вашему сообщению № 1000 пишет лейтенант Серіков:"
     copied = await resident.next_message(timeout=10)
     assert copied.method == "copyMessage" and copied.text == "Выезжаем. Подъезд <b>3</b>?"
     assert "Secret" not in header.text + copied.text, "never the officer's Telegram name"
@@ -170,7 +170,7 @@ async def test_officer_and_resident_talk_through_the_bot(
         "✓ Отправлено дежурному сотруднику по сообщению № 1000."
     )
     back_header = await staff.next_message(timeout=10)
-    assert back_header.text == "💬 № 1000 хабарлама бойынша тұрғын:"
+    assert back_header.text == "💬 № 1000 хабарлама бойынша тұрғын жазады:"
     back = await staff.next_message(timeout=10)
     assert back.method == "copyMessage" and back.text == "Да, третий подъезд, 5 этаж"
     events = await db_of("SELECT action FROM report_events ORDER BY id")
