@@ -27,6 +27,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from bot import telegram
 from bot.config import Settings
 from bot.domain.categories import Category, CategoryError, load_categories
+from bot.domain.delivery import OutgoingMessage
 from bot.i18n import build_i18n
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
@@ -163,6 +164,7 @@ class SakshyApp:
         self.users = users
         self.chats = chats
         self.incidents = incidents
+        self.reports = reports
         self.worker = DeliveryWorker(
             self.db,
             self.outbox,
@@ -174,9 +176,12 @@ class SakshyApp:
             on_sent=reports.on_sent,
         )
 
-    async def _unreachable(self, chat_id: int) -> None:
+    async def _unreachable(self, message: OutgoingMessage) -> None:
+        chat_id = message.chat_id
         if chat_id > 0:
             await self.users.mark_unreachable(chat_id)
+            if message.ref and message.ref.startswith("report:"):
+                await self.reports.resident_unreachable(int(message.ref.split(":")[1]))
         else:
             log.error("Telegram refuses messages to group %s: is the bot still in it?", chat_id)
 

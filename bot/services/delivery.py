@@ -68,7 +68,7 @@ class DeliveryWorker:
         backoff_base: float = 1.0,
         backoff_cap: float = 300.0,
         idle_poll: float = 5.0,
-        on_unreachable: Callable[[int], Awaitable[None]] | None = None,
+        on_unreachable: Callable[[OutgoingMessage], Awaitable[None]] | None = None,
         on_moved: Callable[[int, int], Awaitable[None]] | None = None,
         on_sent: Callable[[aiosqlite.Connection, OutgoingMessage, int | None], Awaitable[None]]
         | None = None,
@@ -161,7 +161,7 @@ class DeliveryWorker:
                 await self.repo.mark_failed(conn, message.id, f"unreachable: {exc}")
             log.info("outbox #%s: chat %s unreachable (%s)", message.id, message.chat_id, exc)
             if self.on_unreachable is not None:
-                await self.on_unreachable(message.chat_id)
+                await self.on_unreachable(message)
         except Rejected as exc:
             async with self.db.transaction() as conn:
                 await self.repo.mark_failed(conn, message.id, f"rejected: {exc}")

@@ -265,6 +265,29 @@ class ReportService:
         self.outbox.notify()
         return report
 
+    async def resident_unreachable(self, report_id: int) -> None:
+        """A message for the resident was refused (they blocked the bot): tell the staff,
+        once per report, under its post."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None or report.staff_chat_id is None:
+                return
+            if await self.repo.has_event(conn, report_id, "resident_unreachable"):
+                return
+            await self.outbox.add(conn, self.renderer.resident_unreachable(report))
+            await self.repo.add_event(
+                conn,
+                report_id,
+                actor="system",
+                actor_id=None,
+                action="resident_unreachable",
+                from_status=None,
+                to_status=None,
+                note=None,
+                now=self.clock(),
+            )
+        self.outbox.notify()
+
     async def _event(
         self, conn: aiosqlite.Connection, report: Report, actor: str, actor_id: int, action: str
     ) -> None:

@@ -499,6 +499,13 @@ class ReportRepository:
             ),
         )
 
+    async def has_event(self, conn: aiosqlite.Connection, report_id: int, action: str) -> bool:
+        cur = await conn.execute(
+            "SELECT 1 FROM report_events WHERE report_id = ? AND action = ? LIMIT 1",
+            (report_id, action),
+        )
+        return await cur.fetchone() is not None
+
     async def history(self, conn: aiosqlite.Connection, report_id: int) -> list[dict[str, Any]]:
         cur = await conn.execute(
             "SELECT at, actor, actor_id, action, from_status, to_status, note"

@@ -216,6 +216,23 @@ class TelegramReportRenderer:
             ),
         ]
 
+    def resident_unreachable(self, report: Report) -> NewMessage:
+        assert report.staff_chat_id is not None
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "⚠️ The resident of report № {number} has blocked the bot: messages do not "
+                "reach them."
+            ).format(number=report.id)
+        payload: dict[str, object] = {"text": text}
+        if report.staff_message_id:
+            payload["reply_parameters"] = {
+                "message_id": report.staff_message_id,
+                "allow_sending_without_reply": True,
+            }
+        return NewMessage(
+            report.staff_chat_id, "sendMessage", payload, ref=f"report:{report.id}:unreachable"
+        )
+
     def staff_text(self, report: Report, earlier_reports: int, officer: str | None = None) -> str:
         locale = self.staff_locale
         when = format_datetime(

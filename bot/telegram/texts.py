@@ -421,5 +421,6 @@ def history_event(action: str) -> str:
         "withdraw": _("withdrawn by you"),
         "officer_message": _("the officer wrote to you"),
         "resident_message": _("you wrote to the officer"),
+        "resident_unreachable": _("you could not be reached: the bot is blocked"),
     }
     return names.get(action, action)

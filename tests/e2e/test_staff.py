@@ -181,3 +181,28 @@ async def test_officer_and_resident_talk_through_the_bot(
     help_answer = await staff.next_message()
     await staff.send(officer, "кому это?", reply_to=help_answer)
     assert (await staff.next_message()).text.startswith("Бұл хабарлама жазбасы емес")
+
+
+async def test_a_resident_who_blocked_the_bot_is_shown_as_unreachable(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    resident = tg.user(9306, first_name="Gone", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9395, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    with tg.expect_refusal("Forbidden: bot was blocked by the user"):
+        resident.block()
+
+        async def blocked() -> bool:
+            return (await db_of("SELECT blocked_bot FROM users WHERE id = 9306"))[0][0] == 1
+
+        assert await eventually(blocked)
+        await officer.answer_of(await staff.press(officer, post, data="st:take:1000:n"))
+        warning = await staff.next_message(timeout=10)
+    # in the staff group's language
+    assert warning.text == "⚠️ № 1000 хабарламаның тұрғыны ботты бұғаттады: хабарлар оған жетпейді."
+    events = await db_of("SELECT action FROM report_events WHERE action = 'resident_unreachable'")
+    assert len(events) == 1

@@ -13,6 +13,7 @@ from bot.domain.delivery import (
     ChatMoved,
     DeliveryError,
     NewMessage,
+    OutgoingMessage,
     Rejected,
     RetryLater,
     Transient,
@@ -127,8 +128,8 @@ async def test_a_rejected_message_fails_alone(db: Database, sender: ScriptedSend
 async def test_unreachable_chat_is_reported(db: Database, sender: ScriptedSender) -> None:
     gone: list[int] = []
 
-    async def on_unreachable(chat_id: int) -> None:
-        gone.append(chat_id)
+    async def on_unreachable(message: OutgoingMessage) -> None:
+        gone.append(message.chat_id)
 
     outbox, worker = make_worker(db, sender, on_unreachable=on_unreachable)
     sender.script["hi"] = [Unreachable("Forbidden: bot was blocked by the user")]
