@@ -382,3 +382,12 @@ class ReportService:
         if message.ref and message.ref.startswith("report:") and message.ref.endswith(":post"):
             report_id = int(message.ref.split(":")[1])
             await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)
+            report = await self.repo.get(conn, report_id)
+            if report is not None and report.status is not Status.NEW:
+                # someone acted (or the resident withdrew) before the post arrived: the post
+                # was sent as stored, so bring it up to date now
+                earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
+                edit = self.renderer.staff_post_update(report, earlier, None)
+                if edit is not None:
+                    await self.outbox.add(conn, edit)
+                    self.outbox.notify()

@@ -156,3 +156,19 @@ async def test_the_staff_post_id_is_recorded_when_delivered(
 
 def test_draft_round_trips_through_json() -> None:
     assert ReportDraft.from_json(json.loads(json.dumps(DRAFT.to_json()))) == DRAFT
+
+
+async def test_a_post_delivered_after_a_change_is_brought_up_to_date(
+    db: Database, clock: FixedClock
+) -> None:
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    report = await reports.submit(user, DRAFT, name=None, username=None)
+    assert (await reports.withdraw(user.id, report.id)).changed  # type: ignore[union-attr]
+    message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
+    async with db.transaction() as conn:
+        await reports.on_sent(conn, message, 555)
+    last = (await outbox_rows(db))[-1]
+    assert last[1] == "editMessageText" and last[2]["message_id"] == 555
+    assert "Статус: отозвано" in last[2]["text"]
+    assert last[2]["reply_markup"] == {"inline_keyboard": []}
