@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.reports import (
+    OPEN,
     Action,
     Actor,
     IllegalTransition,
@@ -258,6 +259,23 @@ class ReportService:
             if report is None or report.reporter_id != resident_id:
                 return None
             if report.staff_chat_id is None:
+                return None
+            for message in self.renderer.resident_says(report, resident_id, message_id):
+                await self.outbox.add(conn, message)
+            await self._event(conn, report, "resident", resident_id, "resident_message")
+        self.outbox.notify()
+        return report
+
+    async def write_to_staff(
+        self, resident_id: int, report_id: int, message_id: int
+    ) -> Report | None:
+        """ "Add details" from the report card: the resident's message goes under the post.
+        Only their own report, and only while it is open."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None or report.reporter_id != resident_id:
+                return None
+            if report.status not in OPEN or report.staff_chat_id is None:
                 return None
             for message in self.renderer.resident_says(report, resident_id, message_id):
                 await self.outbox.add(conn, message)

@@ -15,3 +15,7 @@ class ReportForm(StatesGroup):
     anonymity = State()
     phone = State()
     confirm = State()
+
+
+class ReportChat(StatesGroup):
+    writing = State()  # data: {"report": number}

@@ -424,3 +424,22 @@ def history_event(action: str) -> str:
         "resident_unreachable": _("you could not be reached: the bot is blocked"),
     }
     return names.get(action, action)
+
+
+def write_button() -> str:
+    return _("✍️ Write to the police officer")
+
+
+def write_to_officer_prompt(number: int) -> str:
+    return _(
+        "Write what you want to add to report № {number}: text, a photo or a voice message. "
+        "To stop, press «✖️ Cancel»."
+    ).format(number=number)
+
+
+def write_not_possible() -> str:
+    return _("This report is closed, so messages no longer go to the officer. Send a new report.")
+
+
+def write_unsupported() -> str:
+    return _("Please send text, a photo, a video or a voice message, or press «✖️ Cancel».")

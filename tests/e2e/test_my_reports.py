@@ -31,7 +31,11 @@ async def test_list_card_and_withdraw(tg: FakeTelegram, bot: RunningBot, db_of: 
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
     card = user.messages[-1] if user.messages[-1].message_id == listing.message_id else listing
     assert "отправлено" in card.text
-    assert [b["text"] for b in card.buttons] == ["↩️ Отозвать сообщение", "⬅️ К списку"]
+    assert [b["text"] for b in card.buttons] == [
+        "✍️ Написать сотруднику полиции",
+        "↩️ Отозвать сообщение",
+        "⬅️ К списку",
+    ]
 
     query = await user.press(card, data="mr:withdraw:1000")
     assert (await user.answer_of(query))["text"] == "Сообщение № 1000 отозвано."
@@ -61,7 +65,38 @@ async def test_a_taken_report_cannot_be_withdrawn(tg: FakeTelegram, bot: Running
     listing = await user.next_message()
     await user.press(listing, data="mr:open:1000")
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
-    assert [b["text"] for b in listing.buttons] == ["⬅️ Тізімге"], "no withdraw once taken"
+    assert [b["text"] for b in listing.buttons] == [
+        "✍️ Полиция қызметкеріне жазу",
+        "⬅️ Тізімге",
+    ], "no withdraw once taken"
     query = await user.press_stale(data="mr:withdraw:1000", message=listing)
     answer = await user.answer_of(query)
     assert answer["text"].startswith("Бұл хабарламаны қызметкер қарауға алып қойды")
+
+
+async def test_add_details_from_the_card(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    user = tg.user(9503, first_name="Aigul", language_code="kk")
+    await onboard(user, "kk")
+    await submit_report(user, "kk")
+    await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    await user.send("/myreports")
+    listing = await user.next_message()
+    await user.press(listing, data="mr:open:1000")
+    await tg.wait_for(lambda: bool(listing.edits), timeout=5)
+    assert "✍️ Полиция қызметкеріне жазу" in [b["text"] for b in listing.buttons]
+    await user.press(listing, data="mr:write:1000")
+    assert (await user.next_message()).text.startswith("№ 1000 хабарламаға не қосқыңыз")
+    await user.send("Музыка әлі де қатты, қазір 02:00")
+    assert (await user.next_message()).text.startswith("✓ № 1000 хабарламаңыз бойынша")
+    header = await staff.next_message(timeout=10)
+    assert header.text == "💬 № 1000 хабарлама бойынша тұрғын жазады:"
+    copied = await staff.next_message(timeout=10)
+    assert copied.method == "copyMessage" and copied.text == "Музыка әлі де қатты, қазір 02:00"
+    # cancelling writes nothing
+    await user.press(listing, data="mr:write:1000")
+    await user.next_message()
+    await user.tap("✖️ Болдырмау")
+    assert (await user.next_message()).text == "Әрекет тоқтатылды. Міне, басты мәзір."
+    events = await db_of("SELECT action FROM report_events WHERE action = 'resident_message'")
+    assert len(events) == 1

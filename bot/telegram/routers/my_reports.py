@@ -6,7 +6,8 @@ from datetime import datetime
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
@@ -16,11 +17,18 @@ from bot.domain.reports import Report, Status
 from bot.domain.users import User
 from bot.services.reports import ReportService
 from bot.telegram import texts
-from bot.telegram.buttons import BTN_MY_REPORTS
+from bot.telegram.buttons import (
+    BTN_BACK,
+    BTN_CANCEL,
+    BTN_MY_REPORTS,
+    back_cancel_keyboard,
+    main_menu,
+)
 from bot.telegram.callbacks import MyReportsCb
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.render import STATUS_NAMES, TelegramReportRenderer
+from bot.telegram.states import ReportChat
 
 PER_PAGE = 5
 
@@ -31,8 +39,45 @@ def router() -> Router:
     r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(show_list, Command("myreports"))
     r.message.register(show_list, ButtonFilter(BTN_MY_REPORTS))
+    r.callback_query.register(start_writing, MyReportsCb.filter(F.action == "write"))
     r.callback_query.register(on_button, MyReportsCb.filter())
+    writing = StateFilter(ReportChat.writing)
+    r.message.register(stop_writing, writing, ButtonFilter(BTN_CANCEL))
+    r.message.register(stop_writing, writing, ButtonFilter(BTN_BACK))
+    r.message.register(write, writing, F.text | F.photo | F.voice | F.video)
+    r.message.register(write_unsupported, writing)
     return r
+
+
+async def start_writing(
+    query: CallbackQuery, callback_data: MyReportsCb, state: FSMContext
+) -> None:
+    await query.answer()
+    await state.set_state(ReportChat.writing)
+    await state.set_data({"report": callback_data.value})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            texts.write_to_officer_prompt(callback_data.value), reply_markup=back_cancel_keyboard()
+        )
+
+
+async def write(message: Message, state: FSMContext, user: User, reports: ReportService) -> None:
+    number = int((await state.get_data()).get("report", 0))
+    await state.clear()
+    report = await reports.write_to_staff(user.id, number, message.message_id)
+    if report is None:
+        await message.answer(texts.write_not_possible(), reply_markup=main_menu())
+        return
+    await message.answer(texts.relayed_to_officer(report.id), reply_markup=main_menu())
+
+
+async def stop_writing(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(texts.cancelled(), reply_markup=main_menu())
+
+
+async def write_unsupported(message: Message) -> None:
+    await message.answer(texts.write_unsupported())
 
 
 def _line(report: Report, renderer: TelegramReportRenderer, locale: str) -> str:
@@ -135,6 +180,15 @@ async def on_button(
         )
         lines.append(f"• {when}: {texts.history_event(str(event['action']))}")
     rows = []
+    if report.status in (Status.NEW, Status.TAKEN):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.write_button(),
+                    callback_data=MyReportsCb(action="write", value=report.id).pack(),
+                )
+            ]
+        )
     if report.status is Status.NEW:
         rows.append(
             [
