@@ -139,17 +139,7 @@ class ReportService:
                 reporter_username=None if draft.anonymous else username,
                 now=now,
             )
-            await self.repo.add_event(
-                conn,
-                report_id,
-                actor="resident",
-                actor_id=reporter.id,
-                action="submitted",
-                from_status=None,
-                to_status=None,
-                note=None,
-                now=now,
-            )
+            await self._event(conn, report_id, "resident", reporter.id, "submitted")
             report = await self.repo.get(conn, report_id)
             assert report is not None
             if staff_chat is not None:
@@ -205,16 +195,15 @@ class ReportService:
                 current = await self.repo.get(conn, report_id)
                 assert current is not None
                 return ActionResult(current, False, "changed meanwhile")
-            await self.repo.add_event(
+            await self._event(
                 conn,
                 report_id,
-                actor="staff",
-                actor_id=officer_id,
-                action=action.value,
+                "staff",
+                officer_id,
+                action.value,
                 from_status=report.status,
                 to_status=change.status,
                 note=reason,
-                now=now,
             )
             updated = await self.repo.get(conn, report_id)
             assert updated is not None
@@ -245,7 +234,7 @@ class ReportService:
             officer = await self.staff.profile(conn, officer_id)
             for message in self.renderer.officer_says(report, officer, staff_chat_id, message_id):
                 await self.outbox.add(conn, message)
-            await self._event(conn, report, "staff", officer_id, "officer_message")
+            await self._event(conn, report.id, "staff", officer_id, "officer_message")
         self.outbox.notify()
         return report
 
@@ -260,9 +249,7 @@ class ReportService:
                 return None
             if report.staff_chat_id is None:
                 return None
-            for message in self.renderer.resident_says(report, resident_id, message_id):
-                await self.outbox.add(conn, message)
-            await self._event(conn, report, "resident", resident_id, "resident_message")
+            await self._to_staff(conn, report, resident_id, message_id)
         self.outbox.notify()
         return report
 
@@ -277,9 +264,7 @@ class ReportService:
                 return None
             if report.status not in OPEN or report.staff_chat_id is None:
                 return None
-            for message in self.renderer.resident_says(report, resident_id, message_id):
-                await self.outbox.add(conn, message)
-            await self._event(conn, report, "resident", resident_id, "resident_message")
+            await self._to_staff(conn, report, resident_id, message_id)
         self.outbox.notify()
         return report
 
@@ -293,33 +278,40 @@ class ReportService:
             if await self.repo.has_event(conn, report_id, "resident_unreachable"):
                 return
             await self.outbox.add(conn, self.renderer.resident_unreachable(report))
-            await self.repo.add_event(
-                conn,
-                report_id,
-                actor="system",
-                actor_id=None,
-                action="resident_unreachable",
-                from_status=None,
-                to_status=None,
-                note=None,
-                now=self.clock(),
-            )
+            await self._event(conn, report_id, "system", None, "resident_unreachable")
         self.outbox.notify()
 
     async def _event(
-        self, conn: aiosqlite.Connection, report: Report, actor: str, actor_id: int, action: str
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        actor: str,
+        actor_id: int | None,
+        action: str,
+        *,
+        from_status: Status | None = None,
+        to_status: Status | None = None,
+        note: str | None = None,
     ) -> None:
+        """One line of the report's history (who, what, when)."""
         await self.repo.add_event(
             conn,
-            report.id,
+            report_id,
             actor=actor,
             actor_id=actor_id,
             action=action,
-            from_status=None,
-            to_status=None,
-            note=None,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
             now=self.clock(),
         )
+
+    async def _to_staff(
+        self, conn: aiosqlite.Connection, report: Report, resident_id: int, message_id: int
+    ) -> None:
+        for message in self.renderer.resident_says(report, resident_id, message_id):
+            await self.outbox.add(conn, message)
+        await self._event(conn, report.id, "resident", resident_id, "resident_message")
 
     async def mine(self, resident_id: int, page: int, per_page: int) -> tuple[list[Report], int]:
         """A page of the resident's reports, newest first, and how many there are."""
@@ -361,16 +353,14 @@ class ReportService:
                 current = await self.repo.get(conn, report_id)
                 assert current is not None
                 return ActionResult(current, False, "changed meanwhile")
-            await self.repo.add_event(
+            await self._event(
                 conn,
                 report_id,
-                actor="resident",
-                actor_id=resident_id,
-                action="withdraw",
+                "resident",
+                resident_id,
+                "withdraw",
                 from_status=report.status,
                 to_status=change.status,
-                note=None,
-                now=now,
             )
             updated = await self.repo.get(conn, report_id)
             assert updated is not None
