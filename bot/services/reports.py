@@ -217,6 +217,11 @@ class ReportService:
             notice = self.renderer.resident_notice(updated, action, holder, reason)
             if notice is not None:
                 await self.outbox.add(conn, notice)
+            if action in (Action.RESOLVE, Action.REJECT):
+                # a reply to this prompt reaches the resident like any reply to the post
+                prompt = self.renderer.note_prompt(updated, officer_name)
+                if prompt is not None:
+                    await self.outbox.add(conn, prompt)
         self.outbox.notify()
         log.info("report %s: %s by officer %s -> %s", report_id, action, officer_id, change.status)
         return ActionResult(updated, True)

@@ -216,6 +216,27 @@ class TelegramReportRenderer:
             ),
         ]
 
+    def note_prompt(self, report: Report, officer: str) -> NewMessage | None:
+        """After resolve or reject: invite the officer to add a note for the resident."""
+        if report.staff_chat_id is None:
+            return None
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "№ {number}: {status} · {officer}. Reply to this message to send the resident a "
+                "note about what was done."
+            ).format(
+                number=report.id, status=_(STATUS_NAMES[report.status]), officer=escape(officer)
+            )
+        payload: dict[str, object] = {"text": text}
+        if report.staff_message_id:
+            payload["reply_parameters"] = {
+                "message_id": report.staff_message_id,
+                "allow_sending_without_reply": True,
+            }
+        return NewMessage(
+            report.staff_chat_id, "sendMessage", payload, ref=f"report:{report.id}:note"
+        )
+
     def resident_unreachable(self, report: Report) -> NewMessage:
         assert report.staff_chat_id is not None
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):

@@ -66,11 +66,19 @@ async def test_take_resolve_with_notices_in_the_residents_language(
     await officer.answer_of(query)
     notice = await resident.next_message(timeout=10)
     assert notice.text.startswith("По Вашему сообщению № 1000 вопрос решён.")
+    prompt = await staff.next_message(timeout=10)
+    assert prompt.text.startswith("№ 1000: шешілді · Nurlan Ospanov.")
+    await staff.send(officer, "Музыку выключили, соседям вынесено предупреждение.", reply_to=prompt)
+    header = await resident.next_message(timeout=10)
+    assert header.text == "💬 По Вашему сообщению № 1000 пишет капитан Ахметов:"
+    note = await resident.next_message(timeout=10)
+    assert note.text == "Музыку выключили, соседям вынесено предупреждение."
     history = await db_of("SELECT actor, action, from_status, to_status FROM report_events")
     assert [tuple(r) for r in history] == [
         ("resident", "submitted", None, None),
         ("staff", "take", "new", "taken"),
         ("staff", "resolve", "taken", "resolved"),
+        ("staff", "officer_message", None, None),
     ]
 
 
