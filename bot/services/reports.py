@@ -80,6 +80,11 @@ class ActionResult:
     refused: str | None = None
 
 
+#: the reaction on an officer's message once it reached the resident. Telegram allows only its
+#: own set of reaction emoji, which has no ✓; 👌 says "delivered" best among them.
+DELIVERED = "👌"
+
+
 def post_ref(report_id: int) -> str:
     return f"report:{report_id}:post"
 
@@ -392,6 +397,26 @@ class ReportService:
         self, conn: aiosqlite.Connection, message: OutgoingMessage, message_id: int | None
     ) -> None:
         """Delivery hook: remember where a report's staff post landed (replies trace back)."""
+        if (
+            message.method == "copyMessage"
+            and message.ref is not None
+            and message.ref.endswith(":relay")
+            and message.chat_id > 0  # an officer's message reached the resident
+        ):
+            # mark the officer's message in the staff group instead of writing a new one
+            await self.outbox.add(
+                conn,
+                NewMessage(
+                    int(message.payload["from_chat_id"]),
+                    "setMessageReaction",
+                    {
+                        "message_id": int(message.payload["message_id"]),
+                        "reaction": [{"type": "emoji", "emoji": DELIVERED}],
+                    },
+                    ref=message.ref.replace(":relay", ":delivered"),
+                ),
+            )
+            self.outbox.notify()
         if message.ref and message.ref.startswith("report:") and message.ref.endswith(":post"):
             report_id = int(message.ref.split(":")[1])
             await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)

@@ -163,6 +163,8 @@ async def test_officer_and_resident_talk_through_the_bot(
     copied = await resident.next_message(timeout=10)
     assert copied.method == "copyMessage" and copied.text == "Выезжаем. Подъезд <b>3</b>?"
     assert "Secret" not in header.text + copied.text, "never the officer's Telegram name"
+    await tg.wait_for(lambda: any(v == ["👌"] for v in tg.reactions.values()), timeout=10)
+    assert list(tg.reactions.values()) == [["👌"]], "only the relayed message is marked"
     assert all("между нами" not in m.text for m in resident.messages), "// stays internal"
 
     async def copy_recorded() -> bool:

@@ -43,6 +43,85 @@ CALLBACK_QUERY_LIFETIME = 15.0
 DELETE_WINDOW = 48 * 3600
 DEFAULT_TOPIC_COLOR = 7322096
 
+#: the emoji a bot may react with (Bot API ReactionTypeEmoji)
+REACTION_EMOJI = frozenset(
+    [
+        "👍",
+        "👎",
+        "❤",
+        "🔥",
+        "🥰",
+        "👏",
+        "😁",
+        "🤔",
+        "🤯",
+        "😱",
+        "🤬",
+        "😢",
+        "🎉",
+        "🤩",
+        "🤮",
+        "💩",
+        "🙏",
+        "👌",
+        "🕊",
+        "🤡",
+        "🥱",
+        "🥴",
+        "😍",
+        "🐳",
+        "❤\\u200d🔥",
+        "🌚",
+        "🌭",
+        "💯",
+        "🤣",
+        "⚡",
+        "🍌",
+        "🏆",
+        "💔",
+        "🤨",
+        "😐",
+        "🍓",
+        "🍾",
+        "💋",
+        "🖕",
+        "😈",
+        "😴",
+        "😭",
+        "🤓",
+        "👻",
+        "👨\\u200d💻",
+        "👀",
+        "🎃",
+        "🙈",
+        "😇",
+        "😨",
+        "🤝",
+        "✍",
+        "🤗",
+        "🫡",
+        "🎅",
+        "🎄",
+        "☃",
+        "💅",
+        "🤪",
+        "🗿",
+        "🆒",
+        "💘",
+        "🙉",
+        "🦄",
+        "😘",
+        "💊",
+        "🙊",
+        "😎",
+        "👾",
+        "🤷\\u200d♂",
+        "🤷",
+        "🤷\\u200d♀",
+        "😡",
+    ]
+)
+
 METHODS: dict[str, str] = {
     "getme": "_m_get_me",
     "logout": "_m_true",
@@ -89,6 +168,7 @@ METHODS: dict[str, str] = {
     "reopenforumtopic": "_m_reopen_forum_topic",
     "pinchatmessage": "_m_pin_chat_message",
     "unpinchatmessage": "_m_unpin_chat_message",
+    "setmessagereaction": "_m_set_message_reaction",
     "getfile": "_m_get_file",
 }
 
@@ -1132,6 +1212,30 @@ class BotApiMethods:
             self._message(chat, message_id_arg(params), "message to unpin")
         if isinstance(chat, FakeGroup) and not chat.bot_is_admin:
             raise ApiError.bad("Not enough rights to manage pinned messages in the chat")
+        return True
+
+    async def _m_set_message_reaction(self, params: dict[str, str], files: dict[str, Any]) -> Any:
+        """Reactions: only Telegram's own set of emoji (anything else: REACTION_INVALID).
+        The "message to react not found" wording follows BAS's check_message pattern."""
+        chat = self._chat(params.get("chat_id", ""), "read")
+        stored = self._message(chat, message_id_arg(params), "message to react")
+        raw = params.get("reaction", "")
+        try:
+            reaction = json.loads(raw) if raw else []
+        except ValueError:
+            raise ApiError.bad("can't parse reaction types JSON object") from None
+        if not isinstance(reaction, list):
+            raise ApiError.bad('Field "reaction" must be an Array')
+        emojis: list[str] = []
+        for item in reaction:
+            if not isinstance(item, dict) or item.get("type") != "emoji":
+                raise ApiError.bad("REACTION_INVALID")
+            if item.get("emoji") not in REACTION_EMOJI:
+                raise ApiError.bad("REACTION_INVALID")
+            emojis.append(str(item["emoji"]))
+        if len(emojis) > 1:
+            raise ApiError.bad("REACTIONS_TOO_MANY")
+        self.reactions[(chat.chat_id, stored.message_id)] = emojis
         return True
 
     async def _m_get_file(self, params: dict[str, str], files: dict[str, Any]) -> Any:

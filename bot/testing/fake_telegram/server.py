@@ -151,6 +151,8 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
         self.poll_count = 0
+        #: (chat_id, message_id) -> emoji the bot set with setMessageReaction
+        self.reactions: dict[tuple[int, int], list[str]] = {}
         self.first_poll_at: float | None = None
         self.webhook_url = ""
         self._updates: list[dict[str, Any]] = []
