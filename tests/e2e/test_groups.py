@@ -73,3 +73,14 @@ async def test_group_members_are_not_registered_as_users(
     await group.send(tg.user(8100), "/chatid")
     assert (await group.next_message()).text == "ID этого чата: -1006666"
     assert await db_of("SELECT id FROM users WHERE id BETWEEN 8100 AND 8102") == []
+
+
+async def test_a_command_sent_as_a_reply_in_any_group_is_answered(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    group = tg.group(-1005555, title="Neighbours", bot_is_admin=True)
+    member = tg.user(8200, first_name="Member", language_code="ru")
+    await group.send(member, "/chatid")
+    first = await group.next_message()
+    await group.send(member, "/chatid", reply_to=first)
+    assert (await group.next_message()).text == "ID этого чата: -1005555"

@@ -113,6 +113,9 @@ async def officer_reply(
     """An officer replies to a report post (or to the resident's relayed words): the message
     goes to the resident. A message starting with // stays among staff."""
     reply_to = message.reply_to_message
+    said = message.text or message.caption or ""
+    if said.startswith("/") and not said.startswith("//"):
+        raise SkipHandler  # a command (in any group), for the routers after this one
     if reply_to is None or message.from_user is None:
         return
     if not await chats.is_staff_chat(message.chat.id):
@@ -121,9 +124,6 @@ async def officer_reply(
         return  # officers talking among themselves
     if reply_to.forum_topic_created is not None:
         return  # in a bot-created topic every message "replies" to its creation
-    said = message.text or message.caption or ""
-    if said.startswith("/") and not said.startswith("//"):
-        raise SkipHandler  # a command, for the routers after this one
     if said.startswith("//"):
         return
     if not await staff_gate.is_staff(bot, message.from_user.id):
