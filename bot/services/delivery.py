@@ -176,13 +176,23 @@ class DeliveryWorker:
             log.exception("outbox #%s: unexpected failure", message.id)
             await self._later(message, self._backoff(message.attempts), f"bug: {exc!r}")
         else:
+            await self._settle(message, message_id)
+        finally:
+            self.outbox.notify()
+
+    async def _settle(self, message: OutgoingMessage, message_id: int | None) -> None:
+        """Telegram accepted it: mark it done (with its follow-ups). Should that fail, mark it
+        done alone, so the row never stays in flight (that would hold its chat and resend)."""
+        try:
             async with self.db.transaction() as conn:
                 await self.repo.mark_sent(conn, message.id, message_id, self.clock())
                 if self.on_sent is not None:  # in the same transaction as "done"
                     await self.on_sent(conn, message, message_id)
-            log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
-        finally:
-            self.outbox.notify()
+        except Exception:
+            log.exception("outbox #%s: delivered, but its follow-up failed", message.id)
+            async with self.db.transaction() as conn:
+                await self.repo.mark_sent(conn, message.id, message_id, self.clock())
+        log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
 
     async def _later(self, message: OutgoingMessage, seconds: float, error: str) -> None:
         when = self.clock() + timedelta(seconds=seconds)

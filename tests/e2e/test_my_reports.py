@@ -100,3 +100,26 @@ async def test_add_details_from_the_card(tg: FakeTelegram, bot: RunningBot, db_o
     assert (await user.next_message()).text == "Әрекет тоқтатылды. Міне, басты мәзір."
     events = await db_of("SELECT action FROM report_events WHERE action = 'resident_message'")
     assert len(events) == 1
+
+
+async def test_add_details_with_an_album(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(9504, first_name="Aruzhan", language_code="ru")
+    await onboard(user, "ru")
+    await submit_report(user, "ru")
+    await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    before = len(staff.messages)
+    await user.send("/myreports")
+    listing = await user.next_message()
+    await user.press(listing, data="mr:open:1000")
+    await tg.wait_for(lambda: bool(listing.edits), timeout=5)
+    await user.press(listing, data="mr:write:1000")
+    await user.next_message()
+    for _ in range(3):
+        await user.send_photo(media_group_id="more")
+    answer = await user.next_message()
+    assert answer.text.startswith("✓ Отправлено дежурному сотруднику")
+    await tg.wait_for(lambda: len(staff.messages) == before + 6, timeout=10)
+    copies = [m for m in staff.messages[before:] if m.method == "copyMessage"]
+    assert len(copies) == 3, "every photo of the album reached the staff"
+    assert len([m for m in user.messages if m.text.startswith("✓")]) == 1, "one answer"

@@ -159,3 +159,52 @@ async def test_restart_in_the_middle_keeps_the_draft(tg: FakeTelegram, bot: Runn
     assert "Распивают у подъезда" in summary.text, "the draft survived the restart"
     await user.press(summary, data="rs:send")
     assert (await user.next_message(timeout=10)).text.startswith("Ваше сообщение № 1000 принято.")
+
+
+async def test_an_album_that_describes_the_violation_is_kept_whole(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(9105, first_name="Aset", language_code="kk")
+    await onboard(user, "kk")
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:vandalism")
+    await user.next_message()
+    for _ in range(3):
+        await user.send_photo(caption="Қабырғаға граффити салынған", media_group_id="wall")
+    assert "3-қадамы" in (await user.next_message()).text
+    await user.send("Тұран 12")
+    assert "4-қадамы" in (await user.next_message()).text, "no extra prompts for the album"
+    await user.tap("⏭ Өткізіп жіберу")
+    await user.press(await user.next_message(), data="rs:named")
+    await user.next_message()
+    await user.tap("⏭ Өткізіп жіберу")
+    summary = await user.next_message()
+    assert "Фото немесе бейне: 3" in summary.text
+    await user.press(summary, data="rs:send")
+    await user.next_message(timeout=10)
+    assert (await db_of("SELECT count(*) FROM report_media"))[0][0] == 3
+    staff = tg.group(STAFF_CHAT)
+    await tg.wait_for(lambda: len(staff.messages) == 4, timeout=10)
+    assert [m.method for m in staff.messages] == ["sendMediaGroup"] * 3 + ["sendMessage"]
+
+
+async def test_a_single_photo_goes_as_a_photo(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(9106, first_name="Bota", language_code="ru")
+    await onboard(user, "ru")
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:litter")
+    await user.next_message()
+    await user.send_photo(caption="Свалка у арыка")
+    await user.next_message()
+    await user.send("ул. Байтурсынова 1")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:anonymous")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:send")
+    await user.next_message(timeout=10)
+    staff = tg.group(STAFF_CHAT)
+    await tg.wait_for(lambda: len(staff.messages) == 2, timeout=10)
+    assert [m.method for m in staff.messages] == ["sendPhoto", "sendMessage"]
+    assert staff.messages[0].text == "№ 1000 хабарлама"

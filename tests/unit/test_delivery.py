@@ -219,3 +219,17 @@ async def test_rolled_back_change_sends_nothing(db: Database, sender: ScriptedSe
         await add(db, outbox, (1, "real"))
         await until(lambda: sender.delivered == [(1, "real")])
     assert sender.attempts == ["real"]
+
+
+async def test_a_failing_follow_up_does_not_leave_the_row_in_flight(
+    db: Database, sender: ScriptedSender
+) -> None:
+    async def broken_on_sent(conn: Any, message: OutgoingMessage, message_id: int | None) -> None:
+        raise RuntimeError("bug in a follow-up")
+
+    outbox, worker = make_worker(db, sender, on_sent=broken_on_sent)
+    async with running(worker):
+        await add(db, outbox, (1, "first"), (1, "second"))
+        await until(lambda: len(sender.delivered) == 2)
+    assert [(r, s) for r, s, *_ in await states(db)] == [("first", "done"), ("second", "done")]
+    assert sender.attempts == ["first", "second"], "delivered once each, the chat not blocked"

@@ -62,10 +62,19 @@ async def start_writing(
 
 
 async def write(message: Message, state: FSMContext, user: User, reports: ReportService) -> None:
-    number = int((await state.get_data()).get("report", 0))
-    await state.clear()
+    data = await state.get_data()
+    number = int(data.get("report", 0))
+    album = message.media_group_id
+    if album is None:
+        await state.clear()
+    else:
+        # an album arrives as several messages: stay in this step for its other items
+        await state.update_data(album=album)
     report = await reports.write_to_staff(user.id, number, message.message_id)
+    if album is not None and data.get("album") == album:
+        return  # one answer per album
     if report is None:
+        await state.clear()
         await message.answer(texts.write_not_possible(), reply_markup=main_menu())
         return
     await message.answer(texts.relayed_to_officer(report.id), reply_markup=main_menu())

@@ -61,6 +61,7 @@ def router() -> Router:
     r.message.register(describe_photo, ReportForm.description, F.photo)
     r.message.register(describe_other, ReportForm.description)
 
+    r.message.register(late_album_item, ReportForm.location, F.media_group_id, F.photo | F.video)
     r.message.register(got_location, ReportForm.location, F.location)
     r.message.register(got_address, ReportForm.location, F.text)
     r.message.register(location_other, ReportForm.location)
@@ -275,11 +276,31 @@ async def describe_photo(message: Message, state: FSMContext) -> None:
         description=caption.strip(),
         media=[["photo", photo.file_id, photo.file_unique_id]],
     )
+    await state.update_data(album=message.media_group_id)
     await ask_location(message, state)
 
 
 async def describe_other(message: Message) -> None:
     await message.answer(texts.report_description_unsupported())
+
+
+async def late_album_item(message: Message, state: FSMContext) -> None:
+    """The rest of an album whose first photo described the violation: keep them (up to the
+    limit) without asking anything again; a different album here is not the place."""
+    data = await state.get_data()
+    if message.media_group_id != data.get("album"):
+        await message.answer(texts.report_location_unsupported())
+        return
+    draft = await _draft(state)
+    media = list(draft.get("media") or [])
+    if len(media) >= MAX_MEDIA:
+        return
+    if message.photo:
+        media.append(["photo", message.photo[-1].file_id, message.photo[-1].file_unique_id])
+    elif message.video:
+        media.append(["video", message.video.file_id, message.video.file_unique_id])
+    draft["media"] = media
+    await state.update_data(draft=draft)
 
 
 async def got_location(message: Message, state: FSMContext, area: ServiceArea) -> None:
