@@ -264,7 +264,7 @@ class ReportService:
         return report
 
     async def write_to_staff(
-        self, resident_id: int, report_id: int, message_id: int
+        self, resident_id: int, report_id: int, message_id: int, *, header: bool = True
     ) -> Report | None:
         """ "Add details" from the report card: the resident's message goes under the post.
         Only their own report, and only while it is open."""
@@ -274,7 +274,7 @@ class ReportService:
                 return None
             if report.status not in OPEN or report.staff_chat_id is None:
                 return None
-            await self._to_staff(conn, report, resident_id, message_id)
+            await self._to_staff(conn, report, resident_id, message_id, header=header)
         self.outbox.notify()
         return report
 
@@ -317,9 +317,16 @@ class ReportService:
         )
 
     async def _to_staff(
-        self, conn: aiosqlite.Connection, report: Report, resident_id: int, message_id: int
+        self,
+        conn: aiosqlite.Connection,
+        report: Report,
+        resident_id: int,
+        message_id: int,
+        *,
+        header: bool = True,
     ) -> None:
-        for message in self.renderer.resident_says(report, resident_id, message_id):
+        messages = self.renderer.resident_says(report, resident_id, message_id)
+        for message in messages if header else messages[1:]:  # [0] is the header
             await self.outbox.add(conn, message)
         await self._event(conn, report.id, "resident", resident_id, "resident_message")
 

@@ -70,9 +70,12 @@ async def write(message: Message, state: FSMContext, user: User, reports: Report
     else:
         # an album arrives as several messages: stay in this step for its other items
         await state.update_data(album=album)
-    report = await reports.write_to_staff(user.id, number, message.message_id)
-    if album is not None and data.get("album") == album:
-        return  # one answer per album
+    same_album = album is not None and data.get("album") == album
+    report = await reports.write_to_staff(
+        user.id, number, message.message_id, header=not same_album
+    )
+    if same_album:
+        return  # one header and one answer per album
     if report is None:
         await state.clear()
         await message.answer(texts.write_not_possible(), reply_markup=main_menu())
