@@ -170,7 +170,6 @@ class ReportService:
         """A staff action on a report: the lifecycle decides, the change, its history, the
         edited staff post and the resident's notice are written in one transaction. Two
         officers at once: the second finds the report changed and nothing happens."""
-        now = self.clock()
         async with self.db.transaction() as conn:
             report = await self.repo.get(conn, report_id)
             if report is None:
@@ -178,43 +177,15 @@ class ReportService:
             if seen is not None and report.status is not seen:
                 # the officer pressed a button of the post as it was: someone was faster
                 return ActionResult(report, False, "changed meanwhile")
-            try:
-                change = apply(
-                    report.status,
-                    action,
-                    Actor.STAFF,
-                    holder=report.officer_id,
-                    officer_id=officer_id,
-                )
-            except IllegalTransition as exc:
-                return ActionResult(report, False, str(exc))
-            if not await self.repo.change_status(
-                conn,
-                report_id,
-                expected=report.status,
-                expected_officer=report.officer_id,
-                status=change.status,
-                officer_id=change.officer_id,
-                now=now,
-            ):
-                current = await self.repo.get(conn, report_id)
-                assert current is not None
-                return ActionResult(current, False, "changed meanwhile")
-            await self._event(
-                conn,
-                report_id,
-                "staff",
-                officer_id,
-                action.value,
-                from_status=report.status,
-                to_status=change.status,
-                note=reason,
+            result = await self._transition(
+                conn, report, action, Actor.STAFF, officer_id, officer_id=officer_id, note=reason
             )
-            updated = await self.repo.get(conn, report_id)
-            assert updated is not None
+            if not result.changed:
+                return result
+            updated = result.report
             earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
             holder = (
-                await self.staff.profile(conn, change.officer_id) if change.officer_id else None
+                await self.staff.profile(conn, updated.officer_id) if updated.officer_id else None
             )
             edit = self.renderer.staff_post_update(updated, earlier, officer_name)
             if edit is not None:
@@ -228,7 +199,7 @@ class ReportService:
                 if prompt is not None:
                     await self.outbox.add(conn, prompt)
         self.outbox.notify()
-        log.info("report %s: %s by officer %s -> %s", report_id, action, officer_id, change.status)
+        log.info("report %s: %s by officer %s -> %s", report_id, action, officer_id, updated.status)
         return ActionResult(updated, True)
 
     async def relay_from_officer(
@@ -291,6 +262,51 @@ class ReportService:
             await self._event(conn, report_id, "system", None, "resident_unreachable")
         self.outbox.notify()
 
+    async def _transition(
+        self,
+        conn: aiosqlite.Connection,
+        report: Report,
+        action: Action,
+        actor: Actor,
+        actor_id: int,
+        *,
+        officer_id: int | None = None,
+        note: str | None = None,
+    ) -> ActionResult:
+        """The lifecycle decides; compare-and-set stores it; the history records it."""
+        try:
+            change = apply(
+                report.status, action, actor, holder=report.officer_id, officer_id=officer_id
+            )
+        except IllegalTransition as exc:
+            return ActionResult(report, False, str(exc))
+        if not await self.repo.change_status(
+            conn,
+            report.id,
+            expected=report.status,
+            expected_officer=report.officer_id,
+            status=change.status,
+            officer_id=change.officer_id,
+            now=self.clock(),
+        ):
+            current = await self.repo.get(conn, report.id)
+            assert current is not None
+            return ActionResult(current, False, "changed meanwhile")
+        event = "withdraw" if action is Action.WITHDRAW else action.value
+        await self._event(
+            conn,
+            report.id,
+            actor.value,
+            actor_id,
+            event,
+            from_status=report.status,
+            to_status=change.status,
+            note=note,
+        )
+        updated = await self.repo.get(conn, report.id)
+        assert updated is not None
+        return ActionResult(updated, True)
+
     async def _event(
         self,
         conn: aiosqlite.Connection,
@@ -349,38 +365,16 @@ class ReportService:
 
     async def withdraw(self, resident_id: int, report_id: int) -> ActionResult | None:
         """The resident takes back a report nobody has taken yet."""
-        now = self.clock()
         async with self.db.transaction() as conn:
             report = await self.repo.get(conn, report_id)
             if report is None or report.reporter_id != resident_id:
                 return None
-            try:
-                change = apply(report.status, Action.WITHDRAW, Actor.RESIDENT, holder=None)
-            except IllegalTransition as exc:
-                return ActionResult(report, False, str(exc))
-            if not await self.repo.change_status(
-                conn,
-                report_id,
-                expected=report.status,
-                expected_officer=report.officer_id,
-                status=change.status,
-                officer_id=None,
-                now=now,
-            ):
-                current = await self.repo.get(conn, report_id)
-                assert current is not None
-                return ActionResult(current, False, "changed meanwhile")
-            await self._event(
-                conn,
-                report_id,
-                "resident",
-                resident_id,
-                "withdraw",
-                from_status=report.status,
-                to_status=change.status,
+            result = await self._transition(
+                conn, report, Action.WITHDRAW, Actor.RESIDENT, resident_id
             )
-            updated = await self.repo.get(conn, report_id)
-            assert updated is not None
+            if not result.changed:
+                return result
+            updated = result.report
             earlier = await self.repo.count_by_reporter(conn, resident_id) - 1
             edit = self.renderer.staff_post_update(updated, earlier, None)
             if edit is not None:
