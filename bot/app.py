@@ -15,6 +15,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     ClientDecodeError,
+    TelegramAPIError,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
@@ -39,7 +40,12 @@ from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
-from bot.telegram.middlewares import BanMiddleware, UserI18nMiddleware, UserMiddleware
+from bot.telegram.middlewares import (
+    BanMiddleware,
+    StaffForumMiddleware,
+    UserI18nMiddleware,
+    UserMiddleware,
+)
 from bot.telegram.profile import BotProfile
 from bot.telegram.render import TelegramReportRenderer
 from bot.telegram.sender import TelegramSender
@@ -126,6 +132,7 @@ class SakshyApp:
             renderer,
             chats.staff_chat_id,
             ReportLimits(settings.report_max_open, settings.report_max_per_hour),
+            staff_topics=chats.staff_topics,
         )
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
@@ -159,6 +166,7 @@ class SakshyApp:
         dp.update.outer_middleware(UserMiddleware(users))
         dp.update.outer_middleware(UserI18nMiddleware(i18n, settings.default_locale))
         dp.update.outer_middleware(BanMiddleware())
+        dp.message.outer_middleware(StaffForumMiddleware(chats))
         dp.include_routers(*telegram.routers())
         self.dp = dp
         self.users = users
@@ -174,6 +182,7 @@ class SakshyApp:
             on_unreachable=self._unreachable,
             on_moved=chats.record_migration,
             on_sent=reports.on_sent,
+            on_failed=reports.on_failed,
         )
 
     async def _unreachable(self, message: OutgoingMessage) -> None:
@@ -217,8 +226,23 @@ class SakshyApp:
                 delay = min(delay * 2, 60.0)
                 continue
             log.info("connected to Telegram as @%s (id %s)", me.username, me.id)
+            await self._learn_staff_group()
             return True
         return False
+
+    async def _learn_staff_group(self) -> None:
+        """Whether the staff group has forum topics (reports then get one each). Not fatal:
+        the next message from the group tells it too."""
+        assert self.bot is not None and self.chats is not None
+        chat_id = await self.chats.staff_chat_id()
+        if chat_id is None:
+            return
+        try:
+            chat = await self.bot.get_chat(chat_id)
+        except TelegramAPIError as exc:
+            log.warning("cannot read the staff group %s (%s): is the bot in it?", chat_id, exc)
+            return
+        self.chats.learn_forum(chat.id, bool(chat.is_forum))
 
     async def _poll(self) -> None:
         assert self.bot is not None and self.dp is not None and self.profile is not None

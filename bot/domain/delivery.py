@@ -60,3 +60,8 @@ class Unreachable(DeliveryError):
 
 class Rejected(DeliveryError):
     """400 and the like: this message will never be accepted as it is."""
+
+
+class TopicGone(Rejected):
+    """The forum topic the message was for is closed or deleted: it can go to the group's
+    General topic instead."""

@@ -94,6 +94,8 @@ def apply(
 
 MAX_DESCRIPTION = 2000
 MAX_MEDIA = 5
+#: an officer's typed note or reason for the resident
+MAX_NOTE = 1000
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ class ChatService:
         self.clock = clock
         self.configured_staff_chat_id = staff_chat_id
         self.repo = ChatRepository()
+        #: whether the staff group has forum topics on (learnt from Telegram; None: unknown)
+        self.staff_forum: bool | None = None
 
     async def record_migration(self, old_id: int, new_id: int) -> None:
         async with self.db.transaction() as conn:
@@ -41,6 +43,17 @@ class ChatService:
             return None
         async with self.db.read() as conn:
             return await self.repo.resolve(conn, self.configured_staff_chat_id)
+
+    async def staff_topics(self) -> bool:
+        """A report gets its own forum topic only when the staff group is known to be a forum."""
+        return bool(self.staff_forum)
+
+    def learn_forum(self, chat_id: int, is_forum: bool) -> None:
+        """What Telegram says about the staff group (at start-up and with each message there):
+        admins may switch topics on or off at any time."""
+        if self.staff_forum is not is_forum:
+            log.info("staff group %s: forum topics %s", chat_id, "on" if is_forum else "off")
+        self.staff_forum = is_forum
 
     async def is_staff_chat(self, chat_id: int) -> bool:
         current = await self.staff_chat_id()

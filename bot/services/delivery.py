@@ -25,6 +25,7 @@ from bot.domain.delivery import (
     OutgoingMessage,
     Rejected,
     RetryLater,
+    TopicGone,
     Transient,
     Unreachable,
 )
@@ -72,6 +73,8 @@ class DeliveryWorker:
         on_moved: Callable[[int, int], Awaitable[None]] | None = None,
         on_sent: Callable[[aiosqlite.Connection, OutgoingMessage, int | None], Awaitable[None]]
         | None = None,
+        on_failed: Callable[[aiosqlite.Connection, OutgoingMessage, str], Awaitable[None]]
+        | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -84,6 +87,7 @@ class DeliveryWorker:
         self.on_unreachable = on_unreachable
         self.on_moved = on_moved
         self.on_sent = on_sent
+        self.on_failed = on_failed
         self.repo = outbox.repo
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -157,14 +161,29 @@ class DeliveryWorker:
             if self.on_moved is not None:
                 await self.on_moved(message.chat_id, exc.new_chat_id)
         except Unreachable as exc:
-            async with self.db.transaction() as conn:
-                await self.repo.mark_failed(conn, message.id, f"unreachable: {exc}")
+            await self._fail(message, f"unreachable: {exc}")
             log.info("outbox #%s: chat %s unreachable (%s)", message.id, message.chat_id, exc)
             if self.on_unreachable is not None:
                 await self.on_unreachable(message)
-        except Rejected as exc:
+        except TopicGone as exc:
+            # an admin closed or deleted the topic: the message still matters; post it in the
+            # group's General topic (without the thread and the reply that lived there)
+            payload = {
+                k: v
+                for k, v in message.payload.items()
+                if k not in ("message_thread_id", "reply_parameters")
+            }
             async with self.db.transaction() as conn:
-                await self.repo.mark_failed(conn, message.id, f"rejected: {exc}")
+                await self.repo.redirect(
+                    conn, message.id, payload, self.clock(), f"topic gone: {exc}"
+                )
+            log.warning(
+                "outbox #%s (%s): its forum topic is closed or gone; sending it to General",
+                message.id,
+                message.ref,
+            )
+        except Rejected as exc:
+            await self._fail(message, f"rejected: {exc}")
             log.error(
                 "outbox #%s (%s, %s) rejected by Telegram: %s",
                 message.id,
@@ -193,6 +212,19 @@ class DeliveryWorker:
             async with self.db.transaction() as conn:
                 await self.repo.mark_sent(conn, message.id, message_id, self.clock())
         log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
+
+    async def _fail(self, message: OutgoingMessage, error: str) -> None:
+        """Telegram will never take it: mark it failed, with what must happen instead (in the
+        same transaction). Should that fail, mark it failed alone."""
+        try:
+            async with self.db.transaction() as conn:
+                await self.repo.mark_failed(conn, message.id, error)
+                if self.on_failed is not None:
+                    await self.on_failed(conn, message, error)
+        except Exception:
+            log.exception("outbox #%s: failed, and so did what should follow", message.id)
+            async with self.db.transaction() as conn:
+                await self.repo.mark_failed(conn, message.id, error)
 
     async def _later(self, message: OutgoingMessage, seconds: float, error: str) -> None:
         when = self.clock() + timedelta(seconds=seconds)

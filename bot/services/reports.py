@@ -6,12 +6,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
 import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.reports import (
+    MAX_NOTE,
     OPEN,
     Action,
     Actor,
@@ -50,7 +52,7 @@ class ReportRenderer(Protocol):
     """Turns a stored report into the messages it causes (the telegram layer implements it)."""
 
     def staff_post(
-        self, report: Report, chat_id: int, earlier_reports: int
+        self, report: Report, chat_id: int, earlier_reports: int, thread_id: int | None = None
     ) -> list[NewMessage]: ...
 
     def receipt(self, report: Report) -> NewMessage: ...
@@ -60,7 +62,12 @@ class ReportRenderer(Protocol):
     ) -> NewMessage | None: ...
 
     def resident_notice(
-        self, report: Report, action: Action, officer: tuple[str, str] | None, reason: str | None
+        self,
+        report: Report,
+        action: Action,
+        officer: tuple[str, str] | None,
+        reason: str | None,
+        note: str | None = None,
     ) -> NewMessage | None: ...
 
     def officer_says(
@@ -70,6 +77,16 @@ class ReportRenderer(Protocol):
     def resident_says(
         self, report: Report, from_chat: int, message_id: int
     ) -> list[NewMessage]: ...
+
+    def staff_topic(self, report: Report, chat_id: int) -> NewMessage: ...
+
+    def topic_state(self, report: Report, closed: bool) -> NewMessage | None: ...
+
+    def ask_note(
+        self, report: Report, action: Action, officer_id: int, officer: str
+    ) -> NewMessage: ...
+
+    def resident_unreachable(self, report: Report) -> NewMessage: ...
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,46 @@ def post_ref(report_id: int) -> str:
     return f"report:{report_id}:post"
 
 
+def topic_ref(report_id: int) -> str:
+    return f"report:{report_id}:topic"
+
+
+def ask_ref(report_id: int, action: Action, seen: Status) -> str:
+    """The bot's request for a typed note (resolve) or reason (reject): a reply to it acts."""
+    return f"report:{report_id}:ask:{action.value}:{seen.value}"
+
+
+def parse_ask(ref: str | None) -> tuple[int, Action, Status] | None:
+    parts = (ref or "").split(":")
+    if len(parts) != 5 or parts[0] != "report" or parts[2] != "ask":
+        return None
+    try:
+        return int(parts[1]), Action(parts[3]), Status(parts[4])
+    except ValueError:
+        return None
+
+
+class Said(StrEnum):
+    """What became of an officer's message in the staff group."""
+
+    RELAYED = "relayed"  # copied to the resident
+    ACTED = "acted"  # it was the note or reason the bot asked for: the report changed
+    CHANGED = "changed"  # it was, but the report changed meanwhile: nothing happened
+    NOT_TEXT = "not_text"  # a note or reason must be text
+    TOO_LONG = "too_long"
+    NOT_A_REPORT = "not_a_report"  # a reply to a bot message that belongs to no report
+    IGNORED = "ignored"  # officers talking among themselves, outside any report
+
+
+#: what an officer may send a resident (service messages, polls and games are not relayed)
+RELAYABLE = frozenset(
+    {
+        "text", "photo", "video", "voice", "audio", "document", "animation", "sticker",
+        "video_note", "location", "venue", "contact",
+    }
+)  # fmt: skip
+
+
 class ReportService:
     def __init__(
         self,
@@ -98,6 +155,7 @@ class ReportService:
         renderer: ReportRenderer,
         staff_chat_id: Callable[[], Awaitable[int | None]],
         limits: ReportLimits | None = None,
+        staff_topics: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -105,6 +163,7 @@ class ReportService:
         self.renderer = renderer
         self.staff_chat_id = staff_chat_id
         self.limits = limits or ReportLimits()
+        self.staff_topics = staff_topics
         self.repo = ReportRepository()
         self.staff = StaffRepository()
         self.relays = RelayRepository()
@@ -124,6 +183,8 @@ class ReportService:
         if draft.problems():
             raise ReportRefused("incomplete")
         staff_chat = await self.staff_chat_id()
+        topics = staff_chat is not None and self.staff_topics is not None
+        topics = topics and await self.staff_topics()  # type: ignore[misc]
         now = self.clock()
         async with self.db.transaction() as conn:
             open_now = await self.repo.count_by_reporter(conn, reporter.id, open_only=True)
@@ -147,7 +208,10 @@ class ReportService:
             await self._event(conn, report_id, "resident", reporter.id, "submitted")
             report = await self.repo.get(conn, report_id)
             assert report is not None
-            if staff_chat is not None:
+            if staff_chat is not None and topics:
+                # its own forum topic first; the post follows once the topic exists (on_sent)
+                await self.outbox.add(conn, self.renderer.staff_topic(report, staff_chat))
+            elif staff_chat is not None:
                 for message in self.renderer.staff_post(report, staff_chat, earlier):
                     await self.outbox.add(conn, message)
             await self.outbox.add(conn, self.renderer.receipt(report))
@@ -165,59 +229,151 @@ class ReportService:
         officer_id: int,
         officer_name: str,
         reason: str | None = None,
+        note: str | None = None,
         seen: Status | None = None,
     ) -> ActionResult:
         """A staff action on a report: the lifecycle decides, the change, its history, the
         edited staff post and the resident's notice are written in one transaction. Two
-        officers at once: the second finds the report changed and nothing happens."""
+        officers at once: the second finds the report changed and nothing happens. `reason`
+        is a listed rejection reason, `note` what the officer typed for the resident."""
+        async with self.db.transaction() as conn:
+            result = await self._act(
+                conn, report_id, action, officer_id, officer_name, reason, note, seen
+            )
+        if result.changed:
+            self.outbox.notify()
+            log.info(
+                "report %s: %s by officer %s -> %s",
+                report_id,
+                action,
+                officer_id,
+                result.report.status,
+            )
+        return result
+
+    async def _act(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        action: Action,
+        officer_id: int,
+        officer_name: str,
+        reason: str | None,
+        note: str | None,
+        seen: Status | None,
+    ) -> ActionResult:
+        report = await self.repo.get(conn, report_id)
+        if report is None:
+            raise LookupError(f"report {report_id} does not exist")
+        if seen is not None and report.status is not seen:
+            # the officer pressed a button of the post as it was: someone was faster
+            return ActionResult(report, False, "changed meanwhile")
+        result = await self._transition(
+            conn,
+            report,
+            action,
+            Actor.STAFF,
+            officer_id,
+            officer_id=officer_id,
+            note=note if note is not None else reason,
+        )
+        if not result.changed:
+            return result
+        updated = result.report
+        if action is Action.REOPEN:
+            await self._topic_state(conn, updated, closed=False)  # before anything is posted
+        earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+        holder = await self.staff.profile(conn, updated.officer_id) if updated.officer_id else None
+        edit = self.renderer.staff_post_update(updated, earlier, officer_name)
+        if edit is not None:
+            await self.outbox.add(conn, edit)
+        notice = self.renderer.resident_notice(updated, action, holder, reason, note)
+        if notice is not None:
+            await self.outbox.add(conn, notice)
+        if updated.status not in OPEN:
+            await self._topic_state(conn, updated, closed=True)
+        return ActionResult(updated, True)
+
+    async def _topic_state(self, conn: aiosqlite.Connection, report: Report, closed: bool) -> None:
+        message = self.renderer.topic_state(report, closed)
+        if message is not None:
+            await self.outbox.add(conn, message)
+
+    async def ask(
+        self, report_id: int, action: Action, *, officer_id: int, officer_name: str, seen: Status
+    ) -> ActionResult:
+        """Resolve with a note, or reject with a typed reason: the bot asks the officer to
+        reply with the text; the reply (to that very message) acts, if nothing changed."""
         async with self.db.transaction() as conn:
             report = await self.repo.get(conn, report_id)
             if report is None:
                 raise LookupError(f"report {report_id} does not exist")
-            if seen is not None and report.status is not seen:
-                # the officer pressed a button of the post as it was: someone was faster
+            if report.status is not seen:
                 return ActionResult(report, False, "changed meanwhile")
-            result = await self._transition(
-                conn, report, action, Actor.STAFF, officer_id, officer_id=officer_id, note=reason
+            try:
+                apply(
+                    report.status,
+                    action,
+                    Actor.STAFF,
+                    holder=report.officer_id,
+                    officer_id=officer_id,
+                )
+            except IllegalTransition as exc:
+                return ActionResult(report, False, str(exc))
+            await self.outbox.add(
+                conn, self.renderer.ask_note(report, action, officer_id, officer_name)
             )
-            if not result.changed:
-                return result
-            updated = result.report
-            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
-            holder = (
-                await self.staff.profile(conn, updated.officer_id) if updated.officer_id else None
-            )
-            edit = self.renderer.staff_post_update(updated, earlier, officer_name)
-            if edit is not None:
-                await self.outbox.add(conn, edit)
-            notice = self.renderer.resident_notice(updated, action, holder, reason)
-            if notice is not None:
-                await self.outbox.add(conn, notice)
-            if action in (Action.RESOLVE, Action.REJECT):
-                # a reply to this prompt reaches the resident like any reply to the post
-                prompt = self.renderer.note_prompt(updated, officer_name)
-                if prompt is not None:
-                    await self.outbox.add(conn, prompt)
         self.outbox.notify()
-        log.info("report %s: %s by officer %s -> %s", report_id, action, officer_id, updated.status)
-        return ActionResult(updated, True)
+        return ActionResult(report, False)
 
-    async def relay_from_officer(
-        self, staff_chat_id: int, reply_to: int, message_id: int, officer_id: int
-    ) -> Report | None:
-        """An officer answered the report post (or a relayed message): copy it to the resident.
-        None if the message they answered belongs to no report."""
+    async def from_officer(
+        self,
+        chat_id: int,
+        message_id: int,
+        *,
+        officer_id: int,
+        officer_name: str,
+        reply_to: int | None,
+        thread_id: int | None,
+        text: str | None,
+        content_type: str,
+    ) -> tuple[Said, Report | None]:
+        """An officer's message in the staff group. In reply to the bot's request for a note
+        or a reason it completes that action; in reply to a report's post (or anything the
+        bot posted for it), or anywhere in a report's forum topic, it is relayed to the
+        resident; anything else stays among staff."""
         async with self.db.transaction() as conn:
-            report_id = await self.relays.report_of_staff_post(conn, staff_chat_id, reply_to)
-            report = await self.repo.get(conn, report_id) if report_id else None
-            if report is None:
-                return None
-            officer = await self.staff.profile(conn, officer_id)
-            for message in self.renderer.officer_says(report, officer, staff_chat_id, message_id):
-                await self.outbox.add(conn, message)
-            await self._event(conn, report.id, "staff", officer_id, "officer_message")
+            ref = await self.relays.ref_of(conn, chat_id, reply_to) if reply_to else None
+            asked = parse_ask(ref)
+            if asked is not None:
+                report_id, action, seen = asked
+                if text is None:
+                    return Said.NOT_TEXT, await self.repo.get(conn, report_id)
+                if len(text) > MAX_NOTE:
+                    return Said.TOO_LONG, await self.repo.get(conn, report_id)
+                result = await self._act(
+                    conn, report_id, action, officer_id, officer_name, None, text.strip(), seen
+                )
+                said = Said.ACTED if result.changed else Said.CHANGED
+                report: Report | None = result.report
+            else:
+                report = None
+                if reply_to is not None:
+                    found = await self.relays.report_of_staff_post(conn, chat_id, reply_to)
+                    report = await self.repo.get(conn, found) if found else None
+                if report is None and thread_id is not None:
+                    report = await self.repo.by_topic(conn, chat_id, thread_id)
+                if report is None:
+                    return (Said.NOT_A_REPORT if reply_to else Said.IGNORED), None
+                if content_type not in RELAYABLE:
+                    return Said.IGNORED, report
+                officer = await self.staff.profile(conn, officer_id)
+                for message in self.renderer.officer_says(report, officer, chat_id, message_id):
+                    await self.outbox.add(conn, message)
+                await self._event(conn, report.id, "staff", officer_id, "officer_message")
+                said = Said.RELAYED
         self.outbox.notify()
-        return report
+        return said, report
 
     async def relay_from_resident(
         self, resident_id: int, reply_to: int, message_id: int
@@ -379,8 +535,14 @@ class ReportService:
             edit = self.renderer.staff_post_update(updated, earlier, None)
             if edit is not None:
                 await self.outbox.add(conn, edit)
+            await self._topic_state(conn, updated, closed=True)
         self.outbox.notify()
         return ActionResult(updated, True)
+
+    async def held_by(self, officer_id: int) -> list[Report]:
+        """/mine: the reports an officer has taken and not closed."""
+        async with self.db.read() as conn:
+            return await self.repo.held_by(conn, officer_id)
 
     async def set_staff_profile(self, user_id: int, rank: str, surname: str) -> None:
         async with self.db.transaction() as conn:
@@ -418,15 +580,55 @@ class ReportService:
                 ),
             )
             self.outbox.notify()
-        if message.ref and message.ref.startswith("report:") and message.ref.endswith(":post"):
-            report_id = int(message.ref.split(":")[1])
+        if message.ref is None or not message.ref.startswith("report:"):
+            return
+        report_id = int(message.ref.split(":")[1])
+        if message.ref == topic_ref(report_id) and message_id is not None:
+            # the report's topic exists: the post goes there, as the report is now
+            await self.repo.set_staff_topic(conn, report_id, message.chat_id, message_id)
+            await self._post(conn, report_id, message.chat_id, message_id)
+        elif message.ref == post_ref(report_id):
             await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)
             report = await self.repo.get(conn, report_id)
-            if report is not None and report.status is not Status.NEW:
-                # someone acted (or the resident withdrew) before the post arrived: the post
-                # was sent as stored, so bring it up to date now
+            if (
+                report is not None
+                and report.status is not Status.NEW
+                and report.updated_at >= message.created_at
+            ):
+                # someone acted (or the resident withdrew) after the post was written and
+                # before it arrived: bring it up to date now
                 earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
                 edit = self.renderer.staff_post_update(report, earlier, None)
                 if edit is not None:
                     await self.outbox.add(conn, edit)
                     self.outbox.notify()
+
+    async def on_failed(
+        self, conn: aiosqlite.Connection, message: OutgoingMessage, error: str
+    ) -> None:
+        """Delivery hook: Telegram will not create the report's topic (topics switched off, or
+        the bot may not manage them): the post goes to the group without one."""
+        if message.ref is None or not message.ref.startswith("report:"):
+            return
+        report_id = int(message.ref.split(":")[1])
+        if message.ref == topic_ref(report_id):
+            log.error(
+                "report %s: Telegram refused its forum topic (%s); posting it without one. "
+                "Give the bot the right to manage topics, or switch topics off.",
+                report_id,
+                error,
+            )
+            await self._post(conn, report_id, message.chat_id, None)
+
+    async def _post(
+        self, conn: aiosqlite.Connection, report_id: int, chat_id: int, thread_id: int | None
+    ) -> None:
+        report = await self.repo.get(conn, report_id)
+        if report is None:
+            return
+        earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
+        for post in self.renderer.staff_post(report, chat_id, earlier, thread_id):
+            await self.outbox.add(conn, post)
+        if report.status not in OPEN:  # withdrawn before its topic was there
+            await self._topic_state(conn, report, closed=True)
+        self.outbox.notify()

@@ -298,6 +298,26 @@ class OutboxRepository:
             (to_db(not_before), error[:1000], row_id),
         )
 
+    async def redirect(
+        self,
+        conn: aiosqlite.Connection,
+        row_id: int,
+        payload: dict[str, Any],
+        not_before: datetime,
+        error: str,
+    ) -> None:
+        """Send the row again with a changed payload (a forum topic that is gone)."""
+        await conn.execute(
+            "UPDATE outbox SET state = 'pending', payload = ?, not_before = ?, last_error = ?"
+            " WHERE id = ?",
+            (
+                json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                to_db(not_before),
+                error[:1000],
+                row_id,
+            ),
+        )
+
     async def mark_failed(self, conn: aiosqlite.Connection, row_id: int, error: str) -> None:
         await conn.execute(
             "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?",
@@ -452,6 +472,33 @@ class ReportRepository:
             (chat_id, message_id, report_id),
         )
 
+    async def set_staff_topic(
+        self, conn: aiosqlite.Connection, report_id: int, chat_id: int, thread_id: int | None
+    ) -> None:
+        """The report's forum topic exists (or, with `thread_id` None, will not)."""
+        await conn.execute(
+            "UPDATE reports SET staff_chat_id = ?, staff_thread_id = ? WHERE id = ?",
+            (chat_id, thread_id, report_id),
+        )
+
+    async def by_topic(
+        self, conn: aiosqlite.Connection, chat_id: int, thread_id: int
+    ) -> Report | None:
+        cur = await conn.execute(
+            "SELECT id FROM reports WHERE staff_chat_id = ? AND staff_thread_id = ?",
+            (chat_id, thread_id),
+        )
+        row = await cur.fetchone()
+        return await self.get(conn, int(row[0])) if row else None
+
+    async def held_by(self, conn: aiosqlite.Connection, officer_id: int) -> list[Report]:
+        """The reports an officer has taken and not closed, oldest first."""
+        cur = await conn.execute(
+            "SELECT * FROM reports WHERE officer_id = ? AND status = 'taken' ORDER BY id",
+            (officer_id,),
+        )
+        return [_report(row) for row in await cur.fetchall()]
+
     async def change_status(
         self,
         conn: aiosqlite.Connection,
@@ -551,6 +598,16 @@ class RelayRepository:
             return int(row[0])
         # a message the bot relayed into the staff group for a report (the resident's words)
         return await self._report_of_outbox(conn, chat_id, message_id)
+
+    async def ref_of(self, conn: aiosqlite.Connection, chat_id: int, message_id: int) -> str | None:
+        """The outbox reference of a message the bot sent (None for anything else)."""
+        cur = await conn.execute(
+            "SELECT ref FROM outbox WHERE chat_id = ? AND telegram_message_id = ?"
+            " AND ref IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id),
+        )
+        row = await cur.fetchone()
+        return str(row[0]) if row else None
 
     async def report_of_relayed(
         self, conn: aiosqlite.Connection, chat_id: int, message_id: int

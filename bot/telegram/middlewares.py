@@ -6,11 +6,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import Chat, TelegramObject, Update, User
+from aiogram.types import Chat, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
 
 from bot.domain.users import pick_language
+from bot.services.chats import ChatService
 from bot.services.users import UserService
 from bot.telegram import texts
 
@@ -92,3 +93,25 @@ class BanMiddleware(BaseMiddleware):
         elif event.message is not None and event.message.chat.type == "private":
             await event.message.answer(texts.banned())
         return None
+
+
+class StaffForumMiddleware(BaseMiddleware):
+    """Every message from the staff group says whether it has forum topics: admins may switch
+    them on or off at any time, and reports follow from the next one on."""
+
+    def __init__(self, chats: ChatService) -> None:
+        self.chats = chats
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Message) and event.chat.type == "supergroup":
+            is_forum = bool(event.chat.is_forum)
+            if is_forum is not self.chats.staff_forum and await self.chats.is_staff_chat(
+                event.chat.id
+            ):
+                self.chats.learn_forum(event.chat.id, is_forum)
+        return await handler(event, data)

@@ -46,6 +46,7 @@ GROUP_COMMANDS = [("chatid", N_("Show this chat's id"))]
 STAFF_COMMANDS = [
     ("help", N_("How the duty unit works with the bot")),
     ("me", N_("Set the rank and surname residents see")),
+    ("mine", N_("The reports I hold")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

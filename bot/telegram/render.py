@@ -11,9 +11,9 @@ from babel.dates import format_datetime
 
 from bot.domain.categories import Category
 from bot.domain.delivery import NewMessage
-from bot.domain.reports import Action, Report, Status
+from bot.domain.reports import OPEN, Action, Report, Status
 from bot.i18n import N_
-from bot.services.reports import post_ref
+from bot.services.reports import ask_ref, post_ref, topic_ref
 from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import SEEN, StaffCb
 
@@ -25,6 +25,8 @@ STATUS_NAMES = {
     Status.WITHDRAWN: N_("withdrawn"),
 }
 LANGUAGE_NAMES = {"kk": "қазақша", "ru": "русский"}
+#: Telegram's limit for a forum topic's name
+TOPIC_NAME_MAX = 128
 
 #: why staff reject a report: stable codes, texts in both languages
 REJECT_REASONS = {
@@ -38,6 +40,17 @@ REJECT_REASONS = {
 def two_gis(latitude: float, longitude: float) -> str:
     """A 2GIS map link (the map residents and police in Kazakhstan use)."""
     return f"https://2gis.kz/geo/{longitude:.6f},{latitude:.6f}"
+
+
+def post_link(chat_id: int | None, message_id: int | None) -> str | None:
+    """A link to a message in a supergroup, for its members (t.me/c/…)."""
+    if chat_id is None or message_id is None or not str(chat_id).startswith("-100"):
+        return None
+    return f"https://t.me/c/{str(chat_id)[4:]}/{message_id}"
+
+
+#: /mine lists this many reports (a message holds 4096 characters)
+MAX_HELD_LINES = 50
 
 
 class TelegramReportRenderer:
@@ -59,9 +72,49 @@ class TelegramReportRenderer:
         category = self.categories.get(key)
         return category.label(locale) if category else key
 
-    def staff_post(self, report: Report, chat_id: int, earlier_reports: int) -> list[NewMessage]:
+    def staff_topic(self, report: Report, chat_id: int) -> NewMessage:
+        """The report's own forum topic: number, category and where (a topic name holds 128
+        characters)."""
+        locale = self.staff_locale
+        number = f"№ {report.id}"  # the same in both languages
+        if report.latitude is not None and report.longitude is not None:
+            where = f"{report.latitude:.4f}, {report.longitude:.4f}"
+        else:
+            where = " ".join((report.address or "").split())
+        parts = [number, self.category_label(report.category, locale)]
+        if where:
+            parts.append(where)
+        name = " · ".join(parts)
+        if len(name) > TOPIC_NAME_MAX:
+            name = name[: TOPIC_NAME_MAX - 1].rstrip() + "…"
+        return NewMessage(chat_id, "createForumTopic", {"name": name}, ref=topic_ref(report.id))
+
+    def topic_state(self, report: Report, closed: bool) -> NewMessage | None:
+        """Close the topic when the report is closed, reopen it when the report is."""
+        if report.staff_chat_id is None or report.staff_thread_id is None:
+            return None
+        return NewMessage(
+            report.staff_chat_id,
+            "closeForumTopic" if closed else "reopenForumTopic",
+            {"message_thread_id": report.staff_thread_id},
+            ref=f"report:{report.id}:{'close' if closed else 'reopen'}",
+        )
+
+    def staff_post(
+        self, report: Report, chat_id: int, earlier_reports: int, thread_id: int | None = None
+    ) -> list[NewMessage]:
         """As few messages as Telegram allows: the photos/videos as one album, the voice, the
-        map pin, then the post itself (the one officers act on)."""
+        map pin, then the post itself (the one officers act on); all in the report's topic
+        when it has one."""
+        messages = self._staff_post(report, chat_id, earlier_reports)
+        if thread_id is None:
+            return messages
+        return [
+            NewMessage(m.chat_id, m.method, {**m.payload, "message_thread_id": thread_id}, m.ref)
+            for m in messages
+        ]
+
+    def _staff_post(self, report: Report, chat_id: int, earlier_reports: int) -> list[NewMessage]:
         locale = self.staff_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
             number = _("Report № {number}").format(number=report.id)
@@ -105,17 +158,25 @@ class TelegramReportRenderer:
             )
             return messages
 
-    def staff_keyboard(self, report: Report, reasons: bool = False) -> dict[str, object]:
-        """The buttons under a staff post, for the report as it is now (staff language)."""
+    def staff_keyboard(self, report: Report, menu: str | None = None) -> dict[str, object]:
+        """The buttons under a staff post, for the report as it is now (staff language);
+        `menu` "reject" lists the reasons, "resolve" offers a note for the resident."""
 
         def button(text: str, action: str) -> dict[str, str]:
             data = StaffCb(action=action, report=report.id, seen=SEEN[report.status.value])
             return {"text": text, "callback_data": data.pack()}
 
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
-            if reasons:
+            if menu == "reject" and report.status in OPEN:
                 rows = [[button(_(text), f"rj_{code}")] for code, text in REJECT_REASONS.items()]
+                rows.append([button(_("✍️ Another reason (type it)"), "rj_typed")])
                 rows.append([button(_("⬅️ Back"), "back")])
+            elif menu == "resolve" and report.status is Status.TAKEN:
+                rows = [
+                    [button(_("✍️ Resolve with a note for the resident"), "rs_note")],
+                    [button(_("✅ Resolve without a note"), "rs_plain")],
+                    [button(_("⬅️ Back"), "back")],
+                ]
             elif report.status is Status.NEW:
                 rows = [[button(_("🙋 Take"), "take"), button(_("⛔ Reject"), "reject")]]
             elif report.status is Status.TAKEN:
@@ -153,6 +214,7 @@ class TelegramReportRenderer:
         action: Action,
         officer: tuple[str, str] | None,
         reason: str | None,
+        note: str | None = None,
     ) -> NewMessage | None:
         with self.i18n.context(), self.i18n.use_locale(report.language):
             who = " ".join(officer) if officer else _("a duty officer")
@@ -164,8 +226,15 @@ class TelegramReportRenderer:
                 text = _(
                     "Your report № {number} is resolved. Thank you for helping keep order."
                 ).format(number=report.id)
+                if note:
+                    text += f"\n\n💬 {escape(who)}: {escape(note)}"
             elif action is Action.REJECT:
-                why = _(REJECT_REASONS[reason]) if reason in REJECT_REASONS else "—"
+                if note:
+                    why = f"<i>{escape(note)}</i>"
+                elif reason in REJECT_REASONS:
+                    why = _(REJECT_REASONS[reason])
+                else:
+                    why = "—"
                 text = _("Your report № {number} was rejected: {reason}.").format(
                     number=report.id, reason=why
                 )
@@ -200,47 +269,67 @@ class TelegramReportRenderer:
             ),
         ]
 
+    def _to_staff(self, report: Report, payload: dict[str, object]) -> dict[str, object]:
+        """Where a message about a report goes in the staff group: its open forum topic, or
+        as a reply to its post; a closed topic takes no messages, so then the group itself."""
+        if report.staff_thread_id is not None:
+            if report.status in OPEN:
+                payload["message_thread_id"] = report.staff_thread_id
+            else:
+                return payload
+        if report.staff_message_id:
+            payload["reply_parameters"] = {
+                "message_id": report.staff_message_id,
+                "allow_sending_without_reply": True,
+            }
+        return payload
+
     def resident_says(self, report: Report, from_chat: int, message_id: int) -> list[NewMessage]:
         """The resident's answer, into the staff group under the report post."""
         assert report.staff_chat_id is not None
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             header = _("💬 The resident about report № {number}:").format(number=report.id)
-        payload: dict[str, object] = {"text": header}
-        if report.staff_message_id:
-            payload["reply_parameters"] = {
-                "message_id": report.staff_message_id,
-                "allow_sending_without_reply": True,
-            }
         ref = f"report:{report.id}:relay"
+        copy: dict[str, object] = {"from_chat_id": from_chat, "message_id": message_id}
+        if report.staff_thread_id is not None and report.status in OPEN:
+            copy["message_thread_id"] = report.staff_thread_id
         return [
-            NewMessage(report.staff_chat_id, "sendMessage", payload, ref=ref),
             NewMessage(
-                report.staff_chat_id,
-                "copyMessage",
-                {"from_chat_id": from_chat, "message_id": message_id},
-                ref=ref,
+                report.staff_chat_id, "sendMessage", self._to_staff(report, {"text": header}), ref
             ),
+            NewMessage(report.staff_chat_id, "copyMessage", copy, ref=ref),
         ]
 
-    def note_prompt(self, report: Report, officer: str) -> NewMessage | None:
-        """After resolve or reject: invite the officer to add a note for the resident."""
-        if report.staff_chat_id is None:
-            return None
+    def ask_note(self, report: Report, action: Action, officer_id: int, officer: str) -> NewMessage:
+        """Ask the officer who pressed the button for the note (resolve) or the reason
+        (reject); a reply to this very message completes the action."""
+        assert report.staff_chat_id is not None
+        mention = f'<a href="tg://user?id={officer_id}">{escape(officer)}</a>'
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
-            text = _(
-                "№ {number}: {status} · {officer}. Reply to this message to send the resident a "
-                "note about what was done."
-            ).format(
-                number=report.id, status=_(STATUS_NAMES[report.status]), officer=escape(officer)
-            )
-        payload: dict[str, object] = {"text": text}
-        if report.staff_message_id:
-            payload["reply_parameters"] = {
-                "message_id": report.staff_message_id,
-                "allow_sending_without_reply": True,
-            }
+            if action is Action.RESOLVE:
+                text = _(
+                    "{officer}, reply to this message with a note for the resident about what "
+                    "was done: report № {number} is resolved when you send it."
+                )
+                hint = _("What was done")
+            else:
+                text = _(
+                    "{officer}, reply to this message with the reason for rejecting report "
+                    "№ {number}: the resident will see it."
+                )
+                hint = _("The reason")
+            text = text.format(officer=mention, number=report.id)
+        payload = self._to_staff(report, {"text": text})
+        payload["reply_markup"] = {
+            "force_reply": True,
+            "selective": True,
+            "input_field_placeholder": hint,
+        }
         return NewMessage(
-            report.staff_chat_id, "sendMessage", payload, ref=f"report:{report.id}:note"
+            report.staff_chat_id,
+            "sendMessage",
+            payload,
+            ref=ask_ref(report.id, action, report.status),
         )
 
     def resident_unreachable(self, report: Report) -> NewMessage:
@@ -250,14 +339,11 @@ class TelegramReportRenderer:
                 "⚠️ The resident of report № {number} has blocked the bot: messages do not "
                 "reach them."
             ).format(number=report.id)
-        payload: dict[str, object] = {"text": text}
-        if report.staff_message_id:
-            payload["reply_parameters"] = {
-                "message_id": report.staff_message_id,
-                "allow_sending_without_reply": True,
-            }
         return NewMessage(
-            report.staff_chat_id, "sendMessage", payload, ref=f"report:{report.id}:unreachable"
+            report.staff_chat_id,
+            "sendMessage",
+            self._to_staff(report, {"text": text}),
+            ref=f"report:{report.id}:unreachable",
         )
 
     def staff_text(self, report: Report, earlier_reports: int, officer: str | None = None) -> str:
@@ -312,6 +398,32 @@ class TelegramReportRenderer:
                 ).format(count=earlier_reports)
             )
             lines.append(" · ".join(details))
+        return "\n".join(lines)
+
+    def held_list(self, reports: list[Report]) -> str:
+        """/mine: an officer's open reports, each with a link to its post (staff language)."""
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            if not reports:
+                return _("You hold no open reports.")
+            lines = [
+                ngettext(
+                    "<b>You hold {count} open report:</b>",
+                    "<b>You hold {count} open reports:</b>",
+                    len(reports),
+                ).format(count=len(reports))
+            ]
+            for report in reports[:MAX_HELD_LINES]:
+                when = format_datetime(
+                    report.updated_at, "d MMM, HH:mm", tzinfo=self.zone, locale=self.staff_locale
+                )
+                number = f"№ {report.id}"
+                link = post_link(report.staff_chat_id, report.staff_message_id)
+                if link:
+                    number = f'<a href="{link}">{number}</a>'
+                category = escape(self.category_label(report.category, self.staff_locale))
+                lines.append(f"• {number} · {category} · {when}")
+            if len(reports) > MAX_HELD_LINES:
+                lines.append(_("… and {count} more").format(count=len(reports) - MAX_HELD_LINES))
         return "\n".join(lines)
 
     def receipt(self, report: Report) -> NewMessage:

@@ -22,7 +22,14 @@ from aiogram.exceptions import (
 from aiogram.types import ForumTopic, Message, MessageId
 from pydantic import ValidationError
 
-from bot.domain.delivery import ChatMoved, Rejected, RetryLater, Transient, Unreachable
+from bot.domain.delivery import (
+    ChatMoved,
+    Rejected,
+    RetryLater,
+    TopicGone,
+    Transient,
+    Unreachable,
+)
 from bot.telegram.session import DELIVERY_WORKER
 
 #: the Bot API methods an outbox row may name
@@ -73,14 +80,29 @@ class TelegramSender:
             # Unauthorized too: a revoked token is the operator's to fix; keep the messages.
             raise Transient(f"{type(exc).__name__}: {exc.message}") from exc
         except TelegramBadRequest as exc:
-            if "message is not modified" in exc.message:
-                return None  # the edit is already there
+            if "message is not modified" in exc.message or "TOPIC_NOT_MODIFIED" in exc.message:
+                return None  # the edit (or the topic's closing or reopening) is already there
+            if _topic_gone(exc.message):
+                if method in ("closeForumTopic", "reopenForumTopic"):
+                    return None  # a deleted topic has nothing left to close or reopen
+                if "message_thread_id" in payload:
+                    raise TopicGone(exc.message) from exc
             raise Rejected(exc.message) from exc
         except (TelegramNotFound, TelegramAPIError) as exc:  # 404, 409 and the rest
             raise Rejected(exc.message) from exc
         finally:
             DELIVERY_WORKER.reset(token)
         return message_id_of(result)
+
+
+def _topic_gone(description: str) -> bool:
+    text = description.lower()
+    return (
+        "topic_closed" in text
+        or "topic_deleted" in text
+        or "message thread not found" in text
+        or "topic_id_invalid" in text
+    )
 
 
 def message_id_of(result: object) -> int | None:

@@ -31,7 +31,7 @@ LIMITED = frozenset(
         "SendMediaGroup", "SendPoll", "SendDice", "SendVideoNote", "CopyMessage",
         "CopyMessages", "ForwardMessage", "ForwardMessages", "EditMessageText",
         "EditMessageCaption", "EditMessageMedia", "EditMessageReplyMarkup",
-        "EditMessageLiveLocation",
+        "EditMessageLiveLocation", "CreateForumTopic",
     }
 )  # fmt: skip
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from aiogram import html
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
+from babel.numbers import format_decimal
 
 EMERGENCY = "102 / 112"
 
@@ -172,10 +173,14 @@ def chat_id_private(user_id: int) -> str:
 def staff_help() -> str:
     return _(
         "<b>Sakshy in the duty unit group</b>\n\n"
-        "Residents' reports arrive in this group. Under each post: «🙋 Take», «✅ Resolved», "
-        "«⛔ Reject» (then a reason) and «🔄 Reopen». Reply to a report's post to write to its "
-        "resident; a message starting with // stays in this group.\n"
+        "Residents' reports arrive in this group; when the group has topics, each report gets "
+        "its own topic, closed when the report is. Under each post: «🙋 Take», «✅ Resolved» "
+        "(with or without a note for the resident), «⛔ Reject» (a reason from the list or "
+        "typed) and «🔄 Reopen».\n"
+        "Write in a report's topic, or reply to its post, to write to its resident; a message "
+        "starting with // stays in this group.\n"
         "• /me rank surname: how residents see you, for example /me captain Akhmetov\n"
+        "• /mine: the reports you hold\n"
         "• /chatid: the id of this group, for the STAFF_CHAT_ID setting"
     )
 
@@ -206,10 +211,10 @@ def report_ask_description() -> str:
     )
 
 
-def report_description_too_long(length: int) -> str:
+def report_description_too_long(length: int, limit: int) -> str:
     return _(
-        "That is {length} characters; the limit is 2000. Please shorten it and send it again."
-    ).format(length=length)
+        "That is {length} characters; the limit is {limit}. Please shorten it and send it again."
+    ).format(length=format_number(length), limit=format_number(limit))
 
 
 def report_description_unsupported() -> str:
@@ -370,6 +375,26 @@ def staff_me_saved(rank: str, surname: str) -> str:
     return _("Residents will see you as: {rank} {surname}.").format(
         rank=html.quote(rank), surname=html.quote(surname)
     )
+
+
+def format_number(value: int) -> str:
+    """A number as the reader writes it (10 000 in Kazakh and Russian)."""
+    return format_decimal(value, locale=get_i18n().current_locale)
+
+
+def staff_reply_with_text() -> str:
+    return _("Reply to my message below with the text.")
+
+
+def staff_note_must_be_text() -> str:
+    return _("The note for the resident must be text: reply to my message again with words.")
+
+
+def staff_note_too_long(limit: int) -> str:
+    return _(
+        "The note is too long: at most {limit} characters. Reply to my message again with a "
+        "shorter one."
+    ).format(limit=format_number(limit))
 
 
 def staff_not_a_report_post() -> str:

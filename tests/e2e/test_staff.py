@@ -64,22 +64,47 @@ async def test_take_resolve_with_notices_in_the_residents_language(
 
     query = await staff.press(officer, current, data="st:resolve:1000:t")
     await officer.answer_of(query)
-    notice = await resident.next_message(timeout=10)
-    assert notice.text.startswith("По Вашему сообщению № 1000 вопрос решён.")
-    prompt = await staff.next_message(timeout=10)
-    assert prompt.text.startswith("№ 1000: шешілді · Nurlan Ospanov.")
-    await staff.send(officer, "Музыку выключили, соседям вынесено предупреждение.", reply_to=prompt)
-    header = await resident.next_message(timeout=10)
-    assert header.text == "💬 По Вашему сообщению № 1000 пишет капитан Ахметов:"
-    note = await resident.next_message(timeout=10)
-    assert note.text == "Музыку выключили, соседям вынесено предупреждение."
-    history = await db_of("SELECT actor, action, from_status, to_status FROM report_events")
-    assert [tuple(r) for r in history] == [
-        ("resident", "submitted", None, None),
-        ("staff", "take", "new", "taken"),
-        ("staff", "resolve", "taken", "resolved"),
-        ("staff", "officer_message", None, None),
+    await tg.wait_for(
+        lambda: any(b["callback_data"] == "st:rs_note:1000:t" for b in current.buttons)
+    )
+    assert [b["text"] for b in current.buttons] == [
+        "✍️ Тұрғынға түсініктеме жазып, шешу",
+        "✅ Түсініктемесіз шешу",
+        "⬅️ Артқа",
     ]
+    query = await staff.press(officer, current, data="st:rs_note:1000:t")
+    await officer.answer_of(query)
+    prompt = await staff.next_message(timeout=10)
+    assert prompt.text.startswith("Nurlan Ospanov, ")
+    assert "№ 1000" in prompt.text
+    assert prompt.reply_markup["force_reply"] is True
+    assert (await db_of("SELECT status FROM reports"))[0][0] == "taken", "not before the note"
+    await staff.send(
+        officer, "Музыку выключили, соседям вынесено <предупреждение> & штраф.", reply_to=prompt
+    )
+    notice = await resident.next_message(timeout=10)
+    assert notice.text == (
+        "По Вашему сообщению № 1000 вопрос решён. Спасибо, что помогаете поддерживать порядок."
+        "\n\n💬 капитан Ахметов: Музыку выключили, соседям вынесено <предупреждение> & штраф."
+    )
+    assert not any(m.method == "copyMessage" for m in resident.messages), "one notice, no copy"
+    await tg.wait_for(lambda: [b["text"] for b in current.buttons] == ["🔄 Қайта ашу"])
+    history = await db_of("SELECT actor, action, from_status, to_status, note FROM report_events")
+    assert [tuple(r) for r in history] == [
+        ("resident", "submitted", None, None, None),
+        ("staff", "take", "new", "taken", None),
+        (
+            "staff",
+            "resolve",
+            "taken",
+            "resolved",
+            "Музыку выключили, соседям вынесено <предупреждение> & штраф.",
+        ),
+    ]
+
+    # the prompt, answered again after the report closed, changes nothing
+    await staff.send(officer, "ещё раз", reply_to=prompt)
+    assert (await staff.next_message()).text.startswith("Бұл хабарламаны біреу жаңа ғана")
 
 
 async def test_only_staff_can_act(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:

@@ -21,7 +21,9 @@ from tests.conftest import FixedClock
 STAFF = -1001
 
 
-async def service(db: Database, clock: FixedClock, **limits: int) -> ReportService:
+async def service(
+    db: Database, clock: FixedClock, topics: bool = False, **limits: int
+) -> ReportService:
     renderer = TelegramReportRenderer(
         build_i18n("kk"), load_categories(), ZoneInfo("Asia/Almaty"), "ru", 24
     )
@@ -29,7 +31,18 @@ async def service(db: Database, clock: FixedClock, **limits: int) -> ReportServi
     async def staff_chat() -> int:
         return STAFF
 
-    return ReportService(db, Outbox(clock), clock, renderer, staff_chat, ReportLimits(**limits))
+    async def staff_topics() -> bool:
+        return topics
+
+    return ReportService(
+        db,
+        Outbox(clock),
+        clock,
+        renderer,
+        staff_chat,
+        ReportLimits(**limits),
+        staff_topics=staff_topics,
+    )
 
 
 async def resident(db: Database, clock: FixedClock, user_id: int = 42, consent: bool = True):
@@ -172,3 +185,50 @@ async def test_a_post_delivered_after_a_change_is_brought_up_to_date(
     assert last[1] == "editMessageText" and last[2]["message_id"] == 555
     assert "Статус: отозвано" in last[2]["text"]
     assert last[2]["reply_markup"] == {"inline_keyboard": []}
+
+
+async def test_with_topics_the_post_waits_for_its_topic(db: Database, clock: FixedClock) -> None:
+    reports = await service(db, clock, topics=True)
+    user = await resident(db, clock)
+    report = await reports.submit(user, DRAFT, name=None, username=None)
+    rows = await outbox_rows(db)
+    assert [(chat, method) for chat, method, _, _ in rows] == [
+        (STAFF, "createForumTopic"),
+        (42, "sendMessage"),
+    ], "nothing is posted before the topic exists"
+    assert rows[0][2] == {"name": "№ 1000 · 🔊 Шум, нарушение тишины · 42.3417, 69.5901"}
+
+    topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref=rows[0][3])
+    async with db.transaction() as conn:
+        await reports.on_sent(conn, topic, 77)
+    rows = await outbox_rows(db)
+    posted = rows[2:]
+    assert [m for _, m, _, _ in posted] == ["sendMediaGroup", "sendLocation", "sendMessage"]
+    assert all(p["message_thread_id"] == 77 for _, _, p, _ in posted)
+    stored = await reports.get(report.id)
+    assert stored is not None and stored.staff_thread_id == 77
+
+
+async def test_a_refused_topic_posts_without_one(db: Database, clock: FixedClock) -> None:
+    reports = await service(db, clock, topics=True)
+    user = await resident(db, clock)
+    await reports.submit(user, DRAFT, name=None, username=None)
+    topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref="report:1000:topic")
+    async with db.transaction() as conn:
+        await reports.on_failed(conn, topic, "Bad Request: not enough rights to create a topic")
+    posted = (await outbox_rows(db))[2:]
+    assert [m for _, m, _, _ in posted] == ["sendMediaGroup", "sendLocation", "sendMessage"]
+    assert all("message_thread_id" not in p for _, _, p, _ in posted)
+
+
+async def test_withdrawn_before_its_topic_existed(db: Database, clock: FixedClock) -> None:
+    reports = await service(db, clock, topics=True)
+    user = await resident(db, clock)
+    await reports.submit(user, DRAFT, name=None, username=None)
+    assert (await reports.withdraw(user.id, 1000)).changed  # type: ignore[union-attr]
+    topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref="report:1000:topic")
+    async with db.transaction() as conn:
+        await reports.on_sent(conn, topic, 77)
+    rows = await outbox_rows(db)
+    assert "Статус: отозвано" in rows[-2][2]["text"], "posted as it is now"
+    assert rows[-1][1:3] == ("closeForumTopic", {"message_thread_id": 77})

@@ -27,7 +27,7 @@ from bot.telegram.buttons import (
 from bot.telegram.callbacks import MyReportsCb
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
-from bot.telegram.render import STATUS_NAMES, TelegramReportRenderer
+from bot.telegram.render import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
 from bot.telegram.states import ReportChat
 
 PER_PAGE = 5
@@ -190,7 +190,16 @@ async def on_button(
             tzinfo=settings.zone,
             locale=user.language,
         )
-        lines.append(f"• {when}: {texts.history_event(str(event['action']))}")
+        line = f"• {when}: {texts.history_event(str(event['action']))}"
+        note = event["note"]
+        if event["action"] in ("resolve", "reject") and note:
+            note = str(note)
+            if note in REJECT_REASONS:
+                note = _(REJECT_REASONS[note])
+            else:
+                note = escape(note if len(note) <= 300 else note[:299] + "…")
+            line += f" ({note})"
+        lines.append(line)
     rows = []
     if report.status in (Status.NEW, Status.TAKEN):
         rows.append(

@@ -255,7 +255,7 @@ async def category_expected(message: Message) -> None:
 async def describe_text(message: Message, state: FSMContext) -> None:
     text = message.text or ""
     if len(text) > MAX_DESCRIPTION:
-        await message.answer(texts.report_description_too_long(len(text)))
+        await message.answer(texts.report_description_too_long(len(text), MAX_DESCRIPTION))
         return
     await _save(state, description=text.strip())
     await ask_location(message, state)

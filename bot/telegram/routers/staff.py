@@ -1,30 +1,42 @@
-"""The duty officers' side in the staff group: take, resolve, reject, reopen; /me."""
+"""The duty officers' side in the staff group: take, resolve, reject, reopen; officers' words
+to residents; /me and /mine."""
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 
-from bot.domain.reports import Action, Status
+from bot.domain.reports import MAX_NOTE, Action, Status
 from bot.services.chats import ChatService
-from bot.services.reports import ReportService
+from bot.services.reports import DELIVERED, ReportService, Said
 from bot.telegram import texts
 from bot.telegram.callbacks import SEEN_STATUS, StaffCb
 from bot.telegram.editing import set_inline_keyboard
 from bot.telegram.render import REJECT_REASONS, TelegramReportRenderer
 from bot.telegram.staff import StaffGate
 
-ACTIONS = {"take": Action.TAKE, "resolve": Action.RESOLVE, "reopen": Action.REOPEN}
+#: buttons that act at once
+ACTIONS = {"take": Action.TAKE, "rs_plain": Action.RESOLVE, "reopen": Action.REOPEN}
+#: buttons that only change the buttons, for this officer to choose
+MENUS = {"reject": "reject", "resolve": "resolve", "back": None}
+#: buttons after which the bot asks for a typed note or reason
+ASKS = {"rs_note": Action.RESOLVE, "rj_typed": Action.REJECT}
 
 
 def router() -> Router:
     r = Router(name="staff")
-    groups = F.message.chat.type.in_({"group", "supergroup"})
-    r.callback_query.register(on_button, groups, StaffCb.filter())
-    r.message.register(set_profile, F.chat.type.in_({"group", "supergroup"}), Command("me"))
-    r.message.register(officer_reply, F.chat.type.in_({"group", "supergroup"}), F.reply_to_message)
+    groups = F.chat.type.in_({"group", "supergroup"})
+    r.callback_query.register(
+        on_button, F.message.chat.type.in_({"group", "supergroup"}), StaffCb.filter()
+    )
+    r.message.register(set_profile, groups, Command("me"))
+    r.message.register(held_reports, groups, Command("mine"))
+    r.message.register(officer_message, groups)
     return r
 
 
@@ -49,14 +61,28 @@ async def on_button(
         await query.answer(texts.stale_button())
         return
     action = callback_data.action
-    if action in ("reject", "back"):
-        # only the buttons change, for this officer to choose a reason: a direct answer
+    seen = Status(SEEN_STATUS[callback_data.seen]) if callback_data.seen in SEEN_STATUS else None
+    if action in MENUS:
+        # only the buttons change, for this officer to choose: a direct answer
         await query.answer()
         await set_inline_keyboard(
-            bot,
-            message.chat.id,
-            message.message_id,
-            renderer.staff_keyboard(report, reasons=action == "reject"),
+            bot, message.chat.id, message.message_id, renderer.staff_keyboard(report, MENUS[action])
+        )
+        return
+    if action in ASKS:
+        result = await reports.ask(
+            report.id,
+            ASKS[action],
+            officer_id=query.from_user.id,
+            officer_name=query.from_user.full_name,
+            seen=seen or report.status,
+        )
+        if result.refused:
+            await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
+        else:
+            await query.answer(texts.staff_reply_with_text())
+        await set_inline_keyboard(
+            bot, message.chat.id, message.message_id, renderer.staff_keyboard(result.report)
         )
         return
     reason = None
@@ -73,7 +99,7 @@ async def on_button(
         officer_id=query.from_user.id,
         officer_name=query.from_user.full_name,
         reason=reason,
-        seen=Status(SEEN_STATUS[callback_data.seen]) if callback_data.seen in SEEN_STATUS else None,
+        seen=seen,
     )
     if result.changed:
         await query.answer(texts.staff_done())
@@ -103,33 +129,76 @@ async def set_profile(
     await message.reply(texts.staff_me_saved(rank, surname))
 
 
-async def officer_reply(
+async def held_reports(
+    message: Message,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+) -> None:
+    """/mine: the reports this officer has taken and not closed, with links to their posts."""
+    if message.from_user is None or not await chats.is_staff_chat(message.chat.id):
+        return
+    if not await staff_gate.is_staff(bot, message.from_user.id):
+        await message.reply(texts.staff_only())
+        return
+    held = await reports.held_by(message.from_user.id)
+    await message.reply(renderer.held_list(held))
+
+
+async def officer_message(
     message: Message,
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
     reports: ReportService,
 ) -> None:
-    """An officer replies to a report post (or to the resident's relayed words): the message
-    goes to the resident. A message starting with // stays among staff."""
-    reply_to = message.reply_to_message
+    """An officer writes in a report's topic, or replies to a report's post (or to anything
+    the bot posted for it): the message goes to the resident. A reply to the bot's request
+    for a note or a reason completes that action. A message starting with // stays among
+    staff; commands go on to the routers after this one."""
     said = message.text or message.caption or ""
     if said.startswith("/") and not said.startswith("//"):
         raise SkipHandler  # a command (in any group), for the routers after this one
-    if reply_to is None or message.from_user is None:
+    reply = message.reply_to_message
+    to_bot = (
+        reply is not None
+        and reply.from_user is not None
+        and reply.from_user.id == bot.id
+        # in a forum topic every message "replies" to the topic's creation
+        and reply.forum_topic_created is None
+    )
+    thread = message.message_thread_id if message.is_topic_message else None
+    if not to_bot and thread is None:
+        raise SkipHandler  # officers talking among themselves in the group
+    if message.from_user is None or message.from_user.is_bot or said.startswith("//"):
         return
     if not await chats.is_staff_chat(message.chat.id):
-        return
-    if reply_to.from_user is None or reply_to.from_user.id != bot.id:
-        return  # officers talking among themselves
-    if reply_to.forum_topic_created is not None:
-        return  # in a bot-created topic every message "replies" to its creation
-    if said.startswith("//"):
-        return
+        raise SkipHandler
     if not await staff_gate.is_staff(bot, message.from_user.id):
         return
-    report = await reports.relay_from_officer(
-        message.chat.id, reply_to.message_id, message.message_id, message.from_user.id
+    outcome, _report = await reports.from_officer(
+        message.chat.id,
+        message.message_id,
+        officer_id=message.from_user.id,
+        officer_name=message.from_user.full_name,
+        reply_to=reply.message_id if to_bot and reply is not None else None,
+        thread_id=thread,
+        text=message.text,
+        content_type=message.content_type,
     )
-    if report is None:
+    if outcome is Said.NOT_A_REPORT:
         await message.reply(texts.staff_not_a_report_post())
+    elif outcome is Said.NOT_TEXT:
+        await message.reply(texts.staff_note_must_be_text())
+    elif outcome is Said.TOO_LONG:
+        await message.reply(texts.staff_note_too_long(MAX_NOTE))
+    elif outcome is Said.CHANGED:
+        await message.reply(texts.staff_changed_meanwhile())
+    elif outcome is Said.ACTED:
+        # the post shows the new status; the note itself gets a mark, not another message
+        with contextlib.suppress(TelegramAPIError):
+            await bot.set_message_reaction(
+                message.chat.id, message.message_id, [ReactionTypeEmoji(emoji=DELIVERED)]
+            )

@@ -1,0 +1,196 @@
+"""A staff group with forum topics: each report its own topic, and what happens when Telegram or
+an admin gets in the way (no right to create topics, a topic closed by hand, topics switched on
+while the bot runs)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually, onboard
+from tests.e2e.test_staff import submit_report
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram(token=TOKEN, bot_username="sakshy_test_bot", time_scale=TIME_SCALE)
+    await fake.start()
+    fake.group(STAFF_CHAT, title="Duty unit", bot_is_admin=True, forum=True)
+    try:
+        yield fake
+        fake.assert_no_unexpected_refusals()
+    finally:
+        await fake.stop()
+
+
+async def officer_in(tg: FakeTelegram, user_id: int = 9601) -> Any:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(user_id, first_name="Daulet", language_code="kk")
+    staff.add_member(officer)
+    return officer
+
+
+async def test_a_typed_reason_rejects_and_closes_the_topic(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = await officer_in(tg)
+    resident = tg.user(9602, first_name="Asel", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    post = await staff.next_message(timeout=10)
+    [thread] = staff.topics
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
+
+    await staff.press(officer, post, data="st:reject:1000:n")
+    await tg.wait_for(lambda: "st:rj_typed:1000:n" in str(post.reply_markup), timeout=10)
+    assert post.button_texts[-2:] == ["✍️ Басқа себеп (жазып беру)", "⬅️ Артқа"]
+    await staff.press(officer, post, data="st:rj_typed:1000:n")
+    prompt = await staff.next_message(timeout=10)
+    assert prompt.thread_id == thread, "the request for the reason is in the report's topic"
+    assert prompt.text.startswith("Daulet, № 1000 хабарламаны қабылдамау себебін")
+    await tg.wait_for(lambda: "st:take:1000:n" in str(post.reply_markup), timeout=10)
+
+    await staff.send(officer, "x" * 1001, reply_to=prompt, thread_id=thread)
+    assert (await staff.next_message()).text.startswith("Түсініктеме тым ұзын: ең көбі 1\xa0000")
+    await staff.send(
+        officer, "Это частная территория: обратитесь к <b>управляющей</b> компании", reply_to=prompt
+    )
+    notice = await resident.next_message(timeout=10)
+    assert notice.text == (
+        "Ваше сообщение № 1000 отклонено: Это частная территория: обратитесь к <b>управляющей</b>"
+        " компании."
+    )
+    await tg.wait_for(lambda: staff.all_topics[thread].closed, timeout=10)
+    rows = await db_of("SELECT status FROM reports")
+    assert rows[0][0] == "rejected"
+    notes = await db_of("SELECT note FROM report_events WHERE action = 'reject'")
+    assert notes[0][0].startswith("Это частная территория")
+
+    # the resident sees the reason in their card as well
+    await resident.send("/myreports")
+    listing = await resident.next_message()
+    await resident.press(listing, data="mr:open:1000")
+    await tg.wait_for(lambda: bool(listing.edits), timeout=5)
+    assert "(Это частная территория: обратитесь к <b>управляющей</b> компании)" in listing.text
+
+
+async def test_messages_in_other_topics_and_the_general_chat_stay_among_staff(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = await officer_in(tg)
+    resident = tg.user(9603, first_name="Bauyrzhan", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    await staff.next_message(timeout=10)
+    own = await staff.create_topic(officer, "Кезекшілік кестесі")
+    await staff.send(officer, "Ертең кім кезекші?", thread_id=own)
+    await staff.send(officer, "Барлығына сәлем")
+    await staff.send(officer, "/mine")
+    answer = await staff.next_message(timeout=10)
+    assert answer.text == "Сіздің қарауыңызда ашық хабарлама жоқ."
+    assert [m.text for m in resident.messages if "сәлем" in m.text or "кезекші?" in m.text] == []
+    events = await db_of("SELECT action FROM report_events")
+    assert [e[0] for e in events] == ["submitted"]
+
+
+async def test_without_the_right_to_manage_topics_the_post_goes_to_the_group(
+    tg: FakeTelegram, tmp_path: Any, db_of: Any, bot: RunningBot
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    staff.bot_status = "member"  # an admin took the bot's rights away
+    resident = tg.user(9604, first_name="Zhanna", language_code="kk")
+    await onboard(resident, "kk")
+    with tg.expect_refusal("not enough rights to create a topic") as refusal:
+        await submit_report(resident, "kk")
+        post = await staff.next_message(timeout=10)
+    assert refusal.matched, "Telegram refused the topic"
+    assert post.thread_id is None and staff.topics == {}
+    assert post.text.startswith("№ 1000 хабарлама")
+    officer = await officer_in(tg)
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
+    await staff.send(officer, "Қабылдадық", reply_to=post)
+    await resident.next_message(timeout=10)  # the header
+    assert (await resident.next_message(timeout=10)).text == "Қабылдадық"
+
+
+async def test_a_topic_closed_by_hand_still_gets_the_residents_words(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    resident = tg.user(9605, first_name="Olzhas", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    await staff.next_message(timeout=10)
+    [thread] = staff.topics
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
+    staff.all_topics[thread].closed = True  # an admin closed it while the report is open
+
+    await resident.send("/myreports")
+    listing = await resident.next_message()
+    await resident.press(listing, data="mr:open:1000")
+    await tg.wait_for(lambda: bool(listing.edits), timeout=5)
+    await resident.press(listing, data="mr:write:1000")
+    await resident.next_message()
+    with tg.expect_refusal("TOPIC_CLOSED"):
+        await resident.send("Тағы бір дерек: көлік нөмірі 123ABC02")
+        await resident.next_message()
+        header = await staff.next_message(timeout=10)
+        copied = await staff.next_message(timeout=10)
+    assert header.text == "💬 № 1000 хабарлама бойынша тұрғын жазады:"
+    assert copied.text == "Тағы бір дерек: көлік нөмірі 123ABC02"
+    assert header.thread_id is None and copied.thread_id is None, "in the General topic"
+
+
+async def test_topics_switched_on_while_the_bot_runs(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    staff.forum = False  # the bot started with topics off
+    await bot.restart()
+    resident = tg.user(9606, first_name="Saule", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    first = await staff.next_message(timeout=10)
+    assert first.thread_id is None and staff.topics == {}
+
+    staff.forum = True  # an admin switched topics on; the next message there tells the bot
+    officer = await officer_in(tg)
+    await staff.send(officer, "/mine")
+    await staff.next_message(timeout=10)
+    resident2 = tg.user(9607, first_name="Timur", language_code="ru")
+    await onboard(resident2, "ru")
+    await submit_report(resident2, "ru")
+    second = await staff.next_message(timeout=10)
+    assert second.thread_id is not None and list(staff.topics) == [second.thread_id]
+    assert staff.topics[second.thread_id].startswith("№ 1001 · ")
+
+
+async def test_mine_lists_the_reports_an_officer_holds(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = await officer_in(tg)
+    for user_id, lang in ((9608, "kk"), (9609, "ru")):
+        resident = tg.user(user_id, first_name="R", language_code=lang)
+        await onboard(resident, lang)
+        await submit_report(resident, lang)
+    posts = [await staff.next_message(timeout=10), await staff.next_message(timeout=10)]
+    await eventually(
+        lambda: db_of("SELECT count(*) = 2 FROM reports WHERE staff_message_id IS NOT NULL")
+    )
+    for post, number in zip(posts, (1000, 1001), strict=True):
+        await staff.press(officer, post, data=f"st:take:{number}:n")
+    await eventually(lambda: db_of("SELECT count(*) = 2 FROM reports WHERE status = 'taken'"))
+    await staff.send(officer, "/mine")
+    answer = await staff.next_message(timeout=10)
+    lines = answer.text.splitlines()
+    assert lines[0] == "Сіздің қарауыңызда 2 ашық хабарлама бар:"
+    assert lines[1].startswith("• № 1000 · 🔊 Шу, тыныштықты бұзу · ")
+    assert lines[2].startswith("• № 1001 · ")
+    links = [e["url"] for e in answer.entities if e["type"] == "text_link"]
+    assert links == [f"https://t.me/c/1000000001/{p.message_id}" for p in posts]
