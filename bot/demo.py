@@ -108,7 +108,8 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
     started = time.monotonic()
     await fake.start()
     staff_titles = {"kk": "Кезекші бөлім", "ru": "Дежурная часть"}
-    staff = fake.group(STAFF_CHAT_ID, title=staff_titles[lang], bot_is_admin=True)
+    # a forum: each report gets its own topic there (the set-up the README recommends)
+    staff = fake.group(STAFF_CHAT_ID, title=staff_titles[lang], bot_is_admin=True, forum=True)
     with tempfile.TemporaryDirectory(prefix="sakshy-demo-") as folder:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -157,8 +158,10 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             await user.send("<script>alert(1)</script> where is my inspector?")
             await _drain(user, out)
             await _play_report(user, me, lang, out)
-            out.append(f"🏢 {staff_titles[lang]}:")
-            posts = await _drain(staff, out)
+            posts = await _drain(staff, out[:0])  # the topic first, then what is in it
+            for name in staff.topics.values():
+                out.append(f"🏢 {staff_titles[lang]}, new topic «{name}»:")
+            out.extend(render_bot(post) for post in posts)
             officer_names = {"kk": "Кезекші Нұрлан", "ru": "Дежурный Нурлан"}
             officer = fake.user(777002, first_name=officer_names[lang], language_code=lang)
             staff.add_member(officer)
@@ -174,8 +177,8 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             await _drain(user, out, first=10.0)
             answer = {"kk": "Жақын арада барамыз. Подъезд нөмірі дұрыс па?",
                       "ru": "Скоро будем. Номер подъезда верный?"}[lang]  # fmt: skip
-            out.append(f"{who}, replying to the post: {answer}")
-            await staff.send(officer, answer, reply_to=post)
+            out.append(f"{who}, in the report's topic: {answer}")
+            await staff.send(officer, answer, thread_id=post.thread_id)
             relayed = await _drain(user, out, first=10.0)
             reply = {"kk": "Иә, 3-подъезд", "ru": "Да, 3-й подъезд"}[lang]
             out.append(f"👤 {me}, replying: {reply}")
@@ -183,6 +186,25 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             await _drain(user, out)
             out.append(f"🏢 {staff_titles[lang]}:")
             await _drain(staff, out, first=10.0)
+            # resolved, with a note for the resident (a reply to the bot's request)
+            await fake.wait_for(lambda: "st:resolve:" in str(post.reply_markup), timeout=10)
+            resolve = post.reply_markup["inline_keyboard"][0][0]
+            out.append(f"{who}: presses [ {resolve['text']} ]")
+            await staff.press(officer, post, data=resolve["callback_data"])
+            await fake.wait_for(lambda: "st:rs_note:" in str(post.reply_markup), timeout=10)
+            with_note = post.reply_markup["inline_keyboard"][0][0]
+            out.append(f"{who}: presses [ {with_note['text']} ]")
+            await staff.press(officer, post, data=with_note["callback_data"])
+            prompts = await _drain(staff, out, first=10.0)
+            note = {"kk": "Көршілерге ескерту жасалды, музыка өшірілді.",
+                    "ru": "Соседям вынесено предупреждение, музыку выключили."}[lang]  # fmt: skip
+            out.append(f"{who}, replying to the bot: {note}")
+            await staff.send(officer, note, reply_to=prompts[-1], thread_id=post.thread_id)
+            await _drain(user, out, first=10.0)
+            await fake.wait_for(
+                lambda: all(t.closed for t in staff.all_topics.values()), timeout=10
+            )
+            out.append(f"🏢 {staff_titles[lang]}: the report's topic is closed")
         finally:
             await app.stop()
             with contextlib.suppress(asyncio.CancelledError):

@@ -539,6 +539,12 @@ class ReportService:
         self.outbox.notify()
         return ActionResult(updated, True)
 
+    async def relayed_to_resident(self, chat_id: int, message_id: int) -> int | None:
+        """The report a staff message was relayed for (an officer editing it is told that
+        the resident keeps the first version)."""
+        async with self.db.read() as conn:
+            return await self.relays.relayed_from(conn, chat_id, message_id)
+
     async def held_by(self, officer_id: int) -> list[Report]:
         """/mine: the reports an officer has taken and not closed."""
         async with self.db.read() as conn:

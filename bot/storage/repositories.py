@@ -609,6 +609,20 @@ class RelayRepository:
         row = await cur.fetchone()
         return str(row[0]) if row else None
 
+    async def relayed_from(
+        self, conn: aiosqlite.Connection, from_chat_id: int, message_id: int
+    ) -> int | None:
+        """The report a staff message was copied to its resident for (None if it was not)."""
+        cur = await conn.execute(
+            "SELECT ref FROM outbox WHERE method = 'copyMessage' AND chat_id > 0"
+            " AND ref LIKE 'report:%:relay'"
+            " AND json_extract(payload, '$.from_chat_id') = ?"
+            " AND json_extract(payload, '$.message_id') = ? ORDER BY id DESC LIMIT 1",
+            (from_chat_id, message_id),
+        )
+        row = await cur.fetchone()
+        return int(str(row[0]).split(":")[1]) if row else None
+
     async def report_of_relayed(
         self, conn: aiosqlite.Connection, chat_id: int, message_id: int
     ) -> int | None:

@@ -382,6 +382,13 @@ def format_number(value: int) -> str:
     return format_decimal(value, locale=get_i18n().current_locale)
 
 
+def staff_edit_not_relayed(number: int) -> str:
+    return _(
+        "✏️ The resident of report № {number} keeps the first version: edits do not reach "
+        "them. Send a new message if something changed."
+    ).format(number=number)
+
+
 def staff_reply_with_text() -> str:
     return _("Reply to my message below with the text.")
 

@@ -182,7 +182,7 @@ async def test_officer_and_resident_talk_through_the_bot(
     post = await staff_post(tg, bot)
 
     await staff.send(officer, "// между нами: это тот же адрес, что вчера", reply_to=post)
-    await staff.send(officer, "Выезжаем. Подъезд <b>3</b>?", reply_to=post)
+    said = await staff.send(officer, "Выезжаем. Подъезд <b>3</b>?", reply_to=post)
     header = await resident.next_message(timeout=10)
     assert header.text == "💬 По Вашему сообщению № 1000 пишет лейтенант Серіков:"
     copied = await resident.next_message(timeout=10)
@@ -200,6 +200,11 @@ async def test_officer_and_resident_talk_through_the_bot(
         return bool(rows)
 
     assert await eventually(copy_recorded)
+    # an edit cannot reach the resident's copy: the officer is told so
+    await staff.edit(officer, said, "Выезжаем. Подъезд 4?")
+    assert (await staff.next_message()).text.startswith(
+        "✏️ № 1000 хабарламаның тұрғынында алғашқы нұсқасы қалады"
+    )
     await resident.reply(copied, "Да, третий подъезд, 5 этаж")
     assert (await resident.next_message()).text == (
         "✓ Отправлено дежурному сотруднику по сообщению № 1000."

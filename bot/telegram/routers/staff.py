@@ -37,6 +37,7 @@ def router() -> Router:
     r.message.register(set_profile, groups, Command("me"))
     r.message.register(held_reports, groups, Command("mine"))
     r.message.register(officer_message, groups)
+    r.edited_message.register(officer_edit, groups)
     return r
 
 
@@ -202,3 +203,12 @@ async def officer_message(
             await bot.set_message_reaction(
                 message.chat.id, message.message_id, [ReactionTypeEmoji(emoji=DELIVERED)]
             )
+
+
+async def officer_edit(message: Message, chats: ChatService, reports: ReportService) -> None:
+    """Telegram cannot change a copy the resident already has: say so, under the edit."""
+    if not await chats.is_staff_chat(message.chat.id):
+        return
+    number = await reports.relayed_to_resident(message.chat.id, message.message_id)
+    if number is not None:
+        await message.reply(texts.staff_edit_not_relayed(number))

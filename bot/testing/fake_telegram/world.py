@@ -463,6 +463,10 @@ class FakeGroup(ChatState):
         """``user`` presses an inline button of a bot message in the group."""
         return self._fake._press(self, user, bot_message, data=data, text=text)
 
+    async def edit(self, user: FakeUser, message: dict[str, Any], text: str) -> dict[str, Any]:
+        """``user`` edits a text message they wrote in the group (``edited_message``)."""
+        return self._fake._edit_user_message(self, user, message, text)
+
     async def create_topic(self, user: FakeUser, name: str) -> int:
         """``user`` opens a forum topic; returns its thread id."""
         return self._fake._create_topic(self, name, by=user)
