@@ -394,13 +394,13 @@ def staff_reply_with_text() -> str:
 
 
 def staff_note_must_be_text() -> str:
-    return _("The note for the resident must be text: reply to my message again with words.")
+    return _("A note or reason for the resident must be text: reply to my message again with text.")
 
 
 def staff_note_too_long(limit: int) -> str:
     return _(
-        "The note is too long: at most {limit} characters. Reply to my message again with a "
-        "shorter one."
+        "That is too long for the resident: at most {limit} characters. Reply to my message "
+        "again with a shorter text."
     ).format(limit=format_number(limit))
 
 

@@ -47,7 +47,7 @@ async def test_a_typed_reason_rejects_and_closes_the_topic(
 
     await staff.press(officer, post, data="st:reject:1000:n")
     await tg.wait_for(lambda: "st:rj_typed:1000:n" in str(post.reply_markup), timeout=10)
-    assert post.button_texts[-2:] == ["✍️ Басқа себеп (жазып беру)", "⬅️ Артқа"]
+    assert post.button_texts[-2:] == ["✍️ Басқа себепті жазу", "⬅️ Артқа"]
     await staff.press(officer, post, data="st:rj_typed:1000:n")
     prompt = await staff.next_message(timeout=10)
     assert prompt.thread_id == thread, "the request for the reason is in the report's topic"
@@ -55,7 +55,7 @@ async def test_a_typed_reason_rejects_and_closes_the_topic(
     await tg.wait_for(lambda: "st:take:1000:n" in str(post.reply_markup), timeout=10)
 
     await staff.send(officer, "x" * 1001, reply_to=prompt, thread_id=thread)
-    assert (await staff.next_message()).text.startswith("Түсініктеме тым ұзын: ең көбі 1\xa0000")
+    assert (await staff.next_message()).text.startswith("Тұрғынға бұл тым ұзын: ең көбі 1\xa0000")
     await staff.send(
         officer, "Это частная территория: обратитесь к <b>управляющей</b> компании", reply_to=prompt
     )
