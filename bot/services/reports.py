@@ -95,6 +95,9 @@ class ActionResult:
     changed: bool
     #: why nothing changed (the report as it is now tells the rest)
     refused: str | None = None
+    #: who made the report's last change, as staff know them (for "someone was faster")
+    by: str | None = None
+    by_id: int | None = None
 
 
 #: the reaction on an officer's message once it reached the resident. Telegram allows only its
@@ -267,7 +270,7 @@ class ReportService:
             raise LookupError(f"report {report_id} does not exist")
         if seen is not None and report.status is not seen:
             # the officer pressed a button of the post as it was: someone was faster
-            return ActionResult(report, False, "changed meanwhile")
+            return await self._refused(conn, report, "changed meanwhile")
         result = await self._transition(
             conn,
             report,
@@ -276,9 +279,10 @@ class ReportService:
             officer_id,
             officer_id=officer_id,
             note=note if note is not None else reason,
+            actor_name=officer_name,
         )
         if not result.changed:
-            return result
+            return await self._refused(conn, result.report, result.refused)
         updated = result.report
         if action is Action.REOPEN:
             await self._topic_state(conn, updated, closed=False)  # before anything is posted
@@ -293,6 +297,14 @@ class ReportService:
         if updated.status not in OPEN:
             await self._topic_state(conn, updated, closed=True)
         return ActionResult(updated, True)
+
+    async def _refused(
+        self, conn: aiosqlite.Connection, report: Report, why: str | None
+    ) -> ActionResult:
+        last = await self.repo.last_change(conn, report.id)
+        if last is None:
+            return ActionResult(report, False, why)
+        return ActionResult(report, False, why, by=last[1], by_id=last[0])
 
     async def _topic_state(self, conn: aiosqlite.Connection, report: Report, closed: bool) -> None:
         message = self.renderer.topic_state(report, closed)
@@ -309,7 +321,7 @@ class ReportService:
             if report is None:
                 raise LookupError(f"report {report_id} does not exist")
             if report.status is not seen:
-                return ActionResult(report, False, "changed meanwhile")
+                return await self._refused(conn, report, "changed meanwhile")
             try:
                 apply(
                     report.status,
@@ -337,7 +349,7 @@ class ReportService:
         thread_id: int | None,
         text: str | None,
         content_type: str,
-    ) -> tuple[Said, Report | None]:
+    ) -> tuple[Said, ActionResult | None]:
         """An officer's message in the staff group. In reply to the bot's request for a note
         or a reason it completes that action; in reply to a report's post (or anything the
         bot posted for it), or anywhere in a report's forum topic, it is relayed to the
@@ -348,14 +360,14 @@ class ReportService:
             if asked is not None:
                 report_id, action, seen = asked
                 if text is None:
-                    return Said.NOT_TEXT, await self.repo.get(conn, report_id)
+                    return Said.NOT_TEXT, None
                 if len(text) > MAX_NOTE:
-                    return Said.TOO_LONG, await self.repo.get(conn, report_id)
+                    return Said.TOO_LONG, None
                 result = await self._act(
                     conn, report_id, action, officer_id, officer_name, None, text.strip(), seen
                 )
                 said = Said.ACTED if result.changed else Said.CHANGED
-                report: Report | None = result.report
+                outcome: ActionResult | None = result
             else:
                 report = None
                 if reply_to is not None:
@@ -366,14 +378,21 @@ class ReportService:
                 if report is None:
                     return (Said.NOT_A_REPORT if reply_to else Said.IGNORED), None
                 if content_type not in RELAYABLE:
-                    return Said.IGNORED, report
+                    return Said.IGNORED, None
                 officer = await self.staff.profile(conn, officer_id)
                 for message in self.renderer.officer_says(report, officer, chat_id, message_id):
                     await self.outbox.add(conn, message)
-                await self._event(conn, report.id, "staff", officer_id, "officer_message")
-                said = Said.RELAYED
+                await self._event(
+                    conn,
+                    report.id,
+                    "staff",
+                    officer_id,
+                    "officer_message",
+                    actor_name=officer_name,
+                )
+                said, outcome = Said.RELAYED, ActionResult(report, False)
         self.outbox.notify()
-        return said, report
+        return said, outcome
 
     async def relay_from_resident(
         self, resident_id: int, reply_to: int, message_id: int
@@ -428,6 +447,7 @@ class ReportService:
         *,
         officer_id: int | None = None,
         note: str | None = None,
+        actor_name: str | None = None,
     ) -> ActionResult:
         """The lifecycle decides; compare-and-set stores it; the history records it."""
         try:
@@ -458,6 +478,7 @@ class ReportService:
             from_status=report.status,
             to_status=change.status,
             note=note,
+            actor_name=actor_name,
         )
         updated = await self.repo.get(conn, report.id)
         assert updated is not None
@@ -474,6 +495,7 @@ class ReportService:
         from_status: Status | None = None,
         to_status: Status | None = None,
         note: str | None = None,
+        actor_name: str | None = None,
     ) -> None:
         """One line of the report's history (who, what, when)."""
         await self.repo.add_event(
@@ -486,6 +508,7 @@ class ReportService:
             to_status=to_status,
             note=note,
             now=self.clock(),
+            actor_name=actor_name,
         )
 
     async def _to_staff(
@@ -604,7 +627,8 @@ class ReportService:
                 # someone acted (or the resident withdrew) after the post was written and
                 # before it arrived: bring it up to date now
                 earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
-                edit = self.renderer.staff_post_update(report, earlier, None)
+                last = await self.repo.last_change(conn, report.id)
+                edit = self.renderer.staff_post_update(report, earlier, last[1] if last else None)
                 if edit is not None:
                     await self.outbox.add(conn, edit)
                     self.outbox.notify()

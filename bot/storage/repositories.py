@@ -530,10 +530,11 @@ class ReportRepository:
         to_status: Status | None,
         note: str | None,
         now: datetime,
+        actor_name: str | None = None,
     ) -> None:
         await conn.execute(
             "INSERT INTO report_events (report_id, at, actor, actor_id, action, from_status,"
-            " to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " to_status, note, actor_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 report_id,
                 to_db(now),
@@ -543,8 +544,21 @@ class ReportRepository:
                 from_status.value if from_status else None,
                 to_status.value if to_status else None,
                 note,
+                actor_name,
             ),
         )
+
+    async def last_change(
+        self, conn: aiosqlite.Connection, report_id: int
+    ) -> tuple[int | None, str | None] | None:
+        """Who made the report's last status change: their id and name as staff know it."""
+        cur = await conn.execute(
+            "SELECT actor_id, actor_name FROM report_events WHERE report_id = ?"
+            " AND to_status IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (report_id,),
+        )
+        row = await cur.fetchone()
+        return (row[0], row[1]) if row else None
 
     async def has_event(self, conn: aiosqlite.Connection, report_id: int, action: str) -> bool:
         cur = await conn.execute(

@@ -346,6 +346,17 @@ class TelegramReportRenderer:
             ref=f"report:{report.id}:unreachable",
         )
 
+    def _status_line(self, report: Report, officer: str | None) -> str:
+        """Status, who changed it and when (the post is edited with every change)."""
+        line = _("Status: {status}").format(status=_(STATUS_NAMES[report.status]))
+        if report.status is not Status.NEW:
+            if officer:
+                line += f" · {escape(officer)}"
+            line += " · " + format_datetime(
+                report.updated_at, "HH:mm", tzinfo=self.zone, locale=self.staff_locale
+            )
+        return line
+
     def staff_text(self, report: Report, earlier_reports: int, officer: str | None = None) -> str:
         locale = self.staff_locale
         when = format_datetime(
@@ -356,8 +367,7 @@ class TelegramReportRenderer:
                 escape(_("Report № {number}").format(number=report.id)),
                 escape(self.category_label(report.category, locale)),
             ),
-            _("Status: {status}").format(status=_(STATUS_NAMES[report.status]))
-            + (f" · {escape(officer)}" if officer and report.status is not Status.NEW else ""),
+            self._status_line(report, officer),
             f"🕒 {when}",
         ]
         if report.description:

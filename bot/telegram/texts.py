@@ -364,6 +364,19 @@ def staff_changed_meanwhile() -> str:
     return _("Someone changed this report a moment ago; the post shows it as it is now.")
 
 
+def staff_changed_by(name: str, number: int, status: str, *, markup: bool = True) -> str:
+    """`markup` False for a button's alert, which Telegram shows as plain text."""
+    return _("{name} was faster: report № {number} is now {status}.").format(
+        name=html.quote(name) if markup else name, number=number, status=status
+    )
+
+
+def staff_already(number: int, status: str) -> str:
+    return _("Report № {number} is already {status}: nothing changed.").format(
+        number=number, status=status
+    )
+
+
 def staff_me_usage() -> str:
     return _(
         "Write your rank and surname after /me, for example: /me captain Akhmetov. Residents "

@@ -10,14 +10,15 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
+from aiogram.utils.i18n import gettext as _
 
 from bot.domain.reports import MAX_NOTE, Action, Status
 from bot.services.chats import ChatService
-from bot.services.reports import DELIVERED, ReportService, Said
+from bot.services.reports import DELIVERED, ActionResult, ReportService, Said
 from bot.telegram import texts
 from bot.telegram.callbacks import SEEN_STATUS, StaffCb
 from bot.telegram.editing import set_inline_keyboard
-from bot.telegram.render import REJECT_REASONS, TelegramReportRenderer
+from bot.telegram.render import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
 from bot.telegram.staff import StaffGate
 
 #: buttons that act at once
@@ -79,7 +80,7 @@ async def on_button(
             seen=seen or report.status,
         )
         if result.refused:
-            await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
+            await query.answer(staff_too_late(result, query.from_user.id), show_alert=True)
         else:
             await query.answer(texts.staff_reply_with_text())
         await set_inline_keyboard(
@@ -105,7 +106,18 @@ async def on_button(
     if result.changed:
         await query.answer(texts.staff_done())
     else:
-        await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
+        await query.answer(staff_too_late(result, query.from_user.id), show_alert=True)
+
+
+def staff_too_late(result: ActionResult, officer_id: int, *, markup: bool = False) -> str:
+    """Someone was faster: who, and what the report is now (plain text for a button's alert,
+    `markup` for a message)."""
+    status = _(STATUS_NAMES[result.report.status])
+    if result.by_id == officer_id:
+        return texts.staff_already(result.report.id, status)
+    if result.by:
+        return texts.staff_changed_by(result.by, result.report.id, status, markup=markup)
+    return texts.staff_changed_meanwhile()
 
 
 async def set_profile(
@@ -179,7 +191,7 @@ async def officer_message(
         raise SkipHandler
     if not await staff_gate.is_staff(bot, message.from_user.id):
         return
-    outcome, _report = await reports.from_officer(
+    outcome, result = await reports.from_officer(
         message.chat.id,
         message.message_id,
         officer_id=message.from_user.id,
@@ -195,8 +207,8 @@ async def officer_message(
         await message.reply(texts.staff_note_must_be_text())
     elif outcome is Said.TOO_LONG:
         await message.reply(texts.staff_note_too_long(MAX_NOTE))
-    elif outcome is Said.CHANGED:
-        await message.reply(texts.staff_changed_meanwhile())
+    elif outcome is Said.CHANGED and result is not None:
+        await message.reply(staff_too_late(result, message.from_user.id, markup=True))
     elif outcome is Said.ACTED:
         # the post shows the new status; the note itself gets a mark, not another message
         with contextlib.suppress(TelegramAPIError):
