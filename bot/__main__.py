@@ -1,4 +1,5 @@
-"""Command line: `sakshy run | migrate | demo | check-config` (also `python -m bot`)."""
+"""Command line: `sakshy run | migrate | import-directory | demo | check-config` (also
+`python -m bot`)."""
 
 from __future__ import annotations
 
@@ -123,6 +124,79 @@ def cmd_check_config(_: argparse.Namespace) -> int:
     return 0
 
 
+async def _import_directory(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.services.clock import utc_now
+    from bot.services.directory import DirectoryService
+    from bot.storage.db import Database
+    from bot.storage.migrations import migrate
+
+    db = Database(settings.database_path)
+    await db.connect()
+    try:
+        await migrate(db)
+        service = DirectoryService(db, utc_now)
+        if args.demo:
+            from bot.resources import demo_directory_path
+
+            path: Path = demo_directory_path()
+        elif args.file is None:
+            print("Name a GeoJSON file, or --demo for the shipped demo data.", file=sys.stderr)
+            return 2
+        else:
+            path = Path(args.file)
+        points = Path(args.points) if args.points else None
+        try:
+            text = path.read_text("utf-8")
+            points_text = points.read_text("utf-8") if points else None
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"Cannot read {exc.filename or path}: {exc}", file=sys.stderr)
+            return 1
+        result = await service.import_text(
+            text,
+            path.name,
+            points_text=points_text,
+            points_source=points.name if points else "points",
+            dry_run=args.dry_run,
+        )
+    finally:
+        await db.close()
+    if result.problems:
+        print(f"Nothing imported: {len(result.problems)} problem(s).", file=sys.stderr)
+        for line in result.problems:
+            print(f"  - {line}", file=sys.stderr)
+        return 1
+    for kind, change in result.changes.items():
+        parts = [f"{result.counts[kind]} {kind}"]
+        for label, ids in (("new", change.added), ("removed", change.removed),
+                           ("changed", change.changed)):  # fmt: skip
+            if ids:
+                shown = ", ".join(ids[:10]) + (
+                    f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+                )
+                parts.append(f"{label}: {shown}")
+        print("  " + "; ".join(parts))
+    if args.dry_run:
+        print("Dry run: nothing was changed. Run it again without --dry-run to import.")
+    else:
+        print(f"Imported {path.name}; the running bot uses it after a restart.")
+    return 0
+
+
+def cmd_import_directory(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        return _report(exc.problems)
+    _setup_logging("WARNING")
+    try:
+        return asyncio.run(_import_directory(settings, args))
+    except StorageError as exc:
+        print(f"Import failed: {exc}", file=sys.stderr)
+        return 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -141,6 +215,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check-config", help="validate the configuration and exit").set_defaults(
         func=cmd_check_config
     )
+    directory = sub.add_parser(
+        "import-directory",
+        help="replace the directory of precincts, inspectors and police points",
+        description="Check a GeoJSON FeatureCollection of precincts (and police points) and "
+        "replace the directory with it in one transaction, or change nothing.",
+    )
+    directory.add_argument("file", nargs="?", help="GeoJSON FeatureCollection")
+    directory.add_argument("--points", help="police points as CSV or GeoJSON (optional)")
+    directory.add_argument("--dry-run", action="store_true", help="show what would change")
+    directory.add_argument("--demo", action="store_true", help="the shipped demo data")
+    directory.set_defaults(func=cmd_import_directory)
     demo = sub.add_parser("demo", help="run the bot against a local Telegram emulator")
     demo.add_argument("--lang", choices=["kk", "ru"], default="kk")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log too")

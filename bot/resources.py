@@ -22,3 +22,8 @@ def locales_dir() -> Path:
 
 def migrations_dir() -> Path:
     return _find("migrations")
+
+
+def demo_directory_path() -> Path:
+    """The shipped demo directory: the Shymkent pilot's four squares, fictional inspectors."""
+    return _PACKAGE_DIR / "data" / "directory_demo.geojson"

@@ -190,6 +190,9 @@ class Report:
     created_at: datetime
     updated_at: datetime
     media: tuple[Media, ...] = ()
+    #: from its location and the directory; None: unassigned (routed by hand)
+    precinct_id: str | None = None
+    inspector_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
