@@ -183,6 +183,8 @@ class SakshyApp:
             on_moved=chats.record_migration,
             on_sent=reports.on_sent,
             on_failed=reports.on_failed,
+            on_topic_gone=reports.on_topic_gone,
+            prepare=reports.prepare,
         )
 
     async def _unreachable(self, message: OutgoingMessage) -> None:

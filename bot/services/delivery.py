@@ -75,6 +75,9 @@ class DeliveryWorker:
         | None = None,
         on_failed: Callable[[aiosqlite.Connection, OutgoingMessage, str], Awaitable[None]]
         | None = None,
+        on_topic_gone: Callable[[aiosqlite.Connection, OutgoingMessage, str], Awaitable[None]]
+        | None = None,
+        prepare: Callable[[OutgoingMessage], Awaitable[dict[str, Any]]] | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -88,6 +91,9 @@ class DeliveryWorker:
         self.on_moved = on_moved
         self.on_sent = on_sent
         self.on_failed = on_failed
+        self.on_topic_gone = on_topic_gone
+        #: fills in what was not known when the row was written (a forum topic's id)
+        self.prepare = prepare
         self.repo = outbox.repo
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -143,7 +149,8 @@ class DeliveryWorker:
 
     async def _deliver(self, message: OutgoingMessage) -> None:
         try:
-            message_id = await self.sender.send(message.chat_id, message.method, message.payload)
+            payload = message.payload if self.prepare is None else await self.prepare(message)
+            message_id = await self.sender.send(message.chat_id, message.method, payload)
         except RetryLater as exc:
             await self._later(message, exc.seconds, f"429: {exc}")
         except Transient as exc:
@@ -166,22 +173,7 @@ class DeliveryWorker:
             if self.on_unreachable is not None:
                 await self.on_unreachable(message)
         except TopicGone as exc:
-            # an admin closed or deleted the topic: the message still matters; post it in the
-            # group's General topic (without the thread and the reply that lived there)
-            payload = {
-                k: v
-                for k, v in message.payload.items()
-                if k not in ("message_thread_id", "reply_parameters")
-            }
-            async with self.db.transaction() as conn:
-                await self.repo.redirect(
-                    conn, message.id, payload, self.clock(), f"topic gone: {exc}"
-                )
-            log.warning(
-                "outbox #%s (%s): its forum topic is closed or gone; sending it to General",
-                message.id,
-                message.ref,
-            )
+            await self._redirect(message, str(exc))
         except Rejected as exc:
             await self._fail(message, f"rejected: {exc}")
             log.error(
@@ -212,6 +204,30 @@ class DeliveryWorker:
             async with self.db.transaction() as conn:
                 await self.repo.mark_sent(conn, message.id, message_id, self.clock())
         log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
+
+    async def _redirect(self, message: OutgoingMessage, error: str) -> None:
+        """An admin closed or deleted the topic: the message still matters; post it in the
+        group's General topic (without the thread and the reply that lived there)."""
+        payload = {
+            k: v
+            for k, v in message.payload.items()
+            if k not in ("message_thread_id", "reply_parameters")
+        }
+        try:
+            async with self.db.transaction() as conn:
+                await self.repo.redirect(conn, message.id, payload, self.clock(), error)
+                if self.on_topic_gone is not None:
+                    await self.on_topic_gone(conn, message, error)
+        except Exception:
+            log.exception("outbox #%s: cannot redirect it out of its topic", message.id)
+            await self._later(message, self._backoff(message.attempts), f"topic gone: {error}")
+            return
+        log.warning(
+            "outbox #%s (%s): its forum topic is closed or gone (%s); sending it to General",
+            message.id,
+            message.ref,
+            error,
+        )
 
     async def _fail(self, message: OutgoingMessage, error: str) -> None:
         """Telegram will never take it: mark it failed, with what must happen instead (in the

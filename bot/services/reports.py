@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -83,7 +83,7 @@ class ReportRenderer(Protocol):
     def topic_state(self, report: Report, closed: bool) -> NewMessage | None: ...
 
     def ask_note(
-        self, report: Report, action: Action, officer_id: int, officer: str
+        self, report: Report, action: Action, officer_id: int, officer: str, version: int
     ) -> NewMessage: ...
 
     def resident_unreachable(self, report: Report) -> NewMessage: ...
@@ -113,19 +113,24 @@ def topic_ref(report_id: int) -> str:
     return f"report:{report_id}:topic"
 
 
-def ask_ref(report_id: int, action: Action, seen: Status) -> str:
-    """The bot's request for a typed note (resolve) or reason (reject): a reply to it acts."""
-    return f"report:{report_id}:ask:{action.value}:{seen.value}"
+def ask_ref(report_id: int, action: Action, version: int) -> str:
+    """The bot's request for a typed note (resolve) or reason (reject): a reply to it acts,
+    but only on the report as it was asked about (`version`: its last change)."""
+    return f"report:{report_id}:ask:{action.value}:{version}"
 
 
-def parse_ask(ref: str | None) -> tuple[int, Action, Status] | None:
+def parse_ask(ref: str | None) -> tuple[int, Action, int] | None:
     parts = (ref or "").split(":")
     if len(parts) != 5 or parts[0] != "report" or parts[2] != "ask":
         return None
     try:
-        return int(parts[1]), Action(parts[3]), Status(parts[4])
+        return int(parts[1]), Action(parts[3]), int(parts[4])
     except ValueError:
         return None
+
+
+#: in an outbox row: "the forum topic of this report", filled in when the row is sent
+TOPIC_OF = "topic_of_report"
 
 
 class Said(StrEnum):
@@ -211,11 +216,22 @@ class ReportService:
             await self._event(conn, report_id, "resident", reporter.id, "submitted")
             report = await self.repo.get(conn, report_id)
             assert report is not None
-            if staff_chat is not None and topics:
-                # its own forum topic first; the post follows once the topic exists (on_sent)
-                await self.outbox.add(conn, self.renderer.staff_topic(report, staff_chat))
-            elif staff_chat is not None:
-                for message in self.renderer.staff_post(report, staff_chat, earlier):
+            if staff_chat is not None:
+                posts = self.renderer.staff_post(report, staff_chat, earlier)
+                if topics:
+                    # its own forum topic first; the post rows, written now, learn the topic's
+                    # id when they are sent (per-chat order: the topic is created before them)
+                    await self.outbox.add(conn, self.renderer.staff_topic(report, staff_chat))
+                    posts = [
+                        NewMessage(
+                            m.chat_id,
+                            m.method,
+                            {**m.payload, "message_thread_id": {TOPIC_OF: report.id}},
+                            m.ref,
+                        )
+                        for m in posts
+                    ]
+                for message in posts:
                     await self.outbox.add(conn, message)
             await self.outbox.add(conn, self.renderer.receipt(report))
         self.outbox.notify()
@@ -264,12 +280,16 @@ class ReportService:
         reason: str | None,
         note: str | None,
         seen: Status | None,
+        version: int | None = None,
     ) -> ActionResult:
         report = await self.repo.get(conn, report_id)
         if report is None:
             raise LookupError(f"report {report_id} does not exist")
         if seen is not None and report.status is not seen:
             # the officer pressed a button of the post as it was: someone was faster
+            return await self._refused(conn, report, "changed meanwhile")
+        if version is not None and await self.repo.version(conn, report_id) != version:
+            # a note asked for before a change (even one that came back to the same status)
             return await self._refused(conn, report, "changed meanwhile")
         result = await self._transition(
             conn,
@@ -287,11 +307,13 @@ class ReportService:
         if action is Action.REOPEN:
             await self._topic_state(conn, updated, closed=False)  # before anything is posted
         earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
-        holder = await self.staff.profile(conn, updated.officer_id) if updated.officer_id else None
+        # a note is signed by whoever wrote it, not by whoever holds the report
+        who = officer_id if note else updated.officer_id
+        signer = await self.staff.profile(conn, who) if who else None
         edit = self.renderer.staff_post_update(updated, earlier, officer_name)
         if edit is not None:
             await self.outbox.add(conn, edit)
-        notice = self.renderer.resident_notice(updated, action, holder, reason, note)
+        notice = self.renderer.resident_notice(updated, action, signer, reason, note)
         if notice is not None:
             await self.outbox.add(conn, notice)
         if updated.status not in OPEN:
@@ -332,8 +354,9 @@ class ReportService:
                 )
             except IllegalTransition as exc:
                 return ActionResult(report, False, str(exc))
+            version = await self.repo.version(conn, report_id)
             await self.outbox.add(
-                conn, self.renderer.ask_note(report, action, officer_id, officer_name)
+                conn, self.renderer.ask_note(report, action, officer_id, officer_name, version)
             )
         self.outbox.notify()
         return ActionResult(report, False)
@@ -358,13 +381,21 @@ class ReportService:
             ref = await self.relays.ref_of(conn, chat_id, reply_to) if reply_to else None
             asked = parse_ask(ref)
             if asked is not None:
-                report_id, action, seen = asked
+                report_id, action, version = asked
                 if text is None:
                     return Said.NOT_TEXT, None
                 if len(text) > MAX_NOTE:
                     return Said.TOO_LONG, None
                 result = await self._act(
-                    conn, report_id, action, officer_id, officer_name, None, text.strip(), seen
+                    conn,
+                    report_id,
+                    action,
+                    officer_id,
+                    officer_name,
+                    None,
+                    text.strip(),
+                    None,
+                    version,
                 )
                 said = Said.ACTED if result.changed else Said.CHANGED
                 outcome: ActionResult | None = result
@@ -613,9 +644,12 @@ class ReportService:
             return
         report_id = int(message.ref.split(":")[1])
         if message.ref == topic_ref(report_id) and message_id is not None:
-            # the report's topic exists: the post goes there, as the report is now
+            # the report's topic exists: its post rows, already queued, will go there
             await self.repo.set_staff_topic(conn, report_id, message.chat_id, message_id)
-            await self._post(conn, report_id, message.chat_id, message_id)
+            report = await self.repo.get(conn, report_id)
+            if report is not None and report.status not in OPEN:  # withdrawn meanwhile
+                await self._topic_state(conn, report, closed=True)
+                self.outbox.notify()
         elif message.ref == post_ref(report_id):
             await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)
             report = await self.repo.get(conn, report_id)
@@ -637,7 +671,7 @@ class ReportService:
         self, conn: aiosqlite.Connection, message: OutgoingMessage, error: str
     ) -> None:
         """Delivery hook: Telegram will not create the report's topic (topics switched off, or
-        the bot may not manage them): the post goes to the group without one."""
+        the bot may not manage them): its post rows go to the group without one."""
         if message.ref is None or not message.ref.startswith("report:"):
             return
         report_id = int(message.ref.split(":")[1])
@@ -648,17 +682,41 @@ class ReportService:
                 report_id,
                 error,
             )
-            await self._post(conn, report_id, message.chat_id, None)
+            await self.repo.set_staff_topic(conn, report_id, message.chat_id, None)
 
-    async def _post(
-        self, conn: aiosqlite.Connection, report_id: int, chat_id: int, thread_id: int | None
+    async def on_topic_gone(
+        self, conn: aiosqlite.Connection, message: OutgoingMessage, error: str
     ) -> None:
-        report = await self.repo.get(conn, report_id)
-        if report is None:
+        """Delivery hook: a message for a report's topic found it closed or deleted (it goes to
+        General). A deleted topic took the post and its buttons with it: post the report again,
+        without a topic, as it is now."""
+        if message.ref is None or not message.ref.startswith("report:"):
             return
+        if "not found" not in error.lower() and "deleted" not in error.lower():
+            return  # closed by hand: the post and its buttons are still there
+        report = await self.repo.get(conn, int(message.ref.split(":")[1]))
+        if report is None or report.staff_thread_id is None or report.staff_chat_id is None:
+            return
+        if message.payload.get("message_thread_id") != report.staff_thread_id:
+            return
+        log.warning("report %s: its topic was deleted; posting the report again", report.id)
+        await self.repo.set_staff_topic(conn, report.id, report.staff_chat_id, None)
+        await self.repo.set_staff_post(conn, report.id, report.staff_chat_id, None)
         earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
-        for post in self.renderer.staff_post(report, chat_id, earlier, thread_id):
+        for post in self.renderer.staff_post(report, report.staff_chat_id, earlier):
             await self.outbox.add(conn, post)
-        if report.status not in OPEN:  # withdrawn before its topic was there
-            await self._topic_state(conn, report, closed=True)
         self.outbox.notify()
+
+    async def prepare(self, message: OutgoingMessage) -> dict[str, Any]:
+        """Delivery hook: fill in the forum topic of a post row written before the topic
+        existed (no topic after all: the group itself)."""
+        thread = message.payload.get("message_thread_id")
+        if not isinstance(thread, dict) or TOPIC_OF not in thread:
+            return message.payload
+        report = await self.get(int(thread[TOPIC_OF]))
+        payload = dict(message.payload)
+        if report is not None and report.staff_thread_id is not None:
+            payload["message_thread_id"] = report.staff_thread_id
+        else:
+            del payload["message_thread_id"]
+        return payload

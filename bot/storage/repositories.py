@@ -555,6 +555,16 @@ class ReportRepository:
             ),
         )
 
+    async def version(self, conn: aiosqlite.Connection, report_id: int) -> int:
+        """Grows with every status change (the id of the last one; 0 before any)."""
+        cur = await conn.execute(
+            "SELECT coalesce(max(id), 0) FROM report_events WHERE report_id = ?"
+            " AND to_status IS NOT NULL",
+            (report_id,),
+        )
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def last_change(
         self, conn: aiosqlite.Connection, report_id: int
     ) -> tuple[int | None, str | None] | None:
@@ -635,10 +645,11 @@ class RelayRepository:
     ) -> int | None:
         """The report a staff message was copied to its resident for (None if it was not)."""
         cur = await conn.execute(
-            "SELECT ref FROM outbox WHERE method = 'copyMessage' AND chat_id > 0"
-            " AND ref LIKE 'report:%:relay'"
+            "SELECT ref FROM outbox WHERE method = 'copyMessage'"
             " AND json_extract(payload, '$.from_chat_id') = ?"
-            " AND json_extract(payload, '$.message_id') = ? ORDER BY id DESC LIMIT 1",
+            " AND json_extract(payload, '$.message_id') = ?"
+            " AND state = 'done' AND chat_id > 0 AND ref LIKE 'report:%:relay'"
+            " ORDER BY id DESC LIMIT 1",
             (from_chat_id, message_id),
         )
         row = await cur.fetchone()

@@ -300,7 +300,9 @@ class TelegramReportRenderer:
             NewMessage(report.staff_chat_id, "copyMessage", copy, ref=ref),
         ]
 
-    def ask_note(self, report: Report, action: Action, officer_id: int, officer: str) -> NewMessage:
+    def ask_note(
+        self, report: Report, action: Action, officer_id: int, officer: str, version: int
+    ) -> NewMessage:
         """Ask the officer who pressed the button for the note (resolve) or the reason
         (reject); a reply to this very message completes the action."""
         assert report.staff_chat_id is not None
@@ -329,7 +331,7 @@ class TelegramReportRenderer:
             report.staff_chat_id,
             "sendMessage",
             payload,
-            ref=ask_ref(report.id, action, report.status),
+            ref=ask_ref(report.id, action, version),
         )
 
     def resident_unreachable(self, report: Report) -> NewMessage:

@@ -194,3 +194,97 @@ async def test_mine_lists_the_reports_an_officer_holds(
     assert lines[2].startswith("• № 1001 · ")
     links = [e["url"] for e in answer.entities if e["type"] == "text_link"]
     assert links == [f"https://t.me/c/1000000001/{p.message_id}" for p in posts]
+
+
+async def press_in_menu(tg: FakeTelegram, officer: Any, post: Any, menu: str, data: str) -> None:
+    """Open a post's menu ("resolve" or "reject") and press one of its buttons."""
+    staff = tg.group(STAFF_CHAT)
+    status = data.rsplit(":", 1)[1]
+    await tg.wait_for(lambda: f"st:{menu}:1000:{status}" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data=f"st:{menu}:1000:{status}")
+    await tg.wait_for(lambda: data in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data=data)
+
+
+async def test_a_note_asked_for_before_a_change_does_not_act_after_it(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    first = await officer_in(tg, 9611)
+    second = tg.user(9612, first_name="Б" * 129, language_code="ru")  # the longest name
+    staff.add_member(second)
+    await staff.send(first, "/me капитан Серіков")
+    await staff.next_message()
+    await staff.send(second, "/me майор Ахметова")
+    await staff.next_message()
+    resident = tg.user(9613, first_name="Dina", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    post = await staff.next_message(timeout=10)
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
+    await staff.press(first, post, data="st:take:1000:n")
+    await resident.next_message(timeout=10)
+
+    # the first officer asks to resolve with a note; the second resolves and reopens meanwhile
+    await press_in_menu(tg, first, post, "resolve", "st:rs_note:1000:t")
+    old_prompt = await staff.next_message(timeout=10)
+    await press_in_menu(tg, second, post, "resolve", "st:rs_plain:1000:t")
+    await resident.next_message(timeout=10)  # resolved
+    await tg.wait_for(lambda: "st:reopen:1000:s" in str(post.reply_markup), timeout=10)
+    await staff.press(second, post, data="st:reopen:1000:s")
+    await resident.next_message(timeout=10)  # reopened
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'taken'"))
+    query = await staff.press_stale(first, "st:take:1000:s", post)  # a stale button
+    alert = (await first.answer_of(query))["text"]
+    assert len(alert) <= 200 and alert.endswith("қазір «қарауға алынды» күйінде.")
+    await staff.send(first, "Шара қолданылды", reply_to=old_prompt)
+    answer = await staff.next_message(timeout=10)
+    assert "қарауға алынды" in answer.text
+    assert (await db_of("SELECT status FROM reports"))[0][0] == "taken", "the old note did nothing"
+
+    # a note is signed by the officer who wrote it, not by the one who holds the report
+    await press_in_menu(tg, first, post, "resolve", "st:rs_note:1000:t")
+    prompt = await staff.next_message(timeout=10)
+    await staff.send(first, "Көршілерге ескерту жасалды", reply_to=prompt)
+    notice = await resident.next_message(timeout=10)
+    assert notice.text.endswith("💬 капитан Серіков: Көршілерге ескерту жасалды")
+    resolved = [m for m in resident.messages if m.text.startswith("По Вашему сообщению № 1000")]
+    assert len(resolved) == 2, "resolved twice: by the second officer, then with the note"
+
+
+async def test_a_deleted_topic_gets_the_report_posted_again(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = await officer_in(tg)
+    resident = tg.user(9614, first_name="Nazym", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    old_post = await staff.next_message(timeout=10)
+    [thread] = staff.topics
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
+    del staff._topics[thread]  # an admin deleted the topic, and the post with it
+    staff._messages[old_post.message_id].deleted = True
+
+    await resident.send("/myreports")
+    listing = await resident.next_message()
+    await resident.press(listing, data="mr:open:1000")
+    await tg.wait_for(lambda: bool(listing.edits), timeout=5)
+    await resident.press(listing, data="mr:write:1000")
+    await resident.next_message()
+    with tg.expect_refusal("message thread not found"):
+        await resident.send("Әлі де шулы")
+        await resident.next_message()
+        arrived = [await staff.next_message(timeout=10) for _ in range(3)]
+    assert [m.text for m in arrived[:2]] == [
+        "💬 № 1000 хабарлама бойынша тұрғын жазады:",
+        "Әлі де шулы",
+    ]
+    new_post = arrived[2]
+    assert new_post.text.startswith("№ 1000 хабарлама") and new_post.thread_id is None
+    assert "st:take:1000:n" in str(new_post.reply_markup), "the buttons are back"
+    await eventually(
+        lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id = ?", new_post.message_id)
+    )
+    await staff.press(officer, new_post, data="st:take:1000:n")
+    assert "қарауға алды" in (await resident.next_message(timeout=10)).text

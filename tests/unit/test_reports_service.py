@@ -12,7 +12,7 @@ from bot.domain.delivery import OutgoingMessage
 from bot.domain.reports import Media, ReportDraft, Status
 from bot.i18n import build_i18n
 from bot.services.delivery import Outbox
-from bot.services.reports import ReportLimits, ReportRefused, ReportService
+from bot.services.reports import TOPIC_OF, ReportLimits, ReportRefused, ReportService
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.telegram.render import TelegramReportRenderer
@@ -194,17 +194,21 @@ async def test_with_topics_the_post_waits_for_its_topic(db: Database, clock: Fix
     rows = await outbox_rows(db)
     assert [(chat, method) for chat, method, _, _ in rows] == [
         (STAFF, "createForumTopic"),
+        (STAFF, "sendMediaGroup"),
+        (STAFF, "sendLocation"),
+        (STAFF, "sendMessage"),
         (42, "sendMessage"),
-    ], "nothing is posted before the topic exists"
+    ], "everything is written with the report; the topic comes first in the group"
     assert rows[0][2] == {"name": "№ 1000 · 🔊 Шум, нарушение тишины · 42.3417, 69.5901"}
+    placeholder = {TOPIC_OF: 1000}
+    assert all(p["message_thread_id"] == placeholder for _, _, p, _ in rows[1:4])
 
+    row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=rows[3][3])
+    assert "message_thread_id" not in await reports.prepare(row), "no topic (yet): the group"
     topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref=rows[0][3])
     async with db.transaction() as conn:
         await reports.on_sent(conn, topic, 77)
-    rows = await outbox_rows(db)
-    posted = rows[2:]
-    assert [m for _, m, _, _ in posted] == ["sendMediaGroup", "sendLocation", "sendMessage"]
-    assert all(p["message_thread_id"] == 77 for _, _, p, _ in posted)
+    assert (await reports.prepare(row))["message_thread_id"] == 77
     stored = await reports.get(report.id)
     assert stored is not None and stored.staff_thread_id == 77
 
@@ -213,12 +217,12 @@ async def test_a_refused_topic_posts_without_one(db: Database, clock: FixedClock
     reports = await service(db, clock, topics=True)
     user = await resident(db, clock)
     await reports.submit(user, DRAFT, name=None, username=None)
+    rows = await outbox_rows(db)
     topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref="report:1000:topic")
     async with db.transaction() as conn:
         await reports.on_failed(conn, topic, "Bad Request: not enough rights to create a topic")
-    posted = (await outbox_rows(db))[2:]
-    assert [m for _, m, _, _ in posted] == ["sendMediaGroup", "sendLocation", "sendMessage"]
-    assert all("message_thread_id" not in p for _, _, p, _ in posted)
+    row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=rows[3][3])
+    assert "message_thread_id" not in await reports.prepare(row)
 
 
 async def test_withdrawn_before_its_topic_existed(db: Database, clock: FixedClock) -> None:
@@ -230,5 +234,4 @@ async def test_withdrawn_before_its_topic_existed(db: Database, clock: FixedCloc
     async with db.transaction() as conn:
         await reports.on_sent(conn, topic, 77)
     rows = await outbox_rows(db)
-    assert "Статус: отозвано" in rows[-2][2]["text"], "posted as it is now"
     assert rows[-1][1:3] == ("closeForumTopic", {"message_thread_id": 77})

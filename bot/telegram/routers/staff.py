@@ -116,7 +116,9 @@ def staff_too_late(result: ActionResult, officer_id: int, *, markup: bool = Fals
     if result.by_id == officer_id:
         return texts.staff_already(result.report.id, status)
     if result.by:
-        return texts.staff_changed_by(result.by, result.report.id, status, markup=markup)
+        # an alert holds 200 characters, and a Telegram name up to 129
+        name = result.by if len(result.by) <= 40 else result.by[:39] + "…"
+        return texts.staff_changed_by(name, result.report.id, status, markup=markup)
     return texts.staff_changed_meanwhile()
 
 

@@ -463,6 +463,12 @@ class FakeGroup(ChatState):
         """``user`` presses an inline button of a bot message in the group."""
         return self._fake._press(self, user, bot_message, data=data, text=text)
 
+    async def press_stale(
+        self, user: FakeUser, data: str, message: BotMessage | None = None
+    ) -> str:
+        """``user`` presses a button the message no longer has (a keyboard seen a moment ago)."""
+        return self._fake._press_stale(self, user, data, message)
+
     async def edit(self, user: FakeUser, message: dict[str, Any], text: str) -> dict[str, Any]:
         """``user`` edits a text message they wrote in the group (``edited_message``)."""
         return self._fake._edit_user_message(self, user, message, text)
