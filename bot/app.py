@@ -33,6 +33,7 @@ from bot.i18n import build_i18n
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
+from bot.services.directory import DirectoryService
 from bot.services.incidents import IncidentService
 from bot.services.ratelimit import RateLimiter
 from bot.services.reports import ReportLimits, ReportService
@@ -108,6 +109,7 @@ class SakshyApp:
                 raise StartupError(str(exc)) from None
             self._build()
             await self.incidents.purge()
+            await self.directory.load()
         except BaseException:
             await self.db.close()
             raise
@@ -117,6 +119,8 @@ class SakshyApp:
         i18n = build_i18n(settings.default_locale)
         users = UserService(self.db, self.clock, settings.default_locale)
         chats = ChatService(self.db, self.clock, settings.staff_chat_id)
+        directory = DirectoryService(self.db, self.clock)
+        chats.precinct_chats = directory.precinct_chats
         incidents = IncidentService(self.db, self.clock)
         renderer = TelegramReportRenderer(
             i18n,
@@ -124,6 +128,7 @@ class SakshyApp:
             settings.zone,
             settings.staff_language,
             settings.report_answer_hours,
+            directory,
         )
         reports = ReportService(
             self.db,
@@ -133,6 +138,7 @@ class SakshyApp:
             chats.staff_chat_id,
             ReportLimits(settings.report_max_open, settings.report_max_per_hour),
             staff_topics=chats.staff_topics,
+            place=directory.place,
         )
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
@@ -161,6 +167,7 @@ class SakshyApp:
             categories=self.categories,
             area=settings.area,
             staff_gate=StaffGate(chats),
+            directory=directory,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))
@@ -171,6 +178,7 @@ class SakshyApp:
         self.dp = dp
         self.users = users
         self.chats = chats
+        self.directory = directory
         self.incidents = incidents
         self.reports = reports
         self.worker = DeliveryWorker(

@@ -84,6 +84,16 @@ class Precinct:
         return self.district_kk if locale == "kk" else self.district_ru
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a report belongs: its precinct and inspector, and where its post goes."""
+
+    precinct_id: str | None = None
+    inspector_id: str | None = None
+    staff_chat_id: int | None = None  # None: the main staff group
+    staff_thread_id: int | None = None  # the precinct's own forum topic, shared by its reports
+
+
 @dataclass(frozen=True)
 class Directory:
     """Everything the directory holds, with the lookups built once."""

@@ -193,6 +193,8 @@ class Report:
     #: from its location and the directory; None: unassigned (routed by hand)
     precinct_id: str | None = None
     inspector_id: str | None = None
+    #: its staff thread is its precinct's own topic, shared with other reports
+    staff_thread_shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ class ChatService:
         self.repo = ChatRepository()
         #: whether the staff group has forum topics on (learnt from Telegram; None: unknown)
         self.staff_forum: bool | None = None
+        #: precincts' own staff chats (from the directory): staff work there too
+        self.precinct_chats: Callable[[], frozenset[int]] = frozenset
 
     async def record_migration(self, old_id: int, new_id: int) -> None:
         async with self.db.transaction() as conn:
@@ -55,6 +57,10 @@ class ChatService:
             log.info("staff group %s: forum topics %s", chat_id, "on" if is_forum else "off")
         self.staff_forum = is_forum
 
-    async def is_staff_chat(self, chat_id: int) -> bool:
+    async def is_main_staff_chat(self, chat_id: int) -> bool:
         current = await self.staff_chat_id()
         return current is not None and chat_id in (current, self.configured_staff_chat_id)
+
+    async def is_staff_chat(self, chat_id: int) -> bool:
+        """The staff group, or a precinct's own staff chat."""
+        return chat_id in self.precinct_chats() or await self.is_main_staff_chat(chat_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
+from bot.domain.directory import Directory, Inspector, Placement, PolicePoint, Precinct
 from bot.domain.directory_file import parse_directory
 from bot.resources import demo_directory_path
 from bot.storage.db import Database
@@ -136,6 +136,21 @@ class DirectoryService:
         if nearest is None:
             return Found(None, (), None)
         return Found(None, (), nearest[0], nearest[1])
+
+    def place(self, latitude: float, longitude: float) -> Placement:
+        """A report's precinct, inspector and destination (nothing: unassigned)."""
+        precinct = self.current.precinct_at(latitude, longitude)
+        if precinct is None:
+            return Placement()
+        return Placement(
+            precinct.id,
+            precinct.inspector_ids[0] if precinct.inspector_ids else None,
+            precinct.staff_chat_id,
+            precinct.staff_thread_id,
+        )
+
+    def precinct_chats(self) -> frozenset[int]:
+        return frozenset(p.staff_chat_id for p in self.current.precincts if p.staff_chat_id)
 
     def of_precinct(self, precinct_id: str) -> Found | None:
         precinct = self.current.precinct(precinct_id)

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.directory import Placement
 from bot.domain.reports import (
     MAX_NOTE,
     OPEN,
@@ -164,6 +165,7 @@ class ReportService:
         staff_chat_id: Callable[[], Awaitable[int | None]],
         limits: ReportLimits | None = None,
         staff_topics: Callable[[], Awaitable[bool]] | None = None,
+        place: Callable[[float, float], Placement] | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -172,6 +174,8 @@ class ReportService:
         self.staff_chat_id = staff_chat_id
         self.limits = limits or ReportLimits()
         self.staff_topics = staff_topics
+        #: a report's precinct, inspector and destination from its location (the directory)
+        self.place = place
         self.repo = ReportRepository()
         self.staff = StaffRepository()
         self.relays = RelayRepository()
@@ -190,8 +194,14 @@ class ReportService:
             raise ReportRefused("consent")
         if draft.problems():
             raise ReportRefused("incomplete")
-        staff_chat = await self.staff_chat_id()
-        topics = staff_chat is not None and self.staff_topics is not None
+        placement = Placement()
+        if self.place is not None and draft.latitude is not None and draft.longitude is not None:
+            placement = self.place(draft.latitude, draft.longitude)
+        staff_chat = placement.staff_chat_id or await self.staff_chat_id()
+        shared = placement.staff_thread_id
+        # a topic of its own only in the main staff group, and only when it has topics
+        topics = placement.staff_chat_id is None and shared is None
+        topics = topics and staff_chat is not None and self.staff_topics is not None
         topics = topics and await self.staff_topics()  # type: ignore[misc]
         now = self.clock()
         async with self.db.transaction() as conn:
@@ -212,12 +222,16 @@ class ReportService:
                 reporter_name=None if draft.anonymous else name,
                 reporter_username=None if draft.anonymous else username,
                 now=now,
+                precinct_id=placement.precinct_id,
+                inspector_id=placement.inspector_id,
+                staff_chat_id=staff_chat,
+                shared_thread_id=shared if staff_chat is not None else None,
             )
             await self._event(conn, report_id, "resident", reporter.id, "submitted")
             report = await self.repo.get(conn, report_id)
             assert report is not None
             if staff_chat is not None:
-                posts = self.renderer.staff_post(report, staff_chat, earlier)
+                posts = self.renderer.staff_post(report, staff_chat, earlier, shared)
                 if topics:
                     # its own forum topic first; the post rows, written now, learn the topic's
                     # id when they are sent (per-chat order: the topic is created before them)
@@ -697,6 +711,8 @@ class ReportService:
         report = await self.repo.get(conn, int(message.ref.split(":")[1]))
         if report is None or report.staff_thread_id is None or report.staff_chat_id is None:
             return
+        if report.staff_thread_shared:
+            return  # the precinct's topic: its messages go to General from now on
         if message.payload.get("message_thread_id") != report.staff_thread_id:
             return
         log.warning("report %s: its topic was deleted; posting the report again", report.id)

@@ -374,6 +374,7 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         staff_thread_id=row["staff_thread_id"],
         precinct_id=row["precinct_id"],
         inspector_id=row["inspector_id"],
+        staff_thread_shared=bool(row["staff_thread_shared"]),
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
         media=media,
@@ -395,12 +396,17 @@ class ReportRepository:
         now: datetime,
         precinct_id: str | None = None,
         inspector_id: str | None = None,
+        staff_chat_id: int | None = None,
+        shared_thread_id: int | None = None,
     ) -> int:
+        """`staff_chat_id` and `shared_thread_id` when the post goes to a precinct's own topic
+        (known at once); else they are learnt from the delivery."""
         cur = await conn.execute(
             "INSERT INTO reports (reporter_id, category, description, voice_file_id, latitude,"
             " longitude, address, location_verified, anonymous, reporter_name,"
             " reporter_username, phone, language, created_at, updated_at, precinct_id,"
-            " inspector_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " inspector_id, staff_chat_id, staff_thread_id, staff_thread_shared)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 reporter_id,
                 draft.category,
@@ -419,6 +425,9 @@ class ReportRepository:
                 to_db(now),
                 precinct_id,
                 inspector_id,
+                staff_chat_id if shared_thread_id else None,
+                shared_thread_id,
+                int(shared_thread_id is not None),
             ),
         )
         report_id = int(cur.lastrowid or 0)

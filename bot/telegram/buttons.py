@@ -30,6 +30,8 @@ BTN_HELP = N_("ℹ️ Help")
 BTN_LANGUAGE = N_("🌐 Language")
 BTN_PRIVACY = N_("🔒 My data")
 BTN_MENU = N_("🏠 Main menu")
+BTN_INSPECTOR = N_("👮 My district inspector")
+BTN_PICK_FROM_LIST = N_("📋 Choose from the list")
 
 #: Each language named in itself, never translated: a reader finds their own.
 LANGUAGE_NAMES = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский"}
@@ -40,6 +42,7 @@ def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=_(BTN_REPORT)), KeyboardButton(text=_(BTN_MY_REPORTS))],
+            [KeyboardButton(text=_(BTN_INSPECTOR))],
             [KeyboardButton(text=_(BTN_HELP)), KeyboardButton(text=_(BTN_LANGUAGE))],
             [KeyboardButton(text=_(BTN_PRIVACY))],
         ],
@@ -101,6 +104,18 @@ def back_cancel_keyboard() -> ReplyKeyboardMarkup:
 
 def location_keyboard() -> ReplyKeyboardMarkup:
     return _step_keyboard([KeyboardButton(text=_(BTN_SEND_LOCATION), request_location=True)])
+
+
+def inspector_place_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=_(BTN_SEND_LOCATION), request_location=True)],
+            [KeyboardButton(text=_(BTN_PICK_FROM_LIST))],
+            [KeyboardButton(text=_(BTN_CANCEL))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
 
 
 def media_keyboard() -> ReplyKeyboardMarkup:

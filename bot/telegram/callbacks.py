@@ -35,3 +35,8 @@ SEEN_STATUS = {code: status for status, code in SEEN.items()}
 class MyReportsCb(CallbackData, prefix="mr"):
     action: str  # "page", "open", "withdraw"
     value: int  # page number or report number
+
+
+class InspectorCb(CallbackData, prefix="in"):
+    action: str  # "pick" (value: precinct id), "page" (value: page), "report" (value: lat,lon)
+    value: str

@@ -110,7 +110,7 @@ class StaffForumMiddleware(BaseMiddleware):
     ) -> Any:
         if isinstance(event, Message) and event.chat.type == "supergroup":
             is_forum = bool(event.chat.is_forum)
-            if is_forum is not self.chats.staff_forum and await self.chats.is_staff_chat(
+            if is_forum is not self.chats.staff_forum and await self.chats.is_main_staff_chat(
                 event.chat.id
             ):
                 self.chats.learn_forum(event.chat.id, is_forum)

@@ -11,8 +11,10 @@ from babel.dates import format_datetime
 
 from bot.domain.categories import Category
 from bot.domain.delivery import NewMessage
+from bot.domain.directory import Precinct
 from bot.domain.reports import OPEN, Action, Report, Status
 from bot.i18n import N_
+from bot.services.directory import DirectoryService
 from bot.services.reports import ask_ref, post_ref, topic_ref
 from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import SEEN, StaffCb
@@ -61,12 +63,15 @@ class TelegramReportRenderer:
         zone: ZoneInfo,
         staff_locale: str,
         answer_hours: int,
+        directory: DirectoryService | None = None,
     ) -> None:
         self.i18n = i18n
         self.categories = {c.key: c for c in categories}
         self.zone = zone
         self.staff_locale = staff_locale
         self.answer_hours = answer_hours
+        #: precincts and inspectors by id (the post names them, and mentions a linked one)
+        self.directory = directory
 
     def category_label(self, key: str, locale: str) -> str:
         category = self.categories.get(key)
@@ -77,7 +82,10 @@ class TelegramReportRenderer:
         characters)."""
         locale = self.staff_locale
         number = f"№ {report.id}"  # the same in both languages
-        if report.latitude is not None and report.longitude is not None:
+        precinct = self._precinct(report)
+        if precinct is not None:
+            where = precinct.name(locale)
+        elif report.latitude is not None and report.longitude is not None:
             where = f"{report.latitude:.4f}, {report.longitude:.4f}"
         else:
             where = " ".join((report.address or "").split())
@@ -90,8 +98,11 @@ class TelegramReportRenderer:
         return NewMessage(chat_id, "createForumTopic", {"name": name}, ref=topic_ref(report.id))
 
     def topic_state(self, report: Report, closed: bool) -> NewMessage | None:
-        """Close the topic when the report is closed, reopen it when the report is."""
+        """Close the topic when the report is closed, reopen it when the report is (never a
+        precinct's topic, which its other reports share)."""
         if report.staff_chat_id is None or report.staff_thread_id is None:
+            return None
+        if report.staff_thread_shared:
             return None
         return NewMessage(
             report.staff_chat_id,
@@ -273,7 +284,7 @@ class TelegramReportRenderer:
         """Where a message about a report goes in the staff group: its open forum topic, or
         as a reply to its post; a closed topic takes no messages, so then the group itself."""
         if report.staff_thread_id is not None:
-            if report.status in OPEN:
+            if report.status in OPEN or report.staff_thread_shared:
                 payload["message_thread_id"] = report.staff_thread_id
             else:
                 return payload
@@ -291,7 +302,9 @@ class TelegramReportRenderer:
             header = _("💬 The resident about report № {number}:").format(number=report.id)
         ref = f"report:{report.id}:relay"
         copy: dict[str, object] = {"from_chat_id": from_chat, "message_id": message_id}
-        if report.staff_thread_id is not None and report.status in OPEN:
+        if report.staff_thread_id is not None and (
+            report.status in OPEN or report.staff_thread_shared
+        ):
             copy["message_thread_id"] = report.staff_thread_id
         return [
             NewMessage(
@@ -348,6 +361,29 @@ class TelegramReportRenderer:
             ref=f"report:{report.id}:unreachable",
         )
 
+    def _precinct(self, report: Report) -> Precinct | None:
+        if self.directory is None or report.precinct_id is None:
+            return None
+        return self.directory.current.precinct(report.precinct_id)
+
+    def _precinct_line(self, report: Report) -> str:
+        """Its precinct and inspector (the linked officer mentioned by id, so Telegram tells
+        them), or a flag for the duty officer to route it by hand."""
+        locale = self.staff_locale
+        precinct = self._precinct(report)
+        if precinct is None:
+            return _("🏘 ⚠️ Unassigned: no precinct for this place; route it by hand")
+        line = f"🏘 {escape(precinct.name(locale))} ({escape(precinct.district(locale))})"
+        if self.directory is not None and report.inspector_id:
+            inspector = self.directory.current.inspector(report.inspector_id)
+            if inspector is not None:
+                name = escape(f"{inspector.rank(locale)} {inspector.full_name}")
+                user_id = self.directory.linked_user(inspector.id)
+                if user_id is not None:
+                    name = f'<a href="tg://user?id={user_id}">{name}</a>'
+                line += f" · 👮 {name}"
+        return line
+
     def _status_line(self, report: Report, officer: str | None) -> str:
         """Status, who changed it and when (the post is edited with every change)."""
         line = _("Status: {status}").format(status=_(STATUS_NAMES[report.status]))
@@ -393,6 +429,7 @@ class TelegramReportRenderer:
             )
         if report.voice_file_id:
             lines.append(_("🎙 Voice message above"))
+        lines.append(self._precinct_line(report))
         if report.anonymous:
             # no reporter card at all: name, phone and history would point at the person
             lines.append(_("👤 Anonymous: the resident chose not to show their name"))

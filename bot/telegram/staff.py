@@ -24,17 +24,21 @@ class StaffGate:
         self.chats = chats
         self.ttl = ttl
         self.clock = clock
-        self._cache: dict[int, tuple[float, bool]] = {}
+        self._cache: dict[tuple[int, int], tuple[float, bool]] = {}
 
-    async def is_staff(self, bot: Bot, user_id: int) -> bool:
-        """A member of the staff group now (a removed officer loses access within `ttl`)."""
-        cached = self._cache.get(user_id)
+    async def is_staff(self, bot: Bot, user_id: int, where: int | None = None) -> bool:
+        """A member of the staff group now, or of the precinct chat `where` when the action
+        happens there (a removed officer loses access within `ttl`)."""
+        if where is not None and where in self.chats.precinct_chats():
+            chat_id: int | None = where
+        else:
+            chat_id = await self.chats.staff_chat_id()
+        if chat_id is None:
+            return False
+        cached = self._cache.get((chat_id, user_id))
         now = self.clock()
         if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
-        chat_id = await self.chats.staff_chat_id()
-        if chat_id is None:
-            return False
         try:
             member = await bot.get_chat_member(chat_id, user_id)
         except TelegramAPIError as exc:
@@ -44,5 +48,5 @@ class StaffGate:
         allowed = status in MEMBER or (
             status == ChatMemberStatus.RESTRICTED and bool(getattr(member, "is_member", False))
         )
-        self._cache[user_id] = (now, allowed)
+        self._cache[(chat_id, user_id)] = (now, allowed)
         return allowed

@@ -19,3 +19,7 @@ class ReportForm(StatesGroup):
 
 class ReportChat(StatesGroup):
     writing = State()  # data: {"report": number}
+
+
+class InspectorLookup(StatesGroup):
+    place = State()  # waiting for a location, a microdistrict from the list, or its name

@@ -488,3 +488,48 @@ def write_not_possible() -> str:
 
 def write_unsupported() -> str:
     return _("Please send text, a photo, a video or a voice message, or press «✖️ Cancel».")
+
+
+def inspector_ask() -> str:
+    return _(
+        "👮 <b>My district inspector</b>\n"
+        "Send your location with the button below, choose your microdistrict from the list, or "
+        "type its name. I will show your district inspector, how to reach them and where they "
+        "receive residents."
+    )
+
+
+def inspector_not_loaded() -> str:
+    return _(
+        "The directory of district inspectors is not loaded yet. In an emergency call 102 "
+        "(police) or 112."
+    )
+
+
+def inspector_place_expected() -> str:
+    return _("Send your location, choose your microdistrict from the list, or type its name.")
+
+
+def inspector_outside_area() -> str:
+    return _(
+        "This place is outside the area Sakshy serves (the city of Shymkent), so I do not know "
+        "its district inspector. Call 102 (police) or 112."
+    )
+
+
+def inspector_choose() -> str:
+    return _("Choose your microdistrict:")
+
+
+def inspector_not_found(text: str) -> str:
+    return _(
+        "I found no microdistrict called «{text}». Send your location, or choose from the list."
+    ).format(text=html.quote(text))
+
+
+def inspector_report_here() -> str:
+    return _("📝 Report a violation here")
+
+
+def report_place_preset() -> str:
+    return _("📍 The place: the location you sent for the inspector lookup.")

@@ -29,6 +29,7 @@ class RunningBot:
         self.db_path = db_path
         self.app: SakshyApp | None = None
         self.task: asyncio.Task[None] | None = None
+        self.with_directory = True
 
     def settings(self, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -50,6 +51,8 @@ class RunningBot:
             time_scale=TIME_SCALE,
         )
         await app.open()
+        if self.with_directory and app.directory.current.empty:
+            await app.directory.import_demo()  # the Shymkent pilot's squares, fictional people
         self.app = app
         self.task = asyncio.create_task(app.run())
         return app

@@ -26,12 +26,14 @@ async def test_idle_state_answers_every_kind_of_input(tg: FakeTelegram, bot: Run
         user.send_voice,
         lambda: user.send_document(file_name="x.pdf"),
         lambda: user.send_photo(),
-        lambda: user.send_location(43.3, 69.6),
         lambda: user.send_contact(phone_number="+77011234567", first_name="Erlan"),
         user.send_video,
     ):
         await send()
         assert (await user.next_message()).text.startswith(UNSUPPORTED_KK)
+    # a location outside any conversation asks for the district inspector there
+    await user.send_location(43.3, 69.6)
+    assert (await user.next_message()).text.startswith("Бұл жер Сақшы қызмет көрсететін аумақтан")
 
 
 async def test_html_laden_and_huge_text_is_answered_safely(

@@ -92,7 +92,7 @@ async def test_language_switch_keeps_old_keyboard_working(
     await user.send("/help")
     await user.next_message()
     old_keyboard = user.reply_keyboard
-    assert old_keyboard is not None and old_keyboard[1][0] == "ℹ️ Анықтама"
+    assert old_keyboard is not None and old_keyboard[2][0] == "ℹ️ Анықтама"
     await user.send("/language")
     picker = await user.next_message()
     await user.press(picker, data="lang:ru")

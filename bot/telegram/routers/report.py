@@ -91,22 +91,35 @@ def router() -> Router:
 
 
 async def begin(
-    message: Message, state: FSMContext, user: User, categories: tuple[Category, ...]
+    message: Message,
+    state: FSMContext,
+    user: User,
+    categories: tuple[Category, ...],
+    preset: tuple[float, float] | None = None,
 ) -> None:
+    """`preset`: the place is already known (from the inspector lookup)."""
     if not user.has_consent:
         await state.set_state(Onboarding.consent)
-        await state.set_data({"then": "report"})
+        await state.set_data({"then": "report", "preset": list(preset) if preset else None})
         await message.answer(texts.report_consent_needed())
         await message.answer(texts.consent_question(), reply_markup=consent_keyboard())
         return
-    await start_wizard(message, state, user, categories)
+    await start_wizard(message, state, user, categories, preset)
 
 
 async def start_wizard(
-    message: Message, state: FSMContext, user: User, categories: tuple[Category, ...]
+    message: Message,
+    state: FSMContext,
+    user: User,
+    categories: tuple[Category, ...],
+    preset: tuple[float, float] | None = None,
 ) -> None:
     await state.set_state(ReportForm.category)
-    await state.set_data({})
+    if preset is None:
+        await state.set_data({})
+    else:
+        lat, lon = preset
+        await state.set_data({"draft": {"latitude": lat, "longitude": lon}, "preset": True})
     await message.answer(
         texts.report_start(), reply_markup=category_keyboard(categories, user.language)
     )
@@ -129,6 +142,14 @@ async def ask_description(message: Message, state: FSMContext) -> None:
 
 
 async def ask_location(message: Message, state: FSMContext) -> None:
+    data = await state.get_data()
+    if data.get("preset") and (data.get("draft") or {}).get("latitude") is not None:
+        # the place came with the wizard (the inspector lookup): the step is done once;
+        # Back from the next step shows it as usual
+        await state.update_data(preset=False)
+        await message.answer(texts.report_place_preset())
+        await ask_media(message, state)
+        return
     await state.set_state(ReportForm.location)
     await message.answer(texts.report_ask_location(), reply_markup=location_keyboard())
 

@@ -55,7 +55,7 @@ async def on_button(
     if message is None or not await chats.is_staff_chat(message.chat.id):
         await query.answer(texts.stale_button())
         return
-    if not await staff_gate.is_staff(bot, query.from_user.id):
+    if not await staff_gate.is_staff(bot, query.from_user.id, message.chat.id):
         await query.answer(texts.staff_only(), show_alert=True)
         return
     report = await reports.get(callback_data.report)
@@ -132,7 +132,7 @@ async def set_profile(
 ) -> None:
     if message.from_user is None or not await chats.is_staff_chat(message.chat.id):
         return
-    if not await staff_gate.is_staff(bot, message.from_user.id):
+    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
         await message.reply(texts.staff_only())
         return
     parts = (command.args or "").split()
@@ -155,7 +155,7 @@ async def held_reports(
     """/mine: the reports this officer has taken and not closed, with links to their posts."""
     if message.from_user is None or not await chats.is_staff_chat(message.chat.id):
         return
-    if not await staff_gate.is_staff(bot, message.from_user.id):
+    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
         await message.reply(texts.staff_only())
         return
     held = await reports.held_by(message.from_user.id)
@@ -191,7 +191,7 @@ async def officer_message(
         return
     if not await chats.is_staff_chat(message.chat.id):
         raise SkipHandler
-    if not await staff_gate.is_staff(bot, message.from_user.id):
+    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
         return
     outcome, result = await reports.from_officer(
         message.chat.id,

@@ -22,6 +22,7 @@ from bot.telegram.buttons import (
 from bot.telegram.callbacks import ConsentCb, LanguageCb
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
+from bot.telegram.routers import inspector
 from bot.telegram.states import Onboarding
 
 
@@ -30,6 +31,10 @@ def router() -> Router:
     r.message.filter(F.chat.type == "private")
     r.callback_query.filter(F.message.chat.type == "private")
 
+    # t.me/<bot>?start=inspector (a QR code on a precinct's poster): straight to the lookup
+    r.message.register(
+        inspector.ask_place, CommandStart(deep_link=True, magic=F.args == "inspector")
+    )
     r.message.register(start, CommandStart())
     r.message.register(ask_language, Command("language"))
     r.message.register(ask_language, ButtonFilter(BTN_LANGUAGE))
@@ -101,7 +106,9 @@ async def answer_consent(
     users: UserService,
     categories: tuple[Category, ...],
 ) -> None:
-    then = (await state.get_data()).get("then")
+    data = await state.get_data()
+    then = data.get("then")
+    preset = data.get("preset")
     await state.clear()
     if callback_data.action == "yes":
         changed, reply = await users.give_consent(user.id), texts.consent_given()
@@ -118,4 +125,5 @@ async def answer_consent(
         from bot.telegram.routers.report import start_wizard  # the step asked for consent
 
         user = await users.get_required(user.id)
-        await start_wizard(query.message, state, user, categories)
+        place = (float(preset[0]), float(preset[1])) if preset else None
+        await start_wizard(query.message, state, user, categories, place)

@@ -141,6 +141,7 @@ METHODS: dict[str, str] = {
     "senddice": "_m_send_dice",
     "sendlocation": "_m_send_location",
     "sendcontact": "_m_send_contact",
+    "sendvenue": "_m_send_venue",
     "sendmediagroup": "_m_send_media_group",
     "sendchataction": "_m_send_chat_action",
     "copymessage": "_m_copy_message",
@@ -701,6 +702,27 @@ class BotApiMethods:
             html=None,
             entities=[],
             media="location",
+        )
+        return stored.payload
+
+    async def _m_send_venue(self, params: dict[str, str], files: dict[str, Any]) -> Any:
+        """A map pin with a title and an address (both required, like the server's)."""
+        location = read_location(params)
+        venue: dict[str, Any] = {
+            "location": location,
+            "title": required(params, "title"),
+            "address": required(params, "address"),
+        }
+        send = self._prepare_send(params)
+        check_location(location)
+        stored = self._commit(
+            "sendVenue",
+            send,
+            {"venue": venue, "location": location},
+            text=None,
+            html=None,
+            entities=[],
+            media="venue",
         )
         return stored.payload
 
