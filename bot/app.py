@@ -51,7 +51,7 @@ from bot.telegram.profile import BotProfile
 from bot.telegram.render import TelegramReportRenderer
 from bot.telegram.sender import TelegramSender
 from bot.telegram.session import FloodControlMiddleware
-from bot.telegram.staff import StaffGate
+from bot.telegram.staff import AdminGate, StaffGate
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +167,7 @@ class SakshyApp:
             categories=self.categories,
             area=settings.area,
             staff_gate=StaffGate(chats),
+            admins=AdminGate(chats),
             directory=directory,
             i18n=i18n,
         )

@@ -9,6 +9,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
+from bot.i18n import N_
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
@@ -52,35 +54,99 @@ def normalise_phone(text: str) -> str | None:
     return "+7" + digits
 
 
+#: the words of a problem's place, translated when shown to staff
+WHERE_WORDS = {
+    "feature": N_("feature {n}"),
+    "line": N_("line {n}"),
+    "inspector": N_("inspector {n}"),
+    "polygon": N_("polygon {n}"),
+    "outer": N_("outer ring"),
+    "hole": N_("hole {n}"),
+}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where in the files a problem is: the file, then feature or line, ids, rings."""
+
+    source: str
+    parts: tuple[tuple[str, Any], ...] = ()
+
+    def at(self, kind: str, value: Any = None) -> Where:
+        return Where(self.source, (*self.parts, (kind, value)))
+
+    def render(self, translate: Callable[[str], str] = _same) -> str:
+        out = self.source
+        for n, (kind, value) in enumerate(self.parts):
+            if kind == "item":
+                out += f" ({value or '?'})"
+            elif kind == "ring":
+                word = (
+                    translate(WHERE_WORDS["outer"])
+                    if value == 1
+                    else translate(WHERE_WORDS["hole"]).format(n=value - 1)
+                )
+                out += f", {word}"
+            else:
+                word = translate(WHERE_WORDS[kind]).format(n=value)
+                out += f" {word}" if n == 0 else f", {word}"
+        return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: Where
+    text: str  # a message id (N_) with {placeholders}
+    args: dict[str, Any]
+
+    def render(self, translate: Callable[[str], str] = _same) -> str:
+        args = {k: v.render(translate) if isinstance(v, Where) else v for k, v in self.args.items()}
+        return f"{self.where.render(translate)}: {translate(self.text).format(**args)}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 @dataclass
 class Problems:
-    items: list[str] = field(default_factory=list)
+    items: list[Problem] = field(default_factory=list)
 
-    def add(self, where: str, what: str) -> None:
-        self.items.append(f"{where}: {what}")
+    def add(self, where: Where, text: str, **args: Any) -> None:
+        self.items.append(Problem(where, text, args))
 
 
 def _text(
-    props: dict[str, Any], key: str, where: str, problems: Problems, *, required: bool = True
+    props: dict[str, Any], key: str, where: Where, problems: Problems, *, required: bool = True
 ) -> str:
     value = props.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            problems.add(where, f"'{key}' is missing")
+            problems.add(where, N_("'{key}' is missing"), key=key)
         return ""
     if not isinstance(value, str):
-        problems.add(where, f"'{key}' must be text")
+        problems.add(where, N_("'{key}' must be text"), key=key)
         return ""
     value = " ".join(value.split())
     if len(value) > MAX_TEXT:
-        problems.add(where, f"'{key}' is longer than {MAX_TEXT} characters")
+        problems.add(
+            where, N_("'{key}' is longer than {limit} characters"), key=key, limit=MAX_TEXT
+        )
     return value
 
 
-def _id(props: dict[str, Any], key: str, where: str, problems: Problems) -> str:
+def _id(props: dict[str, Any], key: str, where: Where, problems: Problems) -> str:
     value = _text(props, key, where, problems)
     if value and not ID.match(value):
-        problems.add(where, f"'{key}' {value!r} may hold only letters, digits, '_', '.', '-'")
+        problems.add(
+            where,
+            N_("'{key}' {value} may hold only letters, digits, '_', '.', '-'"),
+            key=key,
+            value=repr(value),
+        )
     return value
 
 
@@ -93,106 +159,116 @@ def _coordinate(value: Any) -> bool:
     )
 
 
-def _check_rings(rings: Any, where: str, problems: Problems) -> bool:
+def _check_rings(rings: Any, where: Where, problems: Problems) -> bool:
     if not isinstance(rings, list) or not rings:
-        problems.add(where, "a polygon needs at least one ring")
+        problems.add(where, N_("a polygon needs at least one ring"))
         return False
     ok = True
     for n, ring in enumerate(rings, 1):
-        label = "outer ring" if n == 1 else f"hole {n - 1}"
+        at = where.at("ring", n)
         if not isinstance(ring, list) or len(ring) < 4:
-            problems.add(where, f"{label}: a ring needs at least 4 positions")
+            problems.add(at, N_("a ring needs at least 4 positions"))
             ok = False
             continue
         for position in ring:
             if not _coordinate(position):
-                problems.add(where, f"{label}: {position!r} is not a [longitude, latitude] pair")
+                problems.add(
+                    at,
+                    N_("{position} is not a [longitude, latitude] pair"),
+                    position=repr(position),
+                )
                 ok = False
                 break
             lon, lat = position[0], position[1]
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                problems.add(where, f"{label}: [{lon}, {lat}] is out of range (longitude first)")
+                problems.add(
+                    at, N_("[{lon}, {lat}] is out of range (longitude first)"), lon=lon, lat=lat
+                )
                 ok = False
                 break
         else:
             if list(ring[0][:2]) != list(ring[-1][:2]):
-                problems.add(
-                    where, f"{label}: not closed (the last position must repeat the first)"
-                )
+                problems.add(at, N_("not closed (the last position must repeat the first)"))
                 ok = False
     return ok
 
 
-def _geometry(geometry: Any, where: str, problems: Problems) -> dict[str, Any] | None:
+def _geometry(geometry: Any, where: Where, problems: Problems) -> dict[str, Any] | None:
     kind = geometry.get("type")
     coordinates = geometry.get("coordinates")
     if kind == "Polygon":
         ok = _check_rings(coordinates, where, problems)
     elif kind == "MultiPolygon":
         if not isinstance(coordinates, list) or not coordinates:
-            problems.add(where, "a MultiPolygon needs at least one polygon")
+            problems.add(where, N_("a MultiPolygon needs at least one polygon"))
             return None
         ok = all(
             [
-                _check_rings(p, f"{where}, polygon {n}", problems)
+                _check_rings(p, where.at("polygon", n), problems)
                 for n, p in enumerate(coordinates, 1)
             ]
         )
     else:
-        problems.add(where, f"a precinct must be a Polygon or MultiPolygon, not {kind}")
+        problems.add(
+            where, N_("a precinct must be a Polygon or MultiPolygon, not {kind}"), kind=str(kind)
+        )
         return None
     if not ok:
         return None
     try:
         geom = shape(geometry)
     except (ValueError, TypeError, GEOSException) as exc:
-        problems.add(where, f"invalid geometry: {exc}")
+        problems.add(where, N_("invalid geometry: {detail}"), detail=str(exc))
         return None
     if not geom.is_valid:
-        problems.add(where, f"invalid geometry: {explain_validity(geom)}")
+        problems.add(where, N_("invalid geometry: {detail}"), detail=explain_validity(geom))
         return None
     if geom.area == 0:
-        problems.add(where, "the boundary encloses no area")
+        problems.add(where, N_("the boundary encloses no area"))
         return None
     return {"type": kind, "coordinates": coordinates}
 
 
-def _phones(value: Any, where: str, problems: Problems) -> tuple[str, ...]:
+def _phones(value: Any, where: Where, problems: Problems) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        problems.add(where, "'phones' is missing (a list of numbers)")
+        problems.add(where, N_("'phones' is missing (a list of numbers)"))
         return ()
     phones: list[str] = []
     for raw in value:
         phone = normalise_phone(raw) if isinstance(raw, str) else None
         if phone is None:
-            problems.add(where, f"phone {raw!r} is not a Kazakhstan number (+7 7xx xxx xx xx)")
+            problems.add(
+                where,
+                N_("phone {phone} is not a Kazakhstan number (+7 7xx xxx xx xx)"),
+                phone=repr(raw),
+            )
         elif phone not in phones:
             phones.append(phone)
     return tuple(phones)
 
 
-def _inspector(item: Any, where: str, problems: Problems) -> Inspector | None:
+def _inspector(item: Any, where: Where, problems: Problems) -> Inspector | None:
     if not isinstance(item, dict):
-        problems.add(where, "an inspector must be an object")
+        problems.add(where, N_("an inspector must be an object"))
         return None
     before = len(problems.items)
     inspector_id = _id(item, "id", where, problems)
-    where = f"{where} ({inspector_id or '?'})"
+    where = where.at("item", inspector_id)
     full_name = _text(item, "full_name", where, problems)
     rank_kk = _text(item, "rank_kk", where, problems)
     rank_ru = _text(item, "rank_ru", where, problems)
     phones = _phones(item.get("phones"), where, problems)
     email = _text(item, "email", where, problems, required=False) or None
     if email and not EMAIL.match(email):
-        problems.add(where, f"email {email!r} is not an address")
+        problems.add(where, N_("email {email} is not an address"), email=repr(email))
     telegram = (_text(item, "telegram", where, problems, required=False) or "").lstrip("@")
     if telegram and not USERNAME.match(telegram):
-        problems.add(where, f"telegram {telegram!r} is not a Telegram username")
+        problems.add(where, N_("telegram {name} is not a Telegram username"), name=repr(telegram))
     photo = _text(item, "photo_url", where, problems, required=False) or None
     if photo and not photo.startswith("https://"):
-        problems.add(where, "photo_url must be an https:// address")
+        problems.add(where, N_("photo_url must be an https:// address"))
     if len(problems.items) > before:
         return None
     return Inspector(
@@ -211,24 +287,24 @@ def _inspector(item: Any, where: str, problems: Problems) -> Inspector | None:
 
 
 def _point(
-    props: dict[str, Any], latitude: Any, longitude: Any, where: str, problems: Problems
+    props: dict[str, Any], latitude: Any, longitude: Any, where: Where, problems: Problems
 ) -> PolicePoint | None:
     before = len(problems.items)
     point_id = _id(props, "id", where, problems)
-    where = f"{where} ({point_id or '?'})"
+    where = where.at("item", point_id)
     values = {key: _text(props, key, where, problems) for key in POINT_COLUMNS[1:5]}
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        problems.add(where, "latitude and longitude must be numbers")
+        problems.add(where, N_("latitude and longitude must be numbers"))
         return None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        problems.add(where, f"[{lon}, {lat}] is out of range")
+        problems.add(where, N_("[{lon}, {lat}] is out of range"), lon=lon, lat=lat)
         return None
     phone_text = _text(props, "phone", where, problems, required=False)
     phone = normalise_phone(phone_text) if phone_text else None
     if phone_text and phone is None:
-        problems.add(where, f"phone {phone_text!r} is not a Kazakhstan number")
+        problems.add(where, N_("phone {phone} is not a Kazakhstan number"), phone=repr(phone_text))
     if len(problems.items) > before:
         return None
     return PolicePoint(
@@ -245,40 +321,42 @@ def _point(
 def _precinct(
     props: dict[str, Any],
     geometry: dict[str, Any] | None,
-    where: str,
+    where: Where,
     problems: Problems,
-    inspectors: dict[str, tuple[Inspector, str]],
+    inspectors: dict[str, tuple[Inspector, Where]],
 ) -> Precinct | None:
     before = len(problems.items)
     precinct_id = _id(props, "id", where, problems)
-    where = f"{where} ({precinct_id or '?'})"
+    where = where.at("item", precinct_id)
     names = {key: _text(props, key, where, problems) for key in ("name_kk", "name_ru")}
     districts = {key: _text(props, key, where, problems) for key in ("district_kk", "district_ru")}
     listed = props.get("inspectors")
     if not isinstance(listed, list) or not listed:
-        problems.add(where, "'inspectors' is missing (a list with at least one inspector)")
+        problems.add(where, N_("'inspectors' is missing (a list with at least one inspector)"))
         listed = []
     ids: list[str] = []
     for n, item in enumerate(listed, 1):
-        inspector = _inspector(item, f"{where}, inspector {n}", problems)
+        inspector = _inspector(item, where.at("inspector", n), problems)
         if inspector is None:
             continue
         seen = inspectors.get(inspector.id)
         if seen is not None and seen[0] != inspector:
             problems.add(
                 where,
-                f"inspector {inspector.id!r} is also in {seen[1]} with different details",
+                N_("inspector {inspector} is also in {other} with different details"),
+                inspector=repr(inspector.id),
+                other=seen[1],
             )
         inspectors.setdefault(inspector.id, (inspector, where))
         ids.append(inspector.id)
     chat = props.get("staff_chat_id")
     if chat is not None and (not isinstance(chat, int) or isinstance(chat, bool) or chat >= 0):
-        problems.add(where, "staff_chat_id must be a group's id (a negative number)")
+        problems.add(where, N_("staff_chat_id must be a group's id (a negative number)"))
     thread = props.get("staff_thread_id")
     if thread is not None and (
         not isinstance(thread, int) or isinstance(thread, bool) or thread <= 0
     ):
-        problems.add(where, "staff_thread_id must be a forum topic's id (a positive number)")
+        problems.add(where, N_("staff_thread_id must be a forum topic's id (a positive number)"))
     if geometry is None or len(problems.items) > before:
         return None
     return Precinct(
@@ -298,11 +376,13 @@ def parse_points_csv(text: str, name: str, problems: Problems) -> list[PolicePoi
     missing = [c for c in ("id", "name_kk", "name_ru", "address_kk", "address_ru", "latitude",
                            "longitude") if c not in (reader.fieldnames or [])]  # fmt: skip
     if missing:
-        problems.add(f"{name} line 1", f"missing columns: {', '.join(missing)}")
+        problems.add(
+            Where(name).at("line", 1), N_("missing columns: {columns}"), columns=", ".join(missing)
+        )
         return []
     points: list[PolicePoint] = []
     for row in reader:
-        where = f"{name} line {reader.line_num}"
+        where = Where(name).at("line", reader.line_num)
         point = _point(dict(row), row.get("latitude"), row.get("longitude"), where, problems)
         if point is not None:
             points.append(point)
@@ -313,14 +393,16 @@ def _load_json(text: str, name: str, problems: Problems) -> list[Any] | None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.add(name, f"not JSON ({exc.msg} at line {exc.lineno})")
+        problems.add(
+            Where(name), N_("not JSON ({detail} at line {line})"), detail=exc.msg, line=exc.lineno
+        )
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        problems.add(name, "not a GeoJSON FeatureCollection")
+        problems.add(Where(name), N_("not a GeoJSON FeatureCollection"))
         return None
     features = data.get("features")
     if not isinstance(features, list):
-        problems.add(name, "'features' must be a list")
+        problems.add(Where(name), N_("'features' must be a list"))
         return None
     return features
 
@@ -330,7 +412,7 @@ def parse_directory(
     name: str = "directory",
     points_text: str | None = None,
     points_name: str = "points",
-) -> tuple[Directory | None, list[str]]:
+) -> tuple[Directory | None, list[Problem]]:
     """The directory the files describe, or None and every problem found."""
     problems = Problems()
     features = _load_json(text, name, problems)
@@ -338,13 +420,13 @@ def parse_directory(
         return None, problems.items
     precincts: list[Precinct] = []
     points: list[PolicePoint] = []
-    inspectors: dict[str, tuple[Inspector, str]] = {}
+    inspectors: dict[str, tuple[Inspector, Where]] = {}
 
     def point_features(items: list[Any], source: str) -> None:
         for n, feature in enumerate(items, 1):
-            where = f"{source} feature {n}"
+            where = Where(source).at("feature", n)
             if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
-                problems.add(where, "not a Feature with a geometry")
+                problems.add(where, N_("not a Feature with a geometry"))
                 continue
             geometry = feature["geometry"]
             props = feature.get("properties") or {}
@@ -352,22 +434,22 @@ def parse_directory(
                 if source == name:
                     precinct_feature(feature, where)
                 else:
-                    problems.add(where, "a police point must be a Point")
+                    problems.add(where, N_("a police point must be a Point"))
                 continue
             coordinates = geometry.get("coordinates")
             if not _coordinate(coordinates):
-                problems.add(where, "a Point needs [longitude, latitude]")
+                problems.add(where, N_("a Point needs [longitude, latitude]"))
                 continue
             point = _point(props, coordinates[1], coordinates[0], where, problems)
             if point is not None:
                 points.append(point)
 
-    def precinct_feature(feature: dict[str, Any], where: str) -> None:
+    def precinct_feature(feature: dict[str, Any], where: Where) -> None:
         props = feature.get("properties")
         if not isinstance(props, dict):
-            problems.add(where, "'properties' is missing")
+            problems.add(where, N_("'properties' is missing"))
             return
-        label = f"{where} ({props.get('id') or '?'})"
+        label = where.at("item", props.get("id"))
         geometry = _geometry(feature["geometry"], label, problems)
         precinct = _precinct(props, geometry, where, problems, inspectors)
         if precinct is not None:
@@ -382,31 +464,44 @@ def parse_directory(
             if more is not None:
                 point_features(more, points_name)
 
-    for kind, ids in (
-        ("precinct", [p.id for p in precincts]),
-        ("police point", [p.id for p in points]),
+    for text, ids in (
+        (N_("precinct id {id} is used more than once"), [p.id for p in precincts]),
+        (N_("police point id {id} is used more than once"), [p.id for p in points]),
     ):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         for duplicate in duplicates:
-            problems.add(name, f"{kind} id {duplicate!r} is used more than once")
+            problems.add(Where(name), text, id=repr(duplicate))
     known_points = {p.id for p in points}
     for precinct in precincts:
         if precinct.point_id and precinct.point_id not in known_points:
-            problems.add(name, f"precinct {precinct.id!r}: no police point {precinct.point_id!r}")
+            problems.add(
+                Where(name),
+                N_("precinct {precinct}: no police point {point}"),
+                precinct=repr(precinct.id),
+                point=repr(precinct.point_id),
+            )
     for inspector, where in inspectors.values():
         if inspector.point_id and inspector.point_id not in known_points:
             problems.add(
-                where, f"inspector {inspector.id!r}: no police point {inspector.point_id!r}"
+                where,
+                N_("inspector {inspector}: no police point {point}"),
+                inspector=repr(inspector.id),
+                point=repr(inspector.point_id),
             )
     if not precincts and not problems.items:
-        problems.add(name, "no precincts (Polygon or MultiPolygon features)")
+        problems.add(Where(name), N_("no precincts (Polygon or MultiPolygon features)"))
     if problems.items:
         return None, problems.items
     directory = Directory.build(
         tuple(precincts), tuple(i for i, _ in inspectors.values()), tuple(points)
     )
     for a, b in directory.overlaps():
-        problems.add(name, f"precincts {a!r} and {b!r} overlap (they may only share a border)")
+        problems.add(
+            Where(name),
+            N_("precincts {a} and {b} overlap (they may only share a border)"),
+            a=repr(a),
+            b=repr(b),
+        )
     if problems.items:
         return None, problems.items
     return directory, []

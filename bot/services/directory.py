@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.directory import Directory, Inspector, Placement, PolicePoint, Precinct
-from bot.domain.directory_file import parse_directory
+from bot.domain.directory_file import Problem, parse_directory
 from bot.resources import demo_directory_path
 from bot.storage.db import Database
 from bot.storage.repositories import DirectoryRepository
@@ -39,7 +39,7 @@ class Change:
 class ImportResult:
     """An import checked (and, unless a dry run, applied): problems, or what changed."""
 
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
     applied: bool
     counts: dict[str, int]
     changes: dict[str, Change]

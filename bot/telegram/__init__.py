@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.telegram.routers import (
+    directory_admin,
     errors,
     fallback,
     groups,
@@ -26,6 +27,7 @@ def routers() -> list[Router]:
         report.router(),
         my_reports.router(),
         inspector.router(),
+        directory_admin.router(),
         staff.router(),
         groups.router(),
         fallback.router(),

@@ -47,6 +47,7 @@ STAFF_COMMANDS = [
     ("help", N_("How the duty unit works with the bot")),
     ("me", N_("Set the rank and surname residents see")),
     ("mine", N_("The reports I hold")),
+    ("directory", N_("Precincts and inspectors: what is loaded")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

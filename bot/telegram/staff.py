@@ -50,3 +50,22 @@ class StaffGate:
         )
         self._cache[(chat_id, user_id)] = (now, allowed)
         return allowed
+
+
+class AdminGate:
+    """Who may replace the directory: the staff group's administrators (asked each time: a
+    rare action, and a demoted admin must lose it at once)."""
+
+    def __init__(self, chats: ChatService) -> None:
+        self.chats = chats
+
+    async def is_admin(self, bot: Bot, user_id: int) -> bool:
+        chat_id = await self.chats.staff_chat_id()
+        if chat_id is None:
+            return False
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+        except TelegramAPIError as exc:
+            log.warning("cannot check admin rights of %s: %s", user_id, exc)
+            return False
+        return member.status in (ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR)

@@ -180,7 +180,10 @@ def staff_help() -> str:
         "Write in a report's topic, or reply to its post, to write to its resident; a message "
         "starting with // stays in this group.\n"
         "• /me rank surname: how residents see you, for example /me captain Akhmetov\n"
+        "• /me and your inspector id (from the directory): you are mentioned on your "
+        "precinct's reports\n"
         "• /mine: the reports you hold\n"
+        "• /directory: the precincts and inspectors loaded, and how to replace them\n"
         "• /chatid: the id of this group, for the STAFF_CHAT_ID setting"
     )
 
@@ -533,3 +536,89 @@ def inspector_report_here() -> str:
 
 def report_place_preset() -> str:
     return _("📍 The place: the location you sent for the inspector lookup.")
+
+
+def directory_status(
+    precincts: int,
+    inspectors: int,
+    points: int,
+    linked: int,
+    when: str | None,
+    who: str | None,
+    source: str | None,
+) -> str:
+    lines = [
+        _("<b>The directory</b>"),
+        _("Precincts: {precincts} · inspectors: {inspectors} · police points: {points}").format(
+            precincts=format_number(precincts),
+            inspectors=format_number(inspectors),
+            points=format_number(points),
+        ),
+        _("Officers linked to their inspector record: {linked}").format(
+            linked=format_number(linked)
+        ),
+    ]
+    if when is not None:
+        lines.append(
+            _("Last import: {when}, {who} ({source})").format(
+                when=when, who=html.quote(who or ""), source=html.quote(source or "")
+            )
+        )
+    else:
+        lines.append(_("Nothing has been imported yet."))
+    lines.append(
+        _(
+            "An administrator replaces it by sending a GeoJSON file with the caption /directory "
+            "(the format is in the README). An officer links their account with /me and their "
+            "inspector id."
+        )
+    )
+    return "\n".join(lines)
+
+
+def directory_admins_only() -> str:
+    return _("Only the group's administrators can replace the directory.")
+
+
+def directory_file_too_big(megabytes: int) -> str:
+    return _("The file is too big: at most {megabytes} MB.").format(
+        megabytes=format_number(megabytes)
+    )
+
+
+def directory_cannot_read() -> str:
+    return _("I cannot read this file: send a GeoJSON file in UTF-8.")
+
+
+def directory_problems(shown: list[str], total: int) -> str:
+    lines = [
+        ngettext(
+            "Nothing changed: the file has {count} problem.",
+            "Nothing changed: the file has {count} problems.",
+            total,
+        ).format(count=format_number(total))
+    ]
+    lines += [f"• {html.quote(line)}" for line in shown]
+    if total > len(shown):
+        lines.append(_("… and {count} more").format(count=format_number(total - len(shown))))
+    return "\n".join(lines)
+
+
+def directory_replaced(
+    precincts: int, inspectors: int, points: int, changed: dict[str, int]
+) -> str:
+    return _(
+        "✅ The directory is replaced: {precincts} precincts, {inspectors} inspectors, {points} "
+        "police points ({changes} changes). New reports are placed with it from now on."
+    ).format(
+        precincts=format_number(precincts),
+        inspectors=format_number(inspectors),
+        points=format_number(points),
+        changes=format_number(sum(changed.values())),
+    )
+
+
+def directory_linked(who: str) -> str:
+    return _(
+        "Linked: you are {who} in the directory. You will be mentioned on your precinct's reports."
+    ).format(who=html.quote(who))

@@ -146,7 +146,7 @@ async def test_command_menus_and_descriptions_per_language_and_scope(
     assert ru[0] == {"command": "start", "description": "Начало и главное меню"}
     assert default[0] == {"command": "start", "description": "Бастау және басты мәзір"}
     staff = tg.commands(scope={"type": "chat", "chat_id": STAFF_CHAT}, language_code="ru")
-    assert [c["command"] for c in staff] == ["help", "me", "mine", "chatid"]
+    assert [c["command"] for c in staff] == ["help", "me", "mine", "directory", "chatid"]
     groups = tg.commands(scope={"type": "all_group_chats"}, language_code="kk")
     assert [c["command"] for c in groups] == ["chatid"]
     assert "102" in tg.descriptions["kk"] and "102" in tg.descriptions["ru"]
@@ -277,5 +277,5 @@ async def test_profile_follows_a_migrated_staff_group_after_restart(
     await tg.wait_for(lambda: app.profile is not None and app.profile.done.is_set(), timeout=10)
     assert app.profile.refused == []
     staff = tg.commands(scope={"type": "chat", "chat_id": -1005001}, language_code="kk")
-    assert [c["command"] for c in staff] == ["help", "me", "mine", "chatid"]
+    assert [c["command"] for c in staff] == ["help", "me", "mine", "directory", "chatid"]
     assert tg.descriptions["kk"], "the calls after the staff menu were made too"

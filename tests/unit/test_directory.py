@@ -71,7 +71,8 @@ WITH_HOLE = {
 
 
 def parse(*features: dict[str, Any]) -> tuple[Any, list[str]]:
-    return parse_directory(collection(*features), "test.geojson")
+    directory, problems = parse_directory(collection(*features), "test.geojson")
+    return directory, [str(p) for p in problems]
 
 
 def test_inside_outside_border_and_holes() -> None:
@@ -180,10 +181,10 @@ def test_duplicates_overlaps_and_conflicting_inspectors() -> None:
     c["properties"]["inspectors"] = [inspector("ins-a", full_name="Другой Человек")]
     _, problems = parse(a, c)
     assert any("inspector 'ins-a' is also in" in p for p in problems)
-    _, problems = parse_directory("{not json", "bad.geojson")
-    assert problems[0].startswith("bad.geojson: not JSON")
-    _, problems = parse_directory('{"type": "Feature"}', "bad.geojson")
-    assert problems == ["bad.geojson: not a GeoJSON FeatureCollection"]
+    _, found = parse_directory("{not json", "bad.geojson")
+    assert str(found[0]).startswith("bad.geojson: not JSON")
+    _, found = parse_directory('{"type": "Feature"}', "bad.geojson")
+    assert [str(p) for p in found] == ["bad.geojson: not a GeoJSON FeatureCollection"]
 
 
 def test_points_from_a_csv_with_line_numbers() -> None:
@@ -194,8 +195,8 @@ def test_points_from_a_csv_with_line_numbers() -> None:
         "p3,Пункт,,мекенжай,адрес,42.3,69.6,,,\n"
     )
     feature = precinct("a", {"type": "Polygon", "coordinates": [square(69, 42, 70, 43)]})
-    _, problems = parse_directory(collection(feature), "d.geojson", csv_text, "points.csv")
-    assert problems == [
+    _, found = parse_directory(collection(feature), "d.geojson", csv_text, "points.csv")
+    assert [str(p) for p in found] == [
         "points.csv line 3 (p2): latitude and longitude must be numbers",
         "points.csv line 4 (p3): 'name_ru' is missing",
     ]

@@ -463,6 +463,22 @@ class FakeGroup(ChatState):
         """``user`` presses an inline button of a bot message in the group."""
         return self._fake._press(self, user, bot_message, data=data, text=text)
 
+    async def send_document(
+        self, user: FakeUser, file_name: str, data: bytes, caption: str | None = None
+    ) -> dict[str, Any]:
+        """``user`` sends a file to the group (the bot can download ``data`` with getFile)."""
+        if user.id not in self.members:
+            self.add_member(user)
+        content: dict[str, Any] = {
+            "document": self._fake._new_file_object("document", file_name, data)
+        }
+        if caption:
+            content["caption"] = caption
+            entities = find_entities(caption)
+            if entities:
+                content["caption_entities"] = entities
+        return self._fake._post_user_message(self, user, content)
+
     async def press_stale(
         self, user: FakeUser, data: str, message: BotMessage | None = None
     ) -> str:
