@@ -36,10 +36,27 @@ def _keyboard_lines(markup: dict[str, Any] | None) -> list[str]:
     return []
 
 
+def _content(message: Any) -> str:
+    """What a message without text shows: a contact card, a venue, a map pin."""
+    raw = getattr(message, "raw", {}) or {}
+    if "contact" in raw:
+        c = raw["contact"]
+        name = " ".join(filter(None, (c.get("first_name"), c.get("last_name"))))
+        return f"📇 [contact] {name}: {c.get('phone_number')}"
+    if "venue" in raw:
+        v = raw["venue"]
+        loc = v["location"]
+        return f"📍 [map] {v['title']}, {v['address']} ({loc['latitude']}, {loc['longitude']})"
+    if "location" in raw:
+        loc = raw["location"]
+        return f"📍 [map] {loc['latitude']}, {loc['longitude']}"
+    return ""
+
+
 def render_bot(message: Any) -> str:
     lines = [
         f"🤖 Сақшы: {line}" if i == 0 else f"          {line}".rstrip()
-        for i, line in enumerate((message.text or "").splitlines() or [""])
+        for i, line in enumerate((message.text or _content(message)).splitlines() or [""])
     ]
     lines += _keyboard_lines(message.reply_markup)
     return "\n".join(lines)
@@ -121,6 +138,7 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
         )
         app = SakshyApp(settings, polling_timeout=1, time_scale=0.05)
         await app.open()
+        await app.directory.import_demo()  # the pilot's four squares, fictional inspectors
         task = asyncio.create_task(app.run())
         out: list[str] = []
         names = {"kk": "Айгерім", "ru": "Айгерим"}
@@ -156,6 +174,16 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             await _drain(user, out)
             out.append(f"👤 {me}: <script>alert(1)</script> where is my inspector?")
             await user.send("<script>alert(1)</script> where is my inspector?")
+            await _drain(user, out)
+            # my district inspector: a location inside the demo square «ЖД вокзал»
+            inspector_label = next(
+                label for row in user.reply_keyboard for label in row if label.startswith("👮")
+            )
+            out.append(f"👤 {me}: {inspector_label}")
+            await user.tap(inspector_label)
+            await _drain(user, out)
+            out.append(f"👤 {me}: (shares a location: 42.3000, 69.6100, the railway station)")
+            await user.send_location(42.3000, 69.6100)
             await _drain(user, out)
             await _play_report(user, me, lang, out)
             posts = await _drain(staff, out[:0])  # the topic first, then what is in it

@@ -103,6 +103,7 @@ class Directory:
     points: tuple[PolicePoint, ...] = ()
     _shapes: list[BaseGeometry] = field(default_factory=list, repr=False, compare=False)
     _tree: STRtree | None = field(default=None, repr=False, compare=False)
+    _ids: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -117,7 +118,12 @@ class Directory:
         for geometry in shapes:
             shapely.prepare(geometry)
         tree = STRtree(shapes) if shapes else None
-        return cls(ordered, inspectors, points, shapes, tree)
+        ids: dict[str, dict[str, Any]] = {
+            "precinct": {p.id: p for p in ordered},
+            "inspector": {i.id: i for i in inspectors},
+            "point": {p.id: p for p in points},
+        }
+        return cls(ordered, inspectors, points, shapes, tree, ids)
 
     @property
     def empty(self) -> bool:
@@ -162,13 +168,13 @@ class Directory:
         return best, distance_m(latitude, longitude, best.latitude, best.longitude)
 
     def inspector(self, inspector_id: str) -> Inspector | None:
-        return next((i for i in self.inspectors if i.id == inspector_id), None)
+        return self._ids.get("inspector", {}).get(inspector_id)
 
     def point(self, point_id: str | None) -> PolicePoint | None:
-        return next((p for p in self.points if p.id == point_id), None)
+        return self._ids.get("point", {}).get(point_id) if point_id else None
 
     def precinct(self, precinct_id: str | None) -> Precinct | None:
-        return next((p for p in self.precincts if p.id == precinct_id), None)
+        return self._ids.get("precinct", {}).get(precinct_id) if precinct_id else None
 
     def inspectors_of(self, precinct: Precinct) -> list[Inspector]:
         found = [self.inspector(i) for i in precinct.inspector_ids]
