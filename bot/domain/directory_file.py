@@ -20,7 +20,7 @@ from shapely.validation import explain_validity
 from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
 from bot.i18n import N_
 
-ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")  # fits a button (64 bytes)
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TEXT = 200
