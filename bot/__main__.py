@@ -180,7 +180,7 @@ async def _import_directory(settings: Settings, args: argparse.Namespace) -> int
     if args.dry_run:
         print("Dry run: nothing was changed. Run it again without --dry-run to import.")
     else:
-        print(f"Imported {path.name}; the running bot uses it after a restart.")
+        print(f"Imported {path.name}; a running bot picks it up within 30 seconds.")
     return 0
 
 

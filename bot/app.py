@@ -89,6 +89,8 @@ class SakshyApp:
         self.time_scale = time_scale
         #: seconds a stop waits for updates that are being handled
         self.handler_grace = 10.0
+        #: seconds between checks for a directory imported by another process
+        self.directory_poll = 30.0
         self.outbox = Outbox(clock)
         self.worker: DeliveryWorker | None = None
         self.categories: tuple[Category, ...] = ()
@@ -255,6 +257,18 @@ class SakshyApp:
             return
         self.chats.learn_forum(chat.id, bool(chat.is_forum))
 
+    async def _watch_directory(self) -> None:
+        """Pick up a directory imported by `sakshy import-directory` while the bot runs."""
+        while not self._stop_requested.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_requested.wait(), self.directory_poll)
+            if self._stop_requested.is_set():
+                return
+            try:
+                await self.directory.reload_if_changed()
+            except Exception:  # a locked or busy database now: try again next time
+                log.exception("cannot check the directory for a new import")
+
     async def _poll(self) -> None:
         assert self.bot is not None and self.dp is not None and self.profile is not None
         profile_task = asyncio.create_task(
@@ -263,7 +277,8 @@ class SakshyApp:
         )
         assert self.worker is not None
         worker_task = asyncio.create_task(self.worker.run(), name="delivery")
-        for task in (profile_task, worker_task):
+        directory_task = asyncio.create_task(self._watch_directory(), name="directory")
+        for task in (profile_task, worker_task, directory_task):
             task.add_done_callback(_log_failure)
             self._background.append(task)
         polling = asyncio.create_task(

@@ -60,12 +60,24 @@ class DirectoryService:
         self.repo = DirectoryRepository()
         self.current = Directory.build((), (), ())
         self._links: dict[str, int] = {}
+        self._version = 0
 
     async def load(self) -> Directory:
         async with self.db.read() as conn:
+            self._version = await self.repo.version(conn)
             self.current = await self.repo.load(conn)
             self._links = await self.repo.links(conn)
         return self.current
+
+    async def reload_if_changed(self) -> bool:
+        """`sakshy import-directory` ran in another process: use its directory."""
+        async with self.db.read() as conn:
+            version = await self.repo.version(conn)
+        if version == self._version:
+            return False
+        await self.load()
+        log.info("directory reloaded: %s precincts", len(self.current.precincts))
+        return True
 
     async def import_text(
         self,
@@ -110,6 +122,7 @@ class DirectoryService:
                 by_name=by_name,
                 now=self.clock(),
             )
+            self._version = await self.repo.version(conn)
         self.current = directory
         log.info(
             "directory replaced from %s: %s precincts, %s inspectors, %s police points",

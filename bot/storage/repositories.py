@@ -840,6 +840,12 @@ class DirectoryRepository:
             ),
         )
 
+    async def version(self, conn: aiosqlite.Connection) -> int:
+        """The id of the last import (0: none): another process may have imported since."""
+        cur = await conn.execute("SELECT coalesce(max(id), 0) FROM directory_imports")
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def last_import(self, conn: aiosqlite.Connection) -> dict[str, Any] | None:
         cur = await conn.execute("SELECT * FROM directory_imports ORDER BY id DESC LIMIT 1")
         row = await cur.fetchone()

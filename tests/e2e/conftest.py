@@ -50,6 +50,7 @@ class RunningBot:
             request_timeout=request_timeout,
             time_scale=TIME_SCALE,
         )
+        app.directory_poll = 0.1  # an import by another process is picked up quickly
         await app.open()
         if self.with_directory and app.directory.current.empty:
             await app.directory.import_demo()  # the Shymkent pilot's squares, fictional people

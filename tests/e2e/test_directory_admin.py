@@ -7,6 +7,9 @@ import json
 from typing import Any
 
 from bot.resources import demo_directory_path
+from bot.services.clock import utc_now
+from bot.services.directory import DirectoryService
+from bot.storage.db import Database
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_inspector import lookup
@@ -102,3 +105,32 @@ async def test_an_officer_linked_to_an_inspector_is_mentioned_on_their_reports(
     # /me with the inspector id set the name residents see (no /me rank surname before)
     assert notice.text == "№ 1000 хабарламаңызды полиция капитаны Серікбаев қарауға алды."
     assert await eventually(lambda: db_of("SELECT 1 FROM inspector_links WHERE user_id = 9804"))
+
+
+async def test_an_import_from_the_command_line_reaches_the_running_bot(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """`sakshy import-directory` is another process with its own connection to the database."""
+    data = json.loads(demo_directory_path().read_text("utf-8"))
+    data["features"] = [f for f in data["features"] if f["properties"]["id"] != "zhd-vokzal"]
+    other = Database(bot.db_path)
+    await other.connect()
+    try:
+        result = await DirectoryService(other, utc_now).import_text(json.dumps(data), "cli")
+    finally:
+        await other.close()
+    assert result.applied
+    assert bot.app is not None
+    assert await eventually(lambda: _no_zhd(bot)), "the running bot reloaded it"
+    resident = tg.user(9806, first_name="R", language_code="kk")
+    await resident.send("/start")
+    await resident.next_message()
+    await resident.next_message()
+    await resident.send_location(42.300, 69.610)
+    answer = await resident.next_message()
+    assert answer.text.startswith("Бұл жер менің анықтамалығымдағы учаскелердің")
+
+
+async def _no_zhd(bot: RunningBot) -> bool:
+    assert bot.app is not None
+    return bot.app.directory.current.precinct("zhd-vokzal") is None

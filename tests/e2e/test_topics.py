@@ -4,13 +4,16 @@ while the bot runs)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
+from bot.resources import demo_directory_path
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually, onboard
+from tests.e2e.test_inspector import lookup
 from tests.e2e.test_staff import submit_report
 
 
@@ -288,3 +291,64 @@ async def test_a_deleted_topic_gets_the_report_posted_again(
     )
     await staff.press(officer, new_post, data="st:take:1000:n")
     assert "қарауға алды" in (await resident.next_message(timeout=10)).text
+
+
+async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    """ЖД вокзал's reports go to its own forum topic in the staff group (shared, never closed
+    with a report); МЖК's to the precinct's own group, whose members act on them there."""
+    staff = tg.group(STAFF_CHAT)
+    admin = tg.user(9620, first_name="Admin", language_code="kk")
+    staff.add_member(admin, admin=True)
+    shared = await staff.create_topic(admin, "ЖД вокзал учаскесі")
+    precinct_chat = tg.group(-1002000000002, title="МЖК учаскесі", bot_is_admin=True)
+    inspector = tg.user(9621, first_name="Dauren", language_code="kk")
+    precinct_chat.add_member(inspector)  # not a member of the main staff group
+    data = json.loads(demo_directory_path().read_text("utf-8"))
+    for feature in data["features"]:
+        if feature["properties"]["id"] == "zhd-vokzal":
+            feature["properties"]["staff_thread_id"] = shared
+        if feature["properties"]["id"] == "mzhk":
+            feature["properties"]["staff_chat_id"] = precinct_chat.chat_id
+    assert bot.app is not None
+    result = await bot.app.directory.import_text(json.dumps(data), "routes.geojson")
+    assert result.applied
+
+    async def report_at(user_id: int, lat: float, lon: float) -> None:
+        resident = tg.user(user_id, first_name="R", language_code="kk")
+        await onboard(resident, "kk")
+        card, _, _ = await lookup(resident, lat, lon)
+        await resident.press(card, data=f"in:report:{lat:.5f},{lon:.5f}")
+        await resident.press(await resident.next_message(), data="rc:noise")
+        await resident.next_message()
+        await resident.send("Шу")
+        await resident.next_message()
+        await resident.next_message()
+        await resident.tap("⏭ Өткізіп жіберу")
+        await resident.press(await resident.next_message(), data="rs:anonymous")
+        await resident.next_message()
+        await resident.tap("⏭ Өткізіп жіберу")
+        await resident.press(await resident.next_message(), data="rs:send")
+        await resident.next_message(timeout=10)
+
+    await report_at(9622, 42.300, 69.610)  # ЖД вокзал
+    await staff.next_message(timeout=10)  # the map pin
+    post = await staff.next_message(timeout=10)
+    assert post.thread_id == shared and list(staff.topics) == [], "no topic of its own"
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
+    officer = await officer_in(tg)
+    await staff.press(officer, post, data="st:take:1000:n")
+    await press_in_menu(tg, officer, post, "resolve", "st:rs_plain:1000:t")
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'resolved'"))
+    assert not staff.all_topics[shared].closed, "the precinct's topic stays open"
+
+    await report_at(9623, 42.320, 69.610)  # МЖК
+    await precinct_chat.next_message(timeout=10)  # the map pin
+    post = await precinct_chat.next_message(timeout=10)
+    assert post.text.startswith("№ 1001 хабарлама")
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE id = 1001 AND staff_message_id"))
+    query = await precinct_chat.press(inspector, post, data="st:take:1001:n")
+    assert (await inspector.answer_of(query))["text"] == "Орындалды."
+    rows = await db_of("SELECT status, officer_id, staff_chat_id FROM reports WHERE id = 1001")
+    assert tuple(rows[0]) == ("taken", 9621, precinct_chat.chat_id)
