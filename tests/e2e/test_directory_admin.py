@@ -46,7 +46,7 @@ async def test_status_and_a_replacement_by_an_admin_only(
         "• broken.geojson 1-объект (zhd-vokzal), сыртқы шекара: тұйықталмаған (соңғы нүкте "
         "біріншісін қайталауы керек)"
     )
-    assert "'+1 202 555 0100' телефоны Қазақстан нөмірі емес" in lines[2]
+    assert "'+1 202 555 0100' — қазақстандық нөмір емес" in lines[2]
     assert len(await db_of("SELECT id FROM precincts")) == 4, "nothing changed"
 
     await staff.send_document(admin, "pilot.geojson", smaller, caption="/directory")

@@ -72,7 +72,7 @@ async def test_outside_every_square_the_nearest_point_and_emergency_numbers(
     text = await user.next_message()
     venue = await user.next_message()
     assert text.text.startswith("Это место не входит ни в один участок из моего справочника.")
-    assert "Ближайший пункт полиции в 4,5 км:" in text.text
+    assert "Ближайший пункт полиции — в 4,5 км:" in text.text
     assert "102" in text.text and "112" in text.text
     assert venue.raw["venue"]["title"] == "Управление полиции Аль-Фарабийского района (демо)"
     await user.send_location(0.0, 0.0)  # the ocean
