@@ -136,7 +136,8 @@ async def _import_directory(settings: Settings, args: argparse.Namespace) -> int
     await db.connect()
     try:
         await migrate(db)
-        service = DirectoryService(db, utc_now)
+        area = settings.area
+        service = DirectoryService(db, utc_now, (area.south, area.west, area.north, area.east))
         if args.demo:
             from bot.resources import demo_directory_path
 
@@ -147,11 +148,16 @@ async def _import_directory(settings: Settings, args: argparse.Namespace) -> int
         else:
             path = Path(args.file)
         points = Path(args.points) if args.points else None
+        current = path
         try:
-            text = path.read_text("utf-8")
-            points_text = points.read_text("utf-8") if points else None
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"Cannot read {exc.filename or path}: {exc}", file=sys.stderr)
+            text = path.read_text("utf-8-sig")  # a BOM (Excel, Notepad) is not a problem
+            current = points or path
+            points_text = points.read_text("utf-8-sig") if points else None
+        except OSError as exc:
+            print(f"Cannot read {exc.filename or current}: {exc.strerror}", file=sys.stderr)
+            return 1
+        except UnicodeDecodeError:
+            print(f"Cannot read {current}: it is not UTF-8 text", file=sys.stderr)
             return 1
         result = await service.import_text(
             text,

@@ -121,7 +121,10 @@ class SakshyApp:
         i18n = build_i18n(settings.default_locale)
         users = UserService(self.db, self.clock, settings.default_locale)
         chats = ChatService(self.db, self.clock, settings.staff_chat_id)
-        directory = DirectoryService(self.db, self.clock)
+        area = settings.area
+        directory = DirectoryService(
+            self.db, self.clock, (area.south, area.west, area.north, area.east)
+        )
         chats.precinct_chats = directory.precinct_chats
         incidents = IncidentService(self.db, self.clock)
         renderer = TelegramReportRenderer(

@@ -139,22 +139,24 @@ class Directory:
             return None
         return self.precincts[int(min(hits))]
 
-    def overlaps(self) -> list[tuple[str, str]]:
-        """Pairs of precincts whose areas overlap (a shared border is fine)."""
+    def overlaps(self, tolerance: float = 1e-9) -> list[tuple[str, str]]:
+        """Pairs of precincts whose areas overlap by more than `tolerance` square degrees
+        (about 10 m²: digitised borders leave slivers); a shared border is fine."""
         if self._tree is None:
             return []
-        left, right = self._tree.query(self._shapes, predicate="overlaps")
-        pairs = {
-            (min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(left, right, strict=True)
-        }
-        # one inside another is not "overlaps" in DE-9IM terms, but just as wrong
-        inner, outer = self._tree.query(self._shapes, predicate="within")
-        pairs |= {
-            (min(int(a), int(b)), max(int(a), int(b)))
-            for a, b in zip(inner, outer, strict=True)
-            if a != b
-        }
-        return [(self.precincts[a].id, self.precincts[b].id) for a, b in sorted(pairs)]
+        pairs: set[tuple[int, int]] = set()
+        for predicate in ("overlaps", "within"):  # one inside another is not "overlaps"
+            left, right = self._tree.query(self._shapes, predicate=predicate)
+            pairs |= {
+                (min(int(a), int(b)), max(int(a), int(b)))
+                for a, b in zip(left, right, strict=True)
+                if a != b
+            }
+        return [
+            (self.precincts[a].id, self.precincts[b].id)
+            for a, b in sorted(pairs)
+            if self._shapes[a].intersection(self._shapes[b]).area > tolerance
+        ]
 
     def nearest_point(self, latitude: float, longitude: float) -> tuple[PolicePoint, float] | None:
         """The nearest police point and its distance in metres (great-circle; a city has tens of

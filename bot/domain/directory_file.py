@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import shapely
 from shapely.errors import GEOSException
 from shapely.geometry import shape
 from shapely.validation import explain_validity
@@ -24,6 +25,11 @@ ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")  # fits a button (64 bytes
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TEXT = 200
+#: an inspector card is one message (4096 characters): a few inspectors, a few phones each
+MAX_INSPECTORS = 5
+MAX_PHONES = 3
+#: what a problem shows of a wrong value
+MAX_SHOWN = 60
 POINT_COLUMNS = (
     "id",
     "name_kk",
@@ -69,6 +75,12 @@ def _same(text: str) -> str:
     return text
 
 
+def shown(value: Any) -> str:
+    """A wrong value as a problem quotes it: short (a value can be megabytes long)."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Where:
     """Where in the files a problem is: the file, then feature or line, ids, rings."""
@@ -83,7 +95,8 @@ class Where:
         out = self.source
         for n, (kind, value) in enumerate(self.parts):
             if kind == "item":
-                out += f" ({value or '?'})"
+                text = str(value or "?")
+                out += f" ({text if len(text) <= 40 else text[:39] + '…'})"
             elif kind == "ring":
                 word = (
                     translate(WHERE_WORDS["outer"])
@@ -145,18 +158,21 @@ def _id(props: dict[str, Any], key: str, where: Where, problems: Problems) -> st
             where,
             N_("'{key}' {value} may hold only letters, digits, '_', '.', '-'"),
             key=key,
-            value=repr(value),
+            value=shown(value),
         )
     return value
 
 
 def _coordinate(value: Any) -> bool:
-    return (
-        isinstance(value, list | tuple)
-        and len(value) >= 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])
-        and all(math.isfinite(v) for v in value[:2])
-    )
+    try:
+        return (
+            isinstance(value, list | tuple)
+            and len(value) >= 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])
+            and all(math.isfinite(v) for v in value[:2])
+        )
+    except OverflowError:  # an integer of hundreds of digits
+        return False
 
 
 def _check_rings(rings: Any, where: Where, problems: Problems) -> bool:
@@ -175,7 +191,7 @@ def _check_rings(rings: Any, where: Where, problems: Problems) -> bool:
                 problems.add(
                     at,
                     N_("{position} is not a [longitude, latitude] pair"),
-                    position=repr(position),
+                    position=shown(position),
                 )
                 ok = False
                 break
@@ -235,6 +251,9 @@ def _phones(value: Any, where: Where, problems: Problems) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         problems.add(where, N_("'phones' is missing (a list of numbers)"))
         return ()
+    if len(value) > MAX_PHONES:
+        problems.add(where, N_("at most {limit} phones"), limit=MAX_PHONES)
+        return ()
     phones: list[str] = []
     for raw in value:
         phone = normalise_phone(raw) if isinstance(raw, str) else None
@@ -242,7 +261,7 @@ def _phones(value: Any, where: Where, problems: Problems) -> tuple[str, ...]:
             problems.add(
                 where,
                 N_("phone {phone} is not a Kazakhstan number (+7 7xx xxx xx xx)"),
-                phone=repr(raw),
+                phone=shown(raw),
             )
         elif phone not in phones:
             phones.append(phone)
@@ -262,10 +281,10 @@ def _inspector(item: Any, where: Where, problems: Problems) -> Inspector | None:
     phones = _phones(item.get("phones"), where, problems)
     email = _text(item, "email", where, problems, required=False) or None
     if email and not EMAIL.match(email):
-        problems.add(where, N_("email {email} is not an address"), email=repr(email))
+        problems.add(where, N_("email {email} is not an address"), email=shown(email))
     telegram = (_text(item, "telegram", where, problems, required=False) or "").lstrip("@")
     if telegram and not USERNAME.match(telegram):
-        problems.add(where, N_("telegram {name} is not a Telegram username"), name=repr(telegram))
+        problems.add(where, N_("telegram {name} is not a Telegram username"), name=shown(telegram))
     photo = _text(item, "photo_url", where, problems, required=False) or None
     if photo and not photo.startswith("https://"):
         problems.add(where, N_("photo_url must be an https:// address"))
@@ -295,7 +314,7 @@ def _point(
     values = {key: _text(props, key, where, problems) for key in POINT_COLUMNS[1:5]}
     try:
         lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         problems.add(where, N_("latitude and longitude must be numbers"))
         return None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
@@ -304,7 +323,7 @@ def _point(
     phone_text = _text(props, "phone", where, problems, required=False)
     phone = normalise_phone(phone_text) if phone_text else None
     if phone_text and phone is None:
-        problems.add(where, N_("phone {phone} is not a Kazakhstan number"), phone=repr(phone_text))
+        problems.add(where, N_("phone {phone} is not a Kazakhstan number"), phone=shown(phone_text))
     if len(problems.items) > before:
         return None
     return PolicePoint(
@@ -335,26 +354,38 @@ def _precinct(
         problems.add(where, N_("'inspectors' is missing (a list with at least one inspector)"))
         listed = []
     ids: list[str] = []
+    if len(listed) > MAX_INSPECTORS:
+        problems.add(where, N_("at most {limit} inspectors per precinct"), limit=MAX_INSPECTORS)
+        listed = []
     for n, item in enumerate(listed, 1):
         inspector = _inspector(item, where.at("inspector", n), problems)
         if inspector is None:
+            continue
+        if inspector.id in ids:
+            problems.add(
+                where,
+                N_("inspector {inspector} is listed twice"),
+                inspector=shown(inspector.id),
+            )
             continue
         seen = inspectors.get(inspector.id)
         if seen is not None and seen[0] != inspector:
             problems.add(
                 where,
                 N_("inspector {inspector} is also in {other} with different details"),
-                inspector=repr(inspector.id),
+                inspector=shown(inspector.id),
                 other=seen[1],
             )
         inspectors.setdefault(inspector.id, (inspector, where))
         ids.append(inspector.id)
     chat = props.get("staff_chat_id")
-    if chat is not None and (not isinstance(chat, int) or isinstance(chat, bool) or chat >= 0):
+    if chat is not None and (
+        not isinstance(chat, int) or isinstance(chat, bool) or not -(2**63) < chat < 0
+    ):
         problems.add(where, N_("staff_chat_id must be a group's id (a negative number)"))
     thread = props.get("staff_thread_id")
     if thread is not None and (
-        not isinstance(thread, int) or isinstance(thread, bool) or thread <= 0
+        not isinstance(thread, int) or isinstance(thread, bool) or not 0 < thread < 2**31
     ):
         problems.add(where, N_("staff_thread_id must be a forum topic's id (a positive number)"))
     if geometry is None or len(problems.items) > before:
@@ -392,6 +423,9 @@ def parse_points_csv(text: str, name: str, problems: Problems) -> list[PolicePoi
 def _load_json(text: str, name: str, problems: Problems) -> list[Any] | None:
     try:
         data = json.loads(text)
+    except RecursionError:
+        problems.add(Where(name), N_("not JSON (nested too deep)"))
+        return None
     except json.JSONDecodeError as exc:
         problems.add(
             Where(name), N_("not JSON ({detail} at line {line})"), detail=exc.msg, line=exc.lineno
@@ -412,8 +446,11 @@ def parse_directory(
     name: str = "directory",
     points_text: str | None = None,
     points_name: str = "points",
+    area: tuple[float, float, float, float] | None = None,
 ) -> tuple[Directory | None, list[Problem]]:
-    """The directory the files describe, or None and every problem found."""
+    """The directory the files describe, or None and every problem found. `area` (south,
+    west, north, east): every precinct and point must lie in it (latitude and longitude
+    swapped would put them elsewhere)."""
     problems = Problems()
     features = _load_json(text, name, problems)
     if features is None:
@@ -470,24 +507,41 @@ def parse_directory(
     ):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         for duplicate in duplicates:
-            problems.add(Where(name), text, id=repr(duplicate))
+            problems.add(Where(name), text, id=shown(duplicate))
     known_points = {p.id for p in points}
     for precinct in precincts:
         if precinct.point_id and precinct.point_id not in known_points:
             problems.add(
                 Where(name),
                 N_("precinct {precinct}: no police point {point}"),
-                precinct=repr(precinct.id),
-                point=repr(precinct.point_id),
+                precinct=shown(precinct.id),
+                point=shown(precinct.point_id),
             )
     for inspector, where in inspectors.values():
         if inspector.point_id and inspector.point_id not in known_points:
             problems.add(
                 where,
                 N_("inspector {inspector}: no police point {point}"),
-                inspector=repr(inspector.id),
-                point=repr(inspector.point_id),
+                inspector=shown(inspector.id),
+                point=shown(inspector.point_id),
             )
+    if area is not None:
+        south, west, north, east = area
+        box = shapely.box(west, south, east, north)
+        for precinct in precincts:
+            if not shape(precinct.geometry).intersects(box):
+                problems.add(
+                    Where(name),
+                    N_("precinct {precinct} is outside the service area (longitude comes first)"),
+                    precinct=shown(precinct.id),
+                )
+        for point in points:
+            if not (south <= point.latitude <= north and west <= point.longitude <= east):
+                problems.add(
+                    Where(name),
+                    N_("police point {point} is outside the service area"),
+                    point=shown(point.id),
+                )
     if not precincts and not problems.items:
         problems.add(Where(name), N_("no precincts (Polygon or MultiPolygon features)"))
     if problems.items:
@@ -499,8 +553,8 @@ def parse_directory(
         problems.add(
             Where(name),
             N_("precincts {a} and {b} overlap (they may only share a border)"),
-            a=repr(a),
-            b=repr(b),
+            a=shown(a),
+            b=shown(b),
         )
     if problems.items:
         return None, problems.items

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,10 +54,21 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> Change:
     )
 
 
+class LinkTaken(Exception):
+    """The inspector record is linked to another account."""
+
+
 class DirectoryService:
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        area: tuple[float, float, float, float] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        #: south, west, north, east: everything imported must lie in the service area
+        self.area = area
         self.repo = DirectoryRepository()
         self.current = Directory.build((), (), ())
         self._links: dict[str, int] = {}
@@ -92,7 +104,10 @@ class DirectoryService:
     ) -> ImportResult:
         """Check everything first; then replace the whole directory in one transaction, or
         change nothing."""
-        directory, problems = parse_directory(text, source, points_text, points_source)
+        # checking thousands of shapes takes a while: not on the event loop
+        directory, problems = await asyncio.to_thread(
+            parse_directory, text, source, points_text, points_source, self.area
+        )
         if directory is None:
             return ImportResult(tuple(problems), False, {}, {})
         counts = {
@@ -182,14 +197,21 @@ class DirectoryService:
                 return self.current.inspector(inspector_id)
         return None
 
-    async def link(self, user_id: int, inspector_id: str) -> Inspector | None:
-        """An officer says which inspector record is theirs (None: no such record)."""
+    async def link(
+        self, user_id: int, inspector_id: str, *, replace: bool = False
+    ) -> Inspector | None:
+        """An officer says which inspector record is theirs (None: no such record). A record
+        linked to someone else is taken over only with `replace` (an administrator)."""
         inspector = self.current.inspector(inspector_id)
         if inspector is None:
             return None
+        holder = self._links.get(inspector_id)
+        if holder is not None and holder != user_id and not replace:
+            raise LinkTaken(inspector_id)
         async with self.db.transaction() as conn:
             await self.repo.link(conn, inspector_id, user_id, self.clock())
             self._links = await self.repo.links(conn)
+        log.info("inspector %s linked to user %s", inspector_id, user_id)
         return inspector
 
     async def status(self) -> dict[str, Any]:

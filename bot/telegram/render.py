@@ -371,6 +371,11 @@ class TelegramReportRenderer:
         them), or a flag for the duty officer to route it by hand."""
         locale = self.staff_locale
         precinct = self._precinct(report)
+        if precinct is None and report.precinct_id is not None:
+            # placed when it came in; the directory has changed since
+            return _("🏘 {precinct} (no longer in the directory)").format(
+                precinct=escape(report.precinct_id)
+            )
         if precinct is None:
             return _("🏘 ⚠️ Unassigned: no precinct for this place; route it by hand")
         line = f"🏘 {escape(precinct.name(locale))} ({escape(precinct.district(locale))})"

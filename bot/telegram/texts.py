@@ -598,9 +598,17 @@ def directory_problems(shown: list[str], total: int) -> str:
             total,
         ).format(count=format_number(total))
     ]
-    lines += [f"• {html.quote(line)}" for line in shown]
-    if total > len(shown):
-        lines.append(_("… and {count} more").format(count=format_number(total - len(shown))))
+    listed = 0
+    size = len(lines[0])
+    for line in shown:
+        item = f"• {html.quote(line if len(line) <= 250 else line[:249] + '…')}"
+        if size + len(item) > 3600:  # a message holds 4096 characters
+            break
+        lines.append(item)
+        size += len(item) + 1
+        listed += 1
+    if total > listed:
+        lines.append(_("… and {count} more").format(count=format_number(total - listed)))
     return "\n".join(lines)
 
 
@@ -615,6 +623,13 @@ def directory_replaced(
         inspectors=format_number(inspectors),
         points=format_number(points),
         changes=format_number(sum(changed.values())),
+    )
+
+
+def directory_link_taken() -> str:
+    return _(
+        "This inspector record is already linked to another account. Ask an administrator of "
+        "the group to link it to yours."
     )
 
 

@@ -134,3 +134,39 @@ async def test_an_import_from_the_command_line_reaches_the_running_bot(
 async def _no_zhd(bot: RunningBot) -> bool:
     assert bot.app is not None
     return bot.app.directory.current.precinct("zhd-vokzal") is None
+
+
+async def test_an_inspector_record_linked_to_someone_else_needs_an_admin(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    real = tg.user(9807, first_name="Real", language_code="ru")
+    other = tg.user(9808, first_name="Other", language_code="ru")
+    admin = tg.user(9809, first_name="Admin", language_code="ru")
+    staff.add_member(real)
+    staff.add_member(other)
+    staff.add_member(admin, admin=True)
+    await staff.send(real, "/me demo-ins-2")
+    assert (await staff.next_message()).text.startswith("Аккаунт привязан")
+    await staff.send(other, "/me demo-ins-2")
+    assert (await staff.next_message()).text.startswith(
+        "Эта запись инспектора уже привязана к другому аккаунту."
+    )
+    rows = await db_of("SELECT user_id FROM inspector_links WHERE inspector_id = 'demo-ins-2'")
+    assert rows[0][0] == 9807
+    await staff.send(admin, "/me demo-ins-2")
+    assert (await staff.next_message()).text.startswith("Аккаунт привязан")
+    rows = await db_of("SELECT user_id FROM inspector_links WHERE inspector_id = 'demo-ins-2'")
+    assert rows[0][0] == 9809
+
+
+async def test_a_command_in_the_middle_of_a_report_is_not_its_description(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    user = tg.user(9810, first_name="R", language_code="kk")
+    await onboard(user, "kk")
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:noise")
+    await user.next_message()  # what happened?
+    await user.send("/inspector")
+    assert (await user.next_message()).text.startswith("👮 Менің учаскелік инспекторым")

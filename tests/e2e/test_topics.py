@@ -352,3 +352,26 @@ async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
     assert (await inspector.answer_of(query))["text"] == "Орындалды."
     rows = await db_of("SELECT status, officer_id, staff_chat_id FROM reports WHERE id = 1001")
     assert tuple(rows[0]) == ("taken", 9621, precinct_chat.chat_id)
+
+
+async def test_a_precinct_chat_cannot_act_on_another_chats_report(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    precinct_chat = tg.group(-1002000000003, title="МЖК учаскесі", bot_is_admin=True)
+    member = tg.user(9630, first_name="Other", language_code="kk")
+    precinct_chat.add_member(member)
+    data = json.loads(demo_directory_path().read_text("utf-8"))
+    for feature in data["features"]:
+        if feature["properties"]["id"] == "mzhk":
+            feature["properties"]["staff_chat_id"] = precinct_chat.chat_id
+    assert bot.app is not None
+    assert (await bot.app.directory.import_text(json.dumps(data), "routes.geojson")).applied
+    resident = tg.user(9631, first_name="R", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")  # a typed address: the main staff group
+    await tg.group(STAFF_CHAT).next_message(timeout=10)
+    await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
+    # a forged press in the precinct's chat on a report that is not there
+    query = await precinct_chat.press_stale(member, "st:reject:1000:n")
+    assert (await member.answer_of(query))["text"].startswith("Бұл батырма ескірген")
+    assert (await db_of("SELECT status FROM reports"))[0][0] == "new"

@@ -275,3 +275,37 @@ async def test_lookup_inside_and_outside(db: Database, clock: FixedClock) -> Non
     outside = service.lookup(42.45, 69.60)
     assert outside.precinct is None and outside.point is not None
     assert outside.point.id == "station-alfarabi" and outside.distance_m is not None
+
+
+def test_hostile_or_careless_files_get_problems_not_exceptions() -> None:
+    box = {"type": "Polygon", "coordinates": [square(69, 42, 70, 43)]}
+    twice = precinct("a", box, inspectors=[inspector("ins-1"), inspector("ins-1")])
+    assert any("listed twice" in p for p in parse(twice)[1])
+    huge_chat = precinct("a", box, staff_chat_id=-(10**30))
+    assert any("staff_chat_id" in p for p in parse(huge_chat)[1])
+    huge_number = precinct(
+        "a", {"type": "Polygon", "coordinates": [[[10**400, 0], [1, 0], [1, 1], [10**400, 0]]]}
+    )
+    problems = parse(huge_number)[1]
+    assert any("is not a [longitude, latitude] pair" in p for p in problems)
+    assert all(len(p) < 300 for p in problems), "a wrong value is quoted short"
+    crowded = precinct("a", box, inspectors=[inspector(f"i{n}") for n in range(6)])
+    assert any("at most 5 inspectors" in p for p in parse(crowded)[1])
+    deep = "[" * 100_000 + "]" * 100_000
+    _, found = parse_directory(deep, "deep.geojson")
+    assert [str(p) for p in found] == ["deep.geojson: not JSON (nested too deep)"]
+
+
+def test_slivers_are_borders_but_swapped_coordinates_are_not() -> None:
+    a = precinct("a", {"type": "Polygon", "coordinates": [square(69.0, 42.0, 69.5, 43.0)]})
+    sliver = precinct(
+        "b", {"type": "Polygon", "coordinates": [square(69.5 - 1e-12, 42.0, 70.0, 43.0)]}
+    )
+    directory, problems = parse(a, sliver)
+    assert problems == [] and directory is not None, "0.1 mm of digitising noise is fine"
+    swapped = precinct("c", {"type": "Polygon", "coordinates": [square(42.0, 69.0, 43.0, 69.5)]})
+    area = (42.2, 69.4, 42.5, 69.9)
+    _, found = parse_directory(collection(swapped), "s.geojson", area=area)
+    assert [str(p) for p in found] == [
+        "s.geojson: precinct 'c' is outside the service area (longitude comes first)"
+    ]

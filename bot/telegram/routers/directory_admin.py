@@ -17,7 +17,7 @@ from babel.dates import format_datetime
 
 from bot.config import Settings
 from bot.services.chats import ChatService
-from bot.services.directory import DirectoryService, ImportResult
+from bot.services.directory import DirectoryService, ImportResult, LinkTaken
 from bot.services.reports import ReportService
 from bot.telegram import texts
 from bot.telegram.staff import AdminGate, StaffGate
@@ -126,6 +126,7 @@ async def link(
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
+    admins: AdminGate,
     directory: DirectoryService,
     reports: ReportService,
     settings: Settings,
@@ -138,7 +139,13 @@ async def link(
         await message.reply(texts.staff_only())
         return
     inspector_id = (command.args or "").strip()
-    inspector = await directory.link(message.from_user.id, inspector_id)
+    try:
+        inspector = await directory.link(message.from_user.id, inspector_id)
+    except LinkTaken:
+        if not await admins.is_admin(bot, message.from_user.id):
+            await message.reply(texts.directory_link_taken())
+            return
+        inspector = await directory.link(message.from_user.id, inspector_id, replace=True)
     if inspector is None:
         await message.reply(texts.staff_me_usage())
         return

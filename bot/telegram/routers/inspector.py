@@ -162,11 +162,10 @@ async def on_button(
     if not isinstance(message, Message):
         await query.answer(texts.stale_button())
         return
-    if callback_data.action == "page" and callback_data.value.isdigit():
+    if callback_data.action == "page" and callback_data.value.isdecimal():
+        page = int(callback_data.value)
         await query.answer()
-        markup = _list(
-            list(directory.current.precincts), user.language, int(callback_data.value), True
-        )
+        markup = _list(list(directory.current.precincts), user.language, min(page, 10_000), True)
         if markup.inline_keyboard:
             await message.edit_reply_markup(reply_markup=markup)
         return
@@ -177,7 +176,8 @@ async def on_button(
             return
         await query.answer()
         await drop_inline_keyboard(message)
-        await state.clear()
+        if await state.get_state() == InspectorLookup.place.state:
+            await state.clear()  # any other conversation (a report being written) goes on
         await answer(message, found, user.language, None)
         return
     if callback_data.action == "report":

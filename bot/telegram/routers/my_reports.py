@@ -44,7 +44,10 @@ def router() -> Router:
     writing = StateFilter(ReportChat.writing)
     r.message.register(stop_writing, writing, ButtonFilter(BTN_CANCEL))
     r.message.register(stop_writing, writing, ButtonFilter(BTN_BACK))
-    r.message.register(write, writing, F.text | F.photo | F.voice | F.video)
+    # a command is not words for the officer: it goes on to its own feature
+    r.message.register(
+        write, writing, (F.text & ~F.text.startswith("/")) | F.photo | F.voice | F.video
+    )
     r.message.register(write_unsupported, writing)
     return r
 

@@ -43,6 +43,9 @@ MAX_ADDRESS = 300
 
 def router() -> Router:
     r = Router(name="report")
+    # a command in the middle of a report is not an answer to the step: it goes on to its own
+    # feature (/cancel, /help, /inspector, …)
+    not_command = ~F.text.startswith("/")
     r.message.filter(F.chat.type == "private")
     r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(resident_reply, F.reply_to_message)
@@ -54,36 +57,36 @@ def router() -> Router:
     r.message.register(back, in_report, ButtonFilter(BTN_BACK))
 
     r.callback_query.register(choose_category, ReportForm.category, CategoryCb.filter())
-    r.message.register(category_expected, ReportForm.category)
+    r.message.register(category_expected, ReportForm.category, not_command)
 
-    r.message.register(describe_text, ReportForm.description, F.text)
+    r.message.register(describe_text, ReportForm.description, F.text, not_command)
     r.message.register(describe_voice, ReportForm.description, F.voice)
     r.message.register(describe_photo, ReportForm.description, F.photo)
-    r.message.register(describe_other, ReportForm.description)
+    r.message.register(describe_other, ReportForm.description, not_command)
 
     r.message.register(late_album_item, ReportForm.location, F.media_group_id, F.photo | F.video)
     r.message.register(got_location, ReportForm.location, F.location)
-    r.message.register(got_address, ReportForm.location, F.text)
-    r.message.register(location_other, ReportForm.location)
+    r.message.register(got_address, ReportForm.location, F.text, not_command)
+    r.message.register(location_other, ReportForm.location, not_command)
 
     r.message.register(media_done, ReportForm.media, ButtonFilter(BTN_DONE))
     r.message.register(media_done, ReportForm.media, ButtonFilter(BTN_SKIP))
     r.message.register(got_media, ReportForm.media, F.photo | F.video)
-    r.message.register(media_other, ReportForm.media)
+    r.message.register(media_other, ReportForm.media, not_command)
 
     r.callback_query.register(
         choose_anonymity,
         ReportForm.anonymity,
         ReportStepCb.filter(F.action.in_({"named", "anonymous"})),
     )
-    r.message.register(anonymity_expected, ReportForm.anonymity)
+    r.message.register(anonymity_expected, ReportForm.anonymity, not_command)
 
     r.message.register(got_phone, ReportForm.phone, F.contact)
     r.message.register(phone_skip, ReportForm.phone, ButtonFilter(BTN_SKIP))
-    r.message.register(phone_other, ReportForm.phone)
+    r.message.register(phone_other, ReportForm.phone, not_command)
 
     r.callback_query.register(send, ReportForm.confirm, ReportStepCb.filter(F.action == "send"))
-    r.message.register(confirm_expected, ReportForm.confirm)
+    r.message.register(confirm_expected, ReportForm.confirm, not_command)
     return r
 
 

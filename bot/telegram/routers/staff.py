@@ -59,7 +59,7 @@ async def on_button(
         await query.answer(texts.staff_only(), show_alert=True)
         return
     report = await reports.get(callback_data.report)
-    if report is None:
+    if report is None or not await _posted_here(chats, report.staff_chat_id, message.chat.id):
         await query.answer(texts.stale_button())
         return
     action = callback_data.action
@@ -107,6 +107,18 @@ async def on_button(
         await query.answer(texts.staff_done())
     else:
         await query.answer(staff_too_late(result, query.from_user.id), show_alert=True)
+
+
+async def _posted_here(chats: ChatService, report_chat: int | None, chat_id: int) -> bool:
+    """A report is acted on where its post is: a precinct's chat only on its own reports (the
+    staff group keeps its reports across Telegram's move to a new id)."""
+    if report_chat == chat_id:
+        return True
+    return (
+        report_chat is not None
+        and await chats.is_main_staff_chat(chat_id)
+        and await chats.is_main_staff_chat(report_chat)
+    )
 
 
 def staff_too_late(result: ActionResult, officer_id: int, *, markup: bool = False) -> str:
