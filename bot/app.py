@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -30,13 +30,17 @@ from bot.config import Settings
 from bot.domain.categories import Category, CategoryError, load_categories
 from bot.domain.delivery import OutgoingMessage
 from bot.i18n import build_i18n
+from bot.scheduler import FollowUpScheduler
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.directory import DirectoryService
+from bot.services.followups import FollowUps
 from bot.services.incidents import IncidentService
 from bot.services.ratelimit import RateLimiter
+from bot.services.report_followups import FollowUpTiming, ReportFollowUps
 from bot.services.reports import ReportLimits, ReportService
+from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
@@ -135,6 +139,27 @@ class SakshyApp:
             settings.report_answer_hours,
             directory,
         )
+        followups = FollowUps(self.db, self.clock)
+        timing = FollowUpTiming(
+            remind_untaken=timedelta(minutes=settings.remind_untaken_minutes),
+            escalate_untaken=timedelta(minutes=settings.escalate_untaken_minutes),
+            remind_unresolved=timedelta(hours=settings.remind_unresolved_hours),
+            survey_after=timedelta(hours=settings.survey_after_hours),
+            quiet=settings.quiet,
+            digest_at=settings.digest_at,
+            zone=settings.zone,
+            answer_hours=settings.report_answer_hours,
+        )
+        report_followups = ReportFollowUps(
+            followups,
+            self.outbox,
+            renderer,
+            self.clock,
+            timing,
+            chats.staff_chat_id,
+            settings.supervisors_chat_id,
+            self._staff_admins,
+        )
         reports = ReportService(
             self.db,
             self.outbox,
@@ -144,7 +169,9 @@ class SakshyApp:
             ReportLimits(settings.report_max_open, settings.report_max_per_hour),
             staff_topics=chats.staff_topics,
             place=directory.place,
+            planner=report_followups,
         )
+        surveys = SurveyService(self.db, self.outbox, self.clock, reports, renderer.survey_comment)
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
@@ -174,6 +201,7 @@ class SakshyApp:
             staff_gate=StaffGate(chats),
             admins=AdminGate(chats),
             directory=directory,
+            surveys=surveys,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))
@@ -185,6 +213,9 @@ class SakshyApp:
         self.users = users
         self.chats = chats
         self.directory = directory
+        self.followups = followups
+        self.report_followups = report_followups
+        self.scheduler = FollowUpScheduler(followups, settings.followup_tick_seconds)
         self.incidents = incidents
         self.reports = reports
         self.worker = DeliveryWorker(
@@ -260,6 +291,15 @@ class SakshyApp:
             return
         self.chats.learn_forum(chat.id, bool(chat.is_forum))
 
+    async def _staff_admins(self) -> list[tuple[int, str]]:
+        """The staff group's administrators (people, not bots), to mention in an escalation."""
+        assert self.bot is not None
+        chat_id = await self.chats.staff_chat_id()
+        if chat_id is None:
+            return []
+        members = await self.bot.get_chat_administrators(chat_id)
+        return [(m.user.id, m.user.full_name) for m in members if not m.user.is_bot]
+
     async def _watch_directory(self) -> None:
         """Pick up a directory imported by `sakshy import-directory` while the bot runs."""
         while not self._stop_requested.is_set():
@@ -281,6 +321,8 @@ class SakshyApp:
         assert self.worker is not None
         worker_task = asyncio.create_task(self.worker.run(), name="delivery")
         directory_task = asyncio.create_task(self._watch_directory(), name="directory")
+        await self.report_followups.ensure_digest()
+        self.scheduler.start()  # inside the running loop
         for task in (profile_task, worker_task, directory_task):
             task.add_done_callback(_log_failure)
             self._background.append(task)
@@ -326,6 +368,8 @@ class SakshyApp:
                     log.warning(
                         "%s update(s) still being handled at stop were cancelled", len(late)
                     )
+        if hasattr(self, "scheduler"):
+            self.scheduler.stop()
         if self.worker is not None:
             await self.worker.stop(grace=5.0)
         for task in self._background:

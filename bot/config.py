@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -46,6 +47,22 @@ class Settings(BaseSettings):
     report_max_per_hour: int = Field(default=5, ge=1, le=100)
     #: south,west,north,east in degrees: where reports may come from (default: Shymkent)
     service_area: str = "42.20,69.40,42.48,69.90"
+    #: follow-ups: a new report not taken after this many minutes is recalled to the staff group
+    remind_untaken_minutes: float = Field(default=15, gt=0, le=1440)
+    #: … and still not taken after this many: a notice to the supervisors (or the group's admins)
+    escalate_untaken_minutes: float = Field(default=45, gt=0, le=2880)
+    #: where that notice goes; empty: the staff group, mentioning its administrators
+    supervisors_chat_id: int | None = Field(default=None)
+    #: a taken report not resolved after this many hours: a reminder to the officer holding it
+    remind_unresolved_hours: float = Field(default=24, gt=0, le=720)
+    #: the satisfaction survey goes this many hours after a report is resolved
+    survey_after_hours: float = Field(default=2, ge=0, le=720)
+    #: local hours when residents get no survey (deferred to the end): HH:MM-HH:MM
+    quiet_hours: str = "22:00-08:00"
+    #: local time of the daily digest to the staff group (HH:MM)
+    digest_time: str = "08:30"
+    #: seconds between checks for due follow-ups
+    followup_tick_seconds: float = Field(default=10, gt=0, le=600)
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -96,6 +113,35 @@ class Settings(BaseSettings):
         if str(value) in ("", ".") or value.is_dir():
             raise ValueError("folder")
         return value
+
+    @field_validator("supervisors_chat_id", mode="before")
+    @classmethod
+    def _empty_supervisors(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        parts = value.replace(" ", "").split("-")
+        if len(parts) != 2 or not all(_CLOCK.match(p) for p in parts):
+            raise ValueError("quiet")
+        return value.replace(" ", "")
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest(cls, value: str) -> str:
+        if not _CLOCK.match(value.strip()):
+            raise ValueError("time")
+        return value.strip()
+
+    @property
+    def quiet(self) -> tuple[time, time]:
+        start, end = self.quiet_hours.split("-")
+        return _parse_clock(start), _parse_clock(end)
+
+    @property
+    def digest_at(self) -> time:
+        return _parse_clock(self.digest_time)
 
     @field_validator("staff_locale", mode="before")
     @classmethod
@@ -159,7 +205,24 @@ EXPECTED = {
     "report_max_per_hour": "a whole number between 1 and 100",
     "service_area": "south,west,north,east in degrees, like 42.20,69.40,42.48,69.90",
     "categories_file": "a path to a categories TOML file (see bot/data/categories.toml), or empty",
+    "remind_untaken_minutes": "minutes, a number above 0 (at most 1440)",
+    "escalate_untaken_minutes": "minutes, a number above 0 (at most 2880)",
+    "supervisors_chat_id": "the numeric id of the supervisors' group (negative), or empty",
+    "remind_unresolved_hours": "hours, a number above 0 (at most 720)",
+    "survey_after_hours": "hours, a number from 0 to 720",
+    "quiet_hours": "local hours like 22:00-08:00",
+    "digest_time": "a local time like 08:30",
+    "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
 }
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _parse_clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
 
 NO_TOKEN_HELP = (
     "BOT_TOKEN: not set. Create a bot with @BotFather in Telegram (/newbot), copy the token it "

@@ -52,5 +52,13 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "REPORT_MAX_OPEN",
         "REPORT_MAX_PER_HOUR",
         "SERVICE_AREA",
+        "REMIND_UNTAKEN_MINUTES",
+        "ESCALATE_UNTAKEN_MINUTES",
+        "SUPERVISORS_CHAT_ID",
+        "REMIND_UNRESOLVED_HOURS",
+        "SURVEY_AFTER_HOURS",
+        "QUIET_HOURS",
+        "DIGEST_TIME",
+        "FOLLOWUP_TICK_SECONDS",
     ):
         monkeypatch.delenv(key, raising=False)

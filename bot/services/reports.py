@@ -49,6 +49,10 @@ class ReportRefused(Exception):
         self.limit = limit
 
 
+class ReportPlanner(Protocol):
+    async def on_change(self, conn: aiosqlite.Connection, report: Report, event: str) -> None: ...
+
+
 class ReportRenderer(Protocol):
     """Turns a stored report into the messages it causes (the telegram layer implements it)."""
 
@@ -88,6 +92,8 @@ class ReportRenderer(Protocol):
     ) -> NewMessage: ...
 
     def resident_unreachable(self, report: Report) -> NewMessage: ...
+
+    def not_solved(self, report: Report, comment: str | None) -> NewMessage: ...
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,7 @@ class ReportService:
         limits: ReportLimits | None = None,
         staff_topics: Callable[[], Awaitable[bool]] | None = None,
         place: Callable[[float, float], Placement] | None = None,
+        planner: ReportPlanner | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -176,6 +183,8 @@ class ReportService:
         self.staff_topics = staff_topics
         #: a report's precinct, inspector and destination from its location (the directory)
         self.place = place
+        #: follow-ups (reminders, escalations, the survey) scheduled and cancelled with changes
+        self.planner = planner
         self.repo = ReportRepository()
         self.staff = StaffRepository()
         self.relays = RelayRepository()
@@ -230,6 +239,8 @@ class ReportService:
             await self._event(conn, report_id, "resident", reporter.id, "submitted")
             report = await self.repo.get(conn, report_id)
             assert report is not None
+            if self.planner is not None:
+                await self.planner.on_change(conn, report, "submitted")
             if staff_chat is not None:
                 posts = self.renderer.staff_post(report, staff_chat, earlier, shared)
                 if topics:
@@ -527,6 +538,8 @@ class ReportService:
         )
         updated = await self.repo.get(conn, report.id)
         assert updated is not None
+        if self.planner is not None:
+            await self.planner.on_change(conn, updated, event)
         return ActionResult(updated, True)
 
     async def _event(
@@ -612,6 +625,30 @@ class ReportService:
         the resident keeps the first version)."""
         async with self.db.read() as conn:
             return await self.relays.relayed_from(conn, chat_id, message_id)
+
+    async def reopen_by_resident(
+        self, conn: aiosqlite.Connection, report_id: int, resident_id: int, note: str | None
+    ) -> ActionResult | None:
+        """ "Not solved" in the survey: the report is taken again by whoever handled it, the post
+        is brought up to date and the staff are told (inside the caller's transaction)."""
+        report = await self.repo.get(conn, report_id)
+        if report is None or report.reporter_id != resident_id:
+            return None
+        result = await self._transition(
+            conn, report, Action.REOPEN, Actor.RESIDENT, resident_id, note=note
+        )
+        if not result.changed:
+            return result
+        updated = result.report
+        await self._topic_state(conn, updated, closed=False)
+        earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+        edit = self.renderer.staff_post_update(updated, earlier, None)
+        if edit is not None:
+            await self.outbox.add(conn, edit)
+        if updated.staff_chat_id is not None:
+            await self.outbox.add(conn, self.renderer.not_solved(updated, note))
+        self.outbox.notify()
+        return result
 
     async def held_by(self, officer_id: int) -> list[Report]:
         """/mine: the reports an officer has taken and not closed."""

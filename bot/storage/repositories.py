@@ -507,6 +507,40 @@ class ReportRepository:
         row = await cur.fetchone()
         return await self.get(conn, int(row[0])) if row else None
 
+    async def day_stats(
+        self, conn: aiosqlite.Connection, start: datetime, end: datetime, overdue_before: datetime
+    ) -> dict[str, Any]:
+        """The daily digest's figures for [start, end)."""
+        cur = await conn.execute(
+            "SELECT category, coalesce(precinct_id, '') FROM reports"
+            " WHERE created_at >= ? AND created_at < ?",
+            (to_db(start), to_db(end)),
+        )
+        new = [(row[0], row[1]) for row in await cur.fetchall()]
+        cur = await conn.execute(
+            "SELECT e.action, (julianday(e.at) - julianday(r.created_at)) * 86400"
+            " FROM report_events e JOIN reports r ON r.id = e.report_id"
+            " WHERE e.at >= ? AND e.at < ? AND e.action IN ('take', 'resolve', 'reject')"
+            " AND e.id = (SELECT min(f.id) FROM report_events f"
+            "   WHERE f.report_id = e.report_id AND f.action = e.action)",
+            (to_db(start), to_db(end)),
+        )
+        firsts = [(row[0], float(row[1])) for row in await cur.fetchall()]
+        cur = await conn.execute(
+            "SELECT count(*), sum(created_at < ?) FROM reports WHERE status IN ('new', 'taken')",
+            (to_db(overdue_before),),
+        )
+        row = await cur.fetchone()
+        return {
+            "new": new,
+            "take_seconds": [s for a, s in firsts if a == "take"],
+            "resolve_seconds": [s for a, s in firsts if a == "resolve"],
+            "resolved": sum(1 for a, _ in firsts if a == "resolve"),
+            "rejected": sum(1 for a, _ in firsts if a == "reject"),
+            "open": int(row[0] or 0) if row else 0,
+            "overdue": int(row[1] or 0) if row else 0,
+        }
+
     async def held_by(self, conn: aiosqlite.Connection, officer_id: int) -> list[Report]:
         """The reports an officer has taken and not closed, oldest first."""
         cur = await conn.execute(
@@ -869,3 +903,166 @@ class DirectoryRepository:
     async def links(self, conn: aiosqlite.Connection) -> dict[str, int]:
         cur = await conn.execute("SELECT inspector_id, user_id FROM inspector_links")
         return {row[0]: row[1] for row in await cur.fetchall()}
+
+
+class FollowUpRepository:
+    """followups: what must happen later; surveys: the residents' answers."""
+
+    async def schedule(
+        self,
+        conn: aiosqlite.Connection,
+        kind: str,
+        subject: str,
+        due: datetime,
+        data: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """One pending follow-up of a kind per subject: scheduling again moves it."""
+        await conn.execute(
+            "INSERT INTO followups (kind, subject, due_at, data, created_at)"
+            " VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (kind, subject) WHERE state = 'pending'"
+            " DO UPDATE SET due_at = excluded.due_at, data = excluded.data",
+            (kind, subject, to_db(due), json.dumps(data, ensure_ascii=False), to_db(now)),
+        )
+
+    async def cancel(
+        self, conn: aiosqlite.Connection, subject: str, kinds: tuple[str, ...], now: datetime
+    ) -> int:
+        marks = ", ".join("?" for _ in kinds)
+        cur = await conn.execute(
+            "UPDATE followups SET state = 'cancelled', done_at = ?"
+            f" WHERE subject = ? AND state = 'pending' AND kind IN ({marks})",
+            (to_db(now), subject, *kinds),
+        )
+        return cur.rowcount
+
+    async def pending(self, conn: aiosqlite.Connection, kind: str) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT * FROM followups WHERE kind = ? AND state = 'pending' ORDER BY due_at",
+            (kind,),
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def due(self, conn: aiosqlite.Connection, now: datetime, limit: int) -> list[int]:
+        cur = await conn.execute(
+            "SELECT id FROM followups WHERE state = 'pending' AND due_at <= ?"
+            " ORDER BY due_at, id LIMIT ?",
+            (to_db(now), limit),
+        )
+        return [int(row[0]) for row in await cur.fetchall()]
+
+    async def claim_peek(self, conn: aiosqlite.Connection, row_id: int) -> dict[str, Any] | None:
+        """The row if it is still pending (a look before claiming: nothing is held)."""
+        cur = await conn.execute(
+            "SELECT * FROM followups WHERE id = ? AND state = 'pending'", (row_id,)
+        )
+        row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def claim(self, conn: aiosqlite.Connection, row_id: int) -> dict[str, Any] | None:
+        """Inside the acting transaction: the row, if it is still pending (the write lock of
+        BEGIN IMMEDIATE makes a second claimer wait and then find it done)."""
+        cur = await conn.execute(
+            "UPDATE followups SET attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
+            (row_id,),
+        )
+        if cur.rowcount != 1:
+            return None
+        cur = await conn.execute("SELECT * FROM followups WHERE id = ?", (row_id,))
+        row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def done(self, conn: aiosqlite.Connection, row_id: int, now: datetime) -> None:
+        await conn.execute(
+            "UPDATE followups SET state = 'done', done_at = ?, last_error = NULL WHERE id = ?",
+            (to_db(now), row_id),
+        )
+
+    async def later(
+        self,
+        conn: aiosqlite.Connection,
+        row_id: int,
+        due: datetime,
+        error: str | None = None,
+        *,
+        count_attempt: bool = False,
+    ) -> None:
+        await conn.execute(
+            "UPDATE followups SET due_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+            (to_db(due), error[:1000] if error else None, int(count_attempt), row_id),
+        )
+
+    async def give_up(self, conn: aiosqlite.Connection, row_id: int, error: str) -> None:
+        await conn.execute(
+            "UPDATE followups SET state = 'cancelled', last_error = ? WHERE id = ?",
+            (error[:1000], row_id),
+        )
+
+    async def next_due(self, conn: aiosqlite.Connection) -> datetime | None:
+        cur = await conn.execute("SELECT min(due_at) FROM followups WHERE state = 'pending'")
+        row = await cur.fetchone()
+        return from_db(row[0]) if row and row[0] else None
+
+    # --- surveys --------------------------------------------------------------------------
+
+    async def survey(self, conn: aiosqlite.Connection, report_id: int) -> dict[str, Any] | None:
+        cur = await conn.execute("SELECT * FROM surveys WHERE report_id = ?", (report_id,))
+        row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def open_survey(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        resident_id: int,
+        precinct_id: str | None,
+        officer_id: int | None,
+        now: datetime,
+    ) -> bool:
+        """At most one survey per report: False if it was sent already."""
+        cur = await conn.execute(
+            "INSERT INTO surveys (report_id, resident_id, precinct_id, officer_id, sent_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING",
+            (report_id, resident_id, precinct_id, officer_id, to_db(now)),
+        )
+        return cur.rowcount == 1
+
+    async def answer(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        field: str,
+        value: Any,
+        now: datetime,
+    ) -> bool:
+        """Store one answer, once: False if it was answered already."""
+        if field not in ("solved", "rating", "comment"):
+            raise ValueError(field)
+        cur = await conn.execute(
+            f"UPDATE surveys SET {field} = ?, answered_at = ?"
+            f" WHERE report_id = ? AND {field} IS NULL",
+            (value, to_db(now), report_id),
+        )
+        return cur.rowcount == 1
+
+    async def survey_stats(
+        self, conn: aiosqlite.Connection, start: datetime, end: datetime
+    ) -> dict[str, Any]:
+        cur = await conn.execute(
+            "SELECT solved, count(*), avg(rating) FROM surveys"
+            " WHERE answered_at >= ? AND answered_at < ? GROUP BY solved",
+            (to_db(start), to_db(end)),
+        )
+        rows = await cur.fetchall()
+        cur = await conn.execute(
+            "SELECT avg(rating), count(rating) FROM surveys"
+            " WHERE answered_at >= ? AND answered_at < ?",
+            (to_db(start), to_db(end)),
+        )
+        avg = await cur.fetchone()
+        return {
+            "solved": {row[0]: row[1] for row in rows if row[0]},
+            "rating": float(avg[0]) if avg and avg[0] is not None else None,
+            "rated": int(avg[1]) if avg else 0,
+        }

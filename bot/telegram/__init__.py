@@ -15,6 +15,7 @@ from bot.telegram.routers import (
     report,
     staff,
     start,
+    survey,
 )
 
 
@@ -26,6 +27,7 @@ def routers() -> list[Router]:
         info.router(),
         report.router(),
         my_reports.router(),
+        survey.router(),
         inspector.router(),
         directory_admin.router(),
         staff.router(),

@@ -40,3 +40,9 @@ class MyReportsCb(CallbackData, prefix="mr"):
 class InspectorCb(CallbackData, prefix="in"):
     action: str  # "pick" (value: precinct id), "page" (value: page), "report" (value: lat,lon)
     value: str
+
+
+class SurveyCb(CallbackData, prefix="sv"):
+    step: str  # "s" was it solved (value yes/partly/no), "r" rating (value 1-5), "c" no comment
+    report: int
+    value: str

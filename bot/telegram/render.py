@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.numbers import format_decimal
 
 from bot.domain.categories import Category
 from bot.domain.delivery import NewMessage
@@ -17,7 +20,7 @@ from bot.i18n import N_
 from bot.services.directory import DirectoryService
 from bot.services.reports import ask_ref, post_ref, topic_ref
 from bot.telegram.buttons import main_menu
-from bot.telegram.callbacks import SEEN, StaffCb
+from bot.telegram.callbacks import SEEN, StaffCb, SurveyCb
 
 STATUS_NAMES = {
     Status.NEW: N_("new"),
@@ -53,6 +56,11 @@ def post_link(chat_id: int | None, message_id: int | None) -> str | None:
 
 #: /mine lists this many reports (a message holds 4096 characters)
 MAX_HELD_LINES = 50
+
+
+def duration(seconds: float, locale: str) -> str:
+    """A span of time as the reader says it (Babel): 45 min, 3 h, 2 days."""
+    return format_timedelta(timedelta(seconds=seconds), threshold=1.5, locale=locale)
 
 
 class TelegramReportRenderer:
@@ -453,6 +461,184 @@ class TelegramReportRenderer:
             )
             lines.append(" · ".join(details))
         return "\n".join(lines)
+
+    # --- follow-ups ----------------------------------------------------------------------------
+
+    def _staff_message(self, report: Report, text: str, ref: str) -> NewMessage | None:
+        if report.staff_chat_id is None:
+            return None
+        return NewMessage(
+            report.staff_chat_id, "sendMessage", self._to_staff(report, {"text": text}), ref=ref
+        )
+
+    def remind_untaken(self, report: Report, minutes: int) -> NewMessage | None:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = ngettext(
+                "⏰ Report № {number} has waited {minutes} minute: nobody has taken it.",
+                "⏰ Report № {number} has waited {minutes} minutes: nobody has taken it.",
+                minutes,
+            ).format(number=report.id, minutes=minutes)
+        return self._staff_message(report, text, f"report:{report.id}:remind")
+
+    def escalate_untaken(
+        self, report: Report, minutes: int, chat_id: int, admins: list[tuple[int, str]]
+    ) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = ngettext(
+                "⚠️ Report № {number} has waited {minutes} minute and nobody has taken it. "
+                "Please assign it.",
+                "⚠️ Report № {number} has waited {minutes} minutes and nobody has taken it. "
+                "Please assign it.",
+                minutes,
+            ).format(number=report.id, minutes=minutes)
+        link = post_link(report.staff_chat_id, report.staff_message_id)
+        if link and chat_id != report.staff_chat_id:
+            text += f'\n<a href="{link}">№ {report.id}</a>'
+        if admins:
+            text += "\n" + " ".join(
+                f'<a href="tg://user?id={user_id}">{escape(name[:40])}</a>'
+                for user_id, name in admins[:10]
+            )
+        ref = f"report:{report.id}:escalate"
+        if chat_id == report.staff_chat_id:
+            message = self._staff_message(report, text, ref)
+            assert message is not None
+            return message
+        return NewMessage(chat_id, "sendMessage", {"text": text}, ref=ref)
+
+    def remind_unresolved(
+        self, report: Report, officer_id: int, officer: str, hours: int
+    ) -> NewMessage | None:
+        mention = f'<a href="tg://user?id={officer_id}">{escape(officer[:40])}</a>'
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = ngettext(
+                "⏰ {officer}, report № {number} has been yours for {hours} hour and is not "
+                "resolved yet.",
+                "⏰ {officer}, report № {number} has been yours for {hours} hours and is not "
+                "resolved yet.",
+                hours,
+            ).format(officer=mention, number=report.id, hours=hours)
+        return self._staff_message(report, text, f"report:{report.id}:unresolved")
+
+    def not_solved(self, report: Report, comment: str | None) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "❗ The resident says report № {number} is not solved: it is open again."
+            ).format(number=report.id)
+        message = self._staff_message(report, text, f"report:{report.id}:not_solved")
+        assert message is not None
+        return message
+
+    def survey_comment(self, report: Report, comment: str) -> NewMessage | None:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _("💬 The resident's comment on report № {number}: {comment}").format(
+                number=report.id, comment=escape(comment)
+            )
+        return self._staff_message(report, text, f"report:{report.id}:survey_comment")
+
+    def survey(self, report: Report) -> NewMessage:
+        """The first question to the resident, in their language."""
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            text = _(
+                "Your report № {number} was resolved. Please tell us how it went: was the "
+                "problem solved?"
+            ).format(number=report.id)
+            answers = [
+                (_("✅ Yes"), "yes"),
+                (_("🟡 Partly"), "partly"),
+                (_("❌ No"), "no"),
+            ]
+        keyboard = {
+            "inline_keyboard": [
+                [
+                    {
+                        "text": label,
+                        "callback_data": SurveyCb(step="s", report=report.id, value=value).pack(),
+                    }
+                    for label, value in answers
+                ]
+            ]
+        }
+        return NewMessage(
+            report.reporter_id,
+            "sendMessage",
+            {"text": text, "reply_markup": keyboard},
+            ref=f"report:{report.id}:survey",
+        )
+
+    def digest(self, day: date, figures: dict[str, Any], chat_id: int) -> NewMessage:
+        """Yesterday in figures, for the staff group (one line on an empty day)."""
+        locale = self.staff_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            when = format_date(day, "d MMMM y", locale=locale)
+            new = len(figures["new"])
+            surveys = figures["surveys"]
+            answered = sum(surveys["solved"].values())
+            if not new and not figures["resolved"] and not answered and not figures["open"]:
+                text = _("📊 {day}: no reports, nothing open.").format(day=when)
+                return NewMessage(chat_id, "sendMessage", {"text": text}, ref="digest")
+            lines = [_("📊 <b>The day in figures: {day}</b>").format(day=when)]
+            lines.append(
+                _(
+                    "New: {new} · resolved: {resolved} · rejected: {rejected} · open now: "
+                    "{open}, of them overdue: {overdue}"
+                ).format(
+                    new=new,
+                    resolved=figures["resolved"],
+                    rejected=figures["rejected"],
+                    open=figures["open"],
+                    overdue=figures["overdue"],
+                )
+            )
+            if figures["by_category"]:
+                lines.append(
+                    _("By category: {list}").format(
+                        list=", ".join(
+                            f"{escape(self.category_label(key, locale))} {count}"
+                            for key, count in figures["by_category"].most_common()
+                        )
+                    )
+                )
+            if figures["by_precinct"]:
+                names = []
+                for precinct_id, count in figures["by_precinct"].most_common():
+                    precinct = (
+                        self.directory.current.precinct(precinct_id)
+                        if self.directory and precinct_id
+                        else None
+                    )
+                    label = precinct.name(locale) if precinct else (precinct_id or _("unassigned"))
+                    names.append(f"{escape(label)} {count}")
+                lines.append(_("By precinct: {list}").format(list=", ".join(names)))
+            medians = []
+            if figures["take_median"] is not None:
+                medians.append(
+                    _("median time to take: {time}").format(
+                        time=duration(figures["take_median"], locale)
+                    )
+                )
+            if figures["resolve_median"] is not None:
+                medians.append(
+                    _("to resolve: {time}").format(time=duration(figures["resolve_median"], locale))
+                )
+            if medians:
+                lines.append("⏱ " + ", ".join(medians))
+            if answered:
+                solved = surveys["solved"]
+                line = _(
+                    "Surveys: {count} answered; solved {yes}, partly {partly}, not solved {no}"
+                ).format(
+                    count=answered,
+                    yes=solved.get("yes", 0),
+                    partly=solved.get("partly", 0),
+                    no=solved.get("no", 0),
+                )
+                if surveys["rating"] is not None:
+                    line += " · " + _("average rating {rating} of 5").format(
+                        rating=format_decimal(surveys["rating"], "0.0", locale=locale)
+                    )
+                lines.append(line)
+        return NewMessage(chat_id, "sendMessage", {"text": "\n".join(lines)}, ref="digest")
 
     def held_list(self, reports: list[Report]) -> str:
         """/mine: an officer's open reports, each with a link to its post (staff language)."""

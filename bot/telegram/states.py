@@ -23,3 +23,7 @@ class ReportChat(StatesGroup):
 
 class InspectorLookup(StatesGroup):
     place = State()  # waiting for a location, a microdistrict from the list, or its name
+
+
+class SurveyComment(StatesGroup):
+    writing = State()  # data: {"report": number}

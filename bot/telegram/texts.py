@@ -637,3 +637,35 @@ def directory_linked(who: str) -> str:
     return _(
         "Linked: you are {who} in the directory. You will be mentioned on your precinct's reports."
     ).format(who=html.quote(who))
+
+
+def survey_rate(number: int, reopened: bool) -> str:
+    first = (
+        _("Thank you. Report № {number} is open again: an officer will look at it once more.")
+        if reopened
+        else _("Thank you.")
+    ).format(number=number)
+    return first + "\n\n" + _("How would you rate the police's work on it, from 1 to 5?")
+
+
+def survey_comment_ask(number: int) -> str:
+    return _(
+        "Thank you. If you want to add something about report № {number}, write it in one "
+        "message; or press the button below."
+    ).format(number=number)
+
+
+def survey_no_comment() -> str:
+    return _("Nothing to add")
+
+
+def survey_thanks() -> str:
+    return _("Thank you for your answers: they help the police work better.")
+
+
+def survey_already() -> str:
+    return _("You have answered this already. Thank you!")
+
+
+def survey_comment_expected() -> str:
+    return _("Please write your comment as text, or press «Nothing to add».")

@@ -1,0 +1,148 @@
+"""Follow-ups: durable rows for what must happen later, and the runner that acts on them.
+
+Any feature schedules one with a single call inside the transaction of the change that needs it
+(`await followups.schedule(conn, "survey", f"report:{n}", due)`) and cancels it the same way.
+The runner claims a due row and calls its kind's handler in one transaction, which also marks
+the row done: the handler's outbox rows and the "done" commit together, so a crash neither
+loses a follow-up (the row is still pending after a restart, and runs then, late) nor doubles
+it (the second claimer, in this process or another, finds it done).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.db import Database
+from bot.storage.repositories import FollowUpRepository, from_db
+
+log = logging.getLogger(__name__)
+
+#: a handler failing this many times is given up (and logged): a bug must not spin forever
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    id: int
+    kind: str
+    subject: str
+    due_at: datetime
+    attempts: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Later:
+    """A handler's answer: not now (quiet hours), run again at `when`."""
+
+    when: datetime
+
+
+#: acts inside the claiming transaction; returns None (done) or Later
+Handler = Callable[[aiosqlite.Connection, FollowUp, Any], Awaitable[Later | None]]
+#: optional, before the transaction: what needs the network (the group's admins, …)
+Prepare = Callable[[FollowUp], Awaitable[Any]]
+
+
+class FollowUps:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+        self.repo = FollowUpRepository()
+        self._handlers: dict[str, tuple[Handler, Prepare | None]] = {}
+        self._running = asyncio.Lock()
+
+    def register(self, kind: str, handler: Handler, prepare: Prepare | None = None) -> None:
+        self._handlers[kind] = (handler, prepare)
+
+    async def schedule(
+        self,
+        conn: aiosqlite.Connection,
+        kind: str,
+        subject: str,
+        due: datetime,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Inside the caller's transaction. Scheduling the same kind and subject again moves
+        the pending one."""
+        await self.repo.schedule(conn, kind, subject, due, data or {}, self.clock())
+
+    async def cancel(self, conn: aiosqlite.Connection, subject: str, *kinds: str) -> None:
+        """Inside the transaction of the change that makes them moot."""
+        await self.repo.cancel(conn, subject, kinds, self.clock())
+
+    async def run_due(self, limit: int = 100) -> int:
+        """Act on every follow-up that is due (late ones included, each once). Returns how
+        many were done. Safe to call from several places at once: one runs at a time here,
+        and the claim keeps another process off the same row."""
+        async with self._running:
+            async with self.db.read() as conn:
+                ids = await self.repo.due(conn, self.clock(), limit)
+            done = 0
+            for row_id in ids:
+                done += await self._run_one(row_id)
+            return done
+
+    async def _run_one(self, row_id: int) -> int:
+        async with self.db.read() as conn:
+            peek = await self.repo.claim_peek(conn, row_id)
+        if peek is None:
+            return 0
+        followup = _followup(peek)
+        entry = self._handlers.get(followup.kind)
+        if entry is None:
+            log.error("follow-up #%s: no handler for %r", row_id, followup.kind)
+            async with self.db.transaction() as conn:
+                await self.repo.give_up(conn, row_id, f"no handler for {followup.kind!r}")
+            return 0
+        handler, prepare = entry
+        try:
+            prepared = await prepare(followup) if prepare is not None else None
+            async with self.db.transaction() as conn:
+                row = await self.repo.claim(conn, row_id)
+                if row is None:
+                    return 0  # done or cancelled meanwhile (another claimer, a change)
+                outcome = await handler(conn, _followup(row), prepared)
+                if isinstance(outcome, Later):
+                    await self.repo.later(conn, row_id, outcome.when)
+                    return 0
+                await self.repo.done(conn, row_id, self.clock())
+            return 1
+        except Exception as exc:
+            # the transaction rolled back (no outbox rows either): try again later
+            attempts = followup.attempts + 1
+            log.exception("follow-up #%s (%s) failed (attempt %s)", row_id, followup.kind, attempts)
+            async with self.db.transaction() as conn:
+                if attempts >= MAX_ATTEMPTS:
+                    await self.repo.give_up(conn, row_id, repr(exc))
+                else:
+                    delay = timedelta(seconds=min(30 * 2**attempts, 3600))
+                    await self.repo.later(
+                        conn, row_id, self.clock() + delay, repr(exc), count_attempt=True
+                    )
+            return 0
+
+    async def next_due(self) -> datetime | None:
+        async with self.db.read() as conn:
+            return await self.repo.next_due(conn)
+
+
+def _followup(row: dict[str, Any]) -> FollowUp:
+    due = from_db(row["due_at"])
+    assert due is not None
+    return FollowUp(
+        id=row["id"],
+        kind=row["kind"],
+        subject=row["subject"],
+        due_at=due,
+        attempts=row["attempts"],
+        data=json.loads(row["data"] or "{}"),
+    )

@@ -1,0 +1,246 @@
+"""The follow-ups of reports: reminders and escalations while nobody takes one, a reminder to
+the officer holding one too long, the resident's satisfaction survey, and the daily digest.
+
+`on_change` is called inside the transaction of every change of a report, so what a change
+makes moot is cancelled with it, and what it needs is scheduled with it."""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import Report, Status
+from bot.services.delivery import Outbox
+from bot.services.followups import FollowUp, FollowUps, Later
+from bot.storage.repositories import FollowUpRepository, ReportRepository
+
+log = logging.getLogger(__name__)
+
+REMIND = "report_remind"
+ESCALATE = "report_escalate"
+UNRESOLVED = "report_unresolved"
+SURVEY = "survey"
+DIGEST = "digest"
+WAITING = (REMIND, ESCALATE)
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+@dataclass(frozen=True)
+class FollowUpTiming:
+    remind_untaken: timedelta = timedelta(minutes=15)
+    escalate_untaken: timedelta = timedelta(minutes=45)
+    remind_unresolved: timedelta = timedelta(hours=24)
+    survey_after: timedelta = timedelta(hours=2)
+    quiet: tuple[time, time] = (time(22), time(8))
+    digest_at: time = time(8, 30)
+    zone: ZoneInfo = ALMATY
+    answer_hours: int = 24
+
+
+class FollowUpRenderer(Protocol):
+    def remind_untaken(self, report: Report, minutes: int) -> NewMessage | None: ...
+
+    def escalate_untaken(
+        self, report: Report, minutes: int, chat_id: int, admins: list[tuple[int, str]]
+    ) -> NewMessage: ...
+
+    def remind_unresolved(
+        self, report: Report, officer_id: int, officer: str, hours: int
+    ) -> NewMessage | None: ...
+
+    def survey(self, report: Report) -> NewMessage: ...
+
+    def digest(self, day: date, figures: dict[str, Any], chat_id: int) -> NewMessage: ...
+
+
+def in_quiet_hours(moment: datetime, quiet: tuple[time, time], zone: ZoneInfo) -> datetime | None:
+    """When the quiet hours around `moment` end (local), or None outside them."""
+    start, end = quiet
+    local = moment.astimezone(zone)
+    now = local.time()
+    inside = (start <= now or now < end) if start > end else (start <= now < end)
+    if not inside:
+        return None
+    day = local.date() if now < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=zone)
+
+
+class ReportFollowUps:
+    def __init__(
+        self,
+        followups: FollowUps,
+        outbox: Outbox,
+        renderer: FollowUpRenderer,
+        clock: Callable[[], datetime],
+        timing: FollowUpTiming,
+        staff_chat_id: Callable[[], Awaitable[int | None]],
+        supervisors_chat_id: int | None = None,
+        admins: Callable[[], Awaitable[list[tuple[int, str]]]] | None = None,
+    ) -> None:
+        self.followups = followups
+        self.outbox = outbox
+        self.renderer = renderer
+        self.clock = clock
+        self.timing = timing
+        self.staff_chat_id = staff_chat_id
+        self.supervisors_chat_id = supervisors_chat_id
+        self.admins = admins
+        self.reports = ReportRepository()
+        self.surveys = FollowUpRepository()
+        followups.register(REMIND, self._remind)
+        followups.register(ESCALATE, self._escalate, self._escalate_prepare)
+        followups.register(UNRESOLVED, self._unresolved)
+        followups.register(SURVEY, self._survey)
+        followups.register(DIGEST, self._digest)
+
+    # --- what a change of a report schedules and cancels -----------------------------------
+
+    async def on_change(self, conn: aiosqlite.Connection, report: Report, event: str) -> None:
+        subject = f"report:{report.id}"
+        now = self.clock()
+        if event == "submitted":
+            await self.followups.schedule(conn, REMIND, subject, now + self.timing.remind_untaken)
+            await self.followups.schedule(
+                conn, ESCALATE, subject, now + self.timing.escalate_untaken
+            )
+        elif report.status is Status.TAKEN:  # taken, handed over, or reopened
+            await self.followups.cancel(conn, subject, *WAITING, SURVEY)
+            await self.followups.schedule(
+                conn,
+                UNRESOLVED,
+                subject,
+                now + self.timing.remind_unresolved,
+                {"officer": report.officer_id},
+            )
+        elif report.status is Status.RESOLVED:
+            await self.followups.cancel(conn, subject, *WAITING, UNRESOLVED)
+            if await self.surveys.survey(conn, report.id) is None:  # one survey per report
+                await self.followups.schedule(conn, SURVEY, subject, now + self.timing.survey_after)
+        else:  # rejected, withdrawn
+            await self.followups.cancel(conn, subject, *WAITING, UNRESOLVED, SURVEY)
+
+    async def ensure_digest(self) -> None:
+        """At start: the next daily digest is scheduled (a missed one is pending already and
+        runs late)."""
+        async with self.followups.db.transaction() as conn:
+            if await self.surveys.pending(conn, DIGEST):
+                return
+            day = self._next_digest_day(self.clock())
+            await self.followups.schedule(
+                conn, DIGEST, f"digest:{day.isoformat()}", self._digest_time(day)
+            )
+
+    # --- handlers: inside the claiming transaction ------------------------------------------
+
+    async def _report(self, conn: aiosqlite.Connection, followup: FollowUp) -> Report | None:
+        return await self.reports.get(conn, int(followup.subject.split(":")[1]))
+
+    async def _remind(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> None:
+        report = await self._report(conn, followup)
+        if report is None or report.status is not Status.NEW:
+            return None  # taken meanwhile (its change should have cancelled this)
+        minutes = round(self.timing.remind_untaken.total_seconds() / 60)
+        message = self.renderer.remind_untaken(report, minutes)
+        if message is not None:
+            await self.outbox.add(conn, message)
+            self.outbox.notify()
+        return None
+
+    async def _escalate_prepare(self, followup: FollowUp) -> list[tuple[int, str]]:
+        """The staff group's administrators to mention (a network call: before the
+        transaction). Not needed when supervisors have their own chat."""
+        if self.supervisors_chat_id is not None or self.admins is None:
+            return []
+        try:
+            return await self.admins()
+        except Exception:  # Telegram unreachable: escalate without the mentions
+            log.warning("cannot list the staff group's admins for an escalation", exc_info=True)
+            return []
+
+    async def _escalate(
+        self, conn: aiosqlite.Connection, followup: FollowUp, admins: list[tuple[int, str]]
+    ) -> None:
+        report = await self._report(conn, followup)
+        if report is None or report.status is not Status.NEW:
+            return None
+        chat = self.supervisors_chat_id or report.staff_chat_id or await self.staff_chat_id()
+        if chat is None:
+            return None
+        minutes = round(self.timing.escalate_untaken.total_seconds() / 60)
+        await self.outbox.add(conn, self.renderer.escalate_untaken(report, minutes, chat, admins))
+        self.outbox.notify()
+        return None
+
+    async def _unresolved(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> None:
+        report = await self._report(conn, followup)
+        officer = followup.data.get("officer")
+        if report is None or report.status is not Status.TAKEN or report.officer_id != officer:
+            return None
+        last = await self.reports.last_change(conn, report.id)
+        name = (last[1] if last and last[1] else None) or str(officer)
+        hours = round(self.timing.remind_unresolved.total_seconds() / 3600)
+        message = self.renderer.remind_unresolved(report, int(officer), name, hours)
+        if message is not None:
+            await self.outbox.add(conn, message)
+            self.outbox.notify()
+        return None
+
+    async def _survey(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> Later | None:
+        report = await self._report(conn, followup)
+        if report is None or report.status is not Status.RESOLVED:
+            return None  # reopened meanwhile: no survey for a report that is not resolved
+        morning = in_quiet_hours(self.clock(), self.timing.quiet, self.timing.zone)
+        if morning is not None:
+            return Later(morning)  # never at night: the end of the quiet hours
+        if not await self.surveys.open_survey(
+            conn, report.id, report.reporter_id, report.precinct_id, report.officer_id, self.clock()
+        ):
+            return None  # at most one survey per report
+        await self.outbox.add(conn, self.renderer.survey(report))
+        self.outbox.notify()
+        return None
+
+    async def _digest(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> None:
+        """Yesterday's figures (the day before the digest's own date), then tomorrow's digest
+        scheduled in the same transaction: a digest due during downtime is sent late, once."""
+        digest_day = date.fromisoformat(followup.subject.split(":", 1)[1])
+        day = digest_day - timedelta(days=1)
+        zone = self.timing.zone
+        start = datetime.combine(day, time(0), tzinfo=zone)
+        end = start + timedelta(days=1)
+        overdue_before = end - timedelta(hours=self.timing.answer_hours)
+        figures = await self.reports.day_stats(conn, start, end, overdue_before)
+        figures["surveys"] = await self.surveys.survey_stats(conn, start, end)
+        figures["by_category"] = Counter(category for category, _ in figures["new"])
+        figures["by_precinct"] = Counter(p for _, p in figures["new"])
+        for key in ("take_seconds", "resolve_seconds"):
+            values = figures[key]
+            figures[key.replace("seconds", "median")] = (
+                statistics.median(values) if values else None
+            )
+        chat = await self.staff_chat_id()
+        if chat is not None:
+            await self.outbox.add(conn, self.renderer.digest(day, figures, chat))
+            self.outbox.notify()
+        following = max(digest_day + timedelta(days=1), self._next_digest_day(self.clock()))
+        await self.followups.schedule(
+            conn, DIGEST, f"digest:{following.isoformat()}", self._digest_time(following)
+        )
+        return None
+
+    def _digest_time(self, day: date) -> datetime:
+        return datetime.combine(day, self.timing.digest_at, tzinfo=self.timing.zone)
+
+    def _next_digest_day(self, now: datetime) -> date:
+        local = now.astimezone(self.timing.zone)
+        today = local.date()
+        return today if local.time() < self.timing.digest_at else today + timedelta(days=1)

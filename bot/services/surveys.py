@@ -1,0 +1,86 @@
+"""The resident's satisfaction survey: was it solved (yes / partly / no), a 1-5 rating of the
+police's work, an optional comment. "No" reopens the report and tells the staff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import MAX_NOTE, Report
+from bot.services.delivery import Outbox
+from bot.services.reports import ReportService
+from bot.storage.db import Database
+from bot.storage.repositories import FollowUpRepository, ReportRepository
+
+SOLVED = ("yes", "partly", "no")
+
+
+class Answer(StrEnum):
+    STORED = "stored"
+    ALREADY = "already"  # answered before (a second tap, an old message)
+    NOT_YOURS = "not_yours"  # no survey of this resident for that report
+
+
+@dataclass(frozen=True)
+class SurveyState:
+    report_id: int
+    solved: str | None
+    rating: int | None
+    comment: str | None
+
+
+class SurveyService:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        reports: ReportService,
+        comment_to_staff: Callable[[Report, str], NewMessage | None],
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.reports = reports
+        self.comment_to_staff = comment_to_staff
+        self.repo = FollowUpRepository()
+        self.report_repo = ReportRepository()
+
+    async def answer(
+        self, resident_id: int, report_id: int, field: str, value: str | int
+    ) -> tuple[Answer, SurveyState | None]:
+        """Store one answer in one transaction; "no" to "solved" reopens the report there too,
+        and a comment after "no" or "partly" goes to the staff."""
+        async with self.db.transaction() as conn:
+            survey = await self.repo.survey(conn, report_id)
+            if survey is None or survey["resident_id"] != resident_id:
+                return Answer.NOT_YOURS, None
+            if field == "comment":
+                value = str(value).strip()[:MAX_NOTE]
+            if not await self.repo.answer(conn, report_id, field, value, self.clock()):
+                return Answer.ALREADY, _state(survey)
+            survey = await self.repo.survey(conn, report_id)
+            assert survey is not None
+            if field == "solved" and value == "no":
+                await self.reports.reopen_by_resident(conn, report_id, resident_id, None)
+            if field == "comment" and survey["solved"] in ("no", "partly"):
+                report = await self.report_repo.get(conn, report_id)
+                if report is not None and report.staff_chat_id is not None:
+                    message = self.comment_to_staff(report, str(value))
+                    if message is not None:
+                        await self.outbox.add(conn, message)
+        self.outbox.notify()
+        return Answer.STORED, _state(survey)
+
+
+def _state(row: dict[str, object]) -> SurveyState:
+    rating = row.get("rating")
+    return SurveyState(
+        report_id=int(str(row["report_id"])),
+        solved=str(row["solved"]) if row.get("solved") else None,
+        rating=int(str(rating)) if rating is not None else None,
+        comment=str(row["comment"]) if row.get("comment") else None,
+    )

@@ -1,0 +1,106 @@
+"""The satisfaction survey after a resolved report: was it solved, a 1-5 rating, a comment.
+The first question arrives through the outbox (a follow-up); the rest are immediate answers."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.domain.users import User
+from bot.services.surveys import SOLVED, Answer, SurveyService
+from bot.telegram import texts
+from bot.telegram.buttons import main_menu
+from bot.telegram.callbacks import SurveyCb
+from bot.telegram.editing import edit_text
+from bot.telegram.states import SurveyComment
+
+
+def router() -> Router:
+    r = Router(name="survey")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.filter(F.chat.type == "private")
+    r.callback_query.register(on_button, SurveyCb.filter())
+    writing = StateFilter(SurveyComment.writing)
+    r.message.register(comment, writing, F.text, ~F.text.startswith("/"))
+    r.message.register(comment_expected, writing, ~F.text.startswith("/"))
+    return r
+
+
+def _rating_keyboard(report: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=f"{n} ⭐",
+                    callback_data=SurveyCb(step="r", report=report, value=str(n)).pack(),
+                )
+                for n in range(1, 6)
+            ]
+        ]
+    )
+
+
+def _skip_keyboard(report: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.survey_no_comment(),
+                    callback_data=SurveyCb(step="c", report=report, value="-").pack(),
+                )
+            ]
+        ]
+    )
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: SurveyCb,
+    state: FSMContext,
+    user: User,
+    surveys: SurveyService,
+) -> None:
+    message = query.message
+    report = callback_data.report
+    if callback_data.step == "s" and callback_data.value in SOLVED:
+        outcome, _ = await surveys.answer(user.id, report, "solved", callback_data.value)
+        if outcome is not Answer.STORED:
+            await query.answer(texts.survey_already(), show_alert=outcome is Answer.ALREADY)
+            return
+        await query.answer()
+        if isinstance(message, Message):
+            text = texts.survey_rate(report, callback_data.value == "no")
+            await edit_text(message, text, _rating_keyboard(report))
+        return
+    if callback_data.step == "r" and callback_data.value in {"1", "2", "3", "4", "5"}:
+        outcome, _ = await surveys.answer(user.id, report, "rating", int(callback_data.value))
+        if outcome is not Answer.STORED:
+            await query.answer(texts.survey_already())
+            return
+        await query.answer()
+        await state.set_state(SurveyComment.writing)
+        await state.set_data({"report": report})
+        if isinstance(message, Message):
+            await edit_text(message, texts.survey_comment_ask(report), _skip_keyboard(report))
+        return
+    if callback_data.step == "c":
+        await query.answer()
+        if await state.get_state() == SurveyComment.writing.state:
+            await state.clear()
+        if isinstance(message, Message):
+            await edit_text(message, texts.survey_thanks(), None)
+        return
+    await query.answer(texts.stale_button())
+
+
+async def comment(message: Message, state: FSMContext, user: User, surveys: SurveyService) -> None:
+    report = int((await state.get_data()).get("report") or 0)
+    await state.clear()
+    await surveys.answer(user.id, report, "comment", message.text or "")
+    await message.answer(texts.survey_thanks(), reply_markup=main_menu())
+
+
+async def comment_expected(message: Message) -> None:
+    await message.answer(texts.survey_comment_expected())
