@@ -10,6 +10,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.services.followups import FollowUps
 
 log = logging.getLogger(__name__)
+# "skipped: maximum number of running instances reached" is the coalescing we asked for
+logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
 class FollowUpScheduler:

@@ -47,7 +47,9 @@ class FollowUpTiming:
 
 
 class FollowUpRenderer(Protocol):
-    def remind_untaken(self, report: Report, minutes: int) -> NewMessage | None: ...
+    def remind_untaken(
+        self, report: Report, minutes: int, chat_id: int | None = None
+    ) -> NewMessage | None: ...
 
     def escalate_untaken(
         self, report: Report, minutes: int, chat_id: int, admins: list[tuple[int, str]]
@@ -96,11 +98,13 @@ class ReportFollowUps:
         self.admins = admins
         self.reports = ReportRepository()
         self.surveys = FollowUpRepository()
-        followups.register(REMIND, self._remind)
-        followups.register(ESCALATE, self._escalate, self._escalate_prepare)
+        # the staff group's id is read before the claiming transaction (one connection, one
+        # lock: a read inside the transaction would wait for itself)
+        followups.register(REMIND, self._remind, self._context)
+        followups.register(ESCALATE, self._escalate, self._escalate_context)
         followups.register(UNRESOLVED, self._unresolved)
         followups.register(SURVEY, self._survey)
-        followups.register(DIGEST, self._digest)
+        followups.register(DIGEST, self._digest, self._context)
 
     # --- what a change of a report schedules and cancels -----------------------------------
 
@@ -144,38 +148,46 @@ class ReportFollowUps:
     async def _report(self, conn: aiosqlite.Connection, followup: FollowUp) -> Report | None:
         return await self.reports.get(conn, int(followup.subject.split(":")[1]))
 
-    async def _remind(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> None:
+    async def _context(self, followup: FollowUp) -> dict[str, Any]:
+        return {"staff": await self.staff_chat_id(), "admins": []}
+
+    async def _remind(
+        self, conn: aiosqlite.Connection, followup: FollowUp, context: dict[str, Any]
+    ) -> None:
         report = await self._report(conn, followup)
         if report is None or report.status is not Status.NEW:
             return None  # taken meanwhile (its change should have cancelled this)
-        minutes = round(self.timing.remind_untaken.total_seconds() / 60)
-        message = self.renderer.remind_untaken(report, minutes)
+        minutes = max(1, round(self.timing.remind_untaken.total_seconds() / 60))
+        # the post may not have reached the group yet (Telegram down): the group itself
+        message = self.renderer.remind_untaken(report, minutes, context["staff"])
         if message is not None:
             await self.outbox.add(conn, message)
             self.outbox.notify()
         return None
 
-    async def _escalate_prepare(self, followup: FollowUp) -> list[tuple[int, str]]:
-        """The staff group's administrators to mention (a network call: before the
+    async def _escalate_context(self, followup: FollowUp) -> dict[str, Any]:
+        """Also the staff group's administrators to mention (a network call: before the
         transaction). Not needed when supervisors have their own chat."""
+        context = await self._context(followup)
         if self.supervisors_chat_id is not None or self.admins is None:
-            return []
+            return context
         try:
-            return await self.admins()
+            context["admins"] = await self.admins()
         except Exception:  # Telegram unreachable: escalate without the mentions
             log.warning("cannot list the staff group's admins for an escalation", exc_info=True)
-            return []
+        return context
 
     async def _escalate(
-        self, conn: aiosqlite.Connection, followup: FollowUp, admins: list[tuple[int, str]]
+        self, conn: aiosqlite.Connection, followup: FollowUp, context: dict[str, Any]
     ) -> None:
         report = await self._report(conn, followup)
         if report is None or report.status is not Status.NEW:
             return None
-        chat = self.supervisors_chat_id or report.staff_chat_id or await self.staff_chat_id()
+        admins = context["admins"]
+        chat = self.supervisors_chat_id or report.staff_chat_id or context["staff"]
         if chat is None:
             return None
-        minutes = round(self.timing.escalate_untaken.total_seconds() / 60)
+        minutes = max(1, round(self.timing.escalate_untaken.total_seconds() / 60))
         await self.outbox.add(conn, self.renderer.escalate_untaken(report, minutes, chat, admins))
         self.outbox.notify()
         return None
@@ -187,7 +199,7 @@ class ReportFollowUps:
             return None
         last = await self.reports.last_change(conn, report.id)
         name = (last[1] if last and last[1] else None) or str(officer)
-        hours = round(self.timing.remind_unresolved.total_seconds() / 3600)
+        hours = max(1, round(self.timing.remind_unresolved.total_seconds() / 3600))
         message = self.renderer.remind_unresolved(report, int(officer), name, hours)
         if message is not None:
             await self.outbox.add(conn, message)
@@ -209,7 +221,9 @@ class ReportFollowUps:
         self.outbox.notify()
         return None
 
-    async def _digest(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> None:
+    async def _digest(
+        self, conn: aiosqlite.Connection, followup: FollowUp, context: dict[str, Any]
+    ) -> None:
         """Yesterday's figures (the day before the digest's own date), then tomorrow's digest
         scheduled in the same transaction: a digest due during downtime is sent late, once."""
         digest_day = date.fromisoformat(followup.subject.split(":", 1)[1])
@@ -227,7 +241,7 @@ class ReportFollowUps:
             figures[key.replace("seconds", "median")] = (
                 statistics.median(values) if values else None
             )
-        chat = await self.staff_chat_id()
+        chat = context["staff"]
         if chat is not None:
             await self.outbox.add(conn, self.renderer.digest(day, figures, chat))
             self.outbox.notify()

@@ -464,21 +464,28 @@ class TelegramReportRenderer:
 
     # --- follow-ups ----------------------------------------------------------------------------
 
-    def _staff_message(self, report: Report, text: str, ref: str) -> NewMessage | None:
+    def _staff_message(
+        self, report: Report, text: str, ref: str, chat_id: int | None = None
+    ) -> NewMessage | None:
+        """Under the report's post (in its topic); before the post has arrived, to `chat_id`."""
         if report.staff_chat_id is None:
-            return None
+            if chat_id is None:
+                return None
+            return NewMessage(chat_id, "sendMessage", {"text": text}, ref=ref)
         return NewMessage(
             report.staff_chat_id, "sendMessage", self._to_staff(report, {"text": text}), ref=ref
         )
 
-    def remind_untaken(self, report: Report, minutes: int) -> NewMessage | None:
+    def remind_untaken(
+        self, report: Report, minutes: int, chat_id: int | None = None
+    ) -> NewMessage | None:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             text = ngettext(
                 "⏰ Report № {number} has waited {minutes} minute: nobody has taken it.",
                 "⏰ Report № {number} has waited {minutes} minutes: nobody has taken it.",
                 minutes,
             ).format(number=report.id, minutes=minutes)
-        return self._staff_message(report, text, f"report:{report.id}:remind")
+        return self._staff_message(report, text, f"report:{report.id}:remind", chat_id)
 
     def escalate_untaken(
         self, report: Report, minutes: int, chat_id: int, admins: list[tuple[int, str]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ class RunningBot:
         self.app: SakshyApp | None = None
         self.task: asyncio.Task[None] | None = None
         self.with_directory = True
+        self.clock: Any = None
 
     def settings(self, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -43,12 +45,19 @@ class RunningBot:
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
-    async def start(self, request_timeout: float = 5, **overrides: Any) -> SakshyApp:
+    async def start(
+        self, request_timeout: float = 5, clock: Any = None, **overrides: Any
+    ) -> SakshyApp:
+        """`clock`: a controllable clock for the app (kept across restarts once given)."""
+        if clock is not None:
+            self.clock = clock
+        extra = {"clock": self.clock} if self.clock is not None else {}
         app = SakshyApp(
             self.settings(**overrides),
             polling_timeout=1,
             request_timeout=request_timeout,
             time_scale=TIME_SCALE,
+            **extra,
         )
         app.directory_poll = 0.1  # an import by another process is picked up quickly
         await app.open()
@@ -69,6 +78,16 @@ class RunningBot:
     async def restart(self, **overrides: Any) -> SakshyApp:
         await self.stop()
         return await self.start(**overrides)
+
+
+class MovableClock:
+    """The app's clock, moved forward by a test (follow-ups fall due without waiting)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @pytest.fixture

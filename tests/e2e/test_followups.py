@@ -1,0 +1,101 @@
+"""Follow-ups through the real bot: a reminder for an untaken report (real delays of about a
+second), the survey after a resolved report in the resident's language with its answers stored,
+and a restart between a follow-up's due time and its run (a controllable clock)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, MovableClock, RunningBot, eventually, onboard
+from tests.e2e.test_staff import staff_post, submit_report
+
+REMINDER_KK = "⏰ № 1000 хабарлама 1 минут күтіп тұр: оны ешкім қарауға алмады."
+
+
+async def test_an_untaken_report_is_recalled_to_the_staff_group(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    await bot.restart(remind_untaken_minutes=0.02, followup_tick_seconds=0.1)  # 1.2 s
+    resident = tg.user(9901, first_name="R", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    staff = tg.group(STAFF_CHAT)
+    post = await staff.next_message(timeout=10)
+    reminder = await staff.next_message(timeout=10)
+    assert reminder.text == REMINDER_KK
+    assert reminder.raw.get("reply_to_message", {}).get("message_id") == post.message_id
+
+
+async def test_the_survey_after_a_resolved_report(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))  # 11:30 in Almaty
+    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    resident = tg.user(9902, first_name="Aliya", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9990, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    await staff.press(officer, post, data="st:take:1000:n")
+    await resident.next_message(timeout=10)
+    await tg.wait_for(lambda: "st:resolve:1000:t" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data="st:resolve:1000:t")
+    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data="st:rs_plain:1000:t")
+    await resident.next_message(timeout=10)  # resolved
+
+    clock.now += timedelta(hours=2, minutes=1)
+    survey = await resident.next_message(timeout=10)
+    assert survey.text == (
+        "По Вашему сообщению № 1000 работа завершена. Расскажите, пожалуйста, как всё прошло: "
+        "проблема решена?"
+    )
+    assert survey.button_texts == ["✅ Да", "🟡 Частично", "❌ Нет"]
+    await resident.press(survey, data="sv:s:1000:partly")
+    await tg.wait_for(lambda: "sv:r:1000:4" in str(survey.reply_markup), timeout=5)
+    assert survey.text.endswith("Как Вы оцениваете работу полиции по нему, от 1 до 5?")
+    await resident.press(survey, data="sv:r:1000:4")
+    await tg.wait_for(lambda: "sv:c:1000:-" in str(survey.reply_markup), timeout=5)
+    await resident.send("Стало тише, но <не> совсем")
+    assert (await resident.next_message()).text.startswith("Спасибо за ответы")
+    rows = await db_of("SELECT solved, rating, comment, officer_id FROM surveys")
+    assert [tuple(r) for r in rows] == [("partly", 4, "Стало тише, но <не> совсем", 9990)]
+    comment = await staff.next_message(timeout=10)
+    assert (
+        comment.text == "💬 № 1000 хабарлама бойынша тұрғынның пікірі: Стало тише, но <не> совсем"
+    )
+    query = await resident.press_stale(data="sv:s:1000:no", message=survey)
+    assert (await resident.answer_of(query))["text"] == "Вы уже ответили на этот вопрос. Спасибо!"
+    assert (await db_of("SELECT status FROM reports"))[0][0] == "resolved"
+
+
+async def test_a_restart_between_due_time_and_run_sends_the_reminder_once(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))
+    await bot.restart(clock=clock, followup_tick_seconds=0.1, remind_untaken_minutes=1)
+    resident = tg.user(9903, first_name="R", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    staff = tg.group(STAFF_CHAT)
+    await staff_post(tg, bot)
+    await bot.stop()
+    clock.now += timedelta(minutes=10)  # due while the bot was down
+    await bot.start(followup_tick_seconds=0.1, remind_untaken_minutes=1)
+    reminder = await staff.next_message(timeout=10)
+    assert reminder.text == REMINDER_KK
+
+    async def settled() -> bool:
+        rows = await db_of("SELECT state FROM followups WHERE kind = 'report_remind'")
+        return [r[0] for r in rows] == ["done"]
+
+    assert await eventually(settled)
+    await bot.restart(followup_tick_seconds=0.1, remind_untaken_minutes=1)
+    clock.now += timedelta(minutes=10)
+    await asyncio.sleep(0.5)  # a few ticks of the restarted bot
+    assert [m.text for m in staff.messages].count(REMINDER_KK) == 1, "once, across restarts"
