@@ -271,3 +271,31 @@ async def test_the_daily_digest(db: Database, clock: FixedClock) -> None:
     await bench.followups.run_due()
     digest = [t for t in await bench.outbox_texts(STAFF) if t.startswith("📊")]
     assert digest[1] == "📊 22 ноября 2026: сообщений не было, открытых нет."
+
+
+async def test_escalation_mentions_the_admins_and_the_holder_is_reminded(
+    db: Database, clock: FixedClock
+) -> None:
+    bench = Bench(db, clock)
+
+    async def admins() -> list[tuple[int, str]]:
+        return [(501, "Начальник <смены>")]
+
+    bench.planner.admins = admins
+    user = await bench.resident()
+    report = await bench.reports.submit(user, DRAFT, name=None, username=None)
+    await bench.deliver_post(report.id)
+    clock.now += timedelta(minutes=50)
+    assert await bench.followups.run_due() == 2
+    escalation = (await bench.outbox_texts(STAFF))[-1]
+    assert escalation.startswith("⚠️ Сообщение № 1000 ждёт 45 минут")
+    assert '<a href="tg://user?id=501">Начальник &lt;смены&gt;</a>' in escalation
+
+    await bench.reports.act(report.id, Action.TAKE, officer_id=7, officer_name="Ерлан <Б>")
+    clock.now += timedelta(hours=25)
+    assert await bench.followups.run_due() == 1
+    reminder = (await bench.outbox_texts(STAFF))[-1]
+    assert reminder == (
+        '⏰ <a href="tg://user?id=7">Ерлан &lt;Б&gt;</a>, сообщение № 1000 уже 24 часа у Вас '
+        "в работе и ещё не решено."
+    )
