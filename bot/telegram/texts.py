@@ -645,7 +645,13 @@ def survey_rate(number: int, reopened: bool) -> str:
         if reopened
         else _("Thank you.")
     ).format(number=number)
-    return first + "\n\n" + _("How would you rate the police's work on it, from 1 to 5?")
+    return (
+        first
+        + "\n\n"
+        + _("How would you rate the police's work on report № {number}, from 1 to 5?").format(
+            number=number
+        )
+    )
 
 
 def survey_comment_ask(number: int) -> str:

@@ -58,7 +58,7 @@ async def test_the_survey_after_a_resolved_report(
     assert survey.button_texts == ["✅ Да", "🟡 Частично", "❌ Нет"]
     await resident.press(survey, data="sv:s:1000:partly")
     await tg.wait_for(lambda: "sv:r:1000:4" in str(survey.reply_markup), timeout=5)
-    assert survey.text.endswith("Как Вы оцениваете работу полиции по нему, от 1 до 5?")
+    assert survey.text.endswith("Как Вы оцените работу полиции по сообщению № 1000 — от 1 до 5?")
     await resident.press(survey, data="sv:r:1000:4")
     await tg.wait_for(lambda: "sv:c:1000:-" in str(survey.reply_markup), timeout=5)
     await resident.send("Стало тише, но <не> совсем")
