@@ -54,6 +54,9 @@ def post_link(chat_id: int | None, message_id: int | None) -> str | None:
     return f"https://t.me/c/{str(chat_id)[4:]}/{message_id}"
 
 
+#: the digest names this many categories and precincts (the busiest first)
+DIGEST_TOP = 15
+
 #: /mine lists this many reports (a message holds 4096 characters)
 MAX_HELD_LINES = 50
 
@@ -602,20 +605,23 @@ class TelegramReportRenderer:
                     _("By category: {list}").format(
                         list=", ".join(
                             f"{escape(self.category_label(key, locale))} {count}"
-                            for key, count in figures["by_category"].most_common()
+                            for key, count in figures["by_category"].most_common(DIGEST_TOP)
                         )
                     )
                 )
             if figures["by_precinct"]:
                 names = []
-                for precinct_id, count in figures["by_precinct"].most_common():
+                ranked = figures["by_precinct"].most_common()
+                for precinct_id, count in ranked[:DIGEST_TOP]:
                     precinct = (
                         self.directory.current.precinct(precinct_id)
                         if self.directory and precinct_id
                         else None
                     )
                     label = precinct.name(locale) if precinct else (precinct_id or _("unassigned"))
-                    names.append(f"{escape(label)} {count}")
+                    names.append(f"{escape(label[:60])} {count}")
+                if len(ranked) > DIGEST_TOP:  # a message holds 4096 characters
+                    names.append(_("… and {count} more").format(count=len(ranked) - DIGEST_TOP))
                 lines.append(_("By precinct: {list}").format(list=", ".join(names)))
             medians = []
             if figures["take_median"] is not None:

@@ -1,0 +1,139 @@
+"""Public helpers (қоғамдық көмекші / общественный помощник): the IIN and age rules and the
+pipeline from an application to an active helper, and nothing else allowed.
+
+applied ──check (police)──▶ checked ──register (akimat: number, date)──▶ registered
+   │                          │                                            │ activate
+   └──reject──▶ rejected ◀────┘                                            ▼
+                                       retired ◀──retire── active ◀──resume── suspended
+                                          ▲                   └──suspend──────▲
+                                          └──────────── retire ──────────────┘
+A rejected or retired person may apply again after a cool-down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+#: weights of the IIN's check digit (the national standard): a second pass when the first
+#: gives 10; a second 10 means the number is not valid
+_WEIGHTS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+#: the 7th digit: the century of birth (and sex, which Sakshy does not keep)
+_CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
+
+
+def iin_check_digit(first_eleven: str) -> int | None:
+    digits = [int(c) for c in first_eleven]
+    check = sum(d * w for d, w in zip(digits, _WEIGHTS_1, strict=True)) % 11
+    if check == 10:
+        check = sum(d * w for d, w in zip(digits, _WEIGHTS_2, strict=True)) % 11
+    return None if check == 10 else check
+
+
+def iin_birth_date(iin: str) -> date | None:
+    """The date of birth an IIN encodes (None if it encodes none)."""
+    century = _CENTURY.get(iin[6:7])
+    if century is None:
+        return None
+    try:
+        return date(century + int(iin[0:2]), int(iin[2:4]), int(iin[4:6]))
+    except ValueError:
+        return None
+
+
+def iin_problem(iin: str) -> str | None:
+    """Why this is not a valid IIN: "digits", "date", "checksum"; None when it is valid."""
+    if len(iin) != 12 or not iin.isascii() or not iin.isdigit():
+        return "digits"
+    if iin_birth_date(iin) is None:
+        return "date"
+    if iin_check_digit(iin[:11]) != int(iin[11]):
+        return "checksum"
+    return None
+
+
+def mask_iin(iin: str) -> str:
+    """What the staff group sees: the last four digits only."""
+    return "•" * 8 + iin[-4:]
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+class HelperStatus(StrEnum):
+    APPLIED = "applied"
+    CHECKED = "checked"  # checked by the police against the registers
+    REGISTERED = "registered"  # registered by the akimat (number and date)
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+    RETIRED = "retired"
+
+
+class HelperAction(StrEnum):
+    CHECK = "check"
+    REGISTER = "register"
+    ACTIVATE = "activate"
+    REJECT = "reject"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    RETIRE = "retire"
+
+
+S, A = HelperStatus, HelperAction
+#: (status, action) -> new status: the whole pipeline
+HELPER_TRANSITIONS: dict[tuple[HelperStatus, HelperAction], HelperStatus] = {
+    (S.APPLIED, A.CHECK): S.CHECKED,
+    (S.APPLIED, A.REJECT): S.REJECTED,
+    (S.CHECKED, A.REGISTER): S.REGISTERED,
+    (S.CHECKED, A.REJECT): S.REJECTED,
+    (S.REGISTERED, A.ACTIVATE): S.ACTIVE,
+    (S.ACTIVE, A.SUSPEND): S.SUSPENDED,
+    (S.SUSPENDED, A.RESUME): S.ACTIVE,
+    (S.ACTIVE, A.RETIRE): S.RETIRED,
+    (S.SUSPENDED, A.RETIRE): S.RETIRED,
+    (S.REGISTERED, A.RETIRE): S.RETIRED,
+}
+#: what may apply again, after the cool-down
+ENDED = frozenset({S.REJECTED, S.RETIRED})
+
+
+class IllegalHelperChange(Exception):
+    def __init__(self, status: HelperStatus, action: HelperAction) -> None:
+        super().__init__(f"cannot {action} a helper who is {status}")
+        self.status = status
+        self.action = action
+
+
+def helper_apply(status: HelperStatus, action: HelperAction) -> HelperStatus:
+    target = HELPER_TRANSITIONS.get((status, action))
+    if target is None:
+        raise IllegalHelperChange(status, action)
+    return target
+
+
+def may_apply_again(
+    status: HelperStatus | None, changed_at: datetime | None, now: datetime, cooldown: timedelta
+) -> datetime | None:
+    """None if the person may apply now; else from when they may."""
+    if status is None:
+        return None
+    if status not in ENDED:
+        return datetime.max.replace(tzinfo=now.tzinfo)  # an application is open or active
+    assert changed_at is not None
+    ready = changed_at + cooldown
+    return None if now >= ready else ready
+
+
+@dataclass(frozen=True)
+class Availability:
+    """When a helper can serve: days of the week (0 = Monday) and time bands."""
+
+    days: tuple[int, ...]
+    bands: tuple[str, ...]  # "morning", "day", "evening", "night"
+
+
+BANDS = ("morning", "day", "evening", "night")
