@@ -171,7 +171,9 @@ class SakshyApp:
             place=directory.place,
             planner=report_followups,
         )
-        surveys = SurveyService(self.db, self.outbox, self.clock, reports, renderer.survey_comment)
+        surveys = SurveyService(
+            self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
+        )
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
@@ -236,7 +238,11 @@ class SakshyApp:
         chat_id = message.chat_id
         if chat_id > 0:
             await self.users.mark_unreachable(chat_id)
-            if message.ref and message.ref.startswith("report:"):
+            if (
+                message.ref
+                and message.ref.startswith("report:")
+                and not message.ref.endswith(":survey")  # the report is closed: nothing to do
+            ):
                 await self.reports.resident_unreachable(int(message.ref.split(":")[1]))
         else:
             log.error("Telegram refuses messages to group %s: is the bot still in it?", chat_id)
@@ -291,12 +297,9 @@ class SakshyApp:
             return
         self.chats.learn_forum(chat.id, bool(chat.is_forum))
 
-    async def _staff_admins(self) -> list[tuple[int, str]]:
-        """The staff group's administrators (people, not bots), to mention in an escalation."""
+    async def _staff_admins(self, chat_id: int) -> list[tuple[int, str]]:
+        """A staff chat's administrators (people, not bots), to mention in an escalation."""
         assert self.bot is not None
-        chat_id = await self.chats.staff_chat_id()
-        if chat_id is None:
-            return []
         members = await self.bot.get_chat_administrators(chat_id)
         return [(m.user.id, m.user.full_name) for m in members if not m.user.is_bot]
 

@@ -58,10 +58,21 @@ class FollowUps:
         self.clock = clock
         self.repo = FollowUpRepository()
         self._handlers: dict[str, tuple[Handler, Prepare | None]] = {}
+        self._persistent: set[str] = set()
         self._running = asyncio.Lock()
 
-    def register(self, kind: str, handler: Handler, prepare: Prepare | None = None) -> None:
+    def register(
+        self,
+        kind: str,
+        handler: Handler,
+        prepare: Prepare | None = None,
+        *,
+        persistent: bool = False,
+    ) -> None:
+        """`persistent`: retried (at most hourly) however often it fails, never given up."""
         self._handlers[kind] = (handler, prepare)
+        if persistent:
+            self._persistent.add(kind)
 
     async def schedule(
         self,
@@ -121,7 +132,7 @@ class FollowUps:
             attempts = followup.attempts + 1
             log.exception("follow-up #%s (%s) failed (attempt %s)", row_id, followup.kind, attempts)
             async with self.db.transaction() as conn:
-                if attempts >= MAX_ATTEMPTS:
+                if attempts >= MAX_ATTEMPTS and followup.kind not in self._persistent:
                     await self.repo.give_up(conn, row_id, repr(exc))
                 else:
                     delay = timedelta(seconds=min(30 * 2**attempts, 3600))

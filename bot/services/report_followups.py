@@ -21,7 +21,7 @@ from bot.domain.delivery import NewMessage
 from bot.domain.reports import Report, Status
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
-from bot.storage.repositories import FollowUpRepository, ReportRepository
+from bot.storage.repositories import FollowUpRepository, ReportRepository, UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class ReportFollowUps:
         timing: FollowUpTiming,
         staff_chat_id: Callable[[], Awaitable[int | None]],
         supervisors_chat_id: int | None = None,
-        admins: Callable[[], Awaitable[list[tuple[int, str]]]] | None = None,
+        admins: Callable[[int], Awaitable[list[tuple[int, str]]]] | None = None,
     ) -> None:
         self.followups = followups
         self.outbox = outbox
@@ -98,13 +98,15 @@ class ReportFollowUps:
         self.admins = admins
         self.reports = ReportRepository()
         self.surveys = FollowUpRepository()
+        self.users = UserRepository()
         # the staff group's id is read before the claiming transaction (one connection, one
         # lock: a read inside the transaction would wait for itself)
         followups.register(REMIND, self._remind, self._context)
         followups.register(ESCALATE, self._escalate, self._escalate_context)
         followups.register(UNRESOLVED, self._unresolved)
         followups.register(SURVEY, self._survey)
-        followups.register(DIGEST, self._digest, self._context)
+        # the digest schedules the next one: it is never given up, only retried
+        followups.register(DIGEST, self._digest, self._context, persistent=True)
 
     # --- what a change of a report schedules and cancels -----------------------------------
 
@@ -171,8 +173,13 @@ class ReportFollowUps:
         context = await self._context(followup)
         if self.supervisors_chat_id is not None or self.admins is None:
             return context
+        async with self.followups.db.read() as conn:
+            report = await self._report(conn, followup)
+        chat = (report.staff_chat_id if report else None) or context["staff"]
+        if chat is None:
+            return context
         try:
-            context["admins"] = await self.admins()
+            context["admins"] = await self.admins(chat)  # of the chat the notice goes to
         except Exception:  # Telegram unreachable: escalate without the mentions
             log.warning("cannot list the staff group's admins for an escalation", exc_info=True)
         return context
@@ -213,6 +220,9 @@ class ReportFollowUps:
         morning = in_quiet_hours(self.clock(), self.timing.quiet, self.timing.zone)
         if morning is not None:
             return Later(morning)  # never at night: the end of the quiet hours
+        resident = await self.users.get(conn, report.reporter_id)
+        if resident is None or resident.blocked_bot or resident.banned or not resident.has_consent:
+            return None  # nobody to ask (they blocked the bot, withdrew consent …)
         if not await self.surveys.open_survey(
             conn, report.id, report.reporter_id, report.precinct_id, report.officer_id, self.clock()
         ):
@@ -245,7 +255,10 @@ class ReportFollowUps:
         if chat is not None:
             await self.outbox.add(conn, self.renderer.digest(day, figures, chat))
             self.outbox.notify()
-        following = max(digest_day + timedelta(days=1), self._next_digest_day(self.clock()))
+        # every missed day gets its digest, one after another (a week at most)
+        following = max(
+            digest_day + timedelta(days=1), self._next_digest_day(self.clock()) - timedelta(days=7)
+        )
         await self.followups.schedule(
             conn, DIGEST, f"digest:{following.isoformat()}", self._digest_time(following)
         )

@@ -30,6 +30,8 @@ class SurveyState:
     solved: str | None
     rating: int | None
     comment: str | None
+    #: "no" reopened the report (False when the staff had reopened it already)
+    reopened: bool = False
 
 
 class SurveyService:
@@ -40,12 +42,14 @@ class SurveyService:
         clock: Callable[[], datetime],
         reports: ReportService,
         comment_to_staff: Callable[[Report, str], NewMessage | None],
+        not_solved: Callable[[Report, str | None], NewMessage | None],
     ) -> None:
         self.db = db
         self.outbox = outbox
         self.clock = clock
         self.reports = reports
         self.comment_to_staff = comment_to_staff
+        self.not_solved = not_solved
         self.repo = FollowUpRepository()
         self.report_repo = ReportRepository()
 
@@ -64,8 +68,16 @@ class SurveyService:
                 return Answer.ALREADY, _state(survey)
             survey = await self.repo.survey(conn, report_id)
             assert survey is not None
+            reopened = False
             if field == "solved" and value == "no":
-                await self.reports.reopen_by_resident(conn, report_id, resident_id, None)
+                result = await self.reports.reopen_by_resident(conn, report_id, resident_id, None)
+                reopened = result is not None and result.changed
+                if not reopened:  # the staff reopened it already: still tell them
+                    report = await self.report_repo.get(conn, report_id)
+                    if report is not None and report.staff_chat_id is not None:
+                        message = self.not_solved(report, None)
+                        if message is not None:
+                            await self.outbox.add(conn, message)
             if field == "comment" and survey["solved"] in ("no", "partly"):
                 report = await self.report_repo.get(conn, report_id)
                 if report is not None and report.staff_chat_id is not None:
@@ -73,7 +85,10 @@ class SurveyService:
                     if message is not None:
                         await self.outbox.add(conn, message)
         self.outbox.notify()
-        return Answer.STORED, _state(survey)
+        state = _state(survey)
+        return Answer.STORED, SurveyState(
+            state.report_id, state.solved, state.rating, state.comment, reopened
+        )
 
 
 def _state(row: dict[str, object]) -> SurveyState:

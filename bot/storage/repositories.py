@@ -995,7 +995,8 @@ class FollowUpRepository:
 
     async def give_up(self, conn: aiosqlite.Connection, row_id: int, error: str) -> None:
         await conn.execute(
-            "UPDATE followups SET state = 'cancelled', last_error = ? WHERE id = ?",
+            "UPDATE followups SET state = 'cancelled', last_error = ?"
+            " WHERE id = ? AND state = 'pending'",
             (error[:1000], row_id),
         )
 
@@ -1040,7 +1041,7 @@ class FollowUpRepository:
         if field not in ("solved", "rating", "comment"):
             raise ValueError(field)
         cur = await conn.execute(
-            f"UPDATE surveys SET {field} = ?, answered_at = ?"
+            f"UPDATE surveys SET {field} = ?, answered_at = coalesce(answered_at, ?)"
             f" WHERE report_id = ? AND {field} IS NULL",
             (value, to_db(now), report_id),
         )

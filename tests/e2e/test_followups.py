@@ -99,3 +99,38 @@ async def test_a_restart_between_due_time_and_run_sends_the_reminder_once(
     clock.now += timedelta(minutes=10)
     await asyncio.sleep(0.5)  # a few ticks of the restarted bot
     assert [m.text for m in staff.messages].count(REMINDER_KK) == 1, "once, across restarts"
+
+
+async def test_a_survey_does_not_take_over_a_report_being_written(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))
+    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    resident = tg.user(9904, first_name="R", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9991, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    await staff.press(officer, post, data="st:take:1000:n")
+    await resident.next_message(timeout=10)
+    await tg.wait_for(lambda: "st:resolve:1000:t" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data="st:resolve:1000:t")
+    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data="st:rs_plain:1000:t")
+    await resident.next_message(timeout=10)
+    clock.now += timedelta(hours=3)
+    survey = await resident.next_message(timeout=10)
+    await resident.press(survey, data="sv:s:1000:yes")
+    await tg.wait_for(lambda: "sv:r:1000:5" in str(survey.reply_markup), timeout=5)
+
+    await resident.send("/report")  # a new report, before rating the old one
+    await resident.press(await resident.next_message(), data="rc:noise")
+    await resident.next_message()  # what happened?
+    await resident.press(survey, data="sv:r:1000:5")
+    await tg.wait_for(lambda: survey.text.startswith("Жауаптарыңызға рақмет"), timeout=5)
+    await resident.send("Тағы да шу")  # still the new report's description
+    assert "📍" in (await resident.next_message()).text, "the wizard asks where, as before"
+    rows = await db_of("SELECT rating, comment FROM surveys")
+    assert [tuple(r) for r in rows] == [(5, None)], "the description is not a survey comment"

@@ -46,7 +46,12 @@ class Bench:
             db, self.outbox, clock, self.renderer, self.staff, planner=self.planner
         )
         self.surveys = SurveyService(
-            db, self.outbox, clock, self.reports, self.renderer.survey_comment
+            db,
+            self.outbox,
+            clock,
+            self.reports,
+            self.renderer.survey_comment,
+            self.renderer.not_solved,
         )
 
     async def staff(self) -> int:
@@ -278,7 +283,8 @@ async def test_escalation_mentions_the_admins_and_the_holder_is_reminded(
 ) -> None:
     bench = Bench(db, clock)
 
-    async def admins() -> list[tuple[int, str]]:
+    async def admins(chat_id: int) -> list[tuple[int, str]]:
+        assert chat_id == STAFF, "the admins of the chat the notice goes to"
         return [(501, "Начальник <смены>")]
 
     bench.planner.admins = admins
@@ -299,3 +305,23 @@ async def test_escalation_mentions_the_admins_and_the_holder_is_reminded(
         '⏰ <a href="tg://user?id=7">Ерлан &lt;Б&gt;</a>, сообщение № 1000 уже 24 часа у Вас '
         "в работе и ещё не решено."
     )
+
+
+async def test_every_missed_digest_is_sent_after_a_long_downtime(
+    db: Database, clock: FixedClock
+) -> None:
+    bench = Bench(db, clock)
+    await bench.planner.ensure_digest()
+    clock.now = clock.now.replace(day=24, hour=6)  # down from the 21st to the 24th
+    for _ in range(4):
+        await bench.followups.run_due()
+    digests = [t for t in await bench.outbox_texts(STAFF) if t.startswith("📊")]
+    assert [d.split(":")[0] for d in digests] == [
+        "📊 21 ноября 2026",
+        "📊 22 ноября 2026",
+        "📊 23 ноября 2026",
+    ], "each day once, none skipped"
+    pending = await bench.rows(
+        "SELECT subject FROM followups WHERE kind = 'digest' AND state = 'pending'"
+    )
+    assert pending == [("digest:2026-11-25",)]

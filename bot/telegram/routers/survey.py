@@ -3,6 +3,8 @@ The first question arrives through the outbox (a follow-up); the rest are immedi
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -15,6 +17,9 @@ from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import SurveyCb
 from bot.telegram.editing import edit_text
 from bot.telegram.states import SurveyComment
+
+#: how long the comment step waits for the resident's text
+COMMENT_WINDOW = timedelta(hours=12)
 
 
 def router() -> Router:
@@ -65,13 +70,13 @@ async def on_button(
     message = query.message
     report = callback_data.report
     if callback_data.step == "s" and callback_data.value in SOLVED:
-        outcome, _ = await surveys.answer(user.id, report, "solved", callback_data.value)
-        if outcome is not Answer.STORED:
+        outcome, answered = await surveys.answer(user.id, report, "solved", callback_data.value)
+        if outcome is not Answer.STORED or answered is None:
             await query.answer(texts.survey_already(), show_alert=outcome is Answer.ALREADY)
             return
         await query.answer()
         if isinstance(message, Message):
-            text = texts.survey_rate(report, callback_data.value == "no")
+            text = texts.survey_rate(report, answered.reopened)
             await edit_text(message, text, _rating_keyboard(report))
         return
     if callback_data.step == "r" and callback_data.value in {"1", "2", "3", "4", "5"}:
@@ -80,8 +85,14 @@ async def on_button(
             await query.answer(texts.survey_already())
             return
         await query.answer()
+        if await state.get_state() is not None:
+            # in the middle of something else (a new report …): no comment step, no lost draft
+            if isinstance(message, Message):
+                await edit_text(message, texts.survey_thanks(), None)
+            return
+        until = (datetime.now(UTC) + COMMENT_WINDOW).isoformat()
         await state.set_state(SurveyComment.writing)
-        await state.set_data({"report": report})
+        await state.set_data({"report": report, "until": until})
         if isinstance(message, Message):
             await edit_text(message, texts.survey_comment_ask(report), _skip_keyboard(report))
         return
