@@ -12,6 +12,7 @@ A rejected or retired person may apply again after a cool-down.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -137,3 +138,59 @@ class Availability:
 
 
 BANDS = ("morning", "day", "evening", "night")
+
+
+#: a full name: letters (Kazakh, Russian, Latin), spaces, hyphens and apostrophes
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-ʼ’][^\W\d_]+)+$")
+MAX_PRECINCTS = 5
+
+
+@dataclass(frozen=True)
+class HelperDraft:
+    """An application as the wizard collects it."""
+
+    full_name: str
+    birth_date: date
+    iin: str
+    phone: str
+    precincts: tuple[str, ...]
+    days: tuple[int, ...]
+    bands: tuple[str, ...]
+    note: str = ""
+
+
+def application_problems(
+    draft: HelperDraft, today: date, min_age: int, known_precincts: set[str]
+) -> list[str]:
+    """Every rule an application breaks, as codes the bot words in the applicant's language:
+    name, birth_future, too_young, iin_digits, iin_date, iin_checksum, iin_birth_mismatch,
+    phone, precincts, availability."""
+    problems: list[str] = []
+    name = " ".join(draft.full_name.split())
+    if not (5 <= len(name) <= 100 and _NAME.match(name)):
+        problems.append("name")
+    if draft.birth_date > today:
+        problems.append("birth_future")
+    elif age_on(draft.birth_date, today) < min_age:
+        problems.append("too_young")
+    iin = iin_problem(draft.iin)
+    if iin is not None:
+        problems.append(f"iin_{iin}")
+    elif iin_birth_date(draft.iin) != draft.birth_date:
+        problems.append("iin_birth_mismatch")
+    if not (draft.phone.startswith("+7") and len(draft.phone) == 12 and draft.phone[1:].isdigit()):
+        problems.append("phone")
+    if (
+        not draft.precincts
+        or len(draft.precincts) > MAX_PRECINCTS
+        or not set(draft.precincts) <= known_precincts
+    ):
+        problems.append("precincts")
+    if (
+        not draft.days
+        or not draft.bands
+        or not set(draft.bands) <= set(BANDS)
+        or not all(0 <= d <= 6 for d in draft.days)
+    ):
+        problems.append("availability")
+    return problems

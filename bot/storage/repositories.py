@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
+from bot.domain.helpers import HelperDraft
 from bot.domain.reports import Media, Report, ReportDraft, Status
 from bot.domain.users import User
 
@@ -1067,3 +1068,107 @@ class FollowUpRepository:
             "rating": float(avg[0]) if avg and avg[0] is not None else None,
             "rated": int(avg[1]) if avg else 0,
         }
+
+
+class HelperRepository:
+    """helpers (applications and helpers) and helper_events (their audit)."""
+
+    async def insert(
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        draft: HelperDraft,
+        language: str,
+        consent_version: str,
+        now: datetime,
+    ) -> int:
+        cur = await conn.execute(
+            "INSERT INTO helpers (user_id, full_name, birth_date, iin, phone, precincts, days,"
+            " bands, note, language, consent_version, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                user_id,
+                " ".join(draft.full_name.split()),
+                draft.birth_date.isoformat(),
+                draft.iin,
+                draft.phone,
+                json.dumps(list(draft.precincts)),
+                json.dumps(list(draft.days)),
+                json.dumps(list(draft.bands)),
+                draft.note,
+                language,
+                consent_version,
+                to_db(now),
+                to_db(now),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def get(self, conn: aiosqlite.Connection, helper_id: int) -> dict[str, Any] | None:
+        cur = await conn.execute("SELECT * FROM helpers WHERE id = ?", (helper_id,))
+        row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def latest_of(self, conn: aiosqlite.Connection, user_id: int) -> dict[str, Any] | None:
+        cur = await conn.execute(
+            "SELECT * FROM helpers WHERE user_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
+        )
+        row = await cur.fetchone()
+        return dict(row) if row else None
+
+    async def change_status(
+        self,
+        conn: aiosqlite.Connection,
+        helper_id: int,
+        expected: str,
+        status: str,
+        now: datetime,
+        *,
+        registration: tuple[str, str] | None = None,
+    ) -> bool:
+        """Compare-and-set: False if someone changed it meanwhile."""
+        sql = "UPDATE helpers SET status = ?, updated_at = ?"
+        args: list[Any] = [status, to_db(now)]
+        if registration is not None:
+            sql += ", registration_number = ?, registration_date = ?"
+            args += list(registration)
+        cur = await conn.execute(sql + " WHERE id = ? AND status = ?", (*args, helper_id, expected))
+        return cur.rowcount == 1
+
+    async def add_event(
+        self,
+        conn: aiosqlite.Connection,
+        helper_id: int,
+        *,
+        actor: str,
+        actor_id: int | None,
+        actor_name: str | None,
+        action: str,
+        from_status: str | None,
+        to_status: str | None,
+        note: str | None,
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO helper_events (helper_id, at, actor, actor_id, actor_name, action,"
+            " from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (helper_id, to_db(now), actor, actor_id, actor_name, action, from_status,
+             to_status, note),
+        )  # fmt: skip
+
+    async def history(self, conn: aiosqlite.Connection, helper_id: int) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT * FROM helper_events WHERE helper_id = ? ORDER BY id", (helper_id,)
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def by_status(
+        self, conn: aiosqlite.Connection, status: str | None, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        if status is None:
+            cur = await conn.execute("SELECT * FROM helpers ORDER BY id DESC LIMIT ?", (limit,))
+        else:
+            cur = await conn.execute(
+                "SELECT * FROM helpers WHERE status = ? ORDER BY id DESC LIMIT ?", (status, limit)
+            )
+        return [dict(row) for row in await cur.fetchall()]

@@ -1,0 +1,217 @@
+"""Public helpers: an application is checked and stored with its audit line; staff move it
+through the pipeline (compare-and-set, audited); a full IIN is shown only with an audit line.
+
+The Telegram side (the /volunteer wizard, the staff post and its buttons, /helpers, /profile)
+is built on this service; every message it causes is written to the outbox in the same
+transaction as the change, through `HelperRenderer`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.domain.delivery import NewMessage
+from bot.domain.helpers import (
+    HelperAction,
+    HelperDraft,
+    HelperStatus,
+    IllegalHelperChange,
+    application_problems,
+    helper_apply,
+    may_apply_again,
+)
+from bot.domain.users import User
+from bot.services.delivery import Outbox
+from bot.storage.db import Database
+from bot.storage.repositories import HelperRepository, from_db
+
+log = logging.getLogger(__name__)
+
+#: the text version of the helpers' consent to personal data processing (name, birth date,
+#: IIN, phone): a new text needs a new version, and consent is asked again
+HELPER_CONSENT_VERSION = "helper-2026-11"
+
+
+class HelperRenderer(Protocol):
+    def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]: ...
+
+    def applicant_notice(
+        self, helper: dict[str, Any], action: HelperAction, note: str | None
+    ) -> NewMessage | None: ...
+
+
+@dataclass(frozen=True)
+class HelperRules:
+    min_age: int = 18
+    cooldown: timedelta = timedelta(days=30)
+
+
+class ApplicationRefused(Exception):
+    """Not stored: `reason` is "problems" (with codes), "open" (one in progress) or
+    "cooldown" (with the moment one may apply again)."""
+
+    def __init__(
+        self, reason: str, problems: list[str] | None = None, until: datetime | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.problems = problems or []
+        self.until = until
+
+
+@dataclass(frozen=True)
+class HelperChange:
+    helper: dict[str, Any]
+    changed: bool
+    refused: str | None = None
+
+
+class HelperService:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        renderer: HelperRenderer,
+        staff_chat_id: Callable[[], Any],
+        known_precincts: Callable[[], set[str]],
+        rules: HelperRules | None = None,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.renderer = renderer
+        self.staff_chat_id = staff_chat_id
+        self.known_precincts = known_precincts
+        self.rules = rules or HelperRules()
+        self.repo = HelperRepository()
+
+    def check(self, draft: HelperDraft, today: date) -> list[str]:
+        return application_problems(draft, today, self.rules.min_age, self.known_precincts())
+
+    async def apply(self, user: User, draft: HelperDraft, today: date) -> dict[str, Any]:
+        """Store the application, its audit line and its staff post in one transaction."""
+        problems = self.check(draft, today)
+        if problems:
+            raise ApplicationRefused("problems", problems)
+        staff_chat = await self.staff_chat_id()
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            latest = await self.repo.latest_of(conn, user.id)
+            if latest is not None:
+                wait = may_apply_again(
+                    HelperStatus(latest["status"]),
+                    from_db(latest["updated_at"]),
+                    now,
+                    self.rules.cooldown,
+                )
+                if wait is not None:
+                    if HelperStatus(latest["status"]) in (
+                        HelperStatus.REJECTED,
+                        HelperStatus.RETIRED,
+                    ):
+                        raise ApplicationRefused("cooldown", until=wait)
+                    raise ApplicationRefused("open")
+            helper_id = await self.repo.insert(
+                conn, user.id, draft, user.language, HELPER_CONSENT_VERSION, now
+            )
+            await self.repo.add_event(
+                conn,
+                helper_id,
+                actor="applicant",
+                actor_id=user.id,
+                actor_name=None,
+                action="applied",
+                from_status=None,
+                to_status=HelperStatus.APPLIED.value,
+                note=None,
+                now=now,
+            )
+            helper = await self.repo.get(conn, helper_id)
+            assert helper is not None
+            if staff_chat is not None:
+                for message in self.renderer.application_post(helper, staff_chat):
+                    await self.outbox.add(conn, message)
+        self.outbox.notify()
+        log.info("helper application %s from %s", helper_id, user.id)
+        return helper
+
+    async def act(
+        self,
+        helper_id: int,
+        action: HelperAction,
+        *,
+        officer_id: int,
+        officer_name: str,
+        note: str | None = None,
+        registration: tuple[str, str] | None = None,
+        seen: HelperStatus | None = None,
+    ) -> HelperChange:
+        """A staff step of the pipeline (or the helper stepping down: RETIRE by the helper),
+        audited, with the applicant told in their language, all in one transaction."""
+        async with self.db.transaction() as conn:
+            helper = await self.repo.get(conn, helper_id)
+            if helper is None:
+                raise LookupError(f"helper {helper_id} does not exist")
+            status = HelperStatus(helper["status"])
+            if seen is not None and status is not seen:
+                return HelperChange(helper, False, "changed meanwhile")
+            if action is HelperAction.REGISTER and registration is None:
+                return HelperChange(helper, False, "registration number and date needed")
+            try:
+                target = helper_apply(status, action)
+            except IllegalHelperChange as exc:
+                return HelperChange(helper, False, str(exc))
+            now = self.clock()
+            if not await self.repo.change_status(
+                conn, helper_id, status.value, target.value, now, registration=registration
+            ):
+                current = await self.repo.get(conn, helper_id)
+                return HelperChange(current or helper, False, "changed meanwhile")
+            actor = "applicant" if officer_id == helper["user_id"] else "staff"
+            await self.repo.add_event(
+                conn,
+                helper_id,
+                actor=actor,
+                actor_id=officer_id,
+                actor_name=officer_name,
+                action=action.value,
+                from_status=status.value,
+                to_status=target.value,
+                note=note if registration is None else " · ".join(registration),
+                now=now,
+            )
+            updated = await self.repo.get(conn, helper_id)
+            assert updated is not None
+            notice = self.renderer.applicant_notice(updated, action, note)
+            if notice is not None:
+                await self.outbox.add(conn, notice)
+        self.outbox.notify()
+        return HelperChange(updated, True)
+
+    async def reveal_iin(self, helper_id: int, *, officer_id: int, officer_name: str) -> str | None:
+        """The full IIN, for a staff administrator; the look is audited."""
+        async with self.db.transaction() as conn:
+            helper = await self.repo.get(conn, helper_id)
+            if helper is None:
+                return None
+            await self.repo.add_event(
+                conn,
+                helper_id,
+                actor="staff",
+                actor_id=officer_id,
+                actor_name=officer_name,
+                action="iin_shown",
+                from_status=None,
+                to_status=None,
+                note=None,
+                now=self.clock(),
+            )
+        return str(helper["iin"])
+
+    async def history(self, helper_id: int) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.repo.history(conn, helper_id)
