@@ -36,6 +36,7 @@ from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.directory import DirectoryService
 from bot.services.followups import FollowUps
+from bot.services.helpers import HelperRules, HelperService
 from bot.services.incidents import IncidentService
 from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
@@ -45,6 +46,7 @@ from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
+from bot.telegram.helper_render import HelperTelegramRenderer
 from bot.telegram.middlewares import (
     BanMiddleware,
     StaffForumMiddleware,
@@ -171,6 +173,15 @@ class SakshyApp:
             place=directory.place,
             planner=report_followups,
         )
+        helpers = HelperService(
+            self.db,
+            self.outbox,
+            self.clock,
+            HelperTelegramRenderer(i18n, settings.staff_language, settings.zone, directory),
+            chats.staff_chat_id,
+            lambda: {p.id for p in directory.current.precincts},
+            HelperRules(settings.helper_min_age, timedelta(days=settings.helper_cooldown_days)),
+        )
         surveys = SurveyService(
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
         )
@@ -204,6 +215,7 @@ class SakshyApp:
             admins=AdminGate(chats),
             directory=directory,
             surveys=surveys,
+            helpers=helpers,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

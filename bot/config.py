@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     digest_time: str = "08:30"
     #: seconds between checks for due follow-ups
     followup_tick_seconds: float = Field(default=10, gt=0, le=600)
+    #: public helpers: the minimum age, and the pause before a rejected or retired person may
+    #: apply again
+    helper_min_age: int = Field(default=18, ge=16, le=100)
+    helper_cooldown_days: int = Field(default=30, ge=0, le=3650)
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -213,6 +217,8 @@ EXPECTED = {
     "quiet_hours": "local hours like 22:00-08:00",
     "digest_time": "a local time like 08:30",
     "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
+    "helper_min_age": "a whole number of years from 16 to 100",
+    "helper_cooldown_days": "a whole number of days from 0 to 3650",
 }
 
 

@@ -60,5 +60,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "QUIET_HOURS",
         "DIGEST_TIME",
         "FOLLOWUP_TICK_SECONDS",
+        "HELPER_MIN_AGE",
+        "HELPER_COOLDOWN_DAYS",
     ):
         monkeypatch.delenv(key, raising=False)

@@ -145,6 +145,12 @@ _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-ʼ’][^\W\d_]+)+$")
 MAX_PRECINCTS = 5
 
 
+def full_name_ok(name: str) -> bool:
+    """At least two words of letters (a surname and a name), 5-100 characters."""
+    name = " ".join(name.split())
+    return 5 <= len(name) <= 100 and bool(_NAME.match(name))
+
+
 @dataclass(frozen=True)
 class HelperDraft:
     """An application as the wizard collects it."""
@@ -166,8 +172,7 @@ def application_problems(
     name, birth_future, too_young, iin_digits, iin_date, iin_checksum, iin_birth_mismatch,
     phone, precincts, availability."""
     problems: list[str] = []
-    name = " ".join(draft.full_name.split())
-    if not (5 <= len(name) <= 100 and _NAME.match(name)):
+    if not full_name_ok(draft.full_name):
         problems.append("name")
     if draft.birth_date > today:
         problems.append("birth_future")

@@ -19,6 +19,7 @@ from bot.domain.helpers import (
     HelperDraft,
     HelperStatus,
     IllegalHelperChange,
+    age_on,
     application_problems,
     helper_apply,
     may_apply_again,
@@ -26,7 +27,12 @@ from bot.domain.helpers import (
 from bot.domain.users import User
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import HelperRepository, from_db
+from bot.storage.repositories import (
+    HelperRepository,
+    RelayRepository,
+    UserRepository,
+    from_db,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +43,18 @@ HELPER_CONSENT_VERSION = "helper-2026-11"
 
 class HelperRenderer(Protocol):
     def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]: ...
+
+    def post_update(self, helper: dict[str, Any], chat_id: int, message_id: int) -> NewMessage: ...
+
+    def ask(
+        self,
+        helper: dict[str, Any],
+        action: HelperAction,
+        officer_id: int,
+        officer: str,
+        chat_id: int,
+        reply_to: int | None,
+    ) -> NewMessage: ...
 
     def applicant_notice(
         self, helper: dict[str, Any], action: HelperAction, note: str | None
@@ -88,12 +106,26 @@ class HelperService:
         self.known_precincts = known_precincts
         self.rules = rules or HelperRules()
         self.repo = HelperRepository()
+        self.users = UserRepository()
+        self.relays = RelayRepository()
+
+    def too_young(self, born: date, today: date) -> bool:
+        return age_on(born, today) < self.rules.min_age
+
+    async def status_of(self, user_id: int) -> str | None:
+        """The status of the person's latest application (None: never applied)."""
+        async with self.db.read() as conn:
+            latest = await self.repo.latest_of(conn, user_id)
+        return str(latest["status"]) if latest else None
 
     def check(self, draft: HelperDraft, today: date) -> list[str]:
         return application_problems(draft, today, self.rules.min_age, self.known_precincts())
 
-    async def apply(self, user: User, draft: HelperDraft, today: date) -> dict[str, Any]:
-        """Store the application, its audit line and its staff post in one transaction."""
+    async def apply(
+        self, user: User, draft: HelperDraft, today: date, consent_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Store the application, the consent it was given with (its time and text version),
+        its audit line and its staff post in one transaction."""
         problems = self.check(draft, today)
         if problems:
             raise ApplicationRefused("problems", problems)
@@ -117,6 +149,9 @@ class HelperService:
                     raise ApplicationRefused("open")
             helper_id = await self.repo.insert(
                 conn, user.id, draft, user.language, HELPER_CONSENT_VERSION, now
+            )
+            await self.users.log_consent(
+                conn, user.id, HELPER_CONSENT_VERSION, "given", consent_at or now
             )
             await self.repo.add_event(
                 conn,
@@ -186,11 +221,51 @@ class HelperService:
             )
             updated = await self.repo.get(conn, helper_id)
             assert updated is not None
+            post = await self.outbox.repo.sent_to(conn, f"helper:{helper_id}:post")
+            if post is not None:
+                await self.outbox.add(conn, self.renderer.post_update(updated, *post))
             notice = self.renderer.applicant_notice(updated, action, note)
             if notice is not None:
                 await self.outbox.add(conn, notice)
         self.outbox.notify()
         return HelperChange(updated, True)
+
+    async def ask(
+        self,
+        helper_id: int,
+        action: HelperAction,
+        *,
+        officer_id: int,
+        officer_name: str,
+        chat_id: int,
+        reply_to: int | None,
+    ) -> bool:
+        """Registration and rejection need typed words: ask for them (a reply acts)."""
+        async with self.db.transaction() as conn:
+            helper = await self.repo.get(conn, helper_id)
+            if helper is None:
+                return False
+            try:
+                helper_apply(HelperStatus(helper["status"]), action)
+            except IllegalHelperChange:
+                return False
+            await self.outbox.add(
+                conn, self.renderer.ask(helper, action, officer_id, officer_name, chat_id, reply_to)
+            )
+        self.outbox.notify()
+        return True
+
+    async def asked(self, chat_id: int, message_id: int) -> tuple[int, HelperAction, str] | None:
+        """Which helper step a bot message asked typed words for: (helper, action, status)."""
+        async with self.db.read() as conn:
+            ref = await self.relays.ref_of(conn, chat_id, message_id)
+        parts = (ref or "").split(":")
+        if len(parts) != 5 or parts[0] != "helper" or parts[2] != "ask":
+            return None
+        try:
+            return int(parts[1]), HelperAction(parts[3]), parts[4]
+        except ValueError:
+            return None
 
     async def reveal_iin(self, helper_id: int, *, officer_id: int, officer_name: str) -> str | None:
         """The full IIN, for a staff administrator; the look is audited."""

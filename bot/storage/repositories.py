@@ -342,6 +342,16 @@ class OutboxRepository:
         cur = await conn.execute("SELECT state, count(*) FROM outbox GROUP BY state")
         return {row[0]: row[1] for row in await cur.fetchall()}
 
+    async def sent_to(self, conn: aiosqlite.Connection, ref: str) -> tuple[int, int] | None:
+        """Where the message with this reference landed: (chat, message id)."""
+        cur = await conn.execute(
+            "SELECT chat_id, telegram_message_id FROM outbox WHERE ref = ? AND state = 'done'"
+            " AND telegram_message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (ref,),
+        )
+        row = await cur.fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
     async def sent_message_id(self, conn: aiosqlite.Connection, ref: str) -> int | None:
         cur = await conn.execute(
             "SELECT telegram_message_id FROM outbox WHERE ref = ? AND state = 'done'"

@@ -9,6 +9,7 @@ from bot.telegram.routers import (
     errors,
     fallback,
     groups,
+    helpers_staff,
     info,
     inspector,
     my_reports,
@@ -16,6 +17,7 @@ from bot.telegram.routers import (
     staff,
     start,
     survey,
+    volunteer,
 )
 
 
@@ -27,9 +29,11 @@ def routers() -> list[Router]:
         info.router(),
         report.router(),
         my_reports.router(),
+        volunteer.router(),
         inspector.router(),
         survey.router(),
         directory_admin.router(),
+        helpers_staff.router(),
         staff.router(),
         groups.router(),
         fallback.router(),

@@ -32,6 +32,7 @@ BTN_PRIVACY = N_("🔒 My data")
 BTN_MENU = N_("🏠 Main menu")
 BTN_INSPECTOR = N_("👮 My district inspector")
 BTN_PICK_FROM_LIST = N_("📋 Choose from the list")
+BTN_VOLUNTEER = N_("🤝 Become a public helper")
 
 #: Each language named in itself, never translated: a reader finds their own.
 LANGUAGE_NAMES = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский"}
@@ -42,7 +43,7 @@ def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=_(BTN_REPORT)), KeyboardButton(text=_(BTN_MY_REPORTS))],
-            [KeyboardButton(text=_(BTN_INSPECTOR))],
+            [KeyboardButton(text=_(BTN_INSPECTOR)), KeyboardButton(text=_(BTN_VOLUNTEER))],
             [KeyboardButton(text=_(BTN_HELP)), KeyboardButton(text=_(BTN_LANGUAGE))],
             [KeyboardButton(text=_(BTN_PRIVACY))],
         ],

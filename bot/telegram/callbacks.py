@@ -46,3 +46,14 @@ class SurveyCb(CallbackData, prefix="sv"):
     step: str  # "s" was it solved (value yes/partly/no), "r" rating (value 1-5), "c" no comment
     report: int
     value: str
+
+
+class VolunteerCb(CallbackData, prefix="vo"):
+    action: str  # consent, cancel, precinct, precincts_done, day, band, availability_done, send
+    value: str = ""
+
+
+class HelperCb(CallbackData, prefix="hp"):
+    action: str  # check, reject, activate, suspend, resume, retire, iin
+    helper: int
+    seen: str  # the status the post showed

@@ -37,6 +37,8 @@ RESIDENT_COMMANDS = [
     ("start", N_("Start and main menu")),
     ("report", N_("Report a minor offence")),
     ("myreports", N_("My reports and their status")),
+    ("inspector", N_("My district inspector")),
+    ("volunteer", N_("Become a public helper")),
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),

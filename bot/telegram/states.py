@@ -27,3 +27,15 @@ class InspectorLookup(StatesGroup):
 
 class SurveyComment(StatesGroup):
     writing = State()  # data: {"report": number}
+
+
+class HelperForm(StatesGroup):
+    consent = State()
+    name = State()
+    birth = State()
+    iin = State()
+    phone = State()
+    precincts = State()
+    availability = State()
+    note = State()
+    confirm = State()

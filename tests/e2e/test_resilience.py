@@ -9,7 +9,10 @@ import pytest
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
-RESIDENT_COMMANDS = ["start", "report", "myreports", "help", "language", "privacy", "cancel"]
+RESIDENT_COMMANDS = [
+    "start", "report", "myreports", "inspector", "volunteer", "help", "language", "privacy",
+    "cancel",
+]  # fmt: skip
 
 
 async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
@@ -133,7 +136,7 @@ async def test_429_on_start_up_is_waited_out_and_the_bot_serves_meanwhile(
     assert [c for c in tg.calls_of("setMyCommands") if not c.ok], "the 429 happened"
     kk = tg.commands(scope={"type": "all_private_chats"}, language_code="kk")
     assert [c["command"] for c in kk] == RESIDENT_COMMANDS
-    assert kk[3]["description"] == "Бот мүмкіндіктері; шұғыл жағдайдағы нөмірлер"
+    assert kk[5]["description"] == "Бот мүмкіндіктері; шұғыл жағдайдағы нөмірлер"
 
 
 async def test_command_menus_and_descriptions_per_language_and_scope(

@@ -1,0 +1,204 @@
+"""Messages the helper pipeline causes: the staff post (IIN masked) and the applicant's notices
+in their own language."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
+
+from bot.domain.delivery import NewMessage
+from bot.domain.helpers import HelperAction, HelperStatus, age_on, mask_iin
+from bot.services.directory import DirectoryService
+from bot.telegram import texts
+from bot.telegram.callbacks import HelperCb
+
+#: one letter per status for HelperCb.seen (a stale press is refused)
+HELPER_SEEN = {
+    "applied": "a",
+    "checked": "c",
+    "registered": "g",
+    "active": "v",
+    "rejected": "j",
+    "suspended": "s",
+    "retired": "t",
+}
+SEEN_HELPER = {code: status for status, code in HELPER_SEEN.items()}
+
+
+class HelperTelegramRenderer:
+    def __init__(
+        self, i18n: I18n, staff_locale: str, zone: ZoneInfo, directory: DirectoryService
+    ) -> None:
+        self.i18n = i18n
+        self.staff_locale = staff_locale
+        self.zone = zone
+        self.directory = directory
+
+    def staff_text(self, helper: dict[str, Any]) -> str:
+        locale = self.staff_locale
+        born = date.fromisoformat(helper["birth_date"])
+        precincts = []
+        for precinct_id in json.loads(helper["precincts"]):
+            precinct = self.directory.current.precinct(precinct_id)
+            precincts.append(precinct.name(locale) if precinct else precinct_id)
+        days = [texts.helper_day_names()[d] for d in json.loads(helper["days"])]
+        bands = [texts.helper_band_names().get(b, b) for b in json.loads(helper["bands"])]
+        lines = [
+            _("🤝 <b>Public helper application № {number}</b> · {status}").format(
+                number=helper["id"], status=texts.helper_status_name(helper["status"])
+            ),
+            f"👤 {escape(helper['full_name'])}",
+            _("Born {date} ({age})").format(
+                date=format_date(born, "d MMMM y", locale=locale),
+                age=age_on(born, date.today()),
+            ),
+            _("IIN: {iin}").format(iin=mask_iin(helper["iin"])),
+            f"📞 {escape(helper['phone'])}",
+            _("Precincts: {list}").format(list=escape(", ".join(precincts))),
+            _("When: {days}; {bands}").format(days=", ".join(days), bands=", ".join(bands)),
+        ]
+        if helper["note"]:
+            lines.append("📝 " + escape(helper["note"]))
+        if helper.get("registration_number"):
+            lines.append(
+                _("Registered by the akimat: № {number}, {date}").format(
+                    number=escape(helper["registration_number"]),
+                    date=escape(helper["registration_date"] or ""),
+                )
+            )
+        return "\n".join(lines)
+
+    def staff_keyboard(self, helper: dict[str, Any]) -> dict[str, Any]:
+        status = HelperStatus(helper["status"])
+        options = {
+            HelperStatus.APPLIED: [
+                ("check", _("✅ Checked by the police")),
+                ("reject", _("⛔ Reject")),
+            ],
+            HelperStatus.CHECKED: [
+                ("register", _("🏛 Registered by the akimat")),
+                ("reject", _("⛔ Reject")),
+            ],
+            HelperStatus.REGISTERED: [("activate", _("▶️ Activate"))],
+            HelperStatus.ACTIVE: [("suspend", _("⏸ Suspend")), ("retire", _("🏁 Retire"))],
+            HelperStatus.SUSPENDED: [("resume", _("▶️ Resume")), ("retire", _("🏁 Retire"))],
+        }.get(status, [])
+        rows = (
+            [
+                [
+                    {
+                        "text": text,
+                        "callback_data": HelperCb(
+                            action=action, helper=helper["id"], seen=HELPER_SEEN[status.value]
+                        ).pack(),
+                    }
+                    for action, text in options
+                ]
+            ]
+            if options
+            else []
+        )
+        rows.append(
+            [
+                {
+                    "text": _("👁 Full IIN (administrators)"),
+                    "callback_data": HelperCb(action="iin", helper=helper["id"], seen="-").pack(),
+                }
+            ]
+        )
+        return {"inline_keyboard": rows}
+
+    def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            payload = {"text": self.staff_text(helper), "reply_markup": self.staff_keyboard(helper)}
+        return [NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper['id']}:post")]
+
+    def post_update(self, helper: dict[str, Any], chat_id: int, message_id: int) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            payload = {
+                "message_id": message_id,
+                "text": self.staff_text(helper),
+                "reply_markup": self.staff_keyboard(helper),
+            }
+        return NewMessage(chat_id, "editMessageText", payload, ref=f"helper:{helper['id']}:edit")
+
+    def ask(
+        self,
+        helper: dict[str, Any],
+        action: HelperAction,
+        officer_id: int,
+        officer: str,
+        chat_id: int,
+        reply_to: int | None,
+    ) -> NewMessage:
+        """Ask the officer for the akimat's registration (number and date) or the reason."""
+        mention = f'<a href="tg://user?id={officer_id}">{escape(officer)}</a>'
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            if action is HelperAction.REGISTER:
+                text = _(
+                    "{officer}, reply to this message with the akimat's registration number "
+                    "and date for application № {number}, like: ҚК-0042 25.11.2026"
+                )
+            else:
+                text = _(
+                    "{officer}, reply to this message with the reason for rejecting "
+                    "application № {number}: the applicant will see it."
+                )
+            text = text.format(officer=mention, number=helper["id"])
+        payload: dict[str, Any] = {
+            "text": text,
+            "reply_markup": {"force_reply": True, "selective": True},
+        }
+        if reply_to:
+            payload["reply_parameters"] = {
+                "message_id": reply_to,
+                "allow_sending_without_reply": True,
+            }
+        return NewMessage(
+            chat_id,
+            "sendMessage",
+            payload,
+            ref=f"helper:{helper['id']}:ask:{action.value}:{helper['status']}",
+        )
+
+    def applicant_notice(
+        self, helper: dict[str, Any], action: HelperAction, note: str | None
+    ) -> NewMessage | None:
+        with self.i18n.context(), self.i18n.use_locale(helper["language"]):
+            number = helper["id"]
+            if action is HelperAction.CHECK:
+                text = _(
+                    "Your public helper application № {number} has been checked by the police. "
+                    "Now the akimat registers it."
+                ).format(number=number)
+            elif action is HelperAction.REGISTER:
+                text = _(
+                    "The akimat has registered you as a public helper: № {registration}. You "
+                    "will be told when you can start."
+                ).format(registration=escape(helper.get("registration_number") or ""))
+            elif action is HelperAction.ACTIVATE:
+                text = _("You are an active public helper now. Thank you for helping keep order!")
+            elif action is HelperAction.REJECT:
+                text = _("Your public helper application № {number} was not approved.").format(
+                    number=number
+                )
+                if note:
+                    text += " " + _("Reason: {reason}").format(reason=escape(note))
+            elif action is HelperAction.SUSPEND:
+                text = _("Your work as a public helper is suspended for now.")
+            elif action is HelperAction.RESUME:
+                text = _("Your work as a public helper is resumed.")
+            elif action is HelperAction.RETIRE:
+                text = _("You have stepped down as a public helper. Thank you for your service!")
+            else:
+                return None
+        return NewMessage(
+            helper["user_id"], "sendMessage", {"text": text}, ref=f"helper:{number}:notice"
+        )

@@ -1,0 +1,475 @@
+"""Becoming a public helper: what the role is, consent, then name, date of birth, IIN, phone
+(the user's own contact), precincts, availability and a note; a summary to confirm. Back and
+Cancel at every step; the draft lives in the FSM (SQLite), so a restart keeps it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.i18n import gettext
+
+from bot.config import Settings
+from bot.domain.directory_file import normalise_phone
+from bot.domain.helpers import (
+    BANDS,
+    MAX_PRECINCTS,
+    HelperDraft,
+    full_name_ok,
+    iin_birth_date,
+    iin_problem,
+)
+from bot.domain.users import User
+from bot.services.directory import DirectoryService
+from bot.services.helpers import ApplicationRefused, HelperService
+from bot.telegram import texts
+from bot.telegram.buttons import (
+    BTN_BACK,
+    BTN_CANCEL,
+    BTN_SHARE_PHONE,
+    BTN_SKIP,
+    BTN_VOLUNTEER,
+    main_menu,
+)
+from bot.telegram.callbacks import VolunteerCb
+from bot.telegram.editing import drop_inline_keyboard
+from bot.telegram.filters import ButtonFilter
+from bot.telegram.states import HelperForm
+
+ORDER = [
+    HelperForm.name,
+    HelperForm.birth,
+    HelperForm.iin,
+    HelperForm.phone,
+    HelperForm.precincts,
+    HelperForm.availability,
+    HelperForm.note,
+    HelperForm.confirm,
+]
+MAX_HELPER_NOTE = 500
+
+
+def router() -> Router:
+    r = Router(name="volunteer")
+    r.message.filter(F.chat.type == "private")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(begin, Command("volunteer"))
+    r.message.register(begin, ButtonFilter(BTN_VOLUNTEER))
+    in_form = StateFilter(HelperForm)
+    not_command = ~F.text.startswith("/")
+    r.message.register(cancel, in_form, ButtonFilter(BTN_CANCEL))
+    r.message.register(back, in_form, ButtonFilter(BTN_BACK))
+    r.callback_query.register(on_button, VolunteerCb.filter())
+    r.message.register(got_name, HelperForm.name, F.text, not_command)
+    r.message.register(got_birth, HelperForm.birth, F.text, not_command)
+    r.message.register(got_iin, HelperForm.iin, F.text, not_command)
+    r.message.register(got_phone, HelperForm.phone, F.contact)
+    r.message.register(got_precinct_location, HelperForm.precincts, F.location)
+    r.message.register(skip_note, HelperForm.note, ButtonFilter(BTN_SKIP))
+    r.message.register(got_note, HelperForm.note, F.text, not_command)
+    r.message.register(step_expected, in_form, not_command)
+    return r
+
+
+def _back_cancel(*extra: list[KeyboardButton]) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[*extra, [KeyboardButton(text=_t(BTN_BACK)), KeyboardButton(text=_t(BTN_CANCEL))]],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def _t(msgid: str) -> str:
+    return gettext(msgid)
+
+
+async def _data(state: FSMContext) -> dict[str, Any]:
+    return dict((await state.get_data()).get("helper") or {})
+
+
+async def _save(state: FSMContext, **changes: Any) -> None:
+    data = await _data(state)
+    data.update(changes)
+    await state.update_data(helper=data)
+
+
+async def begin(message: Message, state: FSMContext, user: User, helpers: HelperService) -> None:
+    status = await helpers.status_of(user.id)
+    if status is not None and status not in ("rejected", "retired"):
+        await message.answer(texts.helper_already(status), reply_markup=main_menu())
+        return
+    await state.set_state(HelperForm.consent)
+    await state.set_data({})
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.helper_agree(),
+                    callback_data=VolunteerCb(action="consent", value="yes").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=_t(BTN_CANCEL), callback_data=VolunteerCb(action="cancel").pack()
+                )
+            ],
+        ]
+    )
+    await message.answer(texts.helper_intro(), reply_markup=keyboard)
+
+
+async def cancel(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(texts.helper_cancelled(), reply_markup=main_menu())
+
+
+async def ask(
+    message: Message, state: FSMContext, step: Any, directory: DirectoryService, user: User
+) -> None:
+    """Show step `step` (and remember it)."""
+    await state.set_state(step)
+    data = await _data(state)
+    if step == HelperForm.name:
+        await message.answer(texts.helper_ask_name(), reply_markup=_back_cancel())
+    elif step == HelperForm.birth:
+        await message.answer(texts.helper_ask_birth(), reply_markup=_back_cancel())
+    elif step == HelperForm.iin:
+        await message.answer(texts.helper_ask_iin(), reply_markup=_back_cancel())
+    elif step == HelperForm.phone:
+        share = [KeyboardButton(text=_t(BTN_SHARE_PHONE), request_contact=True)]
+        await message.answer(texts.helper_ask_phone(), reply_markup=_back_cancel(share))
+    elif step == HelperForm.precincts:
+        await message.answer(texts.helper_ask_precincts(), reply_markup=_back_cancel())
+        await message.answer(
+            texts.helper_precincts_list(), reply_markup=_precinct_keyboard(data, directory, user)
+        )
+    elif step == HelperForm.availability:
+        await message.answer(
+            texts.helper_ask_availability(), reply_markup=_availability_keyboard(data)
+        )
+    elif step == HelperForm.note:
+        skip = [KeyboardButton(text=_t(BTN_SKIP))]
+        await message.answer(texts.helper_ask_note(), reply_markup=_back_cancel(skip))
+    else:
+        await message.answer(texts.helper_summary(data), reply_markup=_confirm_keyboard())
+
+
+def _precinct_keyboard(
+    data: dict[str, Any], directory: DirectoryService, user: User
+) -> InlineKeyboardMarkup:
+    chosen = set(data.get("precincts") or [])
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=("✅ " if p.id in chosen else "") + p.name(user.language),
+                callback_data=VolunteerCb(action="precinct", value=p.id).pack(),
+            )
+        ]
+        for p in sorted(directory.current.precincts, key=lambda p: p.name(user.language))[:40]
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=texts.helper_done(), callback_data=VolunteerCb(action="precincts_done").pack()
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _availability_keyboard(data: dict[str, Any]) -> InlineKeyboardMarkup:
+    days = set(data.get("days") or [])
+    bands = set(data.get("bands") or [])
+    day_names = texts.helper_day_names()
+    band_names = texts.helper_band_names()
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=("✅" if n in days else "") + day_names[n],
+                callback_data=VolunteerCb(action="day", value=str(n)).pack(),
+            )
+            for n in range(7)
+        ],
+        [
+            InlineKeyboardButton(
+                text=("✅ " if band in bands else "") + band_names[band],
+                callback_data=VolunteerCb(action="band", value=band).pack(),
+            )
+            for band in BANDS
+        ],
+        [
+            InlineKeyboardButton(
+                text=texts.helper_done(),
+                callback_data=VolunteerCb(action="availability_done").pack(),
+            )
+        ],
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _confirm_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.helper_send(), callback_data=VolunteerCb(action="send").pack()
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=_t(BTN_CANCEL), callback_data=VolunteerCb(action="cancel").pack()
+                )
+            ],
+        ]
+    )
+
+
+async def back(
+    message: Message, state: FSMContext, directory: DirectoryService, user: User
+) -> None:
+    current = await state.get_state()
+    index = next((n for n, s in enumerate(ORDER) if s.state == current), None)
+    if index is None or index == 0:
+        await cancel(message, state)
+        return
+    await ask(message, state, ORDER[index - 1], directory, user)
+
+
+async def step_expected(message: Message, state: FSMContext) -> None:
+    current = await state.get_state()
+    if current == HelperForm.phone.state:
+        await message.answer(texts.helper_phone_button())
+    elif current in (HelperForm.precincts.state, HelperForm.availability.state):
+        await message.answer(texts.helper_use_buttons())
+    else:
+        await message.answer(texts.helper_text_expected())
+
+
+async def got_name(
+    message: Message, state: FSMContext, directory: DirectoryService, user: User
+) -> None:
+    name = " ".join((message.text or "").split())
+    if not full_name_ok(name):
+        await message.answer(texts.helper_bad_name())
+        return
+    await _save(state, full_name=name)
+    await ask(message, state, HelperForm.birth, directory, user)
+
+
+async def got_birth(
+    message: Message,
+    state: FSMContext,
+    directory: DirectoryService,
+    user: User,
+    settings: Settings,
+    helpers: HelperService,
+) -> None:
+    try:
+        born = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
+    except ValueError:
+        await message.answer(texts.helper_bad_birth())
+        return
+    today = datetime.now(UTC).astimezone(settings.zone).date()
+    if born > today:
+        await message.answer(texts.helper_birth_future())
+        return
+    if helpers.too_young(born, today):
+        await message.answer(texts.helper_too_young(helpers.rules.min_age))
+        return
+    await _save(state, birth_date=born.isoformat())
+    await ask(message, state, HelperForm.iin, directory, user)
+
+
+async def got_iin(
+    message: Message, state: FSMContext, directory: DirectoryService, user: User
+) -> None:
+    iin = "".join((message.text or "").split())
+    problem = iin_problem(iin)
+    if problem is not None:
+        await message.answer(texts.helper_bad_iin(problem))
+        return
+    data = await _data(state)
+    if iin_birth_date(iin) != date.fromisoformat(data.get("birth_date", "1900-01-01")):
+        await message.answer(texts.helper_iin_birth_mismatch())
+        return
+    await _save(state, iin=iin)
+    await ask(message, state, HelperForm.phone, directory, user)
+
+
+async def got_phone(
+    message: Message, state: FSMContext, directory: DirectoryService, user: User
+) -> None:
+    contact = message.contact
+    assert contact is not None
+    if message.from_user is None or contact.user_id != message.from_user.id:
+        await message.answer(texts.helper_not_own_contact())
+        return
+    phone = normalise_phone(contact.phone_number)
+    if phone is None:
+        await message.answer(texts.helper_bad_phone())
+        return
+    await _save(state, phone=phone)
+    await ask(message, state, HelperForm.precincts, directory, user)
+
+
+async def got_precinct_location(
+    message: Message, state: FSMContext, directory: DirectoryService, user: User
+) -> None:
+    assert message.location is not None
+    precinct = directory.current.precinct_at(message.location.latitude, message.location.longitude)
+    if precinct is None:
+        await message.answer(texts.helper_no_precinct_there())
+        return
+    data = await _data(state)
+    chosen = list(data.get("precincts") or [])
+    if precinct.id not in chosen:
+        if len(chosen) >= MAX_PRECINCTS:
+            await message.answer(texts.helper_too_many_precincts(MAX_PRECINCTS))
+            return
+        chosen.append(precinct.id)
+    await _save(state, precincts=chosen)
+    data["precincts"] = chosen
+    await message.answer(
+        texts.helper_precinct_added(precinct.name(user.language)),
+        reply_markup=_precinct_keyboard(data, directory, user),
+    )
+
+
+async def got_note(
+    message: Message, state: FSMContext, directory: DirectoryService, user: User
+) -> None:
+    text = (message.text or "").strip()
+    if len(text) > MAX_HELPER_NOTE:
+        await message.answer(texts.helper_note_too_long(MAX_HELPER_NOTE))
+        return
+    await _save(state, note=text)
+    await ask(message, state, HelperForm.confirm, directory, user)
+
+
+async def skip_note(
+    message: Message, state: FSMContext, directory: DirectoryService, user: User
+) -> None:
+    await _save(state, note="")
+    await ask(message, state, HelperForm.confirm, directory, user)
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: VolunteerCb,
+    state: FSMContext,
+    user: User,
+    directory: DirectoryService,
+    helpers: HelperService,
+    settings: Settings,
+) -> None:
+    message = query.message
+    current = await state.get_state()
+    action = callback_data.action
+    if not isinstance(message, Message):
+        await query.answer(texts.stale_button())
+        return
+    if action == "cancel" and current is not None and current.startswith("HelperForm"):
+        await query.answer()
+        await drop_inline_keyboard(message)
+        await cancel(message, state)
+        return
+    if action == "consent" and current == HelperForm.consent.state:
+        await query.answer()
+        await drop_inline_keyboard(message)
+        await _save(state, consent_at=datetime.now(UTC).isoformat())
+        await ask(message, state, HelperForm.name, directory, user)
+        return
+    if action == "precinct" and current == HelperForm.precincts.state:
+        data = await _data(state)
+        chosen = list(data.get("precincts") or [])
+        if callback_data.value in chosen:
+            chosen.remove(callback_data.value)
+        elif directory.current.precinct(callback_data.value) is None:
+            await query.answer(texts.stale_button())
+            return
+        elif len(chosen) >= MAX_PRECINCTS:
+            await query.answer(texts.helper_too_many_precincts(MAX_PRECINCTS), show_alert=True)
+            return
+        else:
+            chosen.append(callback_data.value)
+        await query.answer()
+        await _save(state, precincts=chosen)
+        data["precincts"] = chosen
+        await message.edit_reply_markup(reply_markup=_precinct_keyboard(data, directory, user))
+        return
+    if action == "precincts_done" and current == HelperForm.precincts.state:
+        if not (await _data(state)).get("precincts"):
+            await query.answer(texts.helper_choose_a_precinct(), show_alert=True)
+            return
+        await query.answer()
+        await drop_inline_keyboard(message)
+        await ask(message, state, HelperForm.availability, directory, user)
+        return
+    if action in ("day", "band") and current == HelperForm.availability.state:
+        data = await _data(state)
+        key = "days" if action == "day" else "bands"
+        value: Any = int(callback_data.value) if action == "day" else callback_data.value
+        if (action == "day" and value not in range(7)) or (action == "band" and value not in BANDS):
+            await query.answer(texts.stale_button())
+            return
+        chosen = list(data.get(key) or [])
+        if value in chosen:
+            chosen.remove(value)
+        else:
+            chosen.append(value)
+        await query.answer()
+        await _save(state, **{key: sorted(chosen) if action == "day" else chosen})
+        data[key] = chosen
+        await message.edit_reply_markup(reply_markup=_availability_keyboard(data))
+        return
+    if action == "availability_done" and current == HelperForm.availability.state:
+        data = await _data(state)
+        if not data.get("days") or not data.get("bands"):
+            await query.answer(texts.helper_choose_availability(), show_alert=True)
+            return
+        await query.answer()
+        await drop_inline_keyboard(message)
+        await ask(message, state, HelperForm.note, directory, user)
+        return
+    if action == "send" and current == HelperForm.confirm.state:
+        data = await _data(state)
+        draft = HelperDraft(
+            full_name=data.get("full_name", ""),
+            birth_date=date.fromisoformat(data.get("birth_date", "1900-01-01")),
+            iin=data.get("iin", ""),
+            phone=data.get("phone", ""),
+            precincts=tuple(data.get("precincts") or ()),
+            days=tuple(data.get("days") or ()),
+            bands=tuple(data.get("bands") or ()),
+            note=data.get("note", ""),
+        )
+        today = datetime.now(UTC).astimezone(settings.zone).date()
+        consent = data.get("consent_at")
+        try:
+            helper = await helpers.apply(
+                user, draft, today, datetime.fromisoformat(consent) if consent else None
+            )
+        except ApplicationRefused as exc:
+            await query.answer()
+            await state.clear()
+            await message.answer(
+                texts.helper_refused(exc.reason, exc.problems), reply_markup=main_menu()
+            )
+            return
+        await query.answer()
+        await state.clear()
+        await drop_inline_keyboard(message)
+        await message.answer(texts.helper_received(int(helper["id"])), reply_markup=main_menu())
+        return
+    await query.answer(texts.stale_button())

@@ -1,0 +1,130 @@
+"""Public helpers through the real bot: apply in Kazakh and in Russian, the police check, the
+akimat's registration typed by an officer, activation; a rejection with its reason; every notice
+in the applicant's language; the IIN never unmasked in the staff group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+
+IIN = "900105300128"
+CANCEL = {"kk": "✖️ Болдырмау", "ru": "✖️ Отмена"}
+SKIP = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}
+
+
+async def apply(tg: FakeTelegram, user: Any, lang: str) -> Any:
+    """The whole application; returns the staff post."""
+    await user.send("/start")
+    await user.next_message()
+    await user.next_message()
+    await user.send("/volunteer")
+    intro = await user.next_message()
+    await user.press(intro, data="vo:consent:yes")
+    await user.next_message()  # name
+    await user.send("Ерлан")  # one word
+    assert (await user.next_message()).text  # asked again, in the user's language
+    await user.send("Серікбаев Ерлан Болатұлы")
+    await user.next_message()  # birth
+    await user.send("05.01.2030")
+    assert (await user.next_message()).text  # in the future
+    await user.send("05.01.1990")
+    await user.next_message()  # IIN
+    await user.send("900105300127")  # checksum off by one
+    checksum = await user.next_message()
+    assert "900105300127" not in checksum.text
+    await user.send(IIN)
+    await user.next_message()  # phone
+    await user.send_contact(phone_number="+77011112233", first_name="Someone")  # own id though
+    await user.next_message()  # precincts
+    listing = await user.next_message()
+    await user.press(listing, data="vo:precinct:mzhk")
+    await tg.wait_for(lambda: "✅" in str(listing.reply_markup), timeout=5)
+    await user.press(listing, data="vo:precincts_done:")
+    when = await user.next_message()
+    await user.press(when, data="vo:day:5")
+    await tg.wait_for(lambda: "✅" in str(when.reply_markup), timeout=5)
+    await user.press(when, data="vo:band:evening")
+    await tg.wait_for(lambda: str(when.reply_markup).count("✅") == 2, timeout=5)
+    await user.press(when, data="vo:availability_done:")
+    await user.next_message()  # note
+    await user.tap(SKIP[lang])
+    summary = await user.next_message()
+    assert IIN in summary.text, "the applicant sees their own IIN"
+    await user.press(summary, data="vo:send:")
+    received = await user.next_message(timeout=10)
+    assert "№ 1" in received.text
+    return await tg.group(STAFF_CHAT).next_message(timeout=10)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+async def test_apply_check_register_activate(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, lang: str
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9951, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    user = tg.user(9950, first_name="Erlan", language_code=lang)
+    post = await apply(tg, user, lang)
+    assert "••••••••0128" in post.text and IIN not in post.text, "masked in the group"
+    rows = await db_of("SELECT status, iin, phone FROM helpers")
+    assert tuple(rows[0]) == ("applied", IIN, "+77011112233")
+    events = await db_of("SELECT version, action FROM consent_events WHERE user_id = 9950")
+    assert ("helper-2026-11", "given") in [tuple(e) for e in events]
+
+    await staff.press(officer, post, data="hp:check:1:a")
+    checked = await user.next_message(timeout=10)
+    await tg.wait_for(lambda: "hp:register:1:c" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data="hp:register:1:c")
+    prompt = await staff.next_message(timeout=10)
+    await staff.send(officer, "номер 42", reply_to=prompt)
+    assert "ҚК-0042 25.11.2026" in (await staff.next_message()).text, "the format, again"
+    await staff.send(officer, "ҚК-0042 25.11.2026", reply_to=prompt)
+    registered = await user.next_message(timeout=10)
+    assert "ҚК-0042" in registered.text
+    await tg.wait_for(lambda: "hp:activate:1:g" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data="hp:activate:1:g")
+    active = await user.next_message(timeout=10)
+    rows = await db_of("SELECT status, registration_number, registration_date FROM helpers")
+    assert tuple(rows[0]) == ("active", "ҚК-0042", "2026-11-25")
+    history = await db_of("SELECT action FROM helper_events ORDER BY id")
+    assert [h[0] for h in history] == ["applied", "check", "register", "activate"]
+    notices = {
+        "kk": ("тексерді", "әкімдік", "белсенді"),
+        "ru": ("проверена", "акимат", "действующий"),
+    }[lang]
+    for message, word in zip((checked, registered, active), notices, strict=True):
+        assert word in message.text.lower(), (word, message.text)
+    assert all(IIN not in m.text for m in staff.messages), "never unmasked in the group"
+
+
+async def test_a_rejection_with_its_reason_and_the_full_iin_for_admins_only(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9952, first_name="Officer", language_code="ru")
+    admin = tg.user(9953, first_name="Admin", language_code="ru")
+    staff.add_member(officer)
+    staff.add_member(admin, admin=True)
+    user = tg.user(9954, first_name="Aliya", language_code="ru")
+    post = await apply(tg, user, "ru")
+    query = await staff.press(officer, post, data="hp:iin:1:-")
+    assert (await officer.answer_of(query))["text"] == (
+        "Полный ИИН могут видеть только администраторы группы."
+    )
+    query = await staff.press(admin, post, data="hp:iin:1:-")
+    answer = await admin.answer_of(query)
+    assert IIN in answer["text"] and answer["show_alert"], "only in the admin's own alert"
+    looks = await db_of("SELECT actor_id FROM helper_events WHERE action = 'iin_shown'")
+    assert [r[0] for r in looks] == [9953]
+
+    await staff.press(officer, post, data="hp:reject:1:a")
+    prompt = await staff.next_message(timeout=10)
+    await staff.send(officer, "Нет справки о несудимости", reply_to=prompt)
+    notice = await user.next_message(timeout=10)
+    assert "Нет справки о несудимости" in notice.text
+    assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'rejected'"))
+    assert all(IIN not in m.text for m in staff.messages)
