@@ -173,11 +173,14 @@ class SakshyApp:
             place=directory.place,
             planner=report_followups,
         )
+        helper_renderer = HelperTelegramRenderer(
+            i18n, settings.staff_language, settings.zone, directory
+        )
         helpers = HelperService(
             self.db,
             self.outbox,
             self.clock,
-            HelperTelegramRenderer(i18n, settings.staff_language, settings.zone, directory),
+            helper_renderer,
             chats.staff_chat_id,
             lambda: {p.id for p in directory.current.precincts},
             HelperRules(settings.helper_min_age, timedelta(days=settings.helper_cooldown_days)),
@@ -216,6 +219,7 @@ class SakshyApp:
             directory=directory,
             surveys=surveys,
             helpers=helpers,
+            helper_renderer=helper_renderer,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

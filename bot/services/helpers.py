@@ -287,6 +287,44 @@ class HelperService:
             )
         return str(helper["iin"])
 
+    async def current_of(self, user_id: int) -> dict[str, Any] | None:
+        async with self.db.read() as conn:
+            return await self.repo.latest_of(conn, user_id)
+
+    async def get(self, helper_id: int) -> dict[str, Any] | None:
+        async with self.db.read() as conn:
+            return await self.repo.get(conn, helper_id)
+
+    async def listing(self, status: str | None) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.repo.by_status(conn, status)
+
+    async def set_availability(
+        self, user_id: int, days: list[int], bands: list[str]
+    ) -> dict[str, Any] | None:
+        """The helper changes when they are free (audited); None if they are no helper."""
+        if not days or not bands:
+            return None
+        async with self.db.transaction() as conn:
+            helper = await self.repo.latest_of(conn, user_id)
+            if helper is None or helper["status"] in ("rejected", "retired"):
+                return None
+            now = self.clock()
+            await self.repo.set_availability(conn, helper["id"], sorted(days), bands, now)
+            await self.repo.add_event(
+                conn,
+                helper["id"],
+                actor="applicant",
+                actor_id=user_id,
+                actor_name=None,
+                action="availability",
+                from_status=None,
+                to_status=None,
+                note=None,
+                now=now,
+            )
+            return await self.repo.get(conn, helper["id"])
+
     async def history(self, helper_id: int) -> list[dict[str, Any]]:
         async with self.db.read() as conn:
             return await self.repo.history(conn, helper_id)

@@ -1172,6 +1172,19 @@ class HelperRepository:
         )
         return [dict(row) for row in await cur.fetchall()]
 
+    async def set_availability(
+        self,
+        conn: aiosqlite.Connection,
+        helper_id: int,
+        days: list[int],
+        bands: list[str],
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "UPDATE helpers SET days = ?, bands = ?, updated_at = ? WHERE id = ?",
+            (json.dumps(days), json.dumps(bands), to_db(now), helper_id),
+        )
+
     async def by_status(
         self, conn: aiosqlite.Connection, status: str | None, limit: int = 200
     ) -> list[dict[str, Any]]:

@@ -57,3 +57,8 @@ class HelperCb(CallbackData, prefix="hp"):
     action: str  # check, reject, activate, suspend, resume, retire, iin
     helper: int
     seen: str  # the status the post showed
+
+
+class ProfileCb(CallbackData, prefix="pf"):
+    action: str  # edit, day, band, show, retire
+    value: str = ""

@@ -4,14 +4,15 @@ in their own language."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 
 from bot.domain.delivery import NewMessage
 from bot.domain.helpers import HelperAction, HelperStatus, age_on, mask_iin
@@ -114,6 +115,44 @@ class HelperTelegramRenderer:
             ]
         )
         return {"inline_keyboard": rows}
+
+    def keyboard_markup(self, helper: dict[str, Any]) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup.model_validate(self.staff_keyboard(helper))
+
+    def listing(self, helpers: list[dict[str, Any]]) -> str:
+        if not helpers:
+            return texts.helpers_none()
+        by_precinct: dict[str, list[str]] = {}
+        for helper in helpers[:100]:
+            line = "№ {} · {} · {}".format(
+                helper["id"],
+                escape(helper["full_name"][:60]),
+                texts.helper_status_name(helper["status"]),
+            )
+            for precinct_id in json.loads(helper["precincts"])[:1]:  # listed once, first place
+                precinct = self.directory.current.precinct(precinct_id)
+                label = precinct.name(self.staff_locale) if precinct else precinct_id
+                by_precinct.setdefault(label, []).append(line)
+        lines = [texts.helpers_title(len(helpers))]
+        for label in sorted(by_precinct):
+            lines.append(f"\n<b>{escape(label)}</b>")
+            lines.extend(f"• {line}" for line in by_precinct[label])
+        text = "\n".join(lines)
+        return text if len(text) <= 4000 else text[:3990] + "\n…"
+
+    def card(self, helper: dict[str, Any], history: list[dict[str, Any]]) -> str:
+        lines = [self.staff_text(helper), ""]
+        for event in history[-20:]:
+            when = format_datetime(
+                datetime.fromisoformat(event["at"]),
+                "d MMM, HH:mm",
+                tzinfo=self.zone,
+                locale=self.staff_locale,
+            )
+            who = escape(event["actor_name"] or event["actor"])
+            lines.append(f"• {when} · {who} · {escape(event['action'])}")
+        text = "\n".join(lines)
+        return text if len(text) <= 4000 else text[:3990] + "\n…"
 
     def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):

@@ -39,6 +39,7 @@ RESIDENT_COMMANDS = [
     ("myreports", N_("My reports and their status")),
     ("inspector", N_("My district inspector")),
     ("volunteer", N_("Become a public helper")),
+    ("profile", N_("My public helper profile")),
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),
@@ -50,6 +51,7 @@ STAFF_COMMANDS = [
     ("me", N_("Set the rank and surname residents see")),
     ("mine", N_("The reports I hold")),
     ("directory", N_("Precincts and inspectors: what is loaded")),
+    ("helpers", N_("Public helpers and their applications")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

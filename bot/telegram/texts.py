@@ -902,3 +902,61 @@ def helper_iin_alert(iin: str) -> str:
 
 def helper_registration_format() -> str:
     return _("Write the registration number and the date, like: ҚК-0042 25.11.2026")
+
+
+def helper_profile(
+    number: int,
+    status: str,
+    registration: str | None,
+    precincts: str,
+    days: str,
+    bands: str,
+    hours: int,
+) -> str:
+    lines = [
+        _("🤝 <b>My public helper profile</b> (№ {number})").format(number=number),
+        _("Status: {status}").format(status=status),
+    ]
+    if registration:
+        lines.append(
+            _("Registration by the akimat: № {number}").format(number=html.quote(registration))
+        )
+    lines.append(_("Precincts: {list}").format(list=html.quote(precincts)))
+    lines.append(_("When: {days}; {bands}").format(days=days, bands=bands))
+    lines.append(_("Hours served: {hours}").format(hours=format_number(hours)))
+    return "\n".join(lines)
+
+
+def helper_no_profile() -> str:
+    return _("You are not a public helper. To become one, send /volunteer.")
+
+
+def helper_edit_availability() -> str:
+    return _("✏️ Change when I am free")
+
+
+def helper_step_down() -> str:
+    return _("🏁 Step down")
+
+
+def helpers_usage() -> str:
+    return _(
+        "/helpers shows everyone; /helpers and a status (applied, checked, registered, active, "
+        "rejected, suspended, retired) only those."
+    )
+
+
+def helpers_none() -> str:
+    return _("No public helpers or applications yet.")
+
+
+def helpers_title(count: int) -> str:
+    return ngettext(
+        "<b>Public helpers and applications: {count}</b>",
+        "<b>Public helpers and applications: {count}</b>",
+        count,
+    ).format(count=format_number(count))
+
+
+def helper_not_found() -> str:
+    return _("No such application. Write /helper and its number, like /helper 12.")

@@ -100,6 +100,17 @@ async def test_apply_check_register_activate(
         assert word in message.text.lower(), (word, message.text)
     assert all(IIN not in m.text for m in staff.messages), "never unmasked in the group"
 
+    # the helper steps down from their profile
+    await user.send("/profile")
+    card = await user.next_message()
+    assert "ҚК-0042" in card.text
+    await user.press(card, data="pf:retire:")
+    stepped_down = await user.next_message(timeout=10)
+    assert stepped_down.text
+    assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'retired'"))
+    events = await db_of("SELECT actor, action FROM helper_events ORDER BY id")
+    assert tuple(events[-1]) == ("applicant", "retire")
+
 
 async def test_a_rejection_with_its_reason_and_the_full_iin_for_admins_only(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
@@ -128,3 +139,43 @@ async def test_a_rejection_with_its_reason_and_the_full_iin_for_admins_only(
     assert "Нет справки о несудимости" in notice.text
     assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'rejected'"))
     assert all(IIN not in m.text for m in staff.messages)
+
+
+async def test_the_helpers_profile_and_the_staff_lists(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9955, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    user = tg.user(9956, first_name="Dana", language_code="kk")
+    await user.send("/profile")  # not yet a helper (and a first contact)
+    await user.next_message()
+    post = await apply(tg, user, "kk")
+    await user.send("/profile")
+    card = await user.next_message()
+    assert "№ 1" in card.text and "Жұмыс істелген сағат: 0" in card.text
+    await user.press(card, data="pf:edit:")
+    await tg.wait_for(lambda: "pf:day:0" in str(card.reply_markup), timeout=5)
+    await user.press(card, data="pf:day:0")
+    await tg.wait_for(lambda: "Дүй" in card.text, timeout=5)
+    days = await db_of("SELECT days FROM helpers")
+    assert days[0][0] == "[0, 5]"
+
+    await staff.send(officer, "/helpers")
+    listing = await staff.next_message()
+    assert "МЖК шағынауданы" in listing.text and "№ 1 · Серікбаев Ерлан Болатұлы" in listing.text
+    await staff.send(officer, "/helper 1")
+    one = await staff.next_message()
+    assert "••••••••0128" in one.text and IIN not in one.text
+    assert "applied" in one.text and "availability" in one.text, "who changed what"
+    await staff.send(officer, "/helper 99")
+    assert (await staff.next_message()).text.startswith("Мұндай өтінім жоқ.")
+
+    # an application is not yet a helper who can step down
+    await user.send("/profile")
+    card = await user.next_message()
+    assert "pf:retire" not in str(card.reply_markup)
+    await staff.press(officer, post, data="hp:check:1:a")
+    await user.next_message(timeout=10)
+    rows = await db_of("SELECT status FROM helpers")
+    assert rows[0][0] == "checked"

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.helpers import HelperAction, HelperStatus
@@ -16,7 +17,7 @@ from bot.services.chats import ChatService
 from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.callbacks import HelperCb
-from bot.telegram.helper_render import SEEN_HELPER
+from bot.telegram.helper_render import SEEN_HELPER, HelperTelegramRenderer
 from bot.telegram.staff import AdminGate, StaffGate
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,61 @@ def router() -> Router:
     r.callback_query.register(
         on_button, F.message.chat.type.in_({"group", "supergroup"}), HelperCb.filter()
     )
+    r.message.register(listing, groups, Command("helpers"))
+    r.message.register(card, groups, Command("helper"))
     r.message.register(typed_answer, groups, F.reply_to_message)
     return r
+
+
+async def _staff_here(message: Message, bot: Bot, chats: ChatService, gate: StaffGate) -> bool:
+    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
+        return False
+    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
+        await message.reply(texts.staff_only())
+        return False
+    return True
+
+
+async def listing(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    helpers: HelperService,
+    helper_renderer: HelperTelegramRenderer,
+) -> None:
+    """/helpers [status]: helpers and applications by precinct (the newest first)."""
+    if not await _staff_here(message, bot, chats, staff_gate):
+        return
+    wanted = (command.args or "").strip().lower() or None
+    if wanted is not None and wanted not in {s.value for s in HelperStatus}:
+        await message.reply(texts.helpers_usage())
+        return
+    await message.reply(helper_renderer.listing(await helpers.listing(wanted)))
+
+
+async def card(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    helpers: HelperService,
+    helper_renderer: HelperTelegramRenderer,
+) -> None:
+    """/helper N: one application or helper, with the audit of who changed what."""
+    if not await _staff_here(message, bot, chats, staff_gate):
+        return
+    number = (command.args or "").strip().lstrip("№").strip()
+    helper = await helpers.get(int(number)) if number.isdecimal() and len(number) < 10 else None
+    if helper is None:
+        await message.reply(texts.helper_not_found())
+        return
+    await message.reply(
+        helper_renderer.card(helper, await helpers.history(helper["id"])),
+        reply_markup=helper_renderer.keyboard_markup(helper),
+    )
 
 
 async def on_button(
