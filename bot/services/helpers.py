@@ -49,7 +49,7 @@ class HelperRenderer(Protocol):
     def ask(
         self,
         helper: dict[str, Any],
-        action: HelperAction,
+        action: HelperAction | None,
         officer_id: int,
         officer: str,
         chat_id: int,
@@ -59,6 +59,12 @@ class HelperRenderer(Protocol):
     def applicant_notice(
         self, helper: dict[str, Any], action: HelperAction, note: str | None
     ) -> NewMessage | None: ...
+
+    def question(self, helper: dict[str, Any], text: str) -> NewMessage: ...
+
+    def answer(
+        self, helper: dict[str, Any], text: str, chat_id: int, reply_to: int | None
+    ) -> NewMessage: ...
 
 
 @dataclass(frozen=True)
@@ -233,37 +239,103 @@ class HelperService:
     async def ask(
         self,
         helper_id: int,
-        action: HelperAction,
+        action: HelperAction | None,
         *,
         officer_id: int,
         officer_name: str,
         chat_id: int,
         reply_to: int | None,
     ) -> bool:
-        """Registration and rejection need typed words: ask for them (a reply acts)."""
+        """Registration and rejection need typed words, and so does a question for the
+        applicant (`action` None): ask the officer for them (a reply acts)."""
         async with self.db.transaction() as conn:
             helper = await self.repo.get(conn, helper_id)
             if helper is None:
                 return False
-            try:
-                helper_apply(HelperStatus(helper["status"]), action)
-            except IllegalHelperChange:
-                return False
+            if action is None:  # a question for the applicant
+                if helper["status"] not in ("applied", "checked"):
+                    return False
+            else:
+                try:
+                    helper_apply(HelperStatus(helper["status"]), action)
+                except IllegalHelperChange:
+                    return False
             await self.outbox.add(
                 conn, self.renderer.ask(helper, action, officer_id, officer_name, chat_id, reply_to)
             )
         self.outbox.notify()
         return True
 
-    async def asked(self, chat_id: int, message_id: int) -> tuple[int, HelperAction, str] | None:
-        """Which helper step a bot message asked typed words for: (helper, action, status)."""
+    async def question(
+        self, helper_id: int, text: str, *, officer_id: int, officer_name: str
+    ) -> dict[str, Any] | None:
+        """ "Ask for more": the officer's question goes to the applicant (audited)."""
+        async with self.db.transaction() as conn:
+            helper = await self.repo.get(conn, helper_id)
+            if helper is None or helper["status"] not in ("applied", "checked"):
+                return None
+            await self.repo.add_event(
+                conn,
+                helper_id,
+                actor="staff",
+                actor_id=officer_id,
+                actor_name=officer_name,
+                action="question",
+                from_status=None,
+                to_status=None,
+                note=text,
+                now=self.clock(),
+            )
+            await self.outbox.add(conn, self.renderer.question(helper, text))
+        self.outbox.notify()
+        return helper
+
+    async def answer(self, user_id: int, reply_to: int, text: str) -> dict[str, Any] | None:
+        """The applicant answers the police's question (a reply to it): into the staff group,
+        under the application. None if that message was no question to them."""
+        async with self.db.transaction() as conn:
+            ref = await self.relays.ref_of(conn, user_id, reply_to)
+            parts = (ref or "").split(":")
+            if len(parts) != 3 or parts[0] != "helper" or parts[2] != "question":
+                return None
+            helper = await self.repo.get(conn, int(parts[1]))
+            if helper is None or helper["user_id"] != user_id:
+                return None
+            post = await self.outbox.repo.sent_to(conn, f"helper:{helper['id']}:post")
+            chat = post[0] if post else await self.staff_chat_id()
+            if chat is None:
+                return None
+            await self.repo.add_event(
+                conn,
+                helper["id"],
+                actor="applicant",
+                actor_id=user_id,
+                actor_name=None,
+                action="answer",
+                from_status=None,
+                to_status=None,
+                note=text,
+                now=self.clock(),
+            )
+            await self.outbox.add(
+                conn, self.renderer.answer(helper, text, chat, post[1] if post else None)
+            )
+        self.outbox.notify()
+        return helper
+
+    async def asked(
+        self, chat_id: int, message_id: int
+    ) -> tuple[int, HelperAction | None, str] | None:
+        """Which helper step a bot message asked typed words for: (helper, action, status);
+        action None: a question for the applicant."""
         async with self.db.read() as conn:
             ref = await self.relays.ref_of(conn, chat_id, message_id)
         parts = (ref or "").split(":")
         if len(parts) != 5 or parts[0] != "helper" or parts[2] != "ask":
             return None
         try:
-            return int(parts[1]), HelperAction(parts[3]), parts[4]
+            action = None if parts[3] == "question" else HelperAction(parts[3])
+            return int(parts[1]), action, parts[4]
         except ValueError:
             return None
 

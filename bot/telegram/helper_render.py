@@ -82,10 +82,13 @@ class HelperTelegramRenderer:
             HelperStatus.APPLIED: [
                 ("check", _("✅ Checked by the police")),
                 ("reject", _("⛔ Reject")),
+                ("ask", _("❓ Ask for more")),
             ],
             HelperStatus.CHECKED: [
                 ("register", _("🏛 Registered by the akimat")),
                 ("reject", _("⛔ Reject")),
+                ("ask", _("❓ Ask for more")),
+                ("ask", _("❓ Ask for more")),
             ],
             HelperStatus.REGISTERED: [("activate", _("▶️ Activate"))],
             HelperStatus.ACTIVE: [("suspend", _("⏸ Suspend")), ("retire", _("🏁 Retire"))],
@@ -180,7 +183,12 @@ class HelperTelegramRenderer:
         """Ask the officer for the akimat's registration (number and date) or the reason."""
         mention = f'<a href="tg://user?id={officer_id}">{escape(officer)}</a>'
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
-            if action is HelperAction.REGISTER:
+            if action is None:
+                text = _(
+                    "{officer}, reply to this message with your question for the applicant of "
+                    "application № {number}: it goes to them, and their answer comes back here."
+                )
+            elif action is HelperAction.REGISTER:
                 text = _(
                     "{officer}, reply to this message with the akimat's registration number "
                     "and date for application № {number}, like: ҚК-0042 25.11.2026"
@@ -204,8 +212,34 @@ class HelperTelegramRenderer:
             chat_id,
             "sendMessage",
             payload,
-            ref=f"helper:{helper['id']}:ask:{action.value}:{helper['status']}",
+            ref=f"helper:{helper['id']}:ask:{action.value if action else 'question'}:"
+            f"{helper['status']}",
         )
+
+    def question(self, helper: dict[str, Any], text: str) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(helper["language"]):
+            body = _(
+                "❓ The police ask about your public helper application № {number}:\n{question}"
+                "\n\nReply to this message to answer."
+            ).format(number=helper["id"], question=escape(text))
+        return NewMessage(
+            helper["user_id"], "sendMessage", {"text": body}, ref=f"helper:{helper['id']}:question"
+        )
+
+    def answer(
+        self, helper: dict[str, Any], text: str, chat_id: int, reply_to: int | None
+    ) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            body = _("💬 The applicant of № {number} answers: {answer}").format(
+                number=helper["id"], answer=escape(text)
+            )
+        payload: dict[str, Any] = {"text": body}
+        if reply_to:
+            payload["reply_parameters"] = {
+                "message_id": reply_to,
+                "allow_sending_without_reply": True,
+            }
+        return NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper['id']}:answer")
 
     def applicant_notice(
         self, helper: dict[str, Any], action: HelperAction, note: str | None

@@ -960,3 +960,9 @@ def helpers_title(count: int) -> str:
 
 def helper_not_found() -> str:
     return _("No such application. Write /helper and its number, like /helper 12.")
+
+
+def helper_answer_sent(number: int) -> str:
+    return _("✓ Your answer about application № {number} has been sent to the police.").format(
+        number=number
+    )

@@ -179,3 +179,40 @@ async def test_the_helpers_profile_and_the_staff_lists(
     await user.next_message(timeout=10)
     rows = await db_of("SELECT status FROM helpers")
     assert rows[0][0] == "checked"
+
+
+async def test_ask_for_more_is_relayed_both_ways(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9957, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    user = tg.user(9958, first_name="Aigerim", language_code="ru")
+    post = await apply(tg, user, "ru")
+    await staff.press(officer, post, data="hp:ask:1:a")
+    prompt = await staff.next_message(timeout=10)
+    await staff.send(officer, "Есть ли у Вас <опыт> дружинника?", reply_to=prompt)
+    question = await user.next_message(timeout=10)
+    assert question.text.startswith("❓ Полиция спрашивает по Вашей заявке № 1")
+    assert "Есть ли у Вас <опыт> дружинника?" in question.text
+
+    async def delivered() -> bool:
+        return bool(
+            await db_of(
+                "SELECT 1 FROM outbox WHERE chat_id = ? AND telegram_message_id = ?",
+                user.id,
+                question.message_id,
+            )
+        )
+
+    assert await eventually(delivered)
+    await user.reply(question, "Да, два года в ДНД")
+    assert (await user.next_message()).text == "✓ Ваш ответ по заявке № 1 отправлен в полицию."
+    answer = await staff.next_message(timeout=10)
+    assert answer.text == "💬 № 1 өтінім беруші жауап береді: Да, два года в ДНД"
+    assert answer.raw["reply_to_message"]["message_id"] == post.message_id
+    events = await db_of("SELECT action, note FROM helper_events ORDER BY id")
+    assert [tuple(e) for e in events][-2:] == [
+        ("question", "Есть ли у Вас <опыт> дружинника?"),
+        ("answer", "Да, два года в ДНД"),
+    ]

@@ -29,7 +29,11 @@ ACTS = {
     "resume": HelperAction.RESUME,
     "retire": HelperAction.RETIRE,
 }
-ASKS = {"register": HelperAction.REGISTER, "reject": HelperAction.REJECT}
+ASKS: dict[str, HelperAction | None] = {
+    "register": HelperAction.REGISTER,
+    "reject": HelperAction.REJECT,
+    "ask": None,  # a question for the applicant
+}
 REGISTRATION = re.compile(r"^\s*(\S{1,40})\s+(\d{2}\.\d{2}\.\d{4})\s*$")
 
 
@@ -185,6 +189,16 @@ async def typed_answer(
     text = (message.text or "").strip()
     if not text:
         await message.reply(texts.staff_note_must_be_text())
+        return
+    if action is None:
+        sent = await helpers.question(
+            helper_id,
+            text[:1000],
+            officer_id=message.from_user.id,
+            officer_name=message.from_user.full_name,
+        )
+        if sent is None:
+            await message.reply(texts.staff_changed_meanwhile())
         return
     registration = None
     if action is HelperAction.REGISTER:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
@@ -61,9 +62,11 @@ MAX_HELPER_NOTE = 500
 
 
 def router() -> Router:
+    not_command_text = ~F.text.startswith("/")
     r = Router(name="volunteer")
     r.message.filter(F.chat.type == "private")
     r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(applicant_answer, F.reply_to_message, F.text, not_command_text)
     r.message.register(begin, Command("volunteer"))
     r.message.register(begin, ButtonFilter(BTN_VOLUNTEER))
     in_form = StateFilter(HelperForm)
@@ -102,6 +105,17 @@ async def _save(state: FSMContext, **changes: Any) -> None:
     data = await _data(state)
     data.update(changes)
     await state.update_data(helper=data)
+
+
+async def applicant_answer(message: Message, user: User, helpers: HelperService) -> None:
+    """The applicant answers the police's question (a reply to it)."""
+    assert message.reply_to_message is not None
+    helper = await helpers.answer(
+        user.id, message.reply_to_message.message_id, (message.text or "")[:1000]
+    )
+    if helper is None:
+        raise SkipHandler  # a reply to something else
+    await message.answer(texts.helper_answer_sent(int(helper["id"])))
 
 
 async def begin(message: Message, state: FSMContext, user: User, helpers: HelperService) -> None:
