@@ -876,11 +876,13 @@ def helper_note_too_long(limit: int) -> str:
     return _("That is too long: at most {limit} characters.").format(limit=format_number(limit))
 
 
-def helper_refused(reason: str, problems: list[str]) -> str:
+def helper_refused(reason: str, problems: list[str], until: str | None = None) -> str:
     if reason == "open":
         return _("You already have an application or are a helper.")
     if reason == "cooldown":
-        return _("You can apply again later: a rejected or finished application has a pause.")
+        return _(
+            "After a rejected or finished application you can apply again from {date}."
+        ).format(date=until or "—")
     del problems  # each step checked its own answer; this is a change of rules meanwhile
     return _("Something in the application is no longer valid; please start again.")
 

@@ -20,6 +20,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 from aiogram.utils.i18n import gettext
+from babel.dates import format_date
 
 from bot.config import Settings
 from bot.domain.directory_file import normalise_phone
@@ -477,8 +478,13 @@ async def on_button(
         except ApplicationRefused as exc:
             await query.answer()
             await state.clear()
+            until = (
+                format_date(exc.until.astimezone(settings.zone), "d MMMM y", locale=user.language)
+                if exc.until
+                else None
+            )
             await message.answer(
-                texts.helper_refused(exc.reason, exc.problems), reply_markup=main_menu()
+                texts.helper_refused(exc.reason, exc.problems, until), reply_markup=main_menu()
             )
             return
         await query.answer()
