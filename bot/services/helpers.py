@@ -198,6 +198,8 @@ class HelperService:
             if helper is None:
                 raise LookupError(f"helper {helper_id} does not exist")
             status = HelperStatus(helper["status"])
+            if officer_id == helper["user_id"] and action is not HelperAction.RETIRE:
+                return HelperChange(helper, False, "own application")  # nobody vets themselves
             if seen is not None and status is not seen:
                 return HelperChange(helper, False, "changed meanwhile")
             if action is HelperAction.REGISTER and registration is None:
@@ -292,7 +294,9 @@ class HelperService:
 
     async def answer(self, user_id: int, reply_to: int, text: str) -> dict[str, Any] | None:
         """The applicant answers the police's question (a reply to it): into the staff group,
-        under the application. None if that message was no question to them."""
+        under the application. None if that message was no question to them, or the
+        application is decided."""
+        staff_chat = await self.staff_chat_id()  # before the transaction: one lock
         async with self.db.transaction() as conn:
             ref = await self.relays.ref_of(conn, user_id, reply_to)
             parts = (ref or "").split(":")
@@ -301,8 +305,10 @@ class HelperService:
             helper = await self.repo.get(conn, int(parts[1]))
             if helper is None or helper["user_id"] != user_id:
                 return None
+            if helper["status"] not in ("applied", "checked"):
+                return None  # decided: no more answers into the staff group
             post = await self.outbox.repo.sent_to(conn, f"helper:{helper['id']}:post")
-            chat = post[0] if post else await self.staff_chat_id()
+            chat = post[0] if post else staff_chat
             if chat is None:
                 return None
             await self.repo.add_event(

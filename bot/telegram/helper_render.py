@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 
 from bot.domain.delivery import NewMessage
 from bot.domain.helpers import HelperAction, HelperStatus, age_on, mask_iin
@@ -31,6 +31,13 @@ HELPER_SEEN = {
     "retired": "t",
 }
 SEEN_HELPER = {code: status for status, code in HELPER_SEEN.items()}
+
+
+def mask_phone(phone: str) -> str:
+    """+77001234567 as +7 700 ••• •• 67: enough to recognise it, not to call it."""
+    if len(phone) == 12 and phone.startswith("+7"):
+        return f"+7 {phone[2:5]} ••• •• {phone[-2:]}"
+    return "•••"
 
 
 class HelperTelegramRenderer:
@@ -56,12 +63,14 @@ class HelperTelegramRenderer:
                 number=helper["id"], status=texts.helper_status_name(helper["status"])
             ),
             f"👤 {escape(helper['full_name'])}",
+            # only the year and the age, and the phone masked: with the IIN's last digits,
+            # a full date of birth would give the whole IIN away
             _("Born {date} ({age})").format(
-                date=format_date(born, "d MMMM y", locale=locale),
+                date=born.year,
                 age=age_on(born, date.today()),
             ),
             _("IIN: {iin}").format(iin=mask_iin(helper["iin"])),
-            f"📞 {escape(helper['phone'])}",
+            f"📞 {mask_phone(helper['phone'])}",
             _("Precincts: {list}").format(list=escape(", ".join(precincts))),
             _("When: {days}; {bands}").format(days=", ".join(days), bands=", ".join(bands)),
         ]
@@ -87,7 +96,6 @@ class HelperTelegramRenderer:
             HelperStatus.CHECKED: [
                 ("register", _("🏛 Registered by the akimat")),
                 ("reject", _("⛔ Reject")),
-                ("ask", _("❓ Ask for more")),
                 ("ask", _("❓ Ask for more")),
             ],
             HelperStatus.REGISTERED: [("activate", _("▶️ Activate"))],

@@ -968,3 +968,7 @@ def helper_answer_sent(number: int) -> str:
     return _("✓ Your answer about application № {number} has been sent to the police.").format(
         number=number
     )
+
+
+def helper_own_application() -> str:
+    return _("Nobody vets their own application: ask another officer.")

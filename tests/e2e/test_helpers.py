@@ -216,3 +216,18 @@ async def test_ask_for_more_is_relayed_both_ways(
         ("question", "Есть ли у Вас <опыт> дружинника?"),
         ("answer", "Да, два года в ДНД"),
     ]
+
+
+async def test_the_staff_post_cannot_give_the_iin_away_and_nobody_vets_themselves(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    user = tg.user(9959, first_name="Officer-applicant", language_code="kk")
+    staff.add_member(user)  # an officer applies too
+    post = await apply(tg, user, "kk")
+    assert "05" not in post.text.split("\n")[2], "the year of birth only, no day or month"
+    assert "1990" in post.text and "+77011112233" not in post.text, "the phone masked"
+    assert "+7 701 ••• •• 33" in post.text
+    query = await staff.press(user, post, data="hp:check:1:a")
+    assert (await user.answer_of(query))["text"].startswith("Өз өтінімін ешкім өзі тексермейді")
+    assert (await db_of("SELECT status FROM helpers"))[0][0] == "applied"

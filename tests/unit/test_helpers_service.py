@@ -166,3 +166,48 @@ async def test_a_full_iin_is_shown_only_with_an_audit_line(db: Database, clock: 
     assert iin == "900105300128"
     last = (await helpers.history(helper["id"]))[-1]
     assert (last["action"], last["actor_id"], last["actor_name"]) == ("iin_shown", 7, "Admin")
+
+
+async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_hang(
+    db: Database, clock: FixedClock
+) -> None:
+    """The staff chat's id is read from the database (as in production): never inside the
+    answer's own transaction (one connection, one lock)."""
+    import asyncio
+
+    from bot.domain.delivery import OutgoingMessage
+    from bot.services.chats import ChatService
+
+    class AskingRenderer(Renderer):
+        def question(self, helper: dict[str, Any], text: str) -> NewMessage:
+            ref = f"helper:{helper['id']}:question"
+            return NewMessage(helper["user_id"], "sendMessage", {"text": text}, ref=ref)
+
+        def answer(
+            self, helper: dict[str, Any], text: str, chat_id: int, reply_to: int | None
+        ) -> NewMessage:
+            return NewMessage(chat_id, "sendMessage", {"text": f"answer: {text}"})
+
+    outbox_ = Outbox(clock)
+    helpers = HelperService(
+        db,
+        outbox_,
+        clock,
+        AskingRenderer(),
+        ChatService(db, clock, STAFF).staff_chat_id,
+        lambda: {"mzhk"},
+    )
+    helper = await helpers.apply(await applicant(db, clock), DRAFT, TODAY)
+    await helpers.question(helper["id"], "Тәжірибеңіз бар ма?", officer_id=7, officer_name="O")
+    async with db.read() as conn:
+        row = await (
+            await conn.execute("SELECT id FROM outbox WHERE ref LIKE '%:question'")
+        ).fetchone()
+    sent = OutgoingMessage(row[0], 42, "sendMessage", {}, 1, clock.now, ref="x")
+    async with db.transaction() as conn:  # Telegram accepted the question: message id 900
+        await outbox_.repo.mark_sent(conn, sent.id, 900, clock.now)
+    answered = await asyncio.wait_for(helpers.answer(42, 900, "Иә, екі жыл"), timeout=5)
+    assert answered is not None
+    assert (STAFF, "answer: Иә, екі жыл") in await outbox(db)
+    await helpers.act(helper["id"], HelperAction.REJECT, officer_id=7, officer_name="O")
+    assert await helpers.answer(42, 900, "тағы") is None, "decided: no more answers"

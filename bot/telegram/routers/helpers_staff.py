@@ -158,6 +158,8 @@ async def on_button(
     )
     if result.changed:
         await query.answer(texts.staff_done())
+    elif result.refused == "own application":
+        await query.answer(texts.helper_own_application(), show_alert=True)
     else:
         await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
 
@@ -222,5 +224,7 @@ async def typed_answer(
         registration=registration,
         seen=HelperStatus(status),
     )
-    if not result.changed:
+    if result.refused == "own application":
+        await message.reply(texts.helper_own_application())
+    elif not result.changed:
         await message.reply(texts.staff_changed_meanwhile())

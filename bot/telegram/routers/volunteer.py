@@ -45,7 +45,7 @@ from bot.telegram.buttons import (
     main_menu,
 )
 from bot.telegram.callbacks import VolunteerCb
-from bot.telegram.editing import drop_inline_keyboard
+from bot.telegram.editing import drop_inline_keyboard, set_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.states import HelperForm
 
@@ -421,7 +421,10 @@ async def on_button(
         await query.answer()
         await _save(state, precincts=chosen)
         data["precincts"] = chosen
-        await message.edit_reply_markup(reply_markup=_precinct_keyboard(data, directory, user))
+        markup = _precinct_keyboard(data, directory, user).model_dump(
+            mode="json", exclude_none=True
+        )
+        await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
         return
     if action == "precincts_done" and current == HelperForm.precincts.state:
         if not (await _data(state)).get("precincts"):
@@ -434,10 +437,13 @@ async def on_button(
     if action in ("day", "band") and current == HelperForm.availability.state:
         data = await _data(state)
         key = "days" if action == "day" else "bands"
-        value: Any = int(callback_data.value) if action == "day" else callback_data.value
-        if (action == "day" and value not in range(7)) or (action == "band" and value not in BANDS):
+        raw = callback_data.value
+        if (action == "day" and not (raw.isdecimal() and int(raw) < 7)) or (
+            action == "band" and raw not in BANDS
+        ):
             await query.answer(texts.stale_button())
             return
+        value: Any = int(raw) if action == "day" else raw
         chosen = list(data.get(key) or [])
         if value in chosen:
             chosen.remove(value)
@@ -446,7 +452,8 @@ async def on_button(
         await query.answer()
         await _save(state, **{key: sorted(chosen) if action == "day" else chosen})
         data[key] = chosen
-        await message.edit_reply_markup(reply_markup=_availability_keyboard(data))
+        markup = _availability_keyboard(data).model_dump(mode="json", exclude_none=True)
+        await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
         return
     if action == "availability_done" and current == HelperForm.availability.state:
         data = await _data(state)
