@@ -57,8 +57,16 @@ class HelperRenderer(Protocol):
     ) -> NewMessage: ...
 
     def applicant_notice(
-        self, helper: dict[str, Any], action: HelperAction, note: str | None
+        self,
+        helper: dict[str, Any],
+        action: HelperAction,
+        note: str | None,
+        by_applicant: bool = False,
     ) -> NewMessage | None: ...
+
+    def stepped_down(
+        self, helper: dict[str, Any], chat_id: int, reply_to: int | None
+    ) -> NewMessage: ...
 
     def question(self, helper: dict[str, Any], text: str) -> NewMessage: ...
 
@@ -117,6 +125,19 @@ class HelperService:
 
     def too_young(self, born: date, today: date) -> bool:
         return age_on(born, today) < self.rules.min_age
+
+    async def may_apply(self, user_id: int) -> datetime | None:
+        """None if the person may apply now; else from when (after a rejection or retirement)."""
+        async with self.db.read() as conn:
+            latest = await self.repo.latest_of(conn, user_id)
+        if latest is None or latest["status"] not in ("rejected", "retired"):
+            return None
+        return may_apply_again(
+            HelperStatus(latest["status"]),
+            from_db(latest["updated_at"]),
+            self.clock(),
+            self.rules.cooldown,
+        )
 
     async def status_of(self, user_id: int) -> str | None:
         """The status of the person's latest application (None: never applied)."""
@@ -232,7 +253,13 @@ class HelperService:
             post = await self.outbox.repo.sent_to(conn, f"helper:{helper_id}:post")
             if post is not None:
                 await self.outbox.add(conn, self.renderer.post_update(updated, *post))
-            notice = self.renderer.applicant_notice(updated, action, note)
+                if actor == "applicant":  # the helper stepped down: the staff are told
+                    await self.outbox.add(
+                        conn, self.renderer.stepped_down(updated, post[0], post[1])
+                    )
+            notice = self.renderer.applicant_notice(
+                updated, action, note, by_applicant=actor == "applicant"
+            )
             if notice is not None:
                 await self.outbox.add(conn, notice)
         self.outbox.notify()

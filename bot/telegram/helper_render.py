@@ -33,6 +33,19 @@ HELPER_SEEN = {
 SEEN_HELPER = {code: status for status, code in HELPER_SEEN.items()}
 
 
+def _whole_lines(lines: list[str], limit: int = 3900) -> str:
+    """Lines up to a message's size, cut between lines (never inside a tag or an entity)."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            kept.append("…")
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
+
+
 def mask_phone(phone: str) -> str:
     """+77001234567 as +7 700 ••• •• 67: enough to recognise it, not to call it."""
     if len(phone) == 12 and phone.startswith("+7"):
@@ -148,8 +161,7 @@ class HelperTelegramRenderer:
         for label in sorted(by_precinct):
             lines.append(f"\n<b>{escape(label)}</b>")
             lines.extend(f"• {line}" for line in by_precinct[label])
-        text = "\n".join(lines)
-        return text if len(text) <= 4000 else text[:3990] + "\n…"
+        return _whole_lines(lines)
 
     def card(self, helper: dict[str, Any], history: list[dict[str, Any]]) -> str:
         lines = [self.staff_text(helper), ""]
@@ -162,8 +174,7 @@ class HelperTelegramRenderer:
             )
             who = escape(event["actor_name"] or event["actor"])
             lines.append(f"• {when} · {who} · {escape(event['action'])}")
-        text = "\n".join(lines)
-        return text if len(text) <= 4000 else text[:3990] + "\n…"
+        return _whole_lines(lines)
 
     def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
@@ -224,6 +235,23 @@ class HelperTelegramRenderer:
             f"{helper['status']}",
         )
 
+    def stepped_down(
+        self, helper: dict[str, Any], chat_id: int, reply_to: int | None
+    ) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            body = _("🏁 Public helper № {number} ({name}) has stepped down.").format(
+                number=helper["id"], name=escape(helper["full_name"][:60])
+            )
+        payload: dict[str, Any] = {"text": body}
+        if reply_to:
+            payload["reply_parameters"] = {
+                "message_id": reply_to,
+                "allow_sending_without_reply": True,
+            }
+        return NewMessage(
+            chat_id, "sendMessage", payload, ref=f"helper:{helper['id']}:stepped_down"
+        )
+
     def question(self, helper: dict[str, Any], text: str) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(helper["language"]):
             body = _(
@@ -250,7 +278,11 @@ class HelperTelegramRenderer:
         return NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper['id']}:answer")
 
     def applicant_notice(
-        self, helper: dict[str, Any], action: HelperAction, note: str | None
+        self,
+        helper: dict[str, Any],
+        action: HelperAction,
+        note: str | None,
+        by_applicant: bool = False,
     ) -> NewMessage | None:
         with self.i18n.context(), self.i18n.use_locale(helper["language"]):
             number = helper["id"]
@@ -276,8 +308,12 @@ class HelperTelegramRenderer:
                 text = _("Your work as a public helper is suspended for now.")
             elif action is HelperAction.RESUME:
                 text = _("Your work as a public helper is resumed.")
-            elif action is HelperAction.RETIRE:
+            elif action is HelperAction.RETIRE and by_applicant:
                 text = _("You have stepped down as a public helper. Thank you for your service!")
+            elif action is HelperAction.RETIRE:
+                text = _("The police have ended your work as a public helper.")
+                if note:
+                    text += " " + _("Reason: {reason}").format(reason=escape(note))
             else:
                 return None
         return NewMessage(

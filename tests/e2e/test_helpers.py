@@ -110,6 +110,10 @@ async def test_apply_check_register_activate(
     assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'retired'"))
     events = await db_of("SELECT actor, action FROM helper_events ORDER BY id")
     assert tuple(events[-1]) == ("applicant", "retire")
+    told = await staff.next_message(timeout=10)
+    assert (
+        told.text == "🏁 № 1 қоғамдық көмекші (Серікбаев Ерлан Болатұлы) көмекшіліктен бас тартты."
+    )
 
 
 async def test_a_rejection_with_its_reason_and_the_full_iin_for_admins_only(

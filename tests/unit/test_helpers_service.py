@@ -42,7 +42,11 @@ class Renderer:
         ]
 
     def applicant_notice(
-        self, helper: dict[str, Any], action: HelperAction, note: str | None
+        self,
+        helper: dict[str, Any],
+        action: HelperAction,
+        note: str | None,
+        by_applicant: bool = False,
     ) -> NewMessage:
         return NewMessage(helper["user_id"], "sendMessage", {"text": f"{action} {note or ''}"})
 

@@ -119,10 +119,17 @@ async def applicant_answer(message: Message, user: User, helpers: HelperService)
     await message.answer(texts.helper_answer_sent(int(helper["id"])))
 
 
-async def begin(message: Message, state: FSMContext, user: User, helpers: HelperService) -> None:
+async def begin(
+    message: Message, state: FSMContext, user: User, helpers: HelperService, settings: Settings
+) -> None:
     status = await helpers.status_of(user.id)
     if status is not None and status not in ("rejected", "retired"):
         await message.answer(texts.helper_already(status), reply_markup=main_menu())
+        return
+    wait = await helpers.may_apply(user.id)
+    if wait is not None:  # say so before seven steps, not after them
+        day = format_date(wait.astimezone(settings.zone), "d MMMM y", locale=user.language)
+        await message.answer(texts.helper_refused("cooldown", [], day), reply_markup=main_menu())
         return
     await state.set_state(HelperForm.consent)
     await state.set_data({})
