@@ -303,18 +303,7 @@ class HelperService:
             helper = await self.repo.get(conn, helper_id)
             if helper is None or helper["status"] not in ("applied", "checked"):
                 return None
-            await self.repo.add_event(
-                conn,
-                helper_id,
-                actor="staff",
-                actor_id=officer_id,
-                actor_name=officer_name,
-                action="question",
-                from_status=None,
-                to_status=None,
-                note=text,
-                now=self.clock(),
-            )
+            await self._audit(conn, helper_id, "staff", officer_id, officer_name, "question", text)
             await self.outbox.add(conn, self.renderer.question(helper, text))
         self.outbox.notify()
         return helper
@@ -338,18 +327,7 @@ class HelperService:
             chat = post[0] if post else staff_chat
             if chat is None:
                 return None
-            await self.repo.add_event(
-                conn,
-                helper["id"],
-                actor="applicant",
-                actor_id=user_id,
-                actor_name=None,
-                action="answer",
-                from_status=None,
-                to_status=None,
-                note=text,
-                now=self.clock(),
-            )
+            await self._audit(conn, helper["id"], "applicant", user_id, None, "answer", text)
             await self.outbox.add(
                 conn, self.renderer.answer(helper, text, chat, post[1] if post else None)
             )
@@ -378,18 +356,7 @@ class HelperService:
             helper = await self.repo.get(conn, helper_id)
             if helper is None:
                 return None
-            await self.repo.add_event(
-                conn,
-                helper_id,
-                actor="staff",
-                actor_id=officer_id,
-                actor_name=officer_name,
-                action="iin_shown",
-                from_status=None,
-                to_status=None,
-                note=None,
-                now=self.clock(),
-            )
+            await self._audit(conn, helper_id, "staff", officer_id, officer_name, "iin_shown", None)
         return str(helper["iin"])
 
     async def current_of(self, user_id: int) -> dict[str, Any] | None:
@@ -416,19 +383,32 @@ class HelperService:
                 return None
             now = self.clock()
             await self.repo.set_availability(conn, helper["id"], sorted(days), bands, now)
-            await self.repo.add_event(
-                conn,
-                helper["id"],
-                actor="applicant",
-                actor_id=user_id,
-                actor_name=None,
-                action="availability",
-                from_status=None,
-                to_status=None,
-                note=None,
-                now=now,
-            )
+            await self._audit(conn, helper["id"], "applicant", user_id, None, "availability", None)
             return await self.repo.get(conn, helper["id"])
+
+    async def _audit(
+        self,
+        conn: Any,
+        helper_id: int,
+        actor: str,
+        actor_id: int | None,
+        actor_name: str | None,
+        action: str,
+        note: str | None,
+    ) -> None:
+        """One audit line that changes no status (a question, an answer, a look at the IIN…)."""
+        await self.repo.add_event(
+            conn,
+            helper_id,
+            actor=actor,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            from_status=None,
+            to_status=None,
+            note=note,
+            now=self.clock(),
+        )
 
     async def history(self, helper_id: int) -> list[dict[str, Any]]:
         async with self.db.read() as conn:
