@@ -233,7 +233,11 @@ class SakshyApp:
         self.directory = directory
         self.followups = followups
         self.report_followups = report_followups
-        self.scheduler = FollowUpScheduler(followups, settings.followup_tick_seconds)
+        self.scheduler = FollowUpScheduler(
+            followups,
+            settings.followup_tick_seconds,
+            maintenance=[(helpers.forget_abandoned_drafts, 3600.0)],
+        )
         self.incidents = incidents
         self.reports = reports
         self.worker = DeliveryWorker(

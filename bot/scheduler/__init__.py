@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -14,13 +15,30 @@ log = logging.getLogger(__name__)
 logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
+def _quietly(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:  # housekeeping fails now: the next run tries again
+            log.exception("maintenance job %s failed", getattr(job, "__name__", job))
+
+    return run
+
+
 class FollowUpScheduler:
     """One interval job that runs due follow-ups: in-memory job store (the durable state is
     the followups table), one instance at a time, missed runs coalesced into one."""
 
-    def __init__(self, followups: FollowUps, tick_seconds: float) -> None:
+    def __init__(
+        self,
+        followups: FollowUps,
+        tick_seconds: float,
+        maintenance: list[tuple[Callable[[], Awaitable[object]], float]] | None = None,
+    ) -> None:
         self.followups = followups
         self.tick_seconds = tick_seconds
+        #: housekeeping jobs: (coroutine function, every so many seconds)
+        self.maintenance = maintenance or []
         self._scheduler: AsyncIOScheduler | None = None
 
     def start(self) -> None:
@@ -36,6 +54,16 @@ class FollowUpScheduler:
             misfire_grace_time=None,
             next_run_time=datetime.now(UTC),  # at once: what fell due while the bot was down
         )
+        for n, (job, seconds) in enumerate(self.maintenance):
+            scheduler.add_job(
+                _quietly(job),
+                "interval",
+                seconds=seconds,
+                id=f"maintenance-{n}",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=datetime.now(UTC),
+            )
         scheduler.start()
         self._scheduler = scheduler
 

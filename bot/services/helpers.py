@@ -28,6 +28,7 @@ from bot.domain.users import User
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
 from bot.storage.repositories import (
+    FsmRepository,
     HelperRepository,
     RelayRepository,
     UserRepository,
@@ -385,6 +386,15 @@ class HelperService:
             await self.repo.set_availability(conn, helper["id"], sorted(days), bands, now)
             await self._audit(conn, helper["id"], "applicant", user_id, None, "availability", None)
             return await self.repo.get(conn, helper["id"])
+
+    async def forget_abandoned_drafts(self, older_than: timedelta = timedelta(hours=24)) -> int:
+        """An application left half-way keeps a name, a birth date, an IIN and a phone in the
+        conversation store: erase it after a day."""
+        async with self.db.transaction() as conn:
+            gone = await FsmRepository().forget_stale(conn, "HelperForm", self.clock() - older_than)
+        if gone:
+            log.info("erased %s abandoned helper application draft(s)", gone)
+        return gone
 
     async def _audit(
         self,

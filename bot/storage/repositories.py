@@ -141,6 +141,17 @@ class FsmRepository:
         )
         await self._drop_empty(conn, key)
 
+    async def forget_stale(
+        self, conn: aiosqlite.Connection, state_prefix: str, before: datetime
+    ) -> int:
+        """Drop conversations in a group of states untouched since `before` (drafts that hold
+        personal data are not kept for ever)."""
+        cur = await conn.execute(
+            "DELETE FROM fsm_states WHERE state LIKE ? AND updated_at < ?",
+            (state_prefix + ":%", to_db(before)),
+        )
+        return cur.rowcount
+
     async def _drop_empty(self, conn: aiosqlite.Connection, key: str) -> None:
         await conn.execute(
             "DELETE FROM fsm_states WHERE key = ? AND state IS NULL AND data = '{}'", (key,)

@@ -972,3 +972,18 @@ def helper_answer_sent(number: int) -> str:
 
 def helper_own_application() -> str:
     return _("Nobody vets their own application: ask another officer.")
+
+
+def helper_step_down_confirm() -> str:
+    return _(
+        "Do you really want to step down as a public helper? To serve again you would have to "
+        "apply anew, after a pause."
+    )
+
+
+def helper_step_down_yes() -> str:
+    return _("🏁 Yes, step down")
+
+
+def helper_step_down_no() -> str:
+    return _("No, stay")

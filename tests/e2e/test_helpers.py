@@ -105,6 +105,9 @@ async def test_apply_check_register_activate(
     card = await user.next_message()
     assert "ҚК-0042" in card.text
     await user.press(card, data="pf:retire:")
+    await tg.wait_for(lambda: "pf:retire_yes" in str(card.reply_markup), timeout=5)
+    assert (await db_of("SELECT status FROM helpers"))[0][0] == "active", "not before confirming"
+    await user.press(card, data="pf:retire_yes:")
     stepped_down = await user.next_message(timeout=10)
     assert stepped_down.text
     assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'retired'"))

@@ -215,3 +215,20 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
     assert (STAFF, "answer: Иә, екі жыл") in await outbox(db)
     await helpers.act(helper["id"], HelperAction.REJECT, officer_id=7, officer_name="O")
     assert await helpers.answer(42, 900, "тағы") is None, "decided: no more answers"
+
+
+async def test_abandoned_drafts_are_erased_after_a_day(db: Database, clock: FixedClock) -> None:
+    from bot.storage.repositories import FsmRepository
+
+    fsm = FsmRepository()
+    async with db.transaction() as conn:
+        await fsm.set_state(conn, "42:42", "HelperForm:iin", clock.now)
+        await fsm.set_data(conn, "42:42", {"helper": {"iin": "900105300128"}}, clock.now)
+        await fsm.set_state(conn, "43:43", "ReportForm:media", clock.now)
+    helpers = await service(db, clock)
+    assert await helpers.forget_abandoned_drafts() == 0, "not a day old yet"
+    clock.now += timedelta(hours=25)
+    assert await helpers.forget_abandoned_drafts() == 1
+    async with db.read() as conn:
+        keys = [r[0] for r in await (await conn.execute("SELECT key FROM fsm_states")).fetchall()]
+    assert keys == ["43:43"], "only the helper draft, with its personal data, is erased"

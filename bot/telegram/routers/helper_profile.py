@@ -154,6 +154,27 @@ async def on_button(
         await edit_text(message, _card(helper, directory, user.language), _keyboard(helper, False))
         return
     if action == "retire" and helper["status"] in STEP_DOWN_FROM:
+        # one more tap: stepping down cannot be undone (applying again has a cool-down)
+        await query.answer()
+        confirm = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=texts.helper_step_down_yes(),
+                        callback_data=ProfileCb(action="retire_yes").pack(),
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        text=texts.helper_step_down_no(),
+                        callback_data=ProfileCb(action="show").pack(),
+                    )
+                ],
+            ]
+        )
+        await edit_text(message, texts.helper_step_down_confirm(), confirm)
+        return
+    if action == "retire_yes" and helper["status"] in STEP_DOWN_FROM:
         result = await helpers.act(
             helper["id"], HelperAction.RETIRE, officer_id=user.id, officer_name="—"
         )

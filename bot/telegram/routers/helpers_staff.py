@@ -134,6 +134,10 @@ async def on_button(
         return
     seen = SEEN_HELPER.get(callback_data.seen)
     if action in ASKS:
+        current = await helpers.get(callback_data.helper)
+        if current is None or seen is None or current["status"] != seen:
+            await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
+            return
         asked = await helpers.ask(
             callback_data.helper,
             ASKS[action],
