@@ -7,7 +7,9 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
+import aiosqlite
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -184,6 +186,7 @@ class SakshyApp:
             chats.staff_chat_id,
             lambda: {p.id for p in directory.current.precincts},
             HelperRules(settings.helper_min_age, timedelta(days=settings.helper_cooldown_days)),
+            staff_topics=chats.staff_topics,
         )
         surveys = SurveyService(
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
@@ -248,11 +251,12 @@ class SakshyApp:
             backoff_base=self.time_scale * 1.0,
             on_unreachable=self._unreachable,
             on_moved=chats.record_migration,
-            on_sent=reports.on_sent,
+            on_sent=self._on_sent,
             on_failed=reports.on_failed,
             on_topic_gone=reports.on_topic_gone,
-            prepare=reports.prepare,
+            prepare=self._prepare,
         )
+        self.helpers = helpers
 
     async def _unreachable(self, message: OutgoingMessage) -> None:
         chat_id = message.chat_id
@@ -316,6 +320,17 @@ class SakshyApp:
             log.warning("cannot read the staff group %s (%s): is the bot in it?", chat_id, exc)
             return
         self.chats.learn_forum(chat.id, bool(chat.is_forum))
+
+    async def _on_sent(
+        self, conn: aiosqlite.Connection, message: OutgoingMessage, message_id: int | None
+    ) -> None:
+        await self.reports.on_sent(conn, message, message_id)
+        await self.helpers.on_sent(conn, message, message_id)
+
+    async def _prepare(self, message: OutgoingMessage) -> dict[str, Any]:
+        """Fill in what a row could not know when it was written (a forum topic's id)."""
+        payload = await self.reports.prepare(message)
+        return await self.helpers.prepare(payload)
 
     async def _staff_admins(self, chat_id: int) -> list[tuple[int, str]]:
         """A staff chat's administrators (people, not bots), to mention in an escalation."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from bot.domain.delivery import NewMessage
+from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.helpers import (
     HelperAction,
     HelperDraft,
@@ -40,10 +40,14 @@ log = logging.getLogger(__name__)
 #: the text version of the helpers' consent to personal data processing (name, birth date,
 #: IIN, phone): a new text needs a new version, and consent is asked again
 HELPER_CONSENT_VERSION = "helper-2026-11"
+#: in an outbox row: "the forum topic of this application", filled in when the row is sent
+TOPIC_OF_HELPER = "topic_of_helper"
 
 
 class HelperRenderer(Protocol):
     def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]: ...
+
+    def topic(self, helper: dict[str, Any], chat_id: int) -> NewMessage: ...
 
     def post_update(self, helper: dict[str, Any], chat_id: int, message_id: int) -> NewMessage: ...
 
@@ -112,6 +116,7 @@ class HelperService:
         staff_chat_id: Callable[[], Any],
         known_precincts: Callable[[], set[str]],
         rules: HelperRules | None = None,
+        staff_topics: Callable[[], Any] | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -120,6 +125,8 @@ class HelperService:
         self.staff_chat_id = staff_chat_id
         self.known_precincts = known_precincts
         self.rules = rules or HelperRules()
+        #: whether the staff group has forum topics (an application then gets its own)
+        self.staff_topics = staff_topics
         self.repo = HelperRepository()
         self.users = UserRepository()
         self.relays = RelayRepository()
@@ -158,6 +165,8 @@ class HelperService:
         if problems:
             raise ApplicationRefused("problems", problems)
         staff_chat = await self.staff_chat_id()
+        topics = staff_chat is not None and self.staff_topics is not None
+        topics = topics and bool(await self.staff_topics())  # type: ignore[misc]
         now = self.clock()
         async with self.db.transaction() as conn:
             latest = await self.repo.latest_of(conn, user.id)
@@ -196,7 +205,20 @@ class HelperService:
             helper = await self.repo.get(conn, helper_id)
             assert helper is not None
             if staff_chat is not None:
-                for message in self.renderer.application_post(helper, staff_chat):
+                posts = self.renderer.application_post(helper, staff_chat)
+                if topics:
+                    # its own topic first; the post learns the topic's id when it is sent
+                    await self.outbox.add(conn, self.renderer.topic(helper, staff_chat))
+                    posts = [
+                        NewMessage(
+                            m.chat_id,
+                            m.method,
+                            {**m.payload, "message_thread_id": {TOPIC_OF_HELPER: helper_id}},
+                            m.ref,
+                        )
+                        for m in posts
+                    ]
+                for message in posts:
                     await self.outbox.add(conn, message)
         self.outbox.notify()
         log.info("helper application %s from %s", helper_id, user.id)
@@ -386,6 +408,25 @@ class HelperService:
             await self.repo.set_availability(conn, helper["id"], sorted(days), bands, now)
             await self._audit(conn, helper["id"], "applicant", user_id, None, "availability", None)
             return await self.repo.get(conn, helper["id"])
+
+    async def on_sent(self, conn: Any, message: OutgoingMessage, message_id: int | None) -> None:
+        """Delivery hook: an application's topic exists; remember its id."""
+        parts = (message.ref or "").split(":")
+        if len(parts) == 3 and parts[0] == "helper" and parts[2] == "topic" and message_id:
+            await self.repo.set_thread(conn, int(parts[1]), message_id)
+
+    async def prepare(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Delivery hook: fill in an application's topic (none after all: the group)."""
+        thread = payload.get("message_thread_id")
+        if not isinstance(thread, dict) or TOPIC_OF_HELPER not in thread:
+            return payload
+        helper = await self.get(int(thread[TOPIC_OF_HELPER]))
+        payload = dict(payload)
+        if helper is not None and helper.get("staff_thread_id"):
+            payload["message_thread_id"] = helper["staff_thread_id"]
+        else:
+            del payload["message_thread_id"]
+        return payload
 
     async def forget_abandoned_drafts(self, older_than: timedelta = timedelta(hours=24)) -> int:
         """An application left half-way keeps a name, a birth date, an IIN and a phone in the

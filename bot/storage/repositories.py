@@ -1183,6 +1183,11 @@ class HelperRepository:
         )
         return [dict(row) for row in await cur.fetchall()]
 
+    async def set_thread(self, conn: aiosqlite.Connection, helper_id: int, thread: int) -> None:
+        await conn.execute(
+            "UPDATE helpers SET staff_thread_id = ? WHERE id = ?", (thread, helper_id)
+        )
+
     async def set_availability(
         self,
         conn: aiosqlite.Connection,

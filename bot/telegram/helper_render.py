@@ -176,6 +176,18 @@ class HelperTelegramRenderer:
             lines.append(f"• {when} · {who} · {escape(event['action'])}")
         return _whole_lines(lines)
 
+    def topic(self, helper: dict[str, Any], chat_id: int) -> NewMessage:
+        """The application's own forum topic: «🤝 № 12 · name» (a topic name holds 128)."""
+        name = f"🤝 № {helper['id']} · {' '.join(helper['full_name'].split())}"[:128]
+        return NewMessage(
+            chat_id, "createForumTopic", {"name": name}, ref=f"helper:{helper['id']}:topic"
+        )
+
+    def _in_thread(self, helper: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+        if helper.get("staff_thread_id"):
+            payload["message_thread_id"] = helper["staff_thread_id"]
+        return payload
+
     def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             payload = {"text": self.staff_text(helper), "reply_markup": self.staff_keyboard(helper)}
@@ -218,10 +230,9 @@ class HelperTelegramRenderer:
                     "application № {number}: the applicant will see it."
                 )
             text = text.format(officer=mention, number=helper["id"])
-        payload: dict[str, Any] = {
-            "text": text,
-            "reply_markup": {"force_reply": True, "selective": True},
-        }
+        payload: dict[str, Any] = self._in_thread(
+            helper, {"text": text, "reply_markup": {"force_reply": True, "selective": True}}
+        )
         if reply_to:
             payload["reply_parameters"] = {
                 "message_id": reply_to,
@@ -242,7 +253,7 @@ class HelperTelegramRenderer:
             body = _("🏁 Public helper № {number} ({name}) has stepped down.").format(
                 number=helper["id"], name=escape(helper["full_name"][:60])
             )
-        payload: dict[str, Any] = {"text": body}
+        payload: dict[str, Any] = self._in_thread(helper, {"text": body})
         if reply_to:
             payload["reply_parameters"] = {
                 "message_id": reply_to,
@@ -269,7 +280,7 @@ class HelperTelegramRenderer:
             body = _("💬 The applicant of № {number} answers: {answer}").format(
                 number=helper["id"], answer=escape(text)
             )
-        payload: dict[str, Any] = {"text": body}
+        payload: dict[str, Any] = self._in_thread(helper, {"text": body})
         if reply_to:
             payload["reply_parameters"] = {
                 "message_id": reply_to,

@@ -13,6 +13,7 @@ import pytest
 from bot.resources import demo_directory_path
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually, onboard
+from tests.e2e.test_helpers import apply
 from tests.e2e.test_inspector import lookup
 from tests.e2e.test_staff import submit_report
 
@@ -375,3 +376,19 @@ async def test_a_precinct_chat_cannot_act_on_another_chats_report(
     query = await precinct_chat.press_stale(member, "st:reject:1000:n")
     assert (await member.answer_of(query))["text"].startswith("Бұл батырма ескірген")
     assert (await db_of("SELECT status FROM reports"))[0][0] == "new"
+
+
+async def test_a_helper_application_gets_its_own_topic(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = await officer_in(tg)
+    user = tg.user(9640, first_name="Erlan", language_code="kk")
+    post = await apply(tg, user, "kk")
+    [(thread, name)] = staff.topics.items()
+    assert name == "🤝 № 1 · Серікбаев Ерлан Болатұлы"
+    assert post.thread_id == thread and "••••••••0128" in post.text
+    await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE staff_thread_id = ?", thread))
+    await staff.press(officer, post, data="hp:ask:1:a")
+    prompt = await staff.next_message(timeout=10)
+    assert prompt.thread_id == thread, "the request is in the application's topic"
