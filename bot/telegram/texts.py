@@ -809,10 +809,6 @@ def helper_phone_button() -> str:
     return _("Please press «📞 Share my phone»: it sends your own number.")
 
 
-def helper_use_buttons() -> str:
-    return _("Please use the buttons above, then «✅ Done».")
-
-
 def helper_bad_name() -> str:
     return _("Please write your surname and name in letters, at least two words.")
 
@@ -987,3 +983,7 @@ def helper_step_down_yes() -> str:
 
 def helper_step_down_no() -> str:
     return _("No, stay")
+
+
+def helper_use_buttons_here() -> str:
+    return _("Please answer with the buttons above (or «✖️ Cancel»).")

@@ -23,6 +23,8 @@ async def apply(tg: FakeTelegram, user: Any, lang: str) -> Any:
     await user.next_message()
     await user.send("/volunteer")
     intro = await user.next_message()
+    await user.send_sticker()  # a button is expected here
+    assert (await user.next_message()).text
     await user.press(intro, data="vo:consent:yes")
     await user.next_message()  # name
     await user.send("Ерлан")  # one word
@@ -32,7 +34,9 @@ async def apply(tg: FakeTelegram, user: Any, lang: str) -> Any:
     await user.send("05.01.2030")
     assert (await user.next_message()).text  # in the future
     await user.send("05.01.1990")
-    await user.next_message()  # IIN
+    iin_step = await user.next_message()  # IIN
+    await user.send("/volunteer")  # in the middle: the same step again, nothing lost
+    assert (await user.next_message()).text == iin_step.text
     await user.send("900105300127")  # checksum off by one
     checksum = await user.next_message()
     assert "900105300127" not in checksum.text

@@ -120,8 +120,18 @@ async def applicant_answer(message: Message, user: User, helpers: HelperService)
 
 
 async def begin(
-    message: Message, state: FSMContext, user: User, helpers: HelperService, settings: Settings
+    message: Message,
+    state: FSMContext,
+    user: User,
+    helpers: HelperService,
+    settings: Settings,
+    directory: DirectoryService,
 ) -> None:
+    current = await state.get_state()
+    resumed = next((step for step in ORDER if step.state == current), None)
+    if resumed is not None:  # the application is under way: go on where it stopped
+        await ask(message, state, resumed, directory, user)
+        return
     status = await helpers.status_of(user.id)
     if status is not None and status not in ("rejected", "retired"):
         await message.answer(texts.helper_already(status), reply_markup=main_menu())
@@ -272,8 +282,13 @@ async def step_expected(message: Message, state: FSMContext) -> None:
     current = await state.get_state()
     if current == HelperForm.phone.state:
         await message.answer(texts.helper_phone_button())
-    elif current in (HelperForm.precincts.state, HelperForm.availability.state):
-        await message.answer(texts.helper_use_buttons())
+    elif current in (
+        HelperForm.consent.state,
+        HelperForm.precincts.state,
+        HelperForm.availability.state,
+        HelperForm.confirm.state,
+    ):
+        await message.answer(texts.helper_use_buttons_here())
     else:
         await message.answer(texts.helper_text_expected())
 
