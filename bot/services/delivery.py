@@ -35,6 +35,23 @@ from bot.storage.repositories import OutboxRepository
 log = logging.getLogger(__name__)
 
 
+async def fill_thread(
+    payload: dict[str, Any], key: str, thread_of: Callable[[int], Awaitable[int | None]]
+) -> dict[str, Any]:
+    """A row written before its forum topic existed carries {"message_thread_id": {key: id}}:
+    put the topic's id in its place when the row is sent (no topic after all: the group)."""
+    thread = payload.get("message_thread_id")
+    if not isinstance(thread, dict) or key not in thread:
+        return payload
+    filled = dict(payload)
+    found = await thread_of(int(thread[key]))
+    if found is not None:
+        filled["message_thread_id"] = found
+    else:
+        del filled["message_thread_id"]
+    return filled
+
+
 class Sender(Protocol):
     async def send(self, chat_id: int, method: str, payload: dict[str, Any]) -> int | None:
         """Deliver one message; return Telegram's message id (if any) or raise DeliveryError."""

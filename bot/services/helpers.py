@@ -25,7 +25,7 @@ from bot.domain.helpers import (
     may_apply_again,
 )
 from bot.domain.users import User
-from bot.services.delivery import Outbox
+from bot.services.delivery import Outbox, fill_thread
 from bot.storage.db import Database
 from bot.storage.repositories import (
     FsmRepository,
@@ -417,16 +417,12 @@ class HelperService:
 
     async def prepare(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Delivery hook: fill in an application's topic (none after all: the group)."""
-        thread = payload.get("message_thread_id")
-        if not isinstance(thread, dict) or TOPIC_OF_HELPER not in thread:
-            return payload
-        helper = await self.get(int(thread[TOPIC_OF_HELPER]))
-        payload = dict(payload)
-        if helper is not None and helper.get("staff_thread_id"):
-            payload["message_thread_id"] = helper["staff_thread_id"]
-        else:
-            del payload["message_thread_id"]
-        return payload
+
+        async def thread_of(helper_id: int) -> int | None:
+            helper = await self.get(helper_id)
+            return helper.get("staff_thread_id") if helper else None
+
+        return await fill_thread(payload, TOPIC_OF_HELPER, thread_of)
 
     async def forget_abandoned_drafts(self, older_than: timedelta = timedelta(hours=24)) -> int:
         """An application left half-way keeps a name, a birth date, an IIN and a phone in the

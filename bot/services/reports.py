@@ -25,7 +25,7 @@ from bot.domain.reports import (
     apply,
 )
 from bot.domain.users import User
-from bot.services.delivery import Outbox
+from bot.services.delivery import Outbox, fill_thread
 from bot.storage.db import Database
 from bot.storage.repositories import RelayRepository, ReportRepository, StaffRepository
 
@@ -763,13 +763,9 @@ class ReportService:
     async def prepare(self, message: OutgoingMessage) -> dict[str, Any]:
         """Delivery hook: fill in the forum topic of a post row written before the topic
         existed (no topic after all: the group itself)."""
-        thread = message.payload.get("message_thread_id")
-        if not isinstance(thread, dict) or TOPIC_OF not in thread:
-            return message.payload
-        report = await self.get(int(thread[TOPIC_OF]))
-        payload = dict(message.payload)
-        if report is not None and report.staff_thread_id is not None:
-            payload["message_thread_id"] = report.staff_thread_id
-        else:
-            del payload["message_thread_id"]
-        return payload
+
+        async def thread_of(report_id: int) -> int | None:
+            report = await self.get(report_id)
+            return report.staff_thread_id if report is not None else None
+
+        return await fill_thread(message.payload, TOPIC_OF, thread_of)

@@ -29,17 +29,16 @@ async def test_an_untaken_report_is_recalled_to_the_staff_group(
     assert reminder.raw.get("reply_to_message", {}).get("message_id") == post.message_id
 
 
-async def test_the_survey_after_a_resolved_report(
-    tg: FakeTelegram, bot: RunningBot, db_of: Any
-) -> None:
-    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))  # 11:30 in Almaty
-    await bot.restart(clock=clock, followup_tick_seconds=0.1)
-    resident = tg.user(9902, first_name="Aliya", language_code="ru")
-    await onboard(resident, "ru")
-    await submit_report(resident, "ru")
+async def reported_and_resolved(
+    tg: FakeTelegram, bot: RunningBot, resident_id: int, lang: str, officer_id: int
+) -> Any:
+    """A resident reports; an officer takes and resolves the report. Returns the resident."""
+    resident = tg.user(resident_id, first_name="R", language_code=lang)
+    await onboard(resident, lang)
+    await submit_report(resident, lang)
     post = await staff_post(tg, bot)
     staff = tg.group(STAFF_CHAT)
-    officer = tg.user(9990, first_name="Officer", language_code="kk")
+    officer = tg.user(officer_id, first_name="Officer", language_code="kk")
     staff.add_member(officer)
     await staff.press(officer, post, data="st:take:1000:n")
     await resident.next_message(timeout=10)
@@ -48,6 +47,16 @@ async def test_the_survey_after_a_resolved_report(
     await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
     await staff.press(officer, post, data="st:rs_plain:1000:t")
     await resident.next_message(timeout=10)  # resolved
+    return resident
+
+
+async def test_the_survey_after_a_resolved_report(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))  # 11:30 in Almaty
+    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    resident = await reported_and_resolved(tg, bot, 9902, "ru", 9990)
+    staff = tg.group(STAFF_CHAT)
 
     clock.now += timedelta(hours=2, minutes=1)
     survey = await resident.next_message(timeout=10)
@@ -106,20 +115,7 @@ async def test_a_survey_does_not_take_over_a_report_being_written(
 ) -> None:
     clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))
     await bot.restart(clock=clock, followup_tick_seconds=0.1)
-    resident = tg.user(9904, first_name="R", language_code="kk")
-    await onboard(resident, "kk")
-    await submit_report(resident, "kk")
-    post = await staff_post(tg, bot)
-    staff = tg.group(STAFF_CHAT)
-    officer = tg.user(9991, first_name="Officer", language_code="kk")
-    staff.add_member(officer)
-    await staff.press(officer, post, data="st:take:1000:n")
-    await resident.next_message(timeout=10)
-    await tg.wait_for(lambda: "st:resolve:1000:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="st:resolve:1000:t")
-    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="st:rs_plain:1000:t")
-    await resident.next_message(timeout=10)
+    resident = await reported_and_resolved(tg, bot, 9904, "kk", 9991)
     clock.now += timedelta(hours=3)
     survey = await resident.next_message(timeout=10)
     await resident.press(survey, data="sv:s:1000:yes")
