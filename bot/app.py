@@ -407,7 +407,7 @@ class SakshyApp:
                         "%s update(s) still being handled at stop were cancelled", len(late)
                     )
         if hasattr(self, "scheduler"):
-            self.scheduler.stop()
+            await self.scheduler.aclose()
         if self.worker is not None:
             await self.worker.stop(grace=5.0)
         for task in self._background:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -15,12 +17,19 @@ log = logging.getLogger(__name__)
 logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
-def _quietly(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+def _quietly(
+    job: Callable[[], Awaitable[object]], running: set[asyncio.Task[Any]]
+) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
         try:
             await job()
         except Exception:  # housekeeping fails now: the next run tries again
             log.exception("maintenance job %s failed", getattr(job, "__name__", job))
+        finally:
+            running.discard(task)  # type: ignore[arg-type]
 
     return run
 
@@ -40,6 +49,8 @@ class FollowUpScheduler:
         #: housekeeping jobs: (coroutine function, every so many seconds)
         self.maintenance = maintenance or []
         self._scheduler: AsyncIOScheduler | None = None
+        #: jobs running now, so that stopping waits for them instead of cutting them off
+        self._running: set[asyncio.Task[Any]] = set()
 
     def start(self) -> None:
         """Call inside the running loop (AsyncIOScheduler takes the current loop)."""
@@ -56,7 +67,7 @@ class FollowUpScheduler:
         )
         for n, (job, seconds) in enumerate(self.maintenance):
             scheduler.add_job(
-                _quietly(job),
+                _quietly(job, self._running),
                 "interval",
                 seconds=seconds,
                 id=f"maintenance-{n}",
@@ -68,6 +79,15 @@ class FollowUpScheduler:
         self._scheduler = scheduler
 
     async def _tick(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            await self._run_due()
+        finally:
+            self._running.discard(task)  # type: ignore[arg-type]
+
+    async def _run_due(self) -> None:
         try:
             done = await self.followups.run_due()
         except Exception:  # the database is busy or gone for a moment: the next tick retries
@@ -80,3 +100,14 @@ class FollowUpScheduler:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
+
+    async def aclose(self, grace: float = 5.0) -> None:
+        """Stop starting jobs, then give the ones running `grace` seconds to finish."""
+        self.stop()
+        running = set(self._running)
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
+            for task in late:
+                task.cancel()
+            if late:
+                log.warning("%s scheduled job(s) still running at stop were cancelled", len(late))

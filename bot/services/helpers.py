@@ -390,9 +390,17 @@ class HelperService:
         async with self.db.read() as conn:
             return await self.repo.get(conn, helper_id)
 
-    async def listing(self, status: str | None) -> list[dict[str, Any]]:
+    async def overview(self) -> tuple[int, list[tuple[str, str, int]]]:
+        """How many helpers and applications there are, and (precinct, status, count)."""
         async with self.db.read() as conn:
-            return await self.repo.by_status(conn, status)
+            return await self.repo.total(conn, None), await self.repo.counts(conn)
+
+    async def listing(
+        self, status: str | None, precinct: str | None, limit: int = 50
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The newest `limit` helpers with that status in that precinct, and how many in all."""
+        async with self.db.read() as conn:
+            return await self.repo.find(conn, status, precinct, limit)
 
     async def set_availability(
         self, user_id: int, days: list[int], bands: list[str]

@@ -1123,7 +1123,12 @@ class HelperRepository:
                 to_db(now),
             ),
         )
-        return int(cur.lastrowid or 0)
+        helper_id = int(cur.lastrowid or 0)
+        await conn.executemany(
+            "INSERT OR IGNORE INTO helper_precincts (precinct_id, helper_id) VALUES (?, ?)",
+            [(precinct, helper_id) for precinct in draft.precincts],
+        )
+        return helper_id
 
     async def get(self, conn: aiosqlite.Connection, helper_id: int) -> dict[str, Any] | None:
         cur = await conn.execute("SELECT * FROM helpers WHERE id = ?", (helper_id,))
@@ -1201,13 +1206,42 @@ class HelperRepository:
             (json.dumps(days), json.dumps(bands), to_db(now), helper_id),
         )
 
-    async def by_status(
-        self, conn: aiosqlite.Connection, status: str | None, limit: int = 200
-    ) -> list[dict[str, Any]]:
-        if status is None:
-            cur = await conn.execute("SELECT * FROM helpers ORDER BY id DESC LIMIT ?", (limit,))
+    async def counts(self, conn: aiosqlite.Connection) -> list[tuple[str, str, int]]:
+        """(precinct id, status, helpers) for every precinct that has any."""
+        cur = await conn.execute(
+            "SELECT hp.precinct_id, h.status, COUNT(*) FROM helper_precincts hp"
+            " JOIN helpers h ON h.id = hp.helper_id GROUP BY hp.precinct_id, h.status"
+        )
+        return [(str(row[0]), str(row[1]), int(row[2])) for row in await cur.fetchall()]
+
+    async def total(self, conn: aiosqlite.Connection, status: str | None) -> int:
+        cur = await conn.execute(
+            "SELECT COUNT(*) FROM helpers WHERE ?1 IS NULL OR status = ?1", (status,)
+        )
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def find(
+        self,
+        conn: aiosqlite.Connection,
+        status: str | None,
+        precinct: str | None,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Helpers with `status` (any if None) serving in `precinct` (any if None), newest
+        first, at most `limit`, and how many there are in all."""
+        where = "(?1 IS NULL OR h.status = ?1)"
+        if precinct is None:
+            source = "helpers h"
+            args: tuple[Any, ...] = (status,)
         else:
-            cur = await conn.execute(
-                "SELECT * FROM helpers WHERE status = ? ORDER BY id DESC LIMIT ?", (status, limit)
-            )
-        return [dict(row) for row in await cur.fetchall()]
+            source = "helper_precincts hp JOIN helpers h ON h.id = hp.helper_id"
+            where += " AND hp.precinct_id = ?2"
+            args = (status, precinct)
+        cur = await conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", args)
+        row = await cur.fetchone()
+        total = int(row[0]) if row else 0
+        cur = await conn.execute(
+            f"SELECT h.* FROM {source} WHERE {where} ORDER BY h.id DESC LIMIT {int(limit)}", args
+        )
+        return [dict(row) for row in await cur.fetchall()], total

@@ -25,6 +25,15 @@ async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) ->
         log.debug("keyboard of message %s already gone: %s", message.message_id, exc.message)
 
 
+async def clear_inline_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Remove the buttons under a message known only by its id (gone or bare already: fine)."""
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest as exc:
+        if not any(text in exc.message for text in _HARMLESS):
+            raise
+
+
 async def set_inline_keyboard(
     bot: Bot, chat_id: int, message_id: int, markup: dict[str, object]
 ) -> None:

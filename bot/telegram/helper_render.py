@@ -19,6 +19,7 @@ from bot.domain.helpers import HelperAction, HelperStatus, age_on, mask_iin
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
 from bot.telegram.callbacks import HelperCb
+from bot.telegram.texts import format_number
 
 #: one letter per status for HelperCb.seen (a stale press is refused)
 HELPER_SEEN = {
@@ -143,24 +144,58 @@ class HelperTelegramRenderer:
     def keyboard_markup(self, helper: dict[str, Any]) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup.model_validate(self.staff_keyboard(helper))
 
-    def listing(self, helpers: list[dict[str, Any]]) -> str:
-        if not helpers:
+    def _precinct_label(self, precinct_id: str) -> str:
+        precinct = self.directory.current.precinct(precinct_id)
+        return precinct.name(self.staff_locale) if precinct else precinct_id
+
+    def overview(self, total: int, counts: list[tuple[str, str, int]]) -> str:
+        """/helpers: per precinct, how many helpers are in each state (one person serving in
+        two precincts counts in both)."""
+        if not total:
             return texts.helpers_none()
-        by_precinct: dict[str, list[str]] = {}
-        for helper in helpers[:100]:
-            line = "№ {} · {} · {}".format(
-                helper["id"],
-                escape(helper["full_name"][:60]),
-                texts.helper_status_name(helper["status"]),
+        by_precinct: dict[str, dict[str, int]] = {}
+        for precinct_id, status, count in counts:
+            by_precinct.setdefault(precinct_id, {})[status] = count
+        lines = [texts.helpers_title(total)]
+        order = [s.value for s in HelperStatus]
+        for label, precinct_id in sorted((self._precinct_label(p), p) for p in by_precinct):
+            parts = [
+                f"{texts.helper_status_name(status)} {format_number(count)}"
+                for status, count in sorted(
+                    by_precinct[precinct_id].items(), key=lambda item: order.index(item[0])
+                )
+            ]
+            lines.append(f"• <b>{escape(label)}</b> (<code>{escape(precinct_id)}</code>): "
+                         + " · ".join(parts))  # fmt: skip
+        lines += ["", texts.helpers_usage()]
+        return _whole_lines(lines)
+
+    def listing(
+        self,
+        helpers: list[dict[str, Any]],
+        total: int,
+        status: str | None,
+        precinct: str | None,
+    ) -> str:
+        """/helpers with a status and/or a precinct: the newest ones, one line each."""
+        if not helpers:
+            return texts.helpers_none_such()
+        what = [texts.helper_status_name(status)] if status else []
+        if precinct:
+            what.append(self._precinct_label(precinct))
+        lines = [f"{texts.helpers_title(total)} · {escape(' · '.join(what))}"]
+        for helper in helpers:
+            places = ", ".join(self._precinct_label(p) for p in json.loads(helper["precincts"]))
+            lines.append(
+                "• № {} · {} · {} · {}".format(
+                    helper["id"],
+                    escape(helper["full_name"][:60]),
+                    texts.helper_status_name(helper["status"]),
+                    escape(places[:120]),
+                )
             )
-            for precinct_id in json.loads(helper["precincts"])[:1]:  # listed once, first place
-                precinct = self.directory.current.precinct(precinct_id)
-                label = precinct.name(self.staff_locale) if precinct else precinct_id
-                by_precinct.setdefault(label, []).append(line)
-        lines = [texts.helpers_title(len(helpers))]
-        for label in sorted(by_precinct):
-            lines.append(f"\n<b>{escape(label)}</b>")
-            lines.extend(f"• {line}" for line in by_precinct[label])
+        if total > len(helpers):
+            lines.append(texts.helpers_more(total - len(helpers)))
         return _whole_lines(lines)
 
     def card(self, helper: dict[str, Any], history: list[dict[str, Any]]) -> str:

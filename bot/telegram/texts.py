@@ -872,6 +872,28 @@ def helper_note_too_long(limit: int) -> str:
     return _("That is too long: at most {limit} characters.").format(limit=format_number(limit))
 
 
+def helper_problem(problem: str, min_age: int) -> str:
+    """What to fix when the whole application is checked again at «Send»."""
+    if problem == "name":
+        return helper_bad_name()
+    if problem == "birth_future":
+        return helper_birth_future()
+    if problem == "too_young":
+        return helper_too_young(min_age)
+    if problem.startswith("iin_") and problem != "iin_birth_mismatch":
+        return helper_bad_iin(problem[4:])
+    if problem == "iin_birth_mismatch":
+        return helper_iin_birth_mismatch()
+    if problem == "phone":
+        return helper_bad_phone()
+    if problem == "precincts":
+        return _(
+            "A precinct you chose is no longer in the directory. Please choose again; the rest "
+            "of your application is kept."
+        )
+    return helper_choose_availability()
+
+
 def helper_refused(reason: str, problems: list[str], until: str | None = None) -> str:
     if reason == "open":
         return _("You already have an application or are a helper.")
@@ -939,9 +961,22 @@ def helper_step_down() -> str:
 
 def helpers_usage() -> str:
     return _(
-        "/helpers shows everyone; /helpers and a status (applied, checked, registered, active, "
-        "rejected, suspended, retired) only those."
+        "/helpers shows the counts per precinct. Add a status (applied, checked, registered, "
+        "active, rejected, suspended, retired), a precinct's code, or both, to list the people: "
+        "/helpers active, /helpers zhd-vokzal applied."
     )
+
+
+def helpers_none_such() -> str:
+    return _("Nobody matches. /helpers shows the counts per precinct.")
+
+
+def helpers_more(count: int) -> str:
+    return ngettext(
+        "…and {count} more: narrow the list by precinct or status.",
+        "…and {count} more: narrow the list by precinct or status.",
+        count,
+    ).format(count=format_number(count))
 
 
 def helpers_none() -> str:

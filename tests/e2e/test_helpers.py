@@ -4,10 +4,13 @@ in the applicant's language; the IIN never unmasked in the staff group."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from bot.resources import demo_directory_path
+from bot.testing.directories import grid
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
 
@@ -16,8 +19,19 @@ CANCEL = {"kk": "✖️ Болдырмау", "ru": "✖️ Отмена"}
 SKIP = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}
 
 
-async def apply(tg: FakeTelegram, user: Any, lang: str) -> Any:
-    """The whole application; returns the staff post."""
+def buttons(message: Any) -> list[tuple[str, str]]:
+    markup = message.reply_markup or {}
+    rows = markup.get("inline_keyboard", [])
+    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+
+
+def ticked(message: Any) -> list[str]:
+    """The choices shown as chosen (not «✅ Done»)."""
+    return [d for t, d in buttons(message) if t.startswith("✅") and not d.endswith("done:")]
+
+
+async def apply(tg: FakeTelegram, user: Any, lang: str, send: bool = True) -> Any:
+    """The whole application; returns the staff post (or the summary if not `send`)."""
     await user.send("/start")
     await user.next_message()
     await user.next_message()
@@ -46,18 +60,20 @@ async def apply(tg: FakeTelegram, user: Any, lang: str) -> Any:
     await user.next_message()  # precincts
     listing = await user.next_message()
     await user.press(listing, data="vo:precinct:mzhk")
-    await tg.wait_for(lambda: "✅" in str(listing.reply_markup), timeout=5)
+    await tg.wait_for(lambda: ticked(listing) == ["vo:precinct:mzhk"], timeout=5)
     await user.press(listing, data="vo:precincts_done:")
     when = await user.next_message()
     await user.press(when, data="vo:day:5")
-    await tg.wait_for(lambda: "✅" in str(when.reply_markup), timeout=5)
+    await tg.wait_for(lambda: ticked(when) == ["vo:day:5"], timeout=5)
     await user.press(when, data="vo:band:evening")
-    await tg.wait_for(lambda: str(when.reply_markup).count("✅") == 2, timeout=5)
+    await tg.wait_for(lambda: ticked(when) == ["vo:day:5", "vo:band:evening"], timeout=5)
     await user.press(when, data="vo:availability_done:")
     await user.next_message()  # note
     await user.tap(SKIP[lang])
     summary = await user.next_message()
     assert IIN in summary.text, "the applicant sees their own IIN"
+    if not send:
+        return summary
     await user.press(summary, data="vo:send:")
     received = await user.next_message(timeout=10)
     assert "№ 1" in received.text
@@ -173,8 +189,16 @@ async def test_the_helpers_profile_and_the_staff_lists(
     assert days[0][0] == "[0, 5]"
 
     await staff.send(officer, "/helpers")
+    counts = await staff.next_message()
+    assert "• <b>МЖК шағынауданы</b> (<code>mzhk</code>): өтінім қабылданды 1" in counts.html
+    assert "Серікбаев" not in counts.text, "counts only, the names on request"
+    await staff.send(officer, "/helpers mzhk applied")
     listing = await staff.next_message()
-    assert "МЖК шағынауданы" in listing.text and "№ 1 · Серікбаев Ерлан Болатұлы" in listing.text
+    assert "№ 1 · Серікбаев Ерлан Болатұлы · өтінім қабылданды · МЖК шағынауданы" in listing.text
+    await staff.send(officer, "/helpers yubileyny")
+    assert (await staff.next_message()).text.startswith("Ешкім табылмады.")
+    await staff.send(officer, "/helpers somewhere")
+    assert (await staff.next_message()).text.startswith("/helpers әр учаскедегі санын")
     await staff.send(officer, "/helper 1")
     one = await staff.next_message()
     assert "••••••••0128" in one.text and IIN not in one.text
@@ -242,3 +266,85 @@ async def test_the_staff_post_cannot_give_the_iin_away_and_nobody_vets_themselve
     query = await staff.press(user, post, data="hp:check:1:a")
     assert (await user.answer_of(query))["text"].startswith("Өз өтінімін ешкім өзі тексермейді")
     assert (await db_of("SELECT status FROM helpers"))[0][0] == "applied"
+
+
+async def to_the_precincts_step(user: Any) -> Any:
+    """/start … phone; returns the list of precincts."""
+    await user.send("/start")
+    await user.next_message()
+    await user.next_message()
+    await user.send("/volunteer")
+    intro = await user.next_message()
+    await user.press(intro, data="vo:consent:yes")
+    await user.next_message()
+    await user.send("Серікбаев Ерлан Болатұлы")
+    await user.next_message()
+    await user.send("05.01.1990")
+    await user.next_message()
+    await user.send(IIN)
+    await user.next_message()
+    await user.send_contact(phone_number="+77011112233", first_name="Me")
+    await user.next_message()
+    return await user.next_message()
+
+
+async def test_many_precincts_come_in_pages_and_only_the_newest_list_counts(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    text, _bounds = grid(20, west=69.5, south=42.25)  # in Shymkent
+    assert (await bot.app.directory.import_text(text, "city.geojson")).applied
+    user = tg.user(9960, first_name="Dana", language_code="ru")
+    listing = await to_the_precincts_step(user)
+    first_page = buttons(listing)
+    assert len([b for b in first_page if b[1].startswith("vo:precinct:")]) == 8
+    assert ("1 / 3", "vo:page:0") in first_page
+    await user.press(listing, data="vo:page:1")
+    await tg.wait_for(lambda: ("2 / 3", "vo:page:1") in buttons(listing), timeout=5)
+    second = [b for b in buttons(listing) if b[1].startswith("vo:precinct:")]
+    assert not set(second) & set(first_page), "another eight"
+    await user.press(listing, data=second[0][1])
+    await tg.wait_for(lambda: ("✅ Готово (1)", "vo:precincts_done:") in buttons(listing), 5)
+
+    await user.send_location(42.255, 69.505)  # inside p0
+    added = await user.next_message()
+    assert "Участок 0" in added.text
+    assert ("✅ Готово (2)", "vo:precincts_done:") in buttons(added)
+    await tg.wait_for(lambda: listing.reply_markup is None, timeout=5)  # the older list is bare
+    query = await user.press_stale(second[1][1], listing)
+    assert "устарела" in (await user.answer_of(query))["text"]
+    await user.press(added, data="vo:precincts_done:")
+    assert (await user.next_message()).text.startswith("Шаг 6 из 7.")
+    state = await db_of("SELECT data FROM fsm_states WHERE key LIKE '%9960%'")
+    chosen = json.loads(state[0][0])["helper"]["precincts"]
+    assert sorted(chosen) == sorted(["p0", second[0][1].split(":")[2]])
+
+
+async def test_a_precinct_gone_before_sending_brings_back_that_step_only(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(9961, first_name="Aliya", language_code="ru")
+    summary = await apply(tg, user, "ru", send=False)
+    data = json.loads(demo_directory_path().read_text("utf-8"))
+    data["features"] = [f for f in data["features"] if f["properties"]["id"] != "mzhk"]
+    await bot.app.directory.import_text(json.dumps(data, ensure_ascii=False), "pilot.geojson")
+    await user.press(summary, data="vo:send:")
+    told = await user.next_message()
+    assert told.text.startswith("Выбранного вами участка больше нет в справочнике.")
+    await user.next_message()  # step 5 again
+    listing = await user.next_message()
+    assert ticked(listing) == [], "the gone one is dropped"
+    assert await db_of("SELECT id FROM helpers") == []
+    await user.press(listing, data="vo:precinct:zhd-vokzal")
+    await tg.wait_for(lambda: ticked(listing) == ["vo:precinct:zhd-vokzal"], timeout=5)
+    await user.press(listing, data="vo:precincts_done:")
+    when = await user.next_message()
+    assert ticked(when) == ["vo:day:5", "vo:band:evening"], "the days and times are kept"
+    await user.press(when, data="vo:availability_done:")
+    await user.next_message()
+    await user.tap(SKIP["ru"])
+    summary = await user.next_message()
+    assert "Серікбаев Ерлан Болатұлы" in summary.text and IIN in summary.text
+    await user.press(summary, data="vo:send:")
+    assert "№ 1" in (await user.next_message(timeout=10)).text
+    rows = await db_of("SELECT precincts FROM helpers")
+    assert rows[0][0] == '["zhd-vokzal"]'

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.domain.helpers import HelperAction, HelperStatus
 from bot.services.chats import ChatService
+from bot.services.directory import DirectoryService
 from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.callbacks import HelperCb
@@ -66,15 +67,31 @@ async def listing(
     staff_gate: StaffGate,
     helpers: HelperService,
     helper_renderer: HelperTelegramRenderer,
+    directory: DirectoryService,
 ) -> None:
-    """/helpers [status]: helpers and applications by precinct (the newest first)."""
+    """/helpers: counts per precinct and state; /helpers [status] [precinct]: the people."""
     if not await _staff_here(message, bot, chats, staff_gate):
         return
-    wanted = (command.args or "").strip().lower() or None
-    if wanted is not None and wanted not in {s.value for s in HelperStatus}:
+    words = (command.args or "").split()
+    statuses = {s.value for s in HelperStatus}
+    status = precinct = None
+    for word in words[:2]:
+        if word.lower() in statuses and status is None:
+            status = word.lower()
+        elif directory.current.precinct(word) is not None and precinct is None:
+            precinct = word
+        else:
+            await message.reply(texts.helpers_usage())
+            return
+    if len(words) > 2:
         await message.reply(texts.helpers_usage())
         return
-    await message.reply(helper_renderer.listing(await helpers.listing(wanted)))
+    if status is None and precinct is None:
+        total, counts = await helpers.overview()
+        await message.reply(helper_renderer.overview(total, counts))
+        return
+    found, total = await helpers.listing(status, precinct)
+    await message.reply(helper_renderer.listing(found, total, status, precinct))
 
 
 async def card(

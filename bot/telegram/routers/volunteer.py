@@ -45,7 +45,11 @@ from bot.telegram.buttons import (
     main_menu,
 )
 from bot.telegram.callbacks import VolunteerCb
-from bot.telegram.editing import drop_inline_keyboard, set_inline_keyboard
+from bot.telegram.editing import (
+    clear_inline_keyboard,
+    drop_inline_keyboard,
+    set_inline_keyboard,
+)
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.states import HelperForm
 
@@ -158,7 +162,8 @@ async def begin(
             ],
         ]
     )
-    await message.answer(texts.helper_intro(), reply_markup=keyboard)
+    sent = await message.answer(texts.helper_intro(), reply_markup=keyboard)
+    await _save(state, kb=sent.message_id)
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
@@ -183,24 +188,35 @@ async def ask(
         await message.answer(texts.helper_ask_phone(), reply_markup=_back_cancel(share))
     elif step == HelperForm.precincts:
         await message.answer(texts.helper_ask_precincts(), reply_markup=_back_cancel())
-        await message.answer(
+        sent = await message.answer(
             texts.helper_precincts_list(), reply_markup=_precinct_keyboard(data, directory, user)
         )
+        await _save(state, kb=sent.message_id)
     elif step == HelperForm.availability:
-        await message.answer(
+        sent = await message.answer(
             texts.helper_ask_availability(), reply_markup=_availability_keyboard(data)
         )
+        await _save(state, kb=sent.message_id)
     elif step == HelperForm.note:
         skip = [KeyboardButton(text=_t(BTN_SKIP))]
         await message.answer(texts.helper_ask_note(), reply_markup=_back_cancel(skip))
     else:
-        await message.answer(texts.helper_summary(data), reply_markup=_confirm_keyboard())
+        sent = await message.answer(texts.helper_summary(data), reply_markup=_confirm_keyboard())
+        await _save(state, kb=sent.message_id)
+
+
+PRECINCTS_PER_PAGE = 8
 
 
 def _precinct_keyboard(
     data: dict[str, Any], directory: DirectoryService, user: User
 ) -> InlineKeyboardMarkup:
+    """The directory's precincts, eight to a page, the chosen ones ticked."""
     chosen = set(data.get("precincts") or [])
+    everything = sorted(directory.current.precincts, key=lambda p: p.name(user.language))
+    pages = max(1, -(-len(everything) // PRECINCTS_PER_PAGE))
+    page = min(max(int(data.get("page") or 0), 0), pages - 1)
+    shown = everything[page * PRECINCTS_PER_PAGE : (page + 1) * PRECINCTS_PER_PAGE]
     rows = [
         [
             InlineKeyboardButton(
@@ -208,12 +224,26 @@ def _precinct_keyboard(
                 callback_data=VolunteerCb(action="precinct", value=p.id).pack(),
             )
         ]
-        for p in sorted(directory.current.precincts, key=lambda p: p.name(user.language))[:40]
+        for p in shown
     ]
+    if pages > 1:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=text, callback_data=VolunteerCb(action="page", value=str(to)).pack()
+                )
+                for text, to in (
+                    ("◀️", (page - 1) % pages),
+                    (f"{page + 1} / {pages}", page),
+                    ("▶️", (page + 1) % pages),
+                )
+            ]
+        )
     rows.append(
         [
             InlineKeyboardButton(
-                text=texts.helper_done(), callback_data=VolunteerCb(action="precincts_done").pack()
+                text=texts.helper_done() + (f" ({len(chosen)})" if chosen else ""),
+                callback_data=VolunteerCb(action="precincts_done").pack(),
             )
         ]
     )
@@ -375,12 +405,14 @@ async def got_precinct_location(
             await message.answer(texts.helper_too_many_precincts(MAX_PRECINCTS))
             return
         chosen.append(precinct.id)
-    await _save(state, precincts=chosen)
     data["precincts"] = chosen
-    await message.answer(
+    sent = await message.answer(
         texts.helper_precinct_added(precinct.name(user.language)),
         reply_markup=_precinct_keyboard(data, directory, user),
     )
+    await _save(state, precincts=chosen, kb=sent.message_id)
+    if isinstance(data.get("kb"), int):  # one live list: the older one loses its buttons
+        await clear_inline_keyboard(message.bot, message.chat.id, data["kb"])  # type: ignore[arg-type]
 
 
 async def got_note(
@@ -399,6 +431,21 @@ async def skip_note(
 ) -> None:
     await _save(state, note="")
     await ask(message, state, HelperForm.confirm, directory, user)
+
+
+def _step_of(problem: str) -> Any:
+    """The wizard step that answers for an application problem code."""
+    if problem == "name":
+        return HelperForm.name
+    if problem in ("birth_future", "too_young"):
+        return HelperForm.birth
+    if problem.startswith("iin_"):
+        return HelperForm.iin
+    if problem == "phone":
+        return HelperForm.phone
+    if problem == "precincts":
+        return HelperForm.precincts
+    return HelperForm.availability
 
 
 async def on_button(
@@ -420,6 +467,11 @@ async def on_button(
         await query.answer()
         await drop_inline_keyboard(message)
         await cancel(message, state)
+        return
+    if message.message_id != (await _data(state)).get("kb"):
+        # a keyboard from an earlier step or an earlier list: only the newest one counts
+        await query.answer(texts.stale_button())
+        await drop_inline_keyboard(message)
         return
     if action == "consent" and current == HelperForm.consent.state:
         await query.answer()
@@ -443,6 +495,16 @@ async def on_button(
         await query.answer()
         await _save(state, precincts=chosen)
         data["precincts"] = chosen
+        markup = _precinct_keyboard(data, directory, user).model_dump(
+            mode="json", exclude_none=True
+        )
+        await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
+        return
+    if action == "page" and current == HelperForm.precincts.state:
+        await query.answer()
+        data = await _data(state)
+        data["page"] = int(callback_data.value) if callback_data.value.isdecimal() else 0
+        await _save(state, page=data["page"])
         markup = _precinct_keyboard(data, directory, user).model_dump(
             mode="json", exclude_none=True
         )
@@ -506,6 +568,13 @@ async def on_button(
             )
         except ApplicationRefused as exc:
             await query.answer()
+            await drop_inline_keyboard(message)
+            if exc.reason == "problems":  # rules changed meanwhile: fix that step, keep the rest
+                known = {p.id for p in directory.current.precincts}
+                await _save(state, precincts=[p for p in draft.precincts if p in known], page=0)
+                await message.answer(texts.helper_problem(exc.problems[0], helpers.rules.min_age))
+                await ask(message, state, _step_of(exc.problems[0]), directory, user)
+                return
             await state.clear()
             until = (
                 format_date(exc.until.astimezone(settings.zone), "d MMMM y", locale=user.language)
