@@ -37,6 +37,7 @@ from bot.services.chats import ChatService
 from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.directory import DirectoryService
+from bot.services.duties import DutyRules, DutyService
 from bot.services.followups import FollowUps
 from bot.services.helpers import HelperRules, HelperService
 from bot.services.incidents import IncidentService
@@ -48,6 +49,7 @@ from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
+from bot.telegram.duty_render import DutyTelegramRenderer
 from bot.telegram.helper_render import HelperTelegramRenderer
 from bot.telegram.middlewares import (
     BanMiddleware,
@@ -188,6 +190,25 @@ class SakshyApp:
             HelperRules(settings.helper_min_age, timedelta(days=settings.helper_cooldown_days)),
             staff_topics=chats.staff_topics,
         )
+        duty_renderer = DutyTelegramRenderer(
+            i18n, settings.staff_language, settings.zone, directory
+        )
+        duties = DutyService(
+            self.db,
+            self.outbox,
+            self.clock,
+            duty_renderer,
+            followups,
+            lambda: directory.current,
+            chats.staff_chat_id,
+            DutyRules(
+                wave_factor=settings.duty_wave_factor,
+                wave_every=timedelta(minutes=settings.duty_wave_minutes),
+                withdraw_hours=settings.duty_withdraw_hours,
+                radius_m=settings.duty_checkin_radius_m,
+                zone=settings.zone,
+            ),
+        )
         surveys = SurveyService(
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
         )
@@ -223,6 +244,8 @@ class SakshyApp:
             surveys=surveys,
             helpers=helpers,
             helper_renderer=helper_renderer,
+            duties=duties,
+            duty_renderer=duty_renderer,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))
@@ -257,6 +280,7 @@ class SakshyApp:
             prepare=self._prepare,
         )
         self.helpers = helpers
+        self.duties = duties
 
     async def _unreachable(self, message: OutgoingMessage) -> None:
         chat_id = message.chat_id
@@ -326,11 +350,13 @@ class SakshyApp:
     ) -> None:
         await self.reports.on_sent(conn, message, message_id)
         await self.helpers.on_sent(conn, message, message_id)
+        await self.duties.on_sent(conn, message, message_id)
 
     async def _prepare(self, message: OutgoingMessage) -> dict[str, Any]:
         """Fill in what a row could not know when it was written (a forum topic's id)."""
         payload = await self.reports.prepare(message)
-        return await self.helpers.prepare(payload)
+        payload = await self.helpers.prepare(payload)
+        return await self.duties.prepare(message, payload)
 
     async def _staff_admins(self, chat_id: int) -> list[tuple[int, str]]:
         """A staff chat's administrators (people, not bots), to mention in an escalation."""

@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     #: apply again
     helper_min_age: int = Field(default=18, ge=16, le=100)
     helper_cooldown_days: int = Field(default=30, ge=0, le=3650)
+    #: duties: each wave offers a duty to this many helpers per empty seat
+    duty_wave_factor: int = Field(default=3, ge=1, le=20)
+    #: minutes between waves while seats stay empty
+    duty_wave_minutes: int = Field(default=30, ge=1, le=1440)
+    #: a helper may give back a seat until this many hours before the start
+    duty_withdraw_hours: float = Field(default=12.0, ge=0, le=168)
+    #: a check-in location farther than this from the meeting point is flagged
+    duty_checkin_radius_m: int = Field(default=300, ge=10, le=10000)
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -219,6 +227,10 @@ EXPECTED = {
     "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
     "helper_min_age": "a whole number of years from 16 to 100",
     "helper_cooldown_days": "a whole number of days from 0 to 3650",
+    "duty_wave_factor": "a whole number from 1 to 20",
+    "duty_wave_minutes": "a whole number of minutes from 1 to 1440",
+    "duty_withdraw_hours": "hours, a number from 0 to 168",
+    "duty_checkin_radius_m": "a whole number of metres from 10 to 10000",
 }
 
 

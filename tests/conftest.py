@@ -62,5 +62,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "FOLLOWUP_TICK_SECONDS",
         "HELPER_MIN_AGE",
         "HELPER_COOLDOWN_DAYS",
+        "DUTY_WAVE_FACTOR",
+        "DUTY_WAVE_MINUTES",
+        "DUTY_WITHDRAW_HOURS",
+        "DUTY_CHECKIN_RADIUS_M",
     ):
         monkeypatch.delenv(key, raising=False)

@@ -18,6 +18,8 @@ class OutgoingMessage:
     attempts: int
     created_at: datetime
     ref: str | None = None
+    #: 0 for what a person is waiting for, 1 for bulk (offers to many helpers)
+    priority: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class NewMessage:
     method: str
     payload: dict[str, Any] = field(default_factory=dict)
     ref: str | None = None
+    priority: int = 0
 
 
 class DeliveryError(Exception):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
+import shapely.ops
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
@@ -122,6 +123,7 @@ class Directory:
             "precinct": {p.id: p for p in ordered},
             "inspector": {i.id: i for i in inspectors},
             "point": {p.id: p for p in points},
+            "index": {p.id: n for n, p in enumerate(ordered)},
         }
         return cls(ordered, inspectors, points, shapes, tree, ids)
 
@@ -168,6 +170,19 @@ class Directory:
             key=lambda p: (distance_m(latitude, longitude, p.latitude, p.longitude), p.id),
         )
         return best, distance_m(latitude, longitude, best.latitude, best.longitude)
+
+    def distance_to_precinct(self, latitude: float, longitude: float, precinct_id: str) -> float:
+        """Metres from a point to a precinct: 0 inside it, else to the nearest point of its
+        border (measured great-circle); infinity for a precinct not in the directory."""
+        index = self._ids.get("index", {}).get(precinct_id)
+        if index is None:
+            return math.inf
+        area = self._shapes[index]
+        here = Point(longitude, latitude)
+        if area.covers(here):
+            return 0.0
+        nearest = shapely.ops.nearest_points(area, here)[0]
+        return distance_m(latitude, longitude, nearest.y, nearest.x)
 
     def inspector(self, inspector_id: str) -> Inspector | None:
         return self._ids.get("inspector", {}).get(inspector_id)

@@ -53,7 +53,9 @@ async def fill_thread(
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: int, method: str, payload: dict[str, Any]) -> int | None:
+    async def send(
+        self, chat_id: int, method: str, payload: dict[str, Any], bulk: bool = False
+    ) -> int | None:
         """Deliver one message; return Telegram's message id (if any) or raise DeliveryError."""
         ...
 
@@ -167,7 +169,9 @@ class DeliveryWorker:
     async def _deliver(self, message: OutgoingMessage) -> None:
         try:
             payload = message.payload if self.prepare is None else await self.prepare(message)
-            message_id = await self.sender.send(message.chat_id, message.method, payload)
+            message_id = await self.sender.send(
+                message.chat_id, message.method, payload, message.priority > 0
+            )
         except RetryLater as exc:
             await self._later(message, exc.seconds, f"429: {exc}")
         except Transient as exc:

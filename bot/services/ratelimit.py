@@ -47,6 +47,8 @@ class RateLimiter:
         self._chats: dict[int, _Bucket] = {}
         self._blocked_until: dict[int | None, float] = {}
         self._last_prune = clock()
+        #: callers waiting for a slot for something a person waits for; bulk yields to them
+        self._urgent_waiting = 0
 
     def reserve(self, chat_id: int, is_group: bool | None = None) -> float:
         """Take a slot for one message to `chat_id` now (0.0), or say how long to wait."""
@@ -95,13 +97,29 @@ class RateLimiter:
         until = self.clock() + seconds / self.time_scale
         self._blocked_until[chat_id] = max(self._blocked_until.get(chat_id, 0.0), until)
 
-    async def acquire(self, chat_id: int, is_group: bool | None = None) -> None:
-        """Wait until a message to `chat_id` may go, and take its slot."""
-        while True:
-            wait = self.reserve(chat_id, is_group)
-            if wait <= 0:
-                return
-            await asyncio.sleep(wait * self.time_scale)
+    async def acquire(
+        self, chat_id: int, is_group: bool | None = None, *, bulk: bool = False
+    ) -> None:
+        """Wait until a message to `chat_id` may go, and take its slot. A `bulk` message (an
+        offer among thousands) lets every waiting non-bulk message go first."""
+        if bulk:
+            while True:
+                if self._urgent_waiting:
+                    await asyncio.sleep(0.005 * self.time_scale)
+                    continue
+                wait = self.reserve(chat_id, is_group)
+                if wait <= 0:
+                    return
+                await asyncio.sleep(wait * self.time_scale)
+        self._urgent_waiting += 1
+        try:
+            while True:
+                wait = self.reserve(chat_id, is_group)
+                if wait <= 0:
+                    return
+                await asyncio.sleep(wait * self.time_scale)
+        finally:
+            self._urgent_waiting -= 1
 
     def _prune(self, now: float) -> None:
         # Forget idle chats now and then so a city's worth of residents does not pile up.

@@ -6,6 +6,8 @@ from aiogram import Router
 
 from bot.telegram.routers import (
     directory_admin,
+    duties,
+    duties_staff,
     errors,
     fallback,
     groups,
@@ -32,9 +34,11 @@ def routers() -> list[Router]:
         my_reports.router(),
         volunteer.router(),
         helper_profile.router(),
+        duties.router(),
         inspector.router(),
         survey.router(),
         directory_admin.router(),
+        duties_staff.router(),
         helpers_staff.router(),
         staff.router(),
         groups.router(),

@@ -62,3 +62,8 @@ class HelperCb(CallbackData, prefix="hp"):
 class ProfileCb(CallbackData, prefix="pf"):
     action: str  # edit, day, band, show, retire
     value: str = ""
+
+
+class DutyCb(CallbackData, prefix="du"):
+    action: str  # accept, decline, withdraw, here, out
+    duty: int

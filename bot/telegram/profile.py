@@ -40,6 +40,7 @@ RESIDENT_COMMANDS = [
     ("inspector", N_("My district inspector")),
     ("volunteer", N_("Become a public helper")),
     ("profile", N_("My public helper profile")),
+    ("myduties", N_("My duties and hours served")),
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),
@@ -52,6 +53,8 @@ STAFF_COMMANDS = [
     ("mine", N_("The reports I hold")),
     ("directory", N_("Precincts and inspectors: what is loaded")),
     ("helpers", N_("Public helpers and their applications")),
+    ("duty", N_("A new duty for public helpers, or a duty's roster")),
+    ("hours", N_("Public helpers' hours served this month")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

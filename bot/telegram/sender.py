@@ -30,7 +30,7 @@ from bot.domain.delivery import (
     Transient,
     Unreachable,
 )
-from bot.telegram.session import DELIVERY_WORKER
+from bot.telegram.session import BULK, DELIVERY_WORKER
 
 #: the Bot API methods an outbox row may name
 METHODS: dict[str, type[m.TelegramMethod[Any]]] = {
@@ -57,7 +57,9 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: int, method: str, payload: dict[str, Any]) -> int | None:
+    async def send(
+        self, chat_id: int, method: str, payload: dict[str, Any], bulk: bool = False
+    ) -> int | None:
         cls = METHODS.get(method)
         if cls is None:
             raise Rejected(f"unknown outbox method {method!r}")
@@ -66,6 +68,7 @@ class TelegramSender:
         except ValidationError as exc:
             raise Rejected(f"invalid {method} payload: {exc.error_count()} error(s)") from exc
         token = DELIVERY_WORKER.set(True)
+        bulk_token = BULK.set(bulk)
         try:
             result = await self.bot(call)
         except TelegramRetryAfter as exc:
@@ -91,6 +94,7 @@ class TelegramSender:
         except (TelegramNotFound, TelegramAPIError) as exc:  # 404, 409 and the rest
             raise Rejected(exc.message) from exc
         finally:
+            BULK.reset(bulk_token)
             DELIVERY_WORKER.reset(token)
         return message_id_of(result)
 

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 #: set while the delivery worker sends: it reschedules a 429 itself (the row goes back to
 #: pending and frees its place) instead of waiting inside the request
 DELIVERY_WORKER: ContextVar[bool] = ContextVar("sakshy_delivery_worker", default=False)
+#: set while the delivery worker sends a bulk row: it waits for the limiter behind the rest
+BULK: ContextVar[bool] = ContextVar("sakshy_bulk", default=False)
 
 #: methods that put a message into a chat (or change one): these count against the limits
 LIMITED = frozenset(
@@ -61,7 +63,7 @@ class FloodControlMiddleware(BaseRequestMiddleware):
         while True:
             if limited:
                 assert isinstance(chat_id, int)
-                await self.limiter.acquire(chat_id)
+                await self.limiter.acquire(chat_id, bulk=BULK.get())
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:

@@ -180,7 +180,7 @@ async def test_the_helpers_profile_and_the_staff_lists(
     post = await apply(tg, user, "kk")
     await user.send("/profile")
     card = await user.next_message()
-    assert "№ 1" in card.text and "Жұмыс істелген сағат: 0" in card.text
+    assert "№ 1" in card.text and "Жұмыс істелген сағат: 0 минут" in card.text
     await user.press(card, data="pf:edit:")
     await tg.wait_for(lambda: "pf:day:0" in str(card.reply_markup), timeout=5)
     await user.press(card, data="pf:day:0")

@@ -10,9 +10,11 @@ from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
 RESIDENT_COMMANDS = [
-    "start", "report", "myreports", "inspector", "volunteer", "profile", "help", "language",
+    "start", "report", "myreports", "inspector", "volunteer", "profile", "myduties", "help",
+    "language",
     "privacy", "cancel",
 ]  # fmt: skip
+STAFF_COMMANDS = ["help", "me", "mine", "directory", "helpers", "duty", "hours", "chatid"]
 
 
 async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
@@ -136,7 +138,7 @@ async def test_429_on_start_up_is_waited_out_and_the_bot_serves_meanwhile(
     assert [c for c in tg.calls_of("setMyCommands") if not c.ok], "the 429 happened"
     kk = tg.commands(scope={"type": "all_private_chats"}, language_code="kk")
     assert [c["command"] for c in kk] == RESIDENT_COMMANDS
-    assert kk[6]["description"] == "Бот мүмкіндіктері; шұғыл жағдайдағы нөмірлер"
+    assert kk[7]["description"] == "Бот мүмкіндіктері; шұғыл жағдайдағы нөмірлер"
 
 
 async def test_command_menus_and_descriptions_per_language_and_scope(
@@ -149,7 +151,7 @@ async def test_command_menus_and_descriptions_per_language_and_scope(
     assert ru[0] == {"command": "start", "description": "Начало и главное меню"}
     assert default[0] == {"command": "start", "description": "Бастау және басты мәзір"}
     staff = tg.commands(scope={"type": "chat", "chat_id": STAFF_CHAT}, language_code="ru")
-    assert [c["command"] for c in staff] == ["help", "me", "mine", "directory", "helpers", "chatid"]
+    assert [c["command"] for c in staff] == STAFF_COMMANDS
     groups = tg.commands(scope={"type": "all_group_chats"}, language_code="kk")
     assert [c["command"] for c in groups] == ["chatid"]
     assert "102" in tg.descriptions["kk"] and "102" in tg.descriptions["ru"]
@@ -280,5 +282,5 @@ async def test_profile_follows_a_migrated_staff_group_after_restart(
     await tg.wait_for(lambda: app.profile is not None and app.profile.done.is_set(), timeout=10)
     assert app.profile.refused == []
     staff = tg.commands(scope={"type": "chat", "chat_id": -1005001}, language_code="kk")
-    assert [c["command"] for c in staff] == ["help", "me", "mine", "directory", "helpers", "chatid"]
+    assert [c["command"] for c in staff] == STAFF_COMMANDS
     assert tg.descriptions["kk"], "the calls after the staff menu were made too"

@@ -34,7 +34,9 @@ class ScriptedSender:
         self.gate: asyncio.Event | None = None
         self.next_id = 100
 
-    async def send(self, chat_id: int, method: str, payload: dict[str, Any]) -> int | None:
+    async def send(
+        self, chat_id: int, method: str, payload: dict[str, Any], bulk: bool = False
+    ) -> int | None:
         text = payload["text"]
         self.attempts.append(text)
         if self.gate is not None:

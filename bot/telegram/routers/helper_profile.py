@@ -13,12 +13,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.domain.helpers import BANDS, HelperAction
 from bot.domain.users import User
 from bot.services.directory import DirectoryService
+from bot.services.duties import DutyService
 from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.callbacks import ProfileCb
 from bot.telegram.editing import edit_text
 
-#: hours served come from duties (the duties issue); none are counted yet
 STEP_DOWN_FROM = ("registered", "active", "suspended")
 
 
@@ -31,7 +31,9 @@ def router() -> Router:
     return r
 
 
-def _card(helper: dict[str, Any], directory: DirectoryService, locale: str) -> str:
+async def _card(
+    helper: dict[str, Any], directory: DirectoryService, locale: str, duties: DutyService
+) -> str:
     precincts = []
     for precinct_id in json.loads(helper["precincts"]):
         precinct = directory.current.precinct(precinct_id)
@@ -45,7 +47,7 @@ def _card(helper: dict[str, Any], directory: DirectoryService, locale: str) -> s
         ", ".join(precincts),
         ", ".join(days),
         ", ".join(bands),
-        0,
+        texts.duration(await duties.minutes_served(helper["id"])),
     )
 
 
@@ -98,14 +100,18 @@ def _keyboard(helper: dict[str, Any], editing: bool) -> InlineKeyboardMarkup:
 
 
 async def show(
-    message: Message, user: User, helpers: HelperService, directory: DirectoryService
+    message: Message,
+    user: User,
+    helpers: HelperService,
+    directory: DirectoryService,
+    duties: DutyService,
 ) -> None:
     helper = await helpers.current_of(user.id)
     if helper is None or helper["status"] in ("rejected", "retired"):
         await message.answer(texts.helper_no_profile())
         return
     await message.answer(
-        _card(helper, directory, user.language), reply_markup=_keyboard(helper, False)
+        await _card(helper, directory, user.language, duties), reply_markup=_keyboard(helper, False)
     )
 
 
@@ -115,6 +121,7 @@ async def on_button(
     user: User,
     helpers: HelperService,
     directory: DirectoryService,
+    duties: DutyService,
 ) -> None:
     message = query.message
     helper = await helpers.current_of(user.id)
@@ -143,15 +150,23 @@ async def on_button(
             await query.answer(texts.helper_choose_availability(), show_alert=True)
             return
         await query.answer()
-        await edit_text(message, _card(updated, directory, user.language), _keyboard(updated, True))
+        await edit_text(
+            message,
+            await _card(updated, directory, user.language, duties),
+            _keyboard(updated, True),
+        )
         return
     if action == "edit":
         await query.answer()
-        await edit_text(message, _card(helper, directory, user.language), _keyboard(helper, True))
+        await edit_text(
+            message, await _card(helper, directory, user.language, duties), _keyboard(helper, True)
+        )
         return
     if action == "show":
         await query.answer()
-        await edit_text(message, _card(helper, directory, user.language), _keyboard(helper, False))
+        await edit_text(
+            message, await _card(helper, directory, user.language, duties), _keyboard(helper, False)
+        )
         return
     if action == "retire" and helper["status"] in STEP_DOWN_FROM:
         # one more tap: stepping down cannot be undone (applying again has a cool-down)
@@ -180,6 +195,8 @@ async def on_button(
         )
         await query.answer()
         if result.changed:
-            await edit_text(message, _card(result.helper, directory, user.language), None)
+            await edit_text(
+                message, await _card(result.helper, directory, user.language, duties), None
+            )
         return
     await query.answer(texts.stale_button())

@@ -1,0 +1,540 @@
+"""Duties: staff create one, the bot offers it to free helpers of its precincts in waves, seats
+fill first come first served, reminders go out before it, helpers check in and out, and the
+hours served are counted. Runs without Telegram: every message is an outbox row written in
+the transaction of the change that causes it, and every later step is a follow-up."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.directory import Directory, distance_m
+from bot.domain.duties import (
+    DutyDraft,
+    is_free,
+    may_withdraw,
+    served_minutes,
+    wave_size,
+)
+from bot.services.delivery import Outbox
+from bot.services.followups import FollowUp, FollowUps, Later
+from bot.storage.db import Database
+from bot.storage.repositories import DutyRepository, from_db
+
+log = logging.getLogger(__name__)
+
+WAVE = "duty_wave"
+REMIND = "duty_remind"
+START = "duty_start"
+END = "duty_end"
+CLOSE = "duty_close"
+#: check-in opens this long before the start
+EARLY = timedelta(minutes=30)
+#: the "I'm here" prompt goes out this long before the start
+START_PROMPT = timedelta(minutes=15)
+#: helpers who did not check out are checked out at the end this long after it
+AUTO_CHECKOUT = timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class DutyRules:
+    wave_factor: int = 3
+    wave_every: timedelta = timedelta(minutes=30)
+    withdraw_hours: float = 12.0
+    radius_m: int = 300
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
+
+
+class Answer(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    FULL = "full"
+    ALREADY = "already"
+    COLLIDES = "collides"
+    TOO_LATE = "too_late"  # the withdrawal window has passed
+    OVER = "over"  # the duty started, ended or was cancelled
+    STALE = "stale"  # no such offer for this person, or an answer that no longer applies
+
+
+@dataclass(frozen=True)
+class Outcome:
+    answer: Answer
+    duty: dict[str, Any] | None = None
+    other: int | None = None  # the colliding duty
+
+
+class CheckIn(StrEnum):
+    DONE = "done"
+    ALREADY = "already"
+    NOT_YET = "not_yet"
+    NONE = "none"  # no accepted duty going on now
+
+
+class DutyRenderer(Protocol):
+    def post(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> NewMessage: ...
+
+    def post_payload(
+        self, duty: dict[str, Any], offers: list[dict[str, Any]]
+    ) -> dict[str, Any]: ...
+
+    def offer(self, duty: dict[str, Any], helper: dict[str, Any], free: int) -> NewMessage: ...
+
+    def offer_closed(self, duty: dict[str, Any], offer: dict[str, Any], why: str) -> NewMessage: ...
+
+    def accepted_changed(
+        self, duty: dict[str, Any], offer: dict[str, Any], what: str
+    ) -> NewMessage: ...
+
+    def reminder(
+        self, duty: dict[str, Any], offer: dict[str, Any], hours: int
+    ) -> list[NewMessage]: ...
+
+    def start_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage: ...
+
+    def end_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage: ...
+
+
+class DutyService:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        renderer: DutyRenderer,
+        followups: FollowUps,
+        directory: Callable[[], Directory],
+        staff_chat_id: Callable[[], Awaitable[int | None]],
+        rules: DutyRules,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.renderer = renderer
+        self.followups = followups
+        self.directory = directory
+        self.staff_chat_id = staff_chat_id
+        self.rules = rules
+        self.repo = DutyRepository()
+        followups.register(WAVE, self._wave)
+        followups.register(REMIND, self._remind)
+        followups.register(START, self._start)
+        followups.register(END, self._end)
+        followups.register(CLOSE, self._close)
+
+    # --- staff ---------------------------------------------------------------------------------
+
+    async def create(
+        self, draft: DutyDraft, officer_id: int | None, officer_name: str | None
+    ) -> dict[str, Any]:
+        """Store the duty, post it to the staff group and send the first wave of offers at once
+        (a follow-up: it survives a crash between the two)."""
+        chat = await self.staff_chat_id()
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            duty_id = await self.repo.insert(conn, draft, officer_id, officer_name, chat, now)
+            duty = await self.repo.get(conn, duty_id)
+            assert duty is not None
+            if chat is not None:
+                await self.outbox.add(conn, self.renderer.post(duty, []))
+            await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
+        self.outbox.notify()
+        log.info("duty %s created by %s: %s seats", duty_id, officer_id, draft.seats)
+        return duty
+
+    async def cancel(self, duty_id: int, reason: str) -> dict[str, Any] | None:
+        """Cancel a duty: everyone who took a seat is told, unanswered offers are closed,
+        nothing more is scheduled. None if there is no such open duty."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            if not await self.repo.cancel(conn, duty_id, reason, now):
+                return None
+            duty = await self.repo.get(conn, duty_id)
+            assert duty is not None
+            await self._close_offers(conn, duty, "cancelled")
+            for offer in await self.repo.offers(conn, duty_id):
+                if offer["state"] == "accepted":
+                    await self.outbox.add(
+                        conn, self.renderer.accepted_changed(duty, offer, "cancelled")
+                    )
+                    await self._cancel_personal(conn, duty_id, offer["helper_id"])
+            await self.followups.cancel(conn, f"duty:{duty_id}", WAVE, END, CLOSE)
+            await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return duty
+
+    async def card(self, duty_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        async with self.db.read() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            if duty is None:
+                return None
+            return duty, await self.repo.offers(conn, duty_id)
+
+    async def set_minutes(self, duty_id: int, helper_id: int, minutes: int, by: str) -> bool:
+        async with self.db.transaction() as conn:
+            done = await self.repo.set_minutes(conn, duty_id, helper_id, minutes, by)
+            if done:
+                await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return done
+
+    async def no_show(self, duty_id: int, helper_id: int, by: str) -> bool:
+        async with self.db.transaction() as conn:
+            done = await self.repo.mark_no_show(conn, duty_id, helper_id, by)
+            if done:
+                await self._cancel_personal(conn, duty_id, helper_id)
+                await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return done
+
+    async def hours(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.repo.hours_by_helper(conn, since, until)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    async def answer(self, user_id: int, duty_id: int, accept: bool) -> Outcome:
+        """A helper's Accept or Decline under an offer."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            offer = await self.repo.offer(conn, duty_id, user_id)
+            if duty is None or offer is None:
+                return Outcome(Answer.STALE)
+            if duty["status"] != "open" or from_db(duty["starts_at"]) <= now:  # type: ignore[operator]
+                return Outcome(Answer.OVER, duty)
+            state = offer["state"]
+            if state == "accepted":
+                return Outcome(Answer.ALREADY, duty)
+            if state == "closed":
+                return Outcome(Answer.FULL, duty)
+            if state != "offered":
+                return Outcome(Answer.STALE, duty)
+            helper_id = offer["helper_id"]
+            if not accept:
+                await self.repo.set_state(conn, duty_id, helper_id, ("offered",), "declined", now)
+                await self._maybe_next_wave(conn, duty)
+                await self._refresh_post(conn, duty_id)
+                self.outbox.notify()
+                return Outcome(Answer.DECLINED, duty)
+            starts, ends = _span(duty)
+            other = await self.repo.collides(conn, helper_id, duty_id, starts, ends)
+            if other is not None:
+                return Outcome(Answer.COLLIDES, duty, other)
+            if not await self.repo.take_seat(conn, duty_id, helper_id, now):
+                await self.repo.set_state(conn, duty_id, helper_id, ("offered",), "closed", now)
+                return Outcome(Answer.FULL, duty)
+            await self._plan_personal(conn, duty, helper_id, now)
+            states = await self.repo.states(conn, duty_id)
+            if states.get("accepted", 0) >= duty["seats"]:
+                await self._close_offers(conn, duty, "full")
+            await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return Outcome(Answer.ACCEPTED, duty)
+
+    async def withdraw(self, user_id: int, duty_id: int) -> Outcome:
+        """Give a seat back, until `withdraw_hours` before the start; the seat is offered
+        again."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            offer = await self.repo.offer(conn, duty_id, user_id)
+            if duty is None or offer is None or offer["state"] != "accepted":
+                return Outcome(Answer.STALE, duty)
+            starts, _ = _span(duty)
+            if duty["status"] != "open" or starts <= now:
+                return Outcome(Answer.OVER, duty)
+            if not may_withdraw(now, starts, self.rules.withdraw_hours):
+                return Outcome(Answer.TOO_LATE, duty)
+            helper_id = offer["helper_id"]
+            await self.repo.set_state(conn, duty_id, helper_id, ("accepted",), "withdrawn", now)
+            await self._cancel_personal(conn, duty_id, helper_id)
+            await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
+            await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return Outcome(Answer.WITHDRAWN, duty)
+
+    async def check_in(self, user_id: int, duty_id: int) -> tuple[CheckIn, dict[str, Any] | None]:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            offer = await self.repo.offer(conn, duty_id, user_id)
+            if duty is None or offer is None or offer["state"] != "accepted":
+                return CheckIn.NONE, duty
+            starts, ends = _span(duty)
+            if duty["status"] != "open" or now >= ends:
+                return CheckIn.NONE, duty
+            if now < starts - EARLY:
+                return CheckIn.NOT_YET, duty
+            if not await self.repo.check_in(conn, duty_id, offer["helper_id"], now):
+                return CheckIn.ALREADY, duty
+            await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return CheckIn.DONE, duty
+
+    async def located(
+        self, user_id: int, latitude: float, longitude: float
+    ) -> tuple[dict[str, Any], int] | None:
+        """A location from a helper on duty now: where they are against the meeting point
+        (recorded once, at check-in). None if they have no duty going on."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            offer = await self.repo.current_of(conn, user_id, now, EARLY)
+            if offer is None:
+                return None
+            metres = int(distance_m(latitude, longitude, offer["place_lat"], offer["place_lon"]))
+            duty_id, helper_id = offer["duty_id"], offer["helper_id"]
+            if offer["checked_in_at"] is None:
+                await self.repo.check_in(conn, duty_id, helper_id, now)
+            if offer["check_in_metres"] is None:
+                await self.repo.set_check_in_metres(conn, duty_id, helper_id, metres)
+            await self._refresh_post(conn, duty_id)
+            duty = await self.repo.get(conn, duty_id)
+            assert duty is not None
+        self.outbox.notify()
+        return duty, metres
+
+    async def check_out(
+        self, user_id: int, duty_id: int
+    ) -> tuple[int | None, dict[str, Any] | None]:
+        """Minutes counted, or None when there is nothing to check out of."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            offer = await self.repo.offer(conn, duty_id, user_id)
+            if duty is None or offer is None or offer["checked_in_at"] is None:
+                return None, duty
+            starts, ends = _span(duty)
+            minutes = served_minutes(starts, ends, from_db(offer["checked_in_at"]), now)
+            if not await self.repo.check_out(conn, duty_id, offer["helper_id"], now, minutes):
+                return None, duty
+            await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return minutes, duty
+
+    async def mine(self, user_id: int, limit: int = 20) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.repo.of_user(conn, user_id, limit)
+
+    async def minutes_served(self, helper_id: int) -> int:
+        async with self.db.read() as conn:
+            return (await self.repo.minutes_of(conn, [helper_id])).get(helper_id, 0)
+
+    # --- delivery hooks ------------------------------------------------------------------------
+
+    async def on_sent(
+        self, conn: aiosqlite.Connection, message: OutgoingMessage, message_id: int | None
+    ) -> None:
+        """An offer reached a helper: remember its message (to edit it when the seats fill). If
+        it filled while the offer was on its way, edit it now."""
+        parts = (message.ref or "").split(":")
+        if len(parts) == 3 and parts[0] == "duty" and parts[2] == "post":
+            # answers that came while the post was on its way are not on it yet
+            if await self.repo.states(conn, int(parts[1])):
+                await self._refresh_post(conn, int(parts[1]))
+            return
+        if len(parts) != 4 or parts[0] != "duty" or parts[2] != "offer" or not message_id:
+            return
+        duty_id, helper_id = int(parts[1]), int(parts[3])
+        state = await self.repo.set_message(conn, duty_id, helper_id, message_id)
+        if state == "closed":
+            duty = await self.repo.get(conn, duty_id)
+            offer = await self.repo.offer(conn, duty_id, message.chat_id)
+            if duty is not None and offer is not None:
+                why = "cancelled" if duty["status"] == "cancelled" else "full"
+                await self.outbox.add(conn, self.renderer.offer_closed(duty, offer, why))
+
+    async def prepare(self, message: OutgoingMessage, payload: dict[str, Any]) -> dict[str, Any]:
+        """The staff post and its roster are drawn when sent, so a burst of answers costs one
+        edit, never a stale one."""
+        parts = (message.ref or "").split(":")
+        if len(parts) != 3 or parts[0] != "duty" or parts[2] not in ("post", "roster"):
+            return payload
+        found = await self.card(int(parts[1]))
+        if found is None:
+            return payload
+        return {**payload, **self.renderer.post_payload(*found)}
+
+    # --- follow-ups ----------------------------------------------------------------------------
+
+    async def _wave(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+        duty_id = int(job.subject.split(":")[1])
+        duty = await self.repo.get(conn, duty_id)
+        now = self.clock()
+        if duty is None or duty["status"] != "open":
+            return None
+        starts, ends = _span(duty)
+        if starts <= now:
+            return None
+        states = await self.repo.states(conn, duty_id)
+        free = duty["seats"] - states.get("accepted", 0)
+        size = wave_size(free, states.get("offered", 0), self.rules.wave_factor)
+        if size > 0:
+            precincts = json.loads(duty["precincts"])
+            found = await self.repo.candidates(conn, duty_id, precincts, starts, ends)
+            free_now = [
+                h
+                for h in found
+                if is_free(
+                    json.loads(h["days"]), json.loads(h["bands"]), starts, ends, self.rules.zone
+                )
+            ]
+            served = await self.repo.minutes_of(conn, [h["id"] for h in free_now])
+            directory = self.directory()
+
+            def nearness(helper: dict[str, Any]) -> tuple[float, int, int]:
+                metres = min(
+                    (
+                        directory.distance_to_precinct(duty["place_lat"], duty["place_lon"], p)
+                        for p in json.loads(helper["precincts"])
+                    ),
+                    default=float("inf"),
+                )
+                return metres, served.get(helper["id"], 0), helper["id"]
+
+            chosen = sorted(free_now, key=nearness)[:size]
+            if chosen:
+                wave = await self.repo.count_wave(conn, duty_id, now)
+                for helper in chosen:
+                    await self.repo.add_offer(
+                        conn, duty_id, helper["id"], helper["user_id"], wave, now
+                    )
+                    await self.outbox.add(conn, self.renderer.offer(duty, helper, free))
+                await self._refresh_post(conn, duty_id)
+                log.info("duty %s: wave %s offered to %s helper(s)", duty_id, wave, len(chosen))
+        # while seats stay empty and time allows, another wave later
+        if free > 0 and now + self.rules.wave_every < starts:
+            await self.followups.schedule(
+                conn, WAVE, f"duty:{duty_id}", now + self.rules.wave_every
+            )
+        return None
+
+    async def _remind(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+        _, duty_id, helper_id, hours = job.subject.split(":")
+        duty = await self.repo.get(conn, int(duty_id))
+        if duty is None or duty["status"] != "open":
+            return None
+        offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
+        if offer is None or offer["state"] != "accepted":
+            return None
+        for message in self.renderer.reminder(duty, offer, int(hours)):
+            await self.outbox.add(conn, message)
+        return None
+
+    async def _start(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+        _, duty_id, helper_id = job.subject.split(":")
+        duty = await self.repo.get(conn, int(duty_id))
+        offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
+        if duty is None or duty["status"] != "open" or offer is None:
+            return None
+        if offer["state"] == "accepted" and offer["checked_in_at"] is None:
+            await self.outbox.add(conn, self.renderer.start_prompt(duty, offer))
+        return None
+
+    async def _end(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+        duty_id = int(job.subject.split(":")[1])
+        duty = await self.repo.get(conn, duty_id)
+        if duty is None or duty["status"] != "open":
+            return None
+        for offer in await self.repo.offers(conn, duty_id):
+            if (
+                offer["state"] == "accepted"
+                and offer["checked_in_at"]
+                and not offer["checked_out_at"]
+            ):
+                await self.outbox.add(conn, self.renderer.end_prompt(duty, offer))
+        return None
+
+    async def _close(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+        """Long after the end: whoever forgot to check out is checked out at the end."""
+        duty_id = int(job.subject.split(":")[1])
+        duty = await self.repo.get(conn, duty_id)
+        if duty is None or duty["status"] != "open":
+            return None
+        starts, ends = _span(duty)
+        for offer in await self.repo.open_check_ins(conn, duty_id):
+            minutes = served_minutes(starts, ends, from_db(offer["checked_in_at"]), ends)
+            await self.repo.check_out(conn, duty_id, offer["helper_id"], ends, minutes)
+        await self._refresh_post(conn, duty_id)
+        return None
+
+    # --- inside transactions -------------------------------------------------------------------
+
+    async def _offer_of_helper(
+        self, conn: aiosqlite.Connection, duty_id: int, helper_id: int
+    ) -> dict[str, Any] | None:
+        for offer in await self.repo.offers(conn, duty_id):
+            if offer["helper_id"] == helper_id:
+                return offer
+        return None
+
+    async def _plan_personal(
+        self, conn: aiosqlite.Connection, duty: dict[str, Any], helper_id: int, now: datetime
+    ) -> None:
+        """Reminders 24 h and 1 h before (those still ahead), the "I'm here" prompt, and the
+        duty's end (once per duty)."""
+        starts, ends = _span(duty)
+        base = f"duty:{duty['id']}:{helper_id}"
+        for hours in (24, 1):
+            due = starts - timedelta(hours=hours)
+            if due > now:
+                await self.followups.schedule(conn, REMIND, f"{base}:{hours}", due)
+        await self.followups.schedule(conn, START, base, max(starts - START_PROMPT, now))
+        await self.followups.schedule(conn, END, f"duty:{duty['id']}", ends)
+        await self.followups.schedule(conn, CLOSE, f"duty:{duty['id']}", ends + AUTO_CHECKOUT)
+
+    async def _cancel_personal(
+        self, conn: aiosqlite.Connection, duty_id: int, helper_id: int
+    ) -> None:
+        base = f"duty:{duty_id}:{helper_id}"
+        for hours in (24, 1):
+            await self.followups.cancel(conn, f"{base}:{hours}", REMIND)
+        await self.followups.cancel(conn, base, START)
+
+    async def _close_offers(
+        self, conn: aiosqlite.Connection, duty: dict[str, Any], why: str
+    ) -> None:
+        """Unanswered offers end: those delivered are edited to say why, those not yet sent
+        are not sent at all."""
+        for offer in await self.repo.close_open(conn, duty["id"]):
+            ref = f"duty:{duty['id']}:offer:{offer['helper_id']}"
+            await self.outbox.repo.drop_pending(conn, ref)
+            if offer["message_id"]:
+                await self.outbox.add(conn, self.renderer.offer_closed(duty, offer, why))
+
+    async def _maybe_next_wave(self, conn: aiosqlite.Connection, duty: dict[str, Any]) -> None:
+        """Everyone asked has answered and seats are still empty: the next wave now."""
+        states = await self.repo.states(conn, duty["id"])
+        if states.get("offered", 0) == 0 and states.get("accepted", 0) < duty["seats"]:
+            await self.followups.schedule(conn, WAVE, f"duty:{duty['id']}", self.clock())
+
+    async def _refresh_post(self, conn: aiosqlite.Connection, duty_id: int) -> None:
+        """One pending edit of the staff post at a time; it is drawn when sent."""
+        ref = f"duty:{duty_id}:roster"
+        if await self.outbox.repo.has_pending(conn, ref):
+            return
+        post = await self.outbox.repo.sent_to(conn, f"duty:{duty_id}:post")
+        if post is None:
+            return  # the post itself is not out yet: it will be drawn as it is then
+        chat_id, message_id = post
+        await self.outbox.add(
+            conn,
+            NewMessage(
+                chat_id, "editMessageText", {"message_id": message_id, "text": "…"}, ref=ref
+            ),
+        )
+
+
+def _span(duty: dict[str, Any]) -> tuple[datetime, datetime]:
+    starts, ends = from_db(duty["starts_at"]), from_db(duty["ends_at"])
+    assert starts is not None and ends is not None
+    return starts, ends

@@ -1,0 +1,299 @@
+"""Messages about duties: the staff post with its live roster (in the staff's language) and
+everything a helper gets (in the helper's language): offers, reminders with a map pin,
+check-in and check-out prompts, cancellations."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+
+from bot.domain.delivery import NewMessage
+from bot.services.directory import DirectoryService
+from bot.storage.repositories import from_db
+from bot.telegram import texts
+from bot.telegram.callbacks import DutyCb
+
+
+def _moment(value: str) -> datetime:
+    moment = from_db(value)
+    assert moment is not None
+    return moment
+
+
+class DutyTelegramRenderer:
+    def __init__(
+        self, i18n: I18n, staff_locale: str, zone: ZoneInfo, directory: DirectoryService
+    ) -> None:
+        self.i18n = i18n
+        self.staff_locale = staff_locale
+        self.zone = zone
+        self.directory = directory
+
+    # --- pieces (call inside a locale) ---------------------------------------------------------
+
+    def when(self, duty: dict[str, Any], locale: str) -> str:
+        """«сб, 28 қараша, 18:00–21:00» in the city's time."""
+        starts, ends = _moment(duty["starts_at"]), _moment(duty["ends_at"])
+        day = format_datetime(starts, "EEE, d MMMM, HH:mm", tzinfo=self.zone, locale=locale)
+        return f"{day}–{format_datetime(ends, 'HH:mm', tzinfo=self.zone, locale=locale)}"
+
+    def precincts(self, duty: dict[str, Any], locale: str) -> str:
+        names = []
+        for precinct_id in json.loads(duty["precincts"]):
+            precinct = self.directory.current.precinct(precinct_id)
+            names.append(precinct.name(locale) if precinct else precinct_id)
+        return ", ".join(names)
+
+    def place(self, duty: dict[str, Any], locale: str) -> str:
+        point = self.directory.current.point(duty["place_point_id"])
+        return point.name(locale) if point else duty["place_label"]
+
+    def details(self, duty: dict[str, Any], locale: str) -> list[str]:
+        return [
+            f"📅 {escape(self.when(duty, locale))}",
+            f"🏘 {escape(self.precincts(duty, locale))}",
+            f"📍 {escape(self.place(duty, locale))}",
+            f"📝 {escape(duty['task'])}",
+        ]
+
+    # --- the staff post ------------------------------------------------------------------------
+
+    def post(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> NewMessage:
+        payload = self.post_payload(duty, offers)
+        return NewMessage(
+            duty["staff_chat_id"], "sendMessage", payload, ref=f"duty:{duty['id']}:post"
+        )
+
+    def post_payload(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> dict[str, Any]:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            return {"text": self.staff_text(duty, offers, with_phones=False)}
+
+    def staff_text(
+        self, duty: dict[str, Any], offers: list[dict[str, Any]], *, with_phones: bool
+    ) -> str:
+        locale = self.staff_locale
+        counts: dict[str, int] = {}
+        for offer in offers:
+            counts[offer["state"]] = counts.get(offer["state"], 0) + 1
+        taken = counts.get("accepted", 0) + counts.get("no_show", 0)
+        lines = [_("🛡 <b>Duty № {number}</b>").format(number=duty["id"])]
+        if duty["status"] == "cancelled":
+            lines[0] += " · " + _("❌ cancelled: {reason}").format(
+                reason=escape(duty["cancel_reason"] or "—")
+            )
+        lines += self.details(duty, locale)
+        lines.append(
+            _("👮 Leader: {leader}, {phone}").format(
+                leader=escape(duty["leader"]), phone=duty["leader_phone"]
+            )
+        )
+        lines.append(
+            _(
+                "👥 Seats taken: {taken} of {seats} · offered {offered} · declined {declined} · "
+                "waves {waves}"
+            ).format(
+                taken=texts.format_number(taken),
+                seats=texts.format_number(duty["seats"]),
+                offered=texts.format_number(sum(counts.values()) - counts.get("closed", 0)),
+                declined=texts.format_number(
+                    counts.get("declined", 0) + counts.get("withdrawn", 0)
+                ),
+                waves=texts.format_number(duty["waves"]),
+            )
+        )
+        roster = [o for o in offers if o["state"] in ("accepted", "no_show")]
+        if roster:
+            lines.append("")
+            lines.append(_("<b>On duty:</b>"))
+        for n, offer in enumerate(roster, 1):
+            line = f"{n}. {escape(offer['full_name'])} (№ {offer['helper_id']})"
+            if with_phones:
+                line += f" · {offer['phone']}"
+            if offer["state"] == "no_show":
+                line += " · " + _("did not come")
+            elif offer["checked_in_at"]:
+                line += " · " + _("here since {time}").format(
+                    time=format_datetime(
+                        _moment(offer["checked_in_at"]), "HH:mm", tzinfo=self.zone, locale=locale
+                    )
+                )
+                if offer["check_in_metres"] is not None:
+                    line += " " + _("({metres} m from the meeting point)").format(
+                        metres=texts.format_number(offer["check_in_metres"])
+                    )
+            if offer["minutes"] is not None:
+                line += " · ⏱ " + texts.duration(offer["minutes"])
+            lines.append(line)
+        return "\n".join(lines)
+
+    # --- to helpers ----------------------------------------------------------------------------
+
+    def offer_text(self, duty: dict[str, Any], locale: str, free: int | None = None) -> str:
+        lines = [_("🛡 <b>A duty for public helpers, № {number}</b>").format(number=duty["id"])]
+        lines += self.details(duty, locale)
+        if free is not None:
+            lines.append(
+                _("👥 Free seats: {free} of {seats}").format(
+                    free=texts.format_number(free), seats=texts.format_number(duty["seats"])
+                )
+            )
+        return "\n".join(lines)
+
+    def offer(self, duty: dict[str, Any], helper: dict[str, Any], free: int) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(helper["language"]):
+            text = (
+                self.offer_text(duty, helper["language"], free)
+                + "\n\n"
+                + _("Will you take it? The seats go to those who answer first.")
+            )
+            keyboard = {
+                "inline_keyboard": [
+                    [
+                        {
+                            "text": _("✅ I will come"),
+                            "callback_data": DutyCb(action="accept", duty=duty["id"]).pack(),
+                        },
+                        {
+                            "text": _("✖️ Not this time"),
+                            "callback_data": DutyCb(action="decline", duty=duty["id"]).pack(),
+                        },
+                    ]
+                ]
+            }
+        return NewMessage(
+            helper["user_id"],
+            "sendMessage",
+            {"text": text, "reply_markup": keyboard},
+            ref=f"duty:{duty['id']}:offer:{helper['id']}",
+            priority=1,
+        )
+
+    def offer_closed(self, duty: dict[str, Any], offer: dict[str, Any], why: str) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(offer["language"]):
+            note = (
+                _("This duty was cancelled.")
+                if why == "cancelled"
+                else _("All the seats are taken. Thank you, and see you at the next duty!")
+            )
+            text = self.offer_text(duty, offer["language"]) + f"\n\n<i>{note}</i>"
+        return NewMessage(
+            offer["user_id"],
+            "editMessageText",
+            {"message_id": offer["message_id"], "text": text},
+            ref=f"duty:{duty['id']}:closed:{offer['helper_id']}",
+            priority=1,
+        )
+
+    def accepted_changed(
+        self, duty: dict[str, Any], offer: dict[str, Any], what: str
+    ) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(offer["language"]):
+            text = _(
+                "❌ Duty № {number} ({when}) is cancelled: {reason}. Thank you for being ready "
+                "to help."
+            ).format(
+                number=duty["id"],
+                when=escape(self.when(duty, offer["language"])),
+                reason=escape(duty["cancel_reason"] or "—"),
+            )
+        return NewMessage(
+            offer["user_id"], "sendMessage", {"text": text}, ref=f"duty:{duty['id']}:{what}"
+        )
+
+    def reminder(self, duty: dict[str, Any], offer: dict[str, Any], hours: int) -> list[NewMessage]:
+        locale = offer["language"]
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            head = (
+                _("⏰ Tomorrow you are on duty № {number}.")
+                if hours >= 24
+                else _("⏰ In an hour you are on duty № {number}.")
+            ).format(number=duty["id"])
+            lines = [head, *self.details(duty, locale)]
+            lines.append(
+                _("👮 Duty leader: {leader}, {phone}").format(
+                    leader=escape(duty["leader"]), phone=duty["leader_phone"]
+                )
+            )
+            lines.append(_("The meeting point is on the map below."))
+            title = self.place(duty, locale)[:100]
+            address = self.when(duty, locale)
+        ref = f"duty:{duty['id']}:remind:{offer['helper_id']}:{hours}"
+        return [
+            NewMessage(offer["user_id"], "sendMessage", {"text": "\n".join(lines)}, ref=ref),
+            NewMessage(
+                offer["user_id"],
+                "sendVenue",
+                {
+                    "latitude": duty["place_lat"],
+                    "longitude": duty["place_lon"],
+                    "title": title,
+                    "address": address,
+                },
+                ref=ref + ":pin",
+            ),
+        ]
+
+    def start_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(offer["language"]):
+            text = _(
+                "🛡 Duty № {number} starts at {time}. When you are at the meeting point, press "
+                "«📍 I am here». You can also send your location so the leader sees you are "
+                "there."
+            ).format(
+                number=duty["id"],
+                time=format_datetime(
+                    _moment(duty["starts_at"]), "HH:mm", tzinfo=self.zone, locale=offer["language"]
+                ),
+            )
+            button = _("📍 I am here")
+        return NewMessage(
+            offer["user_id"],
+            "sendMessage",
+            {
+                "text": text,
+                "reply_markup": {
+                    "inline_keyboard": [
+                        [
+                            {
+                                "text": button,
+                                "callback_data": DutyCb(action="here", duty=duty["id"]).pack(),
+                            }
+                        ]
+                    ]
+                },
+            },
+            ref=f"duty:{duty['id']}:start:{offer['helper_id']}",
+        )
+
+    def end_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(offer["language"]):
+            text = _(
+                "🛡 Duty № {number} is over. Press «🏁 Check out» so your hours are counted. "
+                "Thank you for your help!"
+            ).format(number=duty["id"])
+            button = _("🏁 Check out")
+        return NewMessage(
+            offer["user_id"],
+            "sendMessage",
+            {
+                "text": text,
+                "reply_markup": {
+                    "inline_keyboard": [
+                        [
+                            {
+                                "text": button,
+                                "callback_data": DutyCb(action="out", duty=duty["id"]).pack(),
+                            }
+                        ]
+                    ]
+                },
+            },
+            ref=f"duty:{duty['id']}:end:{offer['helper_id']}",
+        )

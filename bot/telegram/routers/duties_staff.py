@@ -1,0 +1,171 @@
+"""Duties in the staff group: /duty (the form, or a duty's card), /cancelduty, /hours and
+/noshow. The work is DutyService's; this only reads the command and words the answer."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from babel.dates import format_date
+
+from bot.config import Settings
+from bot.domain.duties import parse_form
+from bot.domain.users import User
+from bot.services.chats import ChatService
+from bot.services.directory import DirectoryService
+from bot.services.duties import DutyService
+from bot.telegram import texts
+from bot.telegram.duty_render import DutyTelegramRenderer
+from bot.telegram.staff import StaffGate
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+HOURS = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
+
+
+def router() -> Router:
+    r = Router(name="duties_staff")
+    r.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    r.message.register(duty, Command("duty"))
+    r.message.register(cancel, Command("cancelduty"))
+    r.message.register(hours, Command("hours"))
+    r.message.register(no_show, Command("noshow"))
+    return r
+
+
+async def _staff_here(message: Message, bot: Bot, chats: ChatService, gate: StaffGate) -> bool:
+    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
+        return False
+    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
+        await message.reply(texts.staff_only())
+        return False
+    return True
+
+
+def _number(text: str) -> int | None:
+    text = text.strip().lstrip("№").strip()
+    return int(text) if text.isdecimal() and len(text) < 10 else None
+
+
+async def duty(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    duties: DutyService,
+    duty_renderer: DutyTelegramRenderer,
+    directory: DirectoryService,
+    settings: Settings,
+) -> None:
+    """/duty: the form to fill; /duty with the form filled in: a new duty; /duty N: its card."""
+    if not await _staff_here(message, bot, chats, staff_gate):
+        return
+    args = (command.args or "").strip()
+    if not args:
+        await message.reply(texts.duty_form())
+        return
+    number = _number(args)
+    if number is not None:
+        found = await duties.card(number)
+        if found is None:
+            await message.reply(texts.duty_not_found())
+            return
+        await message.reply(duty_renderer.staff_text(*found, with_phones=True))
+        return
+    result = parse_form(args, duties.clock(), settings.zone, directory.current)
+    if result.draft is None:
+        await message.reply(texts.duty_form_problems(result.problems))
+        return
+    assert message.from_user is not None
+    created = await duties.create(result.draft, message.from_user.id, message.from_user.full_name)
+    await message.reply(texts.duty_created(int(created["id"])))
+
+
+async def cancel(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    duties: DutyService,
+) -> None:
+    """/cancelduty N reason: everyone who took a seat is told the reason."""
+    if not await _staff_here(message, bot, chats, staff_gate):
+        return
+    number_text, _, reason = (command.args or "").strip().partition(" ")
+    number = _number(number_text)
+    reason = " ".join(reason.split())[:300]
+    if number is None or not reason:
+        await message.reply(texts.duty_cancel_usage())
+        return
+    cancelled = await duties.cancel(number, reason)
+    if cancelled is None:
+        await message.reply(texts.duty_not_open())
+        return
+    await message.reply(texts.duty_cancelled_staff(number))
+
+
+async def hours(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    duties: DutyService,
+    settings: Settings,
+    user: User,
+) -> None:
+    """/hours [YYYY-MM]: hours per helper for a month; /hours N helper H[:MM]: correct them."""
+    if not await _staff_here(message, bot, chats, staff_gate):
+        return
+    words = (command.args or "").split()
+    if len(words) == 3:
+        duty_id, helper_id, amount = _number(words[0]), _number(words[1]), HOURS.match(words[2])
+        if duty_id is None or helper_id is None or amount is None or int(amount.group(2) or 0) > 59:
+            await message.reply(texts.duty_hours_usage())
+            return
+        minutes = int(amount.group(1)) * 60 + int(amount.group(2) or 0)
+        assert message.from_user is not None
+        if not await duties.set_minutes(duty_id, helper_id, minutes, message.from_user.full_name):
+            await message.reply(texts.duty_not_on_roster())
+            return
+        await message.reply(texts.duty_hours_set(duty_id, helper_id, texts.duration(minutes)))
+        return
+    local_now = duties.clock().astimezone(settings.zone)
+    year, month = local_now.year, local_now.month
+    if len(words) == 1 and (match := MONTH.match(words[0])) and 1 <= int(match.group(2)) <= 12:
+        year, month = int(match.group(1)), int(match.group(2))
+    elif words:
+        await message.reply(texts.duty_hours_usage())
+        return
+    since = datetime(year, month, 1, tzinfo=settings.zone)
+    until = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=settings.zone)
+    rows = await duties.hours(since, until)
+    title = format_date(since, "LLLL y", locale=user.language)
+    await message.reply(texts.duty_hours_report(title, rows))
+
+
+async def no_show(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    duties: DutyService,
+) -> None:
+    """/noshow N helper: the helper took a seat and did not come."""
+    if not await _staff_here(message, bot, chats, staff_gate):
+        return
+    words = (command.args or "").split()
+    if len(words) != 2 or _number(words[0]) is None or _number(words[1]) is None:
+        await message.reply(texts.duty_noshow_usage())
+        return
+    duty_id, helper_id = _number(words[0]), _number(words[1])
+    assert duty_id is not None and helper_id is not None and message.from_user is not None
+    if not await duties.no_show(duty_id, helper_id, message.from_user.full_name):
+        await message.reply(texts.duty_not_on_roster())
+        return
+    await message.reply(texts.duty_noshow_set(duty_id, helper_id))
