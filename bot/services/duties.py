@@ -411,11 +411,10 @@ class DutyService:
                     await self.outbox.add(conn, self.renderer.offer(duty, helper, free))
                 await self._refresh_post(conn, duty_id)
                 log.info("duty %s: wave %s offered to %s helper(s)", duty_id, wave, len(chosen))
-        # while seats stay empty and time allows, another wave later
+        # while seats stay empty and time allows, another wave later (this same follow-up:
+        # scheduling it anew from inside its own run would be marked done with it)
         if free > 0 and now + self.rules.wave_every < starts:
-            await self.followups.schedule(
-                conn, WAVE, f"duty:{duty_id}", now + self.rules.wave_every
-            )
+            return Later(now + self.rules.wave_every)
         return None
 
     async def _remind(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:

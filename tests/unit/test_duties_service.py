@@ -1,0 +1,371 @@
+"""The duty service against a real SQLite database: waves go to free, active helpers of the
+precincts only (nearest first, a few per seat), seats fill first come first served even under
+concurrent accepts on separate connections, a full duty closes its open offers, withdrawal
+re-offers the seat, reminders and hours follow."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.domain.delivery import NewMessage
+from bot.domain.directory_file import parse_directory
+from bot.domain.duties import DutyDraft, MeetingPoint
+from bot.domain.helpers import HelperAction, HelperDraft
+from bot.resources import demo_directory_path
+from bot.services.delivery import Outbox
+from bot.services.duties import Answer, CheckIn, DutyRules, DutyService
+from bot.services.followups import FollowUps
+from bot.services.helpers import HelperRules, HelperService
+from bot.services.users import UserService
+from bot.storage.db import Database
+from tests.conftest import FixedClock
+from tests.unit.test_helpers_service import Renderer as HelperRenderer
+
+STAFF = -1001
+DIRECTORY, _ = parse_directory(demo_directory_path().read_text("utf-8"), "demo")
+assert DIRECTORY is not None
+# Saturday 28.11.2026, 18:00–21:00 in Almaty
+STARTS = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)
+
+
+class Renderer:
+    """Messages as data."""
+
+    def post(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> NewMessage:
+        return NewMessage(STAFF, "sendMessage", {"text": "post"}, ref=f"duty:{duty['id']}:post")
+
+    def post_payload(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"text": f"{len(offers)} offers"}
+
+    def offer(self, duty: dict[str, Any], helper: dict[str, Any], free: int) -> NewMessage:
+        return NewMessage(
+            helper["user_id"],
+            "sendMessage",
+            {"text": f"offer {duty['id']} {helper['language']}"},
+            ref=f"duty:{duty['id']}:offer:{helper['id']}",
+            priority=1,
+        )
+
+    def offer_closed(self, duty: dict[str, Any], offer: dict[str, Any], why: str) -> NewMessage:
+        return NewMessage(
+            offer["user_id"],
+            "editMessageText",
+            {"message_id": offer["message_id"], "text": why},
+            ref=f"duty:{duty['id']}:closed:{offer['helper_id']}",
+        )
+
+    def accepted_changed(
+        self, duty: dict[str, Any], offer: dict[str, Any], what: str
+    ) -> NewMessage:
+        return NewMessage(offer["user_id"], "sendMessage", {"text": what}, ref="duty:x")
+
+    def reminder(self, duty: dict[str, Any], offer: dict[str, Any], hours: int) -> list[NewMessage]:
+        return [
+            NewMessage(offer["user_id"], "sendMessage", {"text": f"remind {hours}"}, ref="duty:x")
+        ]
+
+    def start_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
+        return NewMessage(offer["user_id"], "sendMessage", {"text": "start"}, ref="duty:x")
+
+    def end_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
+        return NewMessage(offer["user_id"], "sendMessage", {"text": "end"}, ref="duty:x")
+
+
+def duties_of(db: Database, clock: FixedClock, **rules: Any) -> tuple[DutyService, FollowUps]:
+    async def staff() -> int:
+        return STAFF
+
+    followups = FollowUps(db, clock)
+    service = DutyService(
+        db,
+        Outbox(clock),
+        clock,
+        Renderer(),
+        followups,
+        lambda: DIRECTORY,
+        staff,
+        DutyRules(**rules),
+    )
+    return service, followups
+
+
+async def active_helper(
+    db: Database,
+    clock: FixedClock,
+    user_id: int,
+    precincts: tuple[str, ...] = ("mzhk",),
+    days: tuple[int, ...] = (5,),
+    bands: tuple[str, ...] = ("evening",),
+    language: str = "kk",
+) -> int:
+    """A helper through the real pipeline: applied, checked, registered, active."""
+
+    async def staff() -> int:
+        return STAFF
+
+    users = UserService(db, clock, "kk")
+    await users.seen(user_id, language)
+    user = await users.get_required(user_id)
+    helpers = HelperService(
+        db,
+        Outbox(clock),
+        clock,
+        HelperRenderer(),
+        staff,
+        lambda: {"mzhk", "zhd-vokzal", "yubileyny", "koksay-1"},
+        HelperRules(),
+    )
+    draft = HelperDraft(
+        "Серікбаев Ерлан", date(1990, 1, 5), "900105300128", "+77001234567",
+        precincts, days, bands, "",
+    )  # fmt: skip
+    helper = await helpers.apply(user, draft, date(2026, 11, 21))
+    officer = {"officer_id": 1, "officer_name": "Officer"}
+    await helpers.act(helper["id"], HelperAction.CHECK, **officer)
+    await helpers.act(
+        helper["id"], HelperAction.REGISTER, registration=("ҚК-1", "25.11.2026"), **officer
+    )
+    await helpers.act(helper["id"], HelperAction.ACTIVATE, **officer)
+    return int(helper["id"])
+
+
+def draft(
+    seats: int = 2, precincts: tuple[str, ...] = ("mzhk",), starts: datetime = STARTS
+) -> DutyDraft:
+    point = DIRECTORY.point("mpp-zhd")
+    assert point is not None
+    return DutyDraft(
+        starts, starts + timedelta(hours=3), precincts,
+        MeetingPoint(point.latitude, point.longitude, "МПП", point.id), seats,
+        "Patrol", "Капитан Серікбаев", "+77011234567",
+    )  # fmt: skip
+
+
+async def offered_to(db: Database, duty_id: int) -> list[int]:
+    async with db.read() as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT user_id FROM duty_offers WHERE duty_id = ? AND state = 'offered'"
+                " ORDER BY user_id",
+                (duty_id,),
+            )
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+async def outbox_texts(db: Database, chat_id: int) -> list[str]:
+    async with db.read() as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT payload FROM outbox WHERE chat_id = ? AND state = 'pending'"
+                " AND ref LIKE 'duty:%' ORDER BY id",
+                (chat_id,),
+            )
+        ).fetchall()
+    return [json.loads(r[0])["text"] for r in rows]
+
+
+async def test_a_wave_goes_to_free_active_helpers_of_the_precincts_only(
+    db: Database, clock: FixedClock
+) -> None:
+    await active_helper(db, clock, 101)  # mzhk, Saturday evenings: yes
+    await active_helper(db, clock, 102, precincts=("koksay-1",))  # elsewhere
+    await active_helper(db, clock, 103, days=(0,))  # Mondays only
+    await active_helper(db, clock, 104, bands=("morning",))  # mornings only
+    await active_helper(db, clock, 105, language="ru")  # yes, in Russian
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    assert await offered_to(db, duty["id"]) == [101, 105]
+    assert await outbox_texts(db, 105) == [f"offer {duty['id']} ru"]
+    async with db.read() as conn:
+        row = await (
+            await conn.execute(
+                "SELECT priority FROM outbox WHERE chat_id = 101 AND ref LIKE 'duty:%:offer:%'"
+            )
+        ).fetchone()
+    assert row[0] == 1, "offers wait behind what residents wait for"
+
+
+async def test_waves_are_a_few_per_seat_and_the_next_one_comes_later(
+    db: Database, clock: FixedClock
+) -> None:
+    for n in range(10):
+        await active_helper(db, clock, 200 + n)
+    duties, followups = duties_of(db, clock, wave_factor=3)
+    duty = await duties.create(draft(seats=2), 1, "Officer")
+    await followups.run_due()
+    first = await offered_to(db, duty["id"])
+    assert len(first) == 6
+    await followups.run_due()
+    assert len(await offered_to(db, duty["id"])) == 6, "not before the next wave's time"
+    for user_id in first[:3]:
+        assert (await duties.answer(user_id, duty["id"], accept=False)).answer is Answer.DECLINED
+    clock.now += timedelta(minutes=31)
+    await followups.run_due()
+    assert len(await offered_to(db, duty["id"])) == 6, "three more to keep six open for two seats"
+
+
+async def test_exactly_as_many_accepts_win_as_there_are_seats_across_connections(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    for n in range(12):
+        await active_helper(db, clock, 300 + n)
+    duties, followups = duties_of(db, clock, wave_factor=4)
+    duty = await duties.create(draft(seats=3), 1, "Officer")
+    await followups.run_due()
+    users = await offered_to(db, duty["id"])
+    assert len(users) == 12
+    others = []
+    for _ in users:  # one connection (one Database) per helper, like separate processes
+        other = Database(db.path)
+        await other.connect()
+        others.append(other)
+    try:
+        outcomes = await asyncio.gather(
+            *(
+                duties_of(o, clock)[0].answer(u, duty["id"], accept=True)
+                for o, u in zip(others, users, strict=True)
+            )
+        )
+    finally:
+        for other in others:
+            await other.close()
+    answers = [o.answer for o in outcomes]
+    assert answers.count(Answer.ACCEPTED) == 3
+    assert answers.count(Answer.FULL) == 9
+    async with db.read() as conn:
+        states = dict(
+            await (
+                await conn.execute("SELECT state, COUNT(*) FROM duty_offers GROUP BY state")
+            ).fetchall()
+        )
+    assert states == {"accepted": 3, "closed": 9}
+
+
+async def test_a_full_duty_closes_its_offers_and_a_withdrawal_offers_the_seat_again(
+    db: Database, clock: FixedClock
+) -> None:
+    for n in range(4):
+        await active_helper(db, clock, 400 + n)
+    duties, followups = duties_of(db, clock, wave_factor=3)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    first, second, third = await offered_to(db, duty["id"])
+    async with db.transaction() as conn:  # the offer to `second` reached them as message 77
+        await conn.execute("UPDATE duty_offers SET message_id = 77 WHERE user_id = ?", (second,))
+        await conn.execute("UPDATE outbox SET state = 'done' WHERE chat_id = ?", (second,))
+    assert (await duties.answer(first, duty["id"], accept=True)).answer is Answer.ACCEPTED
+    assert await outbox_texts(db, second) == ["full"], "the delivered offer is edited"
+    assert await outbox_texts(db, third) == [], "the undelivered one is not sent at all"
+    assert (await duties.answer(second, duty["id"], accept=True)).answer is Answer.FULL
+    assert (await duties.answer(first, duty["id"], accept=True)).answer is Answer.ALREADY
+
+    # reminders, the "I'm here" prompt and the end are planned for the one on duty
+    async with db.read() as conn:
+        planned = await (
+            await conn.execute(
+                "SELECT kind, subject FROM followups WHERE state = 'pending'"
+                " AND kind != 'duty_wave' ORDER BY due_at"
+            )
+        ).fetchall()
+    helper = (await duties.card(duty["id"]))[1][0]["helper_id"]  # type: ignore[index]
+    assert [tuple(r) for r in planned] == [
+        ("duty_remind", f"duty:{duty['id']}:{helper}:24"),
+        ("duty_remind", f"duty:{duty['id']}:{helper}:1"),
+        ("duty_start", f"duty:{duty['id']}:{helper}"),
+        ("duty_end", f"duty:{duty['id']}"),
+        ("duty_close", f"duty:{duty['id']}"),
+    ]
+
+    # giving the seat back: allowed until 12 hours before, then the seat is offered again
+    assert (await duties.withdraw(first, duty["id"])).answer is Answer.WITHDRAWN
+    await followups.run_due()
+    again = await offered_to(db, duty["id"])
+    assert second in again and first not in again, "the closed ones are asked again"
+    assert (await duties.answer(second, duty["id"], accept=True)).answer is Answer.ACCEPTED
+    clock.now = STARTS - timedelta(hours=11)
+    assert (await duties.withdraw(second, duty["id"])).answer is Answer.TOO_LATE
+
+
+async def test_check_in_out_and_the_hours_with_their_cap(db: Database, clock: FixedClock) -> None:
+    await active_helper(db, clock, 501)
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    await duties.answer(501, duty["id"], accept=True)
+    clock.now = STARTS - timedelta(hours=1)
+    assert (await duties.check_in(501, duty["id"]))[0] is CheckIn.NOT_YET
+    clock.now = STARTS - timedelta(minutes=10)
+    await followups.run_due()  # the reminders and the prompt
+    assert await outbox_texts(db, 501) == [
+        f"offer {duty['id']} kk",
+        "remind 24",
+        "remind 1",
+        "start",
+    ]
+    assert (await duties.check_in(501, duty["id"]))[0] is CheckIn.DONE
+    assert (await duties.check_in(501, duty["id"]))[0] is CheckIn.ALREADY
+    located = await duties.located(501, 42.3001, 69.6102)
+    assert located is not None and located[1] > 0
+    clock.now = STARTS + timedelta(hours=2, minutes=30)
+    minutes, _ = await duties.check_out(501, duty["id"])
+    assert minutes == 150, "counted from the start, not from the early check-in"
+    assert await duties.minutes_served(await _helper_of(db, 501)) == 150
+    rows = await duties.hours(STARTS - timedelta(days=1), STARTS + timedelta(days=1))
+    assert [(r["duties"], r["minutes"]) for r in rows] == [(1, 150)]
+
+
+async def test_a_forgotten_check_out_ends_at_the_duty_end(db: Database, clock: FixedClock) -> None:
+    await active_helper(db, clock, 601)
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    await duties.answer(601, duty["id"], accept=True)
+    clock.now = STARTS + timedelta(minutes=30)
+    await duties.check_in(601, duty["id"])
+    clock.now = STARTS + timedelta(hours=7)
+    await followups.run_due()
+    assert await duties.minutes_served(await _helper_of(db, 601)) == 150
+
+
+async def test_cancelling_tells_those_on_duty_and_closes_the_rest(
+    db: Database, clock: FixedClock
+) -> None:
+    await active_helper(db, clock, 701)
+    await active_helper(db, clock, 702)
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    await duties.answer(701, duty["id"], accept=True)
+    assert await duties.cancel(duty["id"], "storm") is not None
+    assert await duties.cancel(duty["id"], "again") is None
+    assert (await outbox_texts(db, 701))[-1] == "cancelled"
+    assert (await duties.answer(702, duty["id"], accept=True)).answer is Answer.OVER
+    clock.now = STARTS
+    await followups.run_due()
+    assert "remind 1" not in await outbox_texts(db, 701), "nothing more for a cancelled duty"
+
+
+async def test_no_two_duties_at_once_for_one_helper(db: Database, clock: FixedClock) -> None:
+    await active_helper(db, clock, 801)
+    duties, followups = duties_of(db, clock)
+    one = await duties.create(draft(seats=1), 1, "Officer")
+    two = await duties.create(draft(seats=1, starts=STARTS + timedelta(hours=1)), 1, "Officer")
+    await followups.run_due()
+    assert await offered_to(db, two["id"]) == [801]
+    assert (await duties.answer(801, one["id"], accept=True)).answer is Answer.ACCEPTED
+    outcome = await duties.answer(801, two["id"], accept=True)
+    assert (outcome.answer, outcome.other) == (Answer.COLLIDES, one["id"])
+
+
+async def _helper_of(db: Database, user_id: int) -> int:
+    async with db.read() as conn:
+        row = await (
+            await conn.execute("SELECT id FROM helpers WHERE user_id = ?", (user_id,))
+        ).fetchone()
+    return int(row[0])
