@@ -102,8 +102,10 @@ class FollowUpScheduler:
         self._scheduler = None
 
     async def aclose(self, grace: float = 5.0) -> None:
-        """Stop starting jobs, then give the ones running `grace` seconds to finish."""
-        self.stop()
+        """Stop starting jobs, then give the ones running `grace` seconds to finish (shutting
+        APScheduler down first would cancel them mid-way: its executor cancels what runs)."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.pause()
         running = set(self._running)
         if running:
             _, late = await asyncio.wait(running, timeout=grace)
@@ -111,3 +113,4 @@ class FollowUpScheduler:
                 task.cancel()
             if late:
                 log.warning("%s scheduled job(s) still running at stop were cancelled", len(late))
+        self.stop()

@@ -13,7 +13,6 @@ from babel.dates import format_date
 
 from bot.config import Settings
 from bot.domain.duties import parse_form
-from bot.domain.users import User
 from bot.services.chats import ChatService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
@@ -116,7 +115,6 @@ async def hours(
     staff_gate: StaffGate,
     duties: DutyService,
     settings: Settings,
-    user: User,
 ) -> None:
     """/hours [YYYY-MM]: hours per helper for a month; /hours N helper H[:MM]: correct them."""
     if not await _staff_here(message, bot, chats, staff_gate):
@@ -144,7 +142,7 @@ async def hours(
     since = datetime(year, month, 1, tzinfo=settings.zone)
     until = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=settings.zone)
     rows = await duties.hours(since, until)
-    title = format_date(since, "LLLL y", locale=user.language)
+    title = format_date(since, "LLLL y", locale=settings.staff_language)
     await message.reply(texts.duty_hours_report(title, rows))
 
 
