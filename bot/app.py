@@ -191,7 +191,7 @@ class SakshyApp:
             staff_topics=chats.staff_topics,
         )
         duty_renderer = DutyTelegramRenderer(
-            i18n, settings.staff_language, settings.zone, directory
+            i18n, settings.staff_language, settings.zone, directory, settings.duty_checkin_radius_m
         )
         duties = DutyService(
             self.db,
@@ -207,6 +207,7 @@ class SakshyApp:
                 withdraw_hours=settings.duty_withdraw_hours,
                 radius_m=settings.duty_checkin_radius_m,
                 zone=settings.zone,
+                quiet=settings.quiet,
             ),
         )
         surveys = SurveyService(
@@ -275,12 +276,13 @@ class SakshyApp:
             on_unreachable=self._unreachable,
             on_moved=chats.record_migration,
             on_sent=self._on_sent,
-            on_failed=reports.on_failed,
+            on_failed=self._on_failed,
             on_topic_gone=reports.on_topic_gone,
             prepare=self._prepare,
         )
         self.helpers = helpers
         self.duties = duties
+        helpers.on_leave = duties.release
 
     async def _unreachable(self, message: OutgoingMessage) -> None:
         chat_id = message.chat_id
@@ -292,6 +294,7 @@ class SakshyApp:
                 and not message.ref.endswith(":survey")  # the report is closed: nothing to do
             ):
                 await self.reports.resident_unreachable(int(message.ref.split(":")[1]))
+
         else:
             log.error("Telegram refuses messages to group %s: is the bot still in it?", chat_id)
 
@@ -351,6 +354,12 @@ class SakshyApp:
         await self.reports.on_sent(conn, message, message_id)
         await self.helpers.on_sent(conn, message, message_id)
         await self.duties.on_sent(conn, message, message_id)
+
+    async def _on_failed(
+        self, conn: aiosqlite.Connection, message: OutgoingMessage, error: str
+    ) -> None:
+        await self.reports.on_failed(conn, message, error)
+        await self.duties.undeliverable(conn, message)
 
     async def _prepare(self, message: OutgoingMessage) -> dict[str, Any]:
         """Fill in what a row could not know when it was written (a forum topic's id)."""

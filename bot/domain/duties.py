@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.directory import Directory
 from bot.domain.directory_file import normalise_phone
+from bot.domain.reports import ServiceArea
 
 #: the times of day a helper may choose, as local hours [start, end)
 BAND_HOURS = {"night": (0, 6), "morning": (6, 12), "day": (12, 18), "evening": (18, 24)}
@@ -21,6 +22,8 @@ MAX_HOURS = 12
 MAX_TASK = 500
 MAX_LEADER = 120
 MAX_DUTY_PRECINCTS = 10
+#: duties are planned at most this many days ahead (a mistyped year is caught)
+HORIZON_DAYS = 90
 #: a helper is free for a duty when the times of day they chose cover at least this share of it
 COVERAGE = 0.5
 
@@ -86,9 +89,16 @@ _LATLON = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)\s*(.*)$")
 _PHONE = re.compile(r"(\+?[78][\d\s()-]{9,16}\d)")
 
 
-def parse_form(text: str, now: datetime, zone: ZoneInfo, directory: Directory) -> FormResult:
+def parse_form(
+    text: str,
+    now: datetime,
+    zone: ZoneInfo,
+    directory: Directory,
+    area: ServiceArea | None = None,
+) -> FormResult:
     """A duty from the staff's form: one `field: value` per line (field names in English,
-    Kazakh or Russian). Every problem is listed, not only the first."""
+    Kazakh or Russian). Every problem is listed, not only the first. A meeting point must lie
+    in the service `area` (latitude and longitude swapped would not)."""
     values: dict[str, str] = {}
     result = FormResult()
     for line in text.splitlines():
@@ -124,6 +134,8 @@ def parse_form(text: str, now: datetime, zone: ZoneInfo, directory: Directory) -
                 problems.append(("too_long", str(MAX_HOURS)))
             elif starts <= now:
                 problems.append(("past", values["date"]))
+            elif starts - now > timedelta(days=HORIZON_DAYS):
+                problems.append(("too_far", str(HORIZON_DAYS)))
     precincts: list[str] = []
     for word in re.split(r"[,\s;]+", values["precincts"]):
         if not word:
@@ -137,6 +149,8 @@ def parse_form(text: str, now: datetime, zone: ZoneInfo, directory: Directory) -
     place = _place(values["place"], directory)
     if place is None:
         problems.append(("place", values["place"]))
+    elif area is not None and not area.contains(place.latitude, place.longitude):
+        problems.append(("place_outside", values["place"]))
     seats_text = values["seats"].strip()
     seats = int(seats_text) if seats_text.isdecimal() and len(seats_text) < 5 else -1
     if seats < 1:

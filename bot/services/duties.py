@@ -9,7 +9,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from bot.domain.duties import (
 )
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
+from bot.services.report_followups import in_quiet_hours
 from bot.storage.db import Database
 from bot.storage.repositories import DutyRepository, from_db
 
@@ -51,6 +52,9 @@ class DutyRules:
     wave_every: timedelta = timedelta(minutes=30)
     withdraw_hours: float = 12.0
     radius_m: int = 300
+    #: no offers at night (local start, end) unless the duty starts within `urgent`
+    quiet: tuple[time, time] | None = None
+    urgent: timedelta = timedelta(hours=12)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
 
 
@@ -64,6 +68,7 @@ class Answer(StrEnum):
     TOO_LATE = "too_late"  # the withdrawal window has passed
     OVER = "over"  # the duty started, ended or was cancelled
     STALE = "stale"  # no such offer for this person, or an answer that no longer applies
+    NOT_ACTIVE = "not_active"  # the helper is suspended or has stepped down
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,9 @@ class DutyService:
         nothing more is scheduled. None if there is no such open duty."""
         now = self.clock()
         async with self.db.transaction() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            if duty is None or _span(duty)[0] <= now:
+                return None  # a duty under way or served keeps its hours
             if not await self.repo.cancel(conn, duty_id, reason, now):
                 return None
             duty = await self.repo.get(conn, duty_id)
@@ -163,10 +171,10 @@ class DutyService:
             await self._close_offers(conn, duty, "cancelled")
             for offer in await self.repo.offers(conn, duty_id):
                 if offer["state"] == "accepted":
+                    await self._cancel_personal(conn, duty_id, offer["helper_id"])
                     await self.outbox.add(
                         conn, self.renderer.accepted_changed(duty, offer, "cancelled")
                     )
-                    await self._cancel_personal(conn, duty_id, offer["helper_id"])
             await self.followups.cancel(conn, f"duty:{duty_id}", WAVE, END, CLOSE)
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
@@ -187,8 +195,13 @@ class DutyService:
         self.outbox.notify()
         return done
 
-    async def no_show(self, duty_id: int, helper_id: int, by: str) -> bool:
+    async def no_show(self, duty_id: int, helper_id: int, by: str) -> bool | None:
+        """True when recorded; None before the duty's start (the seat is still theirs to
+        give back); False when the helper has no seat there."""
         async with self.db.transaction() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            if duty is not None and _span(duty)[0] > self.clock():
+                return None
             done = await self.repo.mark_no_show(conn, duty_id, helper_id, by)
             if done:
                 await self._cancel_personal(conn, duty_id, helper_id)
@@ -219,6 +232,8 @@ class DutyService:
                 return Outcome(Answer.FULL, duty)
             if state != "offered":
                 return Outcome(Answer.STALE, duty)
+            if offer["helper_status"] != "active":
+                return Outcome(Answer.NOT_ACTIVE, duty)
             helper_id = offer["helper_id"]
             if not accept:
                 await self.repo.set_state(conn, duty_id, helper_id, ("offered",), "declined", now)
@@ -325,9 +340,37 @@ class DutyService:
         async with self.db.read() as conn:
             return await self.repo.of_user(conn, user_id, limit)
 
-    async def minutes_served(self, helper_id: int) -> int:
+    async def minutes_served(self, user_id: int) -> int:
+        """Every minute a person served on duties that took place (as /hours counts them)."""
         async with self.db.read() as conn:
-            return (await self.repo.minutes_of(conn, [helper_id])).get(helper_id, 0)
+            return await self.repo.minutes_of_user(conn, user_id)
+
+    async def release(self, conn: aiosqlite.Connection, helper_id: int) -> None:
+        """Inside the transaction that suspends or retires a helper: their seats on duties
+        not yet started go back (offered again), their unanswered offers close."""
+        now = self.clock()
+        for offer in await self.repo.future_seats(conn, helper_id, now):
+            duty = await self.repo.get(conn, offer["duty_id"])
+            assert duty is not None
+            if offer["state"] == "accepted":
+                await self.repo.set_state(
+                    conn, duty["id"], helper_id, ("accepted",), "withdrawn", now
+                )
+                await self._cancel_personal(conn, duty["id"], helper_id)
+                await self.followups.schedule(conn, WAVE, f"duty:{duty['id']}", now)
+            else:
+                await self.repo.set_state(conn, duty["id"], helper_id, ("offered",), "closed", now)
+                await self.outbox.repo.drop_pending(conn, f"duty:{duty['id']}:offer:{helper_id}")
+            await self._refresh_post(conn, duty["id"])
+
+    async def undeliverable(self, conn: aiosqlite.Connection, message: OutgoingMessage) -> None:
+        """Delivery hook: an offer Telegram will not deliver (blocked, refused) is closed, so
+        it holds no place in the next wave."""
+        parts = (message.ref or "").split(":")
+        if len(parts) == 4 and parts[0] == "duty" and parts[2] == "offer":
+            await self.repo.set_state(
+                conn, int(parts[1]), int(parts[3]), ("offered",), "closed", self.clock()
+            )
 
     # --- delivery hooks ------------------------------------------------------------------------
 
@@ -375,9 +418,15 @@ class DutyService:
         starts, ends = _span(duty)
         if starts <= now:
             return None
+        quiet = self.rules.quiet
+        if quiet is not None and starts - now > self.rules.urgent:
+            morning = in_quiet_hours(now, quiet, self.rules.zone)
+            if morning is not None:
+                return Later(morning)  # no offers at night unless the duty is near
         states = await self.repo.states(conn, duty_id)
         free = duty["seats"] - states.get("accepted", 0)
-        size = wave_size(free, states.get("offered", 0), self.rules.wave_factor)
+        recent = await self.repo.awaiting(conn, duty_id, now - 2 * self.rules.wave_every)
+        size = wave_size(free, recent, self.rules.wave_factor)
         if size > 0:
             precincts = json.loads(duty["precincts"])
             found = await self.repo.candidates(conn, duty_id, precincts, starts, ends)
@@ -423,8 +472,8 @@ class DutyService:
         if duty is None or duty["status"] != "open":
             return None
         offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
-        if offer is None or offer["state"] != "accepted":
-            return None
+        if offer is None or offer["state"] != "accepted" or self.clock() >= _span(duty)[0]:
+            return None  # late after downtime: "in an hour" would be wrong now
         for message in self.renderer.reminder(duty, offer, int(hours)):
             await self.outbox.add(conn, message)
         return None
@@ -435,6 +484,8 @@ class DutyService:
         offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
         if duty is None or duty["status"] != "open" or offer is None:
             return None
+        if self.clock() >= _span(duty)[1]:
+            return None  # the duty is over: nothing to check in to
         if offer["state"] == "accepted" and offer["checked_in_at"] is None:
             await self.outbox.add(conn, self.renderer.start_prompt(duty, offer))
         return None
@@ -497,7 +548,11 @@ class DutyService:
         base = f"duty:{duty_id}:{helper_id}"
         for hours in (24, 1):
             await self.followups.cancel(conn, f"{base}:{hours}", REMIND)
+            ref = f"duty:{duty_id}:remind:{helper_id}:{hours}"
+            await self.outbox.repo.drop_pending(conn, ref)
+            await self.outbox.repo.drop_pending(conn, ref + ":pin")
         await self.followups.cancel(conn, base, START)
+        await self.outbox.repo.drop_pending(conn, f"duty:{duty_id}:start:{helper_id}")
 
     async def _close_offers(
         self, conn: aiosqlite.Connection, duty: dict[str, Any], why: str

@@ -123,7 +123,7 @@ class FollowUps:
                     return 0  # done or cancelled meanwhile (another claimer, a change)
                 outcome = await handler(conn, _followup(row), prepared)
                 if isinstance(outcome, Later):
-                    await self.repo.later(conn, row_id, outcome.when)
+                    await self.repo.later(conn, row_id, outcome.when, postponed=True)
                     return 0
                 await self.repo.done(conn, row_id, self.clock())
             return 1

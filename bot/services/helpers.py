@@ -8,7 +8,7 @@ transaction as the change, through `HelperRenderer`."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -130,6 +130,8 @@ class HelperService:
         self.repo = HelperRepository()
         self.users = UserRepository()
         self.relays = RelayRepository()
+        #: called inside the transaction that suspends or retires a helper (their duties)
+        self.on_leave: Callable[[Any, int], Awaitable[None]] | None = None
 
     def too_young(self, born: date, today: date) -> bool:
         return age_on(born, today) < self.rules.min_age
@@ -271,6 +273,11 @@ class HelperService:
                 note=note if registration is None else " · ".join(registration),
                 now=now,
             )
+            if self.on_leave is not None and target in (
+                HelperStatus.SUSPENDED,
+                HelperStatus.RETIRED,
+            ):
+                await self.on_leave(conn, helper_id)
             updated = await self.repo.get(conn, helper_id)
             assert updated is not None
             post = await self.outbox.repo.sent_to(conn, f"helper:{helper_id}:post")

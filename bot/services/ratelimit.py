@@ -49,6 +49,8 @@ class RateLimiter:
         self._last_prune = clock()
         #: callers waiting for a slot for something a person waits for; bulk yields to them
         self._urgent_waiting = 0
+        #: whether the last refused reservation was held by the overall limit
+        self._global_bound = False
 
     def reserve(self, chat_id: int, is_group: bool | None = None) -> float:
         """Take a slot for one message to `chat_id` now (0.0), or say how long to wait."""
@@ -64,8 +66,11 @@ class RateLimiter:
         window = self._global
         while window and window[0] <= now - 1.0:
             window.popleft()
+        global_wait = max(self._blocked_until.get(None, 0.0) - now, 0.0)
         if len(window) >= limits.global_per_second:
-            wait = max(wait, window[0] + 1.0 - now)
+            global_wait = max(global_wait, window[0] + 1.0 - now)
+        self._global_bound = global_wait > 0
+        wait = max(wait, global_wait)
         group_window = None
         if is_group:
             group_window = self._groups.setdefault(chat_id, deque())
@@ -101,25 +106,23 @@ class RateLimiter:
         self, chat_id: int, is_group: bool | None = None, *, bulk: bool = False
     ) -> None:
         """Wait until a message to `chat_id` may go, and take its slot. A `bulk` message (an
-        offer among thousands) lets every waiting non-bulk message go first."""
-        if bulk:
-            while True:
-                if self._urgent_waiting:
-                    await asyncio.sleep(0.005 * self.time_scale)
-                    continue
-                wait = self.reserve(chat_id, is_group)
-                if wait <= 0:
-                    return
+        offer among thousands) lets a non-bulk message waiting for the overall limit go first;
+        one waiting only for its own chat (or group) holds nothing up."""
+        while True:
+            if bulk and self._urgent_waiting:
+                await asyncio.sleep(0.005 * self.time_scale)
+                continue
+            wait = self.reserve(chat_id, is_group)
+            if wait <= 0:
+                return
+            if bulk or not self._global_bound:
                 await asyncio.sleep(wait * self.time_scale)
-        self._urgent_waiting += 1
-        try:
-            while True:
-                wait = self.reserve(chat_id, is_group)
-                if wait <= 0:
-                    return
+                continue
+            self._urgent_waiting += 1
+            try:
                 await asyncio.sleep(wait * self.time_scale)
-        finally:
-            self._urgent_waiting -= 1
+            finally:  # no await between this and the next reserve: the slot is ours first
+                self._urgent_waiting -= 1
 
     def _prune(self, now: float) -> None:
         # Forget idle chats now and then so a city's worth of residents does not pile up.

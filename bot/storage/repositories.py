@@ -1030,11 +1030,16 @@ class FollowUpRepository:
         error: str | None = None,
         *,
         count_attempt: bool = False,
+        postponed: bool = False,
     ) -> None:
+        """Run it again at `due`: after a failure (`count_attempt`), or because the handler
+        chose to (`postponed`: not a failure, so the attempts start again from nought)."""
         await conn.execute(
-            "UPDATE followups SET due_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
-            (to_db(due), error[:1000] if error else None, int(count_attempt), row_id),
-        )
+            "UPDATE followups SET due_at = ?, last_error = ?,"
+            " attempts = CASE WHEN ? THEN 0 ELSE attempts + ? END WHERE id = ?",
+            (to_db(due), error[:1000] if error else None, int(postponed), int(count_attempt),
+             row_id),
+        )  # fmt: skip
 
     async def give_up(self, conn: aiosqlite.Connection, row_id: int, error: str) -> None:
         await conn.execute(
@@ -1337,8 +1342,9 @@ class DutyRepository:
         self, conn: aiosqlite.Connection, duty_id: int, user_id: int
     ) -> dict[str, Any] | None:
         cur = await conn.execute(
-            "SELECT o.*, h.language FROM duty_offers o JOIN helpers h ON h.id = o.helper_id"
-            " WHERE o.duty_id = ? AND o.user_id = ?",
+            "SELECT o.*, h.language, h.status AS helper_status FROM duty_offers o"
+            " JOIN helpers h ON h.id = o.helper_id WHERE o.duty_id = ? AND o.user_id = ?"
+            " ORDER BY o.helper_id DESC LIMIT 1",  # a person who applied again: the latest
             (duty_id, user_id),
         )
         row = await cur.fetchone()
@@ -1376,11 +1382,46 @@ class DutyRepository:
             return {}
         marks = ", ".join("?" for _ in helper_ids)
         cur = await conn.execute(
-            "SELECT helper_id, COALESCE(SUM(minutes), 0) FROM duty_offers"
-            f" WHERE helper_id IN ({marks}) AND minutes IS NOT NULL GROUP BY helper_id",
+            "SELECT o.helper_id, COALESCE(SUM(o.minutes), 0) FROM duty_offers o"
+            " JOIN duties d ON d.id = o.duty_id"
+            f" WHERE o.helper_id IN ({marks}) AND o.minutes IS NOT NULL AND d.status = 'open'"
+            " GROUP BY o.helper_id",
             helper_ids,
         )
         return {int(row[0]): int(row[1]) for row in await cur.fetchall()}
+
+    async def minutes_of_user(self, conn: aiosqlite.Connection, user_id: int) -> int:
+        """Every minute this person served (over all their applications), as /hours counts."""
+        cur = await conn.execute(
+            "SELECT COALESCE(SUM(o.minutes), 0) FROM duty_offers o JOIN duties d"
+            " ON d.id = o.duty_id WHERE o.user_id = ? AND d.status = 'open'",
+            (user_id,),
+        )
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def awaiting(self, conn: aiosqlite.Connection, duty_id: int, since: datetime) -> int:
+        """Offers still unanswered that were sent after `since` (older ones no longer hold a
+        place in the next wave: their helpers are busy or away)."""
+        cur = await conn.execute(
+            "SELECT COUNT(*) FROM duty_offers WHERE duty_id = ? AND state = 'offered'"
+            " AND offered_at > ?",
+            (duty_id, to_db(since)),
+        )
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def future_seats(
+        self, conn: aiosqlite.Connection, helper_id: int, now: datetime
+    ) -> list[dict[str, Any]]:
+        """This helper's offers and seats on open duties that have not started."""
+        cur = await conn.execute(
+            "SELECT o.*, h.language FROM duty_offers o JOIN duties d ON d.id = o.duty_id"
+            " JOIN helpers h ON h.id = o.helper_id WHERE o.helper_id = ?"
+            " AND o.state IN ('offered', 'accepted') AND d.status = 'open' AND d.starts_at > ?",
+            (helper_id, to_db(now)),
+        )
+        return [dict(row) for row in await cur.fetchall()]
 
     async def add_offer(
         self,
@@ -1506,7 +1547,8 @@ class DutyRepository:
         minutes: int,
     ) -> bool:
         cur = await conn.execute(
-            "UPDATE duty_offers SET checked_out_at = ?, minutes = ? WHERE duty_id = ?"
+            "UPDATE duty_offers SET checked_out_at = ?,"
+            " minutes = CASE WHEN minutes_by IS NULL THEN ? ELSE minutes END WHERE duty_id = ?"
             " AND helper_id = ? AND state = 'accepted' AND checked_in_at IS NOT NULL"
             " AND checked_out_at IS NULL",
             (to_db(now), minutes, duty_id, helper_id),

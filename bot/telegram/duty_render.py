@@ -19,6 +19,7 @@ from bot.services.directory import DirectoryService
 from bot.storage.repositories import from_db
 from bot.telegram import texts
 from bot.telegram.callbacks import DutyCb
+from bot.telegram.helper_render import mask_phone
 
 
 def _moment(value: str) -> datetime:
@@ -28,9 +29,18 @@ def _moment(value: str) -> datetime:
 
 
 class DutyTelegramRenderer:
+    #: roster lines on the post (a message holds 4096 characters; 100 seats would not fit)
+    ROSTER = 40
+
     def __init__(
-        self, i18n: I18n, staff_locale: str, zone: ZoneInfo, directory: DirectoryService
+        self,
+        i18n: I18n,
+        staff_locale: str,
+        zone: ZoneInfo,
+        directory: DirectoryService,
+        radius_m: int = 300,
     ) -> None:
+        self.radius_m = radius_m
         self.i18n = i18n
         self.staff_locale = staff_locale
         self.zone = zone
@@ -112,10 +122,10 @@ class DutyTelegramRenderer:
         if roster:
             lines.append("")
             lines.append(_("<b>On duty:</b>"))
-        for n, offer in enumerate(roster, 1):
+        shown = roster if with_phones else roster[: self.ROSTER]
+        for n, offer in enumerate(shown, 1):
             line = f"{n}. {escape(offer['full_name'])} (№ {offer['helper_id']})"
-            if with_phones:
-                line += f" · {offer['phone']}"
+            line += f" · {offer['phone'] if with_phones else mask_phone(offer['phone'])}"
             if offer["state"] == "no_show":
                 line += " · " + _("did not come")
             elif offer["checked_in_at"]:
@@ -124,14 +134,24 @@ class DutyTelegramRenderer:
                         _moment(offer["checked_in_at"]), "HH:mm", tzinfo=self.zone, locale=locale
                     )
                 )
-                if offer["check_in_metres"] is not None:
-                    line += " " + _("({metres} m from the meeting point)").format(
-                        metres=texts.format_number(offer["check_in_metres"])
+                metres = offer["check_in_metres"]
+                if metres is None:
+                    line += " " + _("(no location)")
+                else:
+                    flag = "⚠️ " if metres > self.radius_m else ""
+                    line += (
+                        " "
+                        + flag
+                        + _("({metres} m from the meeting point)").format(
+                            metres=texts.format_number(metres)
+                        )
                     )
             if offer["minutes"] is not None:
                 line += " · ⏱ " + texts.duration(offer["minutes"])
             lines.append(line)
-        return "\n".join(lines)
+        if len(roster) > len(shown):
+            lines.append(texts.duty_roster_more(len(roster) - len(shown)))
+        return "\n".join(lines) if with_phones else texts.whole_lines(lines)
 
     # --- to helpers ----------------------------------------------------------------------------
 

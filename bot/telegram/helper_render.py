@@ -34,17 +34,7 @@ HELPER_SEEN = {
 SEEN_HELPER = {code: status for status, code in HELPER_SEEN.items()}
 
 
-def _whole_lines(lines: list[str], limit: int = 3900) -> str:
-    """Lines up to a message's size, cut between lines (never inside a tag or an entity)."""
-    kept: list[str] = []
-    size = 0
-    for line in lines:
-        if size + len(line) + 1 > limit:
-            kept.append("…")
-            break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join(kept)
+_whole_lines = texts.whole_lines
 
 
 def mask_phone(phone: str) -> str:

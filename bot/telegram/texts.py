@@ -1081,6 +1081,12 @@ def duty_form_problems(problems: list[tuple[str, str]]) -> str:
             line = _("a duty lasts at most {hours} hours").format(hours=detail)
         elif code == "past":
             line = _("this duty would start in the past")
+        elif code == "too_far":
+            line = _("duties are planned at most {days} days ahead").format(days=detail)
+        elif code == "place_outside":
+            line = _("«{value}» is outside the service area (latitude comes first)").format(
+                value=value
+            )
         elif code == "precinct":
             line = _("there is no precinct «{value}» in the directory").format(value=value)
         elif code == "too_many_precincts":
@@ -1108,7 +1114,7 @@ def duty_form_problems(problems: list[tuple[str, str]]) -> str:
 
 def duty_created(number: int) -> str:
     return _(
-        "✅ Duty № {number} is created. The first helpers are being asked now; the post below "
+        "✅ Duty № {number} created. The first helpers are being asked now; the duty's post "
         "shows who takes a seat."
     ).format(number=number)
 
@@ -1124,11 +1130,11 @@ def duty_cancel_usage() -> str:
 
 
 def duty_not_open() -> str:
-    return _("There is no such duty, or it is already cancelled.")
+    return _("There is no such duty, or it has already started or been cancelled.")
 
 
 def duty_cancelled_staff(number: int) -> str:
-    return _("Duty № {number} is cancelled; the helpers who took a seat are told.").format(
+    return _("Duty № {number} cancelled; the helpers who took a seat have been notified.").format(
         number=number
     )
 
@@ -1163,7 +1169,7 @@ def duty_noshow_set(duty: int, helper: int) -> str:
 def duty_hours_report(month: str, rows: list[dict[str, object]]) -> str:
     if not rows:
         return _("No duties served in {month}.").format(month=month)
-    lines = [_("<b>Hours of public helpers, {month}</b>").format(month=month)]
+    lines = [_("<b>Hours of public helpers, {month}</b>").format(month=month)]  # the most first
     for row in rows[:100]:
         line = "• № {} · {} · {}".format(
             row["helper_id"],
@@ -1178,7 +1184,7 @@ def duty_hours_report(month: str, rows: list[dict[str, object]]) -> str:
                 count=format_number(int(str(row["no_shows"])))
             )
         lines.append(line)
-    return "\n".join(lines)
+    return whole_lines(lines)
 
 
 def duty_withdraw_button() -> str:
@@ -1190,6 +1196,68 @@ def duty_accepted(withdraw_hours: float) -> str:
         "✅ You are on this duty. I will remind you a day and an hour before. If you cannot "
         "come, give your seat back up to {hours} hours before the start."
     ).format(hours=format_number(int(withdraw_hours)))
+
+
+def duty_accepted_late(phone: str) -> str:
+    return _(
+        "✅ You are on this duty. I will remind you before it starts. It starts soon: if you "
+        "cannot come after all, call the duty leader: {phone}."
+    ).format(phone=phone)
+
+
+def duty_not_active() -> str:
+    return _("Only active public helpers can take duties.")
+
+
+def duty_noshow_too_early() -> str:
+    return _("The duty has not started yet: until then the helper can still give the seat back.")
+
+
+def chunks(text: str, limit: int = 3900) -> list[str]:
+    """A long text as messages of at most `limit` characters, cut between lines."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        line = line[:limit]
+        if current and size + len(line) + 1 > limit:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    parts.append("\n".join(current))
+    return parts
+
+
+def whole_lines(lines: list[str], limit: int = 3900) -> str:
+    """Lines up to a message's size, cut between lines (never inside a tag or an entity)."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            kept.append("…")
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
+
+
+def duty_roster_more(count: int) -> str:
+    return ngettext(
+        "…and {count} more: /duty and the number shows them all.",
+        "…and {count} more: /duty and the number shows them all.",
+        count,
+    ).format(count=format_number(count))
+
+
+def duty_phones_sent() -> str:
+    return _("The roster with the phones is in your private chat with me.")
+
+
+def duty_phones_start_first() -> str:
+    return _(
+        "I cannot write to you in private yet: open a chat with me, press Start, then ask again."
+    )
 
 
 def duty_declined() -> str:
@@ -1267,7 +1335,7 @@ def duty_none_mine() -> str:
 
 
 def duty_upcoming_title() -> str:
-    return _("<b>Coming duties:</b>")
+    return _("<b>Upcoming duties:</b>")
 
 
 def duty_past_title() -> str:

@@ -178,7 +178,17 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     assert "№ 2 · Серікбаев Ерлан · 3 сағ · 1 кезекшілік" in hours.text
     await staff.send(officer, "/duty 1")
     card = await reply_in(staff, "🛡 <b>№ 1 кезекшілік")
-    assert "+77001234567" in card.text, "the card on request shows the phones"
+    assert "+7 700 ••• •• 67" in card.text and "+77001234567" not in card.text
+    assert "⚠️ (жиналу орнынан 2\xa0634 м)" in card.text, "a far check-in stands out"
+    await staff.send(officer, "/duty 1 телефондар")
+    assert (await staff.next_message()).text.startswith("Әзірге сізге жеке жаза алмаймын")
+    await officer.send("/start")
+    await officer.next_message()
+    await officer.next_message()
+    await staff.send(officer, "/duty 1 phones")
+    assert (await staff.next_message()).text.startswith("Телефондары бар тізім")
+    private = await officer.next_message()
+    assert "Серікбаев Ерлан (№ 2) · +77001234567" in private.text
     rows = await db_of(
         "SELECT state, minutes, check_in_metres > 1000 FROM duty_offers ORDER BY helper_id"
     )

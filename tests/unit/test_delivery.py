@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -235,3 +236,20 @@ async def test_a_failing_follow_up_does_not_leave_the_row_in_flight(
         await until(lambda: len(sender.delivered) == 2)
     assert [(r, s) for r, s, *_ in await states(db)] == [("first", "done"), ("second", "done")]
     assert sender.attempts == ["first", "second"], "delivered once each, the chat not blocked"
+
+
+async def test_what_people_wait_for_goes_before_bulk_rows(db: Database) -> None:
+    from bot.storage.repositories import OutboxRepository
+
+    clock = datetime(2026, 11, 21, 6, 30, tzinfo=UTC)
+    repo = OutboxRepository()
+    async with db.transaction() as conn:
+        for n in range(5):  # a broadcast written first
+            await repo.add(
+                conn, NewMessage(100 + n, "sendMessage", {"text": "offer"}, priority=1), clock
+            )
+        await repo.add(conn, NewMessage(7, "sendMessage", {"text": "your report"}), clock)
+        await repo.add(conn, NewMessage(100, "sendMessage", {"text": "reply to a helper"}), clock)
+        claimed = await repo.claim(conn, clock, 2)
+    assert [(m.chat_id, m.payload["text"]) for m in claimed] == [(7, "your report"), (100, "offer")]
+    # the helper's own reply still waits behind the offer to them: order per chat holds

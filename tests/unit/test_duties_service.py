@@ -315,7 +315,7 @@ async def test_check_in_out_and_the_hours_with_their_cap(db: Database, clock: Fi
     clock.now = STARTS + timedelta(hours=2, minutes=30)
     minutes, _ = await duties.check_out(501, duty["id"])
     assert minutes == 150, "counted from the start, not from the early check-in"
-    assert await duties.minutes_served(await _helper_of(db, 501)) == 150
+    assert await duties.minutes_served(501) == 150
     rows = await duties.hours(STARTS - timedelta(days=1), STARTS + timedelta(days=1))
     assert [(r["duties"], r["minutes"]) for r in rows] == [(1, 150)]
 
@@ -330,7 +330,7 @@ async def test_a_forgotten_check_out_ends_at_the_duty_end(db: Database, clock: F
     await duties.check_in(601, duty["id"])
     clock.now = STARTS + timedelta(hours=7)
     await followups.run_due()
-    assert await duties.minutes_served(await _helper_of(db, 601)) == 150
+    assert await duties.minutes_served(601) == 150
 
 
 async def test_cancelling_tells_those_on_duty_and_closes_the_rest(
@@ -369,3 +369,98 @@ async def _helper_of(db: Database, user_id: int) -> int:
             await conn.execute("SELECT id FROM helpers WHERE user_id = ?", (user_id,))
         ).fetchone()
     return int(row[0])
+
+
+async def test_unanswered_offers_stop_holding_places_and_waves_never_give_up(
+    db: Database, clock: FixedClock
+) -> None:
+    for n in range(9):
+        await active_helper(db, clock, 900 + n)
+    duties, followups = duties_of(db, clock, wave_factor=3)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    assert len(await offered_to(db, duty["id"])) == 3
+    clock.now += timedelta(minutes=31)
+    await followups.run_due()
+    assert len(await offered_to(db, duty["id"])) == 3, "still waiting for those three"
+    clock.now += timedelta(minutes=31)
+    await followups.run_due()
+    assert len(await offered_to(db, duty["id"])) == 6, "an hour of silence: three more asked"
+    for _ in range(12):  # many postponed waves are not failures
+        clock.now += timedelta(minutes=31)
+        await followups.run_due()
+    async with db.read() as conn:
+        row = await (
+            await conn.execute("SELECT state, attempts FROM followups WHERE kind = 'duty_wave'")
+        ).fetchone()
+    assert tuple(row) == ("pending", 0)
+
+
+async def test_no_offers_at_night_unless_the_duty_is_near(db: Database, clock: FixedClock) -> None:
+    from datetime import time
+
+    always = {"days": tuple(range(7)), "bands": ("night", "morning", "day", "evening")}
+    await active_helper(db, clock, 950, **always)  # type: ignore[arg-type]
+    clock.now = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)  # 00:00 in Almaty
+    duties, followups = duties_of(db, clock, quiet=(time(22), time(8)))
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    assert await offered_to(db, duty["id"]) == [], "not at midnight for a duty days away"
+    soon = await duties.create(draft(seats=1, starts=clock.now + timedelta(hours=2)), 1, "O")
+    await followups.run_due()
+    assert await offered_to(db, soon["id"]) == [950], "a duty two hours away: at once"
+    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 08:00
+    await followups.run_due()
+    assert await offered_to(db, duty["id"]) == [950]
+
+
+async def test_a_suspended_helper_gives_back_their_seats(db: Database, clock: FixedClock) -> None:
+    helper_id = await active_helper(db, clock, 960)
+    await active_helper(db, clock, 961)
+    duties, followups = duties_of(db, clock, wave_factor=1)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    assert await offered_to(db, duty["id"]) == [960]
+    assert (await duties.answer(960, duty["id"], accept=True)).answer is Answer.ACCEPTED
+
+    async def staff() -> int:
+        return STAFF
+
+    helpers = HelperService(
+        db, Outbox(clock), clock, HelperRenderer(), staff, lambda: {"mzhk"}, HelperRules()
+    )
+    helpers.on_leave = duties.release
+    await helpers.act(helper_id, HelperAction.SUSPEND, officer_id=1, officer_name="Officer")
+    await followups.run_due()
+    assert await offered_to(db, duty["id"]) == [961], "the seat is offered to someone else"
+    assert (await duties.answer(960, duty["id"], accept=True)).answer is Answer.STALE
+
+
+async def test_hours_set_by_staff_are_kept_at_check_out(db: Database, clock: FixedClock) -> None:
+    helper_id = await active_helper(db, clock, 970)
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    await duties.answer(970, duty["id"], accept=True)
+    assert await duties.no_show(duty["id"], helper_id, "Officer") is None, "not before the start"
+    clock.now = STARTS + timedelta(minutes=5)
+    await duties.check_in(970, duty["id"])
+    assert await duties.set_minutes(duty["id"], helper_id, 200, "Officer")
+    clock.now = STARTS + timedelta(hours=1)
+    await duties.check_out(970, duty["id"])
+    assert await duties.minutes_served(970) == 200
+
+
+async def test_an_offer_that_cannot_be_delivered_is_closed(db: Database, clock: FixedClock) -> None:
+    from bot.domain.delivery import OutgoingMessage
+
+    helper_id = await active_helper(db, clock, 980)
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    failed = OutgoingMessage(
+        1, 980, "sendMessage", {}, 1, clock.now, ref=f"duty:{duty['id']}:offer:{helper_id}"
+    )
+    async with db.transaction() as conn:
+        await duties.undeliverable(conn, failed)
+    assert await offered_to(db, duty["id"]) == []

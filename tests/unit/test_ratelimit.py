@@ -86,3 +86,36 @@ def test_idle_chats_are_forgotten(clock: Clock) -> None:
     clock.t += 600
     limiter.reserve(1000)
     assert len(limiter._chats) == 1
+
+
+async def test_bulk_waits_behind_a_message_someone_is_waiting_for() -> None:
+    import asyncio
+
+    limiter = RateLimiter(Limits(global_per_second=2, chat_burst=3), time_scale=0.05)
+    order: list[str] = []
+
+    async def send(name: str, chat: int, bulk: bool) -> None:
+        await limiter.acquire(chat, bulk=bulk)
+        order.append(name)
+
+    await send("first", 1, False)
+    await send("second", 2, False)  # the overall second is full now
+    bulk = [asyncio.create_task(send(f"offer{n}", 10 + n, True)) for n in range(4)]
+    await asyncio.sleep(0)
+    reply = asyncio.create_task(send("reply", 99, False))
+    await asyncio.gather(reply, *bulk)
+    assert order[2] == "reply", order
+
+
+async def test_bulk_is_not_held_by_a_chat_waiting_for_its_own_limit() -> None:
+    import asyncio
+
+    limiter = RateLimiter(Limits(global_per_second=30, chat_burst=1), time_scale=0.05)
+    await limiter.acquire(5)
+    waiting = asyncio.create_task(limiter.acquire(5))  # one per second to this chat
+    await asyncio.sleep(0)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await limiter.acquire(6, bulk=True)
+    assert loop.time() - started < 0.02, "the offer went while chat 5 waited for itself"
+    await waiting

@@ -8,6 +8,7 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.domain.duties import may_withdraw
 from bot.domain.users import User
 from bot.services.duties import Answer, CheckIn, DutyService
 from bot.storage.repositories import from_db
@@ -59,18 +60,21 @@ async def on_button(
             await query.answer()
             body = duty_renderer.offer_text(duty, user.language)
             if outcome.answer is Answer.ACCEPTED:
-                await edit_text(
-                    message,
-                    body + "\n\n" + texts.duty_accepted(duties.rules.withdraw_hours),
-                    _withdraw_keyboard(duty_id),
-                )
+                starts = from_db(duty["starts_at"])
+                assert starts is not None
+                if may_withdraw(duties.clock(), starts, duties.rules.withdraw_hours):
+                    note = texts.duty_accepted(duties.rules.withdraw_hours)
+                    keyboard = _withdraw_keyboard(duty_id)
+                else:  # too close to the start to give the seat back through the bot
+                    note, keyboard = texts.duty_accepted_late(duty["leader_phone"]), None
+                await edit_text(message, body + "\n\n" + note, keyboard)
             else:
                 await edit_text(message, body + "\n\n" + texts.duty_declined())
             return
         await query.answer(
             _refusal(outcome.answer, outcome.duty, outcome.other, duties), show_alert=True
         )
-        if outcome.answer in (Answer.FULL, Answer.OVER, Answer.STALE):
+        if outcome.answer in (Answer.FULL, Answer.OVER, Answer.STALE, Answer.NOT_ACTIVE):
             await drop_inline_keyboard(message)
         return
     if action == "withdraw":
@@ -121,6 +125,8 @@ def _refusal(answer: Answer, duty: dict | None, other: int | None, duties: DutyS
         return texts.duty_too_late(duties.rules.withdraw_hours, duty["leader_phone"])
     if answer is Answer.OVER:
         return texts.duty_over()
+    if answer is Answer.NOT_ACTIVE:
+        return texts.duty_not_active()
     return texts.stale_button()
 
 
@@ -167,7 +173,7 @@ async def mine(
             else:
                 what = texts.duration(row["minutes"] or 0)
             lines.append(f"• № {row['id']} · {duty_renderer.when(row, user.language)} · {what}")
-    total = sum(r["minutes"] or 0 for r in rows if r["status"] == "open")
+    total = await duties.minutes_served(user.id)
     lines.append("")
     lines.append(texts.duty_total(texts.duration(total)))
     await message.answer("\n".join(lines))

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from babel.dates import format_date
 
 from bot.config import Settings
 from bot.domain.duties import parse_form
+from bot.domain.users import User
 from bot.services.chats import ChatService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
@@ -20,6 +23,8 @@ from bot.telegram import texts
 from bot.telegram.duty_render import DutyTelegramRenderer
 from bot.telegram.staff import StaffGate
 
+PHONES = {"phones", "телефондар", "телефоны"}
+log = logging.getLogger(__name__)
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 HOURS = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
 
@@ -58,6 +63,7 @@ async def duty(
     duty_renderer: DutyTelegramRenderer,
     directory: DirectoryService,
     settings: Settings,
+    user: User | None,
 ) -> None:
     """/duty: the form to fill; /duty with the form filled in: a new duty; /duty N: its card."""
     if not await _staff_here(message, bot, chats, staff_gate):
@@ -66,15 +72,32 @@ async def duty(
     if not args:
         await message.reply(texts.duty_form())
         return
-    number = _number(args)
-    if number is not None:
+    words = args.split()
+    number = _number(words[0]) if len(words) <= 2 else None
+    if number is not None and (len(words) == 1 or words[1].lower() in PHONES):
         found = await duties.card(number)
         if found is None:
             await message.reply(texts.duty_not_found())
             return
-        await message.reply(duty_renderer.staff_text(*found, with_phones=True))
+        if len(words) == 1:  # in the group: the phones masked
+            for part in texts.chunks(duty_renderer.staff_text(*found, with_phones=False)):
+                await message.reply(part)
+            return
+        # the phones go to the officer who asked, in private, and the look is logged
+        assert message.from_user is not None
+        if user is None or user.blocked_bot:  # never wrote to the bot: Telegram would refuse
+            await message.reply(texts.duty_phones_start_first())
+            return
+        try:
+            for part in texts.chunks(duty_renderer.staff_text(*found, with_phones=True)):
+                await bot.send_message(message.from_user.id, part)
+        except (TelegramForbiddenError, TelegramBadRequest):
+            await message.reply(texts.duty_phones_start_first())
+            return
+        log.info("duty %s: phones sent to officer %s", number, message.from_user.id)
+        await message.reply(texts.duty_phones_sent())
         return
-    result = parse_form(args, duties.clock(), settings.zone, directory.current)
+    result = parse_form(args, duties.clock(), settings.zone, directory.current, settings.area)
     if result.draft is None:
         await message.reply(texts.duty_form_problems(result.problems))
         return
@@ -163,7 +186,11 @@ async def no_show(
         return
     duty_id, helper_id = _number(words[0]), _number(words[1])
     assert duty_id is not None and helper_id is not None and message.from_user is not None
-    if not await duties.no_show(duty_id, helper_id, message.from_user.full_name):
+    recorded = await duties.no_show(duty_id, helper_id, message.from_user.full_name)
+    if recorded is None:
+        await message.reply(texts.duty_noshow_too_early())
+        return
+    if not recorded:
         await message.reply(texts.duty_not_on_roster())
         return
     await message.reply(texts.duty_noshow_set(duty_id, helper_id))

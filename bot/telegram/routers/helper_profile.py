@@ -47,7 +47,7 @@ async def _card(
         ", ".join(precincts),
         ", ".join(days),
         ", ".join(bands),
-        texts.duration(await duties.minutes_served(helper["id"])),
+        texts.duration(await duties.minutes_served(helper["user_id"])),
     )
 
 
