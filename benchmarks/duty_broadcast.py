@@ -72,6 +72,8 @@ async def main(count: int) -> None:
         assert app.profile is not None
         await fake.wait_for(lambda: app.profile.done.is_set(), timeout=60)  # type: ignore[union-attr]
         helpers = [fake.user(5_000_000 + n, first_name=f"H{n}") for n in range(count)]
+        for helper in helpers:  # they applied through the bot earlier: their chats exist
+            helper.started = helper.seen_by_bot = True
         point = app.directory.current.point("mpp-zhd")
         assert point is not None
         starts = app.clock() + timedelta(days=2)
@@ -128,7 +130,14 @@ async def main(count: int) -> None:
         ),
         default=0,
     )
+    offers = [
+        c.time for c in calls if c.ok and 5_000_000 <= int(c.params.get("chat_id", 0)) < 6_000_000
+    ]
+    spread = max(offers) - min(offers) if len(offers) > 1 else 0.0
+    first_after = min(offers) - calls[0].time if offers else 0.0
     refused = [r for r in fake.refusals if r.error_code == 429]
+    for refusal in refused:
+        print("429:", refusal.method, refusal.params.get("chat_id"), refusal.description)
     await fake.stop()
     rate = len(window) / took
     print(f"machine: {machine()}")
@@ -136,6 +145,10 @@ async def main(count: int) -> None:
         f"{count} offers delivered in {took:.1f} s: {count / took:.1f} offers/s; all messages "
         f"{rate:.1f}/s ({rate / 30:.0%} of 30/s); 429 answers: {len(refused)}; most to the "
         f"staff group in any minute: {per_group_minute}"
+    )
+    print(
+        f"the first offer {first_after:.1f} s after the duty was created; from the first to the "
+        f"last offer: {len(offers) / spread if spread else 0:.1f} offers/s"
     )
     print(
         f"residents meanwhile: {len(latencies)} answered, median {statistics.median(latencies):.2f}"

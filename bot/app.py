@@ -145,7 +145,7 @@ class SakshyApp:
             settings.report_answer_hours,
             directory,
         )
-        followups = FollowUps(self.db, self.clock)
+        followups = FollowUps(self.db, self.clock, self.outbox.notify)
         timing = FollowUpTiming(
             remind_untaken=timedelta(minutes=settings.remind_untaken_minutes),
             escalate_untaken=timedelta(minutes=settings.escalate_untaken_minutes),

@@ -440,14 +440,16 @@ class DutyService:
             served = await self.repo.minutes_of(conn, [h["id"] for h in free_now])
             directory = self.directory()
 
+            metres_to: dict[str, float] = {}  # a city has hundreds of precincts, not thousands
+
             def nearness(helper: dict[str, Any]) -> tuple[float, int, int]:
-                metres = min(
-                    (
-                        directory.distance_to_precinct(duty["place_lat"], duty["place_lon"], p)
-                        for p in json.loads(helper["precincts"])
-                    ),
-                    default=float("inf"),
-                )
+                metres = float("inf")
+                for precinct in json.loads(helper["precincts"]):
+                    if precinct not in metres_to:
+                        metres_to[precinct] = directory.distance_to_precinct(
+                            duty["place_lat"], duty["place_lon"], precinct
+                        )
+                    metres = min(metres, metres_to[precinct])
                 return metres, served.get(helper["id"], 0), helper["id"]
 
             chosen = sorted(free_now, key=nearness)[:size]

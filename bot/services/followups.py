@@ -53,9 +53,16 @@ Prepare = Callable[[FollowUp], Awaitable[Any]]
 
 
 class FollowUps:
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        after: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        #: called after a follow-up ran (the outbox's notify: its messages go out at once)
+        self.after = after
         self.repo = FollowUpRepository()
         self._handlers: dict[str, tuple[Handler, Prepare | None]] = {}
         self._persistent: set[str] = set()
@@ -124,8 +131,12 @@ class FollowUps:
                 outcome = await handler(conn, _followup(row), prepared)
                 if isinstance(outcome, Later):
                     await self.repo.later(conn, row_id, outcome.when, postponed=True)
+                    if self.after is not None:
+                        self.after()  # a wave sends offers and still runs again later
                     return 0
                 await self.repo.done(conn, row_id, self.clock())
+            if self.after is not None:
+                self.after()
             return 1
         except Exception as exc:
             # the transaction rolled back (no outbox rows either): try again later

@@ -18,6 +18,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Limits:
     global_per_second: int = 28  # a margin under ~30: requests reserved 1 s apart may arrive closer
+    #: the overall window, a little over Telegram's second: a request reserved at t may reach
+    #: Telegram tens of milliseconds later than the next one does (network, a busy loop)
+    global_window: float = 1.05
+    #: besides the window, the overall pace is smoothed: at most this many at once, then one
+    #: every global_window / global_per_second (bursts meet Telegram's window all together)
+    global_burst: int = 4
     group_per_minute: int = 20
     chat_per_second: float = 1.0
     chat_burst: int = 3
@@ -51,6 +57,8 @@ class RateLimiter:
         self._urgent_waiting = 0
         #: whether the last refused reservation was held by the overall limit
         self._global_bound = False
+        self._pace_tokens = float(self.limits.global_burst)
+        self._pace_stamp = self.clock()
 
     def reserve(self, chat_id: int, is_group: bool | None = None) -> float:
         """Take a slot for one message to `chat_id` now (0.0), or say how long to wait."""
@@ -64,11 +72,19 @@ class RateLimiter:
             0.0,
         )
         window = self._global
-        while window and window[0] <= now - 1.0:
+        span = limits.global_window
+        while window and window[0] <= now - span:
             window.popleft()
         global_wait = max(self._blocked_until.get(None, 0.0) - now, 0.0)
         if len(window) >= limits.global_per_second:
-            global_wait = max(global_wait, window[0] + 1.0 - now)
+            global_wait = max(global_wait, window[0] + span - now)
+        pace = limits.global_per_second / span
+        self._pace_tokens = min(
+            float(limits.global_burst), self._pace_tokens + (now - self._pace_stamp) * pace
+        )
+        self._pace_stamp = now
+        if self._pace_tokens < 1.0:
+            global_wait = max(global_wait, (1.0 - self._pace_tokens) / pace)
         self._global_bound = global_wait > 0
         wait = max(wait, global_wait)
         group_window = None
@@ -90,6 +106,7 @@ class RateLimiter:
         if wait > 0:
             return wait
         window.append(now)
+        self._pace_tokens -= 1.0
         if group_window is not None:
             group_window.append(now)
         bucket.tokens -= 1.0

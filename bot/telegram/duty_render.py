@@ -41,6 +41,7 @@ class DutyTelegramRenderer:
         radius_m: int = 300,
     ) -> None:
         self.radius_m = radius_m
+        self._offers: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
         self.i18n = i18n
         self.staff_locale = staff_locale
         self.zone = zone
@@ -167,9 +168,28 @@ class DutyTelegramRenderer:
         return "\n".join(lines)
 
     def offer(self, duty: dict[str, Any], helper: dict[str, Any], free: int) -> NewMessage:
-        with self.i18n.context(), self.i18n.use_locale(helper["language"]):
+        key = (duty["id"], duty["updated_at"], helper["language"], free, id(self.directory.current))
+        drawn = self._offers.get(key)  # a wave of 2,000 offers is two texts, not 2,000
+        if drawn is None:
+            drawn = self._draw_offer(duty, helper["language"], free)
+            if len(self._offers) > 64:
+                self._offers.clear()
+            self._offers[key] = drawn
+        text, keyboard = drawn
+        return NewMessage(
+            helper["user_id"],
+            "sendMessage",
+            {"text": text, "reply_markup": keyboard},
+            ref=f"duty:{duty['id']}:offer:{helper['id']}",
+            priority=1,
+        )
+
+    def _draw_offer(
+        self, duty: dict[str, Any], language: str, free: int
+    ) -> tuple[str, dict[str, Any]]:
+        with self.i18n.context(), self.i18n.use_locale(language):
             text = (
-                self.offer_text(duty, helper["language"], free)
+                self.offer_text(duty, language, free)
                 + "\n\n"
                 + _("Will you take it? The seats go to those who answer first.")
             )
@@ -187,13 +207,7 @@ class DutyTelegramRenderer:
                     ]
                 ]
             }
-        return NewMessage(
-            helper["user_id"],
-            "sendMessage",
-            {"text": text, "reply_markup": keyboard},
-            ref=f"duty:{duty['id']}:offer:{helper['id']}",
-            priority=1,
-        )
+        return text, keyboard
 
     def offer_closed(self, duty: dict[str, Any], offer: dict[str, Any], why: str) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(offer["language"]):

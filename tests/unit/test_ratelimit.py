@@ -41,14 +41,23 @@ def test_group_gets_at_most_twenty_per_minute(clock: Clock) -> None:
     assert limiter.reserve(-100) == 0.0
 
 
-def test_about_thirty_per_second_overall(clock: Clock) -> None:
+def test_about_thirty_per_second_overall_and_evenly(clock: Clock) -> None:
     limiter = RateLimiter(clock=clock)
-    allowed = limiter.limits.global_per_second
-    assert 25 <= allowed <= 30
-    assert all(limiter.reserve(chat) == 0.0 for chat in range(1, allowed + 1))
-    assert limiter.reserve(1000) == pytest.approx(1.0)
-    clock.t += 1.0
-    assert limiter.reserve(1000) == 0.0
+    limits = limiter.limits
+    assert 25 <= limits.global_per_second <= 30
+    assert 1.0 <= limits.global_window <= 1.1, "Telegram's second, and a little for the way"
+    sent: list[float] = []
+    chat = 0
+    while clock.t < 1010.0:  # ten seconds of as many as it lets through
+        chat += 1
+        if limiter.reserve(chat) == 0.0:
+            sent.append(clock.t)
+        clock.t += 0.001
+    busiest = max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent)
+    assert busiest <= 30, "never more than Telegram takes in any second"
+    assert len(sent) / 10 >= 25, "and not far below it"
+    bunch = max(sum(1 for t in sent if start <= t < start + 0.1) for start in sent)
+    assert bunch <= limits.global_burst + 3, "a short burst at most, never 28 at once"
 
 
 def test_a_refused_reservation_takes_no_slot(clock: Clock) -> None:
