@@ -116,6 +116,67 @@ async def _play_report(user: Any, me: str, lang: str, out: list[str]) -> None:
     await _drain(user, out, first=10.0)
 
 
+DUTY_FORM = {
+    "kk": "/duty\nкүні: {date}\nуақыты: 18:00-21:00\nучаскелер: zhd-vokzal\nорны: mpp-zhd\n"
+    "көмекшілер: 2\nтапсырма: Вокзал алаңында кешкі патрульдеу\n"
+    "жауапты: капитан Ахметов +77011234567",
+    "ru": "/duty\nдата: {date}\nвремя: 18:00-21:00\nучастки: zhd-vokzal\nместо: mpp-zhd\n"
+    "помощники: 2\nзадача: Вечернее патрулирование у вокзала\n"
+    "ответственный: капитан Ахметов +77011234567",
+}
+
+
+async def _play_duty(
+    app: Any, fake: Any, staff: Any, officer: Any, who: str, lang: str, out: list[str]
+) -> None:
+    """A public helper (vetted and registered earlier) is offered a duty and takes a seat."""
+    from datetime import date, timedelta
+
+    from bot.domain.helpers import HelperAction, HelperDraft
+
+    names = {"kk": "Ерлан", "ru": "Ерлан"}
+    helper = fake.user(777010, first_name=names[lang], language_code=lang)
+    await helper.send("/start")
+    await _drain(helper, [])
+    account = await app.users.set_language(helper.id, lang)
+    draft = HelperDraft(
+        "Серікбаев Ерлан", date(1990, 1, 5), "900105300128", "+77011112233",
+        ("zhd-vokzal",), tuple(range(7)), ("morning", "day", "evening", "night"), "",
+    )  # fmt: skip
+    local = app.clock().astimezone(app.settings.zone)
+    applied = await app.helpers.apply(account, draft, local.date())
+    for action, extra in (
+        (HelperAction.CHECK, {}),
+        (HelperAction.REGISTER, {"registration": ("ҚК-0042", local.strftime("%d.%m.%Y"))}),
+        (HelperAction.ACTIVATE, {}),
+    ):
+        await app.helpers.act(
+            applied["id"], action, officer_id=officer.id, officer_name="Officer", **extra
+        )  # type: ignore[arg-type]
+    await _drain(helper, [])
+    await _drain(staff, [])
+    out.append(
+        f"— {names[lang]} applied as a public helper earlier; the police checked the "
+        "application and the akimat registered it —"
+    )
+    day = (local.date() + timedelta(days=3)).strftime("%d.%m.%Y")
+    form = DUTY_FORM[lang].format(date=day)
+    out.append(f"{who}:\n{form}")
+    await staff.send(officer, form)
+    await _drain(staff, out, first=10.0)
+    (offer,) = await _drain(helper, out, first=10.0)
+    accept = offer.reply_markup["inline_keyboard"][0][0]
+    out.append(f"👤 {names[lang]}: presses [ {accept['text']} ]")
+    await helper.press(offer, data=accept["callback_data"])
+    await fake.wait_for(lambda: offer.edits, timeout=10)
+    out.append(render_bot(offer))
+    await fake.wait_for(
+        lambda: any("Серікбаев Ерлан (№" in (m.text or "") for m in staff.messages), timeout=10
+    )
+    roster = next(m for m in reversed(staff.messages) if "Серікбаев Ерлан (№" in (m.text or ""))
+    out.append(f"🏢 the duty's post, updated:\n{render_bot(roster)}")
+
+
 async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
     from bot.app import SakshyApp
     from bot.testing.fake_telegram import FakeTelegram
@@ -135,6 +196,7 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             database_path=Path(folder) / "demo.db",
             staff_chat_id=STAFF_CHAT_ID,
             default_locale=lang,
+            followup_tick_seconds=0.5,
         )
         app = SakshyApp(settings, polling_timeout=1, time_scale=0.05)
         await app.open()
@@ -233,6 +295,7 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
                 lambda: all(t.closed for t in staff.all_topics.values()), timeout=10
             )
             out.append(f"🏢 {staff_titles[lang]}: the report's topic is closed")
+            await _play_duty(app, fake, staff, officer, who, lang, out)
         finally:
             await app.stop()
             with contextlib.suppress(asyncio.CancelledError):

@@ -172,6 +172,29 @@ def parse_form(
     return result
 
 
+def form_of(duty_values: dict[str, str]) -> str:
+    """A stored duty written back as the form (English field names), to change a few lines."""
+    return "\n".join(f"{name}: {duty_values[name]}" for name in FIELDS)
+
+
+def changed_form(current: str, changes: str) -> tuple[str, list[str]]:
+    """`current` with the lines of `changes` put in; returns it and the fields changed."""
+    values: dict[str, str] = {}
+    for line in current.splitlines():
+        key, _, value = line.partition(":")
+        values[key.strip()] = value.strip()
+    changed: list[str] = []
+    for line in changes.splitlines():
+        if ":" not in line:
+            continue
+        key, _, value = line.partition(":")
+        name = _KEYS.get(" ".join(key.split()).lower())
+        if name is not None and value.strip():
+            values[name] = value.strip()
+            changed.append(name)
+    return "\n".join(f"{k}: {v}" for k, v in values.items()), changed
+
+
 def _date(text: str) -> date | None:
     for shape in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
         try:

@@ -180,6 +180,52 @@ class DutyService:
         self.outbox.notify()
         return duty
 
+    def form_values(self, duty: dict[str, Any]) -> dict[str, str]:
+        """A duty as its form's values (local date and times), so staff can change a line."""
+        zone = self.rules.zone
+        starts, ends = (moment.astimezone(zone) for moment in _span(duty))
+        end = "24:00" if ends.date() > starts.date() else ends.strftime("%H:%M")
+        place = duty["place_point_id"] or (
+            f"{duty['place_lat']:.6f}, {duty['place_lon']:.6f} {duty['place_label']}"
+        )
+        return {
+            "date": starts.strftime("%d.%m.%Y"),
+            "time": f"{starts.strftime('%H:%M')}-{end}",
+            "precincts": ", ".join(json.loads(duty["precincts"])),
+            "place": place,
+            "seats": str(duty["seats"]),
+            "task": duty["task"],
+            "leader": f"{duty['leader']} {duty['leader_phone']}",
+        }
+
+    async def change(self, duty_id: int, draft: DutyDraft) -> tuple[str, dict[str, Any] | None]:
+        """Staff change a duty that has not started: everyone on it is told what it is now,
+        their reminders follow the new time, more seats are offered. Returns ("changed",
+        duty), ("gone", None) for no such open duty, or ("seats", duty) when fewer seats
+        than people already on it were asked for."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            duty = await self.repo.get(conn, duty_id)
+            if duty is None or duty["status"] != "open" or _span(duty)[0] <= now:
+                return "gone", None
+            states = await self.repo.states(conn, duty_id)
+            if draft.seats < states.get("accepted", 0):
+                return "seats", duty
+            await self.repo.update(conn, duty_id, draft, now)
+            duty = await self.repo.get(conn, duty_id)
+            assert duty is not None
+            for offer in await self.repo.offers(conn, duty_id):
+                if offer["state"] != "accepted":
+                    continue
+                await self._cancel_personal(conn, duty_id, offer["helper_id"])
+                await self._plan_personal(conn, duty, offer["helper_id"], now)
+                await self.outbox.add(conn, self.renderer.accepted_changed(duty, offer, "changed"))
+            if states.get("accepted", 0) < draft.seats:
+                await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
+            await self._refresh_post(conn, duty_id)
+        self.outbox.notify()
+        return "changed", duty
+
     async def card(self, duty_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
         async with self.db.read() as conn:
             duty = await self.repo.get(conn, duty_id)

@@ -1313,6 +1313,20 @@ class DutyRepository:
         )
         return cur.rowcount == 1
 
+    async def update(
+        self, conn: aiosqlite.Connection, duty_id: int, draft: DutyDraft, now: datetime
+    ) -> bool:
+        place = draft.place
+        cur = await conn.execute(
+            "UPDATE duties SET starts_at = ?, ends_at = ?, precincts = ?, place_lat = ?,"
+            " place_lon = ?, place_label = ?, place_point_id = ?, seats = ?, task = ?,"
+            " leader = ?, leader_phone = ?, updated_at = ? WHERE id = ? AND status = 'open'",
+            (to_db(draft.starts_at), to_db(draft.ends_at), json.dumps(list(draft.precincts)),
+             place.latitude, place.longitude, place.label, place.point_id, draft.seats,
+             draft.task, draft.leader, draft.leader_phone, to_db(now), duty_id),
+        )  # fmt: skip
+        return cur.rowcount == 1
+
     async def count_wave(self, conn: aiosqlite.Connection, duty_id: int, now: datetime) -> int:
         await conn.execute(
             "UPDATE duties SET waves = waves + 1, updated_at = ? WHERE id = ?",

@@ -228,17 +228,46 @@ class DutyTelegramRenderer:
     def accepted_changed(
         self, duty: dict[str, Any], offer: dict[str, Any], what: str
     ) -> NewMessage:
-        with self.i18n.context(), self.i18n.use_locale(offer["language"]):
-            text = _(
-                "❌ Duty № {number} ({when}) is cancelled: {reason}. Thank you for being ready "
-                "to help."
-            ).format(
-                number=duty["id"],
-                when=escape(self.when(duty, offer["language"])),
-                reason=escape(duty["cancel_reason"] or "—"),
-            )
+        locale = offer["language"]
+        markup: dict[str, Any] | None = None
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            if what == "changed":
+                lines = [
+                    _("✏️ Duty № {number} has changed. Now it is:").format(number=duty["id"]),
+                    *self.details(duty, locale),
+                    _("👮 Duty leader: {leader}, {phone}").format(
+                        leader=escape(duty["leader"]), phone=duty["leader_phone"]
+                    ),
+                    _("If you can no longer come, give your seat back or call the leader."),
+                ]
+                text = "\n".join(lines)
+                markup = {
+                    "inline_keyboard": [
+                        [
+                            {
+                                "text": texts.duty_withdraw_button(),
+                                "callback_data": DutyCb(action="withdraw", duty=duty["id"]).pack(),
+                            }
+                        ]
+                    ]
+                }
+            else:
+                text = _(
+                    "❌ Duty № {number} ({when}) is cancelled: {reason}. Thank you for being "
+                    "ready to help."
+                ).format(
+                    number=duty["id"],
+                    when=escape(self.when(duty, locale)),
+                    reason=escape(duty["cancel_reason"] or "—"),
+                )
+        payload: dict[str, Any] = {"text": text}
+        if markup is not None:
+            payload["reply_markup"] = markup
         return NewMessage(
-            offer["user_id"], "sendMessage", {"text": text}, ref=f"duty:{duty['id']}:{what}"
+            offer["user_id"],
+            "sendMessage",
+            payload,
+            ref=f"duty:{duty['id']}:{what}:{offer['helper_id']}",
         )
 
     def reminder(self, duty: dict[str, Any], offer: dict[str, Any], hours: int) -> list[NewMessage]:

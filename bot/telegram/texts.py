@@ -1056,7 +1056,7 @@ def duty_form() -> str:
     )
 
 
-def duty_form_problems(problems: list[tuple[str, str]]) -> str:
+def duty_form_problems(problems: list[tuple[str, str]], created: bool = True) -> str:
     names = {
         "date": _("date"),
         "time": _("time"),
@@ -1066,7 +1066,7 @@ def duty_form_problems(problems: list[tuple[str, str]]) -> str:
         "task": _("task"),
         "leader": _("leader"),
     }
-    lines = [_("The duty was not created:")]
+    lines = [_("The duty was not created:") if created else _("The duty was not changed:")]
     for code, detail in problems:
         value = html.quote(detail[:60])
         if code == "missing":
@@ -1110,6 +1110,23 @@ def duty_form_problems(problems: list[tuple[str, str]]) -> str:
         lines.append("• " + line)
     lines.append(_("Send /duty alone to see the form."))
     return "\n".join(lines)
+
+
+def duty_change_usage() -> str:
+    return _(
+        "To change a duty, write /duty, its number, and on the next lines only what changes, "
+        "like:\n<code>/duty 3\ntime: 19:00-22:00\nhelpers: 5</code>"
+    )
+
+
+def duty_fewer_seats_than_taken() -> str:
+    return _("More helpers have already taken a seat than that. Nothing was changed.")
+
+
+def duty_changed_staff(number: int) -> str:
+    return _("✏️ Duty № {number} changed; the helpers on it have been notified.").format(
+        number=number
+    )
 
 
 def duty_created(number: int) -> str:

@@ -24,4 +24,7 @@ async def test_demo_prints_the_conversation(
     script_line = out.index("<script>alert(1)</script>")
     answer = {"kk": "Кешіріңіз, түсінбедім.", "ru": "Извините, я не понимаю."}[lang]
     assert answer in out[script_line:], "the HTML-laden text was answered, not choked on"
+    took = {"kk": "✅ Сіз осы кезекшілікке жазылдыңыз", "ru": "✅ Вы записаны на это дежурство"}
+    assert took[lang] in out, "a helper accepts a duty"
+    assert "Серікбаев Ерлан (№ 1)" in out[out.index(took[lang]) :], "and the roster shows it"
     assert "Telegram refusals: 0" in out

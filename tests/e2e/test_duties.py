@@ -213,6 +213,22 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
     await aliya.press(offer, data="du:accept:1")
     await tg.wait_for(lambda: "Сіз осы кезекшілікке жазылдыңыз" in offer.text, timeout=5)
 
+    # a change reaches everyone on the duty, in their language, with the new time
+    await staff.send(officer, "/duty 1\nвремя: 19:00-22:00\nзадача: Патрулирование <рынка>")
+    assert (await staff.next_message()).text.startswith("✏️ Дежурство № 1 изменено")
+    changed = await aliya.next_message(timeout=10)
+    assert changed.text.startswith("✏️ № 1 кезекшілік өзгерді. Енді:")
+    assert "сб, 28 қараша, 19:00–22:00" in changed.text and "Патрулирование <рынка>" in changed.text
+    assert changed.button_texts == ["↩️ Орнымнан бас тарту"]
+    await staff.send(officer, "/duty 1\nпомощники: 0")
+    assert (await staff.next_message()).text.startswith("Дежурство не изменено:")
+    await staff.send(officer, "/duty 1\nничего")
+    assert (await staff.next_message()).text.startswith("Чтобы изменить дежурство")
+    rows = await db_of(
+        "SELECT due_at FROM followups WHERE kind = 'duty_remind' AND state = 'pending'"
+    )
+    assert sorted(r[0] for r in rows) == ["2026-11-27T14:00:00+00:00", "2026-11-28T13:00:00+00:00"]
+
     other = tg.group(-1009999, title="Neighbours")  # not the staff group: no duty powers
     other.add_member(officer)
     await other.send(officer, "/cancelduty 1 storm")
@@ -222,7 +238,7 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
     assert (await staff.next_message()).text.startswith("Дежурство № 1 отменено")
     assert other.unread() == []
     told = await aliya.next_message(timeout=10)
-    assert told.text.startswith("❌ № 1 кезекшілік (сб, 28 қараша, 18:00–21:00) болдырылмады")
+    assert told.text.startswith("❌ № 1 кезекшілік (сб, 28 қараша, 19:00–22:00) болдырылмады")
     assert "штормовое <предупреждение>" in told.text
     query = await aliya.press_stale("du:withdraw:1", offer)
     assert (await aliya.answer_of(query))["text"].startswith("Бұл кезекшілік басталып кетті")

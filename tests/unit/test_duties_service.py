@@ -464,3 +464,29 @@ async def test_an_offer_that_cannot_be_delivered_is_closed(db: Database, clock: 
     async with db.transaction() as conn:
         await duties.undeliverable(conn, failed)
     assert await offered_to(db, duty["id"]) == []
+
+
+async def test_a_change_moves_the_reminders_and_keeps_the_seats_taken(
+    db: Database, clock: FixedClock
+) -> None:
+    from dataclasses import replace
+
+    await active_helper(db, clock, 990)
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=1), 1, "Officer")
+    await followups.run_due()
+    await duties.answer(990, duty["id"], accept=True)
+    later = draft(seats=1, starts=STARTS + timedelta(hours=2))
+    assert (await duties.change(duty["id"], replace(later, seats=0)))[0] == "seats"
+    outcome, changed = await duties.change(duty["id"], later)
+    assert outcome == "changed" and changed is not None
+    assert (await outbox_texts(db, 990))[-1] == "changed"
+    async with db.read() as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT due_at FROM followups WHERE kind = 'duty_remind' AND state = 'pending'"
+            )
+        ).fetchall()
+    assert sorted(r[0] for r in rows) == ["2026-11-27T15:00:00+00:00", "2026-11-28T14:00:00+00:00"]
+    clock.now = STARTS + timedelta(hours=2, minutes=1)
+    assert (await duties.change(duty["id"], later))[0] == "gone", "not once it has started"

@@ -14,7 +14,7 @@ from aiogram.types import Message
 from babel.dates import format_date
 
 from bot.config import Settings
-from bot.domain.duties import parse_form
+from bot.domain.duties import changed_form, form_of, parse_form
 from bot.domain.users import User
 from bot.services.chats import ChatService
 from bot.services.directory import DirectoryService
@@ -72,6 +72,10 @@ async def duty(
     if not args:
         await message.reply(texts.duty_form())
         return
+    first_line, _, rest = args.partition("\n")
+    if _number(first_line) is not None and rest.strip():  # /duty N and the lines to change
+        await _change(message, _number(first_line), rest, duties, directory, settings)  # type: ignore[arg-type]
+        return
     words = args.split()
     number = _number(words[0]) if len(words) <= 2 else None
     if number is not None and (len(words) == 1 or words[1].lower() in PHONES):
@@ -104,6 +108,36 @@ async def duty(
     assert message.from_user is not None
     created = await duties.create(result.draft, message.from_user.id, message.from_user.full_name)
     await message.reply(texts.duty_created(int(created["id"])))
+
+
+async def _change(
+    message: Message,
+    number: int,
+    lines: str,
+    duties: DutyService,
+    directory: DirectoryService,
+    settings: Settings,
+) -> None:
+    found = await duties.card(number)
+    if found is None:
+        await message.reply(texts.duty_not_found())
+        return
+    current = form_of(duties.form_values(found[0]))
+    text, changed = changed_form(current, lines)
+    if not changed:
+        await message.reply(texts.duty_change_usage())
+        return
+    result = parse_form(text, duties.clock(), settings.zone, directory.current, settings.area)
+    if result.draft is None:
+        await message.reply(texts.duty_form_problems(result.problems, created=False))
+        return
+    outcome, _duty = await duties.change(number, result.draft)
+    if outcome == "gone":
+        await message.reply(texts.duty_not_open())
+    elif outcome == "seats":
+        await message.reply(texts.duty_fewer_seats_than_taken())
+    else:
+        await message.reply(texts.duty_changed_staff(number))
 
 
 async def cancel(
