@@ -38,6 +38,9 @@ REMIND = "duty_remind"
 START = "duty_start"
 END = "duty_end"
 CLOSE = "duty_close"
+SHORT = "duty_short"
+#: staff are told this long before the start if seats are still empty
+SHORT_WARNING = timedelta(hours=3)
 #: check-in opens this long before the start
 EARLY = timedelta(minutes=30)
 #: the "I'm here" prompt goes out this long before the start
@@ -108,6 +111,8 @@ class DutyRenderer(Protocol):
 
     def end_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage: ...
 
+    def short_of(self, duty: dict[str, Any], free: int) -> NewMessage: ...
+
 
 class DutyService:
     def __init__(
@@ -135,6 +140,7 @@ class DutyService:
         followups.register(START, self._start)
         followups.register(END, self._end)
         followups.register(CLOSE, self._close)
+        followups.register(SHORT, self._short)
 
     # --- staff ---------------------------------------------------------------------------------
 
@@ -152,6 +158,10 @@ class DutyService:
             if chat is not None:
                 await self.outbox.add(conn, self.renderer.post(duty, []))
             await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
+            if draft.starts_at - SHORT_WARNING > now:
+                await self.followups.schedule(
+                    conn, SHORT, f"duty:{duty_id}", draft.starts_at - SHORT_WARNING
+                )
         self.outbox.notify()
         log.info("duty %s created by %s: %s seats", duty_id, officer_id, draft.seats)
         return duty
@@ -512,6 +522,18 @@ class DutyService:
         # scheduling it anew from inside its own run would be marked done with it)
         if free > 0 and now + self.rules.wave_every < starts:
             return Later(now + self.rules.wave_every)
+        return None
+
+    async def _short(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+        """Hours before the start, seats still empty: the staff group hears it while there is
+        time to phone someone."""
+        duty_id = int(job.subject.split(":")[1])
+        duty = await self.repo.get(conn, duty_id)
+        if duty is None or duty["status"] != "open" or duty["staff_chat_id"] is None:
+            return None
+        free = duty["seats"] - (await self.repo.states(conn, duty_id)).get("accepted", 0)
+        if free > 0:
+            await self.outbox.add(conn, self.renderer.short_of(duty, free))
         return None
 
     async def _remind(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:

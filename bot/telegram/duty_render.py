@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
@@ -153,6 +153,24 @@ class DutyTelegramRenderer:
         if len(roster) > len(shown):
             lines.append(texts.duty_roster_more(len(roster) - len(shown)))
         return "\n".join(lines) if with_phones else texts.whole_lines(lines)
+
+    def short_of(self, duty: dict[str, Any], free: int) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = ngettext(
+                "⚠️ Duty № {number} ({when}) still has {free} empty seat of {seats}. The "
+                "helpers asked have not taken it; /duty {number} shows who was asked.",
+                "⚠️ Duty № {number} ({when}) still has {free} empty seats of {seats}. The "
+                "helpers asked have not taken them; /duty {number} shows who was asked.",
+                free,
+            ).format(
+                number=duty["id"],
+                when=escape(self.when(duty, self.staff_locale)),
+                free=texts.format_number(free),
+                seats=texts.format_number(duty["seats"]),
+            )
+        return NewMessage(
+            duty["staff_chat_id"], "sendMessage", {"text": text}, ref=f"duty:{duty['id']}:short"
+        )
 
     # --- to helpers ----------------------------------------------------------------------------
 

@@ -135,12 +135,12 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     # the day before and the hour before: reminders with the meeting point on the map
     clock.now = STARTS - timedelta(hours=24)
     day_before = await boris.next_message(timeout=10)
-    assert day_before.text.startswith("⏰ Завтра у вас дежурство № 1.")
+    assert day_before.text.startswith("⏰ Завтра у Вас дежурство № 1.")
     assert "Ответственный за дежурство: капитан Серікбаев, +77011234567" in day_before.text
     pin = await boris.next_message(timeout=10)
     assert pin.method == "sendVenue"
     clock.now = STARTS - timedelta(hours=1)
-    assert (await boris.next_message(timeout=10)).text.startswith("⏰ Через час у вас дежурство")
+    assert (await boris.next_message(timeout=10)).text.startswith("⏰ Через час у Вас дежурство")
     await boris.next_message(timeout=10)  # its pin
     query = await boris.press_stale("du:withdraw:1", again)
     assert "позвоните ответственному: +77011234567" in (await boris.answer_of(query))["text"]
@@ -217,7 +217,7 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
     await staff.send(officer, "/duty 1\nвремя: 19:00-22:00\nзадача: Патрулирование <рынка>")
     assert (await staff.next_message()).text.startswith("✏️ Дежурство № 1 изменено")
     changed = await aliya.next_message(timeout=10)
-    assert changed.text.startswith("✏️ № 1 кезекшілік өзгерді. Енді:")
+    assert changed.text.startswith("✏️ № 1 кезекшілікке өзгеріс енгізілді. Жаңа мәліметтер:")
     assert "сб, 28 қараша, 19:00–22:00" in changed.text and "Патрулирование <рынка>" in changed.text
     assert changed.button_texts == ["↩️ Орнымнан бас тарту"]
     await staff.send(officer, "/duty 1\nпомощники: 0")

@@ -180,7 +180,7 @@ async def test_the_helpers_profile_and_the_staff_lists(
     post = await apply(tg, user, "kk")
     await user.send("/profile")
     card = await user.next_message()
-    assert "№ 1" in card.text and "Жұмыс істелген сағат: 0 минут" in card.text
+    assert "№ 1" in card.text and "Жұмыс істелген сағат: 0 мин" in card.text
     await user.press(card, data="pf:edit:")
     await tg.wait_for(lambda: "pf:day:0" in str(card.reply_markup), timeout=5)
     await user.press(card, data="pf:day:0")
@@ -198,7 +198,7 @@ async def test_the_helpers_profile_and_the_staff_lists(
     await staff.send(officer, "/helpers yubileyny")
     assert (await staff.next_message()).text.startswith("Ешкім табылмады.")
     await staff.send(officer, "/helpers somewhere")
-    assert (await staff.next_message()).text.startswith("/helpers әр учаскедегі санын")
+    assert (await staff.next_message()).text.startswith("/helpers әр учаскедегі көмекшілер санын")
     await staff.send(officer, "/helper 1")
     one = await staff.next_message()
     assert "••••••••0128" in one.text and IIN not in one.text
@@ -329,7 +329,7 @@ async def test_a_precinct_gone_before_sending_brings_back_that_step_only(
     await bot.app.directory.import_text(json.dumps(data, ensure_ascii=False), "pilot.geojson")
     await user.press(summary, data="vo:send:")
     told = await user.next_message()
-    assert told.text.startswith("Выбранного вами участка больше нет в справочнике.")
+    assert told.text.startswith("Выбранного Вами участка больше нет в справочнике.")
     await user.next_message()  # step 5 again
     listing = await user.next_message()
     assert ticked(listing) == [], "the gone one is dropped"

@@ -71,6 +71,9 @@ class Renderer:
     def start_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
         return NewMessage(offer["user_id"], "sendMessage", {"text": "start"}, ref="duty:x")
 
+    def short_of(self, duty: dict[str, Any], free: int) -> NewMessage:
+        return NewMessage(STAFF, "sendMessage", {"text": f"short {free}"}, ref="duty:short")
+
     def end_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
         return NewMessage(offer["user_id"], "sendMessage", {"text": "end"}, ref="duty:x")
 
@@ -270,7 +273,7 @@ async def test_a_full_duty_closes_its_offers_and_a_withdrawal_offers_the_seat_ag
         planned = await (
             await conn.execute(
                 "SELECT kind, subject FROM followups WHERE state = 'pending'"
-                " AND kind != 'duty_wave' ORDER BY due_at"
+                " AND kind NOT IN ('duty_wave', 'duty_short') ORDER BY due_at"
             )
         ).fetchall()
     helper = (await duties.card(duty["id"]))[1][0]["helper_id"]  # type: ignore[index]
@@ -490,3 +493,14 @@ async def test_a_change_moves_the_reminders_and_keeps_the_seats_taken(
     assert sorted(r[0] for r in rows) == ["2026-11-27T15:00:00+00:00", "2026-11-28T14:00:00+00:00"]
     clock.now = STARTS + timedelta(hours=2, minutes=1)
     assert (await duties.change(duty["id"], later))[0] == "gone", "not once it has started"
+
+
+async def test_staff_hear_of_empty_seats_hours_before(db: Database, clock: FixedClock) -> None:
+    await active_helper(db, clock, 995)
+    duties, followups = duties_of(db, clock)
+    duty = await duties.create(draft(seats=3), 1, "Officer")
+    await followups.run_due()
+    await duties.answer(995, duty["id"], accept=True)
+    clock.now = STARTS - timedelta(hours=3)
+    await followups.run_due()
+    assert await outbox_texts(db, STAFF) == ["post", "short 2"]
