@@ -36,6 +36,7 @@ from bot.scheduler import FollowUpScheduler
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
+from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyRules, DutyService
 from bot.services.followups import FollowUps
@@ -210,6 +211,7 @@ class SakshyApp:
                 quiet=settings.quiet,
             ),
         )
+        desk = DeskService(self.db, self.clock)
         surveys = SurveyService(
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
         )
@@ -247,6 +249,7 @@ class SakshyApp:
             helper_renderer=helper_renderer,
             duties=duties,
             duty_renderer=duty_renderer,
+            desk=desk,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

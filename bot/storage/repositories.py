@@ -672,7 +672,7 @@ class ReportRepository:
 
     async def history(self, conn: aiosqlite.Connection, report_id: int) -> list[dict[str, Any]]:
         cur = await conn.execute(
-            "SELECT at, actor, actor_id, action, from_status, to_status, note"
+            "SELECT at, actor, actor_id, actor_name, action, from_status, to_status, note"
             " FROM report_events WHERE report_id = ? ORDER BY id",
             (report_id,),
         )
@@ -1647,4 +1647,99 @@ class DutyRepository:
             " GROUP BY h.id ORDER BY minutes DESC, h.id",
             (to_db(since), to_db(until)),
         )
+        return [dict(row) for row in await cur.fetchall()]
+
+
+class ModerationRepository:
+    """bans and staff_audit."""
+
+    async def ban(
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        report_id: int | None,
+        reason: str,
+        by_id: int,
+        by_name: str | None,
+        now: datetime,
+    ) -> int | None:
+        """A ban in force; None if the person is banned already."""
+        cur = await conn.execute(
+            "INSERT INTO bans (user_id, report_id, reason, by_id, by_name, at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) WHERE lifted_at IS NULL DO NOTHING",
+            (user_id, report_id, reason, by_id, by_name, to_db(now)),
+        )
+        if cur.rowcount != 1:
+            return None
+        await conn.execute("UPDATE users SET banned = 1 WHERE id = ?", (user_id,))
+        return int(cur.lastrowid or 0)
+
+    async def lift(
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        by_id: int,
+        by_name: str | None,
+        now: datetime,
+    ) -> dict[str, Any] | None:
+        """Lift the ban in force; returns it, or None if there was none."""
+        cur = await conn.execute(
+            "SELECT * FROM bans WHERE user_id = ? AND lifted_at IS NULL", (user_id,)
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        await conn.execute(
+            "UPDATE bans SET lifted_at = ?, lifted_by = ?, lifted_by_name = ? WHERE id = ?",
+            (to_db(now), by_id, by_name, row["id"]),
+        )
+        await conn.execute("UPDATE users SET banned = 0 WHERE id = ?", (user_id,))
+        return dict(row)
+
+    async def in_force(self, conn: aiosqlite.Connection, limit: int) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT * FROM bans WHERE lifted_at IS NULL ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def audit(
+        self,
+        conn: aiosqlite.Connection,
+        actor_id: int | None,
+        actor_name: str | None,
+        chat_id: int | None,
+        action: str,
+        subject: str | None,
+        detail: str | None,
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO staff_audit (at, actor_id, actor_name, chat_id, action, subject, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (to_db(now), actor_id, actor_name, chat_id, action, subject, detail),
+        )
+
+    async def audit_of(self, conn: aiosqlite.Connection, subject: str) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT * FROM staff_audit WHERE subject = ? ORDER BY id", (subject,)
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def find_reports(
+        self, conn: aiosqlite.Connection, phone: str | None, username: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Reports of a named reporter by phone or username: anonymous ones never match."""
+        if phone is not None:
+            cur = await conn.execute(
+                "SELECT id, status, category, created_at, reporter_name FROM reports"
+                " WHERE anonymous = 0 AND phone = ? ORDER BY id DESC LIMIT ?",
+                (phone, limit),
+            )
+        else:
+            cur = await conn.execute(
+                "SELECT id, status, category, created_at, reporter_name FROM reports"
+                " WHERE anonymous = 0 AND reporter_username = ? COLLATE NOCASE"
+                " ORDER BY id DESC LIMIT ?",
+                (username, limit),
+            )
         return [dict(row) for row in await cur.fetchall()]

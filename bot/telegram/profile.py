@@ -55,6 +55,9 @@ STAFF_COMMANDS = [
     ("helpers", N_("Public helpers and their applications")),
     ("duty", N_("A new duty for public helpers, or a duty's roster")),
     ("hours", N_("Public helpers' hours served this month")),
+    ("find", N_("Find a report by number, phone or username")),
+    ("card", N_("A report's whole history")),
+    ("banned", N_("Who is banned, and why")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

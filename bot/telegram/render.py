@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +17,10 @@ from bot.domain.delivery import NewMessage
 from bot.domain.directory import Precinct
 from bot.domain.reports import OPEN, Action, Report, Status
 from bot.i18n import N_
+from bot.services.desk import Card
 from bot.services.directory import DirectoryService
 from bot.services.reports import ask_ref, post_ref, topic_ref
+from bot.telegram import texts
 from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import SEEN, StaffCb, SurveyCb
 
@@ -411,7 +413,9 @@ class TelegramReportRenderer:
             )
         return line
 
-    def staff_text(self, report: Report, earlier_reports: int, officer: str | None = None) -> str:
+    def staff_text(
+        self, report: Report, earlier_reports: int | None, officer: str | None = None
+    ) -> str:
         locale = self.staff_locale
         when = format_datetime(
             report.created_at, "d MMMM y, HH:mm", tzinfo=self.zone, locale=locale
@@ -457,12 +461,53 @@ class TelegramReportRenderer:
             details.append(LANGUAGE_NAMES.get(report.language, report.language))
             if report.phone:
                 details.append(f"📞 {escape(report.phone)}")
-            details.append(
-                ngettext(
-                    "{count} earlier report", "{count} earlier reports", earlier_reports
-                ).format(count=earlier_reports)
-            )
+            if earlier_reports is not None:
+                details.append(
+                    ngettext(
+                        "{count} earlier report", "{count} earlier reports", earlier_reports
+                    ).format(count=earlier_reports)
+                )
             lines.append(" · ".join(details))
+        return "\n".join(lines)
+
+    # --- the staff desk ------------------------------------------------------------------------
+
+    def card(self, card: Card) -> str:
+        """/card N: the report as its post shows it, then every step: when, who, what."""
+        lines = [self.staff_text(card.report, None), "", texts.card_history_title()]
+        steps = [(e["at"], e.get("actor_name") or texts.actor_name(e["actor"]), e["action"],
+                  e.get("note")) for e in card.history]  # fmt: skip
+        steps += [(a["at"], a["actor_name"] or "—", a["action"], a["detail"]) for a in card.audit]
+        for at, who, action, note in sorted(steps, key=lambda step: step[0]):
+            when = format_datetime(
+                datetime.fromisoformat(at),
+                "d MMM, HH:mm",
+                tzinfo=self.zone,
+                locale=self.staff_locale,
+            )
+            line = f"• {when} · {escape(who)} · {escape(texts.event_name(action))}"
+            if note:
+                line += f" · {escape(str(note)[:300])}"
+            lines.append(line)
+        return "\n".join(lines)
+
+    def found_list(self, rows: list[dict[str, Any]]) -> str:
+        if not rows:
+            return texts.find_nothing()
+        lines = [texts.find_title(len(rows))]
+        for row in rows:
+            when = format_datetime(
+                datetime.fromisoformat(row["created_at"]), "d MMM y", tzinfo=self.zone,
+                locale=self.staff_locale,
+            )  # fmt: skip
+            lines.append(
+                "• № {} · {} · {} · {}".format(
+                    row["id"],
+                    escape(self.category_label(row["category"], self.staff_locale)),
+                    _(STATUS_NAMES[Status(row["status"])]),
+                    when,
+                )
+            )
         return "\n".join(lines)
 
     # --- follow-ups ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import html
 from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
@@ -156,7 +158,10 @@ def try_again_short() -> str:
 
 
 def banned() -> str:
-    return _("Access to this bot is restricted for you. In an emergency call 102 or 112.")
+    return _(
+        "Sorry, this bot cannot accept your reports. If you need the police, call 102 (112 in "
+        "an emergency)."
+    )
 
 
 def chat_id_answer(chat_id: int) -> str:
@@ -1369,3 +1374,101 @@ def duty_state_no_show() -> str:
 
 def duty_total(amount: str) -> str:
     return _("Hours served in all: {amount}").format(amount=amount)
+
+
+# --- the staff desk ----------------------------------------------------------------------------
+
+
+def admins_only() -> str:
+    return _("Only the group's administrators can do this.")
+
+
+def ban_usage() -> str:
+    return _(
+        "Write /ban, the report's number and the reason, like: /ban 1042 insults to officers. "
+        "The author of that report can then no longer use the bot."
+    )
+
+
+def unban_usage() -> str:
+    return _("Write /unban and the number of the report the ban was made on, like: /unban 1042")
+
+
+def ban_result(result: str, number: int) -> str:
+    texts_of = {
+        "banned": _("🚫 The author of report № {number} can no longer use the bot."),
+        "already": _("The author of report № {number} is banned already."),
+        "lifted": _("✅ The author of report № {number} may use the bot again."),
+        "not_banned": _("The author of report № {number} is not banned."),
+        "no_report": _("There is no report № {number}."),
+    }
+    return texts_of[result].format(number=number)
+
+
+def banned_list(bans: list[dict[str, object]], zone: object, locale: str) -> str:
+    from babel.dates import format_datetime
+
+    if not bans:
+        return _("Nobody is banned.")
+    lines = [_("<b>Bans in force</b> (by the report they were made on):")]
+    for ban in bans:
+        when = format_datetime(
+            datetime.fromisoformat(str(ban["at"])), "d MMM y", tzinfo=zone, locale=locale
+        )
+        lines.append(
+            "• "
+            + _("report № {number} · {reason} · {who}, {when}").format(
+                number=ban["report_id"] or "—",
+                reason=html.quote(str(ban["reason"])[:200]),
+                who=html.quote(str(ban["by_name"] or "—")),
+                when=when,
+            )
+        )
+    return whole_lines(lines)
+
+
+def find_usage() -> str:
+    return _(
+        "Write /find and a report's number (/find 1042), a phone (/find +77011234567) or a "
+        "username (/find @name). Anonymous reports are found only by their number."
+    )
+
+
+def find_nothing() -> str:
+    return _("Nothing found. Anonymous reports are found only by their number.")
+
+
+def find_title(count: int) -> str:
+    return ngettext("<b>Found {count} report:</b>", "<b>Found {count} reports:</b>", count).format(
+        count=format_number(count)
+    )
+
+
+def card_usage() -> str:
+    return _("No such report. Write /card and its number, like /card 1042.")
+
+
+def card_history_title() -> str:
+    return _("<b>History:</b>")
+
+
+def actor_name(actor: str) -> str:
+    return {"resident": _("resident"), "system": _("the bot"), "staff": _("officer")}.get(
+        actor, actor
+    )
+
+
+def event_name(action: str) -> str:
+    names = {
+        "submitted": _("submitted"),
+        "take": _("taken"),
+        "resolve": _("resolved"),
+        "reject": _("rejected"),
+        "withdraw": _("withdrawn by the resident"),
+        "reopen": _("reopened"),
+        "resident_message": _("the resident wrote"),
+        "resident_unreachable": _("the resident blocked the bot"),
+        "ban": _("author banned"),
+        "unban": _("author's ban lifted"),
+    }
+    return names.get(action, action)

@@ -14,7 +14,10 @@ RESIDENT_COMMANDS = [
     "language",
     "privacy", "cancel",
 ]  # fmt: skip
-STAFF_COMMANDS = ["help", "me", "mine", "directory", "helpers", "duty", "hours", "chatid"]
+STAFF_COMMANDS = [
+    "help", "me", "mine", "directory", "helpers", "duty", "hours", "find", "card", "banned",
+    "chatid",
+]  # fmt: skip
 
 
 async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
@@ -221,7 +224,10 @@ async def test_a_banned_user_gets_one_plain_answer(tg: FakeTelegram, bot: Runnin
     async with bot.app.db.transaction() as conn:
         await conn.execute("UPDATE users SET banned = 1 WHERE id = 7010")
     await user.send("/start")
-    banned = "Доступ к боту для Вас ограничен. В экстренной ситуации звоните 102 или 112."
+    banned = (
+        "Извините, этот бот не может принимать Ваши сообщения. Если Вам нужна полиция, звоните "
+        "102 (в экстренной ситуации — 112)."
+    )
     assert (await user.next_message()).text == banned
     query = await user.press(picker, data="lang:kk")  # an old keyboard
     assert (await user.answer_of(query))["text"] == banned

@@ -1,0 +1,165 @@
+"""The staff desk in the staff group: /ban, /unban and /banned (administrators), /find and
+/card (every member). Refusals are polite, logged and audited."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.config import Settings
+from bot.services.chats import ChatService
+from bot.services.desk import DeskService
+from bot.telegram import texts
+from bot.telegram.render import TelegramReportRenderer
+from bot.telegram.staff import AdminGate, StaffGate
+
+
+def router() -> Router:
+    r = Router(name="staff_desk")
+    r.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    r.message.register(ban, Command("ban"))
+    r.message.register(unban, Command("unban"))
+    r.message.register(banned, Command("banned"))
+    r.message.register(find, Command("find"))
+    r.message.register(card, Command("card"))
+    return r
+
+
+async def _member(
+    message: Message, bot: Bot, chats: ChatService, gate: StaffGate, desk: DeskService, what: str
+) -> bool:
+    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
+        return False
+    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
+        await desk.refused(message.from_user.id, message.from_user.full_name, message.chat.id, what)
+        await message.reply(texts.staff_only())
+        return False
+    return True
+
+
+async def _admin(
+    message: Message,
+    bot: Bot,
+    chats: ChatService,
+    admins: AdminGate,
+    desk: DeskService,
+    what: str,
+) -> bool:
+    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
+        return False
+    if not await admins.is_admin(bot, message.from_user.id):
+        await desk.refused(message.from_user.id, message.from_user.full_name, message.chat.id, what)
+        await message.reply(texts.admins_only())
+        return False
+    return True
+
+
+def _number(text: str) -> int | None:
+    text = text.strip().lstrip("№").strip()
+    return int(text) if text.isdecimal() and len(text) < 10 else None
+
+
+async def ban(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    admins: AdminGate,
+    desk: DeskService,
+) -> None:
+    """/ban N reason: the author of report № N can no longer use the bot."""
+    if not await _admin(message, bot, chats, admins, desk, "ban"):
+        return
+    number_text, _, reason = (command.args or "").strip().partition(" ")
+    number = _number(number_text)
+    if number is None or not reason.strip():
+        await message.reply(texts.ban_usage())
+        return
+    assert message.from_user is not None
+    result = await desk.ban(
+        number, reason, message.from_user.id, message.from_user.full_name, message.chat.id
+    )
+    await message.reply(texts.ban_result(result.value, number))
+
+
+async def unban(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    admins: AdminGate,
+    desk: DeskService,
+) -> None:
+    """/unban N: the author of report № N may use the bot again."""
+    if not await _admin(message, bot, chats, admins, desk, "unban"):
+        return
+    number = _number(command.args or "")
+    if number is None:
+        await message.reply(texts.unban_usage())
+        return
+    assert message.from_user is not None
+    result = await desk.unban(
+        number, message.from_user.id, message.from_user.full_name, message.chat.id
+    )
+    await message.reply(texts.ban_result(result.value, number))
+
+
+async def banned(
+    message: Message,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    settings: Settings,
+) -> None:
+    """/banned: the bans in force, by the report they were made on (never who the person is)."""
+    if not await _member(message, bot, chats, staff_gate, desk, "banned"):
+        return
+    await message.reply(
+        texts.banned_list(await desk.banned(), settings.zone, settings.staff_language)
+    )
+
+
+async def find(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    renderer: TelegramReportRenderer,
+) -> None:
+    """/find 1042 | +7 701 … | @username."""
+    if not await _member(message, bot, chats, staff_gate, desk, "find"):
+        return
+    found = await desk.find(command.args or "")
+    if not found.understood:
+        await message.reply(texts.find_usage())
+        return
+    if found.card is not None:
+        for part in texts.chunks(renderer.card(found.card)):
+            await message.reply(part)
+        return
+    await message.reply(renderer.found_list(found.reports))
+
+
+async def card(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    renderer: TelegramReportRenderer,
+) -> None:
+    """/card N: a report's whole history, with who did what and when."""
+    if not await _member(message, bot, chats, staff_gate, desk, "card"):
+        return
+    number = _number(command.args or "")
+    found = await desk.card(number) if number is not None else None
+    if found is None:
+        await message.reply(texts.card_usage())
+        return
+    for part in texts.chunks(renderer.card(found)):
+        await message.reply(part)

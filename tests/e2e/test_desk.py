@@ -1,0 +1,95 @@
+"""The staff desk through the real bot: /ban by a report's number (administrators only, audited,
+the banned resident told politely and unable to report), /banned, /unban; /find by number,
+phone or username (never an anonymous reporter); /card with the whole history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
+from tests.e2e.test_staff import submit_report
+
+
+async def anonymous_report(user: Any) -> None:
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:noise")
+    await user.next_message()
+    await user.send("Шум ночью")
+    await user.next_message()
+    await user.send("Тұран 14")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:anonymous")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:send")
+    await user.next_message(timeout=10)
+
+
+async def test_ban_find_and_card(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9601, first_name="Officer", language_code="ru")
+    admin = tg.user(9602, first_name="Admin", language_code="ru")
+    staff.add_member(officer)
+    staff.add_member(admin, admin=True)
+    named = tg.user(9603, first_name="Aliya", username="aliya_k", language_code="ru")
+    hidden = tg.user(9604, first_name="Secret", username="secret_one", language_code="ru")
+    await onboard(named, "ru")
+    await submit_report(named, "ru")
+    await onboard(hidden, "ru")
+    await anonymous_report(hidden)
+    await staff.next_message(timeout=10)
+    await staff.next_message(timeout=10)
+
+    # /find: by number, by username; an anonymous reporter is never found by who they are
+    await staff.send(officer, "/find @aliya_k")
+    found = await staff.next_message()
+    assert found.text.startswith("Найдено сообщений: 1") and "№ 1000" in found.text
+    await staff.send(officer, "/find @secret_one")
+    assert (await staff.next_message()).text.startswith("Ничего не найдено.")
+    await staff.send(officer, "/find 1001")
+    card = await staff.next_message()
+    assert "Сообщение № 1001" in card.text and "Анонимно" in card.text
+    assert "Secret" not in card.text and "secret_one" not in card.text
+    await staff.send(officer, "/find что-то")
+    assert (await staff.next_message()).text.startswith("Напишите /find")
+
+    # /ban: administrators only, by the report's number, with a reason
+    await staff.send(officer, "/ban 1001 оскорбления")
+    assert (await staff.next_message()).text == "Это могут делать только администраторы группы."
+    await staff.send(admin, "/ban 1001")
+    assert (await staff.next_message()).text.startswith("Напишите /ban")
+    await staff.send(admin, "/ban 1001 оскорбления <в адрес> сотрудников")
+    assert (await staff.next_message()).text == (
+        "🚫 Автор сообщения № 1001 больше не может пользоваться ботом."
+    )
+    await staff.send(admin, "/ban 1001 ещё раз")
+    assert (await staff.next_message()).text == "Автор сообщения № 1001 уже заблокирован."
+    await hidden.send("/report")
+    assert (await hidden.next_message()).text == (
+        "Извините, этот бот не может принимать Ваши сообщения. Если Вам нужна полиция, звоните "
+        "102 (в экстренной ситуации — 112)."
+    )
+    assert len(await db_of("SELECT id FROM reports")) == 2, "no report from a banned person"
+    await staff.send(officer, "/banned")
+    listing = await staff.next_message()
+    assert "сообщение № 1001 · оскорбления <в адрес> сотрудников · Admin" in listing.text
+    assert "Secret" not in listing.text
+
+    # /card: the whole history, the ban in it; refusals are audited
+    await staff.send(officer, "/card 1001")
+    history = await staff.next_message()
+    assert "История:" in history.text
+    assert "Admin · автор заблокирован · оскорбления <в адрес> сотрудников" in history.text
+    refused = await db_of("SELECT actor_id, detail FROM staff_audit WHERE action = 'refused'")
+    assert [tuple(r) for r in refused] == [(9601, "ban")]
+
+    await staff.send(admin, "/unban 1001")
+    assert (await staff.next_message()).text == (
+        "✅ Автор сообщения № 1001 снова может пользоваться ботом."
+    )
+    await hidden.send("/report")
+    assert "Шаг 1 из 6. Какое это нарушение?" in (await hidden.next_message()).text
+    await staff.send(officer, "/banned")
+    assert (await staff.next_message()).text == "Заблокированных нет."
