@@ -45,6 +45,7 @@ from bot.services.incidents import IncidentService
 from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
 from bot.services.reports import ReportLimits, ReportService
+from bot.services.stats import StatsService
 from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 from bot.storage.db import Database
@@ -212,6 +213,7 @@ class SakshyApp:
             ),
         )
         desk = DeskService(self.db, self.clock)
+        stats_service = StatsService(self.db, self.clock, settings.zone)
         surveys = SurveyService(
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
         )
@@ -250,6 +252,7 @@ class SakshyApp:
             duties=duties,
             duty_renderer=duty_renderer,
             desk=desk,
+            stats_service=stats_service,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

@@ -1743,3 +1743,31 @@ class ModerationRepository:
                 (username, limit),
             )
         return [dict(row) for row in await cur.fetchall()]
+
+
+class StatsRepository:
+    """Read-only figures for /stats (and, later, /export)."""
+
+    async def period(
+        self,
+        conn: aiosqlite.Connection,
+        since: datetime,
+        until: datetime,
+        precinct: str | None,
+    ) -> list[dict[str, Any]]:
+        """Reports made in [since, until) (in one precinct, or all), with the seconds to their
+        first take and first resolution, and their survey (if answered)."""
+        cur = await conn.execute(
+            "SELECT r.id, r.category, r.created_at, r.status,"
+            " (SELECT (julianday(min(e.at)) - julianday(r.created_at)) * 86400"
+            "   FROM report_events e WHERE e.report_id = r.id AND e.action = 'take') AS take_s,"
+            " (SELECT (julianday(min(e.at)) - julianday(r.created_at)) * 86400"
+            "   FROM report_events e WHERE e.report_id = r.id AND e.action = 'resolve')"
+            "   AS resolve_s,"
+            " s.rating, s.solved"
+            " FROM reports r LEFT JOIN surveys s ON s.report_id = r.id"
+            " WHERE r.created_at >= ? AND r.created_at < ? AND (? IS NULL OR r.precinct_id = ?)"
+            " ORDER BY r.created_at",
+            (to_db(since), to_db(until), precinct, precinct),
+        )
+        return [dict(row) for row in await cur.fetchall()]

@@ -58,6 +58,7 @@ STAFF_COMMANDS = [
     ("find", N_("Find a report by number, phone or username")),
     ("card", N_("A report's whole history")),
     ("banned", N_("Who is banned, and why")),
+    ("stats", N_("Reports in figures and a chart")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

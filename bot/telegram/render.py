@@ -20,6 +20,7 @@ from bot.i18n import N_
 from bot.services.desk import Card
 from bot.services.directory import DirectoryService
 from bot.services.reports import ask_ref, post_ref, topic_ref
+from bot.services.stats import Stats
 from bot.telegram import texts
 from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import SEEN, StaffCb, SurveyCb
@@ -490,6 +491,50 @@ class TelegramReportRenderer:
                 line += f" · {escape(str(note)[:300])}"
             lines.append(line)
         return "\n".join(lines)
+
+    def stats_summary(self, stats: Stats, precinct_name: str | None) -> str:
+        locale = self.staff_locale
+        period = stats.period
+        span = format_date(period.first, "d MMM", locale=locale)
+        if period.last != period.first:
+            span += "–" + format_date(period.last, "d MMM y", locale=locale)
+        else:
+            span = format_date(period.first, "d MMM y", locale=locale)
+        head = texts.stats_title(span, precinct_name)
+        if stats.empty:
+            return texts.stats_empty(span, precinct_name)
+        lines = [head, texts.stats_total(stats.total)]
+        parts = [
+            f"{_(STATUS_NAMES[Status(status)])} {texts.format_number(count)}"
+            for status, count in sorted(
+                stats.by_status.items(), key=lambda i: list(Status).index(Status(i[0]))
+            )
+        ]
+        lines.append(" · ".join(parts))
+        for key, series in sorted(stats.per_day.items(), key=lambda i: -sum(i[1])):
+            lines.append(
+                f"• {escape(self.category_label(key, locale))}: {texts.format_number(sum(series))}"
+            )
+        if stats.take_median_min is not None:
+            lines.append(texts.stats_take(texts.duration(round(stats.take_median_min))))
+        if stats.resolve_median_min is not None:
+            lines.append(texts.stats_resolve(texts.duration(round(stats.resolve_median_min))))
+        if stats.rating_mean is not None:
+            lines.append(
+                texts.stats_rating(
+                    format_decimal(round(stats.rating_mean, 1), locale=locale), stats.ratings
+                )
+            )
+        return "\n".join(lines)
+
+    def chart_labels(self) -> dict[str, str]:
+        """Category names without emoji (the chart's font has none)."""
+        return {
+            key: "".join(
+                ch for ch in self.category_label(key, self.staff_locale) if ord(ch) < 0x2000
+            ).strip()
+            for key in self.categories
+        }
 
     def found_list(self, rows: list[dict[str, Any]]) -> str:
         if not rows:

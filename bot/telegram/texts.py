@@ -1472,3 +1472,53 @@ def event_name(action: str) -> str:
         "unban": _("author's ban lifted"),
     }
     return names.get(action, action)
+
+
+def stats_usage() -> str:
+    return _(
+        "/stats shows the last 7 days. Add a period (today, week, month, 2026-11 or "
+        "01.11.2026-21.11.2026, at most 93 days) and a precinct's code if you like: "
+        "/stats month zhd-vokzal."
+    )
+
+
+def stats_title(span: str, precinct: str | None) -> str:
+    if precinct:
+        return _("📊 <b>Reports, {span}, {precinct}</b>").format(
+            span=span, precinct=html.quote(precinct)
+        )
+    return _("📊 <b>Reports, {span}</b>").format(span=span)
+
+
+def stats_empty(span: str, precinct: str | None) -> str:
+    if precinct:
+        return _("📊 No reports in {span} in {precinct}.").format(
+            span=span, precinct=html.quote(precinct)
+        )
+    return _("📊 No reports in {span}.").format(span=span)
+
+
+def stats_total(count: int) -> str:
+    return ngettext("{count} report made", "{count} reports made", count).format(
+        count=format_number(count)
+    )
+
+
+def stats_take(amount: str) -> str:
+    return _("⏱ Median time until taken: {amount}").format(amount=amount)
+
+
+def stats_resolve(amount: str) -> str:
+    return _("✅ Median time until resolved: {amount}").format(amount=amount)
+
+
+def stats_rating(mean: str, count: int) -> str:
+    return ngettext(
+        "⭐ Residents' rating: {mean} of 5 ({count} answer)",
+        "⭐ Residents' rating: {mean} of 5 ({count} answers)",
+        count,
+    ).format(mean=mean, count=format_number(count))
+
+
+def stats_chart_title() -> str:
+    return _("Reports per day, by category")

@@ -93,3 +93,66 @@ async def test_ban_find_and_card(tg: FakeTelegram, bot: RunningBot, db_of: Any) 
     assert "Шаг 1 из 6. Какое это нарушение?" in (await hidden.next_message()).text
     await staff.send(officer, "/banned")
     assert (await staff.next_message()).text == "Заблокированных нет."
+
+
+def png_series(data: bytes) -> dict[str, Any]:
+    """The series a chart says it plots (its tEXt Description), after checking it is a PNG."""
+    import json
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "a PNG"
+    position, found = 8, None
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        crc = struct.unpack(">I", data[position + 8 + length : position + 12 + length])[0]
+        assert zlib.crc32(kind + body) == crc, "every chunk intact"
+        if kind == b"tEXt" and body.startswith(b"Description\x00"):
+            found = json.loads(body.split(b"\x00", 1)[1].decode("latin-1"))
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", body[:8])
+            assert width >= 600 and height >= 300
+        position += 12 + length
+    assert found is not None
+    return found
+
+
+async def test_stats_summary_and_a_chart_that_matches_the_database(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9611, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    await staff.send(officer, "/stats")
+    assert (await staff.next_message()).text.startswith("📊 ")  # nothing yet: said so
+    for n in range(3):
+        resident = tg.user(9612 + n, first_name=f"R{n}", language_code="kk")
+        await onboard(resident, "kk")
+        await submit_report(resident, "kk")
+        await staff.next_message(timeout=10)
+
+    await staff.send(officer, "/stats week")
+    chart = await staff.next_message(timeout=20)
+    assert chart.method == "sendPhoto"
+    assert "3 хабарлама" in (chart.text or "")
+    file_id = chart.raw["photo"][-1]["file_id"]
+    plotted = png_series(tg.file_data(file_id) or b"")
+    rows = await db_of(
+        "SELECT date(created_at, '+5 hours'), category, count(*) FROM reports GROUP BY 1, 2"
+    )
+    expected = {(day, category): count for day, category, count in rows}
+    got = {
+        (day, category): count
+        for category, counts in plotted["series"].items()
+        for day, count in zip(plotted["days"], counts, strict=True)
+        if count
+    }
+    assert got == expected
+    assert len(plotted["days"]) == 7
+
+    await staff.send(officer, "/stats someday")
+    assert (await staff.next_message()).text.startswith("/stats соңғы 7 күнді")
+    await staff.send(officer, "/stats 2020-01")
+    assert "хабарлама болған жоқ" in (await staff.next_message()).text

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
 from bot.config import Settings
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
-from bot.telegram import texts
+from bot.services.directory import DirectoryService
+from bot.services.stats import StatsService, parse_period
+from bot.telegram import charts, texts
 from bot.telegram.render import TelegramReportRenderer
 from bot.telegram.staff import AdminGate, StaffGate
 
@@ -23,6 +27,7 @@ def router() -> Router:
     r.message.register(banned, Command("banned"))
     r.message.register(find, Command("find"))
     r.message.register(card, Command("card"))
+    r.message.register(stats, Command("stats"))
     return r
 
 
@@ -163,3 +168,43 @@ async def card(
         return
     for part in texts.chunks(renderer.card(found)):
         await message.reply(part)
+
+
+async def stats(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    stats_service: StatsService,
+    renderer: TelegramReportRenderer,
+    directory: DirectoryService,
+    settings: Settings,
+) -> None:
+    """/stats [period] [precinct]: a summary and a chart of reports per day by category."""
+    if not await _member(message, bot, chats, staff_gate, desk, "stats"):
+        return
+    words = (command.args or "").split()
+    precinct = None
+    if words and directory.current.precinct(words[-1]) is not None:
+        precinct = directory.current.precinct(words.pop())
+    period = parse_period(" ".join(words), stats_service.today())
+    if period is None:
+        await message.reply(texts.stats_usage())
+        return
+    figures = await stats_service.compute(period, precinct.id if precinct else None)
+    name = precinct.name(settings.staff_language) if precinct else None
+    summary = renderer.stats_summary(figures, name)
+    if figures.empty:
+        await message.reply(summary)
+        return
+    png = await asyncio.to_thread(
+        charts.draw,
+        period.days,
+        figures.per_day,
+        renderer.chart_labels(),
+        texts.stats_chart_title(),
+        summary.splitlines()[0].replace("<b>", "").replace("</b>", "").lstrip("📊 "),
+    )
+    await message.reply_photo(BufferedInputFile(png, "stats.png"), caption=summary[:1024])

@@ -309,6 +309,11 @@ class FakeTelegram(BotApiMethods, WorldActions):
 
     # --- inspection ----------------------------------------------------------------------------
 
+    def file_data(self, file_id: str) -> bytes | None:
+        """The bytes the bot uploaded as `file_id` (a photo or document it sent)."""
+        record = self._files.get(file_id)
+        return None if record is None else record.get("data")
+
     def calls_of(self, method: str) -> list[ApiCall]:
         """Calls of one method (case-insensitive)."""
         wanted = method.lower()

@@ -1,0 +1,123 @@
+"""/stats without Telegram: a period in the city's days, the reports made in it counted per day
+and category, the median times to take and to resolve, and the residents' ratings."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.storage.db import Database
+from bot.storage.repositories import StatsRepository, from_db
+
+#: the longest period /stats draws day by day
+MAX_DAYS = 93
+_RANGE = re.compile(r"^(\d{2}\.\d{2}\.\d{4})\s*[-–—]\s*(\d{2}\.\d{2}\.\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date  # local days, both included
+    last: date
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def parse_period(text: str, today: date) -> Period | None:
+    """ "" (the last 7 days), "today", "week", "month" (the last 30 days), "2026-11" (a month),
+    "01.11.2026-21.11.2026" (a range); None if not understood or too long."""
+    text = text.strip().lower()
+    if text in ("", "week", "апта", "неделя"):
+        period = Period(today - timedelta(days=6), today)
+    elif text in ("today", "бүгін", "сегодня"):
+        period = Period(today, today)
+    elif text in ("month", "ай", "месяц"):
+        period = Period(today - timedelta(days=29), today)
+    elif match := _MONTH.match(text):
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+            return None
+        first = date(year, month, 1)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        period = Period(first, following - timedelta(days=1))
+    elif match := _RANGE.match(text):
+        try:
+            first, last = (datetime.strptime(g, "%d.%m.%Y").date() for g in match.groups())
+        except ValueError:
+            return None
+        if last < first:
+            return None
+        period = Period(first, last)
+    else:
+        return None
+    if (period.last - period.first).days >= MAX_DAYS:
+        return None
+    return period
+
+
+@dataclass
+class Stats:
+    period: Period
+    precinct: str | None
+    #: category → reports made on each day of the period
+    per_day: dict[str, list[int]] = field(default_factory=dict)
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    take_median_min: float | None = None
+    resolve_median_min: float | None = None
+    ratings: int = 0
+    rating_mean: float | None = None
+    solved: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.total == 0
+
+
+class StatsService:
+    def __init__(self, db: Database, clock: Callable[[], datetime], zone: ZoneInfo) -> None:
+        self.db = db
+        self.clock = clock
+        self.zone = zone
+        self.repo = StatsRepository()
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+    async def compute(self, period: Period, precinct: str | None = None) -> Stats:
+        since = datetime.combine(period.first, time(0), self.zone)
+        until = datetime.combine(period.last + timedelta(days=1), time(0), self.zone)
+        async with self.db.read() as conn:
+            rows = await self.repo.period(conn, since, until, precinct)
+        days = period.days
+        index = {day: n for n, day in enumerate(days)}
+        stats = Stats(period, precinct, total=len(rows))
+        takes: list[float] = []
+        resolves: list[float] = []
+        ratings: list[int] = []
+        for row in rows:
+            created = from_db(row["created_at"])
+            assert created is not None
+            day = created.astimezone(self.zone).date()
+            series = stats.per_day.setdefault(row["category"], [0] * len(days))
+            series[index[day]] += 1
+            stats.by_status[row["status"]] = stats.by_status.get(row["status"], 0) + 1
+            if row["take_s"] is not None:
+                takes.append(float(row["take_s"]) / 60)
+            if row["resolve_s"] is not None:
+                resolves.append(float(row["resolve_s"]) / 60)
+            if row["rating"] is not None:
+                ratings.append(int(row["rating"]))
+            if row["solved"] is not None:
+                stats.solved[row["solved"]] = stats.solved.get(row["solved"], 0) + 1
+        stats.take_median_min = statistics.median(takes) if takes else None
+        stats.resolve_median_min = statistics.median(resolves) if resolves else None
+        stats.ratings = len(ratings)
+        stats.rating_mean = statistics.fmean(ratings) if ratings else None
+        return stats
