@@ -39,6 +39,7 @@ from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyRules, DutyService
+from bot.services.export import ExportService
 from bot.services.followups import FollowUps
 from bot.services.helpers import HelperRules, HelperService
 from bot.services.incidents import IncidentService
@@ -214,6 +215,7 @@ class SakshyApp:
         )
         desk = DeskService(self.db, self.clock)
         stats_service = StatsService(self.db, self.clock, settings.zone)
+        exports = ExportService(self.db, self.clock, settings.zone)
         surveys = SurveyService(
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
         )
@@ -253,6 +255,7 @@ class SakshyApp:
             duty_renderer=duty_renderer,
             desk=desk,
             stats_service=stats_service,
+            exports=exports,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

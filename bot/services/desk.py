@@ -105,6 +105,15 @@ class DeskService:
                 conn, actor_id, actor_name, chat_id, "refused", None, action, self.clock()
             )
 
+    async def audited(
+        self, actor_id: int, actor_name: str | None, chat_id: int, action: str, detail: str
+    ) -> None:
+        """A staff action with nothing else to record it (an export, a look at phones)."""
+        async with self.db.transaction() as conn:
+            await self.repo.audit(
+                conn, actor_id, actor_name, chat_id, action, None, detail, self.clock()
+            )
+
     async def card(self, report_id: int) -> Card | None:
         async with self.db.read() as conn:
             report = await self.reports.get(conn, report_id)

@@ -1771,3 +1771,52 @@ class StatsRepository:
             (to_db(since), to_db(until), precinct, precinct),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+    async def export_page(
+        self,
+        conn: aiosqlite.Connection,
+        since: datetime,
+        until: datetime,
+        after_id: int,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """One page of reports for /export (keyset: the ones after `after_id`), each with its
+        first take and resolution times, the officer's name and its survey."""
+        cur = await conn.execute(
+            "SELECT r.id, r.created_at, r.category, r.status, r.precinct_id, r.latitude,"
+            " r.longitude, r.address, r.anonymous, r.reporter_name, r.reporter_username,"
+            " r.phone, r.language, r.officer_id,"
+            " (SELECT min(e.at) FROM report_events e WHERE e.report_id = r.id"
+            "   AND e.action = 'take') AS taken_at,"
+            " (SELECT min(e.at) FROM report_events e WHERE e.report_id = r.id"
+            "   AND e.action = 'resolve') AS resolved_at,"
+            " (SELECT e.actor_name FROM report_events e WHERE e.report_id = r.id"
+            "   AND e.actor = 'staff' ORDER BY e.id DESC LIMIT 1) AS officer_name,"
+            " s.solved, s.rating"
+            " FROM reports r LEFT JOIN surveys s ON s.report_id = r.id"
+            " WHERE r.created_at >= ? AND r.created_at < ? AND r.id > ?"
+            " ORDER BY r.id LIMIT ?",
+            (to_db(since), to_db(until), after_id, limit),
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def events_page(
+        self,
+        conn: aiosqlite.Connection,
+        since: datetime,
+        until: datetime,
+        after_id: int,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """The audit for /export: every report event and staff action in [since, until)."""
+        cur = await conn.execute(
+            "SELECT * FROM (SELECT 'r' || e.id AS key, e.id AS n, e.at, e.actor,"
+            " CASE WHEN e.actor = 'staff' THEN e.actor_id END AS actor_id, e.actor_name,"
+            " e.action, 'report:' || e.report_id AS subject, e.note AS detail"
+            " FROM report_events e WHERE e.at >= ? AND e.at < ?"
+            " UNION ALL SELECT 'a' || a.id, a.id + 1000000000000, a.at, 'staff', a.actor_id,"
+            " a.actor_name, a.action, a.subject, a.detail FROM staff_audit a"
+            " WHERE a.at >= ? AND a.at < ?) WHERE n > ? ORDER BY n LIMIT ?",
+            (to_db(since), to_db(until), to_db(since), to_db(until), after_id, limit),
+        )
+        return [dict(row) for row in await cur.fetchall()]

@@ -1522,3 +1522,24 @@ def stats_rating(mean: str, count: int) -> str:
 
 def stats_chart_title() -> str:
     return _("Reports per day, by category")
+
+
+def export_usage() -> str:
+    return _(
+        "/export gives the last 7 days as CSV files; add a period like /export 2026-11 or "
+        "/export 01.11.2026-21.11.2026 (at most 93 days)."
+    )
+
+
+def export_caption(name: str, count: int) -> str:
+    if name == "reports":
+        return ngettext("Reports: {count} row", "Reports: {count} rows", count).format(
+            count=format_number(count)
+        )
+    if name == "audit":
+        return ngettext(
+            "Who did what (the audit): {count} row", "Who did what (the audit): {count} rows", count
+        ).format(count=format_number(count))
+    return ngettext(
+        "Public helpers' hours: {count} row", "Public helpers' hours: {count} rows", count
+    ).format(count=format_number(count))

@@ -156,3 +156,46 @@ async def test_stats_summary_and_a_chart_that_matches_the_database(
     assert (await staff.next_message()).text.startswith("/stats соңғы 7 күнді")
     await staff.send(officer, "/stats 2020-01")
     assert "хабарлама болған жоқ" in (await staff.next_message()).text
+
+
+async def test_export_gives_csv_files_that_parse_back_to_the_database(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    import csv
+    import io
+
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9621, first_name="Officer", language_code="ru")
+    admin = tg.user(9622, first_name="Admin", language_code="ru")
+    staff.add_member(officer)
+    staff.add_member(admin, admin=True)
+    named = tg.user(9623, first_name="=SUM(A1)", username="sum_user", language_code="ru")
+    hidden = tg.user(9624, first_name="Secret", username="secret_two", language_code="ru")
+    await onboard(named, "ru")
+    await submit_report(named, "ru")
+    await onboard(hidden, "ru")
+    await anonymous_report(hidden)
+    await staff.next_message(timeout=10)
+    await staff.next_message(timeout=10)
+
+    await staff.send(officer, "/export")
+    assert (await staff.next_message()).text == "Это могут делать только администраторы группы."
+    await staff.send(admin, "/export week")
+    documents = [await staff.next_message(timeout=10) for _ in range(3)]
+    assert [d.method for d in documents] == ["sendDocument"] * 3
+    assert documents[0].text == "Сообщения: 2 строки"
+    data = tg.file_data(documents[0].raw["document"]["file_id"]) or b""
+    assert data.startswith(b"\xef\xbb\xbf"), "a BOM: Excel reads Kazakh and Russian right"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    expected = await db_of("SELECT id, category, status, anonymous FROM reports ORDER BY id")
+    assert [(int(r["number"]), r["category"], r["status"], r["anonymous"]) for r in rows] == [
+        (n, c, s, "yes" if a else "no") for n, c, s, a in expected
+    ]
+    assert rows[0]["reporter_name"] == "'=SUM(A1)", "a formula is neutralised"
+    assert rows[1]["reporter_name"] == rows[1]["reporter_username"] == rows[1]["phone"] == ""
+    assert "Secret" not in data.decode("utf-8-sig") and "secret_two" not in data.decode("utf-8-sig")
+    audit = (tg.file_data(documents[1].raw["document"]["file_id"]) or b"").decode("utf-8-sig")
+    events = list(csv.DictReader(io.StringIO(audit)))
+    assert next(e["action"] for e in events if e["subject"] == "report:1000") == "submitted"
+    assert all(e["actor_id"] == "" for e in events if e["actor"] == "resident"), "no resident ids"
+    assert any(e["action"] == "refused" and e["detail"] == "export" for e in events)

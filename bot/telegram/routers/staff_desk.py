@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from pathlib import Path
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile, FSInputFile, Message
 
 from bot.config import Settings
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
+from bot.services.export import ExportService
 from bot.services.stats import StatsService, parse_period
 from bot.telegram import charts, texts
 from bot.telegram.render import TelegramReportRenderer
@@ -28,6 +31,7 @@ def router() -> Router:
     r.message.register(find, Command("find"))
     r.message.register(card, Command("card"))
     r.message.register(stats, Command("stats"))
+    r.message.register(export, Command("export"))
     return r
 
 
@@ -208,3 +212,43 @@ async def stats(
         summary.splitlines()[0].replace("<b>", "").replace("</b>", "").lstrip("📊 "),
     )
     await message.reply_photo(BufferedInputFile(png, "stats.png"), caption=summary[:1024])
+
+
+async def export(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    admins: AdminGate,
+    desk: DeskService,
+    exports: ExportService,
+    stats_service: StatsService,
+) -> None:
+    """/export [period]: reports, their audit and helpers' hours as CSV files (administrators:
+    the files hold names and phones)."""
+    if not await _admin(message, bot, chats, admins, desk, "export"):
+        return
+    period = parse_period(command.args or "", stats_service.today())
+    if period is None:
+        await message.reply(texts.export_usage())
+        return
+    span = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    with tempfile.TemporaryDirectory(prefix="sakshy-export-") as folder:
+        files = [
+            ("reports", exports.reports),
+            ("audit", exports.events),
+            ("helper_hours", exports.hours),
+        ]
+        counts = []
+        for name, write in files:
+            path = Path(folder) / f"sakshy_{name}_{span}.csv"
+            counts.append(await write(period, path))
+        assert message.from_user is not None
+        await desk.audited(
+            message.from_user.id, message.from_user.full_name, message.chat.id, "export", span
+        )
+        for (name, _), count in zip(files, counts, strict=True):
+            path = Path(folder) / f"sakshy_{name}_{span}.csv"
+            await message.reply_document(
+                FSInputFile(path), caption=texts.export_caption(name, count)
+            )
