@@ -197,6 +197,10 @@ class DirectoryService:
                 return self.current.inspector(inspector_id)
         return None
 
+    def linked_officer(self, inspector_id: str | None) -> int | None:
+        """The Telegram account an officer linked to this inspector record (/me), if any."""
+        return self._links.get(inspector_id) if inspector_id else None
+
     async def link(
         self, user_id: int, inspector_id: str, *, replace: bool = False
     ) -> Inspector | None:

@@ -93,6 +93,8 @@ class ReportRenderer(Protocol):
 
     def resident_unreachable(self, report: Report) -> NewMessage: ...
 
+    def recategorised(self, report: Report) -> NewMessage: ...
+
     def not_solved(self, report: Report, comment: str | None) -> NewMessage: ...
 
 
@@ -344,6 +346,62 @@ class ReportService:
         if updated.status not in OPEN:
             await self._topic_state(conn, updated, closed=True)
         return ActionResult(updated, True)
+
+    async def assign(
+        self,
+        report_id: int,
+        officer_id: int,
+        officer_name: str,
+        by_id: int,
+        by_name: str,
+    ) -> ActionResult:
+        """Hand a report to an officer (a new one, or one already held): they hold it as if
+        they had taken it, the resident is told who handles it, and the history says who
+        handed it over."""
+        async with self.db.transaction() as conn:
+            result = await self._act(
+                conn, report_id, Action.TAKE, officer_id, officer_name, None, None, None
+            )
+            if result.changed and by_id != officer_id:
+                await self._event(
+                    conn, report_id, "staff", by_id, "assign", note=officer_name, actor_name=by_name
+                )
+        if result.changed:
+            self.outbox.notify()
+            log.info("report %s: handed to %s by %s", report_id, officer_id, by_id)
+        return result
+
+    async def recategorise(
+        self, report_id: int, category: str, by_id: int, by_name: str
+    ) -> Report | None:
+        """File a report under another category: the post shows it, the history keeps the old
+        one, the resident is told in their language. None if there is no such report."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                return None
+            if report.category == category:
+                return report
+            await self.repo.set_category(conn, report_id, category, self.clock())
+            await self._event(
+                conn,
+                report_id,
+                "staff",
+                by_id,
+                "category",
+                note=f"{report.category} → {category}",
+                actor_name=by_name,
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+            last = await self.repo.last_change(conn, report_id)
+            edit = self.renderer.staff_post_update(updated, earlier, last[1] if last else None)
+            if edit is not None:
+                await self.outbox.add(conn, edit)
+            await self.outbox.add(conn, self.renderer.recategorised(updated))
+        self.outbox.notify()
+        return updated
 
     async def _refused(
         self, conn: aiosqlite.Connection, report: Report, why: str | None

@@ -611,6 +611,14 @@ class ReportRepository:
         )
         return cur.rowcount == 1
 
+    async def set_category(
+        self, conn: aiosqlite.Connection, report_id: int, category: str, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE reports SET category = ?, updated_at = ? WHERE id = ?",
+            (category, to_db(now), report_id),
+        )
+
     async def add_event(
         self,
         conn: aiosqlite.Connection,

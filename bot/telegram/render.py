@@ -273,6 +273,16 @@ class TelegramReportRenderer:
             report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
         )
 
+    def recategorised(self, report: Report) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            text = _("The police filed your report № {number} under «{category}».").format(
+                number=report.id,
+                category=escape(self.category_label(report.category, report.language)),
+            )
+        return NewMessage(
+            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+        )
+
     def officer_says(
         self, report: Report, officer: tuple[str, str] | None, from_chat: int, message_id: int
     ) -> list[NewMessage]:

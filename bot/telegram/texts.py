@@ -1470,6 +1470,8 @@ def event_name(action: str) -> str:
         "resident_unreachable": _("the resident blocked the bot"),
         "ban": _("author banned"),
         "unban": _("author's ban lifted"),
+        "assign": _("handed over to"),
+        "category": _("category changed"),
     }
     return names.get(action, action)
 
@@ -1543,3 +1545,45 @@ def export_caption(name: str, count: int) -> str:
     return ngettext(
         "Public helpers' hours: {count} row", "Public helpers' hours: {count} rows", count
     ).format(count=format_number(count))
+
+
+def assign_usage() -> str:
+    return _(
+        "To hand a report over: reply to a colleague's message with /assign and the report's "
+        "number (/assign 1042); or /assign 1042 me; or /assign 1042 inspector (the precinct's "
+        "inspector, if they linked their account with /me)."
+    )
+
+
+def assign_no_inspector(number: int) -> str:
+    return _("Report № {number} has no precinct inspector with a linked account (/me).").format(
+        number=number
+    )
+
+
+def assign_not_staff() -> str:
+    return _("That person is not a member of the duty unit group.")
+
+
+def assigned(number: int, name: str) -> str:
+    return _("Report № {number} is now handled by {name}; the resident is told.").format(
+        number=number, name=html.quote(name)
+    )
+
+
+def assign_refused(number: int) -> str:
+    return _("Report № {number} cannot be handed over: it is closed or changed meanwhile.").format(
+        number=number
+    )
+
+
+def category_usage(listing: str) -> str:
+    return _(
+        "Write /category, the report's number and a category: /category 1042 litter.\n{list}"
+    ).format(list=listing)
+
+
+def recategorised_staff(number: int, label: str) -> str:
+    return _("Report № {number} is now filed under «{category}»; the resident is told.").format(
+        number=number, category=html.quote(label)
+    )

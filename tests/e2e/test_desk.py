@@ -199,3 +199,43 @@ async def test_export_gives_csv_files_that_parse_back_to_the_database(
     assert next(e["action"] for e in events if e["subject"] == "report:1000") == "submitted"
     assert all(e["actor_id"] == "" for e in events if e["actor"] == "resident"), "no resident ids"
     assert any(e["action"] == "refused" and e["detail"] == "export" for e in events)
+
+
+async def test_a_report_handed_over_and_filed_under_another_category(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    first = tg.user(9631, first_name="Nurlan", language_code="kk")
+    second = tg.user(9632, first_name="Aigul", language_code="kk")
+    staff.add_member(first)
+    staff.add_member(second)
+    await staff.send(second, "/me капитан Тұрсынова")
+    await staff.next_message()
+    resident = tg.user(9633, first_name="Dana", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    await staff.next_message(timeout=10)
+
+    await staff.send(first, "/category 1000 somewhere")
+    assert (await staff.next_message()).text.startswith("/category командасын")
+    await staff.send(first, "/category 1000 litter")
+    assert "«🗑 Белгіленбеген жерге қоқыс тастау»" in (await staff.next_message()).text
+    told = await resident.next_message(timeout=10)
+    assert told.text == (
+        "Полиция № 1000 хабарламаңызды «🗑 Белгіленбеген жерге қоқыс тастау» санатына жатқызды."
+    )
+    assert (await db_of("SELECT category FROM reports"))[0][0] == "litter"
+
+    hello = await staff.send(second, "Мен осы ауданда жүрмін")
+    await staff.send(first, "/assign 1000", reply_to=hello)
+    assert (await staff.next_message()).text.startswith("№ 1000 хабарламамен енді Aigul айналысады")
+    taken = await resident.next_message(timeout=10)
+    assert taken.text == "№ 1000 хабарламаңызды капитан Тұрсынова қарауға алды."
+    rows = await db_of("SELECT status, officer_id FROM reports")
+    assert tuple(rows[0]) == ("taken", 9632)
+    await staff.send(first, "/assign 1000 inspector")
+    assert "(/me)" in (await staff.next_message()).text
+    await staff.send(first, "/card 1000")
+    history = (await staff.next_message()).text
+    assert "Nurlan · санаты өзгертілді · noise → litter" in history
+    assert "Nurlan · кімге берілді · Aigul" in history

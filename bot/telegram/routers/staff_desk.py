@@ -12,10 +12,12 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, FSInputFile, Message
 
 from bot.config import Settings
+from bot.domain.categories import Category
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.export import ExportService
+from bot.services.reports import ReportService
 from bot.services.stats import StatsService, parse_period
 from bot.telegram import charts, texts
 from bot.telegram.render import TelegramReportRenderer
@@ -31,6 +33,8 @@ def router() -> Router:
     r.message.register(find, Command("find"))
     r.message.register(card, Command("card"))
     r.message.register(stats, Command("stats"))
+    r.message.register(assign, Command("assign"))
+    r.message.register(recategorise, Command("category"))
     r.message.register(export, Command("export"))
     return r
 
@@ -252,3 +256,88 @@ async def export(
             await message.reply_document(
                 FSInputFile(path), caption=texts.export_caption(name, count)
             )
+
+
+async def assign(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    reports: ReportService,
+    directory: DirectoryService,
+) -> None:
+    """/assign N (replying to a colleague's message), /assign N me, /assign N inspector."""
+    if not await _member(message, bot, chats, staff_gate, desk, "assign"):
+        return
+    assert message.from_user is not None
+    words = (command.args or "").split()
+    number = _number(words[0]) if words else None
+    report = await reports.get(number) if number is not None else None
+    if report is None:
+        await message.reply(texts.assign_usage())
+        return
+    target: tuple[int, str] | None = None
+    how = words[1].lower() if len(words) > 1 else ""
+    replied = message.reply_to_message.from_user if message.reply_to_message else None
+    if how in ("me", "мен", "маған", "мне", "я"):
+        target = (message.from_user.id, message.from_user.full_name)
+    elif how in ("inspector", "инспектор", "участковый"):
+        officer = directory.linked_officer(report.inspector_id)
+        inspector = directory.current.inspector(report.inspector_id or "")
+        if officer is None or inspector is None:
+            await message.reply(texts.assign_no_inspector(number or 0))
+            return
+        target = (officer, inspector.full_name)
+    elif replied is not None and not replied.is_bot and not how:
+        target = (replied.id, replied.full_name)
+    if target is None:
+        await message.reply(texts.assign_usage())
+        return
+    if not await staff_gate.is_staff(bot, target[0], message.chat.id):
+        await message.reply(texts.assign_not_staff())
+        return
+    result = await reports.assign(
+        report.id, target[0], target[1], message.from_user.id, message.from_user.full_name
+    )
+    if result.changed:
+        await message.reply(texts.assigned(report.id, target[1]))
+    else:
+        await message.reply(texts.assign_refused(report.id))
+
+
+async def recategorise(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    reports: ReportService,
+    categories: tuple[Category, ...],
+    renderer: TelegramReportRenderer,
+    settings: Settings,
+) -> None:
+    """/category N key: file report № N under another category (the resident is told)."""
+    if not await _member(message, bot, chats, staff_gate, desk, "category"):
+        return
+    assert message.from_user is not None
+    words = (command.args or "").split()
+    number = _number(words[0]) if words else None
+    keys = {c.key for c in categories}
+    if number is None or len(words) != 2 or words[1] not in keys:
+        listing = ", ".join(
+            f"<code>{c.key}</code> ({renderer.category_label(c.key, settings.staff_language)})"
+            for c in categories
+        )
+        await message.reply(texts.category_usage(listing))
+        return
+    updated = await reports.recategorise(
+        number, words[1], message.from_user.id, message.from_user.full_name
+    )
+    if updated is None:
+        await message.reply(texts.card_usage())
+        return
+    label = renderer.category_label(words[1], settings.staff_language)
+    await message.reply(texts.recategorised_staff(number, label))
