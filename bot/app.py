@@ -45,7 +45,7 @@ from bot.services.helpers import HelperRules, HelperService
 from bot.services.incidents import IncidentService
 from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
-from bot.services.reports import ReportLimits, ReportService
+from bot.services.reports import ReportLimits, ReportService, SimilarRule
 from bot.services.stats import StatsService
 from bot.services.surveys import SurveyService
 from bot.services.users import UserService
@@ -179,6 +179,9 @@ class SakshyApp:
             staff_topics=chats.staff_topics,
             place=directory.place,
             planner=report_followups,
+            similar=SimilarRule(
+                float(settings.duplicate_radius_m), timedelta(hours=settings.duplicate_hours)
+            ),
         )
         helper_renderer = HelperTelegramRenderer(
             i18n, settings.staff_language, settings.zone, directory

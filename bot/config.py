@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     #: apply again
     helper_min_age: int = Field(default=18, ge=16, le=100)
     helper_cooldown_days: int = Field(default=30, ge=0, le=3650)
+    #: reports of one category this close in place and time are shown as maybe the same
+    duplicate_radius_m: int = Field(default=150, ge=10, le=5000)
+    duplicate_hours: int = Field(default=24, ge=1, le=720)
     #: duties: each wave offers a duty to this many helpers per empty seat
     duty_wave_factor: int = Field(default=3, ge=1, le=20)
     #: minutes between waves while seats stay empty
@@ -227,6 +230,8 @@ EXPECTED = {
     "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
     "helper_min_age": "a whole number of years from 16 to 100",
     "helper_cooldown_days": "a whole number of days from 0 to 3650",
+    "duplicate_radius_m": "a whole number of metres from 10 to 5000",
+    "duplicate_hours": "a whole number of hours from 1 to 720",
     "duty_wave_factor": "a whole number from 1 to 20",
     "duty_wave_minutes": "a whole number of minutes from 1 to 1440",
     "duty_withdraw_hours": "hours, a number from 0 to 168",

@@ -195,6 +195,8 @@ class Report:
     inspector_id: str | None = None
     #: its staff thread is its precinct's own topic, shared with other reports
     staff_thread_shared: bool = False
+    #: the earlier report this one was marked the same as
+    duplicate_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

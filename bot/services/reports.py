@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +13,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
-from bot.domain.directory import Placement
+from bot.domain.directory import Placement, distance_m
 from bot.domain.reports import (
     MAX_NOTE,
     OPEN,
@@ -57,7 +58,12 @@ class ReportRenderer(Protocol):
     """Turns a stored report into the messages it causes (the telegram layer implements it)."""
 
     def staff_post(
-        self, report: Report, chat_id: int, earlier_reports: int, thread_id: int | None = None
+        self,
+        report: Report,
+        chat_id: int,
+        earlier_reports: int,
+        thread_id: int | None = None,
+        alike: list[tuple[int, int]] | None = None,
     ) -> list[NewMessage]: ...
 
     def receipt(self, report: Report) -> NewMessage: ...
@@ -94,6 +100,10 @@ class ReportRenderer(Protocol):
     def resident_unreachable(self, report: Report) -> NewMessage: ...
 
     def recategorised(self, report: Report) -> NewMessage: ...
+
+    def duplicate_notice(self, report: Report, original: Report) -> NewMessage: ...
+
+    def original_closed(self, original: Report, follower: dict[str, Any]) -> NewMessage: ...
 
     def not_solved(self, report: Report, comment: str | None) -> NewMessage: ...
 
@@ -163,6 +173,15 @@ RELAYABLE = frozenset(
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class SimilarRule:
+    """Reports of the same category this close in place and time are shown as possibly the
+    same thing."""
+
+    radius_m: float = 150.0
+    window: timedelta = timedelta(hours=24)
+
+
 class ReportService:
     def __init__(
         self,
@@ -175,8 +194,11 @@ class ReportService:
         staff_topics: Callable[[], Awaitable[bool]] | None = None,
         place: Callable[[float, float], Placement] | None = None,
         planner: ReportPlanner | None = None,
+        similar: SimilarRule | None = None,
     ) -> None:
         self.db = db
+        #: when a new report is shown with others that may be the same thing (None: never)
+        self.similar = similar
         self.outbox = outbox
         self.clock = clock
         self.renderer = renderer
@@ -244,7 +266,8 @@ class ReportService:
             if self.planner is not None:
                 await self.planner.on_change(conn, report, "submitted")
             if staff_chat is not None:
-                posts = self.renderer.staff_post(report, staff_chat, earlier, shared)
+                alike = await self._alike(conn, report)
+                posts = self.renderer.staff_post(report, staff_chat, earlier, shared, alike)
                 if topics:
                     # its own forum topic first; the post rows, written now, learn the topic's
                     # id when they are sent (per-chat order: the topic is created before them)
@@ -343,8 +366,76 @@ class ReportService:
         notice = self.renderer.resident_notice(updated, action, signer, reason, note)
         if notice is not None:
             await self.outbox.add(conn, notice)
+        if action in (Action.RESOLVE, Action.REJECT):
+            for follower in await self.repo.followers(conn, updated.id):
+                await self.outbox.add(conn, self.renderer.original_closed(updated, follower))
         if updated.status not in OPEN:
             await self._topic_state(conn, updated, closed=True)
+        return ActionResult(updated, True)
+
+    async def _alike(self, conn: aiosqlite.Connection, report: Report) -> list[tuple[int, int]]:
+        """Open reports of the same category near this one, made lately: (number, metres),
+        the nearest three."""
+        rule = self.similar
+        if rule is None or report.latitude is None or report.longitude is None:
+            return []
+        lat, lon = report.latitude, report.longitude
+        dlat = rule.radius_m / 111_320
+        dlon = rule.radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+        rows = await self.repo.near_open(
+            conn,
+            report.category,
+            self.clock() - rule.window,
+            (lat - dlat, lon - dlon, lat + dlat, lon + dlon),
+            report.id,
+        )
+        found = [
+            (int(row["id"]), int(distance_m(lat, lon, row["latitude"], row["longitude"])))
+            for row in rows
+        ]
+        return sorted((f for f in found if f[1] <= rule.radius_m), key=lambda f: f[1])[:3]
+
+    async def mark_duplicate(
+        self, report_id: int, original_id: int, by_id: int, by_name: str
+    ) -> ActionResult | None:
+        """Report `report_id` is the same thing as `original_id`: it is closed with a link, its
+        author is told and follows the original. None if either report does not exist or they
+        are the same one."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            original = await self.repo.get(conn, original_id)
+            if report is None or original is None:
+                return None
+            if original.duplicate_of is not None:  # follow the chain to the first
+                first = await self.repo.get(conn, original.duplicate_of)
+                original = first or original
+            if original.id == report.id:
+                return None
+            result = await self._transition(
+                conn,
+                report,
+                Action.REJECT,
+                Actor.STAFF,
+                by_id,
+                officer_id=by_id,
+                note=f"№ {original.id}",
+                actor_name=by_name,
+            )
+            if not result.changed:
+                return await self._refused(conn, result.report, result.refused)
+            await self.repo.mark_duplicate(
+                conn, report.id, original.id, report.reporter_id, report.language, self.clock()
+            )
+            updated = await self.repo.get(conn, report.id)
+            assert updated is not None
+            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+            edit = self.renderer.staff_post_update(updated, earlier, by_name)
+            if edit is not None:
+                await self.outbox.add(conn, edit)
+            await self.outbox.add(conn, self.renderer.duplicate_notice(updated, original))
+            await self._topic_state(conn, updated, closed=True)
+        self.outbox.notify()
+        log.info("report %s: a duplicate of %s (by %s)", report_id, original.id, by_id)
         return ActionResult(updated, True)
 
     async def assign(

@@ -418,6 +418,7 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         precinct_id=row["precinct_id"],
         inspector_id=row["inspector_id"],
         staff_thread_shared=bool(row["staff_thread_shared"]),
+        duplicate_of=row["duplicate_of"],
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
         media=media,
@@ -610,6 +611,52 @@ class ReportRepository:
             (status.value, officer_id, to_db(now), report_id, expected.value, expected_officer),
         )
         return cur.rowcount == 1
+
+    async def near_open(
+        self,
+        conn: aiosqlite.Connection,
+        category: str,
+        since: datetime,
+        box: tuple[float, float, float, float],
+        exclude: int,
+    ) -> list[dict[str, Any]]:
+        """Open reports of `category` made since `since` inside the box (south, west, north,
+        east): candidates for the same thing reported twice."""
+        south, west, north, east = box
+        cur = await conn.execute(
+            "SELECT id, latitude, longitude, created_at FROM reports"
+            " WHERE category = ? AND created_at >= ? AND status IN ('new', 'taken')"
+            " AND latitude IS NOT NULL AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+            " AND id != ? ORDER BY id DESC LIMIT 50",
+            (category, to_db(since), south, north, west, east, exclude),
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def mark_duplicate(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        original_id: int,
+        user_id: int,
+        language: str,
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "UPDATE reports SET duplicate_of = ? WHERE id = ?", (original_id, report_id)
+        )
+        await conn.execute(
+            "INSERT OR IGNORE INTO report_followers (report_id, duplicate_id, user_id, language,"
+            " since) VALUES (?, ?, ?, ?, ?)",
+            (original_id, report_id, user_id, language, to_db(now)),
+        )
+
+    async def followers(self, conn: aiosqlite.Connection, report_id: int) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT f.duplicate_id, f.user_id, f.language FROM report_followers f"
+            " JOIN users u ON u.id = f.user_id WHERE f.report_id = ? AND u.blocked_bot = 0",
+            (report_id,),
+        )
+        return [dict(row) for row in await cur.fetchall()]
 
     async def set_category(
         self, conn: aiosqlite.Connection, report_id: int, category: str, now: datetime

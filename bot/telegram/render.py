@@ -126,12 +126,18 @@ class TelegramReportRenderer:
         )
 
     def staff_post(
-        self, report: Report, chat_id: int, earlier_reports: int, thread_id: int | None = None
+        self,
+        report: Report,
+        chat_id: int,
+        earlier_reports: int,
+        thread_id: int | None = None,
+        alike: list[tuple[int, int]] | None = None,
     ) -> list[NewMessage]:
         """As few messages as Telegram allows: the photos/videos as one album, the voice, the
         map pin, then the post itself (the one officers act on); all in the report's topic
-        when it has one."""
-        messages = self._staff_post(report, chat_id, earlier_reports)
+        when it has one. `alike`: open reports that may be the same thing (number, metres),
+        shown with a one-tap «same as №…»."""
+        messages = self._staff_post(report, chat_id, earlier_reports, alike or [])
         if thread_id is None:
             return messages
         return [
@@ -139,7 +145,9 @@ class TelegramReportRenderer:
             for m in messages
         ]
 
-    def _staff_post(self, report: Report, chat_id: int, earlier_reports: int) -> list[NewMessage]:
+    def _staff_post(
+        self, report: Report, chat_id: int, earlier_reports: int, alike: list[tuple[int, int]]
+    ) -> list[NewMessage]:
         locale = self.staff_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
             number = _("Report № {number}").format(number=report.id)
@@ -170,14 +178,33 @@ class TelegramReportRenderer:
                         {"latitude": report.latitude, "longitude": report.longitude},
                     )
                 )
+            text = self.staff_text(report, earlier_reports)
+            keyboard = self.staff_keyboard(report)
+            if alike and report.status is Status.NEW:
+                text += "\n" + _("🔁 Maybe the same as: {list}").format(
+                    list=", ".join(
+                        _("№ {number} ({metres} m away)").format(
+                            number=number, metres=format_decimal(metres, locale=locale)
+                        )
+                        for number, metres in alike
+                    )
+                )
+                keyboard["inline_keyboard"].append(  # type: ignore[union-attr]
+                    [
+                        {
+                            "text": _("🔁 Same as № {number}").format(number=number),
+                            "callback_data": StaffCb(
+                                action=f"dup{number}", report=report.id, seen="n"
+                            ).pack(),
+                        }
+                        for number, _metres in alike
+                    ]
+                )
             messages.append(
                 NewMessage(
                     chat_id,
                     "sendMessage",
-                    {
-                        "text": self.staff_text(report, earlier_reports),
-                        "reply_markup": self.staff_keyboard(report),
-                    },
+                    {"text": text, "reply_markup": keyboard},
                     ref=post_ref(report.id),
                 )
             )
@@ -271,6 +298,34 @@ class TelegramReportRenderer:
                 return None
         return NewMessage(
             report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+        )
+
+    def duplicate_notice(self, report: Report, original: Report) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            text = _(
+                "Your report № {number} is about the same thing as report № {original}, which "
+                "the police are already handling, so the two are handled as one. I will tell "
+                "you how it ends."
+            ).format(number=report.id, original=original.id)
+        return NewMessage(
+            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+        )
+
+    def original_closed(self, original: Report, follower: dict[str, Any]) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(follower["language"]):
+            if original.status is Status.RESOLVED:
+                text = _(
+                    "Report № {original}, which your report № {number} joined, is resolved. "
+                    "Thank you for helping keep order."
+                )
+            else:
+                text = _("Report № {original}, which your report № {number} joined, was closed.")
+            text = text.format(original=original.id, number=follower["duplicate_id"])
+        return NewMessage(
+            follower["user_id"],
+            "sendMessage",
+            {"text": text},
+            ref=f"report:{follower['duplicate_id']}:followed",
         )
 
     def recategorised(self, report: Report) -> NewMessage:

@@ -1587,3 +1587,23 @@ def recategorised_staff(number: int, label: str) -> str:
     return _("Report № {number} is now filed under «{category}»; the resident is told.").format(
         number=number, category=html.quote(label)
     )
+
+
+def duplicate_usage() -> str:
+    return _(
+        "Write /duplicate, the report's number and the number of the earlier report it repeats, "
+        "like: /duplicate 1043 1042"
+    )
+
+
+def duplicate_marked(number: int, original: int) -> str:
+    return _(
+        "Report № {number} is closed as the same as № {original}; its author follows № {original}."
+    ).format(number=number, original=original)
+
+
+def duplicate_refused(number: int) -> str:
+    return _(
+        "Report № {number} cannot be closed as a duplicate: it is closed already or changed "
+        "meanwhile."
+    ).format(number=number)

@@ -239,3 +239,73 @@ async def test_a_report_handed_over_and_filed_under_another_category(
     history = (await staff.next_message()).text
     assert "Nurlan · санаты өзгертілді · noise → litter" in history
     assert "Nurlan · кімге берілді · Aigul" in history
+
+
+async def located_report(user: Any, latitude: float, longitude: float) -> None:
+    """Noise, a sentence, a shared location, no photos, named, no phone (Russian)."""
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:noise")
+    await user.next_message()
+    await user.send("Громкая музыка")
+    await user.next_message()
+    await user.send_location(latitude, longitude)
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:named")
+    await user.next_message()
+    await user.tap("⏭ Пропустить")
+    await user.press(await user.next_message(), data="rs:send")
+    await user.next_message(timeout=10)
+
+
+async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9641, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    first = tg.user(9642, first_name="A", language_code="ru")
+    second = tg.user(9643, first_name="B", language_code="ru")
+    far = tg.user(9644, first_name="C", language_code="ru")
+    for user in (first, second, far):
+        await onboard(user, "ru")
+    await located_report(first, 42.3000, 69.6100)
+    await staff.next_message(timeout=10)  # the pin
+    original = await staff.next_message(timeout=10)
+    assert "бірдей болуы мүмкін" not in original.text
+    await located_report(second, 42.3005, 69.6102)  # about 57 m away
+    await staff.next_message(timeout=10)
+    post = await staff.next_message(timeout=10)
+    assert "🔁 Мына хабарламамен бірдей болуы мүмкін: № 1000 (57 м жерде)" in post.text
+    assert "🔁 № 1000 хабарламамен бірдей" in post.button_texts  # the staff group's language
+    await located_report(far, 42.3100, 69.6100)  # more than a kilometre away
+    await staff.next_message(timeout=10)
+    assert "бірдей болуы мүмкін" not in (await staff.next_message(timeout=10)).text
+
+    await staff.press(officer, post, data="st:dup1000:1001:n")
+    told = await second.next_message(timeout=10)
+    assert told.text.startswith("Ваше сообщение № 1001 о том же, что и сообщение № 1000")
+    rows = await db_of("SELECT id, status, duplicate_of FROM reports ORDER BY id")
+    assert [tuple(r) for r in rows] == [
+        (1000, "new", None),
+        (1001, "rejected", 1000),
+        (1002, "new", None),
+    ]
+    await staff.send(officer, "/duplicate 1002 1001")  # the chain leads to the first
+    assert (await staff.next_message()).text.startswith("Сообщение № 1002 закрыто как то же")
+    assert (await db_of("SELECT duplicate_of FROM reports WHERE id = 1002"))[0][0] == 1000
+    await far.next_message(timeout=10)
+
+    # the original is resolved: its own author and both followers are told
+    await staff.press(officer, original, data="st:take:1000:n")
+    await first.next_message(timeout=10)
+    await tg.wait_for(lambda: "st:resolve:1000:t" in str(original.reply_markup), timeout=10)
+    await staff.press(officer, original, data="st:resolve:1000:t")
+    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(original.reply_markup), timeout=10)
+    await staff.press(officer, original, data="st:rs_plain:1000:t")
+    await first.next_message(timeout=10)
+    followed = await second.next_message(timeout=10)
+    assert followed.text.startswith(
+        "Сообщение № 1000, к которому присоединено Ваше сообщение № 1001, решено."
+    )
+    assert (await far.next_message(timeout=10)).text.startswith("Сообщение № 1000, к которому")

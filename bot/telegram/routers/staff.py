@@ -87,6 +87,17 @@ async def on_button(
             bot, message.chat.id, message.message_id, renderer.staff_keyboard(result.report)
         )
         return
+    if action.startswith("dup") and action[3:].isdecimal():
+        marked = await reports.mark_duplicate(
+            report.id, int(action[3:]), query.from_user.id, query.from_user.full_name
+        )
+        if marked is None:
+            await query.answer(texts.stale_button())
+        elif marked.changed:
+            await query.answer(texts.staff_done())
+        else:
+            await query.answer(staff_too_late(marked, query.from_user.id), show_alert=True)
+        return
     reason = None
     if action.startswith("rj_") and action[3:] in REJECT_REASONS:
         step, reason = Action.REJECT, action[3:]

@@ -35,6 +35,7 @@ def router() -> Router:
     r.message.register(stats, Command("stats"))
     r.message.register(assign, Command("assign"))
     r.message.register(recategorise, Command("category"))
+    r.message.register(duplicate, Command("duplicate"))
     r.message.register(export, Command("export"))
     return r
 
@@ -341,3 +342,34 @@ async def recategorise(
         return
     label = renderer.category_label(words[1], settings.staff_language)
     await message.reply(texts.recategorised_staff(number, label))
+
+
+async def duplicate(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    reports: ReportService,
+) -> None:
+    """/duplicate N M: report № N is the same thing as № M (its author follows № M)."""
+    if not await _member(message, bot, chats, staff_gate, desk, "duplicate"):
+        return
+    assert message.from_user is not None
+    words = (command.args or "").replace("№", " ").split()
+    numbers = [_number(w) for w in words]
+    if len(numbers) != 2 or None in numbers:
+        await message.reply(texts.duplicate_usage())
+        return
+    number, original = numbers
+    assert number is not None and original is not None
+    result = await reports.mark_duplicate(
+        number, original, message.from_user.id, message.from_user.full_name
+    )
+    if result is None:
+        await message.reply(texts.duplicate_usage())
+    elif result.changed:
+        await message.reply(texts.duplicate_marked(number, result.report.duplicate_of or original))
+    else:
+        await message.reply(texts.duplicate_refused(number))
