@@ -13,8 +13,10 @@ CREATE TABLE bans (
     lifted_by   INTEGER,
     lifted_by_name TEXT
 );
--- one ban in force per person
-CREATE UNIQUE INDEX bans_in_force ON bans (user_id) WHERE lifted_at IS NULL;
+-- one ban in force per report (bans are kept per report, never per person: an answer like
+-- "already banned" must not tell staff that two reports, one anonymous, share an author)
+CREATE UNIQUE INDEX bans_in_force ON bans (report_id) WHERE lifted_at IS NULL;
+CREATE INDEX bans_user ON bans (user_id) WHERE lifted_at IS NULL;
 
 CREATE TABLE staff_audit (
     id          INTEGER PRIMARY KEY,

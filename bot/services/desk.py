@@ -82,7 +82,7 @@ class DeskService:
             report = await self.reports.get(conn, report_id)
             if report is None:
                 return BanResult.NO_REPORT
-            lifted = await self.repo.lift(conn, report.reporter_id, by_id, by_name, now)
+            lifted = await self.repo.lift(conn, report_id, by_id, by_name, now)
             if lifted is None:
                 return BanResult.NOT_BANNED
             await self.repo.audit(
@@ -90,6 +90,12 @@ class DeskService:
             )
         log.info("report %s: its author's ban lifted by %s", report_id, by_id)
         return BanResult.LIFTED
+
+    async def author_of(self, report_id: int) -> int | None:
+        """Who wrote a report (to check they are not staff before a ban; never shown)."""
+        async with self.db.read() as conn:
+            report = await self.reports.get(conn, report_id)
+        return report.reporter_id if report else None
 
     async def banned(self, limit: int = 50) -> list[dict[str, Any]]:
         async with self.db.read() as conn:
@@ -123,6 +129,16 @@ class DeskService:
                 report,
                 await self.reports.history(conn, report_id),
                 await self.repo.audit_of(conn, f"report:{report_id}"),
+            )
+
+    async def looked(
+        self, actor_id: int, actor_name: str | None, chat_id: int, action: str, what: str
+    ) -> None:
+        """A look at personal data (/find, /card): recorded like any staff action."""
+        subject = f"report:{what}" if what.isdecimal() else None
+        async with self.db.transaction() as conn:
+            await self.repo.audit(
+                conn, actor_id, actor_name, chat_id, action, subject, what[:100], self.clock()
             )
 
     async def find(self, query: str) -> Found:

@@ -17,6 +17,8 @@ from bot.storage.db import Database
 from bot.storage.repositories import DutyRepository, StatsRepository, from_db
 
 PAGE = 1000
+#: Excel with Kazakh or Russian regional settings splits columns on ";", not ","
+DELIMITER = ";"
 REPORT_COLUMNS = [
     "number", "created", "category", "status", "precinct", "latitude", "longitude", "address",
     "anonymous", "reporter_name", "reporter_username", "phone", "language", "officer",
@@ -60,7 +62,7 @@ class ExportService:
         since, until = self._bounds(period)
         count, after = 0, 0
         with path.open("w", encoding="utf-8-sig", newline="") as file:
-            out = csv.writer(file)
+            out = csv.writer(file, delimiter=DELIMITER)
             out.writerow(REPORT_COLUMNS)
             while True:
                 async with self.db.read() as conn:  # one page at a time: others go between
@@ -102,7 +104,7 @@ class ExportService:
         since, until = self._bounds(period)
         count, after = 0, 0
         with path.open("w", encoding="utf-8-sig", newline="") as file:
-            out = csv.writer(file)
+            out = csv.writer(file, delimiter=DELIMITER)
             out.writerow(EVENT_COLUMNS)
             while True:
                 async with self.db.read() as conn:
@@ -130,7 +132,7 @@ class ExportService:
         async with self.db.read() as conn:
             rows = await self.duties.hours_by_helper(conn, since, until)
         with path.open("w", encoding="utf-8-sig", newline="") as file:
-            out = csv.writer(file)
+            out = csv.writer(file, delimiter=DELIMITER)
             out.writerow(HOURS_COLUMNS)
             for row in rows:
                 out.writerow(

@@ -1712,16 +1712,17 @@ class ModerationRepository:
         self,
         conn: aiosqlite.Connection,
         user_id: int,
-        report_id: int | None,
+        report_id: int,
         reason: str,
         by_id: int,
         by_name: str | None,
         now: datetime,
     ) -> int | None:
-        """A ban in force; None if the person is banned already."""
+        """A ban in force, made on a report; None if that report has one already."""
         cur = await conn.execute(
             "INSERT INTO bans (user_id, report_id, reason, by_id, by_name, at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) WHERE lifted_at IS NULL DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (report_id) WHERE lifted_at IS NULL DO NOTHING",
             (user_id, report_id, reason, by_id, by_name, to_db(now)),
         )
         if cur.rowcount != 1:
@@ -1732,14 +1733,15 @@ class ModerationRepository:
     async def lift(
         self,
         conn: aiosqlite.Connection,
-        user_id: int,
+        report_id: int,
         by_id: int,
         by_name: str | None,
         now: datetime,
     ) -> dict[str, Any] | None:
-        """Lift the ban in force; returns it, or None if there was none."""
+        """Lift the ban made on this report; the person stays banned while another ban of
+        theirs is in force. Returns the ban, or None if there was none."""
         cur = await conn.execute(
-            "SELECT * FROM bans WHERE user_id = ? AND lifted_at IS NULL", (user_id,)
+            "SELECT * FROM bans WHERE report_id = ? AND lifted_at IS NULL", (report_id,)
         )
         row = await cur.fetchone()
         if row is None:
@@ -1748,7 +1750,11 @@ class ModerationRepository:
             "UPDATE bans SET lifted_at = ?, lifted_by = ?, lifted_by_name = ? WHERE id = ?",
             (to_db(now), by_id, by_name, row["id"]),
         )
-        await conn.execute("UPDATE users SET banned = 0 WHERE id = ?", (user_id,))
+        await conn.execute(
+            "UPDATE users SET banned = EXISTS (SELECT 1 FROM bans WHERE user_id = ?"
+            " AND lifted_at IS NULL) WHERE id = ?",
+            (row["user_id"], row["user_id"]),
+        )
         return dict(row)
 
     async def in_force(self, conn: aiosqlite.Connection, limit: int) -> list[dict[str, Any]]:
@@ -1846,7 +1852,8 @@ class StatsRepository:
             " (SELECT min(e.at) FROM report_events e WHERE e.report_id = r.id"
             "   AND e.action = 'resolve') AS resolved_at,"
             " (SELECT e.actor_name FROM report_events e WHERE e.report_id = r.id"
-            "   AND e.actor = 'staff' ORDER BY e.id DESC LIMIT 1) AS officer_name,"
+            "   AND e.actor_id = r.officer_id AND e.actor_name IS NOT NULL"
+            "   ORDER BY e.id DESC LIMIT 1) AS officer_name,"
             " s.solved, s.rating"
             " FROM reports r LEFT JOIN surveys s ON s.report_id = r.id"
             " WHERE r.created_at >= ? AND r.created_at < ? AND r.id > ?"

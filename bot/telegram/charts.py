@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from datetime import date
+
+#: matplotlib is not thread-safe: one chart at a time
+_DRAWING = threading.Lock()
 
 
 def draw(
@@ -18,6 +22,17 @@ def draw(
     subtitle: str,
 ) -> bytes:
     """A PNG: one stacked bar per day. Blocking (about 0.1–0.3 s): call it in a thread."""
+    with _DRAWING:
+        return _draw(days, series, labels, title, subtitle)
+
+
+def _draw(
+    days: list[date],
+    series: dict[str, list[int]],
+    labels: dict[str, str],
+    title: str,
+    subtitle: str,
+) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg", force=True)

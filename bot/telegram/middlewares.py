@@ -84,7 +84,9 @@ class BanMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         user = data.get("user")
-        if user is None or not user.banned:
+        chat = data.get("event_chat")
+        if user is None or not user.banned or (chat is not None and chat.type != "private"):
+            # a ban keeps a resident away from the bot, never a member out of a group
             return await handler(event, data)
         if not isinstance(event, Update):
             return None

@@ -1607,3 +1607,18 @@ def duplicate_refused(number: int) -> str:
         "Report № {number} cannot be closed as a duplicate: it is closed already or changed "
         "meanwhile."
     ).format(number=number)
+
+
+def ban_staff() -> str:
+    return _(
+        "The author of this report is a member of the duty unit group: remove them from the "
+        "group instead of banning them."
+    )
+
+
+def export_sent() -> str:
+    return _("The files are in your private chat with me (they hold names and phones).")
+
+
+def category_unchanged(number: int) -> str:
+    return _("Report № {number} is already under that category.").format(number=number)

@@ -94,6 +94,13 @@ async def test_ban_find_and_card(tg: FakeTelegram, bot: RunningBot, db_of: Any) 
     await staff.send(officer, "/banned")
     assert (await staff.next_message()).text == "Заблокированных нет."
 
+    # a member of the group is never banned (it would lock them out of the desk)
+    staff.add_member(named)
+    await staff.send(admin, "/ban № 1000 test")
+    assert (await staff.next_message()).text.startswith("Автор этого сообщения состоит в группе")
+    looks = await db_of("SELECT action, subject FROM staff_audit WHERE action IN ('find', 'card')")
+    assert ("card", "report:1001") in [tuple(r) for r in looks], "looks at reports are recorded"
+
 
 def png_series(data: bytes) -> dict[str, Any]:
     """The series a chart says it plots (its tEXt Description), after checking it is a PNG."""
@@ -181,12 +188,18 @@ async def test_export_gives_csv_files_that_parse_back_to_the_database(
     await staff.send(officer, "/export")
     assert (await staff.next_message()).text == "Это могут делать только администраторы группы."
     await staff.send(admin, "/export week")
-    documents = [await staff.next_message(timeout=10) for _ in range(3)]
+    assert (await staff.next_message()).text.startswith("Пока не могу написать Вам")
+    await admin.send("/start")
+    for _ in range(2):
+        await admin.next_message()
+    await staff.send(admin, "/export week")
+    assert (await staff.next_message()).text.startswith("Файлы — в Вашем личном чате")
+    documents = [await admin.next_message(timeout=10) for _ in range(3)]
     assert [d.method for d in documents] == ["sendDocument"] * 3
     assert documents[0].text == "Сообщения: 2 строки"
     data = tg.file_data(documents[0].raw["document"]["file_id"]) or b""
     assert data.startswith(b"\xef\xbb\xbf"), "a BOM: Excel reads Kazakh and Russian right"
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     expected = await db_of("SELECT id, category, status, anonymous FROM reports ORDER BY id")
     assert [(int(r["number"]), r["category"], r["status"], r["anonymous"]) for r in rows] == [
         (n, c, s, "yes" if a else "no") for n, c, s, a in expected
@@ -195,7 +208,7 @@ async def test_export_gives_csv_files_that_parse_back_to_the_database(
     assert rows[1]["reporter_name"] == rows[1]["reporter_username"] == rows[1]["phone"] == ""
     assert "Secret" not in data.decode("utf-8-sig") and "secret_two" not in data.decode("utf-8-sig")
     audit = (tg.file_data(documents[1].raw["document"]["file_id"]) or b"").decode("utf-8-sig")
-    events = list(csv.DictReader(io.StringIO(audit)))
+    events = list(csv.DictReader(io.StringIO(audit), delimiter=";"))
     assert next(e["action"] for e in events if e["subject"] == "report:1000") == "submitted"
     assert all(e["actor_id"] == "" for e in events if e["actor"] == "resident"), "no resident ids"
     assert any(e["action"] == "refused" and e["detail"] == "export" for e in events)

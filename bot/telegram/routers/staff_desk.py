@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import tempfile
 from pathlib import Path
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, FSInputFile, Message
 
 from bot.config import Settings
 from bot.domain.categories import Category
+from bot.domain.users import User
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
@@ -80,17 +84,23 @@ async def ban(
     bot: Bot,
     chats: ChatService,
     admins: AdminGate,
+    staff_gate: StaffGate,
     desk: DeskService,
 ) -> None:
     """/ban N reason: the author of report № N can no longer use the bot."""
     if not await _admin(message, bot, chats, admins, desk, "ban"):
         return
-    number_text, _, reason = (command.args or "").strip().partition(" ")
-    number = _number(number_text)
+    parts = (command.args or "").replace("№", " ").split(None, 1)
+    number = _number(parts[0]) if parts else None
+    reason = parts[1] if len(parts) == 2 else ""
     if number is None or not reason.strip():
         await message.reply(texts.ban_usage())
         return
     assert message.from_user is not None
+    author = await desk.author_of(number)
+    if author is not None and await staff_gate.is_staff(bot, author, message.chat.id):
+        await message.reply(texts.ban_staff())  # a ban would lock them out of the desk too
+        return
     result = await desk.ban(
         number, reason, message.from_user.id, message.from_user.full_name, message.chat.id
     )
@@ -148,6 +158,15 @@ async def find(
     if not await _member(message, bot, chats, staff_gate, desk, "find"):
         return
     found = await desk.find(command.args or "")
+    assert message.from_user is not None
+    if found.understood:
+        await desk.looked(
+            message.from_user.id,
+            message.from_user.full_name,
+            message.chat.id,
+            "find",
+            (command.args or "").strip().lstrip("№").strip(),
+        )
     if not found.understood:
         await message.reply(texts.find_usage())
         return
@@ -175,6 +194,10 @@ async def card(
     if found is None:
         await message.reply(texts.card_usage())
         return
+    assert message.from_user is not None
+    await desk.looked(
+        message.from_user.id, message.from_user.full_name, message.chat.id, "card", str(number)
+    )
     for part in texts.chunks(renderer.card(found)):
         await message.reply(part)
 
@@ -208,15 +231,17 @@ async def stats(
     if figures.empty:
         await message.reply(summary)
         return
+    headline = html.unescape(re.sub(r"<[^>]+>", "", summary.splitlines()[0])).lstrip("📊 ")
     png = await asyncio.to_thread(
         charts.draw,
         period.days,
         figures.per_day,
         renderer.chart_labels(),
         texts.stats_chart_title(),
-        summary.splitlines()[0].replace("<b>", "").replace("</b>", "").lstrip("📊 "),
+        headline,
     )
-    await message.reply_photo(BufferedInputFile(png, "stats.png"), caption=summary[:1024])
+    caption = texts.whole_lines(summary.splitlines(), 900)  # cut between lines, never in a tag
+    await message.reply_photo(BufferedInputFile(png, "stats.png"), caption=caption)
 
 
 async def export(
@@ -228,6 +253,7 @@ async def export(
     desk: DeskService,
     exports: ExportService,
     stats_service: StatsService,
+    user: User | None,
 ) -> None:
     """/export [period]: reports, their audit and helpers' hours as CSV files (administrators:
     the files hold names and phones)."""
@@ -236,6 +262,9 @@ async def export(
     period = parse_period(command.args or "", stats_service.today())
     if period is None:
         await message.reply(texts.export_usage())
+        return
+    if user is None or user.blocked_bot:  # the files hold names and phones: only in private
+        await message.reply(texts.duty_phones_start_first())
         return
     span = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     with tempfile.TemporaryDirectory(prefix="sakshy-export-") as folder:
@@ -252,11 +281,18 @@ async def export(
         await desk.audited(
             message.from_user.id, message.from_user.full_name, message.chat.id, "export", span
         )
-        for (name, _), count in zip(files, counts, strict=True):
-            path = Path(folder) / f"sakshy_{name}_{span}.csv"
-            await message.reply_document(
-                FSInputFile(path), caption=texts.export_caption(name, count)
-            )
+        try:
+            for (name, _), count in zip(files, counts, strict=True):
+                path = Path(folder) / f"sakshy_{name}_{span}.csv"
+                await bot.send_document(
+                    message.from_user.id,
+                    FSInputFile(path),
+                    caption=texts.export_caption(name, count),
+                )
+        except (TelegramForbiddenError, TelegramBadRequest):
+            await message.reply(texts.duty_phones_start_first())
+            return
+    await message.reply(texts.export_sent())
 
 
 async def assign(
@@ -281,7 +317,11 @@ async def assign(
         return
     target: tuple[int, str] | None = None
     how = words[1].lower() if len(words) > 1 else ""
-    replied = message.reply_to_message.from_user if message.reply_to_message else None
+    reply = message.reply_to_message
+    in_topic_only = reply is not None and (
+        reply.forum_topic_created is not None or reply.message_id == message.message_thread_id
+    )  # in a forum topic every message "replies" to the topic's first one
+    replied = reply.from_user if reply is not None and not in_topic_only else None
     if how in ("me", "мен", "маған", "мне", "я"):
         target = (message.from_user.id, message.from_user.full_name)
     elif how in ("inspector", "инспектор", "участковый"):
@@ -333,6 +373,10 @@ async def recategorise(
             for c in categories
         )
         await message.reply(texts.category_usage(listing))
+        return
+    before = await reports.get(number)
+    if before is not None and before.category == words[1]:
+        await message.reply(texts.category_unchanged(number))
         return
     updated = await reports.recategorise(
         number, words[1], message.from_user.id, message.from_user.full_name
