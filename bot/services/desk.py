@@ -14,7 +14,11 @@ from typing import Any
 from bot.domain.directory_file import normalise_phone
 from bot.domain.reports import Report
 from bot.storage.db import Database
-from bot.storage.repositories import ModerationRepository, ReportRepository
+from bot.storage.repositories import (
+    ModerationRepository,
+    ReportRepository,
+    TemplateRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,7 @@ class DeskService:
         self.clock = clock
         self.repo = ModerationRepository()
         self.reports = ReportRepository()
+        self.templates = TemplateRepository()
 
     async def ban(
         self, report_id: int, reason: str, by_id: int, by_name: str | None, chat_id: int
@@ -119,6 +124,43 @@ class DeskService:
             await self.repo.audit(
                 conn, actor_id, actor_name, chat_id, action, None, detail, self.clock()
             )
+
+    async def add_template(
+        self,
+        category: str | None,
+        title: str,
+        text_kk: str,
+        text_ru: str,
+        by_id: int,
+        by_name: str | None,
+        chat_id: int,
+    ) -> int:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            template_id = await self.templates.add(
+                conn, category, title, text_kk, text_ru, by_id, now
+            )
+            await self.repo.audit(
+                conn, by_id, by_name, chat_id, "template_add", f"template:{template_id}", title, now
+            )
+        return template_id
+
+    async def remove_template(
+        self, template_id: int, by_id: int, by_name: str | None, chat_id: int
+    ) -> bool:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            done = await self.templates.remove(conn, template_id, now)
+            if done:
+                await self.repo.audit(
+                    conn, by_id, by_name, chat_id, "template_remove", f"template:{template_id}",
+                    None, now,
+                )  # fmt: skip
+        return done
+
+    async def templates_list(self) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.templates.active(conn)
 
     async def card(self, report_id: int) -> Card | None:
         async with self.db.read() as conn:

@@ -28,7 +28,12 @@ from bot.domain.reports import (
 from bot.domain.users import User
 from bot.services.delivery import Outbox, fill_thread
 from bot.storage.db import Database
-from bot.storage.repositories import RelayRepository, ReportRepository, StaffRepository
+from bot.storage.repositories import (
+    RelayRepository,
+    ReportRepository,
+    StaffRepository,
+    TemplateRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +105,10 @@ class ReportRenderer(Protocol):
     def resident_unreachable(self, report: Report) -> NewMessage: ...
 
     def recategorised(self, report: Report) -> NewMessage: ...
+
+    def template_says(
+        self, report: Report, officer: tuple[str, str] | None, text: str
+    ) -> NewMessage: ...
 
     def duplicate_notice(self, report: Report, original: Report) -> NewMessage: ...
 
@@ -212,6 +221,7 @@ class ReportService:
         self.repo = ReportRepository()
         self.staff = StaffRepository()
         self.relays = RelayRepository()
+        self.templates = TemplateRepository()
 
     async def submit(
         self,
@@ -394,6 +404,38 @@ class ReportService:
             for row in rows
         ]
         return sorted((f for f in found if f[1] <= rule.radius_m), key=lambda f: f[1])[:3]
+
+    async def send_template(
+        self, report_id: int, template_id: int, officer_id: int, officer_name: str
+    ) -> Report | None:
+        """A ready answer to the resident, in the resident's language, signed like an
+        officer's message and kept in the history. None if the report is closed or the
+        template is gone."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            template = await self.templates.get(conn, template_id)
+            if report is None or template is None or report.status not in OPEN:
+                return None
+            if template["category"] not in (None, report.category):
+                return None
+            text = template["text_kk"] if report.language == "kk" else template["text_ru"]
+            officer = await self.staff.profile(conn, officer_id)
+            await self.outbox.add(conn, self.renderer.template_says(report, officer, text))
+            await self._event(
+                conn,
+                report.id,
+                "staff",
+                officer_id,
+                "template",
+                note=template["title"],
+                actor_name=officer_name,
+            )
+        self.outbox.notify()
+        return report
+
+    async def templates_for(self, category: str) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.templates.active(conn, category)
 
     async def mark_duplicate(
         self, report_id: int, original_id: int, by_id: int, by_name: str

@@ -1882,3 +1882,54 @@ class StatsRepository:
             (to_db(since), to_db(until), to_db(since), to_db(until), after_id, limit),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+
+class TemplateRepository:
+    """reply_templates."""
+
+    async def add(
+        self,
+        conn: aiosqlite.Connection,
+        category: str | None,
+        title: str,
+        text_kk: str,
+        text_ru: str,
+        by_id: int,
+        now: datetime,
+    ) -> int:
+        cur = await conn.execute(
+            "INSERT INTO reply_templates (category, title, text_kk, text_ru, created_by,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (category, title, text_kk, text_ru, by_id, to_db(now)),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def remove(self, conn: aiosqlite.Connection, template_id: int, now: datetime) -> bool:
+        cur = await conn.execute(
+            "UPDATE reply_templates SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+            (to_db(now), template_id),
+        )
+        return cur.rowcount == 1
+
+    async def active(
+        self, conn: aiosqlite.Connection, category: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Templates in use: all of them, or those for `category` and for any category."""
+        if category is None:
+            cur = await conn.execute(
+                "SELECT * FROM reply_templates WHERE removed_at IS NULL ORDER BY category, id"
+            )
+        else:
+            cur = await conn.execute(
+                "SELECT * FROM reply_templates WHERE removed_at IS NULL"
+                " AND (category = ? OR category IS NULL) ORDER BY category IS NULL, id",
+                (category,),
+            )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def get(self, conn: aiosqlite.Connection, template_id: int) -> dict[str, Any] | None:
+        cur = await conn.execute(
+            "SELECT * FROM reply_templates WHERE id = ? AND removed_at IS NULL", (template_id,)
+        )
+        row = await cur.fetchone()
+        return dict(row) if row else None

@@ -59,6 +59,7 @@ STAFF_COMMANDS = [
     ("card", N_("A report's whole history")),
     ("banned", N_("Who is banned, and why")),
     ("stats", N_("Reports in figures and a chart")),
+    ("templates", N_("Ready answers for residents")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

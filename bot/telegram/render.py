@@ -210,7 +210,12 @@ class TelegramReportRenderer:
             )
             return messages
 
-    def staff_keyboard(self, report: Report, menu: str | None = None) -> dict[str, object]:
+    def staff_keyboard(
+        self,
+        report: Report,
+        menu: str | None = None,
+        templates: list[dict[str, Any]] | None = None,
+    ) -> dict[str, object]:
         """The buttons under a staff post, for the report as it is now (staff language);
         `menu` "reject" lists the reasons, "resolve" offers a note for the resident."""
 
@@ -229,12 +234,21 @@ class TelegramReportRenderer:
                     [button(_("✅ Resolve without a note"), "rs_plain")],
                     [button(_("⬅️ Back"), "back")],
                 ]
+            elif menu == "templates" and report.status in OPEN:
+                rows = [
+                    [button("📋 " + str(t["title"])[:40], f"tp{t['id']}")]
+                    for t in (templates or [])[:8]
+                ]
+                rows.append([button(_("⬅️ Back"), "back")])
             elif report.status is Status.NEW:
-                rows = [[button(_("🙋 Take"), "take"), button(_("⛔ Reject"), "reject")]]
+                rows = [
+                    [button(_("🙋 Take"), "take"), button(_("⛔ Reject"), "reject")],
+                    [button(_("📋 Ready answers"), "templates")],
+                ]
             elif report.status is Status.TAKEN:
                 rows = [
                     [button(_("✅ Resolved"), "resolve"), button(_("⛔ Reject"), "reject")],
-                    [button(_("🙋 Take"), "take")],
+                    [button(_("🙋 Take"), "take"), button(_("📋 Ready answers"), "templates")],
                 ]
             elif report.status in (Status.RESOLVED, Status.REJECTED):
                 rows = [[button(_("🔄 Reopen"), "reopen")]]
@@ -326,6 +340,22 @@ class TelegramReportRenderer:
             "sendMessage",
             {"text": text},
             ref=f"report:{follower['duplicate_id']}:followed",
+        )
+
+    def template_says(
+        self, report: Report, officer: tuple[str, str] | None, text: str
+    ) -> NewMessage:
+        """A ready answer, signed like an officer's own message (the resident can reply)."""
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            who = " ".join(officer) if officer else _("the duty officer")
+            header = _("💬 {officer} about your report № {number}:").format(
+                officer=escape(who), number=report.id
+            )
+        return NewMessage(
+            report.reporter_id,
+            "sendMessage",
+            {"text": f"{header}\n{escape(text)}"},
+            ref=f"report:{report.id}:relay",
         )
 
     def recategorised(self, report: Report) -> NewMessage:

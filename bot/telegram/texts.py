@@ -1472,6 +1472,7 @@ def event_name(action: str) -> str:
         "unban": _("author's ban lifted"),
         "assign": _("handed over to"),
         "category": _("category changed"),
+        "template": _("ready answer sent"),
     }
     return names.get(action, action)
 
@@ -1622,3 +1623,48 @@ def export_sent() -> str:
 
 def category_unchanged(number: int) -> str:
     return _("Report № {number} is already under that category.").format(number=number)
+
+
+def templates_none() -> str:
+    return _("No ready answers yet. An administrator adds them with /template.")
+
+
+def templates_title() -> str:
+    return _("<b>Ready answers</b> (sent in the resident's language):")
+
+
+def templates_any() -> str:
+    return _("any category")
+
+
+def template_usage() -> str:
+    return _(
+        "To add one (administrators): /template add and a category's code (or all) and a "
+        "title, then a line «kk: …» and a line «ru: …». To remove one: /template remove 3."
+    )
+
+
+def template_missing(languages: str) -> str:
+    return _("A ready answer needs both languages; missing: {languages}.").format(
+        languages=languages
+    )
+
+
+def template_too_long() -> str:
+    return _("Too long: a title holds 60 characters, each text 1,000.")
+
+
+def template_added(number: int) -> str:
+    return _("✅ Ready answer #{number} added.").format(number=number)
+
+
+def template_removed(number: int) -> str:
+    return _("Ready answer #{number} removed.").format(number=number)
+
+
+def template_unknown() -> str:
+    return _("There is no such ready answer.")
+
+
+def template_sent() -> str:
+    return _("✓ Sent to the resident in their language.")

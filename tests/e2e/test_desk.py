@@ -322,3 +322,52 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
         "Сообщение № 1000, к которому присоединено Ваше сообщение № 1001, решено."
     )
     assert (await far.next_message(timeout=10)).text.startswith("Сообщение № 1000, к которому")
+
+
+async def test_a_ready_answer_reaches_each_resident_in_their_language(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9651, first_name="Officer", language_code="ru")
+    admin = tg.user(9652, first_name="Admin", language_code="ru")
+    staff.add_member(officer)
+    staff.add_member(admin, admin=True)
+    await staff.send(admin, "/template add noise Наряд выехал\nru: Наряд уже выехал к вам.")
+    assert (await staff.next_message()).text.startswith("У готового ответа должны быть оба")
+    await staff.send(officer, "/template add noise X\nkk: a\nru: b")
+    assert (await staff.next_message()).text == "Это могут делать только администраторы группы."
+    await staff.send(
+        admin,
+        "/template add noise Наряд выехал\nkk: Сізге полиция жасағы шықты.\n"
+        "ru: Наряд полиции уже выехал к вам.",
+    )
+    assert (await staff.next_message()).text == "✅ Готовый ответ #1 добавлен."
+    await staff.send(officer, "/templates")
+    assert "#1 · 🔊" in (await staff.next_message()).text
+
+    kk_resident = tg.user(9653, first_name="Dana", language_code="kk")
+    ru_resident = tg.user(9654, first_name="Boris", language_code="ru")
+    await onboard(kk_resident, "kk")
+    await submit_report(kk_resident, "kk")
+    kk_post = await staff.next_message(timeout=10)
+    await onboard(ru_resident, "ru")
+    await submit_report(ru_resident, "ru")
+    ru_post = await staff.next_message(timeout=10)
+
+    for post, resident, expected in (
+        (kk_post, kk_resident, "Сізге полиция жасағы шықты."),
+        (ru_post, ru_resident, "Наряд полиции уже выехал к вам."),
+    ):
+        number = 1000 if resident is kk_resident else 1001
+        await staff.press(officer, post, data=f"st:templates:{number}:n")
+        await tg.wait_for(lambda p=post: "tp1" in str(p.reply_markup), timeout=5)
+        await staff.press(officer, post, data=f"st:tp1:{number}:n")
+        said = await resident.next_message(timeout=10)
+        assert said.text.endswith(expected)
+        await tg.wait_for(lambda p=post: "st:take" in str(p.reply_markup), timeout=5)
+    events = await db_of("SELECT report_id, note FROM report_events WHERE action = 'template'")
+    assert [tuple(r) for r in events] == [(1000, "Наряд выехал"), (1001, "Наряд выехал")]
+    await staff.send(admin, "/template remove 1")
+    assert (await staff.next_message()).text == "Готовый ответ #1 удалён."
+    query = await staff.press_stale(officer, "st:tp1:1000:n", kk_post)
+    assert "устарела" in (await officer.answer_of(query))["text"], "a removed one is not sent"

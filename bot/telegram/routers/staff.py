@@ -64,6 +64,32 @@ async def on_button(
         return
     action = callback_data.action
     seen = Status(SEEN_STATUS[callback_data.seen]) if callback_data.seen in SEEN_STATUS else None
+    if action == "templates":
+        found = await reports.templates_for(report.category)
+        if not found:
+            await query.answer(texts.templates_none(), show_alert=True)
+            return
+        await query.answer()
+        await set_inline_keyboard(
+            bot,
+            message.chat.id,
+            message.message_id,
+            renderer.staff_keyboard(report, "templates", found),
+        )
+        return
+    if action.startswith("tp") and action[2:].isdecimal():
+        sent = await reports.send_template(
+            report.id, int(action[2:]), query.from_user.id, query.from_user.full_name
+        )
+        if sent is None:
+            await query.answer(texts.stale_button())
+        else:
+            await query.answer(texts.template_sent())
+        if "st:tp" in str(message.reply_markup):  # the menu of answers: back to the post's own
+            await set_inline_keyboard(
+                bot, message.chat.id, message.message_id, renderer.staff_keyboard(sent or report)
+            )
+        return
     if action in MENUS:
         # only the buttons change, for this officer to choose: a direct answer
         await query.answer()

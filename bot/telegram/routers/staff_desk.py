@@ -40,6 +40,8 @@ def router() -> Router:
     r.message.register(assign, Command("assign"))
     r.message.register(recategorise, Command("category"))
     r.message.register(duplicate, Command("duplicate"))
+    r.message.register(templates, Command("templates"))
+    r.message.register(template, Command("template"))
     r.message.register(export, Command("export"))
     return r
 
@@ -417,3 +419,83 @@ async def duplicate(
         await message.reply(texts.duplicate_marked(number, result.report.duplicate_of or original))
     else:
         await message.reply(texts.duplicate_refused(number))
+
+
+async def templates(
+    message: Message,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    renderer: TelegramReportRenderer,
+    settings: Settings,
+) -> None:
+    """/templates: the ready answers officers can send with «📋 Ready answers»."""
+    if not await _member(message, bot, chats, staff_gate, desk, "templates"):
+        return
+    found = await desk.templates_list()
+    lines = [texts.templates_title()] if found else [texts.templates_none()]
+    for item in found:
+        where = (
+            renderer.category_label(item["category"], settings.staff_language)
+            if item["category"]
+            else texts.templates_any()
+        )
+        lines.append(
+            f"• #{item['id']} · {html.escape(where)} · <b>{html.escape(item['title'])}</b>"
+        )
+    lines.append("")
+    lines.append(texts.template_usage())
+    for part in texts.chunks("\n".join(lines)):
+        await message.reply(part)
+
+
+async def template(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    admins: AdminGate,
+    desk: DeskService,
+    categories: tuple[Category, ...],
+) -> None:
+    """/template add CATEGORY|all TITLE, then a "kk:" and a "ru:" line; /template remove N."""
+    if not await _admin(message, bot, chats, admins, desk, "template"):
+        return
+    assert message.from_user is not None
+    first, _, rest = (command.args or "").partition("\n")
+    words = first.split(None, 2)
+    if len(words) == 2 and words[0].lower() == "remove" and _number(words[1].lstrip("#")):
+        number = _number(words[1].lstrip("#"))
+        assert number is not None
+        done = await desk.remove_template(
+            number, message.from_user.id, message.from_user.full_name, message.chat.id
+        )
+        await message.reply(texts.template_removed(number) if done else texts.template_unknown())
+        return
+    texts_of: dict[str, str] = {}
+    for line in rest.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in ("kk", "ru") and value.strip():
+            texts_of[key.strip().lower()] = value.strip()
+    keys = {c.key for c in categories}
+    if len(words) != 3 or words[0].lower() != "add" or words[1] not in keys | {"all"}:
+        await message.reply(texts.template_usage())
+        return
+    missing = [lang for lang in ("kk", "ru") if lang not in texts_of]
+    if missing:
+        await message.reply(texts.template_missing(", ".join(missing)))
+        return
+    if any(len(t) > 1000 for t in texts_of.values()) or len(words[2]) > 60:
+        await message.reply(texts.template_too_long())
+        return
+    number = await desk.add_template(
+        None if words[1] == "all" else words[1],
+        words[2].strip(),
+        texts_of["kk"],
+        texts_of["ru"],
+        message.from_user.id,
+        message.from_user.full_name,
+        message.chat.id,
+    )
+    await message.reply(texts.template_added(number))
