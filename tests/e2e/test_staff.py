@@ -53,7 +53,11 @@ async def test_take_resolve_with_notices_in_the_residents_language(
     await onboard(resident, "ru")
     await submit_report(resident, "ru")
     post = await staff_post(tg, bot)
-    assert [b["text"] for b in post.buttons] == ["🙋 Қарауға алу", "⛔ Қабылдамау"]
+    assert [b["text"] for b in post.buttons] == [
+        "🙋 Қарауға алу",
+        "⛔ Қабылдамау",
+        "📋 Дайын жауаптар",
+    ]
 
     query = await staff.press(officer, post, data="st:take:1000:n")
     assert (await officer.answer_of(query))["text"] == "Орындалды."
