@@ -133,7 +133,7 @@ class SakshyApp:
         settings = self.settings
         i18n = build_i18n(settings.default_locale)
         users = UserService(self.db, self.clock, settings.default_locale)
-        chats = ChatService(self.db, self.clock, settings.staff_chat_id)
+        chats = ChatService(self.db, self.clock, settings.staff_chat_id, settings.analysts_chat_id)
         area = settings.area
         directory = DirectoryService(
             self.db, self.clock, (area.south, area.west, area.north, area.east)
@@ -168,6 +168,7 @@ class SakshyApp:
             chats.staff_chat_id,
             settings.supervisors_chat_id,
             self._staff_admins,
+            analysts_chat_id=settings.analysts_chat_id,
         )
         reports = ReportService(
             self.db,

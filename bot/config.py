@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     escalate_untaken_minutes: float = Field(default=45, gt=0, le=2880)
     #: where that notice goes; empty: the staff group, mentioning its administrators
     supervisors_chat_id: int | None = Field(default=None)
+    #: the interagency group's read-only chat: the daily digest and /stats, no personal data
+    analysts_chat_id: int | None = Field(default=None)
     #: a taken report not resolved after this many hours: a reminder to the officer holding it
     remind_unresolved_hours: float = Field(default=24, gt=0, le=720)
     #: the satisfaction survey goes this many hours after a report is resolved
@@ -129,7 +131,7 @@ class Settings(BaseSettings):
             raise ValueError("folder")
         return value
 
-    @field_validator("supervisors_chat_id", mode="before")
+    @field_validator("supervisors_chat_id", "analysts_chat_id", mode="before")
     @classmethod
     def _empty_supervisors(cls, value: object) -> object:
         return None if value == "" else value
@@ -223,6 +225,7 @@ EXPECTED = {
     "remind_untaken_minutes": "minutes, a number above 0 (at most 1440)",
     "escalate_untaken_minutes": "minutes, a number above 0 (at most 2880)",
     "supervisors_chat_id": "the numeric id of the supervisors' group (negative), or empty",
+    "analysts_chat_id": "the numeric id of the analysts' group (negative), or empty",
     "remind_unresolved_hours": "hours, a number above 0 (at most 720)",
     "survey_after_hours": "hours, a number from 0 to 720",
     "quiet_hours": "local hours like 22:00-08:00",

@@ -62,6 +62,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "FOLLOWUP_TICK_SECONDS",
         "HELPER_MIN_AGE",
         "HELPER_COOLDOWN_DAYS",
+        "ANALYSTS_CHAT_ID",
         "DUPLICATE_RADIUS_M",
         "DUPLICATE_HOURS",
         "DUTY_WAVE_FACTOR",

@@ -14,8 +14,14 @@ log = logging.getLogger(__name__)
 
 class ChatService:
     def __init__(
-        self, db: Database, clock: Callable[[], datetime], staff_chat_id: int | None
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        staff_chat_id: int | None,
+        analysts_chat_id: int | None = None,
     ) -> None:
+        #: the interagency group's read-only chat: digests and /stats, no personal data
+        self.analysts_chat_id = analysts_chat_id
         self.db = db
         self.clock = clock
         self.configured_staff_chat_id = staff_chat_id
@@ -60,6 +66,9 @@ class ChatService:
     async def is_main_staff_chat(self, chat_id: int) -> bool:
         current = await self.staff_chat_id()
         return current is not None and chat_id in (current, self.configured_staff_chat_id)
+
+    def is_analysts_chat(self, chat_id: int) -> bool:
+        return self.analysts_chat_id is not None and chat_id == self.analysts_chat_id
 
     async def is_staff_chat(self, chat_id: int) -> bool:
         """The staff group, or a precinct's own staff chat."""

@@ -87,7 +87,10 @@ class ReportFollowUps:
         staff_chat_id: Callable[[], Awaitable[int | None]],
         supervisors_chat_id: int | None = None,
         admins: Callable[[int], Awaitable[list[tuple[int, str]]]] | None = None,
+        analysts_chat_id: int | None = None,
     ) -> None:
+        #: the interagency group's chat: it gets the daily digest too
+        self.analysts_chat_id = analysts_chat_id
         self.followups = followups
         self.outbox = outbox
         self.renderer = renderer
@@ -254,6 +257,9 @@ class ReportFollowUps:
         chat = context["staff"]
         if chat is not None:
             await self.outbox.add(conn, self.renderer.digest(day, figures, chat))
+            self.outbox.notify()
+        if self.analysts_chat_id is not None:  # the digest holds no personal data
+            await self.outbox.add(conn, self.renderer.digest(day, figures, self.analysts_chat_id))
             self.outbox.notify()
         # every missed day gets its digest, one after another (a week at most)
         following = max(

@@ -29,7 +29,9 @@ class StaffGate:
     async def is_staff(self, bot: Bot, user_id: int, where: int | None = None) -> bool:
         """A member of the staff group now, or of the precinct chat `where` when the action
         happens there (a removed officer loses access within `ttl`)."""
-        if where is not None and where in self.chats.precinct_chats():
+        if where is not None and (
+            where in self.chats.precinct_chats() or self.chats.is_analysts_chat(where)
+        ):
             chat_id: int | None = where
         else:
             chat_id = await self.chats.staff_chat_id()

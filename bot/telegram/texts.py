@@ -1668,3 +1668,10 @@ def template_unknown() -> str:
 
 def template_sent() -> str:
     return _("✓ Sent to the resident in their language.")
+
+
+def analysts_figures_only() -> str:
+    return _(
+        "This chat gets figures without personal data: the daily digest and /stats. Work on "
+        "reports happens in the duty unit group."
+    )

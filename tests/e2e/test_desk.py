@@ -371,3 +371,37 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
     assert (await staff.next_message()).text == "Готовый ответ #1 удалён."
     query = await staff.press_stale(officer, "st:tp1:1000:n", kk_post)
     assert "устарела" in (await officer.answer_of(query))["text"], "a removed one is not sent"
+
+
+async def test_the_analysts_chat_gets_figures_and_nothing_personal(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.e2e.conftest import MovableClock
+
+    analysts_id = -1009777
+    clock = MovableClock(datetime(2026, 11, 22, 6, 0, tzinfo=UTC))  # 11:00 in Almaty
+    await bot.restart(clock=clock, followup_tick_seconds=0.1, analysts_chat_id=analysts_id)
+    analysts = tg.group(analysts_id, title="Interagency group", bot_is_admin=False)
+    akimat = tg.user(9661, first_name="Akimat", language_code="ru")
+    analysts.add_member(akimat)
+    resident = tg.user(9662, first_name="Dana", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    await tg.group(STAFF_CHAT).next_message(timeout=10)
+
+    await analysts.send(akimat, "/find 1000")
+    assert (await analysts.next_message()).text.startswith("В этот чат приходят цифры")
+    await analysts.send(akimat, "/card 1000")
+    assert (await analysts.next_message()).text.startswith("В этот чат приходят цифры")
+    await analysts.send(akimat, "/stats")
+    chart = await analysts.next_message(timeout=20)
+    assert chart.method == "sendPhoto" and "Dana" not in (chart.text or "")
+    refused = await db_of("SELECT detail FROM staff_audit WHERE action = 'refused'")
+    assert sorted(r[0] for r in refused) == ["card", "find"]
+
+    clock.now = datetime(2026, 11, 23, 3, 31, tzinfo=UTC)  # 08:31: the digest is due
+    digest = await analysts.next_message(timeout=10)
+    assert digest.text.startswith("📊") and "22" in digest.text
+    assert "Dana" not in digest.text

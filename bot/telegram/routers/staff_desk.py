@@ -49,7 +49,18 @@ def router() -> Router:
 async def _member(
     message: Message, bot: Bot, chats: ChatService, gate: StaffGate, desk: DeskService, what: str
 ) -> bool:
-    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
+    if message.from_user is None:
+        return False
+    if chats.is_analysts_chat(message.chat.id):
+        # the interagency group sees figures only: no names, phones or places
+        if what != "stats":
+            await desk.refused(
+                message.from_user.id, message.from_user.full_name, message.chat.id, what
+            )
+            await message.reply(texts.analysts_figures_only())
+            return False
+        return await gate.is_staff(bot, message.from_user.id, message.chat.id)
+    if not await chats.is_main_staff_chat(message.chat.id):
         return False
     if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
         await desk.refused(message.from_user.id, message.from_user.full_name, message.chat.id, what)
