@@ -197,6 +197,8 @@ class Report:
     staff_thread_shared: bool = False
     #: the earlier report this one was marked the same as
     duplicate_of: int | None = None
+    #: "high": staff marked it urgent (recalled and escalated twice as soon)
+    priority: str = "normal"
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,10 +116,16 @@ class ReportFollowUps:
     async def on_change(self, conn: aiosqlite.Connection, report: Report, event: str) -> None:
         subject = f"report:{report.id}"
         now = self.clock()
-        if event == "submitted":
-            await self.followups.schedule(conn, REMIND, subject, now + self.timing.remind_untaken)
+        if event in ("submitted", "priority"):
+            if event == "priority" and report.status is not Status.NEW:
+                return  # only a report nobody has taken waits on these
+            urgent = 2 if report.priority == "high" else 1  # an urgent one: twice as soon
+            start = report.created_at
             await self.followups.schedule(
-                conn, ESCALATE, subject, now + self.timing.escalate_untaken
+                conn, REMIND, subject, max(start + self.timing.remind_untaken / urgent, now)
+            )
+            await self.followups.schedule(
+                conn, ESCALATE, subject, max(start + self.timing.escalate_untaken / urgent, now)
             )
         elif report.status is Status.TAKEN:  # taken, handed over, or reopened
             await self.followups.cancel(conn, subject, *WAITING, SURVEY)

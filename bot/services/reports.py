@@ -504,6 +504,33 @@ class ReportService:
             log.info("report %s: handed to %s by %s", report_id, officer_id, by_id)
         return result
 
+    async def set_priority(
+        self, report_id: int, priority: str, by_id: int, by_name: str
+    ) -> Report | None:
+        """Mark a report urgent (or normal again): its post says so, its reminders come
+        sooner. None if there is no such report."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                return None
+            if report.priority == priority:
+                return report
+            await self.repo.set_priority(conn, report_id, priority, self.clock())
+            await self._event(
+                conn, report_id, "staff", by_id, "priority", note=priority, actor_name=by_name
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            if self.planner is not None:
+                await self.planner.on_change(conn, updated, "priority")
+            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+            last = await self.repo.last_change(conn, report_id)
+            edit = self.renderer.staff_post_update(updated, earlier, last[1] if last else None)
+            if edit is not None:
+                await self.outbox.add(conn, edit)
+        self.outbox.notify()
+        return updated
+
     async def recategorise(
         self, report_id: int, category: str, by_id: int, by_name: str
     ) -> Report | None:

@@ -419,6 +419,7 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         inspector_id=row["inspector_id"],
         staff_thread_shared=bool(row["staff_thread_shared"]),
         duplicate_of=row["duplicate_of"],
+        priority=row["priority"],
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
         media=media,
@@ -657,6 +658,14 @@ class ReportRepository:
             (report_id,),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+    async def set_priority(
+        self, conn: aiosqlite.Connection, report_id: int, priority: str, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE reports SET priority = ?, updated_at = ? WHERE id = ?",
+            (priority, to_db(now), report_id),
+        )
 
     async def set_category(
         self, conn: aiosqlite.Connection, report_id: int, category: str, now: datetime

@@ -524,6 +524,8 @@ class TelegramReportRenderer:
             self._status_line(report, officer),
             f"🕒 {when}",
         ]
+        if report.priority == "high":
+            lines.insert(0, _("🔴 <b>Urgent</b>"))
         if report.description:
             lines.append("📝 " + escape(report.description))
         if report.latitude is not None and report.longitude is not None:

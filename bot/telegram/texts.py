@@ -1473,6 +1473,7 @@ def event_name(action: str) -> str:
         "assign": _("handed over to"),
         "category": _("category changed"),
         "template": _("ready answer sent"),
+        "priority": _("priority set"),
     }
     return names.get(action, action)
 
@@ -1675,3 +1676,16 @@ def analysts_figures_only() -> str:
         "This chat gets figures without personal data: the daily digest and /stats. Work on "
         "reports happens in the duty unit group."
     )
+
+
+def priority_usage() -> str:
+    return _("Write /priority, the report's number and high or normal, like: /priority 1042 high")
+
+
+def priority_set(number: int, urgent: bool) -> str:
+    if urgent:
+        return _(
+            "🔴 Report № {number} is marked urgent: if nobody takes it, it is recalled and "
+            "escalated twice as soon."
+        ).format(number=number)
+    return _("Report № {number} is back to normal priority.").format(number=number)

@@ -405,3 +405,35 @@ async def test_the_analysts_chat_gets_figures_and_nothing_personal(
     digest = await analysts.next_message(timeout=10)
     assert digest.text.startswith("📊") and "22" in digest.text
     assert "Dana" not in digest.text
+
+
+async def test_an_urgent_report_is_marked_and_recalled_twice_as_soon(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9671, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    resident = tg.user(9672, first_name="Dana", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    post = await staff.next_message(timeout=10)
+    before = await db_of(
+        "SELECT kind, julianday(due_at) - julianday(r.created_at) FROM followups f"
+        " JOIN reports r ON f.subject = 'report:' || r.id"
+        " WHERE kind IN ('report_remind', 'report_escalate')"
+        " ORDER BY kind"
+    )
+    await staff.send(officer, "/priority 1000 maybe")
+    assert (await staff.next_message()).text.startswith("Напишите /priority")
+    await staff.send(officer, "/priority 1000 срочно")
+    assert (await staff.next_message()).text.startswith("🔴 Сообщение № 1000 отмечено как срочное")
+    await tg.wait_for(lambda: post.text.startswith("🔴"), timeout=10)
+    after = await db_of(
+        "SELECT kind, julianday(due_at) - julianday(r.created_at) FROM followups f"
+        " JOIN reports r ON f.subject = 'report:' || r.id"
+        " WHERE kind IN ('report_remind', 'report_escalate')"
+        " AND f.state = 'pending' ORDER BY kind"
+    )
+    assert [k for k, _ in after] == [k for k, _ in before] == ["report_escalate", "report_remind"]
+    for (_, was), (_, now) in zip(before, after, strict=True):
+        assert abs(now - was / 2) < 1e-6, "twice as soon"

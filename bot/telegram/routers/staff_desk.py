@@ -40,6 +40,7 @@ def router() -> Router:
     r.message.register(assign, Command("assign"))
     r.message.register(recategorise, Command("category"))
     r.message.register(duplicate, Command("duplicate"))
+    r.message.register(priority, Command("priority"))
     r.message.register(templates, Command("templates"))
     r.message.register(template, Command("template"))
     r.message.register(export, Command("export"))
@@ -510,3 +511,37 @@ async def template(
         message.chat.id,
     )
     await message.reply(texts.template_added(number))
+
+
+PRIORITIES = {
+    "high": "high", "urgent": "high", "шұғыл": "high", "срочно": "high",
+    "normal": "normal", "қалыпты": "normal", "обычный": "normal",
+}  # fmt: skip
+
+
+async def priority(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    reports: ReportService,
+) -> None:
+    """/priority N high|normal: an urgent report is marked on its post and recalled sooner."""
+    if not await _member(message, bot, chats, staff_gate, desk, "priority"):
+        return
+    assert message.from_user is not None
+    words = (command.args or "").replace("№", " ").split()
+    number = _number(words[0]) if words else None
+    level = PRIORITIES.get(words[1].lower()) if len(words) == 2 else None
+    if number is None or level is None:
+        await message.reply(texts.priority_usage())
+        return
+    updated = await reports.set_priority(
+        number, level, message.from_user.id, message.from_user.full_name
+    )
+    if updated is None:
+        await message.reply(texts.card_usage())
+        return
+    await message.reply(texts.priority_set(number, level == "high"))
