@@ -177,6 +177,18 @@ class DirectoryService:
             precinct.staff_thread_id,
         )
 
+    def placement_of(self, precinct_id: str) -> Placement | None:
+        """A precinct chosen by staff (a typed address routed by hand)."""
+        precinct = self.current.precinct(precinct_id)
+        if precinct is None:
+            return None
+        return Placement(
+            precinct.id,
+            precinct.inspector_ids[0] if precinct.inspector_ids else None,
+            precinct.staff_chat_id,
+            precinct.staff_thread_id,
+        )
+
     def precinct_chats(self) -> frozenset[int]:
         return frozenset(p.staff_chat_id for p in self.current.precincts if p.staff_chat_id)
 
@@ -196,10 +208,6 @@ class DirectoryService:
             if linked == user_id:
                 return self.current.inspector(inspector_id)
         return None
-
-    def linked_officer(self, inspector_id: str | None) -> int | None:
-        """The Telegram account an officer linked to this inspector record (/me), if any."""
-        return self._links.get(inspector_id) if inspector_id else None
 
     async def link(
         self, user_id: int, inspector_id: str, *, replace: bool = False

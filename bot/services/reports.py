@@ -106,6 +106,8 @@ class ReportRenderer(Protocol):
 
     def recategorised(self, report: Report) -> NewMessage: ...
 
+    def relocated(self, report: Report) -> NewMessage: ...
+
     def template_says(
         self, report: Report, officer: tuple[str, str] | None, text: str
     ) -> NewMessage: ...
@@ -503,6 +505,48 @@ class ReportService:
             self.outbox.notify()
             log.info("report %s: handed to %s by %s", report_id, officer_id, by_id)
         return result
+
+    async def relocate(
+        self,
+        report_id: int,
+        latitude: float | None,
+        longitude: float | None,
+        placement: Placement,
+        by_id: int,
+        by_name: str,
+    ) -> Report | None:
+        """Staff correct where a report is (a location, or a precinct for a typed address):
+        its precinct and inspector follow, the post shows them, the resident is told. The
+        post stays where it is."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                return None
+            await self.repo.set_place(
+                conn,
+                report_id,
+                latitude,
+                longitude,
+                placement.precinct_id,
+                placement.inspector_id,
+                self.clock(),
+            )
+            note = f"{report.precinct_id or '—'} → {placement.precinct_id or '—'}"
+            if latitude is not None and longitude is not None:
+                note += f" ({latitude:.5f}, {longitude:.5f})"
+            await self._event(
+                conn, report_id, "staff", by_id, "place", note=note, actor_name=by_name
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+            last = await self.repo.last_change(conn, report_id)
+            edit = self.renderer.staff_post_update(updated, earlier, last[1] if last else None)
+            if edit is not None:
+                await self.outbox.add(conn, edit)
+            await self.outbox.add(conn, self.renderer.relocated(updated))
+        self.outbox.notify()
+        return updated
 
     async def set_priority(
         self, report_id: int, priority: str, by_id: int, by_name: str

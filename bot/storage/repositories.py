@@ -659,6 +659,29 @@ class ReportRepository:
         )
         return [dict(row) for row in await cur.fetchall()]
 
+    async def set_place(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        latitude: float | None,
+        longitude: float | None,
+        precinct_id: str | None,
+        inspector_id: str | None,
+        now: datetime,
+    ) -> None:
+        """Staff corrected where it is: the location (if given) counts as checked."""
+        if latitude is not None and longitude is not None:
+            await conn.execute(
+                "UPDATE reports SET latitude = ?, longitude = ?, location_verified = 1,"
+                " precinct_id = ?, inspector_id = ?, updated_at = ? WHERE id = ?",
+                (latitude, longitude, precinct_id, inspector_id, to_db(now), report_id),
+            )
+        else:
+            await conn.execute(
+                "UPDATE reports SET precinct_id = ?, inspector_id = ?, updated_at = ? WHERE id = ?",
+                (precinct_id, inspector_id, to_db(now), report_id),
+            )
+
     async def set_priority(
         self, conn: aiosqlite.Connection, report_id: int, priority: str, now: datetime
     ) -> None:

@@ -358,6 +358,22 @@ class TelegramReportRenderer:
             ref=f"report:{report.id}:relay",
         )
 
+    def relocated(self, report: Report) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            precinct = self._precinct(report)
+            if precinct is not None:
+                text = _(
+                    "The police corrected where your report № {number} is: it is handled in "
+                    "{precinct}."
+                ).format(number=report.id, precinct=escape(precinct.name(report.language)))
+            else:
+                text = _("The police corrected where your report № {number} is.").format(
+                    number=report.id
+                )
+        return NewMessage(
+            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+        )
+
     def recategorised(self, report: Report) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(report.language):
             text = _("The police filed your report № {number} under «{category}».").format(

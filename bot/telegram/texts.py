@@ -1474,6 +1474,7 @@ def event_name(action: str) -> str:
         "category": _("category changed"),
         "template": _("ready answer sent"),
         "priority": _("priority set"),
+        "place": _("place corrected"),
     }
     return names.get(action, action)
 
@@ -1689,3 +1690,24 @@ def priority_set(number: int, urgent: bool) -> str:
             "escalated twice as soon."
         ).format(number=number)
     return _("Report № {number} is back to normal priority.").format(number=number)
+
+
+def move_usage() -> str:
+    return _(
+        "Write /move, the report's number and a location (/move 1042 42.3001, 69.6102) or a "
+        "precinct's code (/move 1042 zhd-vokzal)."
+    )
+
+
+def move_outside() -> str:
+    return _("That place is outside the service area (latitude comes first).")
+
+
+def moved(number: int, precinct: str | None) -> str:
+    if precinct:
+        return _("Report № {number} now belongs to {precinct}; the resident is told.").format(
+            number=number, precinct=html.quote(precinct)
+        )
+    return _("Report № {number}: the place is in no precinct (route it by hand).").format(
+        number=number
+    )

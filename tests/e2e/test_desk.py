@@ -437,3 +437,38 @@ async def test_an_urgent_report_is_marked_and_recalled_twice_as_soon(
     assert [k for k, _ in after] == [k for k, _ in before] == ["report_escalate", "report_remind"]
     for (_, was), (_, now) in zip(before, after, strict=True):
         assert abs(now - was / 2) < 1e-6, "twice as soon"
+
+
+async def test_a_typed_address_routed_by_hand_and_a_location_corrected(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9681, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    resident = tg.user(9682, first_name="Dana", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")  # a typed address: no precinct
+    post = await staff.next_message(timeout=10)
+    assert (await db_of("SELECT precinct_id FROM reports"))[0][0] is None
+
+    await staff.send(officer, "/move 1000 nowhere")
+    assert (await staff.next_message()).text.startswith("Напишите /move")
+    await staff.send(officer, "/move 1000 zhd-vokzal")
+    assert (await staff.next_message()).text.startswith("Сообщение № 1000 теперь относится к")
+    told = await resident.next_message(timeout=10)
+    assert told.text == (
+        "Полиция уточнила, где находится Ваше сообщение № 1000: им занимается ЖД вокзал."
+    )
+    row = await db_of("SELECT precinct_id, inspector_id, location_verified FROM reports")
+    assert tuple(row[0]) == ("zhd-vokzal", "demo-ins-1", 0)
+    await tg.wait_for(lambda: "ЖД вокзал" in post.text, timeout=10)
+
+    await staff.send(officer, "/move 1000 43.9000, 70.9000")
+    assert (await staff.next_message()).text.startswith("Это место за пределами зоны")
+    await staff.send(officer, "/move 1000 42.3200, 69.6100")
+    await staff.next_message()
+    await resident.next_message(timeout=10)
+    row = await db_of("SELECT precinct_id, latitude, location_verified FROM reports")
+    assert tuple(row[0]) == ("mzhk", 42.32, 1)
+    await staff.send(officer, "/card 1000")
+    assert "zhd-vokzal → mzhk (42.32000, 69.61000)" in (await staff.next_message()).text

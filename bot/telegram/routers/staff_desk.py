@@ -41,6 +41,7 @@ def router() -> Router:
     r.message.register(recategorise, Command("category"))
     r.message.register(duplicate, Command("duplicate"))
     r.message.register(priority, Command("priority"))
+    r.message.register(relocate, Command("move"))
     r.message.register(templates, Command("templates"))
     r.message.register(template, Command("template"))
     r.message.register(export, Command("export"))
@@ -339,7 +340,7 @@ async def assign(
     if how in ("me", "мен", "маған", "мне", "я"):
         target = (message.from_user.id, message.from_user.full_name)
     elif how in ("inspector", "инспектор", "участковый"):
-        officer = directory.linked_officer(report.inspector_id)
+        officer = directory.linked_user(report.inspector_id) if report.inspector_id else None
         inspector = directory.current.inspector(report.inspector_id or "")
         if officer is None or inspector is None:
             await message.reply(texts.assign_no_inspector(number or 0))
@@ -545,3 +546,52 @@ async def priority(
         await message.reply(texts.card_usage())
         return
     await message.reply(texts.priority_set(number, level == "high"))
+
+
+LATLON = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*,?\s+(-?\d{1,3}\.\d+)\s*$")
+
+
+async def relocate(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    reports: ReportService,
+    directory: DirectoryService,
+    settings: Settings,
+) -> None:
+    """/move N 42.3001, 69.6102 (a corrected location) or /move N zhd-vokzal (a precinct)."""
+    if not await _member(message, bot, chats, staff_gate, desk, "move"):
+        return
+    assert message.from_user is not None
+    number_text, _, where = (command.args or "").replace("№", " ").strip().partition(" ")
+    number = _number(number_text)
+    where = where.strip()
+    point = LATLON.match(where)
+    latitude = longitude = None
+    if number is None or not where:
+        await message.reply(texts.move_usage())
+        return
+    if point is not None:
+        latitude, longitude = float(point.group(1)), float(point.group(2))
+        if not settings.area.contains(latitude, longitude):
+            await message.reply(texts.move_outside())
+            return
+        placement = directory.place(latitude, longitude)
+    else:
+        found = directory.placement_of(where)
+        if found is None:
+            await message.reply(texts.move_usage())
+            return
+        placement = found
+    updated = await reports.relocate(
+        number, latitude, longitude, placement, message.from_user.id, message.from_user.full_name
+    )
+    if updated is None:
+        await message.reply(texts.card_usage())
+        return
+    precinct = directory.current.precinct(placement.precinct_id)
+    name = precinct.name(settings.staff_language) if precinct else None
+    await message.reply(texts.moved(number, name))
