@@ -128,6 +128,8 @@ async def test_only_staff_can_act(tg: FakeTelegram, bot: RunningBot, db_of: Any)
     answer = await stranger.answer_of(query)
     assert answer["text"] == "Это могут делать только участники группы дежурной части."
     assert (await db_of("SELECT status FROM reports"))[0][0] == "new"
+    refused = await db_of("SELECT actor_id, action, detail FROM staff_audit")
+    assert [tuple(r) for r in refused] == [(9398, "refused", "button take on report 1000")]
 
 
 async def test_two_officers_take_at_once_and_exactly_one_wins(

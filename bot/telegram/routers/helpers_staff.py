@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.domain.helpers import HelperAction, HelperStatus
 from bot.services.chats import ChatService
+from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.helpers import HelperService
 from bot.telegram import texts
@@ -125,12 +126,19 @@ async def on_button(
     staff_gate: StaffGate,
     admins: AdminGate,
     helpers: HelperService,
+    desk: DeskService,
 ) -> None:
     message = query.message
     if message is None or not await chats.is_main_staff_chat(message.chat.id):
         await query.answer(texts.stale_button())
         return
     if not await staff_gate.is_staff(bot, query.from_user.id, message.chat.id):
+        await desk.refused(
+            query.from_user.id,
+            query.from_user.full_name,
+            message.chat.id,
+            f"button {callback_data.action} on helper {callback_data.helper}",
+        )
         await query.answer(texts.staff_only(), show_alert=True)
         return
     action = callback_data.action

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.reports import MAX_NOTE, Action, Status
 from bot.services.chats import ChatService
+from bot.services.desk import DeskService
 from bot.services.reports import DELIVERED, ActionResult, ReportService, Said
 from bot.telegram import texts
 from bot.telegram.callbacks import SEEN_STATUS, StaffCb
@@ -50,12 +51,19 @@ async def on_button(
     staff_gate: StaffGate,
     reports: ReportService,
     renderer: TelegramReportRenderer,
+    desk: DeskService,
 ) -> None:
     message = query.message
     if message is None or not await chats.is_staff_chat(message.chat.id):
         await query.answer(texts.stale_button())
         return
     if not await staff_gate.is_staff(bot, query.from_user.id, message.chat.id):
+        await desk.refused(
+            query.from_user.id,
+            query.from_user.full_name,
+            message.chat.id,
+            f"button {callback_data.action} on report {callback_data.report}",
+        )
         await query.answer(texts.staff_only(), show_alert=True)
         return
     report = await reports.get(callback_data.report)
