@@ -74,6 +74,11 @@ class Stats:
     ratings: int = 0
     rating_mean: float | None = None
     solved: dict[str, int] = field(default_factory=dict)
+    #: per day of the period (None: nothing that day): median minutes to take and to resolve
+    #: the reports made that day, and their residents' average rating
+    take_by_day: list[float | None] = field(default_factory=list)
+    resolve_by_day: list[float | None] = field(default_factory=list)
+    rating_by_day: list[float | None] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -101,6 +106,9 @@ class StatsService:
         takes: list[float] = []
         resolves: list[float] = []
         ratings: list[int] = []
+        daily: list[dict[str, list[float]]] = [
+            {"take": [], "resolve": [], "rating": []} for _ in days
+        ]
         for row in rows:
             created = from_db(row["created_at"])
             assert created is not None
@@ -108,16 +116,27 @@ class StatsService:
             series = stats.per_day.setdefault(row["category"], [0] * len(days))
             series[index[day]] += 1
             stats.by_status[row["status"]] = stats.by_status.get(row["status"], 0) + 1
+            today = daily[index[day]]
             if row["take_s"] is not None:
                 takes.append(float(row["take_s"]) / 60)
+                today["take"].append(float(row["take_s"]) / 60)
             if row["resolve_s"] is not None:
                 resolves.append(float(row["resolve_s"]) / 60)
+                today["resolve"].append(float(row["resolve_s"]) / 60)
             if row["rating"] is not None:
                 ratings.append(int(row["rating"]))
+                today["rating"].append(float(row["rating"]))
             if row["solved"] is not None:
                 stats.solved[row["solved"]] = stats.solved.get(row["solved"], 0) + 1
         stats.take_median_min = statistics.median(takes) if takes else None
         stats.resolve_median_min = statistics.median(resolves) if resolves else None
+        stats.take_by_day = [statistics.median(d["take"]) if d["take"] else None for d in daily]
+        stats.resolve_by_day = [
+            statistics.median(d["resolve"]) if d["resolve"] else None for d in daily
+        ]
+        stats.rating_by_day = [
+            statistics.fmean(d["rating"]) if d["rating"] else None for d in daily
+        ]
         stats.ratings = len(ratings)
         stats.rating_mean = statistics.fmean(ratings) if ratings else None
         return stats

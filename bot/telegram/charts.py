@@ -8,10 +8,24 @@ from __future__ import annotations
 import io
 import json
 import threading
+from dataclasses import dataclass
 from datetime import date
 
 #: matplotlib is not thread-safe: one chart at a time
 _DRAWING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Panels:
+    """What the chart shows besides the reports per day, and the words for it."""
+
+    take_hours: list[float | None]
+    resolve_hours: list[float | None]
+    rating: list[float | None]
+    times_title: str
+    take_label: str
+    resolve_label: str
+    rating_title: str
 
 
 def draw(
@@ -20,10 +34,12 @@ def draw(
     labels: dict[str, str],
     title: str,
     subtitle: str,
+    panels: Panels | None = None,
 ) -> bytes:
-    """A PNG: one stacked bar per day. Blocking (about 0.1–0.3 s): call it in a thread."""
+    """A PNG: one stacked bar per day by category; below, the median hours to take and to
+    resolve, and the residents' rating. Blocking (0.1–0.5 s): call it in a thread."""
     with _DRAWING:
-        return _draw(days, series, labels, title, subtitle)
+        return _draw(days, series, labels, title, subtitle, panels)
 
 
 def _draw(
@@ -32,14 +48,17 @@ def _draw(
     labels: dict[str, str],
     title: str,
     subtitle: str,
+    panels: Panels | None,
 ) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     from matplotlib.figure import Figure  # no pyplot: no global state, safe in a thread
 
-    figure = Figure(figsize=(10, 5), dpi=100)
-    axes = figure.add_subplot()
+    rows = 3 if panels is not None else 1
+    figure = Figure(figsize=(10, 5 + 2.5 * (rows - 1)), dpi=100)
+    grid = figure.add_gridspec(rows, 1, height_ratios=[2] + [1] * (rows - 1))
+    axes = figure.add_subplot(grid[0])
     bottom = [0] * len(days)
     positions = list(range(len(days)))
     for key in sorted(series, key=lambda k: -sum(series[k])):
@@ -53,8 +72,33 @@ def _draw(
     if series:
         axes.legend(fontsize=8, loc="upper left")
     axes.grid(axis="y", alpha=0.3)
+    data: dict[str, object] = {"days": [d.isoformat() for d in days], "series": series}
+    if panels is not None:
+        times = figure.add_subplot(grid[1], sharex=axes)
+        for values, label in (
+            (panels.take_hours, panels.take_label),
+            (panels.resolve_hours, panels.resolve_label),
+        ):
+            points = [(x, v) for x, v in zip(positions, values, strict=True) if v is not None]
+            if points:
+                times.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label)
+        times.set_title(panels.times_title, fontsize=10)
+        times.grid(alpha=0.3)
+        if any(v is not None for v in panels.take_hours + panels.resolve_hours):
+            times.legend(fontsize=8, loc="upper left")
+        stars = figure.add_subplot(grid[2], sharex=axes)
+        points = [(x, v) for x, v in zip(positions, panels.rating, strict=True) if v is not None]
+        if points:
+            stars.plot(
+                [p[0] for p in points], [p[1] for p in points], marker="s", color="goldenrod"
+            )
+        stars.set_ylim(0.5, 5.5)
+        stars.set_title(panels.rating_title, fontsize=10)
+        stars.grid(alpha=0.3)
+        data.update(
+            take_hours=panels.take_hours, resolve_hours=panels.resolve_hours, rating=panels.rating
+        )
     figure.tight_layout()
     out = io.BytesIO()
-    data = {"days": [d.isoformat() for d in days], "series": series}
     figure.savefig(out, format="png", metadata={"Description": json.dumps(data)})
     return out.getvalue()

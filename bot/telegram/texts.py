@@ -1529,6 +1529,22 @@ def stats_chart_title() -> str:
     return _("Reports per day, by category")
 
 
+def stats_chart_times() -> str:
+    return _("Median hours, for the reports made that day")
+
+
+def stats_chart_take() -> str:
+    return _("until taken")
+
+
+def stats_chart_resolve() -> str:
+    return _("until resolved")
+
+
+def stats_chart_rating() -> str:
+    return _("Residents' rating (1–5), for the reports made that day")
+
+
 def export_usage() -> str:
     return _(
         "/export gives the last 7 days as CSV files; add a period like /export 2026-11 or "

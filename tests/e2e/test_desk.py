@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_staff import submit_report
 
 
@@ -134,11 +134,14 @@ async def test_stats_summary_and_a_chart_that_matches_the_database(
     staff.add_member(officer)
     await staff.send(officer, "/stats")
     assert (await staff.next_message()).text.startswith("📊 ")  # nothing yet: said so
+    posts = []
     for n in range(3):
         resident = tg.user(9612 + n, first_name=f"R{n}", language_code="kk")
         await onboard(resident, "kk")
         await submit_report(resident, "kk")
-        await staff.next_message(timeout=10)
+        posts.append(await staff.next_message(timeout=10))
+    await staff.press(officer, posts[0], data="st:take:1000:n")
+    assert await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'taken'"))
 
     await staff.send(officer, "/stats week")
     chart = await staff.next_message(timeout=20)
@@ -158,6 +161,18 @@ async def test_stats_summary_and_a_chart_that_matches_the_database(
     }
     assert got == expected
     assert len(plotted["days"]) == 7
+    taken = await db_of(
+        "SELECT date(r.created_at, '+5 hours'),"
+        " round((julianday(min(e.at)) - julianday(r.created_at)) * 24, 2)"
+        " FROM reports r JOIN report_events e ON e.report_id = r.id AND e.action = 'take'"
+        " GROUP BY r.id"
+    )
+    assert {
+        day: hours
+        for day, hours in zip(plotted["days"], plotted["take_hours"], strict=True)
+        if hours is not None
+    } == {day: hours for day, hours in taken}, "the median hours to take, day by day"
+    assert all(value is None for value in plotted["resolve_hours"] + plotted["rating"])
 
     await staff.send(officer, "/stats someday")
     assert (await staff.next_message()).text.startswith("/stats соңғы 7 күнді")
