@@ -7,6 +7,7 @@ CREATE TABLE report_followers (
     user_id      INTEGER NOT NULL,
     language     TEXT    NOT NULL,
     since        TEXT    NOT NULL,
+    notified_at  TEXT,                                       -- told how the original ended
     PRIMARY KEY (report_id, duplicate_id)
 );
 -- open reports of a category made lately, with a location: candidates for "the same thing"

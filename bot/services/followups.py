@@ -93,6 +93,12 @@ class FollowUps:
         the pending one."""
         await self.repo.schedule(conn, kind, subject, due, data or {}, self.clock())
 
+    async def move_pending(
+        self, conn: aiosqlite.Connection, kind: str, subject: str, due: datetime
+    ) -> None:
+        """A pending one falls due at another time; one already done stays done."""
+        await self.repo.move_pending(conn, kind, subject, due)
+
     async def cancel(self, conn: aiosqlite.Connection, subject: str, *kinds: str) -> None:
         """Inside the transaction of the change that makes them moot."""
         await self.repo.cancel(conn, subject, kinds, self.clock())

@@ -121,12 +121,15 @@ class ReportFollowUps:
                 return  # only a report nobody has taken waits on these
             urgent = 2 if report.priority == "high" else 1  # an urgent one: twice as soon
             start = report.created_at
-            await self.followups.schedule(
-                conn, REMIND, subject, max(start + self.timing.remind_untaken / urgent, now)
-            )
-            await self.followups.schedule(
-                conn, ESCALATE, subject, max(start + self.timing.escalate_untaken / urgent, now)
-            )
+            for kind, delay in (
+                (REMIND, self.timing.remind_untaken),
+                (ESCALATE, self.timing.escalate_untaken),
+            ):
+                due = max(start + delay / urgent, now)
+                if event == "submitted":
+                    await self.followups.schedule(conn, kind, subject, due)
+                else:  # only what has not gone out yet moves: nothing is sent twice
+                    await self.followups.move_pending(conn, kind, subject, due)
         elif report.status is Status.TAKEN:  # taken, handed over, or reopened
             await self.followups.cancel(conn, subject, *WAITING, SURVEY)
             await self.followups.schedule(

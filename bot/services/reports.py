@@ -114,6 +114,8 @@ class ReportRenderer(Protocol):
 
     def duplicate_notice(self, report: Report, original: Report) -> NewMessage: ...
 
+    def duplicate_joined(self, original: Report, duplicate: Report) -> NewMessage | None: ...
+
     def original_closed(self, original: Report, follower: dict[str, Any]) -> NewMessage: ...
 
     def not_solved(self, report: Report, comment: str | None) -> NewMessage: ...
@@ -379,8 +381,9 @@ class ReportService:
         if notice is not None:
             await self.outbox.add(conn, notice)
         if action in (Action.RESOLVE, Action.REJECT):
-            for follower in await self.repo.followers(conn, updated.id):
-                await self.outbox.add(conn, self.renderer.original_closed(updated, follower))
+            await self._tell_followers(conn, updated)
+        if action is Action.REOPEN and updated.duplicate_of is not None:
+            await self.repo.unfollow(conn, updated.id)  # handled on its own again
         if updated.status not in OPEN:
             await self._topic_state(conn, updated, closed=True)
         return ActionResult(updated, True)
@@ -440,21 +443,35 @@ class ReportService:
             return await self.templates.active(conn, category)
 
     async def mark_duplicate(
-        self, report_id: int, original_id: int, by_id: int, by_name: str
+        self,
+        report_id: int,
+        original_id: int,
+        by_id: int,
+        by_name: str,
+        seen: Status | None = None,
     ) -> ActionResult | None:
-        """Report `report_id` is the same thing as `original_id`: it is closed with a link, its
-        author is told and follows the original. None if either report does not exist or they
-        are the same one."""
+        """Report `report_id` is the same thing as `original_id` (or the report that one
+        joined): it is closed with a link, its author is told and follows the original, and so
+        do those who followed it. None if either report does not exist or the chain leads back
+        to it; a refused result if the original is closed ("original closed")."""
         async with self.db.transaction() as conn:
             report = await self.repo.get(conn, report_id)
             original = await self.repo.get(conn, original_id)
             if report is None or original is None:
                 return None
-            if original.duplicate_of is not None:  # follow the chain to the first
+            visited = {original.id}
+            while original.duplicate_of is not None and original.duplicate_of not in visited:
                 first = await self.repo.get(conn, original.duplicate_of)
-                original = first or original
-            if original.id == report.id:
+                if first is None:
+                    break
+                visited.add(first.id)
+                original = first
+            if original.id == report.id or report.id in visited:
                 return None
+            if seen is not None and report.status is not seen:
+                return await self._refused(conn, report, "changed meanwhile")
+            if original.status not in OPEN:
+                return ActionResult(report, False, "original closed")
             result = await self._transition(
                 conn,
                 report,
@@ -470,6 +487,7 @@ class ReportService:
             await self.repo.mark_duplicate(
                 conn, report.id, original.id, report.reporter_id, report.language, self.clock()
             )
+            await self.repo.move_followers(conn, report.id, original.id)
             updated = await self.repo.get(conn, report.id)
             assert updated is not None
             earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
@@ -477,6 +495,9 @@ class ReportService:
             if edit is not None:
                 await self.outbox.add(conn, edit)
             await self.outbox.add(conn, self.renderer.duplicate_notice(updated, original))
+            joined = self.renderer.duplicate_joined(original, updated)
+            if joined is not None:  # the officer on the original sees what came in
+                await self.outbox.add(conn, joined)
             await self._topic_state(conn, updated, closed=True)
         self.outbox.notify()
         log.info("report %s: a duplicate of %s (by %s)", report_id, original.id, by_id)
@@ -520,8 +541,8 @@ class ReportService:
         post stays where it is."""
         async with self.db.transaction() as conn:
             report = await self.repo.get(conn, report_id)
-            if report is None:
-                return None
+            if report is None or report.status not in OPEN:
+                return None  # a closed report stays where it was handled
             await self.repo.set_place(
                 conn,
                 report_id,
@@ -533,6 +554,8 @@ class ReportService:
             )
             note = f"{report.precinct_id or '—'} → {placement.precinct_id or '—'}"
             if latitude is not None and longitude is not None:
+                if report.latitude is not None and report.longitude is not None:
+                    note += f"; {report.latitude:.5f}, {report.longitude:.5f} →"
                 note += f" ({latitude:.5f}, {longitude:.5f})"
             await self._event(
                 conn, report_id, "staff", by_id, "place", note=note, actor_name=by_name
@@ -606,6 +629,14 @@ class ReportService:
             await self.outbox.add(conn, self.renderer.recategorised(updated))
         self.outbox.notify()
         return updated
+
+    async def _tell_followers(self, conn: aiosqlite.Connection, original: Report) -> None:
+        """Those whose reports joined this one hear how it ended, once (its own author gets
+        the usual notice instead)."""
+        for follower in await self.repo.followers(conn, original.id):
+            if follower["user_id"] != original.reporter_id:
+                await self.outbox.add(conn, self.renderer.original_closed(original, follower))
+        await self.repo.followers_told(conn, original.id, self.clock())
 
     async def _refused(
         self, conn: aiosqlite.Connection, report: Report, why: str | None
@@ -879,6 +910,7 @@ class ReportService:
             if edit is not None:
                 await self.outbox.add(conn, edit)
             await self._topic_state(conn, updated, closed=True)
+            await self._tell_followers(conn, updated)  # theirs joined it: they must know
         self.outbox.notify()
         return ActionResult(updated, True)
 

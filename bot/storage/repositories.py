@@ -652,12 +652,39 @@ class ReportRepository:
         )
 
     async def followers(self, conn: aiosqlite.Connection, report_id: int) -> list[dict[str, Any]]:
+        """Residents following this report (their own was its duplicate), not yet told how it
+        ended."""
         cur = await conn.execute(
             "SELECT f.duplicate_id, f.user_id, f.language FROM report_followers f"
-            " JOIN users u ON u.id = f.user_id WHERE f.report_id = ? AND u.blocked_bot = 0",
+            " JOIN users u ON u.id = f.user_id WHERE f.report_id = ? AND u.blocked_bot = 0"
+            " AND f.notified_at IS NULL",
             (report_id,),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+    async def followers_told(
+        self, conn: aiosqlite.Connection, report_id: int, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE report_followers SET notified_at = ? WHERE report_id = ?"
+            " AND notified_at IS NULL",
+            (to_db(now), report_id),
+        )
+
+    async def move_followers(self, conn: aiosqlite.Connection, from_id: int, to_id: int) -> None:
+        """Whoever followed a report that is now itself a duplicate follows the original."""
+        await conn.execute(
+            "UPDATE OR IGNORE report_followers SET report_id = ? WHERE report_id = ?",
+            (to_id, from_id),
+        )
+        await conn.execute(
+            "UPDATE reports SET duplicate_of = ? WHERE duplicate_of = ?", (to_id, from_id)
+        )
+
+    async def unfollow(self, conn: aiosqlite.Connection, duplicate_id: int) -> None:
+        """A duplicate reopened by staff is handled on its own again."""
+        await conn.execute("DELETE FROM report_followers WHERE duplicate_id = ?", (duplicate_id,))
+        await conn.execute("UPDATE reports SET duplicate_of = NULL WHERE id = ?", (duplicate_id,))
 
     async def set_place(
         self,
@@ -1054,6 +1081,14 @@ class FollowUpRepository:
             " ON CONFLICT (kind, subject) WHERE state = 'pending'"
             " DO UPDATE SET due_at = excluded.due_at, data = excluded.data",
             (kind, subject, to_db(due), json.dumps(data, ensure_ascii=False), to_db(now)),
+        )
+
+    async def move_pending(
+        self, conn: aiosqlite.Connection, kind: str, subject: str, due: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE followups SET due_at = ? WHERE kind = ? AND subject = ? AND state = 'pending'",
+            (to_db(due), kind, subject),
         )
 
     async def cancel(

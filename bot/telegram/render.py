@@ -325,12 +325,26 @@ class TelegramReportRenderer:
             report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
         )
 
+    def duplicate_joined(self, original: Report, duplicate: Report) -> NewMessage | None:
+        """Under the original's post: another resident reported the same thing."""
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "🔁 Report № {number} is the same thing and joined this one; its author is told "
+                "how this one ends. /card {number} shows what they sent."
+            ).format(number=duplicate.id)
+        return self._staff_message(original, text, f"report:{original.id}:joined:{duplicate.id}")
+
     def original_closed(self, original: Report, follower: dict[str, Any]) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(follower["language"]):
             if original.status is Status.RESOLVED:
                 text = _(
                     "Report № {original}, which your report № {number} joined, is resolved. "
                     "Thank you for helping keep order."
+                )
+            elif original.status is Status.WITHDRAWN:
+                text = _(
+                    "Report № {original}, which your report № {number} joined, was withdrawn "
+                    "by its author. If the problem is still there, please report it again."
                 )
             else:
                 text = _("Report № {original}, which your report № {number} joined, was closed.")

@@ -1727,3 +1727,13 @@ def moved(number: int, precinct: str | None) -> str:
     return _("Report № {number}: the place is in no precinct (route it by hand).").format(
         number=number
     )
+
+
+def duplicate_original_closed(original: int) -> str:
+    return _(
+        "Report № {original} is closed: mark a report as the same only as an open one."
+    ).format(original=original)
+
+
+def move_closed() -> str:
+    return _("No such open report: a closed one stays where it was handled.")

@@ -313,14 +313,22 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await staff.press(officer, post, data="st:dup1000:1001:n")
     told = await second.next_message(timeout=10)
     assert told.text.startswith("Ваше сообщение № 1001 о том же, что и сообщение № 1000")
+    joined = await staff.next_message(timeout=10)  # under the original: what came in
+    assert joined.text.startswith("🔁 № 1001 хабарлама дәл осы мәселе туралы")
+    assert joined.raw["reply_to_message"]["message_id"] == original.message_id
+    query = await staff.press_stale(officer, "st:dup1000:1001:n", post)
+    assert (await officer.answer_of(query))["text"], "a second press changes nothing"
     rows = await db_of("SELECT id, status, duplicate_of FROM reports ORDER BY id")
     assert [tuple(r) for r in rows] == [
         (1000, "new", None),
         (1001, "rejected", 1000),
         (1002, "new", None),
     ]
+    await staff.send(officer, "/duplicate 1001 1002")  # 1001 is closed already
+    assert (await staff.next_message()).text.startswith("Сообщение № 1001 нельзя закрыть")
     await staff.send(officer, "/duplicate 1002 1001")  # the chain leads to the first
     assert (await staff.next_message()).text.startswith("Сообщение № 1002 закрыто как то же")
+    await staff.next_message(timeout=10)  # joined
     assert (await db_of("SELECT duplicate_of FROM reports WHERE id = 1002"))[0][0] == 1000
     await far.next_message(timeout=10)
 
@@ -337,6 +345,18 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
         "Сообщение № 1000, к которому присоединено Ваше сообщение № 1001, решено."
     )
     assert (await far.next_message(timeout=10)).text.startswith("Сообщение № 1000, к которому")
+    await staff.send(officer, "/duplicate 1002 1000")
+    assert (await staff.next_message()).text.startswith("Сообщение № 1000 закрыто: отмечать")
+    # reopened and resolved again: the followers are not told twice
+    await tg.wait_for(lambda: "st:reopen:1000:s" in str(original.reply_markup), timeout=10)
+    await staff.press(officer, original, data="st:reopen:1000:s")
+    await first.next_message(timeout=10)
+    await tg.wait_for(lambda: "st:resolve:1000:t" in str(original.reply_markup), timeout=10)
+    await staff.press(officer, original, data="st:resolve:1000:t")
+    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(original.reply_markup), timeout=10)
+    await staff.press(officer, original, data="st:rs_plain:1000:t")
+    await first.next_message(timeout=10)
+    assert second.unread() == [] and far.unread() == []
 
 
 async def test_a_ready_answer_reaches_each_resident_in_their_language(

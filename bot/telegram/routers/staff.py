@@ -123,12 +123,14 @@ async def on_button(
         return
     if action.startswith("dup") and action[3:].isdecimal():
         marked = await reports.mark_duplicate(
-            report.id, int(action[3:]), query.from_user.id, query.from_user.full_name
+            report.id, int(action[3:]), query.from_user.id, query.from_user.full_name, seen
         )
         if marked is None:
             await query.answer(texts.stale_button())
         elif marked.changed:
             await query.answer(texts.staff_done())
+        elif marked.refused == "original closed":
+            await query.answer(texts.duplicate_original_closed(int(action[3:])), show_alert=True)
         else:
             await query.answer(staff_too_late(marked, query.from_user.id), show_alert=True)
         return

@@ -444,6 +444,8 @@ async def duplicate(
         await message.reply(texts.duplicate_usage())
     elif result.changed:
         await message.reply(texts.duplicate_marked(number, result.report.duplicate_of or original))
+    elif result.refused == "original closed":
+        await message.reply(texts.duplicate_original_closed(original))
     else:
         await message.reply(texts.duplicate_refused(number))
 
@@ -562,7 +564,7 @@ async def priority(
     await message.reply(texts.priority_set(number, level == "high"))
 
 
-LATLON = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*,?\s+(-?\d{1,3}\.\d+)\s*$")
+LATLON = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*(?:,\s*|\s+)(-?\d{1,3}\.\d+)\s*$")
 
 
 async def relocate(
@@ -604,7 +606,7 @@ async def relocate(
         number, latitude, longitude, placement, message.from_user.id, message.from_user.full_name
     )
     if updated is None:
-        await message.reply(texts.card_usage())
+        await message.reply(texts.move_closed())
         return
     precinct = directory.current.precinct(placement.precinct_id)
     name = precinct.name(settings.staff_language) if precinct else None
