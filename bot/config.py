@@ -310,4 +310,12 @@ def load_settings(*, require_token: bool = True, env_file: str | Path | None = "
         raise ConfigError(problems) from None
     if require_token and settings.bot_token is None:
         raise ConfigError([NO_TOKEN_HELP])
+    analysts = settings.analysts_chat_id
+    if analysts is not None and analysts in (settings.staff_chat_id, settings.supervisors_chat_id):
+        raise ConfigError(
+            [
+                "ANALYSTS_CHAT_ID: expected a chat of its own, not the staff or the supervisors' "
+                "group (the analysts' chat must never get personal data)"
+            ]
+        )
     return settings

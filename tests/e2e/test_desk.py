@@ -374,7 +374,7 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
     await staff.send(
         admin,
         "/template add noise Наряд выехал\nkk: Сізге полиция жасағы шықты.\n"
-        "ru: Наряд полиции уже выехал к вам.",
+        "ru: Наряд полиции\nуже выехал к вам.",
     )
     assert (await staff.next_message()).text == "✅ Готовый ответ #1 добавлен."
     await staff.send(officer, "/templates")
@@ -391,7 +391,7 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
 
     for post, resident, expected in (
         (kk_post, kk_resident, "Сізге полиция жасағы шықты."),
-        (ru_post, ru_resident, "Наряд полиции уже выехал к вам."),
+        (ru_post, ru_resident, "Наряд полиции\nуже выехал к вам."),
     ):
         number = 1000 if resident is kk_resident else 1001
         await staff.press(officer, post, data=f"st:templates:{number}:n")

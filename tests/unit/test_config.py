@@ -51,6 +51,11 @@ def test_positive_staff_chat_id_is_refused(tmp_path: Path) -> None:
     assert line.startswith("STAFF_CHAT_ID: expected") and "/chatid" in line
 
 
+def test_the_analysts_chat_is_never_a_staff_chat(tmp_path: Path) -> None:
+    (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nSTAFF_CHAT_ID=-1001\nANALYSTS_CHAT_ID=-1001\n")
+    assert line.startswith("ANALYSTS_CHAT_ID: expected a chat of its own")
+
+
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nSTAF_CHAT_ID=-100\n")
     assert line == "STAF_CHAT_ID: unknown key in .env (did you mean STAFF_CHAT_ID?)"

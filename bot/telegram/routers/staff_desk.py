@@ -503,10 +503,15 @@ async def template(
         await message.reply(texts.template_removed(number) if done else texts.template_unknown())
         return
     texts_of: dict[str, str] = {}
+    current = None  # a text may run over several lines, until the other language's line
     for line in rest.splitlines():
         key, sep, value = line.partition(":")
-        if sep and key.strip().lower() in ("kk", "ru") and value.strip():
-            texts_of[key.strip().lower()] = value.strip()
+        if sep and key.strip().lower() in ("kk", "ru"):
+            current = key.strip().lower()
+            texts_of[current] = value.strip()
+        elif current is not None:
+            texts_of[current] = (texts_of[current] + "\n" + line.rstrip()).strip()
+    texts_of = {lang: text for lang, text in texts_of.items() if text}
     keys = {c.key for c in categories}
     if len(words) != 3 or words[0].lower() != "add" or words[1] not in keys | {"all"}:
         await message.reply(texts.template_usage())
