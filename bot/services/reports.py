@@ -562,11 +562,7 @@ class ReportService:
             )
             updated = await self.repo.get(conn, report_id)
             assert updated is not None
-            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
-            last = await self.repo.last_change(conn, report_id)
-            edit = self.renderer.staff_post_update(updated, earlier, last[1] if last else None)
-            if edit is not None:
-                await self.outbox.add(conn, edit)
+            await self._redraw_post(conn, updated)
             await self.outbox.add(conn, self.renderer.relocated(updated))
         self.outbox.notify()
         return updated
@@ -590,11 +586,7 @@ class ReportService:
             assert updated is not None
             if self.planner is not None:
                 await self.planner.on_change(conn, updated, "priority")
-            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
-            last = await self.repo.last_change(conn, report_id)
-            edit = self.renderer.staff_post_update(updated, earlier, last[1] if last else None)
-            if edit is not None:
-                await self.outbox.add(conn, edit)
+            await self._redraw_post(conn, updated)
         self.outbox.notify()
         return updated
 
@@ -621,14 +613,18 @@ class ReportService:
             )
             updated = await self.repo.get(conn, report_id)
             assert updated is not None
-            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
-            last = await self.repo.last_change(conn, report_id)
-            edit = self.renderer.staff_post_update(updated, earlier, last[1] if last else None)
-            if edit is not None:
-                await self.outbox.add(conn, edit)
+            await self._redraw_post(conn, updated)
             await self.outbox.add(conn, self.renderer.recategorised(updated))
         self.outbox.notify()
         return updated
+
+    async def _redraw_post(self, conn: aiosqlite.Connection, report: Report) -> None:
+        """The staff post shows the report as it is now (a field changed, not its status)."""
+        earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
+        last = await self.repo.last_change(conn, report.id)
+        edit = self.renderer.staff_post_update(report, earlier, last[1] if last else None)
+        if edit is not None:
+            await self.outbox.add(conn, edit)
 
     async def _tell_followers(self, conn: aiosqlite.Connection, original: Report) -> None:
         """Those whose reports joined this one hear how it ended, once (its own author gets

@@ -71,3 +71,9 @@ class AdminGate:
             log.warning("cannot check admin rights of %s: %s", user_id, exc)
             return False
         return member.status in (ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR)
+
+
+def parse_number(text: str) -> int | None:
+    """A report's, duty's or helper's number as staff type it: 1042, № 1042."""
+    text = text.strip().lstrip("№").strip()
+    return int(text) if text.isdecimal() and len(text) < 10 else None

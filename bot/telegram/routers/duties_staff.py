@@ -21,7 +21,7 @@ from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
 from bot.telegram import texts
 from bot.telegram.duty_render import DutyTelegramRenderer
-from bot.telegram.staff import StaffGate
+from bot.telegram.staff import StaffGate, parse_number
 
 PHONES = {"phones", "телефондар", "телефоны"}
 log = logging.getLogger(__name__)
@@ -48,11 +48,6 @@ async def _staff_here(message: Message, bot: Bot, chats: ChatService, gate: Staf
     return True
 
 
-def _number(text: str) -> int | None:
-    text = text.strip().lstrip("№").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
-
-
 async def duty(
     message: Message,
     command: CommandObject,
@@ -73,11 +68,11 @@ async def duty(
         await message.reply(texts.duty_form())
         return
     first_line, _, rest = args.partition("\n")
-    if _number(first_line) is not None and rest.strip():  # /duty N and the lines to change
-        await _change(message, _number(first_line), rest, duties, directory, settings)  # type: ignore[arg-type]
+    if parse_number(first_line) is not None and rest.strip():  # /duty N and the lines to change
+        await _change(message, parse_number(first_line), rest, duties, directory, settings)  # type: ignore[arg-type]
         return
     words = args.split()
-    number = _number(words[0]) if len(words) <= 2 else None
+    number = parse_number(words[0]) if len(words) <= 2 else None
     if number is not None and (len(words) == 1 or words[1].lower() in PHONES):
         found = await duties.card(number)
         if found is None:
@@ -152,7 +147,7 @@ async def cancel(
     if not await _staff_here(message, bot, chats, staff_gate):
         return
     number_text, _, reason = (command.args or "").strip().partition(" ")
-    number = _number(number_text)
+    number = parse_number(number_text)
     reason = " ".join(reason.split())[:300]
     if number is None or not reason:
         await message.reply(texts.duty_cancel_usage())
@@ -178,7 +173,11 @@ async def hours(
         return
     words = (command.args or "").split()
     if len(words) == 3:
-        duty_id, helper_id, amount = _number(words[0]), _number(words[1]), HOURS.match(words[2])
+        duty_id, helper_id, amount = (
+            parse_number(words[0]),
+            parse_number(words[1]),
+            HOURS.match(words[2]),
+        )
         if duty_id is None or helper_id is None or amount is None or int(amount.group(2) or 0) > 59:
             await message.reply(texts.duty_hours_usage())
             return
@@ -215,10 +214,10 @@ async def no_show(
     if not await _staff_here(message, bot, chats, staff_gate):
         return
     words = (command.args or "").split()
-    if len(words) != 2 or _number(words[0]) is None or _number(words[1]) is None:
+    if len(words) != 2 or parse_number(words[0]) is None or parse_number(words[1]) is None:
         await message.reply(texts.duty_noshow_usage())
         return
-    duty_id, helper_id = _number(words[0]), _number(words[1])
+    duty_id, helper_id = parse_number(words[0]), parse_number(words[1])
     assert duty_id is not None and helper_id is not None and message.from_user is not None
     recorded = await duties.no_show(duty_id, helper_id, message.from_user.full_name)
     if recorded is None:

@@ -25,7 +25,7 @@ from bot.services.reports import ReportService
 from bot.services.stats import StatsService, parse_period
 from bot.telegram import charts, texts
 from bot.telegram.render import TelegramReportRenderer
-from bot.telegram.staff import AdminGate, StaffGate
+from bot.telegram.staff import AdminGate, StaffGate, parse_number
 
 
 def router() -> Router:
@@ -88,11 +88,6 @@ async def _admin(
     return True
 
 
-def _number(text: str) -> int | None:
-    text = text.strip().lstrip("№").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
-
-
 async def ban(
     message: Message,
     command: CommandObject,
@@ -106,7 +101,7 @@ async def ban(
     if not await _admin(message, bot, chats, admins, desk, "ban"):
         return
     parts = (command.args or "").replace("№", " ").split(None, 1)
-    number = _number(parts[0]) if parts else None
+    number = parse_number(parts[0]) if parts else None
     reason = parts[1] if len(parts) == 2 else ""
     if number is None or not reason.strip():
         await message.reply(texts.ban_usage())
@@ -133,7 +128,7 @@ async def unban(
     """/unban N: the author of report № N may use the bot again."""
     if not await _admin(message, bot, chats, admins, desk, "unban"):
         return
-    number = _number(command.args or "")
+    number = parse_number(command.args or "")
     if number is None:
         await message.reply(texts.unban_usage())
         return
@@ -204,7 +199,7 @@ async def card(
     """/card N: a report's whole history, with who did what and when."""
     if not await _member(message, bot, chats, staff_gate, desk, "card"):
         return
-    number = _number(command.args or "")
+    number = parse_number(command.args or "")
     found = await desk.card(number) if number is not None else None
     if found is None:
         await message.reply(texts.card_usage())
@@ -339,7 +334,7 @@ async def assign(
         return
     assert message.from_user is not None
     words = (command.args or "").split()
-    number = _number(words[0]) if words else None
+    number = parse_number(words[0]) if words else None
     report = await reports.get(number) if number is not None else None
     if report is None:
         await message.reply(texts.assign_usage())
@@ -394,7 +389,7 @@ async def recategorise(
         return
     assert message.from_user is not None
     words = (command.args or "").split()
-    number = _number(words[0]) if words else None
+    number = parse_number(words[0]) if words else None
     keys = {c.key for c in categories}
     if number is None or len(words) != 2 or words[1] not in keys:
         listing = ", ".join(
@@ -431,7 +426,7 @@ async def duplicate(
         return
     assert message.from_user is not None
     words = (command.args or "").replace("№", " ").split()
-    numbers = [_number(w) for w in words]
+    numbers = [parse_number(w) for w in words]
     if len(numbers) != 2 or None in numbers:
         await message.reply(texts.duplicate_usage())
         return
@@ -494,8 +489,8 @@ async def template(
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
     words = first.split(None, 2)
-    if len(words) == 2 and words[0].lower() == "remove" and _number(words[1].lstrip("#")):
-        number = _number(words[1].lstrip("#"))
+    if len(words) == 2 and words[0].lower() == "remove" and parse_number(words[1].lstrip("#")):
+        number = parse_number(words[1].lstrip("#"))
         assert number is not None
         done = await desk.remove_template(
             number, message.from_user.id, message.from_user.full_name, message.chat.id
@@ -555,7 +550,7 @@ async def priority(
         return
     assert message.from_user is not None
     words = (command.args or "").replace("№", " ").split()
-    number = _number(words[0]) if words else None
+    number = parse_number(words[0]) if words else None
     level = PRIORITIES.get(words[1].lower()) if len(words) == 2 else None
     if number is None or level is None:
         await message.reply(texts.priority_usage())
@@ -588,7 +583,7 @@ async def relocate(
         return
     assert message.from_user is not None
     number_text, _, where = (command.args or "").replace("№", " ").strip().partition(" ")
-    number = _number(number_text)
+    number = parse_number(number_text)
     where = where.strip()
     point = LATLON.match(where)
     latitude = longitude = None
