@@ -994,18 +994,15 @@ class ReportService:
         elif message.ref == post_ref(report_id):
             await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)
             report = await self.repo.get(conn, report_id)
-            if (
-                report is not None
-                and report.status is not Status.NEW
-                and report.updated_at >= message.created_at
-            ):
-                # someone acted (or the resident withdrew) after the post was written and
-                # before it arrived: bring it up to date now
-                earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
-                last = await self.repo.last_change(conn, report.id)
-                edit = self.renderer.staff_post_update(report, earlier, last[1] if last else None)
-                if edit is not None:
-                    await self.outbox.add(conn, edit)
+            if report is not None and report.updated_at >= message.created_at:
+                # someone acted (or the resident withdrew, or staff changed its category,
+                # priority or place) after the post was written and before it arrived: bring it
+                # up to date now (a report just made has no such change: no needless edit)
+                changed = report.status is not Status.NEW
+                for action in ("category", "priority", "place"):
+                    changed = changed or await self.repo.has_event(conn, report.id, action)
+                if changed:
+                    await self._redraw_post(conn, report)
                     self.outbox.notify()
 
     async def on_failed(

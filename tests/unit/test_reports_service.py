@@ -187,6 +187,27 @@ async def test_a_post_delivered_after_a_change_is_brought_up_to_date(
     assert last[2]["reply_markup"] == {"inline_keyboard": []}
 
 
+async def test_a_post_delivered_after_a_field_changed_shows_it_and_a_new_one_is_left_alone(
+    db: Database, clock: FixedClock
+) -> None:
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    report = await reports.submit(user, DRAFT, name=None, username=None)
+    message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
+    async with db.transaction() as conn:
+        await reports.on_sent(conn, message, 555)
+    assert (await outbox_rows(db))[-1][1] == "sendMessage", "nothing to bring up to date"
+    second = await reports.submit(user, DRAFT, name=None, username=None)
+    assert await reports.set_priority(second.id, "high", 1, "Officer") is not None
+    message = OutgoingMessage(9, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1001:post")
+    async with db.transaction() as conn:
+        await reports.on_sent(conn, message, 556)
+    last = (await outbox_rows(db))[-1]
+    assert last[1] == "editMessageText" and last[2]["message_id"] == 556
+    assert "🔴" in last[2]["text"]
+    assert report.id == 1000
+
+
 async def test_with_topics_the_post_waits_for_its_topic(db: Database, clock: FixedClock) -> None:
     reports = await service(db, clock, topics=True)
     user = await resident(db, clock)
