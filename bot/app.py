@@ -47,6 +47,7 @@ from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
 from bot.services.reports import ReportLimits, ReportService, SimilarRule
 from bot.services.stats import StatsService
+from bot.services.subscriptions import SubscriptionService
 from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 from bot.storage.db import Database
@@ -170,6 +171,7 @@ class SakshyApp:
             self._staff_admins,
             analysts_chat_id=settings.analysts_chat_id,
         )
+        subscriptions = SubscriptionService(self.db, self.outbox, self.clock, renderer)
         reports = ReportService(
             self.db,
             self.outbox,
@@ -180,6 +182,7 @@ class SakshyApp:
             staff_topics=chats.staff_topics,
             place=directory.place,
             planner=report_followups,
+            on_resolved=subscriptions.on_resolved,
             similar=SimilarRule(
                 float(settings.duplicate_radius_m), timedelta(hours=settings.duplicate_hours)
             ),
@@ -259,6 +262,7 @@ class SakshyApp:
             duty_renderer=duty_renderer,
             desk=desk,
             stats_service=stats_service,
+            subscriptions=subscriptions,
             exports=exports,
             i18n=i18n,
         )

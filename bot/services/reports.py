@@ -208,7 +208,10 @@ class ReportService:
         place: Callable[[float, float], Placement] | None = None,
         planner: ReportPlanner | None = None,
         similar: SimilarRule | None = None,
+        on_resolved: Callable[[aiosqlite.Connection, Report], Awaitable[None]] | None = None,
     ) -> None:
+        #: inside the transaction that resolves a report (area alerts for those who opted in)
+        self.on_resolved = on_resolved
         self.db = db
         #: when a new report is shown with others that may be the same thing (None: never)
         self.similar = similar
@@ -382,6 +385,8 @@ class ReportService:
             await self.outbox.add(conn, notice)
         if action in (Action.RESOLVE, Action.REJECT):
             await self._tell_followers(conn, updated)
+        if action is Action.RESOLVE and self.on_resolved is not None:
+            await self.on_resolved(conn, updated)
         if action is Action.REOPEN and updated.duplicate_of is not None:
             await self.repo.unfollow(conn, updated.id)  # handled on its own again
         if updated.status not in OPEN:

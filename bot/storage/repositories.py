@@ -2000,3 +2000,55 @@ class TemplateRepository:
         )
         row = await cur.fetchone()
         return dict(row) if row else None
+
+
+class SubscriptionRepository:
+    """subscriptions: who opted in to hear about which area, and what about."""
+
+    KINDS = ("surveys", "priorities", "alerts")
+
+    async def add(
+        self, conn: aiosqlite.Connection, user_id: int, precinct_id: str, now: datetime
+    ) -> bool:
+        """False if the person follows that area already."""
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO subscriptions (user_id, precinct_id, created_at)"
+            " VALUES (?, ?, ?)",
+            (user_id, precinct_id, to_db(now)),
+        )
+        return cur.rowcount == 1
+
+    async def of_user(self, conn: aiosqlite.Connection, user_id: int) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT * FROM subscriptions WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def toggle(
+        self, conn: aiosqlite.Connection, user_id: int, subscription_id: int, kind: str
+    ) -> bool:
+        assert kind in self.KINDS
+        cur = await conn.execute(
+            f"UPDATE subscriptions SET {kind} = 1 - {kind} WHERE id = ? AND user_id = ?",
+            (subscription_id, user_id),
+        )
+        return cur.rowcount == 1
+
+    async def remove(self, conn: aiosqlite.Connection, user_id: int, subscription_id: int) -> bool:
+        cur = await conn.execute(
+            "DELETE FROM subscriptions WHERE id = ? AND user_id = ?", (subscription_id, user_id)
+        )
+        return cur.rowcount == 1
+
+    async def listeners(
+        self, conn: aiosqlite.Connection, precinct_id: str, kind: str
+    ) -> list[dict[str, Any]]:
+        """Reachable residents who follow this area for `kind`, with their language."""
+        assert kind in self.KINDS
+        cur = await conn.execute(
+            "SELECT s.user_id, u.language FROM subscriptions s JOIN users u ON u.id = s.user_id"
+            f" WHERE s.precinct_id = ? AND s.{kind} = 1 AND u.blocked_bot = 0 AND u.banned = 0"
+            " ORDER BY s.user_id",
+            (precinct_id,),
+        )
+        return [dict(row) for row in await cur.fetchall()]

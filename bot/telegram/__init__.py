@@ -20,6 +20,7 @@ from bot.telegram.routers import (
     staff,
     staff_desk,
     start,
+    subscriptions,
     survey,
     volunteer,
 )
@@ -35,6 +36,7 @@ def routers() -> list[Router]:
         my_reports.router(),
         volunteer.router(),
         helper_profile.router(),
+        subscriptions.router(),
         duties.router(),
         inspector.router(),
         survey.router(),

@@ -67,3 +67,8 @@ class ProfileCb(CallbackData, prefix="pf"):
 class DutyCb(CallbackData, prefix="du"):
     action: str  # accept, decline, withdraw, here, out
     duty: int
+
+
+class SubCb(CallbackData, prefix="sb"):
+    action: str  # add, surveys, priorities, alerts, remove
+    value: str  # a precinct id (add) or a subscription id

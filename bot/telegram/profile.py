@@ -44,6 +44,7 @@ RESIDENT_COMMANDS = [
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),
+    ("subscriptions", N_("News of my area: what I follow")),
     ("cancel", N_("Cancel the current action")),
 ]
 GROUP_COMMANDS = [("chatid", N_("Show this chat's id"))]

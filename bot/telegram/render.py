@@ -325,6 +325,22 @@ class TelegramReportRenderer:
             report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
         )
 
+    def area_alert(self, report: Report, user_id: int, language: str) -> NewMessage:
+        """To a resident who follows the area: what kind of problem, where, and that it is
+        resolved; nothing about who reported it."""
+        with self.i18n.context(), self.i18n.use_locale(language):
+            precinct = self._precinct(report)
+            where = precinct.name(language) if precinct else "—"
+            text = _(
+                "🔔 {area}: a report about «{category}» has been resolved by the police. "
+                "/subscriptions changes what I tell you."
+            ).format(
+                area=escape(where), category=escape(self.category_label(report.category, language))
+            )
+        return NewMessage(
+            user_id, "sendMessage", {"text": text}, ref=f"alert:{report.id}", priority=1
+        )
+
     def duplicate_joined(self, original: Report, duplicate: Report) -> NewMessage | None:
         """Under the original's post: another resident reported the same thing."""
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):

@@ -39,3 +39,7 @@ class HelperForm(StatesGroup):
     availability = State()
     note = State()
     confirm = State()
+
+
+class SubscribeForm(StatesGroup):
+    where = State()  # a location or a precinct's name

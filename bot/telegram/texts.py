@@ -1737,3 +1737,65 @@ def duplicate_original_closed(original: int) -> str:
 
 def move_closed() -> str:
     return _("No such open report: a closed one stays where it was handled.")
+
+
+# --- following an area -------------------------------------------------------------------------
+
+
+def subscribe_ask() -> str:
+    return _(
+        "Which area would you like to follow? Send its location (the button below) or write "
+        "the name of the microdistrict or street area. You can then choose what I tell you: "
+        "community surveys, the police's local priorities, resolved reports there."
+    )
+
+
+def subscribe_cancelled() -> str:
+    return _("Cancelled. Nothing was changed.")
+
+
+def subscribe_no_precinct() -> str:
+    return _("This place is in no precinct I know. Try another point or write the area's name.")
+
+
+def subscribe_not_found() -> str:
+    return _("I found no such area. Write part of its name, or send its location.")
+
+
+def subscribe_which() -> str:
+    return _("Which one?")
+
+
+def subscribed(name: str) -> str:
+    return _(
+        "🔔 You follow {area} now. /subscriptions shows what you follow and lets you switch "
+        "each kind of message off or stop."
+    ).format(area=html.quote(name))
+
+
+def subscribed_already(name: str) -> str:
+    return _("You already follow {area}. /subscriptions shows it.").format(area=html.quote(name))
+
+
+def subscriptions_none() -> str:
+    return _("You follow no area yet. /subscribe to start: nobody is messaged without asking.")
+
+
+def subscription_kinds() -> dict[str, str]:
+    return {
+        "surveys": _("community surveys"),
+        "priorities": _("local priorities"),
+        "alerts": _("resolved reports nearby"),
+    }
+
+
+def subscription_card(name: str) -> str:
+    return _("🔔 <b>{area}</b>: what I tell you (press to switch):").format(area=html.quote(name))
+
+
+def subscription_stop() -> str:
+    return _("🗑 Stop following this area")
+
+
+def subscription_removed() -> str:
+    return _("You no longer follow this area.")

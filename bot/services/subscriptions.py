@@ -1,0 +1,69 @@
+"""Residents who opted in to an area (a precinct): they choose what to hear (community surveys,
+local priorities, alerts when a report there is resolved) and can stop at any time. Nobody is
+messaged about an area without having asked to be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+import aiosqlite
+
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import Report
+from bot.services.delivery import Outbox
+from bot.storage.db import Database
+from bot.storage.repositories import SubscriptionRepository
+
+
+class AlertRenderer(Protocol):
+    def area_alert(self, report: Report, user_id: int, language: str) -> NewMessage: ...
+
+
+class SubscriptionService:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        renderer: AlertRenderer,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.renderer = renderer
+        self.repo = SubscriptionRepository()
+
+    async def subscribe(self, user_id: int, precinct_id: str) -> bool:
+        """Follow an area (everything on); False if already followed."""
+        async with self.db.transaction() as conn:
+            return await self.repo.add(conn, user_id, precinct_id, self.clock())
+
+    async def mine(self, user_id: int) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.repo.of_user(conn, user_id)
+
+    async def toggle(self, user_id: int, subscription_id: int, kind: str) -> bool:
+        if kind not in SubscriptionRepository.KINDS:
+            return False
+        async with self.db.transaction() as conn:
+            return await self.repo.toggle(conn, user_id, subscription_id, kind)
+
+    async def remove(self, user_id: int, subscription_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            return await self.repo.remove(conn, user_id, subscription_id)
+
+    async def on_resolved(self, conn: aiosqlite.Connection, report: Report) -> None:
+        """Inside the transaction that resolves a report: those who follow its area for alerts
+        hear the category, the area and the outcome, never who reported it (nor the reporter
+        about their own report: they are told anyway). Bulk rows: they wait behind anything a
+        person is waiting for."""
+        if report.precinct_id is None:
+            return
+        for listener in await self.repo.listeners(conn, report.precinct_id, "alerts"):
+            if listener["user_id"] != report.reporter_id:
+                await self.outbox.add(
+                    conn,
+                    self.renderer.area_alert(report, listener["user_id"], listener["language"]),
+                )

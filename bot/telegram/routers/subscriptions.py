@@ -1,0 +1,205 @@
+"""Following an area: /subscribe (a location or a precinct's name), /subscriptions to see them,
+switch each kind of message on or off, or stop following."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.i18n import gettext
+
+from bot.domain.users import User
+from bot.services.directory import DirectoryService
+from bot.services.subscriptions import SubscriptionService
+from bot.telegram import texts
+from bot.telegram.buttons import BTN_CANCEL, BTN_SEND_LOCATION, main_menu
+from bot.telegram.callbacks import SubCb
+from bot.telegram.editing import edit_text
+from bot.telegram.filters import ButtonFilter
+from bot.telegram.states import SubscribeForm
+
+KINDS = ("surveys", "priorities", "alerts")
+
+
+def router() -> Router:
+    r = Router(name="subscriptions")
+    r.message.filter(F.chat.type == "private")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.message.register(begin, Command("subscribe"))
+    r.message.register(listing, Command("subscriptions"))
+    in_form = StateFilter(SubscribeForm.where)
+    r.message.register(cancel, in_form, ButtonFilter(BTN_CANCEL))
+    r.message.register(by_location, in_form, F.location)
+    r.message.register(by_name, in_form, F.text, ~F.text.startswith("/"))
+    r.message.register(expected, in_form, ~F.text.startswith("/"))
+    r.callback_query.register(on_button, SubCb.filter())
+    return r
+
+
+async def begin(message: Message, state: FSMContext) -> None:
+    await state.set_state(SubscribeForm.where)
+    keyboard = ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=gettext(BTN_SEND_LOCATION), request_location=True)],
+            [KeyboardButton(text=gettext(BTN_CANCEL))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await message.answer(texts.subscribe_ask(), reply_markup=keyboard)
+
+
+async def cancel(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(texts.subscribe_cancelled(), reply_markup=main_menu())
+
+
+async def expected(message: Message) -> None:
+    await message.answer(texts.subscribe_ask())
+
+
+async def _follow(
+    message: Message, state: FSMContext, user: User, subs: SubscriptionService, precinct: Any
+) -> None:
+    await state.clear()
+    added = await subs.subscribe(user.id, precinct.id)
+    name = precinct.name(user.language)
+    await message.answer(
+        texts.subscribed(name) if added else texts.subscribed_already(name),
+        reply_markup=main_menu(),
+    )
+
+
+async def by_location(
+    message: Message,
+    state: FSMContext,
+    user: User,
+    subscriptions: SubscriptionService,
+    directory: DirectoryService,
+) -> None:
+    assert message.location is not None
+    precinct = directory.current.precinct_at(message.location.latitude, message.location.longitude)
+    if precinct is None:
+        await message.answer(texts.subscribe_no_precinct())
+        return
+    await _follow(message, state, user, subscriptions, precinct)
+
+
+async def by_name(
+    message: Message,
+    state: FSMContext,
+    user: User,
+    subscriptions: SubscriptionService,
+    directory: DirectoryService,
+) -> None:
+    found = directory.current.find(message.text or "", user.language)
+    if not found:
+        await message.answer(texts.subscribe_not_found())
+        return
+    if len(found) == 1:
+        await _follow(message, state, user, subscriptions, found[0])
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=p.name(user.language), callback_data=SubCb(action="add", value=p.id).pack()
+            )
+        ]
+        for p in found[:8]
+    ]
+    await message.answer(
+        texts.subscribe_which(), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+def _card(
+    item: dict[str, Any], directory: DirectoryService, user: User
+) -> tuple[str, InlineKeyboardMarkup]:
+    precinct = directory.current.precinct(item["precinct_id"])
+    name = precinct.name(user.language) if precinct else item["precinct_id"]
+    names = texts.subscription_kinds()
+    buttons = [
+        InlineKeyboardButton(
+            text=("✅ " if item[kind] else "⬜ ") + names[kind],
+            callback_data=SubCb(action=kind, value=str(item["id"])).pack(),
+        )
+        for kind in KINDS
+    ]
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[b] for b in buttons]
+        + [
+            [
+                InlineKeyboardButton(
+                    text=texts.subscription_stop(),
+                    callback_data=SubCb(action="remove", value=str(item["id"])).pack(),
+                )
+            ]
+        ]
+    )
+    return texts.subscription_card(name), markup
+
+
+async def listing(
+    message: Message, user: User, subscriptions: SubscriptionService, directory: DirectoryService
+) -> None:
+    mine = await subscriptions.mine(user.id)
+    if not mine:
+        await message.answer(texts.subscriptions_none())
+        return
+    for item in mine[:20]:
+        text, markup = _card(item, directory, user)
+        await message.answer(text, reply_markup=markup)
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: SubCb,
+    state: FSMContext,
+    user: User,
+    subscriptions: SubscriptionService,
+    directory: DirectoryService,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(texts.stale_button())
+        return
+    if callback_data.action == "add":
+        precinct = directory.current.precinct(callback_data.value)
+        if precinct is None:
+            await query.answer(texts.stale_button())
+            return
+        await query.answer()
+        await edit_text(message, texts.subscribe_which())
+        await _follow(message, state, user, subscriptions, precinct)
+        return
+    if not callback_data.value.isdecimal():
+        await query.answer(texts.stale_button())
+        return
+    number = int(callback_data.value)
+    if callback_data.action == "remove":
+        if await subscriptions.remove(user.id, number):
+            await query.answer()
+            await edit_text(message, texts.subscription_removed())
+        else:
+            await query.answer(texts.stale_button())
+        return
+    if callback_data.action in KINDS and await subscriptions.toggle(
+        user.id, number, callback_data.action
+    ):
+        await query.answer()
+        item = next((i for i in await subscriptions.mine(user.id) if i["id"] == number), None)
+        if item is not None:
+            text, markup = _card(item, directory, user)
+            await edit_text(message, text, markup)
+        return
+    await query.answer(texts.stale_button())

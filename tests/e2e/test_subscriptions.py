@@ -1,0 +1,88 @@
+"""Following an area through the real bot: opt in by location or by name, in Kazakh and in
+Russian; an alert when a report there is resolved (category, area, outcome, nothing about the
+reporter) reaches only those who opted in for alerts; switching alerts off or stopping stops
+the messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
+from tests.e2e.test_desk import located_report
+
+
+async def resolve(tg: FakeTelegram, post: Any, officer: Any, number: int) -> None:
+    staff = tg.group(STAFF_CHAT)
+    await staff.press(officer, post, data=f"st:take:{number}:n")
+    await tg.wait_for(lambda: f"st:resolve:{number}:t" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data=f"st:resolve:{number}:t")
+    await tg.wait_for(lambda: f"st:rs_plain:{number}:t" in str(post.reply_markup), timeout=10)
+    await staff.press(officer, post, data=f"st:rs_plain:{number}:t")
+
+
+async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9751, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    kk = tg.user(9752, first_name="Aigerim", language_code="kk")
+    ru = tg.user(9753, first_name="Boris", language_code="ru")
+    quiet = tg.user(9754, first_name="Dana", language_code="ru")  # never opted in
+    for user, lang in ((kk, "kk"), (ru, "ru"), (quiet, "ru")):
+        await onboard(user, lang)
+
+    await kk.send("/subscriptions")
+    assert (await kk.next_message()).text.startswith("Сіз әзірге ешбір аумақты")
+    await kk.send("/subscribe")
+    await kk.next_message()
+    await kk.send_location(42.300, 69.610)  # ЖД вокзал
+    assert (await kk.next_message()).text.startswith("🔔 Сіз енді ЖД вокзал аумағын")
+    await ru.send("/subscribe")
+    await ru.next_message()
+    await ru.send("вокзал")
+    assert (await ru.next_message()).text.startswith("🔔 Теперь Вы следите за: ЖД вокзал")
+    await ru.send("/subscribe")
+    await ru.next_message()
+    await ru.send("Нигдевилль")
+    assert (await ru.next_message()).text.startswith("Такого района не нашлось")
+    await ru.send("/cancel")
+    await ru.next_message()
+
+    reporter = tg.user(9755, first_name="Reporter", language_code="ru")
+    await onboard(reporter, "ru")
+    await located_report(reporter, 42.3000, 69.6100)
+    await staff.next_message(timeout=10)  # the pin
+    post = await staff.next_message(timeout=10)
+    await resolve(tg, post, officer, 1000)
+    await reporter.next_message(timeout=10)  # taken
+    await reporter.next_message(timeout=10)  # resolved: the reporter gets no alert of it
+    alert_kk = await kk.next_message(timeout=10)
+    assert alert_kk.text.startswith("🔔 ЖД вокзал: «🔊 Шу, тыныштықты бұзу» туралы хабарламаны")
+    alert_ru = await ru.next_message(timeout=10)
+    assert alert_ru.text.startswith("🔔 ЖД вокзал: полиция решила вопрос по сообщению")
+    assert "Reporter" not in alert_ru.text and "1000" not in alert_ru.text, "nothing personal"
+    assert quiet.unread() == [], "nobody is messaged without opting in"
+    assert reporter.unread() == []
+
+    # the Russian speaker switches alerts off; the Kazakh speaker stops following
+    await ru.send("/subscriptions")
+    card = await ru.next_message()
+    assert "✅ решённые сообщения рядом" in card.button_texts
+    await ru.press(card, data="sb:alerts:2")
+    await tg.wait_for(lambda: "⬜ решённые сообщения рядом" in card.button_texts, timeout=5)
+    await kk.send("/subscriptions")
+    card_kk = await kk.next_message()
+    await kk.press(card_kk, data="sb:remove:1")
+    await tg.wait_for(lambda: "аумақты бақыламайсыз" in card_kk.text, timeout=5)
+    query = await ru.press_stale("sb:remove:1", card)
+    assert "устарела" in (await ru.answer_of(query))["text"], "not someone else's"
+
+    await located_report(reporter, 42.3001, 69.6101)
+    await staff.next_message(timeout=10)
+    second = await staff.next_message(timeout=10)
+    await resolve(tg, second, officer, 1001)
+    await reporter.next_message(timeout=10)  # taken
+    await reporter.next_message(timeout=10)  # resolved
+    assert kk.unread() == [] and ru.unread() == []
+    rows = await db_of("SELECT user_id, alerts FROM subscriptions ORDER BY id")
+    assert [tuple(r) for r in rows] == [(9753, 0)]
