@@ -14,11 +14,15 @@ from bot.domain.delivery import NewMessage
 from bot.domain.reports import Report
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import SubscriptionRepository
+from bot.storage.repositories import PriorityRepository, SubscriptionRepository
 
 
 class AlertRenderer(Protocol):
     def area_alert(self, report: Report, user_id: int, language: str) -> NewMessage: ...
+
+    def priorities_changed(
+        self, precinct_id: str, items: list[dict[str, Any]], user_id: int, language: str
+    ) -> NewMessage: ...
 
 
 class SubscriptionService:
@@ -34,6 +38,7 @@ class SubscriptionService:
         self.clock = clock
         self.renderer = renderer
         self.repo = SubscriptionRepository()
+        self.priorities = PriorityRepository()
 
     async def subscribe(self, user_id: int, precinct_id: str) -> bool:
         """Follow an area (everything on); False if already followed."""
@@ -67,3 +72,46 @@ class SubscriptionService:
                     conn,
                     self.renderer.area_alert(report, listener["user_id"], listener["language"]),
                 )
+
+    # --- local priorities ----------------------------------------------------------------------
+
+    async def publish(
+        self,
+        precinct_id: str,
+        text_kk: str,
+        text_ru: str,
+        since: str,
+        by_id: int,
+        by_name: str | None,
+    ) -> int:
+        """A precinct's new priority: stored, and those who follow the area for priorities
+        get the precinct's list as it is now, in their language."""
+        async with self.db.transaction() as conn:
+            number = await self.priorities.add(
+                conn, precinct_id, text_kk, text_ru, since, by_id, by_name, self.clock()
+            )
+            await self._tell(conn, precinct_id)
+        self.outbox.notify()
+        return number
+
+    async def withdraw_priority(self, priority_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            removed = await self.priorities.remove(conn, priority_id, self.clock())
+            if removed is not None:
+                await self._tell(conn, removed["precinct_id"])
+        self.outbox.notify()
+        return removed is not None
+
+    async def priorities_of(self, precinct_id: str | None = None) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.priorities.current(conn, precinct_id)
+
+    async def _tell(self, conn: aiosqlite.Connection, precinct_id: str) -> None:
+        items = await self.priorities.current(conn, precinct_id)
+        for listener in await self.repo.listeners(conn, precinct_id, "priorities"):
+            await self.outbox.add(
+                conn,
+                self.renderer.priorities_changed(
+                    precinct_id, items, listener["user_id"], listener["language"]
+                ),
+            )

@@ -2052,3 +2052,49 @@ class SubscriptionRepository:
             (precinct_id,),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+
+class PriorityRepository:
+    """local_priorities: what each precinct's police work on, as they publish it."""
+
+    async def add(
+        self,
+        conn: aiosqlite.Connection,
+        precinct_id: str,
+        text_kk: str,
+        text_ru: str,
+        since: str,
+        by_id: int,
+        by_name: str | None,
+        now: datetime,
+    ) -> int:
+        cur = await conn.execute(
+            "INSERT INTO local_priorities (precinct_id, text_kk, text_ru, since, by_id, by_name,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (precinct_id, text_kk, text_ru, since, by_id, by_name, to_db(now)),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def remove(
+        self, conn: aiosqlite.Connection, priority_id: int, now: datetime
+    ) -> dict[str, Any] | None:
+        cur = await conn.execute(
+            "SELECT * FROM local_priorities WHERE id = ? AND removed_at IS NULL", (priority_id,)
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        await conn.execute(
+            "UPDATE local_priorities SET removed_at = ? WHERE id = ?", (to_db(now), priority_id)
+        )
+        return dict(row)
+
+    async def current(
+        self, conn: aiosqlite.Connection, precinct_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        cur = await conn.execute(
+            "SELECT * FROM local_priorities WHERE removed_at IS NULL"
+            " AND (? IS NULL OR precinct_id = ?) ORDER BY precinct_id, id",
+            (precinct_id, precinct_id),
+        )
+        return [dict(row) for row in await cur.fetchall()]

@@ -10,6 +10,7 @@ from babel.units import format_unit
 
 from bot.domain.directory import Inspector, PolicePoint
 from bot.services.directory import Found
+from bot.telegram import texts
 
 
 def phone_text(phone: str) -> str:
@@ -20,7 +21,9 @@ def phone_text(phone: str) -> str:
     return phone
 
 
-def inspector_card(found: Found, locale: str) -> str:
+def inspector_card(
+    found: Found, locale: str, priorities: list[dict[str, object]] | None = None
+) -> str:
     assert found.precinct is not None
     precinct = found.precinct
     lines = [
@@ -47,6 +50,10 @@ def inspector_card(found: Found, locale: str) -> str:
     if found.point is not None:
         lines.append("")
         lines.append(point_line(found.point, locale))
+    if priorities:
+        lines.append("")
+        lines.append(texts.priorities_title())
+        lines.extend(texts.priority_line(item, locale) for item in priorities[:10])
     lines.append("")
     lines.append(_("In an emergency call 102 (police) or 112."))
     return "\n".join(lines)

@@ -61,6 +61,7 @@ STAFF_COMMANDS = [
     ("banned", N_("Who is banned, and why")),
     ("stats", N_("Reports in figures and a chart")),
     ("templates", N_("Ready answers for residents")),
+    ("priorities", N_("Local priorities published for residents")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

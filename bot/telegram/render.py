@@ -341,6 +341,26 @@ class TelegramReportRenderer:
             user_id, "sendMessage", {"text": text}, ref=f"alert:{report.id}", priority=1
         )
 
+    def priorities_changed(
+        self, precinct_id: str, items: list[dict[str, Any]], user_id: int, language: str
+    ) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(language):
+            precinct = self.directory.current.precinct(precinct_id) if self.directory else None
+            area = precinct.name(language) if precinct else precinct_id
+            lines = [_("📌 {area}: the police's local priorities have changed.").format(
+                area=escape(area)
+            )]  # fmt: skip
+            lines += [texts.priority_line(item, language) for item in items] or [
+                texts.priorities_none()
+            ]
+        return NewMessage(
+            user_id,
+            "sendMessage",
+            {"text": texts.whole_lines(lines)},
+            ref=f"priorities:{precinct_id}",
+            priority=1,
+        )
+
     def duplicate_joined(self, original: Report, duplicate: Report) -> NewMessage | None:
         """Under the original's post: another resident reported the same thing."""
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):

@@ -1799,3 +1799,51 @@ def subscription_stop() -> str:
 
 def subscription_removed() -> str:
     return _("You no longer follow this area.")
+
+
+def priority_line(item: dict[str, object], language: str) -> str:
+    """«• 22.11.2026: issue — action» in the reader's language."""
+    text = str(item["text_kk"] if language == "kk" else item["text_ru"])
+    since = str(item["since"])
+    shown = f"{since[8:10]}.{since[5:7]}.{since[:4]}" if len(since) == 10 else since
+    return f"• {shown}: {html.quote(text)}"
+
+
+def priorities_none() -> str:
+    return _("No priorities are published for this area now.")
+
+
+def priorities_title() -> str:
+    return _("📌 <b>What the police here work on</b>:")
+
+
+def priorities_usage() -> str:
+    return _(
+        "/priorities lists the published priorities; /priorities zhd-vokzal those of a "
+        "precinct. To publish one (members): /priorities add and the precinct's code, then a "
+        "line «kk: issue — action» and a line «ru: issue — action». To take one down: "
+        "/priorities remove 3."
+    )
+
+
+def priority_published(number: int) -> str:
+    return _(
+        "✅ Priority #{number} published: it is on the inspector's card, and those who follow "
+        "the area are told."
+    ).format(number=number)
+
+
+def priority_removed(number: int) -> str:
+    return _("Priority #{number} taken down; those who follow the area are told.").format(
+        number=number
+    )
+
+
+def priority_unknown() -> str:
+    return _("There is no such published priority.")
+
+
+def both_languages_missing(languages: str) -> str:
+    return _("Write it in both languages, Kazakh and Russian; missing: {languages}.").format(
+        languages=languages
+    )

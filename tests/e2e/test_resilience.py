@@ -16,7 +16,7 @@ RESIDENT_COMMANDS = [
 ]  # fmt: skip
 STAFF_COMMANDS = [
     "help", "me", "mine", "directory", "helpers", "duty", "hours", "find", "card", "banned",
-    "stats", "templates", "chatid",
+    "stats", "templates", "priorities", "chatid",
 ]  # fmt: skip
 
 

@@ -86,3 +86,46 @@ async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_o
     assert kk.unread() == [] and ru.unread() == []
     rows = await db_of("SELECT user_id, alerts FROM subscriptions ORDER BY id")
     assert [tuple(r) for r in rows] == [(9753, 0)]
+
+
+async def test_published_priorities_reach_the_card_and_the_followers(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9761, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    follower = tg.user(9762, first_name="Aigerim", language_code="kk")
+    other = tg.user(9763, first_name="Boris", language_code="ru")
+    await onboard(follower, "kk")
+    await onboard(other, "ru")
+    await follower.send("/subscribe")
+    await follower.next_message()
+    await follower.send_location(42.300, 69.610)  # ЖД вокзал
+    await follower.next_message()
+
+    await staff.send(officer, "/priorities add zhd-vokzal\nkk: Түнгі шу — кешкі рейдтер")
+    assert (await staff.next_message()).text.startswith("Напишите на обоих языках")
+    await staff.send(
+        officer,
+        "/priorities add zhd-vokzal\nkk: Вокзал маңындағы түнгі шу — кешкі рейдтер\n"
+        "ru: Ночной шум у вокзала — вечерние рейды <каждую пятницу>",
+    )
+    assert (await staff.next_message()).text.startswith("✅ Приоритет #1 опубликован")
+    told = await follower.next_message(timeout=10)
+    assert told.text.startswith("📌 ЖД вокзал: полицияның жергілікті басымдықтары өзгерді.")
+    assert "Вокзал маңындағы түнгі шу — кешкі рейдтер" in told.text
+    assert other.unread() == [], "only those who follow the area"
+
+    await other.send("/inspector")
+    await other.next_message()
+    await other.send_location(42.300, 69.610)
+    card = await other.next_message()
+    assert "Чем здесь занимается полиция" in card.text
+    assert "Ночной шум у вокзала — вечерние рейды <каждую пятницу>" in card.text
+
+    await staff.send(officer, "/priorities")
+    assert "#1 · ЖД вокзал" in (await staff.next_message()).text
+    await staff.send(officer, "/priorities remove 1")
+    assert (await staff.next_message()).text.startswith("Приоритет #1 снят")
+    again = await follower.next_message(timeout=10)
+    assert "Қазір бұл аумақта жарияланған басымдық жоқ." in again.text

@@ -19,6 +19,7 @@ from bot.domain.categories import Category
 from bot.domain.reports import ServiceArea
 from bot.domain.users import User
 from bot.services.directory import DirectoryService, Found
+from bot.services.subscriptions import SubscriptionService
 from bot.telegram import texts
 from bot.telegram.buttons import (
     BTN_CANCEL,
@@ -77,6 +78,7 @@ async def by_location(
     state: FSMContext,
     user: User,
     directory: DirectoryService,
+    subscriptions: SubscriptionService,
     area: ServiceArea,
 ) -> None:
     assert message.location is not None
@@ -88,11 +90,15 @@ async def by_location(
     if not area.contains(lat, lon):
         await message.answer(texts.inspector_outside_area(), reply_markup=main_menu())
         return
-    await answer(message, directory.lookup(lat, lon), user.language, (lat, lon))
+    await answer(message, directory.lookup(lat, lon), user.language, (lat, lon), subscriptions)
 
 
 async def by_name(
-    message: Message, state: FSMContext, user: User, directory: DirectoryService
+    message: Message,
+    state: FSMContext,
+    user: User,
+    directory: DirectoryService,
+    subscriptions: SubscriptionService,
 ) -> None:
     """No geocoder offline: a typed name is matched against the microdistricts' names."""
     text = (message.text or "").strip()
@@ -101,7 +107,7 @@ async def by_name(
         await state.clear()
         found = directory.of_precinct(matches[0].id)
         assert found is not None
-        await answer(message, found, user.language, None)
+        await answer(message, found, user.language, None, subscriptions)
     elif matches:
         await message.answer(
             texts.inspector_choose(), reply_markup=_list(matches, user.language, 0, False)
@@ -155,6 +161,7 @@ async def on_button(
     state: FSMContext,
     user: User,
     directory: DirectoryService,
+    subscriptions: SubscriptionService,
     area: ServiceArea,
     categories: tuple[Category, ...],
 ) -> None:
@@ -178,7 +185,7 @@ async def on_button(
         await drop_inline_keyboard(message)
         if await state.get_state() == InspectorLookup.place.state:
             await state.clear()  # any other conversation (a report being written) goes on
-        await answer(message, found, user.language, None)
+        await answer(message, found, user.language, None, subscriptions)
         return
     if callback_data.action == "report":
         place = _place(callback_data.value)
@@ -202,9 +209,14 @@ def _place(value: str) -> tuple[float, float] | None:
 
 
 async def answer(
-    message: Message, found: Found, locale: str, place: tuple[float, float] | None
+    message: Message,
+    found: Found,
+    locale: str,
+    place: tuple[float, float] | None,
+    subscriptions: SubscriptionService | None = None,
 ) -> None:
-    """The card, each inspector as a contact to save, and the police point on the map."""
+    """The card (with the precinct's published priorities), each inspector as a contact to
+    save, and the police point on the map."""
     if found.precinct is None:
         text = outside_card(found, locale)
         if found.point is None:
@@ -227,7 +239,10 @@ async def answer(
                 ]
             ]
         )
-    await message.answer(inspector_card(found, locale), reply_markup=report_here)
+    published = (
+        await subscriptions.priorities_of(found.precinct.id) if subscriptions is not None else []
+    )
+    await message.answer(inspector_card(found, locale, published), reply_markup=report_here)
     last = len(found.inspectors) - 1 if found.point is None else -1
     for n, inspector in enumerate(found.inspectors):
         await message.answer_contact(

@@ -23,6 +23,7 @@ from bot.services.directory import DirectoryService
 from bot.services.export import ExportService
 from bot.services.reports import ReportService
 from bot.services.stats import StatsService, parse_period
+from bot.services.subscriptions import SubscriptionService
 from bot.telegram import charts, texts
 from bot.telegram.render import TelegramReportRenderer
 from bot.telegram.staff import AdminGate, StaffGate, parse_number
@@ -42,6 +43,7 @@ def router() -> Router:
     r.message.register(duplicate, Command("duplicate"))
     r.message.register(priority, Command("priority"))
     r.message.register(relocate, Command("move"))
+    r.message.register(local_priorities, Command("priorities"))
     r.message.register(templates, Command("templates"))
     r.message.register(template, Command("template"))
     r.message.register(export, Command("export"))
@@ -611,3 +613,70 @@ async def relocate(
     precinct = directory.current.precinct(placement.precinct_id)
     name = precinct.name(settings.staff_language) if precinct else None
     await message.reply(texts.moved(number, name))
+
+
+async def local_priorities(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    chats: ChatService,
+    staff_gate: StaffGate,
+    desk: DeskService,
+    subscriptions: SubscriptionService,
+    directory: DirectoryService,
+    settings: Settings,
+) -> None:
+    """/priorities [precinct]; /priorities add PRECINCT + «kk: …» and «ru: …» lines;
+    /priorities remove N."""
+    if not await _member(message, bot, chats, staff_gate, desk, "priorities"):
+        return
+    assert message.from_user is not None
+    first, _, rest = (command.args or "").partition("\n")
+    words = first.split()
+    if len(words) == 2 and words[0].lower() == "remove" and parse_number(words[1].lstrip("#")):
+        number = parse_number(words[1].lstrip("#"))
+        assert number is not None
+        done = await subscriptions.withdraw_priority(number)
+        await message.reply(texts.priority_removed(number) if done else texts.priority_unknown())
+        return
+    if len(words) == 2 and words[0].lower() == "add":
+        if directory.current.precinct(words[1]) is None:
+            await message.reply(texts.priorities_usage())
+            return
+        given: dict[str, str] = {}
+        for line in rest.splitlines():
+            key, sep, value = line.partition(":")
+            if sep and key.strip().lower() in ("kk", "ru") and value.strip():
+                given[key.strip().lower()] = " ".join(value.split())[:300]
+        missing = [lang for lang in ("kk", "ru") if lang not in given]
+        if missing:
+            await message.reply(texts.both_languages_missing(", ".join(missing)))
+            return
+        since = desk.clock().astimezone(settings.zone).date().isoformat()
+        number = await subscriptions.publish(
+            words[1],
+            given["kk"],
+            given["ru"],
+            since,
+            message.from_user.id,
+            message.from_user.full_name,
+        )
+        await message.reply(texts.priority_published(number))
+        return
+    if len(words) > 1 or (words and directory.current.precinct(words[0]) is None):
+        await message.reply(texts.priorities_usage())
+        return
+    items = await subscriptions.priorities_of(words[0] if words else None)
+    if not items:
+        await message.reply(texts.priorities_none() + "\n\n" + texts.priorities_usage())
+        return
+    lines = [texts.priorities_title()]
+    for item in items:
+        precinct = directory.current.precinct(item["precinct_id"])
+        name = precinct.name(settings.staff_language) if precinct else item["precinct_id"]
+        lines.append(
+            f"#{item['id']} · {html.escape(name)} "
+            + texts.priority_line(item, settings.staff_language)
+        )
+    for part in texts.chunks("\n".join(lines)):
+        await message.reply(part)
