@@ -66,6 +66,8 @@ class SubscriptionService:
         person is waiting for."""
         if report.precinct_id is None:
             return
+        if await self.outbox.repo.ever(conn, f"alert:{report.id}"):
+            return  # resolved again after a reopen: told once is enough
         for listener in await self.repo.listeners(conn, report.precinct_id, "alerts"):
             if listener["user_id"] != report.reporter_id:
                 await self.outbox.add(
@@ -108,6 +110,8 @@ class SubscriptionService:
 
     async def _tell(self, conn: aiosqlite.Connection, precinct_id: str) -> None:
         items = await self.priorities.current(conn, precinct_id)
+        # a list not yet sent is replaced by this one: one message per change burst
+        await self.outbox.repo.drop_pending(conn, f"priorities:{precinct_id}")
         for listener in await self.repo.listeners(conn, precinct_id, "priorities"):
             await self.outbox.add(
                 conn,

@@ -268,6 +268,11 @@ class OutboxRepository:
         )
         return cur.rowcount
 
+    async def ever(self, conn: aiosqlite.Connection, ref: str) -> bool:
+        """Whether a message with this reference was ever written (sent or not)."""
+        cur = await conn.execute("SELECT 1 FROM outbox WHERE ref = ? LIMIT 1", (ref,))
+        return await cur.fetchone() is not None
+
     async def has_pending(self, conn: aiosqlite.Connection, ref: str) -> bool:
         cur = await conn.execute(
             "SELECT 1 FROM outbox WHERE ref = ? AND state = 'pending' LIMIT 1", (ref,)
@@ -2048,6 +2053,7 @@ class SubscriptionRepository:
         cur = await conn.execute(
             "SELECT s.user_id, u.language FROM subscriptions s JOIN users u ON u.id = s.user_id"
             f" WHERE s.precinct_id = ? AND s.{kind} = 1 AND u.blocked_bot = 0 AND u.banned = 0"
+            " AND u.consent_version IS NOT NULL"
             " ORDER BY s.user_id",
             (precinct_id,),
         )
@@ -2094,7 +2100,7 @@ class PriorityRepository:
     ) -> list[dict[str, Any]]:
         cur = await conn.execute(
             "SELECT * FROM local_priorities WHERE removed_at IS NULL"
-            " AND (? IS NULL OR precinct_id = ?) ORDER BY precinct_id, id",
+            " AND (? IS NULL OR precinct_id = ?) ORDER BY precinct_id, id DESC",
             (precinct_id, precinct_id),
         )
         return [dict(row) for row in await cur.fetchall()]

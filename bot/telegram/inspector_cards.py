@@ -53,10 +53,10 @@ def inspector_card(
     if priorities:
         lines.append("")
         lines.append(texts.priorities_title())
-        lines.extend(texts.priority_line(item, locale) for item in priorities[:10])
+        lines.extend(texts.priority_line(item, locale) for item in priorities[:5])
     lines.append("")
     lines.append(_("In an emergency call 102 (police) or 112."))
-    return "\n".join(lines)
+    return texts.whole_lines(lines)
 
 
 def point_line(point: PolicePoint, locale: str) -> str:

@@ -1847,3 +1847,9 @@ def both_languages_missing(languages: str) -> str:
     return _("Write it in both languages, Kazakh and Russian; missing: {languages}.").format(
         languages=languages
     )
+
+
+def subscribe_consent_needed() -> str:
+    return _(
+        "To tell you about an area I keep which area you follow, so I need your consent first."
+    )

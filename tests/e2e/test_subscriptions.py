@@ -129,3 +129,17 @@ async def test_published_priorities_reach_the_card_and_the_followers(
     assert (await staff.next_message()).text.startswith("Приоритет #1 снят")
     again = await follower.next_message(timeout=10)
     assert "Қазір бұл аумақта жарияланған басымдық жоқ." in again.text
+
+
+async def test_following_an_area_needs_consent(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    user = tg.user(9771, first_name="Nurlan", language_code="ru")
+    await onboard(user, "ru", consent="no")
+    await user.send("/subscribe")
+    assert (await user.next_message()).text.startswith("Чтобы сообщать о районе, я храню")
+    question = await user.next_message()
+    assert "consent:yes" in str(question.reply_markup)
+    await user.send_location(42.300, 69.610)
+    await user.next_message()
+    assert await db_of("SELECT id FROM subscriptions") == [], "nothing kept without consent"

@@ -22,11 +22,11 @@ from bot.domain.users import User
 from bot.services.directory import DirectoryService
 from bot.services.subscriptions import SubscriptionService
 from bot.telegram import texts
-from bot.telegram.buttons import BTN_CANCEL, BTN_SEND_LOCATION, main_menu
+from bot.telegram.buttons import BTN_CANCEL, BTN_SEND_LOCATION, consent_keyboard, main_menu
 from bot.telegram.callbacks import SubCb
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
-from bot.telegram.states import SubscribeForm
+from bot.telegram.states import Onboarding, SubscribeForm
 
 KINDS = ("surveys", "priorities", "alerts")
 
@@ -46,8 +46,15 @@ def router() -> Router:
     return r
 
 
-async def begin(message: Message, state: FSMContext) -> None:
+async def begin(message: Message, state: FSMContext, user: User) -> None:
+    if not user.has_consent:  # the area someone follows says where they live: consent first
+        await state.set_state(Onboarding.consent)
+        await state.set_data({})
+        await message.answer(texts.subscribe_consent_needed())
+        await message.answer(texts.consent_question(), reply_markup=consent_keyboard())
+        return
     await state.set_state(SubscribeForm.where)
+    await state.set_data({})  # nothing of another step (an application draft) stays behind
     keyboard = ReplyKeyboardMarkup(
         keyboard=[
             [KeyboardButton(text=gettext(BTN_SEND_LOCATION), request_location=True)],
@@ -71,7 +78,8 @@ async def expected(message: Message) -> None:
 async def _follow(
     message: Message, state: FSMContext, user: User, subs: SubscriptionService, precinct: Any
 ) -> None:
-    await state.clear()
+    if await state.get_state() == SubscribeForm.where.state:
+        await state.clear()  # a report or an application in progress is left as it is
     added = await subs.subscribe(user.id, precinct.id)
     name = precinct.name(user.language)
     await message.answer(
@@ -150,8 +158,14 @@ def _card(
 
 
 async def listing(
-    message: Message, user: User, subscriptions: SubscriptionService, directory: DirectoryService
+    message: Message,
+    state: FSMContext,
+    user: User,
+    subscriptions: SubscriptionService,
+    directory: DirectoryService,
 ) -> None:
+    if await state.get_state() == SubscribeForm.where.state:
+        await state.clear()  # a later location must not quietly add an area
     mine = await subscriptions.mine(user.id)
     if not mine:
         await message.answer(texts.subscriptions_none())
