@@ -49,11 +49,9 @@ class SubscriptionService:
         async with self.db.read() as conn:
             return await self.repo.of_user(conn, user_id)
 
-    async def toggle(self, user_id: int, subscription_id: int, kind: str) -> bool:
-        if kind not in SubscriptionRepository.KINDS:
-            return False
+    async def switch(self, user_id: int, subscription_id: int, kind: str, on: bool) -> bool:
         async with self.db.transaction() as conn:
-            return await self.repo.toggle(conn, user_id, subscription_id, kind)
+            return await self.repo.switch(conn, user_id, subscription_id, kind, on)
 
     async def remove(self, user_id: int, subscription_id: int) -> bool:
         async with self.db.transaction() as conn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import aiosqlite
 
@@ -2029,14 +2029,24 @@ class SubscriptionRepository:
         )
         return [dict(row) for row in await cur.fetchall()]
 
-    async def toggle(
-        self, conn: aiosqlite.Connection, user_id: int, subscription_id: int, kind: str
+    #: the only column names the switches may name (never text from a button)
+    _SET: ClassVar[dict[str, str]] = {
+        kind: f"UPDATE subscriptions SET {kind} = ? WHERE id = ? AND user_id = ?" for kind in KINDS
+    }
+
+    async def switch(
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        subscription_id: int,
+        kind: str,
+        on: bool,
     ) -> bool:
-        assert kind in self.KINDS
-        cur = await conn.execute(
-            f"UPDATE subscriptions SET {kind} = 1 - {kind} WHERE id = ? AND user_id = ?",
-            (subscription_id, user_id),
-        )
+        """Set one kind on or off (a double tap sets it again, never back)."""
+        sql = self._SET.get(kind)
+        if sql is None:
+            return False
+        cur = await conn.execute(sql, (int(on), subscription_id, user_id))
         return cur.rowcount == 1
 
     async def remove(self, conn: aiosqlite.Connection, user_id: int, subscription_id: int) -> bool:

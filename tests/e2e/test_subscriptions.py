@@ -68,8 +68,10 @@ async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_o
     await ru.send("/subscriptions")
     card = await ru.next_message()
     assert "✅ решённые сообщения рядом" in card.button_texts
-    await ru.press(card, data="sb:alerts:2")
+    await ru.press(card, data="sb:alerts:2.0")
     await tg.wait_for(lambda: "⬜ решённые сообщения рядом" in card.button_texts, timeout=5)
+    query = await ru.press_stale("sb:alerts:2.0", card)  # a double tap: still off
+    await ru.answer_of(query)
     await kk.send("/subscriptions")
     card_kk = await kk.next_message()
     await kk.press(card_kk, data="sb:remove:1")

@@ -139,7 +139,8 @@ def _card(
     buttons = [
         InlineKeyboardButton(
             text=("✅ " if item[kind] else "⬜ ") + names[kind],
-            callback_data=SubCb(action=kind, value=str(item["id"])).pack(),
+            # the state the press asks for, not "the other one": a double tap changes nothing
+            callback_data=SubCb(action=kind, value=f"{item['id']}.{0 if item[kind] else 1}").pack(),
         )
         for kind in KINDS
     ]
@@ -196,10 +197,11 @@ async def on_button(
         await edit_text(message, texts.subscribe_which())
         await _follow(message, state, user, subscriptions, precinct)
         return
-    if not callback_data.value.isdecimal():
+    number_text, _, wanted = callback_data.value.partition(".")
+    if not number_text.isdecimal():
         await query.answer(texts.stale_button())
         return
-    number = int(callback_data.value)
+    number = int(number_text)
     if callback_data.action == "remove":
         if await subscriptions.remove(user.id, number):
             await query.answer()
@@ -207,8 +209,19 @@ async def on_button(
         else:
             await query.answer(texts.stale_button())
         return
-    if callback_data.action in KINDS and await subscriptions.toggle(
-        user.id, number, callback_data.action
+    current = next((i for i in await subscriptions.mine(user.id) if i["id"] == number), None)
+    if (
+        callback_data.action in KINDS
+        and wanted in ("0", "1")
+        and current is not None
+        and int(current[callback_data.action]) == int(wanted)
+    ):
+        await query.answer()  # a double tap: it is that way already
+        return
+    if (
+        callback_data.action in KINDS
+        and wanted in ("0", "1")
+        and await subscriptions.switch(user.id, number, callback_data.action, wanted == "1")
     ):
         await query.answer()
         item = next((i for i in await subscriptions.mine(user.id) if i["id"] == number), None)
