@@ -9,8 +9,11 @@ from collections.abc import Callable
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Message
 
 from bot.services.chats import ChatService
+from bot.services.desk import DeskService
+from bot.telegram import texts
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +80,29 @@ def parse_number(text: str) -> int | None:
     """A report's, duty's or helper's number as staff type it: 1042, № 1042."""
     text = text.strip().lstrip("№").strip()
     return int(text) if text.isdecimal() and len(text) < 10 else None
+
+
+async def staff_here(
+    message: Message, bot: Bot, chats: ChatService, gate: StaffGate, desk: DeskService, what: str
+) -> bool:
+    """Whether a staff command may go on here: a member of the main staff group (the
+    analysts' chat: /stats only). A refusal is answered politely and audited; anywhere else
+    the command is ignored."""
+    if message.from_user is None:
+        return False
+    if chats.is_analysts_chat(message.chat.id):
+        # the interagency group sees figures only: no names, phones or places
+        if what != "stats":
+            await desk.refused(
+                message.from_user.id, message.from_user.full_name, message.chat.id, what
+            )
+            await message.reply(texts.analysts_figures_only())
+            return False
+        return await gate.is_staff(bot, message.from_user.id, message.chat.id)
+    if not await chats.is_main_staff_chat(message.chat.id):
+        return False
+    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
+        await desk.refused(message.from_user.id, message.from_user.full_name, message.chat.id, what)
+        await message.reply(texts.staff_only())
+        return False
+    return True

@@ -430,11 +430,13 @@ async def test_the_analysts_chat_gets_figures_and_nothing_personal(
     assert (await analysts.next_message()).text.startswith("В этот чат приходят цифры")
     await analysts.send(akimat, "/card 1000")
     assert (await analysts.next_message()).text.startswith("В этот чат приходят цифры")
+    await analysts.send(akimat, "/helpers")  # every staff command, not only the desk's
+    assert (await analysts.next_message()).text.startswith("В этот чат приходят цифры")
     await analysts.send(akimat, "/stats")
     chart = await analysts.next_message(timeout=20)
     assert chart.method == "sendPhoto" and "Dana" not in (chart.text or "")
     refused = await db_of("SELECT detail FROM staff_audit WHERE action = 'refused'")
-    assert sorted(r[0] for r in refused) == ["card", "find"]
+    assert sorted(r[0] for r in refused) == ["card", "find", "helpers"]
 
     clock.now = datetime(2026, 11, 23, 3, 31, tzinfo=UTC)  # 08:31: the digest is due
     digest = await analysts.next_message(timeout=10)

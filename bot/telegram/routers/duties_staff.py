@@ -17,11 +17,12 @@ from bot.config import Settings
 from bot.domain.duties import changed_form, form_of, parse_form
 from bot.domain.users import User
 from bot.services.chats import ChatService
+from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
 from bot.telegram import texts
 from bot.telegram.duty_render import DutyTelegramRenderer
-from bot.telegram.staff import StaffGate, parse_number
+from bot.telegram.staff import StaffGate, parse_number, staff_here
 
 PHONES = {"phones", "телефондар", "телефоны"}
 log = logging.getLogger(__name__)
@@ -39,21 +40,13 @@ def router() -> Router:
     return r
 
 
-async def _staff_here(message: Message, bot: Bot, chats: ChatService, gate: StaffGate) -> bool:
-    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
-        return False
-    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
-        await message.reply(texts.staff_only())
-        return False
-    return True
-
-
 async def duty(
     message: Message,
     command: CommandObject,
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
+    desk: DeskService,
     duties: DutyService,
     duty_renderer: DutyTelegramRenderer,
     directory: DirectoryService,
@@ -61,7 +54,7 @@ async def duty(
     user: User | None,
 ) -> None:
     """/duty: the form to fill; /duty with the form filled in: a new duty; /duty N: its card."""
-    if not await _staff_here(message, bot, chats, staff_gate):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "duty"):
         return
     args = (command.args or "").strip()
     if not args:
@@ -141,10 +134,11 @@ async def cancel(
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
+    desk: DeskService,
     duties: DutyService,
 ) -> None:
     """/cancelduty N reason: everyone who took a seat is told the reason."""
-    if not await _staff_here(message, bot, chats, staff_gate):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "cancelduty"):
         return
     number_text, _, reason = (command.args or "").strip().partition(" ")
     number = parse_number(number_text)
@@ -165,11 +159,12 @@ async def hours(
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
+    desk: DeskService,
     duties: DutyService,
     settings: Settings,
 ) -> None:
     """/hours [YYYY-MM]: hours per helper for a month; /hours N helper H[:MM]: correct them."""
-    if not await _staff_here(message, bot, chats, staff_gate):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "hours"):
         return
     words = (command.args or "").split()
     if len(words) == 3:
@@ -208,10 +203,11 @@ async def no_show(
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
+    desk: DeskService,
     duties: DutyService,
 ) -> None:
     """/noshow N helper: the helper took a seat and did not come."""
-    if not await _staff_here(message, bot, chats, staff_gate):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "noshow"):
         return
     words = (command.args or "").split()
     if len(words) != 2 or parse_number(words[0]) is None or parse_number(words[1]) is None:

@@ -20,7 +20,7 @@ from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.callbacks import HelperCb
 from bot.telegram.helper_render import SEEN_HELPER, HelperTelegramRenderer
-from bot.telegram.staff import AdminGate, StaffGate
+from bot.telegram.staff import AdminGate, StaffGate, staff_here
 
 log = logging.getLogger(__name__)
 
@@ -51,27 +51,19 @@ def router() -> Router:
     return r
 
 
-async def _staff_here(message: Message, bot: Bot, chats: ChatService, gate: StaffGate) -> bool:
-    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
-        return False
-    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
-        await message.reply(texts.staff_only())
-        return False
-    return True
-
-
 async def listing(
     message: Message,
     command: CommandObject,
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
+    desk: DeskService,
     helpers: HelperService,
     helper_renderer: HelperTelegramRenderer,
     directory: DirectoryService,
 ) -> None:
     """/helpers: counts per precinct and state; /helpers [status] [precinct]: the people."""
-    if not await _staff_here(message, bot, chats, staff_gate):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "helpers"):
         return
     words = (command.args or "").split()
     statuses = {s.value for s in HelperStatus}
@@ -101,11 +93,12 @@ async def card(
     bot: Bot,
     chats: ChatService,
     staff_gate: StaffGate,
+    desk: DeskService,
     helpers: HelperService,
     helper_renderer: HelperTelegramRenderer,
 ) -> None:
     """/helper N: one application or helper, with the audit of who changed what."""
-    if not await _staff_here(message, bot, chats, staff_gate):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "helper"):
         return
     number = (command.args or "").strip().lstrip("№").strip()
     helper = await helpers.get(int(number)) if number.isdecimal() and len(number) < 10 else None

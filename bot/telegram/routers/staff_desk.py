@@ -26,7 +26,7 @@ from bot.services.stats import StatsService, parse_period
 from bot.services.subscriptions import SubscriptionService
 from bot.telegram import charts, texts
 from bot.telegram.render import TelegramReportRenderer
-from bot.telegram.staff import AdminGate, StaffGate, parse_number
+from bot.telegram.staff import AdminGate, StaffGate, parse_number, staff_here
 
 
 def router() -> Router:
@@ -48,29 +48,6 @@ def router() -> Router:
     r.message.register(template, Command("template"))
     r.message.register(export, Command("export"))
     return r
-
-
-async def _member(
-    message: Message, bot: Bot, chats: ChatService, gate: StaffGate, desk: DeskService, what: str
-) -> bool:
-    if message.from_user is None:
-        return False
-    if chats.is_analysts_chat(message.chat.id):
-        # the interagency group sees figures only: no names, phones or places
-        if what != "stats":
-            await desk.refused(
-                message.from_user.id, message.from_user.full_name, message.chat.id, what
-            )
-            await message.reply(texts.analysts_figures_only())
-            return False
-        return await gate.is_staff(bot, message.from_user.id, message.chat.id)
-    if not await chats.is_main_staff_chat(message.chat.id):
-        return False
-    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
-        await desk.refused(message.from_user.id, message.from_user.full_name, message.chat.id, what)
-        await message.reply(texts.staff_only())
-        return False
-    return True
 
 
 async def _admin(
@@ -150,7 +127,7 @@ async def banned(
     settings: Settings,
 ) -> None:
     """/banned: the bans in force, by the report they were made on (never who the person is)."""
-    if not await _member(message, bot, chats, staff_gate, desk, "banned"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "banned"):
         return
     await message.reply(
         texts.banned_list(await desk.banned(), settings.zone, settings.staff_language)
@@ -167,7 +144,7 @@ async def find(
     renderer: TelegramReportRenderer,
 ) -> None:
     """/find 1042 | +7 701 … | @username."""
-    if not await _member(message, bot, chats, staff_gate, desk, "find"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "find"):
         return
     found = await desk.find(command.args or "")
     assert message.from_user is not None
@@ -199,7 +176,7 @@ async def card(
     renderer: TelegramReportRenderer,
 ) -> None:
     """/card N: a report's whole history, with who did what and when."""
-    if not await _member(message, bot, chats, staff_gate, desk, "card"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "card"):
         return
     number = parse_number(command.args or "")
     found = await desk.card(number) if number is not None else None
@@ -227,7 +204,7 @@ async def stats(
     settings: Settings,
 ) -> None:
     """/stats [period] [precinct]: a summary and a chart of reports per day by category."""
-    if not await _member(message, bot, chats, staff_gate, desk, "stats"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "stats"):
         return
     words = (command.args or "").split()
     precinct = None
@@ -332,7 +309,7 @@ async def assign(
     directory: DirectoryService,
 ) -> None:
     """/assign N (replying to a colleague's message), /assign N me, /assign N inspector."""
-    if not await _member(message, bot, chats, staff_gate, desk, "assign"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "assign"):
         return
     assert message.from_user is not None
     words = (command.args or "").split()
@@ -387,7 +364,7 @@ async def recategorise(
     settings: Settings,
 ) -> None:
     """/category N key: file report № N under another category (the resident is told)."""
-    if not await _member(message, bot, chats, staff_gate, desk, "category"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "category"):
         return
     assert message.from_user is not None
     words = (command.args or "").split()
@@ -424,7 +401,7 @@ async def duplicate(
     reports: ReportService,
 ) -> None:
     """/duplicate N M: report № N is the same thing as № M (its author follows № M)."""
-    if not await _member(message, bot, chats, staff_gate, desk, "duplicate"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "duplicate"):
         return
     assert message.from_user is not None
     words = (command.args or "").replace("№", " ").split()
@@ -457,7 +434,7 @@ async def templates(
     settings: Settings,
 ) -> None:
     """/templates: the ready answers officers can send with «📋 Ready answers»."""
-    if not await _member(message, bot, chats, staff_gate, desk, "templates"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "templates"):
         return
     found = await desk.templates_list()
     lines = [texts.templates_title()] if found else [texts.templates_none()]
@@ -548,7 +525,7 @@ async def priority(
     reports: ReportService,
 ) -> None:
     """/priority N high|normal: an urgent report is marked on its post and recalled sooner."""
-    if not await _member(message, bot, chats, staff_gate, desk, "priority"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "priority"):
         return
     assert message.from_user is not None
     words = (command.args or "").replace("№", " ").split()
@@ -581,7 +558,7 @@ async def relocate(
     settings: Settings,
 ) -> None:
     """/move N 42.3001, 69.6102 (a corrected location) or /move N zhd-vokzal (a precinct)."""
-    if not await _member(message, bot, chats, staff_gate, desk, "move"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "move"):
         return
     assert message.from_user is not None
     number_text, _, where = (command.args or "").replace("№", " ").strip().partition(" ")
@@ -628,7 +605,7 @@ async def local_priorities(
 ) -> None:
     """/priorities [precinct]; /priorities add PRECINCT + «kk: …» and «ru: …» lines;
     /priorities remove N."""
-    if not await _member(message, bot, chats, staff_gate, desk, "priorities"):
+    if not await staff_here(message, bot, chats, staff_gate, desk, "priorities"):
         return
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
