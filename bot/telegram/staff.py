@@ -9,7 +9,7 @@ from collections.abc import Callable
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
@@ -106,3 +106,15 @@ async def staff_here(
         await message.reply(texts.staff_only())
         return False
     return True
+
+
+async def staff_pressed(
+    query: CallbackQuery, chat_id: int, bot: Bot, gate: StaffGate, desk: DeskService, what: str
+) -> bool:
+    """Whether the presser of a staff button in `chat_id` is staff there; if not, they are
+    told in an alert and the press is audited."""
+    if await gate.is_staff(bot, query.from_user.id, chat_id):
+        return True
+    await desk.refused(query.from_user.id, query.from_user.full_name, chat_id, what)
+    await query.answer(texts.staff_only(), show_alert=True)
+    return False

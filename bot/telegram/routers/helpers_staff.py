@@ -20,7 +20,7 @@ from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.callbacks import HelperCb
 from bot.telegram.helper_render import SEEN_HELPER, HelperTelegramRenderer
-from bot.telegram.staff import AdminGate, StaffGate, staff_here
+from bot.telegram.staff import AdminGate, StaffGate, staff_here, staff_pressed
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +125,8 @@ async def on_button(
     if message is None or not await chats.is_main_staff_chat(message.chat.id):
         await query.answer(texts.stale_button())
         return
-    if not await staff_gate.is_staff(bot, query.from_user.id, message.chat.id):
-        await desk.refused(
-            query.from_user.id,
-            query.from_user.full_name,
-            message.chat.id,
-            f"button {callback_data.action} on helper {callback_data.helper}",
-        )
-        await query.answer(texts.staff_only(), show_alert=True)
+    what = f"button {callback_data.action} on helper {callback_data.helper}"
+    if not await staff_pressed(query, message.chat.id, bot, staff_gate, desk, what):
         return
     action = callback_data.action
     if action == "iin":

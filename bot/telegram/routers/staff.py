@@ -20,7 +20,7 @@ from bot.telegram import texts
 from bot.telegram.callbacks import SEEN_STATUS, StaffCb
 from bot.telegram.editing import set_inline_keyboard
 from bot.telegram.render import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
-from bot.telegram.staff import StaffGate
+from bot.telegram.staff import StaffGate, staff_pressed
 
 #: buttons that act at once
 ACTIONS = {"take": Action.TAKE, "rs_plain": Action.RESOLVE, "reopen": Action.REOPEN}
@@ -57,14 +57,8 @@ async def on_button(
     if message is None or not await chats.is_staff_chat(message.chat.id):
         await query.answer(texts.stale_button())
         return
-    if not await staff_gate.is_staff(bot, query.from_user.id, message.chat.id):
-        await desk.refused(
-            query.from_user.id,
-            query.from_user.full_name,
-            message.chat.id,
-            f"button {callback_data.action} on report {callback_data.report}",
-        )
-        await query.answer(texts.staff_only(), show_alert=True)
+    what = f"button {callback_data.action} on report {callback_data.report}"
+    if not await staff_pressed(query, message.chat.id, bot, staff_gate, desk, what):
         return
     report = await reports.get(callback_data.report)
     if report is None or not await _posted_here(chats, report.staff_chat_id, message.chat.id):
