@@ -35,6 +35,7 @@ from bot.i18n import build_i18n
 from bot.scheduler import FollowUpScheduler
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
+from bot.services.community import CommunitySurveyService
 from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
@@ -53,6 +54,7 @@ from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
+from bot.telegram.community_render import CommunityRenderer
 from bot.telegram.duty_render import DutyTelegramRenderer
 from bot.telegram.helper_render import HelperTelegramRenderer
 from bot.telegram.middlewares import (
@@ -226,6 +228,20 @@ class SakshyApp:
         surveys = SurveyService(
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
         )
+        community_renderer = CommunityRenderer(
+            i18n, settings.staff_language, settings.zone, directory
+        )
+        community = CommunitySurveyService(
+            self.db,
+            self.outbox,
+            self.clock,
+            followups,
+            community_renderer,
+            chats.staff_chat_id,
+            settings.zone,
+            settings.quiet,
+            settings.analysts_chat_id,
+        )
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
@@ -264,6 +280,8 @@ class SakshyApp:
             stats_service=stats_service,
             subscriptions=subscriptions,
             exports=exports,
+            community=community,
+            community_renderer=community_renderer,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))
@@ -299,6 +317,8 @@ class SakshyApp:
         )
         self.helpers = helpers
         self.duties = duties
+        self.community = community
+        self.community_renderer = community_renderer
         helpers.on_leave = duties.release
 
     async def _unreachable(self, message: OutgoingMessage) -> None:
@@ -382,7 +402,12 @@ class SakshyApp:
         """Fill in what a row could not know when it was written (a forum topic's id)."""
         payload = await self.reports.prepare(message)
         payload = await self.helpers.prepare(payload)
-        return await self.duties.prepare(message, payload)
+        payload = await self.duties.prepare(message, payload)
+        survey_id = self.community_renderer.chart_survey(message)
+        if survey_id is not None:  # a results chart: drawn now from the stored counts
+            results = await self.community.results(survey_id)
+            payload = await self.community_renderer.prepare(message, payload, results)
+        return payload
 
     async def _staff_admins(self, chat_id: int) -> list[tuple[int, str]]:
         """A staff chat's administrators (people, not bots), to mention in an escalation."""

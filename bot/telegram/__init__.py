@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.telegram.routers import (
+    community,
+    community_staff,
     directory_admin,
     duties,
     duties_staff,
@@ -40,10 +42,12 @@ def routers() -> list[Router]:
         duties.router(),
         inspector.router(),
         survey.router(),
+        community.router(),
         directory_admin.router(),
         duties_staff.router(),
         helpers_staff.router(),
         staff_desk.router(),
+        community_staff.router(),
         staff.router(),
         groups.router(),
         fallback.router(),

@@ -72,3 +72,15 @@ class DutyCb(CallbackData, prefix="du"):
 class SubCb(CallbackData, prefix="sb"):
     action: str  # add, surveys, priorities, alerts, remove
     value: str  # a precinct id (add) or a subscription id
+
+
+class CommunityCb(CallbackData, prefix="cs"):
+    """A resident's answer to a community survey."""
+
+    survey: int
+    option: int
+
+
+class SurveyDraftCb(CallbackData, prefix="cd"):
+    action: str  # send, discard
+    survey: int

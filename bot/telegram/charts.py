@@ -102,3 +102,67 @@ def _draw(
     out = io.BytesIO()
     figure.savefig(out, format="png", metadata={"Description": json.dumps(data)})
     return out.getvalue()
+
+
+def draw_shares(
+    rows: list[tuple[str, str, list[int]]],
+    options: list[str],
+    title: str,
+    subtitle: str,
+) -> bytes:
+    """A PNG: one horizontal bar per row (an area, or all of them), split by option in
+    proportion to the answers, each part labelled with its count and share. `rows` are
+    (key, label, counts per option). Blocking: call it in a thread."""
+    with _DRAWING:
+        return _draw_shares(rows, options, title, subtitle)
+
+
+def _draw_shares(
+    rows: list[tuple[str, str, list[int]]], options: list[str], title: str, subtitle: str
+) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib.figure import Figure
+
+    height = 1.8 + 0.5 * len(rows) + 0.25 * ((len(options) + 1) // 2)
+    figure = Figure(figsize=(10, height), dpi=100)
+    axes = figure.add_subplot()
+    colours = [f"C{n}" for n in range(len(options))]
+    positions = list(range(len(rows)))[::-1]  # the first row on top
+    left = [0.0] * len(rows)
+    for n, option in enumerate(options):
+        shares = []
+        for _, _, counts in rows:
+            answered = sum(counts)
+            shares.append(100.0 * counts[n] / answered if answered else 0.0)
+        axes.barh(positions, shares, left=left, color=colours[n], label=option, height=0.6)
+        for y, x, share, (_, _, counts) in zip(positions, left, shares, rows, strict=True):
+            if share >= 8:
+                axes.text(
+                    x + share / 2,
+                    y,
+                    f"{counts[n]} ({share:.0f}%)",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white",
+                )
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    axes.set_yticks(positions, [label for _, label, _ in rows], fontsize=9)
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("%")
+    axes.set_title(f"{title}\n{subtitle}", fontsize=11)
+    axes.grid(axis="x", alpha=0.3)
+    axes.legend(
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.4 / height),
+        ncol=2,
+        frameon=False,
+    )
+    figure.tight_layout()
+    data = {"options": options, "rows": [{"key": k, "counts": c} for k, _, c in rows]}
+    out = io.BytesIO()
+    figure.savefig(out, format="png", metadata={"Description": json.dumps(data)})
+    return out.getvalue()

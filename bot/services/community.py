@@ -1,0 +1,269 @@
+"""Community surveys without Telegram: staff compose one (a draft, previewed in the staff
+group), send it, and the bot writes one outbox row per resident who follows a targeted area
+with surveys on (bulk rows, at Telegram's pace, never at night); each resident has one answer,
+changeable until the end; at the end (a follow-up, so a restart does not lose it) the results
+go to the staff group. Answers are counted per precinct and never shown with a name."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.domain.community import SurveyDraft, Tally, tally
+from bot.domain.delivery import NewMessage
+from bot.services.delivery import Outbox
+from bot.services.export import DELIMITER, safe_cell
+from bot.services.followups import FollowUp, FollowUps, Later
+from bot.services.report_followups import in_quiet_hours
+from bot.storage.db import Database
+from bot.storage.repositories import CommunitySurveyRepository, from_db
+
+log = logging.getLogger(__name__)
+
+SEND = "csurvey_send"
+CLOSE = "csurvey_close"
+
+
+@dataclass(frozen=True)
+class Results:
+    survey: dict[str, Any]
+    total: Tally
+    areas: list[Tally]
+    final: bool
+
+
+class SurveyRenderer(Protocol):
+    def survey_message(self, survey: dict[str, Any], recipient: dict[str, Any]) -> NewMessage: ...
+
+    def results_posts(self, results: Results, chat_id: int) -> list[NewMessage]: ...
+
+
+class Answer(StrEnum):
+    STORED = "stored"
+    CHANGED = "changed"
+    SAME = "same"  # the option they had chosen already
+    CLOSED = "closed"  # ended (or its end time has passed)
+    NOT_YOURS = "not_yours"  # not sent to this person, or no such option
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    answer: Answer
+    survey: dict[str, Any] | None = None
+    recipient: dict[str, Any] | None = None
+    option: int | None = None
+
+
+class CommunitySurveyService:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        followups: FollowUps,
+        renderer: SurveyRenderer,
+        staff_chat_id: Callable[[], Awaitable[int | None]],
+        zone: ZoneInfo,
+        quiet: tuple[time, time] | None = None,
+        analysts_chat_id: int | None = None,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.followups = followups
+        self.renderer = renderer
+        self.staff_chat_id = staff_chat_id
+        self.zone = zone
+        self.quiet = quiet
+        self.analysts_chat_id = analysts_chat_id
+        self.repo = CommunitySurveyRepository()
+        followups.register(SEND, self._send)
+        followups.register(CLOSE, self._close_due, self._chat_before)
+
+    # --- staff ---------------------------------------------------------------------------------
+
+    async def draft(
+        self, draft: SurveyDraft, chat_id: int, by_id: int, by_name: str | None
+    ) -> tuple[dict[str, Any], int]:
+        """Store a draft; returns it and how many residents it would reach now."""
+        async with self.db.transaction() as conn:
+            survey_id = await self.repo.add(conn, draft, chat_id, by_id, by_name, self.clock())
+            survey = await self.repo.get(conn, survey_id)
+            audience = await self.repo.audience(conn, list(draft.targets))
+        assert survey is not None
+        return survey, audience
+
+    async def get(self, survey_id: int) -> dict[str, Any] | None:
+        async with self.db.read() as conn:
+            return await self.repo.get(conn, survey_id)
+
+    async def recent(self, limit: int = 10) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.repo.recent(conn, limit)
+
+    async def send(self, survey_id: int, by_id: int, by_name: str | None) -> str:
+        """A draft goes out: "sent"; "gone" when it is no draft any more (sent or discarded
+        by someone else); "ended" when its end time is (almost) here: compose it again."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            survey = await self.repo.get(conn, survey_id)
+            if survey is None or survey["status"] != "draft":
+                return "gone"
+            ends_at = from_db(survey["ends_at"])
+            assert ends_at is not None
+            if ends_at - now < timedelta(minutes=10):
+                return "ended"
+            if not await self.repo.set_status(
+                conn, survey_id, "draft", "open", now, by_id, by_name
+            ):
+                return "gone"
+            await self.followups.schedule(conn, SEND, f"csurvey:{survey_id}", now)
+            await self.followups.schedule(conn, CLOSE, f"csurvey:{survey_id}", ends_at)
+        return "sent"
+
+    async def discard(self, survey_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            return await self.repo.set_status(conn, survey_id, "draft", "discarded", self.clock())
+
+    async def close(self, survey_id: int, by_name: str) -> bool:
+        """Ended by staff before its time: the results go out now. False if not open."""
+        chat_id = await self.staff_chat_id()
+        async with self.db.transaction() as conn:
+            closed = await self._close(conn, survey_id, by_name, chat_id)
+        self.outbox.notify()
+        return closed
+
+    # --- follow-ups ----------------------------------------------------------------------------
+
+    async def _send(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> Later | None:
+        survey_id = int(followup.subject.split(":")[1])
+        survey = await self.repo.get(conn, survey_id)
+        if survey is None or survey["status"] != "open" or survey["fanned_at"] is not None:
+            return None
+        now = self.clock()
+        ends_at = from_db(survey["ends_at"])
+        assert ends_at is not None
+        if now >= ends_at:
+            return None
+        if self.quiet is not None:
+            morning = in_quiet_hours(now, self.quiet, self.zone)
+            if morning is not None and morning < ends_at:
+                return Later(morning)  # nobody is woken by a survey
+        recipients = await self.repo.fan_out(conn, survey_id, survey["targets"], now)
+        for recipient in recipients:
+            await self.outbox.add(conn, self.renderer.survey_message(survey, recipient))
+        log.info("community survey %s: sent to %s residents", survey_id, len(recipients))
+        return None
+
+    async def _chat_before(self, _: FollowUp) -> int | None:
+        """Before the claiming transaction: reading the chat inside it could wait on itself."""
+        return await self.staff_chat_id()
+
+    async def _close_due(
+        self, conn: aiosqlite.Connection, followup: FollowUp, chat_id: int | None
+    ) -> None:
+        await self._close(conn, int(followup.subject.split(":")[1]), None, chat_id)
+
+    async def _close(
+        self, conn: aiosqlite.Connection, survey_id: int, by_name: str | None, chat_id: int | None
+    ) -> bool:
+        if not await self.repo.set_status(
+            conn, survey_id, "open", "closed", self.clock(), by_name=by_name
+        ):
+            return False
+        # messages not sent yet would only offer buttons that no longer count
+        await self.outbox.repo.drop_pending(conn, f"csurvey:{survey_id}")
+        await self.followups.cancel(conn, f"csurvey:{survey_id}", SEND, CLOSE)
+        results = await self._results(conn, survey_id)
+        assert results is not None
+        for target in (chat_id, self.analysts_chat_id):
+            if target is not None:
+                for message in self.renderer.results_posts(results, target):
+                    await self.outbox.add(conn, message)
+        log.info("community survey %s closed (%s)", survey_id, by_name or "end time")
+        return True
+
+    # --- residents -----------------------------------------------------------------------------
+
+    async def answer(self, user_id: int, survey_id: int, option: int) -> AnswerOutcome:
+        """One answer per resident who was sent the survey; another press changes it."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            survey = await self.repo.get(conn, survey_id)
+            recipient = await self.repo.recipient(conn, survey_id, user_id)
+            if survey is None or recipient is None or not 0 <= option < len(survey["options"]):
+                return AnswerOutcome(Answer.NOT_YOURS)
+            ends_at = from_db(survey["ends_at"])
+            assert ends_at is not None
+            before = await self.repo.answer_of(conn, survey_id, user_id)
+            if survey["status"] != "open" or now >= ends_at:
+                return AnswerOutcome(Answer.CLOSED, survey, recipient, before)
+            if before == option:
+                return AnswerOutcome(Answer.SAME, survey, recipient, option)
+            await self.repo.answer(conn, survey_id, user_id, option, now)
+        kind = Answer.STORED if before is None else Answer.CHANGED
+        return AnswerOutcome(kind, survey, recipient, option)
+
+    async def state_of(self, user_id: int, survey_id: int) -> AnswerOutcome:
+        """What a resident's survey message should show now (without changing anything)."""
+        async with self.db.read() as conn:
+            survey = await self.repo.get(conn, survey_id)
+            recipient = await self.repo.recipient(conn, survey_id, user_id)
+            if survey is None or recipient is None:
+                return AnswerOutcome(Answer.NOT_YOURS)
+            option = await self.repo.answer_of(conn, survey_id, user_id)
+        return AnswerOutcome(Answer.SAME, survey, recipient, option)
+
+    # --- results -------------------------------------------------------------------------------
+
+    async def results(self, survey_id: int) -> Results | None:
+        """The counts so far (or final): None for no such survey, or one never sent."""
+        async with self.db.read() as conn:
+            return await self._results(conn, survey_id)
+
+    async def _results(self, conn: aiosqlite.Connection, survey_id: int) -> Results | None:
+        survey = await self.repo.get(conn, survey_id)
+        if survey is None or survey["status"] not in ("open", "closed"):
+            return None
+        recipients, answers = await self.repo.counts(conn, survey_id)
+        total, areas = tally(len(survey["options"]), recipients, answers)
+        return Results(survey, total, areas, survey["status"] == "closed")
+
+    async def write_csv(
+        self, survey_id: int, path: Path, area_name: Callable[[str], str]
+    ) -> Results | None:
+        """The results as CSV: one row per area and option (and the whole as «all»), with the
+        recipients and answers of the area; counts only, no person."""
+        results = await self.results(survey_id)
+        if results is None:
+            return None
+        options = results.survey["options"]
+        with path.open("w", encoding="utf-8-sig", newline="") as file:
+            out = csv.writer(file, delimiter=DELIMITER)
+            out.writerow(
+                [
+                    "survey", "precinct", "precinct_name", "recipients", "answered", "option",
+                    "option_kk", "option_ru", "answers", "share_percent",
+                ]
+            )  # fmt: skip
+            for area in [results.total, *results.areas]:
+                key = area.precinct_id or "all"
+                name = area_name(area.precinct_id) if area.precinct_id else ""
+                for n, (kk, ru) in enumerate(options):
+                    out.writerow(
+                        safe_cell(v)
+                        for v in (
+                            survey_id, key, name, area.recipients, area.answered, n + 1, kk, ru,
+                            area.counts[n], f"{area.share(n):.1f}",
+                        )
+                    )  # fmt: skip
+        return results

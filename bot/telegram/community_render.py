@@ -1,0 +1,305 @@
+"""Community surveys on Telegram: the draft the staff check (both languages side by side), the
+survey a resident gets in their language with one button per option, and the results (text
+and a bar chart per area) in the staff's language."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+from babel.numbers import format_percent
+
+from bot.domain.community import Tally
+from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.services.community import Results
+from bot.services.directory import DirectoryService
+from bot.storage.repositories import from_db
+from bot.telegram import charts, texts
+from bot.telegram.callbacks import CommunityCb, SurveyDraftCb
+
+#: the outbox row of a results chart carries this instead of a file: drawn when sent
+CHART = "sakshy:survey-chart"
+#: areas drawn on the chart (the text lists them all)
+CHART_AREAS = 20
+
+
+class CommunityRenderer:
+    def __init__(
+        self, i18n: I18n, staff_locale: str, zone: ZoneInfo, directory: DirectoryService
+    ) -> None:
+        self.i18n = i18n
+        self.staff_locale = staff_locale
+        self.zone = zone
+        self.directory = directory
+
+    # --- pieces (call inside a locale) ---------------------------------------------------------
+
+    def area(self, precinct_id: str | None, locale: str) -> str:
+        if precinct_id is None:
+            return _("All areas")
+        precinct = self.directory.current.precinct(precinct_id)
+        return precinct.name(locale) if precinct else precinct_id
+
+    def until(self, survey: dict[str, Any], locale: str) -> str:
+        ends = from_db(survey["ends_at"])
+        assert ends is not None
+        return format_datetime(ends, "d MMMM y, HH:mm", tzinfo=self.zone, locale=locale)
+
+    @staticmethod
+    def question(survey: dict[str, Any], locale: str) -> str:
+        return str(survey["question_kk"] if locale == "kk" else survey["question_ru"])
+
+    @staticmethod
+    def option(survey: dict[str, Any], n: int, locale: str) -> str:
+        kk, ru = survey["options"][n]
+        return str(kk if locale == "kk" else ru)
+
+    def percent(self, share: float, locale: str) -> str:
+        return format_percent(share / 100, locale=locale)
+
+    # --- residents -----------------------------------------------------------------------------
+
+    def resident_view(
+        self, survey: dict[str, Any], recipient: dict[str, Any], chosen: int | None
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The survey as the resident sees it now: with the chosen option marked, and without
+        buttons once it has ended."""
+        locale = recipient["language"]
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            lines = [
+                _("📋 <b>{area}: a survey by the local police</b>").format(
+                    area=escape(self.area(recipient["precinct_id"], locale))
+                ),
+                "",
+                escape(self.question(survey, locale)),
+                "",
+            ]
+            closed = survey["status"] == "closed"
+            if chosen is not None:
+                lines.append(
+                    _("✅ Your answer: «{option}».").format(
+                        option=escape(self.option(survey, chosen, locale))
+                    )
+                )
+            if closed:
+                lines.append(_("The survey has ended. Thank you for taking part."))
+                return "\n".join(lines), None
+            lines.append(
+                _(
+                    "Answers are counted without names: the police see only how many people "
+                    "chose each option. You can change your answer until {until}."
+                ).format(until=self.until(survey, locale))
+            )
+            buttons = [
+                [
+                    InlineKeyboardButton(
+                        text=("✅ " if n == chosen else "") + self.option(survey, n, locale),
+                        callback_data=CommunityCb(survey=survey["id"], option=n).pack(),
+                    )
+                ]
+                for n in range(len(survey["options"]))
+            ]
+        return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
+
+    def survey_message(self, survey: dict[str, Any], recipient: dict[str, Any]) -> NewMessage:
+        text, markup = self.resident_view(survey, recipient, None)
+        payload: dict[str, Any] = {"text": text}
+        if markup is not None:
+            payload["reply_markup"] = markup.model_dump(exclude_none=True)
+        return NewMessage(
+            recipient["user_id"], "sendMessage", payload, ref=f"csurvey:{survey['id']}", priority=1
+        )
+
+    # --- staff ---------------------------------------------------------------------------------
+
+    def targets(self, survey: dict[str, Any], locale: str) -> str:
+        if not survey["targets"]:
+            return _("everyone who follows an area")
+        return ", ".join(self.area(p, locale) for p in survey["targets"])
+
+    def preview(self, survey: dict[str, Any], audience: int) -> tuple[str, InlineKeyboardMarkup]:
+        locale = self.staff_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            lines = [
+                _("📋 <b>Survey draft № {number}</b>: check both languages, then send.").format(
+                    number=survey["id"]
+                ),
+                "",
+                f"🇰🇿 <b>{escape(survey['question_kk'])}</b>",
+            ]
+            lines += [f"  {n}. {escape(kk)}" for n, (kk, _ru) in enumerate(survey["options"], 1)]
+            lines += ["", f"🇷🇺 <b>{escape(survey['question_ru'])}</b>"]
+            lines += [f"  {n}. {escape(ru)}" for n, (_kk, ru) in enumerate(survey["options"], 1)]
+            lines += [
+                "",
+                _("To: {areas}").format(areas=escape(self.targets(survey, locale))),
+                _("Until: {until}").format(until=self.until(survey, locale)),
+                ngettext(
+                    "It would reach {count} resident now (those who follow these areas and "
+                    "have surveys on).",
+                    "It would reach {count} residents now (those who follow these areas and "
+                    "have surveys on).",
+                    audience,
+                ).format(count=texts.format_number(audience)),
+            ]
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [
+                        InlineKeyboardButton(
+                            text=_("📤 Send"),
+                            callback_data=SurveyDraftCb(action="send", survey=survey["id"]).pack(),
+                        ),
+                        InlineKeyboardButton(
+                            text=_("🗑 Discard"),
+                            callback_data=SurveyDraftCb(
+                                action="discard", survey=survey["id"]
+                            ).pack(),
+                        ),
+                    ]
+                ]
+            )
+        return "\n".join(lines), markup
+
+    def sent(self, survey: dict[str, Any], by_name: str) -> str:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            return _(
+                "📤 Survey № {number} was sent by {name} to {areas}; it goes out at Telegram's "
+                "pace (at night it waits for the morning). It ends {until}; /survey {number} "
+                "shows the results so far."
+            ).format(
+                number=survey["id"],
+                name=escape(by_name),
+                areas=escape(self.targets(survey, self.staff_locale)),
+                until=self.until(survey, self.staff_locale),
+            )
+
+    def headline(self, results: Results) -> str:
+        """Two or three lines: which survey, final or not, how many answered."""
+        locale = self.staff_locale
+        survey, total = results.survey, results.total
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            if results.final:
+                first = _("📋 <b>Survey № {number}: final results</b>")
+            else:
+                first = _("📋 <b>Survey № {number}: results so far</b> (it ends {until})")
+            lines = [
+                first.format(number=survey["id"], until=self.until(survey, locale)),
+                "«" + escape(self.question(survey, locale)) + "»",
+            ]
+            if survey["recipients"] is None:
+                lines.append(_("It has not gone out yet: it waits for the end of the night."))
+            else:
+                lines.append(
+                    ngettext(
+                        "Sent to {count} resident; answered: {answered} ({share}).",
+                        "Sent to {count} residents; answered: {answered} ({share}).",
+                        total.recipients,
+                    ).format(
+                        count=texts.format_number(total.recipients),
+                        answered=texts.format_number(total.answered),
+                        share=self.percent(
+                            100.0 * total.answered / total.recipients if total.recipients else 0,
+                            locale,
+                        ),
+                    )
+                )
+        return "\n".join(lines)
+
+    def _tally_lines(self, results: Results, tally: Tally, locale: str) -> list[str]:
+        if tally.precinct_id is None:
+            head = f"<b>{escape(self.area(None, locale))}</b>"
+        else:
+            head = _("<b>{area}</b>: answered {answered} of {count}").format(
+                area=escape(self.area(tally.precinct_id, locale)),
+                answered=texts.format_number(tally.answered),
+                count=texts.format_number(tally.recipients),
+            )
+        lines = [head]
+        for n in range(len(tally.counts)):
+            lines.append(
+                f"{n + 1}. {escape(self.option(results.survey, n, locale))}: "
+                f"{texts.format_number(tally.counts[n])} ({self.percent(tally.share(n), locale)})"
+            )
+        return lines
+
+    def results_text(self, results: Results) -> str:
+        locale = self.staff_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            lines = [self.headline(results), ""]
+            lines += self._tally_lines(results, results.total, locale)
+            if len(results.areas) > 1:
+                for area in results.areas:
+                    lines += ["", *self._tally_lines(results, area, locale)]
+            lines += ["", _("/survey {number} csv gives them as a table.").format(
+                number=results.survey["id"]
+            )]  # fmt: skip
+        return "\n".join(lines)
+
+    def chart(self, results: Results) -> bytes:
+        """The bar chart (blocking: call it in a thread)."""
+        locale = self.staff_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            rows = [("all", self.area(None, locale), list(results.total.counts))]
+            if len(results.areas) > 1:
+                rows += [
+                    (
+                        area.precinct_id or "",
+                        f"{self.area(area.precinct_id, locale)} "
+                        f"({area.answered}/{area.recipients})",
+                        list(area.counts),
+                    )
+                    for area in results.areas[:CHART_AREAS]
+                ]
+            options = [
+                f"{n + 1}. {self.option(results.survey, n, locale)}"
+                for n in range(len(results.survey["options"]))
+            ]
+            title = _("Survey № {number}").format(number=results.survey["id"])
+            subtitle = self.question(results.survey, locale)
+        return charts.draw_shares(rows, options, title, subtitle[:120])
+
+    def results_posts(self, results: Results, chat_id: int) -> list[NewMessage]:
+        """At the end: the chart (drawn when it is sent) with the headline, then the text."""
+        survey_id = results.survey["id"]
+        posts = [
+            NewMessage(
+                chat_id,
+                "sendPhoto",
+                {"photo": CHART, "caption": self.headline(results)},
+                ref=f"csurvey:{survey_id}:chart",
+            )
+        ]
+        for n, part in enumerate(texts.chunks(self.results_text(results))):
+            posts.append(
+                NewMessage(
+                    chat_id, "sendMessage", {"text": part}, ref=f"csurvey:{survey_id}:results:{n}"
+                )
+            )
+        return posts
+
+    async def prepare(
+        self, message: OutgoingMessage, payload: dict[str, Any], results: Results | None
+    ) -> dict[str, Any]:
+        """A results chart row: the PNG is drawn now, from the counts kept in the database."""
+        if results is None:
+            return payload
+        png = await asyncio.to_thread(self.chart, results)
+        stamp = datetime.now().strftime("%Y%m%d")
+        name = f"survey_{results.survey['id']}_{stamp}.png"
+        return {**payload, "photo": BufferedInputFile(png, name)}
+
+    @staticmethod
+    def chart_survey(message: OutgoingMessage) -> int | None:
+        """The survey a results chart row is for, or None for any other row."""
+        ref = message.ref or ""
+        if message.payload.get("photo") != CHART or not ref.startswith("csurvey:"):
+            return None
+        number = ref.split(":")[1]
+        return int(number) if number.isdecimal() else None

@@ -1,0 +1,47 @@
+"""A resident's answer to a community survey: one per person, changeable until the end."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain.users import User
+from bot.services.community import Answer, CommunitySurveyService
+from bot.telegram import texts
+from bot.telegram.callbacks import CommunityCb
+from bot.telegram.community_render import CommunityRenderer
+from bot.telegram.editing import edit_text
+
+
+def router() -> Router:
+    r = Router(name="community")
+    r.callback_query.filter(F.message.chat.type == "private")
+    r.callback_query.register(on_answer, CommunityCb.filter())
+    return r
+
+
+async def on_answer(
+    query: CallbackQuery,
+    callback_data: CommunityCb,
+    user: User,
+    community: CommunitySurveyService,
+    community_renderer: CommunityRenderer,
+) -> None:
+    outcome = await community.answer(user.id, callback_data.survey, callback_data.option)
+    if outcome.answer is Answer.NOT_YOURS or outcome.survey is None or outcome.recipient is None:
+        await query.answer(texts.stale_button())
+        return
+    notes = {
+        Answer.STORED: texts.csurvey_thanks(),
+        Answer.CHANGED: texts.csurvey_changed(),
+        Answer.SAME: texts.csurvey_same(),
+        Answer.CLOSED: texts.csurvey_closed(),
+    }
+    await query.answer(notes[outcome.answer])
+    if outcome.answer is Answer.SAME or not isinstance(query.message, Message):
+        return
+    survey = dict(outcome.survey)
+    if outcome.answer is Answer.CLOSED:
+        survey["status"] = "closed"  # its end time has passed: shown as ended, no buttons
+    text, markup = community_renderer.resident_view(survey, outcome.recipient, outcome.option)
+    await edit_text(query.message, text, markup)

@@ -1,0 +1,184 @@
+"""Community surveys through the real bot: staff compose one in the staff group (a survey
+missing a language is refused), check the draft and send it; it reaches only the residents who
+follow the targeted areas with surveys on, each in their language; answers are counted once per
+resident and can change until the end; at the end time the results (text and a PNG bar chart
+per area, in the staff's language) reach the staff group by themselves; CSV on request;
+unsubscribing stops them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, MovableClock, RunningBot, eventually, onboard
+from tests.e2e.test_desk import png_series
+
+# Sunday 22.11.2026, 11:00 in Almaty; the survey ends the same day at 20:00 (15:00 UTC)
+NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
+FORM = """/survey
+кому: zhd-vokzal, mzhk
+до: 22.11.2026 20:00
+kk: Кешке аулада жарық жеткілікті ме?
+ru: Достаточно ли вечером света во дворе?
+- Иә, жеткілікті | Да, достаточно
+- Жоқ, қараңғы | Нет, <темно>"""
+
+
+async def follow(user: Any, area: str) -> None:
+    await user.send("/subscribe")
+    await user.next_message()
+    await user.send(area)
+    assert (await user.next_message()).text.startswith("🔔 ")
+
+
+async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    clock = MovableClock(NOW)
+    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9801, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    aigerim = tg.user(9802, first_name="Aigerim", language_code="kk")  # ЖД вокзал, kk
+    boris = tg.user(9803, first_name="Boris", language_code="ru")  # ЖД вокзал, ru
+    dana = tg.user(9804, first_name="Dana", language_code="ru")  # МЖК
+    erlan = tg.user(9805, first_name="Erlan", language_code="kk")  # Көксай-1: not targeted
+    farida = tg.user(9806, first_name="Farida", language_code="ru")  # surveys switched off
+    gulnar = tg.user(9807, first_name="Gulnar", language_code="kk")  # follows nothing
+    for user, lang in (
+        (aigerim, "kk"), (boris, "ru"), (dana, "ru"), (erlan, "kk"), (farida, "ru"), (gulnar, "kk"),
+    ):  # fmt: skip
+        await onboard(user, lang)
+    await follow(aigerim, "вокзал")
+    await follow(boris, "вокзал")
+    await follow(dana, "МЖК")
+    await follow(erlan, "Көксай")
+    await follow(farida, "вокзал")
+    await farida.send("/subscriptions")
+    card = await farida.next_message()
+    await farida.press(card, data="sb:surveys:5.0")
+    await tg.wait_for(lambda: "⬜ опросы жителей" in card.button_texts, timeout=5)
+
+    # a survey missing Russian in an option, and one missing the Kazakh question: refused
+    await staff.send(officer, FORM.replace("| Нет, <темно>", ""))
+    refused = await staff.next_message()
+    assert refused.text.startswith("Опрос не создан:")
+    assert "вариант 2 нужен на обоих языках" in refused.text
+    await staff.send(officer, FORM.replace("kk: Кешке аулада жарық жеткілікті ме?\n", ""))
+    assert "нет вопроса на языке kk" in (await staff.next_message()).text
+    assert await db_of("SELECT id FROM community_surveys") == []
+
+    await staff.send(officer, FORM)
+    draft = await staff.next_message()
+    assert draft.text.startswith("📋 № 1 сауалнама жобасы")
+    assert "🇰🇿 Кешке аулада жарық жеткілікті ме?" in draft.text
+    assert "2. Нет, <темно>" in draft.text, "staff text is escaped, shown as written"
+    assert "Қазір 3 тұрғынға жетеді" in draft.text
+    assert aigerim.unread() == [], "nothing goes out before «Send»"
+    await staff.press(officer, draft, data="cd:send:1")
+    sent = "📤 № 1 сауалнаманы Officer жіберді"
+    await tg.wait_for(lambda: draft.text.startswith(sent), timeout=5)
+
+    asked_kk = await aigerim.next_message(timeout=10)
+    assert asked_kk.text.startswith("📋 ЖД вокзал: жергілікті полицияның сауалнамасы")
+    assert "Кешке аулада жарық жеткілікті ме?" in asked_kk.text
+    assert asked_kk.button_texts == ["Иә, жеткілікті", "Жоқ, қараңғы"]
+    asked_ru = await boris.next_message(timeout=10)
+    assert asked_ru.text.startswith("📋 ЖД вокзал: опрос местной полиции")
+    assert asked_ru.button_texts == ["Да, достаточно", "Нет, <темно>"]
+    asked_dana = await dana.next_message(timeout=10)
+    assert asked_dana.text.startswith("📋 микрорайон МЖК: опрос местной полиции")
+    for user in (erlan, farida, gulnar):
+        assert user.unread() == [], "only the targeted followers with surveys on"
+
+    # one answer each, changeable; a forged press changes nothing
+    query = await aigerim.press(asked_kk, data="cs:1:0")
+    assert (await aigerim.answer_of(query))["text"] == "Рақмет, жауабыңыз есепке алынды."
+    await tg.wait_for(lambda: "✅ Сіздің жауабыңыз: «Иә, жеткілікті»." in asked_kk.text, timeout=5)
+    assert asked_kk.button_texts[0] == "✅ Иә, жеткілікті"
+    query = await aigerim.press(asked_kk, data="cs:1:1")
+    assert (await aigerim.answer_of(query))["text"] == "Жауабыңыз өзгертілді."
+    await tg.wait_for(lambda: "«Жоқ, қараңғы»" in asked_kk.text, timeout=5)
+    await boris.press(asked_ru, data="cs:1:1")
+    await dana.press(asked_dana, data="cs:1:0")
+    query = await erlan.press_stale("cs:1:0")  # never sent it
+    assert "ескірген" in (await erlan.answer_of(query))["text"]
+    query = await boris.press_stale("cs:1:7", asked_ru)  # no such option
+    await boris.answer_of(query)
+    assert await eventually(
+        lambda: db_of("SELECT 1 FROM community_survey_answers WHERE user_id = 9804")
+    )
+    rows = await db_of(
+        "SELECT user_id, option, changes FROM community_survey_answers ORDER BY user_id"
+    )
+    assert [tuple(r) for r in rows] == [(9802, 1, 1), (9803, 1, 0), (9804, 0, 0)]
+
+    # partial results on request: a chart that matches the database
+    await staff.send(officer, "/survey 1")
+    chart = await staff.next_message(timeout=20)
+    assert chart.method == "sendPhoto"
+    assert "№ 1 сауалнама: қазіргі нәтижелер" in (chart.text or "")
+    plotted = png_series(tg.file_data(chart.raw["photo"][-1]["file_id"]) or b"")
+    assert {r["key"]: r["counts"] for r in plotted["rows"]} == {
+        "all": [1, 2],
+        "zhd-vokzal": [0, 2],
+        "mzhk": [1, 0],
+    }
+    text = await staff.next_message()
+    assert "ЖД вокзал: 2 адамның 2 жауап берді" in text.text
+    assert "МЖК шағынауданы: 1 адамның 1 жауап берді" in text.text
+
+    # the end time closes it: the results reach the staff group by themselves
+    clock.now = NOW + timedelta(hours=9, minutes=1)
+    final = await staff.next_message(timeout=15)
+    assert final.method == "sendPhoto"
+    assert "№ 1 сауалнама: қорытынды нәтижелер" in (final.text or "")
+    assert "3 тұрғынға жіберілді; жауап бергендер: 3" in (final.text or "")
+    plotted = png_series(tg.file_data(final.raw["photo"][-1]["file_id"]) or b"")
+    assert {r["key"]: r["counts"] for r in plotted["rows"]}["all"] == [1, 2]
+    summary = await staff.next_message(timeout=10)
+    assert "1. Иә, жеткілікті: 1 (33" in summary.text
+    assert [tuple(r) for r in await db_of("SELECT status FROM community_surveys")] == [("closed",)]
+    query = await aigerim.press(asked_kk, data="cs:1:0")  # too late: nothing changes
+    assert "аяқталды" in (await aigerim.answer_of(query))["text"]
+    await tg.wait_for(lambda: asked_kk.reply_markup is None, timeout=5)
+    assert "Сауалнама аяқталды." in asked_kk.text
+    rows = await db_of("SELECT option FROM community_survey_answers WHERE user_id = 9802")
+    assert [tuple(r) for r in rows] == [(1,)]
+
+    # the CSV: counts per area and option, no names
+    await staff.send(officer, "/survey 1 csv")
+    document = await staff.next_message(timeout=10)
+    assert document.method == "sendDocument"
+    data = (tg.file_data(document.raw["document"]["file_id"]) or b"").decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(data), delimiter=";"))
+    got = {(r["precinct"], r["option"]): int(r["answers"]) for r in table}
+    assert got == {
+        ("all", "1"): 1, ("all", "2"): 2,
+        ("zhd-vokzal", "1"): 0, ("zhd-vokzal", "2"): 2,
+        ("mzhk", "1"): 1, ("mzhk", "2"): 0,
+    }  # fmt: skip
+    assert "Aigerim" not in data and "9802" not in data
+
+    # Boris stops following: the next survey, to every area, does not reach him
+    await boris.send("/subscriptions")
+    card = await boris.next_message()
+    await boris.press(card, data="sb:remove:2")
+    await tg.wait_for(lambda: "больше не следите" in card.text, timeout=5)
+    clock.now = NOW + timedelta(hours=10)  # 21:00 in Almaty
+    second = FORM.replace("кому: zhd-vokzal, mzhk", "кому: все").replace(
+        "до: 22.11.2026 20:00", "до: 23.11.2026 20:00"
+    )
+    await staff.send(officer, second)
+    draft = await staff.next_message()
+    assert "Қазір 3 тұрғынға жетеді" in draft.text  # Aigerim, Dana, Erlan
+    await staff.press(officer, draft, data="cd:send:2")
+    await tg.wait_for(lambda: draft.text.startswith("📤 № 2 сауалнаманы"), timeout=5)
+    for user in (aigerim, dana, erlan):
+        assert (await user.next_message(timeout=10)).text.startswith("📋 ")
+    assert boris.unread() == [] and farida.unread() == [] and gulnar.unread() == []
+    query = await staff.press(officer, draft, data="cd:send:2") if draft.reply_markup else None
+    assert query is None, "the sent draft keeps no buttons"
