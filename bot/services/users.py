@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.users import CONSENT_VERSION, LOCALES, User, pick_language
 from bot.storage.db import Database
-from bot.storage.repositories import UserRepository
+from bot.storage.repositories import SubscriptionRepository, UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,8 @@ class UserService:
                 return False
             await self.repo.set_consent(conn, user_id, None, now)
             await self.repo.log_consent(conn, user_id, user.consent_version, "withdrawn", now)
+            # the areas someone follows say where they live: kept only with consent
+            await SubscriptionRepository().remove_all(conn, user_id)
         return True
 
     async def mark_unreachable(self, user_id: int) -> None:

@@ -2056,6 +2056,10 @@ class SubscriptionRepository:
         )
         return cur.rowcount == 1
 
+    async def remove_all(self, conn: aiosqlite.Connection, user_id: int) -> int:
+        cur = await conn.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+        return cur.rowcount
+
     async def listeners(
         self, conn: aiosqlite.Connection, precinct_id: str, kind: str
     ) -> list[dict[str, Any]]:

@@ -44,6 +44,7 @@ RESIDENT_COMMANDS = [
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),
+    ("subscribe", N_("Follow an area: surveys and news of the police there")),
     ("subscriptions", N_("News of my area: what I follow")),
     ("cancel", N_("Cancel the current action")),
 ]
@@ -62,6 +63,7 @@ STAFF_COMMANDS = [
     ("stats", N_("Reports in figures and a chart")),
     ("templates", N_("Ready answers for residents")),
     ("priorities", N_("Local priorities published for residents")),
+    ("survey", N_("Community surveys: compose one, see the results")),
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(

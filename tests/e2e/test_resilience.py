@@ -12,11 +12,11 @@ from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 RESIDENT_COMMANDS = [
     "start", "report", "myreports", "inspector", "volunteer", "profile", "myduties", "help",
     "language",
-    "privacy", "subscriptions", "cancel",
+    "privacy", "subscribe", "subscriptions", "cancel",
 ]  # fmt: skip
 STAFF_COMMANDS = [
     "help", "me", "mine", "directory", "helpers", "duty", "hours", "find", "card", "banned",
-    "stats", "templates", "priorities", "chatid",
+    "stats", "templates", "priorities", "survey", "chatid",
 ]  # fmt: skip
 
 

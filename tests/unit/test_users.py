@@ -7,7 +7,7 @@ import pytest
 from bot.domain.users import CONSENT_VERSION, pick_language
 from bot.services.users import UserService
 from bot.storage.db import Database
-from bot.storage.repositories import UserRepository
+from bot.storage.repositories import SubscriptionRepository, UserRepository
 from tests.conftest import FixedClock
 
 
@@ -55,12 +55,15 @@ async def test_consent_given_and_withdrawn_is_audited(db: Database, clock: Fixed
     user = await users.get_required(9)
     assert user.has_consent and user.consent_version == CONSENT_VERSION
     assert user.consent_at == clock.now
+    async with db.transaction() as conn:  # follows an area: where they live, kept with consent
+        await SubscriptionRepository().add(conn, 9, "mzhk", clock.now)
     assert await users.withdraw_consent(9)
     assert not await users.withdraw_consent(9)
     user = await users.get_required(9)
     assert not user.has_consent and user.consent_at is None
     async with db.read() as conn:
         assert await UserRepository().consent_history(conn, 9) == ["given", "withdrawn"]
+        assert await SubscriptionRepository().of_user(conn, 9) == [], "no area kept"
 
 
 async def test_not_now_is_asked_once_per_consent_text(db: Database, clock: FixedClock) -> None:
