@@ -66,9 +66,9 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     await staff.send(officer, FORM.replace("| Нет, <темно>", ""))
     refused = await staff.next_message()
     assert refused.text.startswith("Опрос не создан:")
-    assert "вариант 2 нужен на обоих языках" in refused.text
+    assert "вариант 2 должен быть на обоих языках" in refused.text
     await staff.send(officer, FORM.replace("kk: Кешке аулада жарық жеткілікті ме?\n", ""))
-    assert "нет вопроса на языке kk" in (await staff.next_message()).text
+    assert "нет строки вопроса «kk: …»" in (await staff.next_message()).text
     assert await db_of("SELECT id FROM community_surveys") == []
 
     await staff.send(officer, FORM)
@@ -128,8 +128,8 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
         "mzhk": [1, 0],
     }
     text = await staff.next_message()
-    assert "ЖД вокзал: 2 адамның 2 жауап берді" in text.text
-    assert "МЖК шағынауданы: 1 адамның 1 жауап берді" in text.text
+    assert "ЖД вокзал: 2 адамнан 2 адам жауап берді" in text.text
+    assert "МЖК шағынауданы: 1 адамнан 1 адам жауап берді" in text.text
 
     # the end time closes it: the results reach the staff group by themselves
     clock.now = NOW + timedelta(hours=9, minutes=1)
