@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.domain.community import SurveyDraft, Tally, tally
+from bot.domain.community import MIN_RUN, SurveyDraft, Tally, tally
 from bot.domain.delivery import NewMessage
 from bot.services.delivery import Outbox
 from bot.services.export import DELIMITER, safe_cell
@@ -112,7 +112,8 @@ class CommunitySurveyService:
 
     async def send(self, survey_id: int, by_id: int, by_name: str | None) -> str:
         """A draft goes out: "sent"; "gone" when it is no draft any more (sent or discarded
-        by someone else); "ended" when its end time is (almost) here: compose it again."""
+        by someone else); "ended" when its end time is (almost) here, "night" when it would
+        wait for the morning and end within the hour after it: compose it again."""
         now = self.clock()
         async with self.db.transaction() as conn:
             survey = await self.repo.get(conn, survey_id)
@@ -122,6 +123,9 @@ class CommunitySurveyService:
             assert ends_at is not None
             if ends_at - now < timedelta(minutes=10):
                 return "ended"
+            morning = in_quiet_hours(now, self.quiet, self.zone) if self.quiet else None
+            if morning is not None and ends_at - morning < MIN_RUN:
+                return "night"  # it would go out in the morning with (almost) no time left
             if not await self.repo.set_status(
                 conn, survey_id, "draft", "open", now, by_id, by_name
             ):
@@ -156,8 +160,8 @@ class CommunitySurveyService:
             return None
         if self.quiet is not None:
             morning = in_quiet_hours(now, self.quiet, self.zone)
-            if morning is not None and morning < ends_at:
-                return Later(morning)  # nobody is woken by a survey
+            if morning is not None:  # nobody is woken by a survey
+                return Later(morning) if morning < ends_at else None
         recipients = await self.repo.fan_out(conn, survey_id, survey["targets"], now)
         for recipient in recipients:
             await self.outbox.add(conn, self.renderer.survey_message(survey, recipient))

@@ -1940,6 +1940,13 @@ def survey_draft_too_late() -> str:
     return _("Its end time is too close now: compose it again with a later «until».")
 
 
+def survey_draft_night() -> str:
+    return _(
+        "It is night now: the survey would go out in the morning and end less than an hour "
+        "later. Compose it again with a later «until»."
+    )
+
+
 def survey_discarded(number: int) -> str:
     return _("🗑 Draft № {number} discarded; nothing was sent.").format(number=number)
 

@@ -291,3 +291,16 @@ async def test_a_survey_sent_at_night_waits_for_the_morning(
     clock.now = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 08:00
     await followups.run_due()
     assert [c for c, _ in await messages(db, f"csurvey:{survey['id']}")] == [11]
+
+
+async def test_a_survey_that_would_end_before_the_morning_is_not_sent_at_night(
+    db: Database, clock: FixedClock
+) -> None:
+    clock.now = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)  # 23:00 in Almaty
+    service, _, subs, users = await world(db, clock, quiet=(time(22), time(8)))
+    await resident(users, subs, 11, "kk", "zhd-vokzal")
+    options = (Option("а", "а"), Option("б", "б"))
+    at_dawn = SurveyDraft("С?", "В?", options, (), datetime(2026, 11, 22, 3, 30, tzinfo=UTC))
+    survey, _ = await service.draft(at_dawn, STAFF, 1, "Officer")  # ends 08:30
+    assert await service.send(survey["id"], 1, "Officer") == "night"
+    assert (await service.get(survey["id"]) or {})["status"] == "draft", "still a draft"

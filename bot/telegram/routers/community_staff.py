@@ -181,6 +181,9 @@ async def on_draft(
     if outcome == "ended":
         await query.answer(texts.survey_draft_too_late(), show_alert=True)
         return
+    if outcome == "night":
+        await query.answer(texts.survey_draft_night(), show_alert=True)
+        return
     await query.answer()
     await desk.audited(who.id, who.full_name, message.chat.id, "survey_send", str(number))
     sent = await community.get(number)
