@@ -229,7 +229,7 @@ class SakshyApp:
             self.db, self.outbox, self.clock, reports, renderer.survey_comment, renderer.not_solved
         )
         community_renderer = CommunityRenderer(
-            i18n, settings.staff_language, settings.zone, directory
+            i18n, settings.staff_language, settings.zone, directory, settings.survey_min_answers
         )
         community = CommunitySurveyService(
             self.db,

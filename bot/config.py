@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     #: reports of one category this close in place and time are shown as maybe the same
     duplicate_radius_m: int = Field(default=150, ge=10, le=5000)
     duplicate_hours: int = Field(default=24, ge=1, le=720)
+    #: community survey results show an area on its own only with this many answers or more;
+    #: smaller ones are counted together as «other areas» (nobody's answer can be told apart)
+    survey_min_answers: int = Field(default=5, ge=1, le=100)
     #: duties: each wave offers a duty to this many helpers per empty seat
     duty_wave_factor: int = Field(default=3, ge=1, le=20)
     #: minutes between waves while seats stay empty
@@ -235,6 +238,7 @@ EXPECTED = {
     "helper_cooldown_days": "a whole number of days from 0 to 3650",
     "duplicate_radius_m": "a whole number of metres from 10 to 5000",
     "duplicate_hours": "a whole number of hours from 1 to 720",
+    "survey_min_answers": "a whole number from 1 to 100",
     "duty_wave_factor": "a whole number from 1 to 20",
     "duty_wave_minutes": "a whole number of minutes from 1 to 1440",
     "duty_withdraw_hours": "hours, a number from 0 to 168",

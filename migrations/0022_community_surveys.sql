@@ -47,3 +47,13 @@ CREATE TABLE community_survey_answers (
     changes     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (survey_id, user_id)
 ) WITHOUT ROWID;
+
+-- At the end the answers are counted here and the rows above, which link a person to an answer,
+-- are deleted: the results stay, nobody's answer does.
+CREATE TABLE community_survey_tallies (
+    survey_id   INTEGER NOT NULL REFERENCES community_surveys (id),
+    precinct_id TEXT    NOT NULL,
+    recipients  INTEGER NOT NULL,       -- those it reached
+    counts      TEXT    NOT NULL,       -- JSON list: answers per option, the first option first
+    PRIMARY KEY (survey_id, precinct_id)
+) WITHOUT ROWID;

@@ -111,12 +111,13 @@ def parse_form(text: str, now: datetime, zone: ZoneInfo, precinct_ids: set[str])
             problems.append(("question_long", str(MAX_QUESTION)))
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         problems.append(("options", str(len(options))))
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for number, option in enumerate(options, 1):
-        key = f"{option.kk.lower()}|{option.ru.lower()}"
-        if option.kk and option.ru and key in seen:
+        # two buttons reading the same in either language could not be told apart
+        keys = {("kk", option.kk.lower()), ("ru", option.ru.lower())}
+        if option.kk and option.ru and keys & seen:
             problems.append(("option_twice", str(number)))
-        seen.add(key)
+        seen |= keys
     targets: list[str] = []
     to = values.get("to", "")
     if not to:
@@ -202,3 +203,23 @@ def tally(
         tuple(sum(t.counts[i] for t in areas) for i in range(options)),
     )
     return total, areas
+
+
+def fold_small(areas: list[Tally], minimum: int) -> tuple[list[Tally], Tally | None]:
+    """The areas with at least `minimum` answers, and the others counted together (None when
+    there are none): an area where one or two people answered would show what they chose."""
+    shown = [a for a in areas if a.answered >= minimum]
+    small = [a for a in areas if a.answered < minimum]
+    if not small:
+        return shown, None
+    options = len(small[0].counts)
+    other = Tally(
+        OTHER,
+        sum(a.recipients for a in small),
+        tuple(sum(a.counts[i] for a in small) for i in range(options)),
+    )
+    return shown, other
+
+
+#: the key of «other areas» in results (no precinct has this id: ids are lower case)
+OTHER = "*other*"

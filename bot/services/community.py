@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.domain.community import MIN_RUN, SurveyDraft, Tally, tally
+from bot.domain.community import MIN_RUN, OTHER, SurveyDraft, Tally, fold_small, tally
 from bot.domain.delivery import NewMessage
 from bot.services.delivery import Outbox
 from bot.services.export import DELIMITER, safe_cell
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 SEND = "csurvey_send"
 CLOSE = "csurvey_close"
+#: survey messages a second, about (Telegram's ~30 a second, shared with everything else)
+PACE = 25.0
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ class Results:
 class SurveyRenderer(Protocol):
     def survey_message(self, survey: dict[str, Any], recipient: dict[str, Any]) -> NewMessage: ...
 
-    def results_posts(self, results: Results, chat_id: int) -> list[NewMessage]: ...
+    def results_posts(
+        self, results: Results, chat_id: int, detailed: bool = True
+    ) -> list[NewMessage]: ...
 
 
 class Answer(StrEnum):
@@ -86,7 +90,7 @@ class CommunitySurveyService:
         self.quiet = quiet
         self.analysts_chat_id = analysts_chat_id
         self.repo = CommunitySurveyRepository()
-        followups.register(SEND, self._send)
+        followups.register(SEND, self._send, self._chat_before)
         followups.register(CLOSE, self._close_due, self._chat_before)
 
     # --- staff ---------------------------------------------------------------------------------
@@ -121,7 +125,7 @@ class CommunitySurveyService:
                 return "gone"
             ends_at = from_db(survey["ends_at"])
             assert ends_at is not None
-            if ends_at - now < timedelta(minutes=10):
+            if ends_at - now < MIN_RUN:
                 return "ended"
             morning = in_quiet_hours(now, self.quiet, self.zone) if self.quiet else None
             if morning is not None and ends_at - morning < MIN_RUN:
@@ -148,7 +152,9 @@ class CommunitySurveyService:
 
     # --- follow-ups ----------------------------------------------------------------------------
 
-    async def _send(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> Later | None:
+    async def _send(
+        self, conn: aiosqlite.Connection, followup: FollowUp, chat_id: int | None
+    ) -> Later | None:
         survey_id = int(followup.subject.split(":")[1])
         survey = await self.repo.get(conn, survey_id)
         if survey is None or survey["status"] != "open" or survey["fanned_at"] is not None:
@@ -156,12 +162,20 @@ class CommunitySurveyService:
         now = self.clock()
         ends_at = from_db(survey["ends_at"])
         assert ends_at is not None
-        if now >= ends_at:
-            return None
         if self.quiet is not None:
-            morning = in_quiet_hours(now, self.quiet, self.zone)
-            if morning is not None:  # nobody is woken by a survey
-                return Later(morning) if morning < ends_at else None
+            # nobody is woken by a survey: not now if the last of them would go out at night
+            audience = await self.repo.audience(conn, survey["targets"])
+            last = now + timedelta(seconds=audience / PACE)
+            morning = in_quiet_hours(now, self.quiet, self.zone) or in_quiet_hours(
+                last, self.quiet, self.zone
+            )
+            if morning is not None and morning + MIN_RUN <= ends_at:
+                return Later(morning)
+            if morning is not None:
+                ends_at = now  # its time would be over before anyone could answer
+        if now + timedelta(minutes=10) >= ends_at:  # late (a long downtime): never went out
+            await self._close(conn, survey_id, None, chat_id)
+            return None
         recipients = await self.repo.fan_out(conn, survey_id, survey["targets"], now)
         for recipient in recipients:
             await self.outbox.add(conn, self.renderer.survey_message(survey, recipient))
@@ -187,12 +201,17 @@ class CommunitySurveyService:
         # messages not sent yet would only offer buttons that no longer count
         await self.outbox.repo.drop_pending(conn, f"csurvey:{survey_id}")
         await self.followups.cancel(conn, f"csurvey:{survey_id}", SEND, CLOSE)
+        survey = await self.repo.get(conn, survey_id)
+        assert survey is not None
+        await self.repo.seal(conn, survey_id, len(survey["options"]))
         results = await self._results(conn, survey_id)
         assert results is not None
-        for target in (chat_id, self.analysts_chat_id):
-            if target is not None:
-                for message in self.renderer.results_posts(results, target):
-                    await self.outbox.add(conn, message)
+        if chat_id is not None:
+            for message in self.renderer.results_posts(results, chat_id):
+                await self.outbox.add(conn, message)
+        if self.analysts_chat_id is not None:  # figures only: the whole, no area
+            for message in self.renderer.results_posts(results, self.analysts_chat_id, False):
+                await self.outbox.add(conn, message)
         log.info("community survey %s closed (%s)", survey_id, by_name or "end time")
         return True
 
@@ -203,14 +222,18 @@ class CommunitySurveyService:
         now = self.clock()
         async with self.db.transaction() as conn:
             survey = await self.repo.get(conn, survey_id)
-            recipient = await self.repo.recipient(conn, survey_id, user_id)
-            if survey is None or recipient is None or not 0 <= option < len(survey["options"]):
+            if survey is None or survey["status"] in ("draft", "discarded"):
                 return AnswerOutcome(Answer.NOT_YOURS)
             ends_at = from_db(survey["ends_at"])
             assert ends_at is not None
-            before = await self.repo.answer_of(conn, survey_id, user_id)
-            if survey["status"] != "open" or now >= ends_at:
+            recipient = await self.repo.recipient(conn, survey_id, user_id)
+            if survey["status"] == "closed" or now >= ends_at:
+                # nobody is linked to an ended survey any more: the same answer for anyone
+                before = await self.repo.answer_of(conn, survey_id, user_id)
                 return AnswerOutcome(Answer.CLOSED, survey, recipient, before)
+            if recipient is None or not 0 <= option < len(survey["options"]):
+                return AnswerOutcome(Answer.NOT_YOURS)
+            before = await self.repo.answer_of(conn, survey_id, user_id)
             if before == option:
                 return AnswerOutcome(Answer.SAME, survey, recipient, option)
             await self.repo.answer(conn, survey_id, user_id, option, now)
@@ -243,14 +266,16 @@ class CommunitySurveyService:
         return Results(survey, total, areas, survey["status"] == "closed")
 
     async def write_csv(
-        self, survey_id: int, path: Path, area_name: Callable[[str], str]
+        self, survey_id: int, path: Path, area_name: Callable[[str], str], min_answers: int
     ) -> Results | None:
         """The results as CSV: one row per area and option (and the whole as «all»), with the
-        recipients and answers of the area; counts only, no person."""
+        recipients and answers of the area; counts only, no person; areas with fewer than
+        `min_answers` answers together as «other»."""
         results = await self.results(survey_id)
         if results is None:
             return None
         options = results.survey["options"]
+        shown, other = fold_small(results.areas, min_answers)
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             out = csv.writer(file, delimiter=DELIMITER)
             out.writerow(
@@ -259,9 +284,9 @@ class CommunitySurveyService:
                     "option_kk", "option_ru", "answers", "share_percent",
                 ]
             )  # fmt: skip
-            for area in [results.total, *results.areas]:
-                key = area.precinct_id or "all"
-                name = area_name(area.precinct_id) if area.precinct_id else ""
+            for area in [results.total, *shown, *([other] if other else [])]:
+                key = {None: "all", OTHER: "other"}.get(area.precinct_id, area.precinct_id)
+                name = "" if area.precinct_id in (None, OTHER) else area_name(key)
                 for n, (kk, ru) in enumerate(options):
                     out.writerow(
                         safe_cell(v)

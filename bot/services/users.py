@@ -8,7 +8,11 @@ from datetime import datetime
 
 from bot.domain.users import CONSENT_VERSION, LOCALES, User, pick_language
 from bot.storage.db import Database
-from bot.storage.repositories import SubscriptionRepository, UserRepository
+from bot.storage.repositories import (
+    CommunitySurveyRepository,
+    SubscriptionRepository,
+    UserRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,7 @@ class UserService:
             await self.repo.log_consent(conn, user_id, user.consent_version, "withdrawn", now)
             # the areas someone follows say where they live: kept only with consent
             await SubscriptionRepository().remove_all(conn, user_id)
+            await CommunitySurveyRepository().forget(conn, user_id)
         return True
 
     async def mark_unreachable(self, user_id: int) -> None:

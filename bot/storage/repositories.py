@@ -2232,12 +2232,13 @@ class CommunitySurveyRepository:
         """Record who the survey goes to, once each: a resident who follows several of its
         areas is asked once, as a resident of the area they followed first. Returns them."""
         await conn.execute(
-            "INSERT OR IGNORE INTO community_survey_recipients"
-            " (survey_id, user_id, precinct_id, language)"
+            "INSERT INTO community_survey_recipients (survey_id, user_id, precinct_id, language)"
             " SELECT :survey, user_id, precinct_id, language FROM ("
-            "   SELECT s.user_id, s.precinct_id, u.language, MIN(s.id)"
+            "   SELECT s.user_id, s.precinct_id, u.language,"
+            "   ROW_NUMBER() OVER (PARTITION BY s.user_id ORDER BY s.id) AS nth"
             + self._AUDIENCE
-            + "   GROUP BY s.user_id)",
+            + ") WHERE nth = 1"
+            " ON CONFLICT (survey_id, user_id) DO NOTHING",
             {"survey": survey_id, "targets": json.dumps(targets)},
         )
         cur = await conn.execute(
@@ -2287,7 +2288,18 @@ class CommunitySurveyRepository:
     async def counts(
         self, conn: aiosqlite.Connection, survey_id: int
     ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
-        """Recipients per precinct, and (precinct, option, answers) rows."""
+        """Recipients per precinct, and (precinct, option, answers) rows: counted at the end
+        once it has ended, live before."""
+        cur = await conn.execute(
+            "SELECT precinct_id, recipients, counts FROM community_survey_tallies"
+            " WHERE survey_id = ?",
+            (survey_id,),
+        )
+        sealed = await cur.fetchall()
+        if sealed:
+            return {str(r[0]): int(r[1]) for r in sealed}, [
+                (str(r[0]), n, int(c)) for r in sealed for n, c in enumerate(json.loads(r[2]))
+            ]
         cur = await conn.execute(
             "SELECT precinct_id, COUNT(*) FROM community_survey_recipients WHERE survey_id = ?"
             " GROUP BY precinct_id",
@@ -2303,3 +2315,35 @@ class CommunitySurveyRepository:
         )
         answers = [(str(r[0]), int(r[1]), int(r[2])) for r in await cur.fetchall()]
         return recipients, answers
+
+    async def seal(self, conn: aiosqlite.Connection, survey_id: int, options: int) -> None:
+        """At the end: only those it reached count as recipients; the answers are counted per
+        area into tallies, and every row linking a person to the survey is deleted."""
+        await conn.execute(  # the subquery runs once (not correlated): one pass each
+            "DELETE FROM community_survey_recipients WHERE survey_id = ? AND user_id NOT IN ("
+            " SELECT chat_id FROM outbox WHERE ref = ? AND sent_at IS NOT NULL)",
+            (survey_id, f"csurvey:{survey_id}"),
+        )
+        recipients, answers = await self.counts(conn, survey_id)
+        per = {p: [0] * options for p in recipients}
+        for precinct, option, count in answers:
+            if precinct in per and 0 <= option < options:
+                per[precinct][option] += count
+        await conn.executemany(
+            "INSERT INTO community_survey_tallies (survey_id, precinct_id, recipients, counts)"
+            " VALUES (?, ?, ?, ?)",
+            [(survey_id, p, recipients[p], json.dumps(c)) for p, c in per.items()],
+        )
+        await conn.execute(
+            "UPDATE community_surveys SET recipients = ? WHERE id = ? AND recipients IS NOT NULL",
+            (sum(recipients.values()), survey_id),
+        )
+        await conn.execute("DELETE FROM community_survey_answers WHERE survey_id = ?", (survey_id,))
+        await conn.execute(
+            "DELETE FROM community_survey_recipients WHERE survey_id = ?", (survey_id,)
+        )
+
+    async def forget(self, conn: aiosqlite.Connection, user_id: int) -> None:
+        """A person who withdrew consent: no survey of theirs, and no answer, is kept."""
+        await conn.execute("DELETE FROM community_survey_answers WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM community_survey_recipients WHERE user_id = ?", (user_id,))

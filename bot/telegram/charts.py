@@ -15,6 +15,12 @@ from datetime import date
 _DRAWING = threading.Lock()
 
 
+def _plain(text: str) -> str:
+    """Text shown as written: matplotlib reads what stands between two «$» as a formula (and
+    fails on a formula it cannot parse)."""
+    return text.replace("$", r"\$")
+
+
 @dataclass(frozen=True)
 class Panels:
     """What the chart shows besides the reports per day, and the words for it."""
@@ -38,8 +44,9 @@ def draw(
 ) -> bytes:
     """A PNG: one stacked bar per day by category; below, the median hours to take and to
     resolve, and the residents' rating. Blocking (0.1–0.5 s): call it in a thread."""
+    labels = {key: _plain(label) for key, label in labels.items()}
     with _DRAWING:
-        return _draw(days, series, labels, title, subtitle, panels)
+        return _draw(days, series, labels, _plain(title), _plain(subtitle), panels)
 
 
 def _draw(
@@ -113,8 +120,9 @@ def draw_shares(
     """A PNG: one horizontal bar per row (an area, or all of them), split by option in
     proportion to the answers, each part labelled with its count and share. `rows` are
     (key, label, counts per option). Blocking: call it in a thread."""
+    rows = [(key, _plain(label), counts) for key, label, counts in rows]
     with _DRAWING:
-        return _draw_shares(rows, options, title, subtitle)
+        return _draw_shares(rows, [_plain(o) for o in options], _plain(title), _plain(subtitle))
 
 
 def _draw_shares(
@@ -125,7 +133,7 @@ def _draw_shares(
     matplotlib.use("Agg", force=True)
     from matplotlib.figure import Figure
 
-    height = 1.8 + 0.5 * len(rows) + 0.25 * ((len(options) + 1) // 2)
+    height = max(3.5, 1.8 + 0.5 * len(rows) + 0.25 * ((len(options) + 1) // 2))
     figure = Figure(figsize=(10, height), dpi=100)
     axes = figure.add_subplot()
     colours = [f"C{n}" for n in range(len(options))]

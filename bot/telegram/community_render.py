@@ -5,7 +5,7 @@ and a bar chart per area) in the staff's language."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+import logging
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,13 +16,15 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 from babel.numbers import format_percent
 
-from bot.domain.community import Tally
-from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.community import OTHER, Tally, fold_small
+from bot.domain.delivery import NewMessage, OutgoingMessage, Rejected
 from bot.services.community import Results
 from bot.services.directory import DirectoryService
 from bot.storage.repositories import from_db
 from bot.telegram import charts, texts
 from bot.telegram.callbacks import CommunityCb, SurveyDraftCb
+
+log = logging.getLogger(__name__)
 
 #: the outbox row of a results chart carries this instead of a file: drawn when sent
 CHART = "sakshy:survey-chart"
@@ -32,18 +34,27 @@ CHART_AREAS = 20
 
 class CommunityRenderer:
     def __init__(
-        self, i18n: I18n, staff_locale: str, zone: ZoneInfo, directory: DirectoryService
+        self,
+        i18n: I18n,
+        staff_locale: str,
+        zone: ZoneInfo,
+        directory: DirectoryService,
+        min_answers: int = 5,
     ) -> None:
         self.i18n = i18n
         self.staff_locale = staff_locale
         self.zone = zone
         self.directory = directory
+        #: an area with fewer answers is shown only within «other areas»
+        self.min_answers = min_answers
 
     # --- pieces (call inside a locale) ---------------------------------------------------------
 
     def area(self, precinct_id: str | None, locale: str) -> str:
         if precinct_id is None:
             return _("All areas")
+        if precinct_id == OTHER:
+            return _("Other areas")
         precinct = self.directory.current.precinct(precinct_id)
         return precinct.name(locale) if precinct else precinct_id
 
@@ -73,10 +84,14 @@ class CommunityRenderer:
         buttons once it has ended."""
         locale = recipient["language"]
         with self.i18n.context(), self.i18n.use_locale(locale):
-            lines = [
-                _("📋 <b>{area}: a survey by the local police</b>").format(
+            if recipient.get("precinct_id"):
+                head = _("📋 <b>{area}: a survey by the local police</b>").format(
                     area=escape(self.area(recipient["precinct_id"], locale))
-                ),
+                )
+            else:  # an ended survey keeps no link to whom it was sent for
+                head = _("📋 <b>A survey by the local police</b>")
+            lines = [
+                head,
                 "",
                 escape(self.question(survey, locale)),
                 "",
@@ -193,7 +208,9 @@ class CommunityRenderer:
                 first.format(number=survey["id"], until=self.until(survey, locale)),
                 "«" + escape(self.question(survey, locale)) + "»",
             ]
-            if survey["recipients"] is None:
+            if survey["recipients"] is None and results.final:
+                lines.append(_("It ended before it went out: nobody was asked."))
+            elif survey["recipients"] is None:
                 lines.append(_("It has not gone out yet: it waits for the end of the night."))
             else:
                 lines.append(
@@ -229,34 +246,54 @@ class CommunityRenderer:
             )
         return lines
 
-    def results_text(self, results: Results) -> str:
+    def areas(self, results: Results) -> list[Tally]:
+        """The areas shown one by one (enough answers each), then «other areas» if any; none
+        when there is only one area (the whole says it)."""
+        if len(results.areas) < 2:
+            return []
+        shown, other = fold_small(results.areas, self.min_answers)
+        return shown + ([other] if other is not None else [])
+
+    def results_text(self, results: Results, detailed: bool = True) -> str:
+        """In the staff's language; `detailed`: area by area (the analysts' chat gets the
+        whole only)."""
         locale = self.staff_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
             lines = [self.headline(results), ""]
             lines += self._tally_lines(results, results.total, locale)
-            if len(results.areas) > 1:
-                for area in results.areas:
+            if detailed:
+                for area in self.areas(results):
                     lines += ["", *self._tally_lines(results, area, locale)]
-            lines += ["", _("/survey {number} csv gives them as a table.").format(
-                number=results.survey["id"]
-            )]  # fmt: skip
+                if any(a.precinct_id == OTHER for a in self.areas(results)):
+                    lines += ["", _(
+                        "Areas with fewer than {count} answers are counted together, so that "
+                        "nobody's answer can be told apart."
+                    ).format(count=self.min_answers)]  # fmt: skip
+                lines += ["", _("/survey {number} csv gives them as a table.").format(
+                    number=results.survey["id"]
+                )]  # fmt: skip
         return "\n".join(lines)
 
-    def chart(self, results: Results) -> bytes:
+    def chart(self, results: Results, detailed: bool = True) -> bytes:
         """The bar chart (blocking: call it in a thread)."""
         locale = self.staff_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
             rows = [("all", self.area(None, locale), list(results.total.counts))]
-            if len(results.areas) > 1:
-                rows += [
-                    (
-                        area.precinct_id or "",
-                        f"{self.area(area.precinct_id, locale)} "
-                        f"({area.answered}/{area.recipients})",
-                        list(area.counts),
-                    )
-                    for area in results.areas[:CHART_AREAS]
-                ]
+            areas = self.areas(results) if detailed else []
+            if len(areas) > CHART_AREAS:  # the text lists them all
+                areas = (
+                    [*areas[: CHART_AREAS - 1], areas[-1]]
+                    if areas[-1].precinct_id == OTHER
+                    else areas[:CHART_AREAS]
+                )
+            rows += [
+                (
+                    {OTHER: "other"}.get(area.precinct_id or "", area.precinct_id or ""),
+                    f"{self.area(area.precinct_id, locale)} ({area.answered}/{area.recipients})",
+                    list(area.counts),
+                )
+                for area in areas
+            ]
             options = [
                 f"{n + 1}. {self.option(results.survey, n, locale)}"
                 for n in range(len(results.survey["options"]))
@@ -265,18 +302,22 @@ class CommunityRenderer:
             subtitle = self.question(results.survey, locale)
         return charts.draw_shares(rows, options, title, subtitle[:120])
 
-    def results_posts(self, results: Results, chat_id: int) -> list[NewMessage]:
+    def results_posts(
+        self, results: Results, chat_id: int, detailed: bool = True
+    ) -> list[NewMessage]:
         """At the end: the chart (drawn when it is sent) with the headline, then the text."""
         survey_id = results.survey["id"]
-        posts = [
-            NewMessage(
-                chat_id,
-                "sendPhoto",
-                {"photo": CHART, "caption": self.headline(results)},
-                ref=f"csurvey:{survey_id}:chart",
+        posts = []
+        if results.total.answered:
+            posts.append(
+                NewMessage(
+                    chat_id,
+                    "sendPhoto",
+                    {"photo": CHART, "caption": self.headline(results), "detailed": detailed},
+                    ref=f"csurvey:{survey_id}:chart",
+                )
             )
-        ]
-        for n, part in enumerate(texts.chunks(self.results_text(results))):
+        for n, part in enumerate(texts.chunks(self.results_text(results, detailed))):
             posts.append(
                 NewMessage(
                     chat_id, "sendMessage", {"text": part}, ref=f"csurvey:{survey_id}:results:{n}"
@@ -287,13 +328,19 @@ class CommunityRenderer:
     async def prepare(
         self, message: OutgoingMessage, payload: dict[str, Any], results: Results | None
     ) -> dict[str, Any]:
-        """A results chart row: the PNG is drawn now, from the counts kept in the database."""
+        """A results chart row: the PNG is drawn now, from the counts kept in the database. A
+        chart that cannot be drawn is refused for good (logged): it must not hold up every
+        later message to the group, and the results text follows it anyway."""
         if results is None:
-            return payload
-        png = await asyncio.to_thread(self.chart, results)
-        stamp = datetime.now().strftime("%Y%m%d")
-        name = f"survey_{results.survey['id']}_{stamp}.png"
-        return {**payload, "photo": BufferedInputFile(png, name)}
+            raise Rejected("the survey of this chart is gone")
+        detailed = bool(payload.get("detailed", True))
+        try:
+            png = await asyncio.to_thread(self.chart, results, detailed)
+        except Exception as exc:
+            log.exception("survey %s: the results chart cannot be drawn", results.survey["id"])
+            raise Rejected(f"chart not drawn: {exc!r}") from exc
+        rest = {k: v for k, v in payload.items() if k != "detailed"}
+        return {**rest, "photo": BufferedInputFile(png, f"survey_{results.survey['id']}.png")}
 
     @staticmethod
     def chart_survey(message: OutgoingMessage) -> int | None:

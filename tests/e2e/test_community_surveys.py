@@ -21,10 +21,13 @@ NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 FORM = """/survey
 кому: zhd-vokzal, mzhk
 до: 22.11.2026 20:00
-kk: Кешке аулада жарық жеткілікті ме?
+kk: Кешке аулада жарық жеткілікті ме? (<b> & $)
 ru: Достаточно ли вечером света во дворе?
 - Иә, жеткілікті | Да, достаточно
-- Жоқ, қараңғы | Нет, <темно>"""
+- Жоқ, қараңғы $5 & 10$ <i> | Нет, <темно>"""
+QUESTION = "Кешке аулада жарық жеткілікті ме? (<b> & $)"
+NO = "Жоқ, қараңғы $5 & 10$ <i>"
+ANALYSTS = -1001000000077
 
 
 async def follow(user: Any, area: str) -> None:
@@ -38,7 +41,11 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
     clock = MovableClock(NOW)
-    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    analysts = tg.group(ANALYSTS, title="Interagency group", bot_is_admin=True)
+    # every area on its own here (the rule that folds small areas together has its unit test)
+    await bot.restart(
+        clock=clock, followup_tick_seconds=0.1, analysts_chat_id=ANALYSTS, survey_min_answers=1
+    )
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9801, first_name="Officer", language_code="ru")
     staff.add_member(officer)
@@ -67,25 +74,31 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     refused = await staff.next_message()
     assert refused.text.startswith("Опрос не создан:")
     assert "вариант 2 должен быть на обоих языках" in refused.text
-    await staff.send(officer, FORM.replace("kk: Кешке аулада жарық жеткілікті ме?\n", ""))
+    await staff.send(officer, FORM.replace(f"kk: {QUESTION}\n", ""))
     assert "нет строки вопроса «kk: …»" in (await staff.next_message()).text
     assert await db_of("SELECT id FROM community_surveys") == []
 
     await staff.send(officer, FORM)
     draft = await staff.next_message()
     assert draft.text.startswith("📋 № 1 сауалнама жобасы")
-    assert "🇰🇿 Кешке аулада жарық жеткілікті ме?" in draft.text
-    assert "2. Нет, <темно>" in draft.text, "staff text is escaped, shown as written"
+    assert f"🇰🇿 {QUESTION}" in draft.text, "staff text is escaped, shown as written"
+    assert "2. Нет, <темно>" in draft.text
     assert "Қазір 3 тұрғынға жетеді" in draft.text
     assert aigerim.unread() == [], "nothing goes out before «Send»"
+    stranger = tg.user(9808, first_name="Stranger", language_code="ru")
+    staff.add_member(stranger)
+    staff.members.pop(stranger.id)  # was in the group, has been removed since
+    query = await staff.press(stranger, draft, data="cd:send:1")
+    assert (await stranger.answer_of(query))["show_alert"] is True
+    assert aigerim.unread() == [] and draft.text.startswith("📋 № 1"), "still a draft"
     await staff.press(officer, draft, data="cd:send:1")
     sent = "📤 № 1 сауалнаманы Officer жіберді"
     await tg.wait_for(lambda: draft.text.startswith(sent), timeout=5)
 
     asked_kk = await aigerim.next_message(timeout=10)
     assert asked_kk.text.startswith("📋 ЖД вокзал: жергілікті полицияның сауалнамасы")
-    assert "Кешке аулада жарық жеткілікті ме?" in asked_kk.text
-    assert asked_kk.button_texts == ["Иә, жеткілікті", "Жоқ, қараңғы"]
+    assert QUESTION in asked_kk.text
+    assert asked_kk.button_texts == ["Иә, жеткілікті", NO]
     asked_ru = await boris.next_message(timeout=10)
     assert asked_ru.text.startswith("📋 ЖД вокзал: опрос местной полиции")
     assert asked_ru.button_texts == ["Да, достаточно", "Нет, <темно>"]
@@ -101,13 +114,14 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     assert asked_kk.button_texts[0] == "✅ Иә, жеткілікті"
     query = await aigerim.press(asked_kk, data="cs:1:1")
     assert (await aigerim.answer_of(query))["text"] == "Жауабыңыз өзгертілді."
-    await tg.wait_for(lambda: "«Жоқ, қараңғы»" in asked_kk.text, timeout=5)
+    await tg.wait_for(lambda: f"«{NO}»" in asked_kk.text, timeout=5)
     await boris.press(asked_ru, data="cs:1:1")
+    await tg.wait_for(lambda: "✅ Ваш ответ: «Нет, <темно>»." in asked_ru.text, timeout=5)
     await dana.press(asked_dana, data="cs:1:0")
     query = await erlan.press_stale("cs:1:0")  # never sent it
     assert "ескірген" in (await erlan.answer_of(query))["text"]
     query = await boris.press_stale("cs:1:7", asked_ru)  # no such option
-    await boris.answer_of(query)
+    assert "устарела" in (await boris.answer_of(query))["text"]
     assert await eventually(
         lambda: db_of("SELECT 1 FROM community_survey_answers WHERE user_id = 9804")
     )
@@ -127,7 +141,9 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
         "zhd-vokzal": [0, 2],
         "mzhk": [1, 0],
     }
+    assert f"«{QUESTION}»" in (chart.text or "")
     text = await staff.next_message()
+    assert f"2. {NO}: 2 (67%)" in text.text
     assert "ЖД вокзал: 2 адамнан 2 адам жауап берді" in text.text
     assert "МЖК шағынауданы: 1 адамнан 1 адам жауап берді" in text.text
 
@@ -140,14 +156,24 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     plotted = png_series(tg.file_data(final.raw["photo"][-1]["file_id"]) or b"")
     assert {r["key"]: r["counts"] for r in plotted["rows"]}["all"] == [1, 2]
     summary = await staff.next_message(timeout=10)
-    assert "1. Иә, жеткілікті: 1 (33" in summary.text
+    assert "1. Иә, жеткілікті: 1 (33" in summary.text and "/survey 1 csv" in summary.text
+    # the analysts' chat: the whole, no area
+    shared = await analysts.next_message(timeout=10)
+    assert shared.method == "sendPhoto"
+    plotted = png_series(tg.file_data(shared.raw["photo"][-1]["file_id"]) or b"")
+    assert [r["key"] for r in plotted["rows"]] == ["all"]
+    shared_text = (await analysts.next_message(timeout=10)).text
+    assert "1. Иә, жеткілікті: 1 (33" in shared_text
+    assert "вокзал" not in shared_text and "МЖК" not in shared_text and "csv" not in shared_text
     assert [tuple(r) for r in await db_of("SELECT status FROM community_surveys")] == [("closed",)]
     query = await aigerim.press(asked_kk, data="cs:1:0")  # too late: nothing changes
     assert "аяқталды" in (await aigerim.answer_of(query))["text"]
     await tg.wait_for(lambda: asked_kk.reply_markup is None, timeout=5)
     assert "Сауалнама аяқталды." in asked_kk.text
-    rows = await db_of("SELECT option FROM community_survey_answers WHERE user_id = 9802")
-    assert [tuple(r) for r in rows] == [(1,)]
+    # the counts are kept; the link between a person and an answer is not
+    assert await db_of("SELECT * FROM community_survey_answers") == []
+    tallies = await db_of("SELECT precinct_id, recipients, counts FROM community_survey_tallies")
+    assert sorted(tuple(r) for r in tallies) == [("mzhk", 1, "[1, 0]"), ("zhd-vokzal", 2, "[0, 2]")]
 
     # the CSV: counts per area and option, no names
     await staff.send(officer, "/survey 1 csv")
@@ -161,7 +187,11 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
         ("zhd-vokzal", "1"): 0, ("zhd-vokzal", "2"): 2,
         ("mzhk", "1"): 1, ("mzhk", "2"): 0,
     }  # fmt: skip
-    assert "Aigerim" not in data and "9802" not in data
+    assert list(table[0]) == [
+        "survey", "precinct", "precinct_name", "recipients", "answered", "option", "option_kk",
+        "option_ru", "answers", "share_percent",
+    ], "counts only: no column about a person"  # fmt: skip
+    assert table[3]["option_kk"] == NO, "text as written (a leading «=» would be neutralised)"
 
     # Boris stops following: the next survey, to every area, does not reach him
     await boris.send("/subscriptions")
@@ -180,5 +210,4 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     for user in (aigerim, dana, erlan):
         assert (await user.next_message(timeout=10)).text.startswith("📋 ")
     assert boris.unread() == [] and farida.unread() == [] and gulnar.unread() == []
-    query = await staff.press(officer, draft, data="cd:send:2") if draft.reply_markup else None
-    assert query is None, "the sent draft keeps no buttons"
+    assert draft.reply_markup is None, "the sent draft keeps no buttons"

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.community import Option, SurveyDraft, parse_form, tally
+from bot.domain.community import OTHER, Option, SurveyDraft, fold_small, parse_form, tally
 from bot.domain.delivery import NewMessage
 from bot.services.community import Answer, CommunitySurveyService, Results
 from bot.services.delivery import Outbox
@@ -237,11 +237,29 @@ async def test_one_answer_per_resident_and_it_can_change(db: Database, clock: Fi
     }
 
 
+async def delivered(db: Database, ref: str, *chats: int) -> None:
+    """The delivery worker's part: these survey messages reached Telegram."""
+    async with db.transaction() as conn:
+        for chat in chats:
+            await conn.execute(
+                "UPDATE outbox SET state = 'done', sent_at = created_at"
+                " WHERE ref = ? AND chat_id = ?",
+                (ref, chat),
+            )
+
+
+async def table(db: Database, sql: str) -> list[tuple[Any, ...]]:
+    async with db.read() as conn:
+        return [tuple(r) for r in await (await conn.execute(sql)).fetchall()]
+
+
 async def test_the_end_time_closes_the_survey(db: Database, clock: FixedClock) -> None:
     service, followups, subs, users = await world(db, clock)
     await resident(users, subs, 11, "kk", "zhd-vokzal")
     await resident(users, subs, 12, "ru", "mzhk")
+    await resident(users, subs, 13, "ru", "mzhk")  # not reached before the end
     number = await sent_survey(service, followups, clock)
+    await delivered(db, f"csurvey:{number}", 11, 12)
     await service.answer(11, number, 0)
     clock.now += timedelta(hours=6)  # the end time, before the follow-up ran
     late = await service.answer(12, number, 1)
@@ -256,6 +274,14 @@ async def test_the_end_time_closes_the_survey(db: Database, clock: FixedClock) -
     assert await service.close(number, "Officer") is False, "closed once"
     results = await service.results(number)
     assert results is not None and results.final and results.total.counts == (1, 0)
+    assert results.total.recipients == 2, "only those it reached count"
+    assert {a.precinct_id: (a.recipients, a.counts) for a in results.areas} == {
+        "zhd-vokzal": (1, (1, 0)),
+        "mzhk": (1, (0, 0)),
+    }
+    # the counts stay; nothing links a person to the survey or to an answer any more
+    assert await table(db, "SELECT * FROM community_survey_answers") == []
+    assert await table(db, "SELECT * FROM community_survey_recipients") == []
 
 
 async def test_staff_can_end_a_survey_early_and_discard_a_draft(
@@ -304,3 +330,69 @@ async def test_a_survey_that_would_end_before_the_morning_is_not_sent_at_night(
     survey, _ = await service.draft(at_dawn, STAFF, 1, "Officer")  # ends 08:30
     assert await service.send(survey["id"], 1, "Officer") == "night"
     assert (await service.get(survey["id"]) or {})["status"] == "draft", "still a draft"
+
+
+async def test_withdrawing_consent_forgets_the_answer_of_an_open_survey(
+    db: Database, clock: FixedClock
+) -> None:
+    service, followups, subs, users = await world(db, clock)
+    await resident(users, subs, 11, "kk", "zhd-vokzal")
+    await resident(users, subs, 12, "ru", "mzhk")
+    number = await sent_survey(service, followups, clock)
+    await service.answer(11, number, 0)
+    await service.answer(12, number, 1)
+    assert await users.withdraw_consent(11)
+    assert await table(db, "SELECT user_id FROM community_survey_answers") == [(12,)]
+    assert await table(db, "SELECT user_id FROM community_survey_recipients") == [(12,)]
+    assert (await service.answer(11, number, 1)).answer is Answer.NOT_YOURS
+
+
+async def test_a_send_that_runs_too_late_closes_the_survey_unsent(
+    db: Database, clock: FixedClock
+) -> None:
+    service, followups, subs, users = await world(db, clock)
+    await resident(users, subs, 11, "kk", "zhd-vokzal")
+    survey, _ = await service.draft(survey_draft(clock), STAFF, 1, "Officer")
+    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    clock.now += timedelta(hours=5, minutes=55)  # down until 5 minutes before the end
+    await followups.run_due()
+    closed = await service.get(survey["id"])
+    assert closed is not None and closed["status"] == "closed" and closed["recipients"] is None
+    assert await messages(db, f"csurvey:{survey['id']}") == [], "nobody asked for 5 minutes"
+    assert len(await messages(db, f"csurvey:{survey['id']}:results:0")) == 1, "staff are told"
+
+
+async def test_a_fan_out_that_would_run_into_the_night_waits_for_the_morning(
+    db: Database, clock: FixedClock
+) -> None:
+    clock.now = datetime(2026, 11, 21, 16, 59, 50, tzinfo=UTC)  # 21:59:50 in Almaty
+    service, followups, subs, users = await world(db, clock, quiet=(time(22), time(8)))
+    for n in range(300):  # 12 s of messages at the survey pace: the last ones after 22:00
+        await resident(users, subs, 100 + n, "kk", "zhd-vokzal")
+    options = (Option("а", "а"), Option("б", "б"))
+    tomorrow = SurveyDraft("С?", "В?", options, (), clock.now + timedelta(days=1))
+    survey, _ = await service.draft(tomorrow, STAFF, 1, "Officer")
+    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    await followups.run_due()
+    assert await messages(db, f"csurvey:{survey['id']}") == []
+    clock.now = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 08:00
+    await followups.run_due()
+    assert len(await messages(db, f"csurvey:{survey['id']}")) == 300
+
+
+def test_small_areas_are_counted_together() -> None:
+    _, areas = tally(
+        2,
+        {"zhd-vokzal": 10, "mzhk": 3, "koksay-1": 2},
+        [("zhd-vokzal", 0, 4), ("zhd-vokzal", 1, 3), ("mzhk", 1, 2), ("koksay-1", 0, 1)],
+    )
+    shown, other = fold_small(areas, 5)
+    assert [a.precinct_id for a in shown] == ["zhd-vokzal"]
+    assert other is not None and other.precinct_id == OTHER
+    assert other.recipients == 5 and other.counts == (1, 2)
+    assert fold_small(areas, 1) == (areas, None)
+
+
+def test_two_options_alike_in_one_language_are_refused() -> None:
+    result = parse(FORM.replace("2) Жоқ | Нет", "2) Иә | Конечно"))
+    assert ("option_twice", "2") in result.problems

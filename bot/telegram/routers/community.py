@@ -28,9 +28,11 @@ async def on_answer(
     community_renderer: CommunityRenderer,
 ) -> None:
     outcome = await community.answer(user.id, callback_data.survey, callback_data.option)
-    if outcome.answer is Answer.NOT_YOURS or outcome.survey is None or outcome.recipient is None:
+    if outcome.answer is Answer.NOT_YOURS or outcome.survey is None:
         await query.answer(texts.stale_button())
         return
+    # an ended survey keeps no link to whom it was sent for: shown in the presser's language
+    recipient = outcome.recipient or {"language": user.language, "precinct_id": None}
     notes = {
         Answer.STORED: texts.csurvey_thanks(),
         Answer.CHANGED: texts.csurvey_changed(),
@@ -43,5 +45,5 @@ async def on_answer(
     survey = dict(outcome.survey)
     if outcome.answer is Answer.CLOSED:
         survey["status"] = "closed"  # its end time has passed: shown as ended, no buttons
-    text, markup = community_renderer.resident_view(survey, outcome.recipient, outcome.option)
+    text, markup = community_renderer.resident_view(survey, recipient, outcome.option)
     await edit_text(query.message, text, markup)

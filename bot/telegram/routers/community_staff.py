@@ -6,6 +6,7 @@ ends one early."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from bot.telegram.callbacks import SurveyDraftCb
 from bot.telegram.community_render import CommunityRenderer
 from bot.telegram.editing import edit_text
 from bot.telegram.staff import StaffGate, parse_number, staff_here, staff_pressed
+
+log = logging.getLogger(__name__)
 
 
 def router() -> Router:
@@ -118,10 +121,15 @@ async def _results(
     if results is None:
         await message.reply(texts.survey_not_found())
         return
-    png = await asyncio.to_thread(renderer.chart, results)
-    await message.reply_photo(
-        BufferedInputFile(png, f"survey_{number}.png"), caption=renderer.headline(results)
-    )
+    if results.total.answered:
+        try:
+            png = await asyncio.to_thread(renderer.chart, results)
+        except Exception:  # the figures still go, as text
+            log.exception("survey %s: the chart cannot be drawn", number)
+        else:
+            await message.reply_photo(
+                BufferedInputFile(png, f"survey_{number}.png"), caption=renderer.headline(results)
+            )
     for part in texts.chunks(renderer.results_text(results)):
         await message.reply(part)
 
@@ -140,7 +148,8 @@ async def _csv(
 
     with tempfile.TemporaryDirectory(prefix="sakshy-survey-") as folder:
         path = Path(folder) / f"sakshy_survey_{number}.csv"
-        if await community.write_csv(number, path, area_name) is None:
+        written = await community.write_csv(number, path, area_name, renderer.min_answers)
+        if written is None:
             await message.reply(texts.survey_not_found())
             return
         await message.reply_document(FSInputFile(path), caption=texts.survey_csv_caption(number))
@@ -160,13 +169,15 @@ async def on_draft(
     if not isinstance(message, Message) or not await chats.is_main_staff_chat(message.chat.id):
         await query.answer(texts.stale_button())
         return
-    if not await staff_pressed(query, message.chat.id, bot, staff_gate, desk, "survey_send"):
+    what = "survey_discard" if callback_data.action == "discard" else "survey_send"
+    if not await staff_pressed(query, message.chat.id, bot, staff_gate, desk, what):
         return
     number = callback_data.survey
     who = query.from_user
     if callback_data.action == "discard":
         if await community.discard(number):
             await query.answer()
+            await desk.audited(who.id, who.full_name, message.chat.id, what, str(number))
             await edit_text(message, texts.survey_discarded(number))
         else:
             await query.answer(texts.survey_draft_gone(), show_alert=True)
