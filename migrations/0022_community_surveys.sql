@@ -36,8 +36,11 @@ CREATE TABLE community_survey_recipients (
     user_id     INTEGER NOT NULL,
     precinct_id TEXT    NOT NULL,       -- the followed area it was sent for
     language    TEXT    NOT NULL,
+    queued      INTEGER NOT NULL DEFAULT 0, -- its message is in the outbox (written in batches)
     PRIMARY KEY (survey_id, user_id)
 ) WITHOUT ROWID;
+CREATE INDEX community_survey_unqueued ON community_survey_recipients (survey_id, user_id)
+    WHERE queued = 0;
 
 CREATE TABLE community_survey_answers (
     survey_id   INTEGER NOT NULL REFERENCES community_surveys (id),

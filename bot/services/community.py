@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -90,6 +90,8 @@ class CommunitySurveyService:
         self.quiet = quiet
         self.analysts_chat_id = analysts_chat_id
         self.repo = CommunitySurveyRepository()
+        #: survey messages written to the outbox per transaction
+        self.batch = 2000
         followups.register(SEND, self._send, self._chat_before)
         followups.register(CLOSE, self._close_due, self._chat_before)
 
@@ -155,17 +157,18 @@ class CommunitySurveyService:
     async def _send(
         self, conn: aiosqlite.Connection, followup: FollowUp, chat_id: int | None
     ) -> Later | None:
+        """One batch of messages per run (the write lock is held briefly: residents are not kept
+        waiting by a survey to a whole city), then again at once until every one is queued."""
         survey_id = int(followup.subject.split(":")[1])
         survey = await self.repo.get(conn, survey_id)
-        if survey is None or survey["status"] != "open" or survey["fanned_at"] is not None:
+        if survey is None or survey["status"] != "open":
             return None
         now = self.clock()
         ends_at = from_db(survey["ends_at"])
         assert ends_at is not None
         if self.quiet is not None:
-            # nobody is woken by a survey: not now if the last of them would go out at night
-            audience = await self.repo.audience(conn, survey["targets"])
-            last = now + timedelta(seconds=audience / PACE)
+            # nobody is woken by a survey: not now if this batch would still be going out then
+            last = now + timedelta(seconds=self.batch / PACE)
             morning = in_quiet_hours(now, self.quiet, self.zone) or in_quiet_hours(
                 last, self.quiet, self.zone
             )
@@ -173,14 +176,21 @@ class CommunitySurveyService:
                 return Later(morning)
             if morning is not None:
                 ends_at = now  # its time would be over before anyone could answer
-        if now + timedelta(minutes=10) >= ends_at:  # late (a long downtime): never went out
-            await self._close(conn, survey_id, None, chat_id)
+        if now + timedelta(minutes=10) >= ends_at:  # too late (a long downtime): stop here
+            if survey["fanned_at"] is None:
+                await self._close(conn, survey_id, None, chat_id)  # it never went out
             return None
-        recipients = await self.repo.fan_out(conn, survey_id, survey["targets"], now)
-        for recipient in recipients:
-            await self.outbox.add(conn, self.renderer.survey_message(survey, recipient))
-        log.info("community survey %s: sent to %s residents", survey_id, len(recipients))
-        return None
+        if survey["fanned_at"] is None:
+            count = await self.repo.enrol(conn, survey_id, survey["targets"], now)
+            log.info("community survey %s: going out to %s residents", survey_id, count)
+        batch = await self.repo.next_batch(conn, survey_id, self.batch)
+        made: dict[tuple[str, str], NewMessage] = {}  # one text per language and area
+        for recipient in batch:
+            key = (recipient["language"], recipient["precinct_id"])
+            if key not in made:
+                made[key] = self.renderer.survey_message(survey, recipient)
+            await self.outbox.add(conn, replace(made[key], chat_id=recipient["user_id"]))
+        return Later(now) if len(batch) == self.batch else None
 
     async def _chat_before(self, _: FollowUp) -> int | None:
         """Before the claiming transaction: reading the chat inside it could wait on itself."""

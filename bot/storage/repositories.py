@@ -2226,11 +2226,11 @@ class CommunitySurveyRepository:
         row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def fan_out(
+    async def enrol(
         self, conn: aiosqlite.Connection, survey_id: int, targets: list[str], now: datetime
-    ) -> list[dict[str, Any]]:
+    ) -> int:
         """Record who the survey goes to, once each: a resident who follows several of its
-        areas is asked once, as a resident of the area they followed first. Returns them."""
+        areas is asked once, as a resident of the area they followed first. Returns how many."""
         await conn.execute(
             "INSERT INTO community_survey_recipients (survey_id, user_id, precinct_id, language)"
             " SELECT :survey, user_id, precinct_id, language FROM ("
@@ -2242,14 +2242,30 @@ class CommunitySurveyRepository:
             {"survey": survey_id, "targets": json.dumps(targets)},
         )
         cur = await conn.execute(
-            "SELECT user_id, precinct_id, language FROM community_survey_recipients"
-            " WHERE survey_id = ? ORDER BY user_id",
-            (survey_id,),
+            "SELECT COUNT(*) FROM community_survey_recipients WHERE survey_id = ?", (survey_id,)
         )
-        rows = [dict(row) for row in await cur.fetchall()]
+        row = await cur.fetchone()
+        count = int(row[0]) if row else 0
         await conn.execute(
             "UPDATE community_surveys SET fanned_at = ?, recipients = ? WHERE id = ?",
-            (to_db(now), len(rows), survey_id),
+            (to_db(now), count, survey_id),
+        )
+        return count
+
+    async def next_batch(
+        self, conn: aiosqlite.Connection, survey_id: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """Recipients whose message is not in the outbox yet (at most `limit`), now marked as
+        queued: the caller writes their messages in the same transaction."""
+        cur = await conn.execute(
+            "SELECT user_id, precinct_id, language FROM community_survey_recipients"
+            " WHERE survey_id = ? AND queued = 0 ORDER BY user_id LIMIT ?",
+            (survey_id, limit),
+        )
+        rows = [dict(row) for row in await cur.fetchall()]
+        await conn.executemany(
+            "UPDATE community_survey_recipients SET queued = 1 WHERE survey_id = ? AND user_id = ?",
+            [(survey_id, r["user_id"]) for r in rows],
         )
         return rows
 

@@ -396,3 +396,18 @@ def test_small_areas_are_counted_together() -> None:
 def test_two_options_alike_in_one_language_are_refused() -> None:
     result = parse(FORM.replace("2) Жоқ | Нет", "2) Иә | Конечно"))
     assert ("option_twice", "2") in result.problems
+
+
+async def test_a_big_audience_is_written_in_batches(db: Database, clock: FixedClock) -> None:
+    service, followups, subs, users = await world(db, clock)
+    service.batch = 2
+    for n in range(5):
+        await resident(users, subs, 11 + n, "kk", "zhd-vokzal")
+    survey, _ = await service.draft(survey_draft(clock), STAFF, 1, "Officer")
+    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    written = []
+    for _ in range(4):
+        await followups.run_due()
+        written.append(len(await messages(db, f"csurvey:{survey['id']}")))
+    assert written == [2, 4, 5, 5], "a batch per run, each resident once"
+    assert (await service.get(survey["id"]) or {})["recipients"] == 5
