@@ -38,14 +38,17 @@ def help_text() -> str:
     return (
         _(
             "<b>Sakshy</b> connects residents with the Local Police Service.\n\n"
-            "What I can do now:\n"
+            "What I can do:\n"
             "• /report: report a minor offence (noise, litter, parking, drinking in public, "
             "vandalism…) with the place and photos; you get its number\n"
+            "• /myreports: your reports, their status and the police's answers\n"
+            "• /inspector: your district inspector's contacts, from a location\n"
+            "• /subscribe: follow an area: community surveys, the police's local priorities, "
+            "resolved reports there; /subscriptions to change or stop\n"
+            "• /volunteer: become a public helper; /myduties: your duties and hours\n"
             "• /language: switch between Kazakh and Russian\n"
             "• /privacy: what I keep about you, and your consent\n"
-            "• /cancel: stop what you are doing and go back to the menu\n\n"
-            "More services (your district inspector, public helpers) are coming to this menu "
-            "soon."
+            "• /cancel: stop what you are doing and go back to the menu"
         )
         + "\n\n"
         + emergency_note()
