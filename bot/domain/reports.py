@@ -118,6 +118,8 @@ class ReportDraft:
     media: tuple[Media, ...] = ()
     anonymous: bool = False
     phone: str | None = None
+    #: made when the wizard starts: a «Send» handled twice makes one report
+    key: str | None = None
 
     @property
     def location_verified(self) -> bool:
@@ -147,6 +149,7 @@ class ReportDraft:
             "media": [[m.kind, m.file_id, m.file_unique_id] for m in self.media],
             "anonymous": self.anonymous,
             "phone": self.phone,
+            "key": self.key,
         }
 
     @classmethod
@@ -163,6 +166,7 @@ class ReportDraft:
             media=tuple(Media(str(k), str(f), str(u)) for k, f, u in media),
             anonymous=bool(data.get("anonymous")),
             phone=data.get("phone"),  # type: ignore[arg-type]
+            key=str(data["key"]) if data.get("key") else None,
         )
 
 

@@ -255,6 +255,12 @@ class ReportService:
         topics = topics and await self.staff_topics()  # type: ignore[misc]
         now = self.clock()
         async with self.db.transaction() as conn:
+            if draft.key is not None:
+                made = await self.repo.by_submission_key(conn, reporter.id, draft.key)
+                if made is not None:  # this «Send» was handled before (then the process died)
+                    report = await self.repo.get(conn, made)
+                    assert report is not None
+                    return report
             open_now = await self.repo.count_by_reporter(conn, reporter.id, open_only=True)
             if open_now >= self.limits.max_open:
                 raise ReportRefused("open", self.limits.max_open)

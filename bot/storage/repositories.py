@@ -456,8 +456,8 @@ class ReportRepository:
             "INSERT INTO reports (reporter_id, category, description, voice_file_id, latitude,"
             " longitude, address, location_verified, anonymous, reporter_name,"
             " reporter_username, phone, language, created_at, updated_at, precinct_id,"
-            " inspector_id, staff_chat_id, staff_thread_id, staff_thread_shared)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " inspector_id, staff_chat_id, staff_thread_id, staff_thread_shared, submission_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 reporter_id,
                 draft.category,
@@ -479,6 +479,7 @@ class ReportRepository:
                 staff_chat_id if shared_thread_id else None,
                 shared_thread_id,
                 int(shared_thread_id is not None),
+                draft.key,
             ),
         )
         report_id = int(cur.lastrowid or 0)
@@ -489,6 +490,16 @@ class ReportRepository:
                 (report_id, position, item.kind, item.file_id, item.file_unique_id),
             )
         return report_id
+
+    async def by_submission_key(
+        self, conn: aiosqlite.Connection, reporter_id: int, key: str
+    ) -> int | None:
+        cur = await conn.execute(
+            "SELECT id FROM reports WHERE submission_key = ? AND reporter_id = ?",
+            (key, reporter_id),
+        )
+        row = await cur.fetchone()
+        return int(row[0]) if row else None
 
     async def get(self, conn: aiosqlite.Connection, report_id: int) -> Report | None:
         cur = await conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,))

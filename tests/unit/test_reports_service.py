@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from zoneinfo import ZoneInfo
 
@@ -100,6 +101,20 @@ async def test_submit_stores_everything_and_queues_the_post_and_receipt(
     async with db.read() as conn:
         events = await (await conn.execute("SELECT action FROM report_events")).fetchall()
     assert [e[0] for e in events] == ["submitted"]
+
+
+async def test_a_send_handled_twice_makes_one_report(db: Database, clock: FixedClock) -> None:
+    """The process died after the commit, Telegram sent the same «Send» again."""
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    keyed = dataclasses.replace(DRAFT, key="wizard-1")
+    first = await reports.submit(user, keyed, name="Айгерім", username=None)
+    again = await reports.submit(user, keyed, name="Айгерім", username=None)
+    assert again.id == first.id == 1000
+    assert len(await outbox_rows(db)) == 4, "one post, one receipt"
+    other = await reports.submit(user, dataclasses.replace(DRAFT, key="wizard-2"), name=None,
+                                 username=None)  # fmt: skip
+    assert other.id == 1001, "another wizard is another report"
 
 
 async def test_anonymous_report_shows_no_reporter_card(db: Database, clock: FixedClock) -> None:

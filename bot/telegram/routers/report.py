@@ -4,6 +4,7 @@ the middle keeps it. Only the confirmed, committed report gets a number."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from aiogram import F, Router
@@ -118,11 +119,14 @@ async def start_wizard(
     preset: tuple[float, float] | None = None,
 ) -> None:
     await state.set_state(ReportForm.category)
+    key = uuid.uuid4().hex  # one report per wizard, however often «Send» is handled
     if preset is None:
-        await state.set_data({})
+        await state.set_data({"draft": {"key": key}})
     else:
         lat, lon = preset
-        await state.set_data({"draft": {"latitude": lat, "longitude": lon}, "preset": True})
+        await state.set_data(
+            {"draft": {"latitude": lat, "longitude": lon, "key": key}, "preset": True}
+        )
     await message.answer(
         texts.report_start(), reply_markup=category_keyboard(categories, user.language)
     )
