@@ -32,7 +32,7 @@ def _report(problems: list[str]) -> int:
 async def _run(settings: Settings) -> None:
     from bot.app import SakshyApp
 
-    app = SakshyApp(settings)
+    app = SakshyApp(settings, time_scale=settings.telegram_time_scale)
     await app.open()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

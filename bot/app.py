@@ -434,6 +434,7 @@ class SakshyApp:
             name="bot-profile",
         )
         assert self.worker is not None
+        await self._remember_recent_sends()
         worker_task = asyncio.create_task(self.worker.run(), name="delivery")
         directory_task = asyncio.create_task(self._watch_directory(), name="directory")
         await self.report_followups.ensure_digest()
@@ -465,6 +466,20 @@ class SakshyApp:
                 polling.result()  # polling ended on its own: surface why
         finally:
             stop_requested.cancel()
+
+    async def _remember_recent_sends(self) -> None:
+        """What the last run sent to each group within Telegram's minute counts against the
+        group's 20 a minute now too: after a quick restart the bot does not meet a 429."""
+        now = self.clock()
+        async with self.db.read() as conn:
+            recent = await self.outbox.repo.sent_to_groups_since(
+                conn, now - timedelta(seconds=60 * self.time_scale)
+            )
+        ages: dict[int, list[float]] = {}
+        for chat_id, when in recent:
+            ages.setdefault(chat_id, []).append((now - when).total_seconds())
+        for chat_id, seen in ages.items():
+            self.limiter.remember(chat_id, seen)
 
     async def stop(self) -> None:
         """Ask `run()` to finish: polling stops, background tasks end, the database closes."""

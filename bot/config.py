@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     digest_time: str = "08:30"
     #: seconds between checks for due follow-ups
     followup_tick_seconds: float = Field(default=10, gt=0, le=600)
+    #: tests only: the rate limiter's clock speed, for a fake Telegram on this machine that
+    #: runs its own clock as fast (refused unless TELEGRAM_API_URL is a loopback address)
+    telegram_time_scale: float = Field(default=1.0, gt=0, le=1)
     #: public helpers: the minimum age, and the pause before a rejected or retired person may
     #: apply again
     helper_min_age: int = Field(default=18, ge=16, le=100)
@@ -234,6 +237,7 @@ EXPECTED = {
     "quiet_hours": "local hours like 22:00-08:00",
     "digest_time": "a local time like 08:30",
     "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
+    "telegram_time_scale": "a number above 0, at most 1 (leave it out: tests only)",
     "helper_min_age": "a whole number of years from 16 to 100",
     "helper_cooldown_days": "a whole number of days from 0 to 3650",
     "duplicate_radius_m": "a whole number of metres from 10 to 5000",
@@ -314,6 +318,14 @@ def load_settings(*, require_token: bool = True, env_file: str | Path | None = "
         raise ConfigError(problems) from None
     if require_token and settings.bot_token is None:
         raise ConfigError([NO_TOKEN_HELP])
+    host = settings.telegram_api_url.host if settings.telegram_api_url else None
+    if settings.telegram_time_scale != 1 and host not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(
+            [
+                "TELEGRAM_TIME_SCALE: only for a fake Telegram on this machine (TELEGRAM_API_URL "
+                "on 127.0.0.1); with the real Telegram it would break its limits"
+            ]
+        )
     analysts = settings.analysts_chat_id
     if analysts is not None and analysts in (settings.staff_chat_id, settings.supervisors_chat_id):
         raise ConfigError(

@@ -18,15 +18,22 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Limits:
     global_per_second: int = 28  # a margin under ~30: requests reserved 1 s apart may arrive closer
-    #: the overall window, a little over Telegram's second: a request reserved at t may reach
-    #: Telegram tens of milliseconds later than the next one does (network, a busy loop)
-    global_window: float = 1.05
+    #: Telegram's overall window
+    global_window: float = 1.0
+    #: real seconds added to every window: a request reserved at t may reach Telegram tens of
+    #: milliseconds later than the next one does (network, a busy loop). Real time, not
+    #: Telegram's: against a fake whose clock runs 100 times faster it is 100 times longer
+    jitter: float = 0.05
     #: besides the window, the overall pace is smoothed: at most this many at once, then one
     #: every global_window / global_per_second (bursts meet Telegram's window all together)
     global_burst: int = 4
     group_per_minute: int = 20
     chat_per_second: float = 1.0
     chat_burst: int = 3
+
+
+#: the most the network margin adds to a window, in Telegram's seconds
+MAX_MARGIN = 5.0
 
 
 class _Bucket:
@@ -59,6 +66,14 @@ class RateLimiter:
         self._global_bound = False
         self._pace_tokens = float(self.limits.global_burst)
         self._pace_stamp = self.clock()
+        # against a very fast fake the margin is capped: 50 ms there would be minutes of
+        # Telegram's time, and every test would crawl
+        margin = min(self.limits.jitter / time_scale, MAX_MARGIN)
+        #: the overall and the group windows, in Telegram's seconds, with the margin
+        self.global_span = self.limits.global_window + margin
+        self.group_span = 60.0 + margin
+        #: one message to a chat every so many of Telegram's seconds, with the margin
+        self.chat_interval = 1.0 / self.limits.chat_per_second + margin
 
     def reserve(self, chat_id: int, is_group: bool | None = None) -> float:
         """Take a slot for one message to `chat_id` now (0.0), or say how long to wait."""
@@ -72,7 +87,7 @@ class RateLimiter:
             0.0,
         )
         window = self._global
-        span = limits.global_window
+        span = self.global_span
         while window and window[0] <= now - span:
             window.popleft()
         global_wait = max(self._blocked_until.get(None, 0.0) - now, 0.0)
@@ -90,19 +105,19 @@ class RateLimiter:
         group_window = None
         if is_group:
             group_window = self._groups.setdefault(chat_id, deque())
-            while group_window and group_window[0] <= now - 60.0:
+            while group_window and group_window[0] <= now - self.group_span:
                 group_window.popleft()
             if len(group_window) >= limits.group_per_minute:
-                wait = max(wait, group_window[0] + 60.0 - now)
+                wait = max(wait, group_window[0] + self.group_span - now)
         bucket = self._chats.get(chat_id)
         if bucket is None:
             bucket = self._chats[chat_id] = _Bucket(float(limits.chat_burst), now)
         bucket.tokens = min(
-            float(limits.chat_burst), bucket.tokens + (now - bucket.stamp) * limits.chat_per_second
+            float(limits.chat_burst), bucket.tokens + (now - bucket.stamp) / self.chat_interval
         )
         bucket.stamp = now
-        if bucket.tokens < 1.0:
-            wait = max(wait, (1.0 - bucket.tokens) / limits.chat_per_second)
+        if bucket.tokens < 1.0 - 1e-9:  # a token back in full (not short by a rounding)
+            wait = max(wait, (1.0 - bucket.tokens) * self.chat_interval)
         if wait > 0:
             return wait
         window.append(now)
@@ -112,6 +127,14 @@ class RateLimiter:
         bucket.tokens -= 1.0
         self._prune(now)
         return 0.0
+
+    def remember(self, chat_id: int, ages: list[float]) -> None:
+        """Messages a previous run of the bot sent to a group `ages` real seconds ago (from
+        the outbox, at start-up): a restart must not forget the group's minute."""
+        now = self.clock()
+        window = self._groups.setdefault(chat_id, deque())
+        stamps = sorted(now - age / self.time_scale for age in ages if age >= 0)
+        window.extend(s for s in stamps if s > now - self.group_span)
 
     def penalise(self, chat_id: int | None, seconds: float) -> None:
         """Telegram said 429: nothing more to this chat (None: to anyone) for `seconds`
@@ -148,7 +171,9 @@ class RateLimiter:
         self._last_prune = now
         for chat_id in [c for c, b in self._chats.items() if now - b.stamp > 120.0]:
             del self._chats[chat_id]
-        for chat_id in [c for c, w in self._groups.items() if not w or w[-1] <= now - 60.0]:
+        for chat_id in [
+            c for c, w in self._groups.items() if not w or w[-1] <= now - self.group_span
+        ]:
             del self._groups[chat_id]
         for key in [k for k, until in self._blocked_until.items() if until <= now]:
             del self._blocked_until[key]

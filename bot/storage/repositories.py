@@ -280,6 +280,22 @@ class OutboxRepository:
         )
         return await cur.fetchone() is not None
 
+    async def sent_to_groups_since(
+        self, conn: aiosqlite.Connection, since: datetime
+    ) -> list[tuple[int, datetime]]:
+        """(chat, when) of every message sent to a group since then, oldest first."""
+        cur = await conn.execute(
+            "SELECT chat_id, sent_at FROM outbox WHERE chat_id < 0 AND sent_at >= ?"
+            " ORDER BY sent_at",
+            (to_db(since),),
+        )
+        found = []
+        for chat_id, sent_at in await cur.fetchall():
+            when = from_db(sent_at)
+            if when is not None:
+                found.append((int(chat_id), when))
+        return found
+
     async def release_in_flight(self, conn: aiosqlite.Connection) -> int:
         """At start-up: rows that were being sent when the process stopped go out again."""
         cur = await conn.execute("UPDATE outbox SET state = 'pending' WHERE state = 'in_flight'")

@@ -56,6 +56,16 @@ def test_the_analysts_chat_is_never_a_staff_chat(tmp_path: Path) -> None:
     assert line.startswith("ANALYSTS_CHAT_ID: expected a chat of its own")
 
 
+def test_a_faster_clock_only_for_a_fake_telegram_on_this_machine(tmp_path: Path) -> None:
+    (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nTELEGRAM_TIME_SCALE=0.001\n")
+    assert line.startswith("TELEGRAM_TIME_SCALE: only for a fake Telegram on this machine")
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "BOT_TOKEN=123:abc\nTELEGRAM_TIME_SCALE=0.001\nTELEGRAM_API_URL=http://127.0.0.1:8081\n"
+    )
+    assert load_settings(env_file=env_file).telegram_time_scale == 0.001
+
+
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nSTAF_CHAT_ID=-100\n")
     assert line == "STAF_CHAT_ID: unknown key in .env (did you mean STAFF_CHAT_ID?)"
