@@ -203,6 +203,58 @@ def cmd_import_directory(args: argparse.Namespace) -> int:
         return 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the database, safe while the bot runs."""
+    from pathlib import Path
+
+    from bot.storage.backup import BackupError, make_backup
+
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        return _report(exc.problems)
+    try:
+        made = make_backup(Path(settings.database_path), Path(args.target))
+    except (BackupError, OSError) as exc:
+        print(f"No backup was made: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Backup written: {made.path} ({made.size / 1e6:.1f} MB, {made.reports} reports, "
+        f"checked, {made.seconds:.1f} s)"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a backup in the database's place; the bot must be stopped."""
+    from pathlib import Path
+
+    from bot.storage.backup import BackupError, restore
+
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        return _report(exc.problems)
+    database = Path(settings.database_path)
+    if not args.yes:
+        print(
+            f"This replaces {database} with {args.backup}. Stop the bot first; the current "
+            "database is kept aside, never deleted. Run again with --yes to go on.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        kept, reports = restore(Path(args.backup), database)
+    except (BackupError, OSError) as exc:
+        print(f"Nothing was restored: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {args.backup} ({reports} reports) to {database}.")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}.")
+    print("Start the bot again; pending migrations are applied at start.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -232,6 +284,23 @@ def build_parser() -> argparse.ArgumentParser:
     directory.add_argument("--dry-run", action="store_true", help="show what would change")
     directory.add_argument("--demo", action="store_true", help="the shipped demo data")
     directory.set_defaults(func=cmd_import_directory)
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database (safe while the bot runs)",
+        description="A consistent copy of the database with SQLite's online backup API, "
+        "checked before it is kept. A folder gets a dated file name.",
+    )
+    backup.add_argument("target", help="a file, or a folder for a dated file")
+    backup.set_defaults(func=cmd_backup)
+    restore_cmd = sub.add_parser(
+        "restore",
+        help="replace the database with a backup (stop the bot first)",
+        description="Check a backup, keep the current database aside, and put the backup in "
+        "its place.",
+    )
+    restore_cmd.add_argument("backup", help="the backup file")
+    restore_cmd.add_argument("--yes", action="store_true", help="really replace it")
+    restore_cmd.set_defaults(func=cmd_restore)
     demo = sub.add_parser("demo", help="run the bot against a local Telegram emulator")
     demo.add_argument("--lang", choices=["kk", "ru"], default="kk")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log too")

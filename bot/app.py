@@ -33,6 +33,7 @@ from bot.domain.categories import Category, CategoryError, load_categories
 from bot.domain.delivery import OutgoingMessage
 from bot.i18n import build_i18n
 from bot.scheduler import FollowUpScheduler
+from bot.services.backups import BackupService
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
 from bot.services.community import CommunitySurveyService
@@ -242,6 +243,19 @@ class SakshyApp:
             settings.quiet,
             settings.analysts_chat_id,
         )
+        self.backups = (
+            BackupService(
+                settings.database_path,
+                settings.backup_dir,
+                settings.backup_keep,
+                settings.backup_at,
+                settings.zone,
+                followups,
+                self.clock,
+            )
+            if settings.backup_dir is not None
+            else None
+        )
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
@@ -438,6 +452,8 @@ class SakshyApp:
         worker_task = asyncio.create_task(self.worker.run(), name="delivery")
         directory_task = asyncio.create_task(self._watch_directory(), name="directory")
         await self.report_followups.ensure_digest()
+        if self.backups is not None:
+            await self.backups.ensure_scheduled()
         self.scheduler.start()  # inside the running loop
         for task in (profile_task, worker_task, directory_task):
             task.add_done_callback(_log_failure)

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     quiet_hours: str = "22:00-08:00"
     #: local time of the daily digest to the staff group (HH:MM)
     digest_time: str = "08:30"
+    #: a daily backup of the database goes to this folder (empty: none), at this local time,
+    #: and the newest so many are kept
+    backup_dir: Path | None = None
+    backup_time: str = "03:30"
+    backup_keep: int = Field(default=7, ge=1, le=365)
     #: seconds between checks for due follow-ups
     followup_tick_seconds: float = Field(default=10, gt=0, le=600)
     #: tests only: the rate limiter's clock speed, for a fake Telegram on this machine that
@@ -150,7 +155,12 @@ class Settings(BaseSettings):
             raise ValueError("quiet")
         return value.replace(" ", "")
 
-    @field_validator("digest_time")
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_backup_dir(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("digest_time", "backup_time")
     @classmethod
     def _digest(cls, value: str) -> str:
         if not _CLOCK.match(value.strip()):
@@ -165,6 +175,10 @@ class Settings(BaseSettings):
     @property
     def digest_at(self) -> time:
         return _parse_clock(self.digest_time)
+
+    @property
+    def backup_at(self) -> time:
+        return _parse_clock(self.backup_time)
 
     @field_validator("staff_locale", mode="before")
     @classmethod
@@ -236,6 +250,9 @@ EXPECTED = {
     "survey_after_hours": "hours, a number from 0 to 720",
     "quiet_hours": "local hours like 22:00-08:00",
     "digest_time": "a local time like 08:30",
+    "backup_dir": "a folder for the daily backups, or empty for none",
+    "backup_time": "a local time like 03:30",
+    "backup_keep": "a whole number of backups to keep, from 1 to 365",
     "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
     "telegram_time_scale": "a number above 0, at most 1 (leave it out: tests only)",
     "helper_min_age": "a whole number of years from 16 to 100",

@@ -69,5 +69,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "DUTY_WAVE_MINUTES",
         "DUTY_WITHDRAW_HOURS",
         "DUTY_CHECKIN_RADIUS_M",
+        "SURVEY_MIN_ANSWERS",
+        "TELEGRAM_TIME_SCALE",
+        "BACKUP_DIR",
+        "BACKUP_TIME",
+        "BACKUP_KEEP",
     ):
         monkeypatch.delenv(key, raising=False)

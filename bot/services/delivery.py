@@ -116,8 +116,19 @@ class DeliveryWorker:
         self.repo = outbox.repo
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._deadline = 0.0
+        self._running = False
+        self._stopped = asyncio.Event()
 
     async def run(self) -> None:
+        self._running = True
+        try:
+            await self._run()
+        finally:
+            self._running = False
+            self._stopped.set()
+
+    async def _run(self) -> None:
         async with self.db.transaction() as conn:
             released = await self.repo.release_in_flight(conn)
         if released:
@@ -125,7 +136,8 @@ class DeliveryWorker:
                 "outbox: %s message(s) were in flight at the last stop; sending again", released
             )
         wake = self.outbox._wake
-        while not self._stopping:
+        loop = asyncio.get_running_loop()
+        while not (self._stopping and loop.time() >= self._deadline):
             wake.clear()
             free = self.concurrency - len(self._tasks)
             claimed: list[OutgoingMessage] = []
@@ -136,19 +148,29 @@ class DeliveryWorker:
                 task = asyncio.create_task(self._deliver(message), name=f"outbox-{message.id}")
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+            if self._stopping and not claimed and not self._tasks:
+                return  # drained: what is left waits for a later moment (a backoff, a 429)
             if claimed and len(self._tasks) < self.concurrency:
                 continue  # there may be more due rows in other chats
             timeout = await self._idle_timeout()  # before creating the wait coroutine
+            if self._stopping:
+                timeout = min(timeout, max(self._deadline - loop.time(), 0.0))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout)
 
     async def stop(self, grace: float = 5.0) -> None:
-        """Stop claiming; let sends in flight finish for `grace` seconds, then cancel them
-        (a cancelled row stays in flight and goes out again at the next start)."""
+        """Deliver what is due for at most `grace` seconds (a graceful shutdown drains the
+        outbox), then stop claiming; sends still in flight are cancelled (a cancelled row
+        stays in flight and goes out again at the next start)."""
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.time() + grace
         self._stopping = True
         self.outbox.notify()
+        if self._running:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), grace + 0.1)
         if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+            _, pending = await asyncio.wait(set(self._tasks), timeout=0.1)
             for task in pending:
                 task.cancel()
             for task in pending:

@@ -124,6 +124,33 @@ async def test_sigkill_after_commit_before_the_staff_post(
     assert [m.text for m in user.messages].count(receipt.text) == 1
 
 
+async def test_sigterm_lets_the_reply_in_flight_finish_and_stops_cleanly(
+    tg: FakeTelegram, process: BotProcess, tmp_path: Path
+) -> None:
+    await process.start()
+    user = tg.user(9211, first_name="Dana", language_code="ru")
+    await onboard(user, "ru")
+    tg.fail_next("sendMessage", delay=2.0)  # Telegram is slow with the next answer
+    await user.send("/help")
+    await tg.wait_for(lambda: tg.pending_updates == 0, timeout=10)  # the bot has it
+    await asyncio.sleep(0.3)  # and is waiting on Telegram with its answer
+    assert process.proc is not None
+    process.proc.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(process.proc.wait(), 20)
+    assert code == 0, "a clean exit"
+    answer = await user.next_message(timeout=5)
+    assert "связывает жителей" in answer.text, "the answer in flight was finished"
+    with sqlite3.connect(tmp_path / "sakshy.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute(
+            "SELECT count(*) FROM outbox WHERE state IN ('pending', 'in_flight')"
+        ).fetchone() == (0,), "the outbox was drained"
+    assert (
+        not (tmp_path / "sakshy.db-wal").exists()
+        or (tmp_path / "sakshy.db-wal").stat().st_size == 0
+    ), "the database was closed (its WAL checkpointed)"
+
+
 #: the Russian prompts of the report wizard, and what a resident answers to each
 STEPS = {
     "Шаг 2 из 6": "Шумят соседи",

@@ -253,3 +253,32 @@ async def test_what_people_wait_for_goes_before_bulk_rows(db: Database) -> None:
         claimed = await repo.claim(conn, clock, 2)
     assert [(m.chat_id, m.payload["text"]) for m in claimed] == [(7, "your report"), (100, "offer")]
     # the helper's own reply still waits behind the offer to them: order per chat holds
+
+
+async def test_a_graceful_stop_drains_what_is_due_within_its_grace(
+    db: Database, sender: ScriptedSender
+) -> None:
+    outbox, worker = make_worker(db, sender)
+    task = asyncio.create_task(worker.run())
+    sender.gate = asyncio.Event()
+    await add(db, outbox, (1, "a"), (2, "b"), (1, "c"))
+    await until(lambda: len(sender.attempts) == 2)  # two chats on their way
+    stopping = asyncio.create_task(worker.stop(grace=2))
+    sender.gate.set()
+    await stopping
+    await task
+    assert sorted(sender.delivered) == [(1, "a"), (1, "c"), (2, "b")], "all three before the end"
+
+
+async def test_a_stop_does_not_wait_beyond_its_grace(db: Database, sender: ScriptedSender) -> None:
+    outbox, worker = make_worker(db, sender)
+    task = asyncio.create_task(worker.run())
+    sender.gate = asyncio.Event()  # Telegram never answers
+    await add(db, outbox, (1, "a"))
+    await until(lambda: sender.attempts == ["a"])
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await worker.stop(grace=0.3)
+    await task
+    assert loop.time() - started < 1.0
+    assert [(r, s) for r, s, *_ in await states(db)] == [("a", "in_flight")], "sent at next start"

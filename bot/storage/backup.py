@@ -1,0 +1,124 @@
+"""Backups of the SQLite database while the bot runs, and restoring one.
+
+A backup uses SQLite's online backup API in one step: it reads one consistent snapshot (in WAL
+mode a reader never blocks the bot's writes, nor do they block it), writes it next to the
+target, checks it with `PRAGMA integrity_check` and only then renames it into place, so a
+backup file is whole or absent. Restoring checks the backup the same way, keeps the current
+database aside (never deleted), and puts the backup in its place; the bot must be stopped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+#: daily backups are named like this; rotation deletes only files of this shape
+PREFIX = "sakshy-"
+SUFFIX = ".db"
+
+
+class BackupError(Exception):
+    """The backup or the restore did not happen; the message says why, plainly."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    size: int
+    seconds: float
+    reports: int
+
+
+def backup_name(moment: datetime) -> str:
+    return f"{PREFIX}{moment:%Y%m%d-%H%M%S}{SUFFIX}"
+
+
+def make_backup(database: Path, target: Path) -> Backup:
+    """Copy `database` to `target`: a file, or a folder (one that exists, or a name without
+    a suffix like «backups») where the copy gets a dated name. Blocking: call it in a thread
+    from async code."""
+    if not database.exists():
+        raise BackupError(f"there is no database at {database}")
+    if target.is_dir() or (not target.exists() and not target.suffix):
+        target = target / backup_name(datetime.now())
+    if target.resolve() == database.resolve():
+        raise BackupError("the backup cannot replace the database itself")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    started = time.monotonic()
+    source = sqlite3.connect(database)
+    try:
+        partial.unlink(missing_ok=True)
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)  # all pages in one step: one consistent snapshot
+            reports = _check(copy, partial)
+        finally:
+            copy.close()
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"SQLite could not copy the database: {exc}") from exc
+    except BackupError:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    os.replace(partial, target)
+    return Backup(target, target.stat().st_size, time.monotonic() - started, reports)
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> int:
+    """A whole Sakshy database (integrity, a schema): how many reports it holds."""
+    verdict = conn.execute("PRAGMA integrity_check").fetchone()
+    if verdict is None or verdict[0] != "ok":
+        raise BackupError(f"{path.name} is damaged ({verdict[0] if verdict else 'no answer'})")
+    try:
+        row = conn.execute("SELECT count(*) FROM reports").fetchone()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path.name} is not a Sakshy database ({exc})") from exc
+    return int(row[0])
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete the oldest dated backups in `folder` beyond the newest `keep`; returns them."""
+    dated = sorted(
+        p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file() and p.name[7:15].isdigit()
+    )
+    gone = dated[:-keep] if keep > 0 else []
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
+
+
+def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
+    """Put `backup` in the place of `database` (the bot stopped). The current database, with
+    its WAL, is kept aside, never deleted; returns where, and the reports the backup holds."""
+    if not backup.is_file():
+        raise BackupError(f"there is no backup file at {backup}")
+    try:
+        conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            reports = _check(conn, backup)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{backup.name} cannot be read as a database ({exc})") from exc
+    database.parent.mkdir(parents=True, exist_ok=True)
+    kept = None
+    if database.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = database.with_name(f"{database.name}.before-restore-{stamp}")
+        # the WAL first holds what the file may not have yet: moved with it, never lost
+        for suffix in ("-wal", "-shm"):
+            extra = database.with_name(database.name + suffix)
+            if extra.exists():
+                os.replace(extra, kept.with_name(kept.name + suffix))
+        os.replace(database, kept)
+    partial = database.with_name(database.name + ".restoring")
+    shutil.copyfile(backup, partial)
+    os.replace(partial, database)
+    return kept, reports
