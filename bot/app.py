@@ -33,6 +33,7 @@ from bot.domain.categories import Category, CategoryError, load_categories
 from bot.domain.delivery import OutgoingMessage
 from bot.i18n import build_i18n
 from bot.scheduler import FollowUpScheduler
+from bot.services.alerts import OpsAlerts
 from bot.services.backups import BackupService
 from bot.services.chats import ChatService
 from bot.services.clock import utc_now
@@ -256,6 +257,16 @@ class SakshyApp:
             if settings.backup_dir is not None
             else None
         )
+        alerts = OpsAlerts(
+            self.db,
+            self.outbox,
+            self.clock,
+            renderer,
+            chats.staff_chat_id,
+            timedelta(minutes=settings.outbox_stall_minutes),
+            settings.default_locale,
+        )
+        self.alerts = alerts
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
         session = AiohttpSession(timeout=self.request_timeout)
@@ -296,6 +307,7 @@ class SakshyApp:
             exports=exports,
             community=community,
             community_renderer=community_renderer,
+            alerts=alerts,
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))
@@ -312,7 +324,11 @@ class SakshyApp:
         self.scheduler = FollowUpScheduler(
             followups,
             settings.followup_tick_seconds,
-            maintenance=[(helpers.forget_abandoned_drafts, 3600.0)],
+            maintenance=[
+                (helpers.forget_abandoned_drafts, 3600.0),
+                (alerts.check_outbox, 60.0),
+                (self._refresh_staff_admins, 3600.0),
+            ],
         )
         self.incidents = incidents
         self.reports = reports
@@ -348,6 +364,7 @@ class SakshyApp:
 
         else:
             log.error("Telegram refuses messages to group %s: is the bot still in it?", chat_id)
+            await self.alerts.group_lost(chat_id, "refused (403)")
 
     async def run(self) -> None:
         """Poll until `stop()`. Start-up calls to Telegram retry in the background.
@@ -398,6 +415,20 @@ class SakshyApp:
             log.warning("cannot read the staff group %s (%s): is the bot in it?", chat_id, exc)
             return
         self.chats.learn_forum(chat.id, bool(chat.is_forum))
+        await self._refresh_staff_admins()
+
+    async def _refresh_staff_admins(self) -> None:
+        """Who the staff group's administrators are, kept for the day the group cannot be
+        asked (the bot removed from it)."""
+        chat_id = await self.chats.staff_chat_id()
+        if chat_id is None:
+            return
+        try:
+            admins = await self._staff_admins(chat_id)
+        except TelegramAPIError as exc:
+            log.warning("cannot list the staff group's administrators (%s)", exc)
+            return
+        await self.alerts.remember_admins(chat_id, admins)
 
     async def _on_sent(
         self, conn: aiosqlite.Connection, message: OutgoingMessage, message_id: int | None

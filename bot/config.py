@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_time: str = "03:30"
     backup_keep: int = Field(default=7, ge=1, le=365)
+    #: a message people wait for, unsent this long: the staff group's administrators are told
+    outbox_stall_minutes: float = Field(default=10, gt=0, le=1440)
     #: seconds between checks for due follow-ups
     followup_tick_seconds: float = Field(default=10, gt=0, le=600)
     #: tests only: the rate limiter's clock speed, for a fake Telegram on this machine that
@@ -253,6 +255,7 @@ EXPECTED = {
     "backup_dir": "a folder for the daily backups, or empty for none",
     "backup_time": "a local time like 03:30",
     "backup_keep": "a whole number of backups to keep, from 1 to 365",
+    "outbox_stall_minutes": "minutes, a number above 0 (at most 1440)",
     "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
     "telegram_time_scale": "a number above 0, at most 1 (leave it out: tests only)",
     "helper_min_age": "a whole number of years from 16 to 100",

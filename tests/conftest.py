@@ -74,5 +74,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "BACKUP_DIR",
         "BACKUP_TIME",
         "BACKUP_KEEP",
+        "OUTBOX_STALL_MINUTES",
     ):
         monkeypatch.delenv(key, raising=False)

@@ -325,6 +325,25 @@ class TelegramReportRenderer:
             report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
         )
 
+    def group_lost(self, user_id: int, language: str, chat_id: int) -> NewMessage:
+        """To an administrator of the staff group, in private: the bot is out of the group."""
+        with self.i18n.context(), self.i18n.use_locale(language):
+            text = _(
+                "⚠️ Sakshy has been removed from the duty unit group (or can no longer post "
+                "there). Residents' reports are kept, but they cannot reach the staff. Please add "
+                "the bot back to the group as an administrator."
+            )
+        return NewMessage(user_id, "sendMessage", {"text": text}, ref=f"ops:group_lost:{chat_id}")
+
+    def outbox_stalled(self, user_id: int, language: str, minutes: int) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(language):
+            text = _(
+                "⚠️ Sakshy cannot deliver its messages: one has waited {minutes} min. What "
+                "residents send is kept and goes out once Telegram is reachable; please check the "
+                "server's connection and its log."
+            ).format(minutes=minutes)
+        return NewMessage(user_id, "sendMessage", {"text": text}, ref="ops:outbox_stalled")
+
     def area_alert(self, report: Report, user_id: int, language: str) -> NewMessage:
         """To a resident who follows the area: what kind of problem, where, and that it is
         resolved; nothing about who reported it."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.enums import ChatMemberStatus
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import ChatMemberUpdated, Message
 
+from bot.services.alerts import OpsAlerts
 from bot.services.chats import ChatService
 from bot.telegram import texts
 
@@ -17,7 +19,18 @@ def router() -> Router:
     groups = F.chat.type.in_({"group", "supergroup"})
     r.message.register(staff_help, groups, Command("help"))
     r.message.register(private_only, groups, Command(commands=["start", "language", "privacy"]))
+    r.my_chat_member.register(bot_membership, groups)
     return r
+
+
+async def bot_membership(event: ChatMemberUpdated, alerts: OpsAlerts) -> None:
+    """The bot was removed from a group, or added back: for the staff group, the
+    administrators hear it in private (they can no longer be told there)."""
+    status = event.new_chat_member.status
+    if status in (ChatMemberStatus.LEFT, ChatMemberStatus.KICKED):
+        await alerts.group_lost(event.chat.id, str(status))
+    elif status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
+        await alerts.group_back(event.chat.id)
 
 
 async def migrated(message: Message, chats: ChatService) -> None:
