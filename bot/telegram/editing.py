@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -13,16 +14,47 @@ log = logging.getLogger(__name__)
 _HARMLESS = ("message is not modified", "message to edit not found", "message can't be edited")
 
 
+class _Shown:
+    """What this process last made a message show (a bounded memory). A second tap handled
+    right after the first carries the message as it was before the first one's edit; without
+    this, the bot would repeat the edit and Telegram would refuse it as not modified."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[tuple[int, int], str] = OrderedDict()
+
+    def same(self, chat_id: int, message_id: int, shown: str) -> bool:
+        return self._seen.get((chat_id, message_id)) == shown
+
+    def note(self, chat_id: int, message_id: int, shown: str) -> None:
+        self._seen[(chat_id, message_id)] = shown
+        self._seen.move_to_end((chat_id, message_id))
+        while len(self._seen) > self.LIMIT:
+            self._seen.popitem(last=False)
+
+
+_SHOWN = _Shown()
+
+
+def _fingerprint(text: str | None, markup: InlineKeyboardMarkup | None) -> str:
+    keyboard = markup.model_dump_json(exclude_none=True) if markup is not None else ""
+    return f"{text}\x00{keyboard}"
+
+
 async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) -> None:
     """Remove the buttons under a message; a second tap that finds them gone is fine."""
     if not isinstance(message, Message) or message.reply_markup is None:
         return
+    if _SHOWN.same(message.chat.id, message.message_id, _fingerprint(None, None)):
+        return  # removed a moment ago (a double tap)
     try:
         await message.edit_reply_markup(reply_markup=None)
     except TelegramBadRequest as exc:
         if not any(text in exc.message for text in _HARMLESS):
             raise
         log.debug("keyboard of message %s already gone: %s", message.message_id, exc.message)
+    _SHOWN.note(message.chat.id, message.message_id, _fingerprint(None, None))
 
 
 async def clear_inline_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
@@ -55,8 +87,12 @@ async def edit_text(
     """Show `text` in place of `message`; the same content again (a repeated tap) is fine."""
     if message.html_text == text and message.reply_markup == reply_markup:
         return  # Telegram would refuse an edit that changes nothing
+    shown = _fingerprint(text, reply_markup)
+    if _SHOWN.same(message.chat.id, message.message_id, shown):
+        return  # made to show this a moment ago (a double tap)
     try:
         await message.edit_text(text, reply_markup=reply_markup)
     except TelegramBadRequest as exc:
         if not any(harmless in exc.message for harmless in _HARMLESS):
             raise
+    _SHOWN.note(message.chat.id, message.message_id, shown)

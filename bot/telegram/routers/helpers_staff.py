@@ -162,8 +162,8 @@ async def on_button(
             texts.staff_reply_with_text() if asked else texts.staff_changed_meanwhile()
         )
         return
-    if action not in ACTS or seen is None:
-        await query.answer(texts.stale_button())
+    if action not in ACTS or seen is None or await helpers.get(callback_data.helper) is None:
+        await query.answer(texts.stale_button())  # forged, or of no application there is
         return
     result = await helpers.act(
         callback_data.helper,
