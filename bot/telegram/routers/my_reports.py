@@ -171,12 +171,12 @@ async def on_button(
     elif callback_data.action != "open":
         await query.answer(texts.stale_button())
         return
-    else:
-        await query.answer()
     found = await reports.card(user.id, callback_data.value)
-    if found is None:
-        await message.answer(texts.stale_button())
+    if found is None:  # not theirs (a forged number), or gone
+        await query.answer(texts.stale_button())
         return
+    if callback_data.action == "open":
+        await query.answer()
     report, history = found
     lines = [
         f"<b>{escape(_line(report, renderer, user.language))}</b>",

@@ -71,6 +71,9 @@ async def on_button(
     report = callback_data.report
     if callback_data.step == "s" and callback_data.value in SOLVED:
         outcome, answered = await surveys.answer(user.id, report, "solved", callback_data.value)
+        if outcome is Answer.NOT_YOURS:
+            await query.answer(texts.stale_button())
+            return
         if outcome is not Answer.STORED or answered is None:
             await query.answer(texts.survey_already(), show_alert=outcome is Answer.ALREADY)
             return
@@ -82,7 +85,9 @@ async def on_button(
     if callback_data.step == "r" and callback_data.value in {"1", "2", "3", "4", "5"}:
         outcome, _ = await surveys.answer(user.id, report, "rating", int(callback_data.value))
         if outcome is not Answer.STORED:
-            await query.answer(texts.survey_already())
+            await query.answer(
+                texts.stale_button() if outcome is Answer.NOT_YOURS else texts.survey_already()
+            )
             return
         await query.answer()
         if await state.get_state() is not None:
