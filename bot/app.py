@@ -61,6 +61,7 @@ from bot.telegram.duty_render import DutyTelegramRenderer
 from bot.telegram.helper_render import HelperTelegramRenderer
 from bot.telegram.middlewares import (
     BanMiddleware,
+    FloodGuard,
     StaffForumMiddleware,
     UserI18nMiddleware,
     UserMiddleware,
@@ -313,6 +314,9 @@ class SakshyApp:
         dp.update.outer_middleware(UserMiddleware(users))
         dp.update.outer_middleware(UserI18nMiddleware(i18n, settings.default_locale))
         dp.update.outer_middleware(BanMiddleware())
+        dp.update.outer_middleware(
+            FloodGuard(settings.flood_per_minute, settings.flood_burst, time_scale=self.time_scale)
+        )
         dp.message.outer_middleware(StaffForumMiddleware(chats))
         dp.include_routers(*telegram.routers())
         self.dp = dp

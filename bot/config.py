@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     report_answer_hours: int = Field(default=24, ge=1, le=720)
     report_max_open: int = Field(default=5, ge=1, le=100)
     report_max_per_hour: int = Field(default=5, ge=1, le=100)
+    #: per person in private chats: this many messages and presses at once, then this many a
+    #: minute; beyond, they are not handled and the person is asked to slow down
+    flood_burst: int = Field(default=10, ge=1, le=1000)
+    flood_per_minute: float = Field(default=30, gt=0, le=6000)
     #: south,west,north,east in degrees: where reports may come from (default: Shymkent)
     service_area: str = "42.20,69.40,42.48,69.90"
     #: follow-ups: a new report not taken after this many minutes is recalled to the staff group
@@ -242,6 +246,8 @@ EXPECTED = {
     "report_answer_hours": "a whole number of hours between 1 and 720",
     "report_max_open": "a whole number between 1 and 100",
     "report_max_per_hour": "a whole number between 1 and 100",
+    "flood_burst": "a whole number from 1 to 1000",
+    "flood_per_minute": "a number above 0 (at most 6000)",
     "service_area": "south,west,north,east in degrees, like 42.20,69.40,42.48,69.90",
     "categories_file": "a path to a categories TOML file (see bot/data/categories.toml), or empty",
     "remind_untaken_minutes": "minutes, a number above 0 (at most 1440)",

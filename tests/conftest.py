@@ -75,5 +75,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "BACKUP_TIME",
         "BACKUP_KEEP",
         "OUTBOX_STALL_MINUTES",
+        "FLOOD_BURST",
+        "FLOOD_PER_MINUTE",
     ):
         monkeypatch.delenv(key, raising=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +16,8 @@ from bot.domain.users import pick_language
 from bot.services.chats import ChatService
 from bot.services.users import UserService
 from bot.telegram import texts
+
+log = logging.getLogger(__name__)
 
 
 class UserMiddleware(BaseMiddleware):
@@ -94,6 +98,66 @@ class BanMiddleware(BaseMiddleware):
             await event.callback_query.answer(texts.banned())
         elif event.message is not None and event.message.chat.type == "private":
             await event.message.answer(texts.banned())
+        return None
+
+
+class FloodGuard(BaseMiddleware):
+    """Per person, in private chats: `burst` updates at once, then `per_minute` (a token
+    bucket). Beyond it the update is not handled; the person is told once to slow down (a
+    press is always answered, or Telegram's spinner would hang). Staff groups are not
+    limited: officers at work press many buttons."""
+
+    def __init__(
+        self,
+        per_minute: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        time_scale: float = 1.0,
+    ) -> None:
+        self.rate = per_minute / 60.0 / time_scale
+        self.burst = float(burst)
+        self.clock = clock
+        self._buckets: dict[int, tuple[float, float, bool]] = {}  # tokens, stamp, told
+        self._last_prune = clock()
+
+    def take(self, user_id: int) -> tuple[bool, bool]:
+        """(allowed, tell): whether this update goes on, and whether to say slow down now."""
+        now = self.clock()
+        tokens, stamp, told = self._buckets.get(user_id, (self.burst, now, False))
+        tokens = min(self.burst, tokens + (now - stamp) * self.rate)
+        if tokens >= 1.0:
+            self._buckets[user_id] = (tokens - 1.0, now, False)
+            allowed, tell = True, False
+        else:
+            self._buckets[user_id] = (tokens, now, True)
+            allowed, tell = False, not told
+        if now - self._last_prune > 600:
+            self._last_prune = now
+            full = (self.burst - 1) / self.rate if self.rate else 0
+            for key in [k for k, (_, t, _) in self._buckets.items() if now - t > full]:
+                del self._buckets[key]
+        return allowed, tell
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        chat = data.get("event_chat")
+        person = data.get("event_from_user")
+        if not isinstance(event, Update) or person is None or chat is None:
+            return await handler(event, data)
+        if chat.type != "private":
+            return await handler(event, data)
+        allowed, tell = self.take(person.id)
+        if allowed:
+            return await handler(event, data)
+        log.info("update %s from %s not handled: too many at once", event.update_id, person.id)
+        if event.callback_query is not None:
+            await event.callback_query.answer(texts.slow_down())
+        elif tell and event.message is not None:
+            await event.message.answer(texts.slow_down())
         return None
 
 

@@ -1991,3 +1991,7 @@ def csurvey_same() -> str:
 
 def csurvey_closed() -> str:
     return _("This survey has ended; answers are no longer taken.")
+
+
+def slow_down() -> str:
+    return _("That is a lot at once. Please wait a moment, then go on.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import RunningBot, onboard
 
@@ -121,3 +123,20 @@ async def test_first_words_that_are_not_start_get_the_welcome(
     assert (await user.next_message()).text == "Бот тілін таңдаңыз:"
     await user.send("Сәлем!")
     assert (await user.next_message()).text.startswith("Кешіріңіз, түсінбедім.")
+
+
+async def test_a_flood_is_slowed_down_politely_and_once(tg: FakeTelegram, bot: RunningBot) -> None:
+    await bot.restart(flood_burst=3, flood_per_minute=1)  # 1 a Telegram minute: 60 ms here
+    user = tg.user(7951, first_name="Fast", language_code="ru")
+    await onboard(user, "ru")
+    await asyncio.sleep(0.3)  # the bucket refills
+    user.unread()
+    for n in range(8):  # at once
+        await user.send(f"раз {n}")
+    query = await user.press_stale("lang:ru")  # a press in the flood is still answered
+    await asyncio.sleep(0.3)
+    texts = [m.text for m in user.unread()]
+    slow = "Слишком много сразу. Пожалуйста, подождите немного и продолжайте."
+    assert texts.count(slow) == 1, texts
+    assert len([t for t in texts if t != slow]) == 3, "the first three are answered"
+    assert (await user.answer_of(query))["text"] == slow
