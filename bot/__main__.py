@@ -14,11 +14,38 @@ from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.storage.db import StorageError
 
 
-def _setup_logging(level: str) -> None:
+class SecretFilter(logging.Filter):
+    """Secrets never reach the log: the bot token (also inside a URL, an exception's text or
+    a traceback) is replaced by <BOT_TOKEN>."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def _mask(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<BOT_TOKEN>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        record.msg = self._mask(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._mask(record.exc_text)
+        return True
+
+
+def _setup_logging(level: str, *secrets: str) -> None:
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(SecretFilter(*secrets))
 
 
 def _report(problems: list[str]) -> int:
@@ -62,7 +89,7 @@ def cmd_run(_: argparse.Namespace) -> int:
         settings = load_settings(require_token=True)
     except ConfigError as exc:
         return _report(exc.problems)
-    _setup_logging(settings.log_level)
+    _setup_logging(settings.log_level, settings.token)
     try:
         asyncio.run(_run(settings))
     except StorageError as exc:

@@ -180,3 +180,29 @@ def test_a_broken_categories_file_stops_run_and_check_config(tmp_path: Path) -> 
     run = run_cli(tmp_path, "run", env_text=env_text)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "CATEGORIES_FILE: cats.toml, category 1" in run.stderr
+
+
+def test_the_token_never_reaches_the_log() -> None:
+    import io
+    import logging
+
+    from bot.__main__ import SecretFilter
+
+    token = "123456789:AAH-secret_token"
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(SecretFilter(token))
+    log = logging.getLogger("sakshy.test.secret")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.error("POST https://api.telegram.org/bot%s/getMe failed", token)
+        try:
+            raise RuntimeError(f"cannot reach https://api.telegram.org/bot{token}/getUpdates")
+        except RuntimeError:
+            log.exception("polling stopped")
+    finally:
+        log.removeHandler(handler)
+    text = out.getvalue()
+    assert token not in text
+    assert "bot<BOT_TOKEN>/getMe" in text and "bot<BOT_TOKEN>/getUpdates" in text, text
