@@ -1995,3 +1995,10 @@ def csurvey_closed() -> str:
 
 def slow_down() -> str:
     return _("That is a lot at once. Please wait a moment, then go on.")
+
+
+def report_image_as_file() -> str:
+    return _(
+        "Please send the picture as a photo, not as a file: a file keeps hidden details, such as "
+        "where it was taken, and I do not keep it. In Telegram choose «Photo» when you attach it."
+    )

@@ -140,3 +140,22 @@ async def test_a_flood_is_slowed_down_politely_and_once(tg: FakeTelegram, bot: R
     assert texts.count(slow) == 1, texts
     assert len([t for t in texts if t != slow]) == 3, "the first three are answered"
     assert (await user.answer_of(query))["text"] == slow
+
+
+async def test_a_picture_sent_as_a_file_is_not_kept(tg: FakeTelegram, bot: RunningBot) -> None:
+    user = tg.user(7961, first_name="Exif", language_code="kk")
+    await onboard(user, "kk")
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:noise")
+    await user.next_message()  # describe it
+    await user.send_document(file_name="IMG_2041.JPG")
+    told = await user.next_message()
+    assert told.text.startswith("Суретті файл ретінде емес, фото ретінде жіберіңіз")
+    await user.send("Түнде көршілер шулайды")
+    await user.next_message()  # where
+    await user.send("Тұран 12")
+    await user.next_message()  # photos
+    await user.send_document(file_name="scan.png")
+    assert (await user.next_message()).text.startswith("Суретті файл ретінде емес")
+    await user.send_document(file_name="notes.pdf")
+    assert not (await user.next_message()).text.startswith("Суретті файл"), "not a picture"

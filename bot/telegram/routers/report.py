@@ -63,6 +63,8 @@ def router() -> Router:
     r.message.register(describe_text, ReportForm.description, F.text, not_command)
     r.message.register(describe_voice, ReportForm.description, F.voice)
     r.message.register(describe_photo, ReportForm.description, F.photo)
+    image_file = F.document.mime_type.startswith("image/")
+    r.message.register(image_as_file, ReportForm.description, image_file)
     r.message.register(describe_other, ReportForm.description, not_command)
 
     r.message.register(late_album_item, ReportForm.location, F.media_group_id, F.photo | F.video)
@@ -73,6 +75,7 @@ def router() -> Router:
     r.message.register(media_done, ReportForm.media, ButtonFilter(BTN_DONE))
     r.message.register(media_done, ReportForm.media, ButtonFilter(BTN_SKIP))
     r.message.register(got_media, ReportForm.media, F.photo | F.video)
+    r.message.register(image_as_file, ReportForm.media, image_file)
     r.message.register(media_other, ReportForm.media, not_command)
 
     r.callback_query.register(
@@ -381,6 +384,12 @@ async def got_media(message: Message, state: FSMContext) -> None:
 async def media_done(message: Message, state: FSMContext) -> None:
     await state.update_data(album=None, limit_told=False)
     await ask_anonymity(message, state)
+
+
+async def image_as_file(message: Message) -> None:
+    """A picture sent as a file keeps what the camera wrote in it (often where it was taken):
+    it is not kept; sent as a photo, Telegram strips all that."""
+    await message.answer(texts.report_image_as_file())
 
 
 async def media_other(message: Message) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import mimetypes
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -102,7 +103,11 @@ class WorldActions:
         mime = _MIME.get(kind, ("application/octet-stream", "bin"))[0]
         obj: dict[str, Any] = dict(ids)
         if kind == "document":
-            obj.update(file_name=file_name or "document.pdf", mime_type=mime)
+            name = file_name or "document.pdf"
+            # as Telegram's apps do: the type from the file's name (a photo sent as a file is
+            # image/jpeg, and keeps its EXIF)
+            guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            obj.update(file_name=name, mime_type=guessed)
         elif kind == "sticker":
             obj.update(
                 type="regular", width=512, height=512, is_animated=False, is_video=False, emoji="🙂"
