@@ -46,6 +46,7 @@ from bot.services.export import ExportService
 from bot.services.followups import FollowUps
 from bot.services.helpers import HelperRules, HelperService
 from bot.services.incidents import IncidentService
+from bot.services.privacy import PrivacyService
 from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
 from bot.services.reports import ReportLimits, ReportService, SimilarRule
@@ -309,6 +310,7 @@ class SakshyApp:
             community=community,
             community_renderer=community_renderer,
             alerts=alerts,
+            privacy=PrivacyService(self.db, self.clock),
             i18n=i18n,
         )
         dp.update.outer_middleware(UserMiddleware(users))

@@ -2441,3 +2441,53 @@ class OpsRepository:
         )
         row = await cur.fetchone()
         return from_db(row[0]) if row else None
+
+
+class PrivacyRepository:
+    """Everything the bot holds about one person, for /mydata. Fixed lists of columns: what a
+    person is shown of themselves, never staff's names or another person's data."""
+
+    _QUERIES: ClassVar[dict[str, str]] = {
+        "consent_history": "SELECT version, action, at FROM consent_events WHERE user_id = ?"
+        " ORDER BY id",
+        "reports": "SELECT id AS number, category, description, latitude, longitude, address,"
+        " anonymous, reporter_name AS name, reporter_username AS username, phone, language,"
+        " status, precinct_id AS precinct, created_at, updated_at FROM reports"
+        " WHERE reporter_id = ? ORDER BY id",
+        "report_steps": "SELECT e.report_id AS number, e.action, e.at FROM report_events e"
+        " JOIN reports r ON r.id = e.report_id WHERE r.reporter_id = ? ORDER BY e.id",
+        "report_media": "SELECT m.report_id AS number, m.kind, m.file_id FROM report_media m"
+        " JOIN reports r ON r.id = m.report_id WHERE r.reporter_id = ?"
+        " ORDER BY m.report_id, m.position",
+        "satisfaction_surveys": "SELECT report_id AS number, solved, rating, comment,"
+        " answered_at FROM surveys WHERE resident_id = ? ORDER BY report_id",
+        "helper_applications": "SELECT id AS number, full_name, birth_date, iin, phone, precincts,"
+        " days, bands, note, status, registration_number, registration_date, created_at,"
+        " updated_at FROM helpers WHERE user_id = ? ORDER BY id",
+        "duties": "SELECT duty_id AS duty, state, offered_at, answered_at, checked_in_at,"
+        " checked_out_at, minutes FROM duty_offers WHERE user_id = ? ORDER BY duty_id",
+        "areas_followed": "SELECT precinct_id AS precinct, surveys, priorities, alerts,"
+        " created_at FROM subscriptions WHERE user_id = ? ORDER BY id",
+        "community_survey_answers": "SELECT survey_id AS survey, option + 1 AS option,"
+        " answered_at FROM community_survey_answers WHERE user_id = ? ORDER BY survey_id",
+    }
+
+    async def everything(self, conn: aiosqlite.Connection, user_id: int) -> dict[str, Any]:
+        cur = await conn.execute(
+            "SELECT id AS telegram_id, language, consent_version, consent_at, first_seen,"
+            " last_seen FROM users WHERE id = ?",
+            (user_id,),
+        )
+        row = await cur.fetchone()
+        held: dict[str, Any] = {"person": dict(row) if row else None}
+        for name, sql in self._QUERIES.items():
+            cur = await conn.execute(sql, (user_id,))
+            held[name] = [dict(r) for r in await cur.fetchall()]
+        cur = await conn.execute(
+            "SELECT state, data FROM fsm_states WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",)
+        )
+        held["conversation"] = [
+            {"step": r["state"], "draft": json.loads(r["data"] or "{}")}
+            for r in await cur.fetchall()
+        ]
+        return held

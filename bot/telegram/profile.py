@@ -44,6 +44,7 @@ RESIDENT_COMMANDS = [
     ("help", N_("What the bot can do; emergency numbers")),
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),
+    ("mydata", N_("Everything the bot keeps about me, as a file")),
     ("subscribe", N_("Follow an area: surveys and news of the police there")),
     ("subscriptions", N_("News of my area: what I follow")),
     ("cancel", N_("Cancel the current action")),

@@ -98,7 +98,19 @@ def privacy_status(has_consent: bool, when: str | None) -> str:
         status = _("You gave consent on {date}.").format(date=when)
     else:
         status = _("You have not given consent: I keep only your id and language.")
-    return head + "\n\n" + status
+    return head + "\n\n" + status + "\n\n" + mydata_hint()
+
+
+def mydata_hint() -> str:
+    return _("/mydata sends you everything I keep about you, as a file.")
+
+
+def mydata_caption() -> str:
+    return _(
+        "Everything Sakshy keeps about you, as of now: your reports and their steps, your "
+        "consent, your application and duties if any, the areas you follow. Only you get this "
+        "file."
+    )
 
 
 def main_menu_hint() -> str:

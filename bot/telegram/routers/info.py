@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from babel.dates import format_datetime
 
 from bot.config import Settings
 from bot.domain.users import User
+from bot.services.privacy import PrivacyService
 from bot.services.users import UserService
 from bot.telegram import texts
 from bot.telegram.buttons import BTN_HELP, BTN_PRIVACY, main_menu, privacy_keyboard
@@ -24,8 +25,17 @@ def router() -> Router:
     r.message.register(show_help, ButtonFilter(BTN_HELP))
     r.message.register(show_privacy, Command("privacy"))
     r.message.register(show_privacy, ButtonFilter(BTN_PRIVACY))
+    r.message.register(my_data, Command("mydata"))
     r.callback_query.register(withdraw_consent, ConsentCb.filter(F.action == "withdraw"))
     return r
+
+
+async def my_data(message: Message, user: User, privacy: PrivacyService) -> None:
+    """Everything the bot holds about this person, as a JSON file, in their chat only."""
+    data = await privacy.document(user.id)
+    await message.answer_document(
+        BufferedInputFile(data, f"sakshy-mydata-{user.id}.json"), caption=texts.mydata_caption()
+    )
 
 
 async def show_help(message: Message) -> None:
