@@ -50,6 +50,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
 from bot.services.reports import ReportLimits, ReportService, SimilarRule
+from bot.services.retention import RetentionService
 from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 from bot.services.surveys import SurveyService
@@ -334,6 +335,7 @@ class SakshyApp:
                 (helpers.forget_abandoned_drafts, 3600.0),
                 (alerts.check_outbox, 60.0),
                 (self._refresh_staff_admins, 3600.0),
+                (RetentionService(self.db, self.clock, settings.retention_days).run, 3600.0),
             ],
         )
         self.incidents = incidents

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     backup_keep: int = Field(default=7, ge=1, le=365)
     #: a message people wait for, unsent this long: the staff group's administrators are told
     outbox_stall_minutes: float = Field(default=10, gt=0, le=1440)
+    #: a closed report's reporter and exact place, and the text of sent messages, are kept
+    #: this many days
+    retention_days: int = Field(default=365, ge=7, le=3650)
     #: seconds between checks for due follow-ups
     followup_tick_seconds: float = Field(default=10, gt=0, le=600)
     #: tests only: the rate limiter's clock speed, for a fake Telegram on this machine that
@@ -262,6 +265,7 @@ EXPECTED = {
     "backup_time": "a local time like 03:30",
     "backup_keep": "a whole number of backups to keep, from 1 to 365",
     "outbox_stall_minutes": "minutes, a number above 0 (at most 1440)",
+    "retention_days": "a whole number of days from 7 to 3650",
     "followup_tick_seconds": "seconds, a number above 0 (at most 600)",
     "telegram_time_scale": "a number above 0, at most 1 (leave it out: tests only)",
     "helper_min_age": "a whole number of years from 16 to 100",

@@ -77,5 +77,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "OUTBOX_STALL_MINUTES",
         "FLOOD_BURST",
         "FLOOD_PER_MINUTE",
+        "RETENTION_DAYS",
     ):
         monkeypatch.delenv(key, raising=False)

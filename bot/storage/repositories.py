@@ -2491,3 +2491,34 @@ class PrivacyRepository:
             for r in await cur.fetchall()
         ]
         return held
+
+
+class RetentionRepository:
+    """What is kept no longer than it is needed."""
+
+    async def anonymise_closed(
+        self, conn: aiosqlite.Connection, before: datetime, limit: int, now: datetime
+    ) -> int:
+        """Reports closed before `before`: no reporter identity, no exact place (the location
+        rounded to two decimals, about a kilometre; the typed address gone); `limit` at a time."""
+        cur = await conn.execute(
+            "UPDATE reports SET reporter_name = NULL, reporter_username = NULL, phone = NULL,"
+            " address = NULL, latitude = round(latitude, 2), longitude = round(longitude, 2),"
+            " anonymised_at = ? WHERE id IN (SELECT id FROM reports WHERE anonymised_at IS NULL"
+            " AND status IN ('resolved', 'rejected', 'withdrawn') AND updated_at < ?"
+            " ORDER BY updated_at LIMIT ?)",
+            (to_db(now), to_db(before), limit),
+        )
+        return cur.rowcount
+
+    async def blank_sent(self, conn: aiosqlite.Connection, before: datetime, limit: int) -> int:
+        """Messages settled before `before` keep their Telegram ids (replies are traced by
+        them), not their text: the names and phones in a staff post are not kept twice. A copy
+        of a message holds no text, only ids (a relayed reply is traced by them): kept."""
+        cur = await conn.execute(
+            "UPDATE outbox SET payload = '{}' WHERE id IN (SELECT id FROM outbox"
+            " WHERE state IN ('done', 'failed') AND payload <> '{}' AND created_at < ?"
+            " AND method <> 'copyMessage' ORDER BY created_at LIMIT ?)",
+            (to_db(before), limit),
+        )
+        return cur.rowcount
