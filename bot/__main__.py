@@ -30,7 +30,11 @@ class SecretFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secrets:
             return True
-        record.msg = self._mask(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: logging reports it, not the caller
+            return True
+        record.msg = self._mask(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

@@ -316,10 +316,11 @@ class SakshyApp:
         )
         dp.update.outer_middleware(UserMiddleware(users))
         dp.update.outer_middleware(UserI18nMiddleware(i18n, settings.default_locale))
-        dp.update.outer_middleware(BanMiddleware())
+        # before the ban: a banned person flooding gets one answer, not one per message
         dp.update.outer_middleware(
             FloodGuard(settings.flood_per_minute, settings.flood_burst, time_scale=self.time_scale)
         )
+        dp.update.outer_middleware(BanMiddleware())
         dp.message.outer_middleware(StaffForumMiddleware(chats))
         dp.include_routers(*telegram.routers())
         self.dp = dp
@@ -335,6 +336,7 @@ class SakshyApp:
                 (helpers.forget_abandoned_drafts, 3600.0),
                 (alerts.check_outbox, 60.0),
                 (self._refresh_staff_admins, 3600.0),
+                (incidents.purge, 3600.0),  # failed updates kept 30 days, also in a long run
                 (RetentionService(self.db, self.clock, settings.retention_days).run, 3600.0),
             ],
         )

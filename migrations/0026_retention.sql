@@ -5,4 +5,7 @@ ALTER TABLE reports ADD COLUMN anonymised_at TEXT;
 CREATE INDEX reports_to_anonymise ON reports (updated_at)
     WHERE anonymised_at IS NULL AND status IN ('resolved', 'rejected', 'withdrawn');
 CREATE INDEX outbox_settled_payload ON outbox (created_at)
-    WHERE state IN ('done', 'failed') AND payload <> '{}';
+    WHERE state IN ('done', 'failed') AND payload <> '{}' AND method <> 'copyMessage';
+-- /mydata finds a person's answers by their id
+CREATE INDEX surveys_resident ON surveys (resident_id);
+CREATE INDEX community_survey_answers_user ON community_survey_answers (user_id);

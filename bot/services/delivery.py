@@ -142,8 +142,13 @@ class DeliveryWorker:
             free = self.concurrency - len(self._tasks)
             claimed: list[OutgoingMessage] = []
             if free > 0:
-                async with self.db.transaction() as conn:
-                    claimed = await self.repo.claim(conn, self.clock(), free)
+                try:
+                    async with self.db.transaction() as conn:
+                        claimed = await self.repo.claim(conn, self.clock(), free)
+                except Exception:  # a locked database (an import), a disk error: not the end
+                    log.exception("outbox: cannot claim rows; trying again in a moment")
+                    await asyncio.sleep(1.0)
+                    continue
             for message in claimed:
                 task = asyncio.create_task(self._deliver(message), name=f"outbox-{message.id}")
                 self._tasks.add(task)
@@ -152,7 +157,11 @@ class DeliveryWorker:
                 return  # drained: what is left waits for a later moment (a backoff, a 429)
             if claimed and len(self._tasks) < self.concurrency:
                 continue  # there may be more due rows in other chats
-            timeout = await self._idle_timeout()  # before creating the wait coroutine
+            try:
+                timeout = await self._idle_timeout()  # before creating the wait coroutine
+            except Exception:
+                log.exception("outbox: cannot read the next due time")
+                timeout = 1.0
             if self._stopping:
                 timeout = min(timeout, max(self._deadline - loop.time(), 0.0))
             with contextlib.suppress(TimeoutError):
@@ -163,14 +172,18 @@ class DeliveryWorker:
         outbox), then stop claiming; sends still in flight are cancelled (a cancelled row
         stays in flight and goes out again at the next start)."""
         loop = asyncio.get_running_loop()
-        self._deadline = loop.time() + grace
+        started = loop.time()
+        # new sends start only in the first half: the second is for those on their way to
+        # finish (a send cancelled half-way goes again at the next start: a duplicate)
+        self._deadline = started + grace / 2
         self._stopping = True
         self.outbox.notify()
         if self._running:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), grace + 0.1)
+                await asyncio.wait_for(self._stopped.wait(), grace / 2 + 0.1)
         if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=0.1)
+            left = max(grace - (loop.time() - started), 0.1)
+            _, pending = await asyncio.wait(set(self._tasks), timeout=left)
             for task in pending:
                 task.cancel()
             for task in pending:

@@ -67,6 +67,8 @@ def make_backup(database: Path, target: Path) -> Backup:
         raise
     finally:
         source.close()
+    with partial.open("rb+") as file:  # on the disk before it has its name
+        os.fsync(file.fileno())
     os.replace(partial, target)
     return Backup(target, target.stat().st_size, time.monotonic() - started, reports)
 
@@ -89,6 +91,8 @@ def rotate(folder: Path, keep: int) -> list[Path]:
         p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file() and p.name[7:15].isdigit()
     )
     gone = dated[:-keep] if keep > 0 else []
+    # a copy a killed process left half-made is never a backup
+    gone += [p for p in folder.glob(f"{PREFIX}*{SUFFIX}.partial") if p.is_file()]
     for path in gone:
         path.unlink(missing_ok=True)
     return gone
@@ -99,6 +103,8 @@ def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
     its WAL, is kept aside, never deleted; returns where, and the reports the backup holds."""
     if not backup.is_file():
         raise BackupError(f"there is no backup file at {backup}")
+    if database.exists() and backup.resolve() == database.resolve():
+        raise BackupError("that is the database itself, not a backup")
     try:
         conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
@@ -108,6 +114,11 @@ def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
     except sqlite3.Error as exc:
         raise BackupError(f"{backup.name} cannot be read as a database ({exc})") from exc
     database.parent.mkdir(parents=True, exist_ok=True)
+    # the copy first: if it fails (a full disk), the database is still where it was
+    partial = database.with_name(database.name + ".restoring")
+    shutil.copyfile(backup, partial)
+    with partial.open("rb+") as file:
+        os.fsync(file.fileno())
     kept = None
     if database.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -118,7 +129,5 @@ def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
             if extra.exists():
                 os.replace(extra, kept.with_name(kept.name + suffix))
         os.replace(database, kept)
-    partial = database.with_name(database.name + ".restoring")
-    shutil.copyfile(backup, partial)
     os.replace(partial, database)
     return kept, reports

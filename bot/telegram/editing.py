@@ -22,13 +22,15 @@ class _Shown:
     LIMIT = 4096
 
     def __init__(self) -> None:
-        self._seen: OrderedDict[tuple[int, int], str] = OrderedDict()
+        self._seen: OrderedDict[tuple[int, int], tuple[str, str]] = OrderedDict()
 
-    def same(self, chat_id: int, message_id: int, shown: str) -> bool:
-        return self._seen.get((chat_id, message_id)) == shown
+    def done(self, chat_id: int, message_id: int, before: str, after: str) -> bool:
+        """Whether this very change (from `before`, as the press carries the message, to
+        `after`) was made a moment ago: a change made since by anything else does not count."""
+        return self._seen.get((chat_id, message_id)) == (before, after)
 
-    def note(self, chat_id: int, message_id: int, shown: str) -> None:
-        self._seen[(chat_id, message_id)] = shown
+    def note(self, chat_id: int, message_id: int, before: str, after: str) -> None:
+        self._seen[(chat_id, message_id)] = (before, after)
         self._seen.move_to_end((chat_id, message_id))
         while len(self._seen) > self.LIMIT:
             self._seen.popitem(last=False)
@@ -46,7 +48,9 @@ async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) ->
     """Remove the buttons under a message; a second tap that finds them gone is fine."""
     if not isinstance(message, Message) or message.reply_markup is None:
         return
-    if _SHOWN.same(message.chat.id, message.message_id, _fingerprint(None, None)):
+    before = _fingerprint(message.html_text, message.reply_markup)
+    after = _fingerprint(message.html_text, None)
+    if _SHOWN.done(message.chat.id, message.message_id, before, after):
         return  # removed a moment ago (a double tap)
     try:
         await message.edit_reply_markup(reply_markup=None)
@@ -54,7 +58,7 @@ async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) ->
         if not any(text in exc.message for text in _HARMLESS):
             raise
         log.debug("keyboard of message %s already gone: %s", message.message_id, exc.message)
-    _SHOWN.note(message.chat.id, message.message_id, _fingerprint(None, None))
+    _SHOWN.note(message.chat.id, message.message_id, before, after)
 
 
 async def clear_inline_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
@@ -87,12 +91,13 @@ async def edit_text(
     """Show `text` in place of `message`; the same content again (a repeated tap) is fine."""
     if message.html_text == text and message.reply_markup == reply_markup:
         return  # Telegram would refuse an edit that changes nothing
+    before = _fingerprint(message.html_text, message.reply_markup)
     shown = _fingerprint(text, reply_markup)
-    if _SHOWN.same(message.chat.id, message.message_id, shown):
+    if _SHOWN.done(message.chat.id, message.message_id, before, shown):
         return  # made to show this a moment ago (a double tap)
     try:
         await message.edit_text(text, reply_markup=reply_markup)
     except TelegramBadRequest as exc:
         if not any(harmless in exc.message for harmless in _HARMLESS):
             raise
-    _SHOWN.note(message.chat.id, message.message_id, shown)
+    _SHOWN.note(message.chat.id, message.message_id, before, shown)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
@@ -126,7 +128,9 @@ class FloodGuard(BaseMiddleware):
         tokens, stamp, told = self._buckets.get(user_id, (self.burst, now, False))
         tokens = min(self.burst, tokens + (now - stamp) * self.rate)
         if tokens >= 1.0:
-            self._buckets[user_id] = (tokens - 1.0, now, False)
+            # told once per episode: it ends when the person has calmed down (half the burst)
+            still = told and tokens < self.burst / 2
+            self._buckets[user_id] = (tokens - 1.0, now, still)
             allowed, tell = True, False
         else:
             self._buckets[user_id] = (tokens, now, True)
@@ -148,16 +152,23 @@ class FloodGuard(BaseMiddleware):
         person = data.get("event_from_user")
         if not isinstance(event, Update) or person is None or chat is None:
             return await handler(event, data)
-        if chat.type != "private":
-            return await handler(event, data)
+        if chat.type != "private" or event.event_type not in (
+            "message",
+            "edited_message",
+            "callback_query",
+        ):
+            return await handler(event, data)  # blocking or unblocking the bot always counts
+        if event.message is not None and event.message.media_group_id is not None:
+            return await handler(event, data)  # an album is one act (ten photos at most)
         allowed, tell = self.take(person.id)
         if allowed:
             return await handler(event, data)
         log.info("update %s from %s not handled: too many at once", event.update_id, person.id)
-        if event.callback_query is not None:
-            await event.callback_query.answer(texts.slow_down())
-        elif tell and event.message is not None:
-            await event.message.answer(texts.slow_down())
+        with contextlib.suppress(TelegramAPIError):  # a refusal here must not be amplified
+            if event.callback_query is not None:
+                await event.callback_query.answer(texts.slow_down())
+            elif tell and event.message is not None:
+                await event.message.answer(texts.slow_down())
         return None
 
 

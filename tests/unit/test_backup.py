@@ -160,3 +160,19 @@ def test_the_backup_and_restore_commands(
     assert "Restored" in out and "kept as" in out
     assert main(["backup", str(database)]) == 1, "never over the database itself"
     assert "No backup was made" in capsys.readouterr().err
+
+
+async def test_restoring_the_database_onto_itself_changes_nothing(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    await add_reports(db, clock, 2)
+    await db.close()
+    with pytest.raises(BackupError, match="the database itself"):
+        restore(db.path, db.path)
+    assert reports_in(db.path) == 2, "still there, whole"
+
+
+def test_a_half_made_copy_is_deleted(tmp_path: Path) -> None:
+    (tmp_path / "sakshy-20261101-033000.db.partial").write_bytes(b"half")
+    rotate(tmp_path, 3)
+    assert not list(tmp_path.glob("*.partial")), "a half-made copy is not kept"
