@@ -14,7 +14,7 @@ from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
 from bot.domain.duties import DutyDraft
 from bot.domain.helpers import HelperDraft
 from bot.domain.reports import Media, Report, ReportDraft, Status
-from bot.domain.users import User
+from bot.domain.users import CONSENT_VERSION, User
 
 
 def to_db(moment: datetime) -> str:
@@ -2095,9 +2095,9 @@ class SubscriptionRepository:
         cur = await conn.execute(
             "SELECT s.user_id, u.language FROM subscriptions s JOIN users u ON u.id = s.user_id"
             f" WHERE s.precinct_id = ? AND s.{kind} = 1 AND u.blocked_bot = 0 AND u.banned = 0"
-            " AND u.consent_version IS NOT NULL"
+            " AND u.consent_version = ?"  # consent to the current text: a new one asks again
             " ORDER BY s.user_id",
-            (precinct_id,),
+            (precinct_id, CONSENT_VERSION),
         )
         return [dict(row) for row in await cur.fetchall()]
 
@@ -2240,7 +2240,7 @@ class CommunitySurveyRepository:
     _AUDIENCE = (
         " FROM subscriptions s JOIN users u ON u.id = s.user_id"
         " WHERE s.surveys = 1 AND u.blocked_bot = 0 AND u.banned = 0"
-        " AND u.consent_version IS NOT NULL"
+        " AND u.consent_version = :consent"
         " AND (json_array_length(:targets) = 0"
         "      OR s.precinct_id IN (SELECT value FROM json_each(:targets)))"
     )
@@ -2248,7 +2248,8 @@ class CommunitySurveyRepository:
     async def audience(self, conn: aiosqlite.Connection, targets: list[str]) -> int:
         """How many residents a survey to these areas would reach now."""
         cur = await conn.execute(
-            "SELECT COUNT(DISTINCT s.user_id)" + self._AUDIENCE, {"targets": json.dumps(targets)}
+            "SELECT COUNT(DISTINCT s.user_id)" + self._AUDIENCE,
+            {"targets": json.dumps(targets), "consent": CONSENT_VERSION},
         )
         row = await cur.fetchone()
         return int(row[0]) if row else 0
@@ -2266,7 +2267,7 @@ class CommunitySurveyRepository:
             + self._AUDIENCE
             + ") WHERE nth = 1"
             " ON CONFLICT (survey_id, user_id) DO NOTHING",
-            {"survey": survey_id, "targets": json.dumps(targets)},
+            {"survey": survey_id, "targets": json.dumps(targets), "consent": CONSENT_VERSION},
         )
         cur = await conn.execute(
             "SELECT COUNT(*) FROM community_survey_recipients WHERE survey_id = ?", (survey_id,)

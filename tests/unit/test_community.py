@@ -185,6 +185,9 @@ async def test_a_survey_goes_only_to_followers_of_the_targeted_precincts(
     await resident(users, subs, 16, "ru", "zhd-vokzal")  # blocked the bot
     await users.mark_unreachable(16)
     await users.seen(17, "kk")  # follows nothing
+    await resident(users, subs, 19, "ru", "zhd-vokzal")  # consented to an older text
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE users SET consent_version = '2025-01-01' WHERE id = 19")
     survey, audience = await service.draft(survey_draft(clock), STAFF, 1, "Officer")
     assert audience == 3
     assert await messages(db, f"csurvey:{survey['id']}") == [], "a draft sends nothing"
