@@ -89,10 +89,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
     from bot.app import StartupError
 
-    try:
-        settings = load_settings(require_token=True)
-    except ConfigError as exc:
-        return _report(exc.problems)
+    settings = load_settings(require_token=True)
     _setup_logging(settings.log_level, settings.token)
     try:
         asyncio.run(_run(settings))
@@ -119,10 +116,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(require_token=False)
-    except ConfigError as exc:
-        return _report(exc.problems)
+    settings = load_settings(require_token=False)
     _setup_logging(settings.log_level)
     try:
         applied = asyncio.run(_migrate(settings))
@@ -134,10 +128,7 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 
 def cmd_check_config(_: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(require_token=True)
-    except ConfigError as exc:
-        return _report(exc.problems)
+    settings = load_settings(require_token=True)
     from bot.domain.categories import CategoryError, load_categories
 
     try:
@@ -222,10 +213,7 @@ async def _import_directory(settings: Settings, args: argparse.Namespace) -> int
 
 
 def cmd_import_directory(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(require_token=False)
-    except ConfigError as exc:
-        return _report(exc.problems)
+    settings = load_settings(require_token=False)
     _setup_logging("WARNING")
     try:
         return asyncio.run(_import_directory(settings, args))
@@ -240,10 +228,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from bot.storage.backup import BackupError, make_backup
 
-    try:
-        settings = load_settings(require_token=False)
-    except ConfigError as exc:
-        return _report(exc.problems)
+    settings = load_settings(require_token=False)
     try:
         made = make_backup(Path(settings.database_path), Path(args.target))
     except (BackupError, OSError) as exc:
@@ -262,10 +247,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     from bot.storage.backup import BackupError, restore
 
-    try:
-        settings = load_settings(require_token=False)
-    except ConfigError as exc:
-        return _report(exc.problems)
+    settings = load_settings(require_token=False)
     database = Path(settings.database_path)
     if not args.yes:
         print(
@@ -341,10 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_default(args: argparse.Namespace) -> int:
     """No subcommand: the real bot when a token is configured, else the demo."""
-    try:
-        settings = load_settings(require_token=False)
-    except ConfigError as exc:
-        return _report(exc.problems)
+    settings = load_settings(require_token=False)
     if settings.bot_token is not None:
         return cmd_run(args)
     print(NO_TOKEN_HELP)
@@ -357,7 +336,10 @@ def cmd_default(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_default)
-    return int(func(args) or 0)
+    try:
+        return int(func(args) or 0)
+    except ConfigError as exc:  # every command: one line per configuration problem
+        return _report(exc.problems)
 
 
 if __name__ == "__main__":
