@@ -12,12 +12,12 @@ from typing import Any
 import aiosqlite
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
+    TelegramBadRequest,
     TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
@@ -45,6 +45,7 @@ from bot.services.duties import DutyRules, DutyService
 from bot.services.export import ExportService
 from bot.services.followups import FollowUps
 from bot.services.helpers import HelperRules, HelperService
+from bot.services.inbox import Inbox
 from bot.services.incidents import IncidentService
 from bot.services.privacy import PrivacyService
 from bot.services.ratelimit import RateLimiter
@@ -64,6 +65,7 @@ from bot.telegram.helper_render import HelperTelegramRenderer
 from bot.telegram.middlewares import (
     BanMiddleware,
     FloodGuard,
+    InboxMiddleware,
     StaffForumMiddleware,
     UserI18nMiddleware,
     UserMiddleware,
@@ -71,8 +73,14 @@ from bot.telegram.middlewares import (
 from bot.telegram.profile import BotProfile
 from bot.telegram.render import TelegramReportRenderer
 from bot.telegram.sender import TelegramSender
-from bot.telegram.session import FloodControlMiddleware
+from bot.telegram.session import (
+    REPLAY,
+    FloodControlMiddleware,
+    InboxRequestMiddleware,
+    InboxSession,
+)
 from bot.telegram.staff import AdminGate, StaffGate
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +126,8 @@ class SakshyApp:
         self.bot: Bot | None = None
         self.dp: Dispatcher | None = None
         self.profile: BotProfile | None = None
+        self.inbox = Inbox(self.db, clock)
+        self.webhook: WebhookServer | None = None
         self._background: list[asyncio.Task[None]] = []
         self._stop_requested = asyncio.Event()
 
@@ -272,13 +282,14 @@ class SakshyApp:
         self.alerts = alerts
         self.profile = BotProfile(i18n, settings.default_locale, chats.staff_chat_id)
 
-        session = AiohttpSession(timeout=self.request_timeout)
+        session = InboxSession(timeout=self.request_timeout)
         if settings.telegram_api_url is not None:
             base = str(settings.telegram_api_url).rstrip("/")
-            session = AiohttpSession(
+            session = InboxSession(
                 api=TelegramAPIServer.from_base(base), timeout=self.request_timeout
             )
         session.middleware(FloodControlMiddleware(self.limiter))
+        session.middleware(InboxRequestMiddleware(self.inbox))
         self.bot = Bot(
             settings.token,
             session=session,
@@ -311,9 +322,15 @@ class SakshyApp:
             community=community,
             community_renderer=community_renderer,
             alerts=alerts,
-            privacy=PrivacyService(self.db, self.clock),
+            privacy=PrivacyService(
+                self.db,
+                self.clock,
+                self.outbox,
+                lambda report: renderer.staff_post_update(report, 0, None),
+            ),
             i18n=i18n,
         )
+        dp.update.outer_middleware(InboxMiddleware(self.inbox))
         dp.update.outer_middleware(UserMiddleware(users))
         dp.update.outer_middleware(UserI18nMiddleware(i18n, settings.default_locale))
         # before the ban: a banned person flooding gets one answer, not one per message
@@ -337,6 +354,7 @@ class SakshyApp:
                 (alerts.check_outbox, 60.0),
                 (self._refresh_staff_admins, 3600.0),
                 (incidents.purge, 3600.0),  # failed updates kept 30 days, also in a long run
+                (self.inbox.purge, 3600.0),
                 (RetentionService(self.db, self.clock, settings.retention_days).run, 3600.0),
             ],
         )
@@ -384,9 +402,29 @@ class SakshyApp:
         """
         try:
             if await self._reach_telegram():
-                await self._poll()
+                await self._replay_inbox()
+                if self.settings.webhook_url is not None:
+                    await self._serve_webhook()
+                else:
+                    await self._poll()
         finally:
             await self._shutdown()
+
+    async def _replay_inbox(self) -> None:
+        """Updates cut off by the last stop are handled first, in order."""
+        assert self.bot is not None and self.dp is not None
+        bot, dp = self.bot, self.dp
+
+        async def feed(update: dict[str, Any]) -> None:
+            replaying = REPLAY.set(True)
+            try:
+                await dp.feed_raw_update(bot, update)
+            except Exception:  # recorded by the errors handler when it can be
+                log.exception("a replayed update %s failed", update.get("update_id"))
+            finally:
+                REPLAY.reset(replaying)
+
+        await self.inbox.replay(feed)
 
     async def _reach_telegram(self) -> bool:
         assert self.bot is not None
@@ -482,7 +520,7 @@ class SakshyApp:
             except Exception:  # a locked or busy database now: try again next time
                 log.exception("cannot check the directory for a new import")
 
-    async def _poll(self) -> None:
+    async def _start_background(self) -> None:
         assert self.bot is not None and self.dp is not None and self.profile is not None
         profile_task = asyncio.create_task(
             self.profile.apply(self.bot, self.settings.startup_retry_seconds),
@@ -499,6 +537,58 @@ class SakshyApp:
         for task in (profile_task, worker_task, directory_task):
             task.add_done_callback(_log_failure)
             self._background.append(task)
+
+    async def _serve_webhook(self) -> None:
+        """Telegram posts updates to our server until `stop()`; setWebhook retries until
+        Telegram answers. The webhook stays set at stop: Telegram keeps the updates meanwhile."""
+        assert self.bot is not None and self.dp is not None
+        settings = self.settings
+        assert settings.webhook_url is not None
+        await self._start_background()
+        self.webhook = WebhookServer(
+            self.dp,
+            self.bot,
+            self.inbox,
+            path=settings.webhook_path,
+            secret=settings.webhook_token,
+            host=settings.webhook_host,
+            port=settings.webhook_port,
+            health=self.alerts.health,
+        )
+        try:
+            await self.webhook.start()
+        except OSError as exc:
+            raise StartupError(
+                f"WEBHOOK_HOST/WEBHOOK_PORT: cannot listen on {settings.webhook_host}:"
+                f"{settings.webhook_port} ({exc.strerror or exc})"
+            ) from None
+        delay = 1.0
+        while not self._stop_requested.is_set():
+            try:
+                await self.bot.set_webhook(
+                    settings.webhook_url,
+                    secret_token=settings.webhook_token,
+                    allowed_updates=self.dp.resolve_used_update_types(),
+                    drop_pending_updates=False,
+                )
+            except TelegramBadRequest as exc:
+                raise StartupError(f"WEBHOOK_URL: Telegram refused it ({exc.message})") from None
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+                log.warning("cannot set the webhook (%s); retrying in %.0f s", exc, delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop_requested.wait(), delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            log.info("webhook set: Telegram posts updates to %s", settings.webhook_url)
+            break
+        await self._stop_requested.wait()
+        await self.webhook.stop_accepting()
+        await self.webhook.drain(self.handler_grace)
+
+    async def _poll(self) -> None:
+        assert self.bot is not None and self.dp is not None
+        await self._leave_webhook()
+        await self._start_background()
         polling = asyncio.create_task(
             self.dp.start_polling(
                 self.bot,
@@ -523,6 +613,18 @@ class SakshyApp:
                 polling.result()  # polling ended on its own: surface why
         finally:
             stop_requested.cancel()
+
+    async def _leave_webhook(self) -> None:
+        """Back from webhook mode: Telegram refuses getUpdates while a webhook is set. Its
+        pending updates are kept (drop_pending_updates is false)."""
+        assert self.bot is not None
+        try:
+            info = await self.bot.get_webhook_info()
+            if info.url:
+                await self.bot.delete_webhook(drop_pending_updates=False)
+                log.warning("the webhook to %s was removed: polling now", info.url)
+        except TelegramAPIError as exc:  # polling then says why (409) and retries
+            log.warning("cannot check for a webhook (%s)", exc)
 
     async def _remember_recent_sends(self) -> None:
         """What the last run sent to each group within Telegram's minute counts against the
@@ -555,6 +657,9 @@ class SakshyApp:
                     log.warning(
                         "%s update(s) still being handled at stop were cancelled", len(late)
                     )
+        if self.webhook is not None:
+            await self.webhook.stop_accepting()
+            await self.webhook.drain(self.handler_grace)
         if hasattr(self, "scheduler"):
             await self.scheduler.aclose()
         if self.worker is not None:
@@ -565,6 +670,8 @@ class SakshyApp:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._background.clear()
+        if self.webhook is not None:
+            await self.webhook.close()
         if self.dp is not None and self.dp.storage is not None:
             await self.dp.storage.close()
         if self.bot is not None:

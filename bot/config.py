@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from datetime import time
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -100,6 +102,15 @@ class Settings(BaseSettings):
     duty_withdraw_hours: float = Field(default=12.0, ge=0, le=168)
     #: a check-in location farther than this from the meeting point is flagged
     duty_checkin_radius_m: int = Field(default=300, ge=10, le=10000)
+    #: webhook mode (empty: long polling). The public HTTPS address Telegram posts updates to
+    #: (ports 443, 80, 88 or 8443; a TLS proxy in front of the bot); its path is served here
+    webhook_url: str | None = None
+    #: Telegram sends it with every update and the bot refuses requests without it; empty:
+    #: derived from BOT_TOKEN (stable across restarts)
+    webhook_secret: SecretStr | None = None
+    #: where the bot's own HTTP server listens (the proxy forwards to it); also serves /healthz
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -224,6 +235,48 @@ class Settings(BaseSettings):
             raise ValueError("zone") from exc
         return value
 
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value in (None, "") else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlsplit(value)
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ValueError("bad port") from None
+        if parsed.scheme != "https" or not parsed.hostname or parsed.query or parsed.fragment:
+            raise ValueError("not an https URL")
+        if port not in (None, 443, 80, 88, 8443):
+            raise ValueError("Telegram posts only to ports 443, 80, 88 and 8443")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("bad secret")
+        return value
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL, served by the bot's HTTP server."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def webhook_token(self) -> str:
+        """The secret token Telegram must send: WEBHOOK_SECRET, else derived from the token."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        return hashlib.sha256(f"sakshy-webhook:{self.token}".encode()).hexdigest()
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -277,6 +330,11 @@ EXPECTED = {
     "duty_wave_minutes": "a whole number of minutes from 1 to 1440",
     "duty_withdraw_hours": "hours, a number from 0 to 168",
     "duty_checkin_radius_m": "a whole number of metres from 10 to 10000",
+    "webhook_url": "the public https address Telegram posts to, like "
+    "https://sakshy.example.kz/telegram (port 443, 80, 88 or 8443), or empty for polling",
+    "webhook_secret": "1 to 256 characters: letters A-Z a-z, digits, _ and -, or empty",
+    "webhook_host": "the address the bot's HTTP server listens on, like 127.0.0.1",
+    "webhook_port": "a port number from 1 to 65535",
 }
 
 

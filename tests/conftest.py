@@ -78,5 +78,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "FLOOD_BURST",
         "FLOOD_PER_MINUTE",
         "RETENTION_DAYS",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
+        "WEBHOOK_HOST",
+        "WEBHOOK_PORT",
     ):
         monkeypatch.delenv(key, raising=False)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+#: the placeholder person what a forgotten resident leaves for the statistics is linked to
+FORGOTTEN = 0
+
 LOCALES = ("kk", "ru")
 
 #: Version of the consent text. Bump it when the text in the catalogs changes in substance;

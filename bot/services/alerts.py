@@ -114,3 +114,16 @@ class OpsAlerts:
                     chat_id, lambda u, lang: self.renderer.outbox_stalled(u, lang, minutes), conn
                 )
         self.outbox.notify()
+
+    async def health(self) -> tuple[bool, dict[str, object]]:
+        """For /healthz: the database answers, and what people wait for is not stuck."""
+        now = self.clock()
+        async with self.db.read() as conn:
+            oldest = await self.repo.oldest_waiting(conn)
+        age = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+        stalled = age >= self.stall_after.total_seconds()
+        return not stalled, {
+            "database": "ok",
+            "outbox": "stalled" if stalled else "ok",
+            "oldest_waiting_seconds": round(age, 1),
+        }

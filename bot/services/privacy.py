@@ -1,22 +1,91 @@
-"""What the bot holds about a person, for them to see (/mydata): a JSON document of their own
-data only, with the time it was made. Staff's names and other people's data are never in it."""
+"""What the bot holds about a person: for them to see (/mydata), a JSON document of their own
+data only, with the time it was made (staff's names and other people's data are never in it);
+and for them to have erased (/forgetme).
+
+Erasure keeps what counts for the statistics (a closed report's category, area, times and
+outcome; a survey's rating; duty hours), unlinked from the person. Their name, username, phone,
+typed address, voice message, exact place, survey comments, consent history, areas followed,
+community answers, conversation and messages' texts are deleted, and the staff posts of their
+reports are edited to drop the reporter's card (Telegram lets a bot edit its messages at any
+age; deleting stops at 48 hours). It is refused while a report is open (the officers may need
+to reach them) or while they are a public helper or applying (the akimat's register)."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import Report
+from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import PrivacyRepository
+from bot.storage.repositories import ErasureRepository, PrivacyRepository, ReportRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What /forgetme did, or why it did not."""
+
+    open_reports: tuple[int, ...] = ()
+    helper: bool = False
+    reports: int = 0
+    posts: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.open_reports) or self.helper
 
 
 class PrivacyService:
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        outbox: Outbox | None = None,
+        post_update: Callable[[Report], NewMessage | None] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.repo = PrivacyRepository()
+        self.erasures = ErasureRepository()
+        self.reports = ReportRepository()
+        self.outbox = outbox
+        self.post_update = post_update
+
+    async def can_forget(self, user_id: int) -> Erasure:
+        """Whether /forgetme may go ahead now (asked before the confirmation)."""
+        async with self.db.read() as conn:
+            open_reports, helper = await self.erasures.blockers(conn, user_id)
+        return Erasure(tuple(open_reports), helper)
+
+    async def forget(self, user_id: int) -> Erasure:
+        """Erase the person's data in one transaction (checked again inside it)."""
+        posts = 0
+        async with self.db.transaction() as conn:
+            open_reports, helper = await self.erasures.blockers(conn, user_id)
+            if open_reports or helper:
+                return Erasure(tuple(open_reports), helper)
+            numbers, _ = await self.erasures.erase(conn, user_id, self.clock())
+            for number in numbers:
+                report = await self.reports.get(conn, number)
+                edit = None
+                if report is not None and self.post_update is not None:
+                    edit = self.post_update(report)
+                if edit is not None and self.outbox is not None:
+                    await self.outbox.add(conn, edit)
+                    posts += 1
+        if self.outbox is not None and posts:
+            self.outbox.notify()
+        log.info(
+            "a person was forgotten: %s report(s) unlinked, %s post(s) edited", len(numbers), posts
+        )
+        return Erasure(reports=len(numbers), posts=posts)
 
     async def everything(self, user_id: int) -> dict[str, Any]:
         async with self.db.read() as conn:

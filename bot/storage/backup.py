@@ -8,9 +8,11 @@ database aside (never deleted), and puts the backup in its place; the bot must b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -98,6 +100,15 @@ def rotate(folder: Path, keep: int) -> list[Path]:
     return gone
 
 
+def _take_owner_and_mode(current: Path, new: Path) -> None:
+    """Give `new` the mode and, when we may, the owner of `current`."""
+    st = current.stat()
+    os.chmod(new, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown"):  # not root: the file is ours already, as the database was
+        with contextlib.suppress(PermissionError):
+            os.chown(new, st.st_uid, st.st_gid)
+
+
 def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
     """Put `backup` in the place of `database` (the bot stopped). The current database, with
     its WAL, is kept aside, never deleted; returns where, and the reports the backup holds."""
@@ -119,6 +130,8 @@ def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
     shutil.copyfile(backup, partial)
     with partial.open("rb+") as file:
         os.fsync(file.fileno())
+    if database.exists():  # the service's user must still own its database (restore as root)
+        _take_owner_and_mode(database, partial)
     kept = None
     if database.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

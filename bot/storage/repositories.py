@@ -14,7 +14,7 @@ from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
 from bot.domain.duties import DutyDraft
 from bot.domain.helpers import HelperDraft
 from bot.domain.reports import Media, Report, ReportDraft, Status
-from bot.domain.users import CONSENT_VERSION, User
+from bot.domain.users import CONSENT_VERSION, FORGOTTEN, User
 
 
 def to_db(moment: datetime) -> str:
@@ -225,6 +225,55 @@ class FailedUpdateRepository:
         cur = await conn.execute("SELECT count(*) FROM failed_updates WHERE resolved_at IS NULL")
         row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+
+class InboxRepository:
+    """inbox: updates from their arrival until they are handled."""
+
+    async def receive(
+        self, conn: aiosqlite.Connection, updates: list[tuple[int, str]], now: datetime
+    ) -> set[int]:
+        """Store what is new; return the ids already here (sent again by Telegram)."""
+        ids = [update_id for update_id, _ in updates]
+        known: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            cur = await conn.execute(
+                f"SELECT update_id FROM inbox WHERE update_id IN ({marks})",
+                chunk,
+            )
+            known.update(int(row[0]) for row in await cur.fetchall())
+        await conn.executemany(
+            "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
+            [(update_id, body, to_db(now)) for update_id, body in updates],
+        )
+        return known
+
+    async def handled(self, conn: aiosqlite.Connection, ids: list[int], now: datetime) -> None:
+        await conn.executemany(
+            "UPDATE inbox SET handled_at = ?, body = '' WHERE update_id = ? AND handled_at IS NULL",
+            [(to_db(now), update_id) for update_id in ids],
+        )
+
+    async def waiting(self, conn: aiosqlite.Connection) -> list[tuple[int, str, int]]:
+        """Updates received and not handled (the process died first), oldest first."""
+        cur = await conn.execute(
+            "SELECT update_id, body, attempts FROM inbox WHERE handled_at IS NULL"
+            " ORDER BY update_id"
+        )
+        return [(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
+
+    async def attempt(self, conn: aiosqlite.Connection, update_id: int) -> None:
+        await conn.execute(
+            "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
+        )
+
+    async def purge(self, conn: aiosqlite.Connection, cutoff: datetime) -> int:
+        cur = await conn.execute(
+            "DELETE FROM inbox WHERE received_at < ? AND handled_at IS NOT NULL", (to_db(cutoff),)
+        )
+        return cur.rowcount
 
 
 def _outgoing(row: aiosqlite.Row) -> OutgoingMessage:
@@ -2471,6 +2520,15 @@ class PrivacyRepository:
         " created_at FROM subscriptions WHERE user_id = ? ORDER BY id",
         "community_survey_answers": "SELECT survey_id AS survey, option + 1 AS option,"
         " answered_at FROM community_survey_answers WHERE user_id = ? ORDER BY survey_id",
+        "helper_steps": "SELECT e.helper_id AS application, e.action, e.from_status,"
+        " e.to_status, e.at FROM helper_events e JOIN helpers h ON h.id = e.helper_id"
+        " WHERE h.user_id = ? ORDER BY e.id",
+        "bans": "SELECT report_id AS report, reason, at, lifted_at FROM bans WHERE user_id = ?"
+        " ORDER BY id",
+        "messages_failed_to_handle": "SELECT payload, created_at FROM failed_updates"
+        " WHERE user_id = ? ORDER BY id",
+        "messages_sent_to_you": "SELECT method, state, created_at, sent_at FROM outbox"
+        " WHERE chat_id = ? ORDER BY id",
     }
 
     async def everything(self, conn: aiosqlite.Connection, user_id: int) -> dict[str, Any]:
@@ -2492,6 +2550,82 @@ class PrivacyRepository:
             for r in await cur.fetchall()
         ]
         return held
+
+
+class ErasureRepository:
+    """/forgetme: a person's data erased or unlinked; what counts for the statistics stays,
+    linked to the placeholder person FORGOTTEN."""
+
+    async def blockers(self, conn: aiosqlite.Connection, user_id: int) -> tuple[list[int], bool]:
+        """Open reports (the officers may need to reach the person) and a helper application
+        or service still running (the law keeps helpers registered)."""
+        cur = await conn.execute(
+            "SELECT id FROM reports WHERE reporter_id = ? AND status IN ('new', 'taken')"
+            " ORDER BY id",
+            (user_id,),
+        )
+        open_reports = [int(r[0]) for r in await cur.fetchall()]
+        cur = await conn.execute(
+            "SELECT 1 FROM helpers WHERE user_id = ? AND status NOT IN ('rejected', 'retired')",
+            (user_id,),
+        )
+        return open_reports, await cur.fetchone() is not None
+
+    async def erase(
+        self, conn: aiosqlite.Connection, user_id: int, now: datetime
+    ) -> tuple[list[int], bool]:
+        """Erase in the caller's transaction; returns the reports unlinked and whether the
+        person's row is kept (a ban stays on a forgotten person too)."""
+        cur = await conn.execute(
+            "SELECT id FROM reports WHERE reporter_id = ? ORDER BY id", (user_id,)
+        )
+        reports = [int(r[0]) for r in await cur.fetchall()]
+        stamp = to_db(now)
+        await conn.execute(
+            "UPDATE reports SET reporter_id = ?, reporter_name = NULL, reporter_username = NULL,"
+            " phone = NULL, address = NULL, voice_file_id = NULL, anonymous = 1,"
+            " latitude = round(latitude, 2), longitude = round(longitude, 2),"
+            " anonymised_at = coalesce(anonymised_at, ?) WHERE reporter_id = ?",
+            (FORGOTTEN, stamp, user_id),
+        )
+        statements = [
+            "UPDATE surveys SET resident_id = ?, comment = NULL WHERE resident_id = ?",
+            "UPDATE helpers SET user_id = ?, full_name = '', birth_date = '', iin = '',"
+            " phone = '', note = '', registration_number = NULL WHERE user_id = ?",
+            "UPDATE duty_offers SET user_id = ? WHERE user_id = ?",
+        ]
+        for sql in statements:
+            await conn.execute(sql, (FORGOTTEN, user_id))
+        for sql in (
+            "DELETE FROM report_followers WHERE user_id = ?",
+            "DELETE FROM subscriptions WHERE user_id = ?",
+            "DELETE FROM community_survey_answers WHERE user_id = ?",
+            "DELETE FROM community_survey_recipients WHERE user_id = ?",
+            "DELETE FROM consent_events WHERE user_id = ?",
+            "DELETE FROM failed_updates WHERE user_id = ?",
+            "DELETE FROM outbox WHERE chat_id = ? AND state = 'pending'",
+            "UPDATE outbox SET payload = '{}' WHERE chat_id = ? AND method <> 'copyMessage'",
+        ):
+            await conn.execute(sql, (user_id,))
+        await conn.execute("DELETE FROM fsm_states WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
+        await conn.executemany(  # a survey still to come would go to nobody
+            "UPDATE followups SET state = 'cancelled' WHERE subject = ? AND state = 'pending'",
+            [(f"report:{number}",) for number in reports],
+        )
+        cur = await conn.execute("SELECT 1 FROM bans WHERE user_id = ? LIMIT 1", (user_id,))
+        keep_row = await cur.fetchone() is not None
+        if keep_row:
+            await conn.execute(
+                "UPDATE users SET consent_version = NULL, consent_at = NULL,"
+                " consent_declined_version = NULL WHERE id = ?",
+                (user_id,),
+            )
+        else:
+            await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        await conn.execute(
+            "INSERT INTO erasures (at, reports) VALUES (?, ?)", (stamp, len(reports))
+        )
+        return reports, keep_row
 
 
 class RetentionRepository:

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.categories import Category
 from bot.i18n import N_
-from bot.telegram.callbacks import CategoryCb, ConsentCb, LanguageCb, ReportStepCb
+from bot.telegram.callbacks import CategoryCb, ConsentCb, ForgetCb, LanguageCb, ReportStepCb
 
 BTN_REPORT = N_("📝 Report a violation")
 BTN_BACK = N_("⬅️ Back")
@@ -85,6 +85,21 @@ def privacy_keyboard(has_consent: bool) -> InlineKeyboardMarkup:
             text=_("✅ I agree"), callback_data=ConsentCb(action="yes").pack()
         )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def forget_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("🗑 Yes, erase my data"), callback_data=ForgetCb(action="yes").pack()
+                ),
+                InlineKeyboardButton(
+                    text=_("Keep my data"), callback_data=ForgetCb(action="no").pack()
+                ),
+            ]
+        ]
+    )
 
 
 def _step_keyboard(*rows: list[KeyboardButton]) -> ReplyKeyboardMarkup:

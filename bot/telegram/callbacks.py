@@ -13,6 +13,10 @@ class ConsentCb(CallbackData, prefix="consent"):
     action: str  # "yes", "no", "withdraw"
 
 
+class ForgetCb(CallbackData, prefix="forget"):
+    action: str  # "yes", "no"
+
+
 class CategoryCb(CallbackData, prefix="rc"):
     key: str
 

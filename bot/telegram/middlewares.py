@@ -16,10 +16,38 @@ from aiogram.utils.i18n.middleware import I18nMiddleware
 
 from bot.domain.users import pick_language
 from bot.services.chats import ChatService
+from bot.services.inbox import Inbox
 from bot.services.users import UserService
 from bot.telegram import texts
 
 log = logging.getLogger(__name__)
+
+
+class InboxMiddleware(BaseMiddleware):
+    """First of ours: an update Telegram sent again after it was received is skipped, and one
+    whose handler returned (or failed: the failure is recorded) is marked handled. A handler
+    cancelled by a stop leaves it waiting: it is handled at the next start."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        if self.inbox.is_duplicate(event.update_id):
+            log.info("update %s was received before; skipped", event.update_id)
+            return None
+        try:
+            result = await handler(event, data)
+        except Exception:
+            await self.inbox.handled(event.update_id)
+            raise
+        await self.inbox.handled(event.update_id)
+        return result
 
 
 class UserMiddleware(BaseMiddleware):

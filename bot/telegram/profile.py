@@ -45,6 +45,7 @@ RESIDENT_COMMANDS = [
     ("language", N_("Switch language")),
     ("privacy", N_("My data and consent")),
     ("mydata", N_("Everything the bot keeps about me, as a file")),
+    ("forgetme", N_("Erase my data")),
     ("subscribe", N_("Follow an area: surveys and news of the police there")),
     ("subscriptions", N_("News of my area: what I follow")),
     ("cancel", N_("Cancel the current action")),

@@ -16,6 +16,7 @@ from bot.domain.categories import Category
 from bot.domain.delivery import NewMessage
 from bot.domain.directory import Precinct
 from bot.domain.reports import OPEN, Action, Report, Status
+from bot.domain.users import FORGOTTEN
 from bot.i18n import N_
 from bot.services.desk import Card
 from bot.services.directory import DirectoryService
@@ -633,7 +634,9 @@ class TelegramReportRenderer:
         if report.voice_file_id:
             lines.append(_("🎙 Voice message above"))
         lines.append(self._precinct_line(report))
-        if report.anonymous:
+        if report.reporter_id == FORGOTTEN:
+            lines.append(_("👤 The resident's details were erased at their request"))
+        elif report.anonymous:
             # no reporter card at all: name, phone and history would point at the person
             lines.append(_("👤 Anonymous: the resident chose not to show their name"))
         else:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, TelegramMethod
 
+from bot.services.inbox import Inbox
 from bot.services.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -24,6 +27,12 @@ log = logging.getLogger(__name__)
 DELIVERY_WORKER: ContextVar[bool] = ContextVar("sakshy_delivery_worker", default=False)
 #: set while the delivery worker sends a bulk row: it waits for the limiter behind the rest
 BULK: ContextVar[bool] = ContextVar("sakshy_bulk", default=False)
+
+#: getUpdates' result as Telegram sent it (set by InboxSession for the inbox middleware)
+RAW_UPDATES: ContextVar[list[dict[str, Any]] | None] = ContextVar("sakshy_raw", default=None)
+
+#: set while updates cut off by the last stop are handled again at start
+REPLAY: ContextVar[bool] = ContextVar("sakshy_replay", default=False)
 
 #: methods that put a message into a chat (or change one): these count against the limits
 LIMITED = frozenset(
@@ -87,3 +96,48 @@ class FloodControlMiddleware(BaseRequestMiddleware):
                 if not limited:
                     await asyncio.sleep(exc.retry_after)
                 attempt += 1
+
+
+class InboxRequestMiddleware(BaseRequestMiddleware):
+    """Polling: a batch of updates is written to the inbox before aiogram confirms it (its
+    next getUpdates). If writing fails the batch is not handed on, so it is not confirmed and
+    Telegram sends it again.
+
+    A press replayed from the inbox after a crash is not answered: Telegram refuses an answer
+    to a query answered already or older than about 15 s, and the press's effect (its
+    messages, its edits) is what the person sees."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: TelegramMethod[Any],
+    ) -> Response[Any]:
+        if isinstance(method, AnswerCallbackQuery) and REPLAY.get():
+            return True  # type: ignore[return-value]
+        if not isinstance(method, GetUpdates):
+            return await make_request(bot, method)
+        RAW_UPDATES.set(None)
+        result = await make_request(bot, method)
+        raw = RAW_UPDATES.get()  # None: not an InboxSession (nothing to keep)
+        if raw:
+            await self.inbox.receive(
+                [(int(u["update_id"]), json.dumps(u, ensure_ascii=False)) for u in raw]
+            )
+        return result
+
+
+class InboxSession(AiohttpSession):
+    """Keeps getUpdates' updates as Telegram sent them, for the inbox (aiogram's parsed
+    objects hold placeholders that do not serialise back)."""
+
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[Any], status_code: int, content: str
+    ) -> Response[Any]:
+        response = super().check_response(bot, method, status_code, content)
+        if isinstance(method, GetUpdates):
+            RAW_UPDATES.set(json.loads(content).get("result") or [])
+        return response

@@ -102,7 +102,59 @@ def privacy_status(has_consent: bool, when: str | None) -> str:
 
 
 def mydata_hint() -> str:
-    return _("/mydata sends you everything I keep about you, as a file.")
+    return _(
+        "/mydata sends you everything I keep about you, as a file; /forgetme erases your data."
+    )
+
+
+def forget_confirm() -> str:
+    return _(
+        "<b>Erase your data?</b>\n"
+        "I will delete your name, username and phone, the addresses you typed, your voice "
+        "messages, your comments in surveys, your consent, the areas you follow and your "
+        "answers to community surveys. The exact place of your reports is rounded to about a "
+        "kilometre, and the police's posts of your reports no longer show who sent them.\n\n"
+        "What stays, with no link to you: the type, area, dates and outcome of your closed "
+        "reports, your ratings and any duty hours, for the statistics. A ban, if there is one, "
+        "stays too.\n\n"
+        "This cannot be undone: your reports will no longer appear in /myreports."
+    )
+
+
+def forget_open_reports(numbers: list[int]) -> str:
+    listed = ", ".join(f"№ {number}" for number in numbers)
+    return ngettext(
+        "Your report {numbers} is still open, and the officers may need to reach you about it. "
+        "Once it is closed, or if you withdraw it in /myreports while nobody has taken it, send "
+        "/forgetme again.",
+        "Your reports {numbers} are still open, and the officers may need to reach you about "
+        "them. Once they are closed, or if you withdraw them in /myreports while nobody has "
+        "taken them, send /forgetme again.",
+        len(numbers),
+    ).format(numbers=listed)
+
+
+def forget_helper() -> str:
+    return _(
+        "You are a public helper or have applied to be one: the police and the akimat keep a "
+        "register of helpers, so your data cannot be erased while you are in it. Step down in "
+        "/profile, or wait for the decision on your application, then send /forgetme again."
+    )
+
+
+def forget_done(reports: int) -> str:
+    done = _("Your data has been erased.")
+    if reports:
+        done += " " + ngettext(
+            "{count} report stays in the statistics with no link to you.",
+            "{count} reports stay in the statistics with no link to you.",
+            reports,
+        ).format(count=reports)
+    return done + " " + _("If you write to me again, I will start afresh and ask for consent.")
+
+
+def forget_kept() -> str:
+    return _("Nothing was erased.")
 
 
 def mydata_caption() -> str:

@@ -49,6 +49,34 @@ async def test_every_message_arrives_once_and_in_order_through_429_and_502(
     assert {(r[0], r[1]) for r in recorded} == sent_ids, "Telegram's message ids are kept"
 
 
+async def test_a_reset_connection_loses_nothing_and_repeats_only_what_took_effect(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    staff = tg.group(STAFF_CHAT)
+    user = tg.user(9003, first_name="Erlan", language_code="ru")
+    await user.send("/help")
+    await user.next_message()
+    # dropped before Telegram did anything: sent again, arrives once
+    tg.fail_next("sendMessage", reset="before")
+    await enqueue(bot, text(STAFF_CHAT, "first"))
+    await tg.wait_for(lambda: len(staff.messages) == 1, timeout=20)
+    # dropped after Telegram posted it: the bot cannot know, sends it again (the one duplicate
+    # the outbox allows: a request in flight); what follows keeps its order
+    tg.fail_next("sendMessage", reset="after")
+    await enqueue(bot, text(STAFF_CHAT, "second"), text(STAFF_CHAT, "third"))
+    await tg.wait_for(lambda: len(staff.messages) == 4, timeout=20)
+    assert [m.text for m in staff.messages] == ["first", "second", "second", "third"]
+    # meanwhile the bot went on serving people
+    await user.send("/help")
+    assert "/report" in (await user.next_message(timeout=10)).text
+
+    async def all_done() -> bool:
+        rows = await db_of("SELECT state FROM outbox WHERE chat_id = ?", STAFF_CHAT)
+        return [r["state"] for r in rows] == ["done"] * 3
+
+    assert await eventually(all_done)
+
+
 async def test_a_user_who_blocked_the_bot_is_marked_and_the_rest_goes_on(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:

@@ -96,6 +96,13 @@ ACTIONS = st.one_of(
     st.builds(Action, st.just("block")),
     st.builds(Action, st.just("group_text"), st.sampled_from(COMMANDS) | TEXTS),
     st.builds(Action, st.just("group_press"), st.sampled_from(FORGED)),
+    # not asked for (allowed_updates), but Telegram may still send ones made before a change
+    st.builds(Action, st.just("inline"), TEXTS),
+    st.builds(
+        Action,
+        st.just("member"),
+        st.sampled_from([("member", "left"), ("left", "kicked"), ("restricted", "left")]),
+    ),
 )
 
 
@@ -225,7 +232,7 @@ async def act(world: World, user: FakeUser, action: Action, sent: list[dict[str,
     before = len(user.messages)
     kind, value = action.kind, action.value
     what = f"{kind} {str(value)[:40]!r}"
-    if user.blocked and kind not in ("group_text", "group_press"):
+    if user.blocked and kind not in ("group_text", "group_press", "inline", "member"):
         user.unblock()  # writing again after blocking unblocks the bot, as in Telegram
         await asyncio.sleep(0.01)
         before = len(user.messages)
@@ -271,6 +278,12 @@ async def act(world: World, user: FakeUser, action: Action, sent: list[dict[str,
         return
     elif kind == "group_text":
         await staff.send(user, value or ".")
+        return
+    elif kind == "inline":
+        await user.inline_query(value, force=True)  # nothing to answer; nothing may fail
+        return
+    elif kind == "member":
+        await staff.member_changes(user, *value, force=True)
         return
     elif kind == "group_press":
         posts = [m for m in staff.messages if m.buttons]

@@ -12,7 +12,7 @@ from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 RESIDENT_COMMANDS = [
     "start", "report", "myreports", "inspector", "volunteer", "profile", "myduties", "help",
     "language",
-    "privacy", "mydata", "subscribe", "subscriptions", "cancel",
+    "privacy", "mydata", "forgetme", "subscribe", "subscriptions", "cancel",
 ]  # fmt: skip
 STAFF_COMMANDS = [
     "help", "me", "mine", "directory", "helpers", "duty", "hours", "find", "card", "banned",

@@ -75,3 +75,16 @@ async def test_a_stalled_outbox_is_told_once_per_episode(
     clock.now += timedelta(minutes=11)
     await alerts.check_outbox()
     assert len(await told(db)) == 2, "a new episode, a new alert"
+
+
+async def test_health_says_when_the_outbox_is_stalled(db: Database, clock: FixedClock) -> None:
+    alerts, outbox = await alerts_of(db, clock)
+    assert await alerts.health() == (
+        True,
+        {"database": "ok", "outbox": "ok", "oldest_waiting_seconds": 0.0},
+    )
+    async with db.transaction() as conn:
+        await outbox.add(conn, NewMessage(42, "sendMessage", {"text": "a receipt"}))
+    clock.now += timedelta(minutes=10, seconds=30)
+    ok, details = await alerts.health()
+    assert (ok, details["outbox"], details["oldest_waiting_seconds"]) == (False, "stalled", 630.0)

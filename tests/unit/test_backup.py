@@ -67,8 +67,11 @@ async def test_a_restored_backup_is_read_by_the_bot_and_the_old_database_kept(
     made = make_backup(db.path, tmp_path / "copy.db")
     await add_reports(db, clock, 2, start=3)  # made after the backup: kept aside, not lost
     await db.close()
+    db.path.chmod(0o600)  # only the service's user may read it
+    made.path.chmod(0o644)
     kept, reports = restore(made.path, db.path)
     assert reports == 3 and kept is not None and reports_in(kept) == 5
+    assert db.path.stat().st_mode & 0o777 == 0o600, "the restored file keeps the mode it had"
     again = Database(db.path)
     await again.connect()
     try:

@@ -66,6 +66,37 @@ def test_a_faster_clock_only_for_a_fake_telegram_on_this_machine(tmp_path: Path)
     assert load_settings(env_file=env_file).telegram_time_scale == 0.001
 
 
+def test_webhook_settings_follow_telegrams_rules(tmp_path: Path) -> None:
+    lines = problems(
+        tmp_path,
+        "BOT_TOKEN=123:abc\nWEBHOOK_URL=https://bot.example.kz:8080/tg\n"
+        "WEBHOOK_SECRET=has spaces\nWEBHOOK_PORT=70000\n",
+    )
+    assert sorted(line.split(":", 1)[0] for line in lines) == [
+        "WEBHOOK_PORT",
+        "WEBHOOK_SECRET",
+        "WEBHOOK_URL",
+    ]
+    assert any("port 443, 80, 88 or 8443" in line for line in lines)
+    (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nWEBHOOK_URL=http://bot.example.kz/tg\n")
+    assert line.startswith("WEBHOOK_URL: expected the public https address")
+    env_file = tmp_path / ".env"
+    env_file.write_text("BOT_TOKEN=123:abc\nWEBHOOK_URL=https://bot.example.kz/telegram\n")
+    settings = load_settings(env_file=env_file)
+    assert (settings.webhook_path, settings.webhook_host, settings.webhook_port) == (
+        "/telegram",
+        "127.0.0.1",
+        8080,
+    )
+    derived = settings.webhook_token
+    assert len(derived) == 64 and "abc" not in derived
+    assert load_settings(env_file=env_file).webhook_token == derived, "stable across restarts"
+    env_file.write_text("BOT_TOKEN=123:abd\nWEBHOOK_URL=https://bot.example.kz/telegram\n")
+    assert load_settings(env_file=env_file).webhook_token != derived
+    env_file.write_text("BOT_TOKEN=123:abc\nWEBHOOK_URL=https://x.kz/\nWEBHOOK_SECRET=s3cr-t_\n")
+    assert load_settings(env_file=env_file).webhook_token == "s3cr-t_"
+
+
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nSTAF_CHAT_ID=-100\n")
     assert line == "STAF_CHAT_ID: unknown key in .env (did you mean STAFF_CHAT_ID?)"

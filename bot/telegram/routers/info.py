@@ -12,9 +12,15 @@ from bot.domain.users import User
 from bot.services.privacy import PrivacyService
 from bot.services.users import UserService
 from bot.telegram import texts
-from bot.telegram.buttons import BTN_HELP, BTN_PRIVACY, main_menu, privacy_keyboard
-from bot.telegram.callbacks import ConsentCb
-from bot.telegram.editing import drop_inline_keyboard
+from bot.telegram.buttons import (
+    BTN_HELP,
+    BTN_PRIVACY,
+    forget_keyboard,
+    main_menu,
+    privacy_keyboard,
+)
+from bot.telegram.callbacks import ConsentCb, ForgetCb
+from bot.telegram.editing import drop_inline_keyboard, edit_text
 from bot.telegram.filters import ButtonFilter
 
 
@@ -26,6 +32,8 @@ def router() -> Router:
     r.message.register(show_privacy, Command("privacy"))
     r.message.register(show_privacy, ButtonFilter(BTN_PRIVACY))
     r.message.register(my_data, Command("mydata"))
+    r.message.register(forget_me, Command("forgetme"))
+    r.callback_query.register(forget_answer, ForgetCb.filter())
     r.callback_query.register(withdraw_consent, ConsentCb.filter(F.action == "withdraw"))
     return r
 
@@ -36,6 +44,39 @@ async def my_data(message: Message, user: User, privacy: PrivacyService) -> None
     await message.answer_document(
         BufferedInputFile(data, f"sakshy-mydata-{user.id}.json"), caption=texts.mydata_caption()
     )
+
+
+async def forget_me(message: Message, user: User, privacy: PrivacyService) -> None:
+    """Ask before erasing; say plainly why not when a report is open or they are a helper."""
+    check = await privacy.can_forget(user.id)
+    if check.open_reports:
+        await message.answer(texts.forget_open_reports(list(check.open_reports)))
+    elif check.helper:
+        await message.answer(texts.forget_helper())
+    else:
+        await message.answer(texts.forget_confirm(), reply_markup=forget_keyboard())
+
+
+async def forget_answer(
+    query: CallbackQuery, callback_data: ForgetCb, user: User, privacy: PrivacyService
+) -> None:
+    await query.answer()
+    message = query.message if isinstance(query.message, Message) else None
+    if callback_data.action != "yes":
+        if message is not None:
+            await edit_text(message, texts.forget_kept())
+        return
+    erased = await privacy.forget(user.id)
+    if erased.open_reports:  # a report made since the question
+        text = texts.forget_open_reports(list(erased.open_reports))
+    elif erased.helper:
+        text = texts.forget_helper()
+    else:
+        text = texts.forget_done(erased.reports)
+    if message is not None:
+        await edit_text(message, text)
+    else:  # the question is too old to edit: a new message
+        await query.bot.send_message(user.id, text)  # type: ignore[union-attr]
 
 
 async def show_help(message: Message) -> None:

@@ -58,7 +58,9 @@ class WorldActions:
 
         def _notify(self) -> None: ...
 
-        def _enqueue(self, kind: str, payload: dict[str, Any]) -> int | None: ...
+        def _enqueue(
+            self, kind: str, payload: dict[str, Any], *, force: bool = False
+        ) -> int | None: ...
 
         async def _wait_change(self, seconds: float) -> None: ...
 
@@ -336,6 +338,37 @@ class WorldActions:
                 "old_chat_member": _member(self.bot_user, old),
                 "new_chat_member": _member(self.bot_user, new),
             },
+        )
+
+    def _inline_query(self, user: FakeUser, query: str, *, force: bool) -> int | None:
+        self._query_seq = getattr(self, "_query_seq", 0) + 1
+        return self._enqueue(
+            "inline_query",
+            {
+                "id": f"77{user.id}{self._query_seq:06d}",
+                "from": user.user_object(),
+                "query": query[:256],
+                "offset": "",
+                "chat_type": "private",
+            },
+            force=force,
+        )
+
+    def _chat_member(
+        self, group: FakeGroup, user: FakeUser, old: str, new: str, *, force: bool
+    ) -> int | None:
+        from .methods import _member
+
+        return self._enqueue(
+            "chat_member",
+            {
+                "chat": group.chat_object(),
+                "from": self._actor(group),
+                "date": int(self.now()),
+                "old_chat_member": _member(user.user_object(), old),
+                "new_chat_member": _member(user.user_object(), new),
+            },
+            force=force,
         )
 
     def _create_topic(

@@ -38,6 +38,7 @@ from .world import BotMessage, ChatState, FakeGroup, FakeUser, StoredMessage, To
 
 if TYPE_CHECKING:
     from .ratelimit import RateLimiter
+    from .webhook import WebhookPusher
 
 CALLBACK_QUERY_LIFETIME = 15.0
 DELETE_WINDOW = 48 * 3600
@@ -270,6 +271,18 @@ def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
         return {"status": "administrator", "user": user, **rights}
     if status == "kicked":
         return {"status": "kicked", "user": user, "until_date": 0}
+    if status == "restricted":  # a member who may not send media, say
+        rights = {
+            name: name == "can_send_messages"
+            for name in (
+                "can_send_messages", "can_send_audios", "can_send_documents",
+                "can_send_photos", "can_send_videos", "can_send_video_notes",
+                "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+                "can_add_web_page_previews", "can_react_to_messages", "can_edit_tag",
+                "can_change_info", "can_invite_users", "can_pin_messages", "can_manage_topics",
+            )
+        }  # fmt: skip
+        return {"status": status, "user": user, "is_member": True, "until_date": 0, **rights}
     return {"status": status, "user": user}
 
 
@@ -281,6 +294,7 @@ class BotApiMethods:
     bot_username: str
     bot_first_name: str
     webhook_url: str
+    webhook: WebhookPusher
     users: dict[int, FakeUser]
     groups: dict[int, FakeGroup]
     limiter: RateLimiter
@@ -564,6 +578,12 @@ class BotApiMethods:
                 raise ApiError(
                     400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
                 )
+            if parsed.specified_port not in (0, 80, 88, 443, 8443):
+                raise ApiError(
+                    400,
+                    "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 "
+                    "or 8443",
+                )
         if url == self.webhook_url and not drop:
             already = "Webhook is already set" if url else "Webhook is already deleted"
             return Described(True, already)
@@ -572,11 +592,15 @@ class BotApiMethods:
         if not url:
             was_set = bool(self.webhook_url)
             self.webhook_url = ""
+            self.webhook.set("", "", 40)
             deleted = "Webhook was deleted" if was_set else "Webhook is already deleted"
             return Described(True, deleted)
         self._abort_long_poll_for_webhook()
         self.webhook_url = url
         self._set_allowed_updates(params.get("allowed_updates", ""))
+        raw_max = params.get("max_connections", "")
+        connections = min(max(int(raw_max), 1), 100) if raw_max.isdigit() else 40
+        self.webhook.set(url, params.get("secret_token", ""), connections)
         return Described(True, "Webhook was set")
 
     async def _m_delete_webhook(self, params: dict[str, str], files: dict[str, Any]) -> Any:
@@ -589,8 +613,12 @@ class BotApiMethods:
             "pending_update_count": len(self._updates),
         }
         if self.webhook_url:
-            info["max_connections"] = 40
+            state = self.webhook.state
+            info["max_connections"] = state.max_connections
             info["allowed_updates"] = sorted(self._allowed_updates)
+            if state.last_error_date is not None:
+                info["last_error_date"] = state.last_error_date
+                info["last_error_message"] = state.last_error_message
         return info
 
     # --- sending --------------------------------------------------------------------------------

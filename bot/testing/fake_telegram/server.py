@@ -18,6 +18,7 @@ from .errors import ApiError, TelegramRefusal, bas_description
 from .methods import METHODS, BotApiMethods, Described
 from .ratelimit import RateLimiter, RateLimits
 from .rules import scope_key
+from .webhook import WebhookPusher
 from .world import FakeGroup, FakeUser
 
 ALL_UPDATE_TYPES = (
@@ -80,6 +81,13 @@ class _Injection:
     delay: float | None
     parameters: dict[str, Any] | None
     times: int
+    #: the connection is dropped with no answer: before the call ("before") or after it
+    #: took effect ("after": the message is in the chat, the bot cannot know)
+    reset: str | None = None
+
+
+class _ConnectionReset(Exception):
+    """Drop the client's connection without an answer."""
 
 
 @dataclass
@@ -155,6 +163,8 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self.reactions: dict[tuple[int, int], list[str]] = {}
         self.first_poll_at: float | None = None
         self.webhook_url = ""
+        #: the push side: ``webhook.route(public, local)`` plays the bot's TLS proxy
+        self.webhook = WebhookPusher(self)
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
@@ -190,6 +200,7 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self._closing = True
         if self._long_poll is not None:
             self._long_poll.wake.set()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -348,11 +359,20 @@ class FakeTelegram(BotApiMethods, WorldActions):
         times: int = 1,
         delay: float | None = None,
         parameters: dict[str, Any] | None = None,
+        reset: str | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail (or hang ``delay`` seconds first)."""
+        """Make the next ``times`` calls of ``method`` fail (or hang ``delay`` seconds first).
+
+        ``reset="before"`` drops the connection before the call does anything;
+        ``reset="after"`` lets the call take effect, then drops it (the answer is lost)."""
+        assert reset in (None, "before", "after")
         self._injections.setdefault(method.lower(), []).append(
-            _Injection(error_code, description, retry_after, delay, parameters, times)
+            _Injection(error_code, description, retry_after, delay, parameters, times, reset)
         )
+
+    def injections_left(self, method: str) -> int:
+        """Calls of ``method`` still to be failed by ``fail_next`` (0: all have been made)."""
+        return sum(injection.times for injection in self._injections.get(method.lower(), []))
 
     @contextlib.contextmanager
     def expect_refusal(self, description: str) -> Iterator[RefusalExpectation]:
@@ -460,6 +480,10 @@ class FakeTelegram(BotApiMethods, WorldActions):
             result, description = await work
         except ApiError as error:
             return self._respond(error)
+        except _ConnectionReset:
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)  # never written: the connection is gone
         body: dict[str, Any] = {"ok": True, "result": result}
         if description:
             body["description"] = description
@@ -483,6 +507,10 @@ class FakeTelegram(BotApiMethods, WorldActions):
             handler: Callable[[dict[str, str], dict[str, Any]], Awaitable[Any]]
             handler = getattr(self, handler_name)
             result = await handler(params, files)
+            if injection is not None and injection.reset == "after":
+                self.calls.append(ApiCall(method, dict(params), True, None, self.now()))
+                self._notify()
+                raise _ConnectionReset
         except ApiError as error:
             self.calls.append(ApiCall(method, dict(params), False, error.description, self.now()))
             if not error.injected and not error.unanswered:
@@ -498,6 +526,8 @@ class FakeTelegram(BotApiMethods, WorldActions):
     async def _apply_injection(self, injection: _Injection) -> None:
         if injection.delay:
             await asyncio.sleep(injection.delay)
+        if injection.reset == "before":
+            raise _ConnectionReset
         code = injection.error_code
         if code is None:
             return
@@ -524,9 +554,10 @@ class FakeTelegram(BotApiMethods, WorldActions):
 
     # --- updates -------------------------------------------------------------------------------
 
-    def _enqueue(self, kind: str, payload: dict[str, Any]) -> int | None:
-        """Queue an update for the bot (dropped when its type is not allowed)."""
-        if kind not in self._allowed_updates:
+    def _enqueue(self, kind: str, payload: dict[str, Any], *, force: bool = False) -> int | None:
+        """Queue an update for the bot (dropped when its type is not allowed, unless ``force``:
+        Telegram may still send updates made before allowed_updates changed)."""
+        if kind not in self._allowed_updates and not force:
             return None
         update_id = self._next_update_id
         self._next_update_id += 1

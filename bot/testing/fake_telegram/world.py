@@ -353,6 +353,11 @@ class FakeUser(ChatState):
         """The parameters the bot passed to answerCallbackQuery for this query."""
         return await self._fake._answer_of(query_id, timeout)
 
+    async def inline_query(self, query: str, *, force: bool = False) -> int | None:
+        """Type ``@bot query`` anywhere. Delivered only if the bot asked for inline queries,
+        or with ``force`` (one made before the bot changed its allowed_updates)."""
+        return self._fake._inline_query(self, query, force=force)
+
     def block(self) -> None:
         """Block the bot: sends fail with 403 and the bot gets a my_chat_member update."""
         if not self.blocked:
@@ -418,6 +423,17 @@ class FakeGroup(ChatState):
             self.admins.add(user.id)
         if owner:
             self.owner_id = user.id
+
+    async def member_changes(
+        self, user: FakeUser, old: str, new: str, *, force: bool = False
+    ) -> int | None:
+        """A ``chat_member`` update (someone joins, leaves, is promoted): delivered only to an
+        administrator bot that asked for them, or with ``force``."""
+        if new in ("member", "administrator", "creator"):
+            self.members[user.id] = user
+        else:
+            self.members.pop(user.id, None)
+        return self._fake._chat_member(self, user, old, new, force=force)
 
     @property
     def topics(self) -> dict[int, str]:

@@ -1,0 +1,93 @@
+"""The inbox: every update is in SQLite before Telegram is told the bot has it.
+
+Telegram forgets an update once the bot confirms it: with polling, by asking for the next ones
+(aiogram does that while the last ones are still being handled); with a webhook, by answering
+200. So each batch is written here first, and marked handled when its handler returns. An
+update that was being handled when the process died is handled at the next start, before any
+new one. Telegram sending an update again that it did not see confirmed is recognised by its
+id and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.storage.db import Database
+from bot.storage.repositories import InboxRepository
+
+log = logging.getLogger(__name__)
+
+#: handled ids are remembered this long (Telegram keeps an unconfirmed update 24 hours)
+KEEP = timedelta(days=2)
+#: an update whose handling killed the process this many times is not tried again
+MAX_REPLAYS = 2
+
+
+class Inbox:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+        self.repo = InboxRepository()
+        self._duplicates: set[int] = set()
+
+    async def receive(self, updates: list[tuple[int, str]]) -> None:
+        """Keep a batch as Telegram sent it (id, JSON); call before confirming it."""
+        if not updates:
+            return
+        async with self.db.transaction() as conn:
+            known = await self.repo.receive(conn, updates, self.clock())
+        if known:
+            log.info("Telegram sent %s update(s) again that were received before", len(known))
+            self._duplicates.update(known)
+
+    def is_duplicate(self, update_id: int) -> bool:
+        """True once for an update received before: it is not handled again."""
+        if update_id in self._duplicates:
+            self._duplicates.discard(update_id)
+            return True
+        return False
+
+    async def handled(self, update_id: int) -> None:
+        """The update's handler has returned: it is not replayed, and its body is dropped."""
+        try:
+            async with self.db.transaction() as conn:
+                await self.repo.handled(conn, [update_id], self.clock())
+        except Exception:  # it stays waiting: handled again at the next start, not lost
+            log.exception("cannot mark update %s handled", update_id)
+
+    async def replay(self, feed: Callable[[dict[str, Any]], Awaitable[Any]]) -> int:
+        """Handle, in order, what was received and not handled before the last stop."""
+        async with self.db.read() as conn:
+            waiting = await self.repo.waiting(conn)
+        replayed = 0
+        for update_id, body, attempts in waiting:
+            if attempts >= MAX_REPLAYS:
+                log.error(
+                    "update %s was being handled at %s stops in a row; it is skipped",
+                    update_id,
+                    attempts + 1,
+                )
+                async with self.db.transaction() as conn:
+                    await self.repo.handled(conn, [update_id], self.clock())
+                continue
+            async with self.db.transaction() as conn:
+                await self.repo.attempt(conn, update_id)
+            try:
+                update = json.loads(body)
+            except ValueError:
+                log.error("update %s in the inbox is not JSON; skipped", update_id)
+                await self.handled(update_id)
+                continue
+            await feed(update)
+            replayed += 1
+        if replayed:
+            log.warning("%s update(s) cut off by the last stop were handled now", replayed)
+        return replayed
+
+    async def purge(self) -> int:
+        async with self.db.transaction() as conn:
+            return await self.repo.purge(conn, self.clock() - KEEP)
