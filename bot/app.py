@@ -322,12 +322,8 @@ class SakshyApp:
             community=community,
             community_renderer=community_renderer,
             alerts=alerts,
-            privacy=PrivacyService(
-                self.db,
-                self.clock,
-                self.outbox,
-                lambda report: renderer.staff_post_update(report, 0, None),
-            ),
+            inbox=self.inbox,
+            privacy=PrivacyService(self.db, self.clock, self.outbox, reports.redraw_post),
             i18n=i18n,
         )
         dp.update.outer_middleware(InboxMiddleware(self.inbox))
@@ -424,7 +420,7 @@ class SakshyApp:
             finally:
                 REPLAY.reset(replaying)
 
-        await self.inbox.replay(feed)
+        await self.inbox.replay(feed, self._stop_requested.is_set)
 
     async def _reach_telegram(self) -> bool:
         assert self.bot is not None

@@ -29,6 +29,7 @@ from bot.domain.delivery import (
     Transient,
     Unreachable,
 )
+from bot.domain.users import FORGOTTEN
 from bot.storage.db import Database
 from bot.storage.repositories import OutboxRepository
 
@@ -69,7 +70,12 @@ class Outbox:
         self._wake = asyncio.Event()
 
     async def add(self, conn: aiosqlite.Connection, message: NewMessage) -> int:
-        """Call inside the transaction of the change; `notify()` after it commits."""
+        """Call inside the transaction of the change; `notify()` after it commits. Nothing
+        goes to the placeholder a forgotten resident's reports are linked to (0 when not
+        written)."""
+        if message.chat_id == FORGOTTEN:
+            log.info("not sent: %s is for a resident whose data was erased", message.ref)
+            return 0
         return await self.repo.add(conn, message, self.clock())
 
     def notify(self) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.domain.directory_file import normalise_phone
 from bot.domain.reports import Report
+from bot.domain.users import FORGOTTEN
 from bot.storage.db import Database
 from bot.storage.repositories import (
     ModerationRepository,
@@ -32,6 +33,7 @@ class BanResult(StrEnum):
     LIFTED = "lifted"
     NOT_BANNED = "not_banned"
     NO_REPORT = "no_report"
+    ERASED = "erased"  # its author had their data erased: there is nobody to ban
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class DeskService:
             report = await self.reports.get(conn, report_id)
             if report is None:
                 return BanResult.NO_REPORT
+            if report.reporter_id == FORGOTTEN:
+                return BanResult.ERASED
             ban_id = await self.repo.ban(
                 conn, report.reporter_id, report_id, reason, by_id, by_name, now
             )
@@ -97,10 +101,13 @@ class DeskService:
         return BanResult.LIFTED
 
     async def author_of(self, report_id: int) -> int | None:
-        """Who wrote a report (to check they are not staff before a ban; never shown)."""
+        """Who wrote a report (to check they are not staff before a ban; never shown); None
+        when there is no such report or its author was erased."""
         async with self.db.read() as conn:
             report = await self.reports.get(conn, report_id)
-        return report.reporter_id if report else None
+        if report is None or report.reporter_id == FORGOTTEN:
+            return None
+        return report.reporter_id
 
     async def banned(self, limit: int = 50) -> list[dict[str, Any]]:
         async with self.db.read() as conn:

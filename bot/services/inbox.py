@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +33,8 @@ class Inbox:
         self.db = db
         self.clock = clock
         self.repo = InboxRepository()
-        self._duplicates: set[int] = set()
+        #: ids received again, with how many copies are still to be skipped
+        self._duplicates: Counter[int] = Counter()
 
     async def receive(self, updates: list[tuple[int, str]]) -> None:
         """Keep a batch as Telegram sent it (id, JSON); call before confirming it."""
@@ -43,11 +45,18 @@ class Inbox:
         if known:
             log.info("Telegram sent %s update(s) again that were received before", len(known))
             self._duplicates.update(known)
+        self._duplicates.update(  # the same id twice in one batch: the second is a copy
+            update_id
+            for update_id, n in Counter(i for i, _ in updates).items()
+            for _ in range(n - 1)
+        )
 
     def is_duplicate(self, update_id: int) -> bool:
-        """True once for an update received before: it is not handled again."""
-        if update_id in self._duplicates:
-            self._duplicates.discard(update_id)
+        """True for each copy of an update received before: it is not handled again."""
+        if self._duplicates[update_id] > 0:
+            self._duplicates[update_id] -= 1
+            if not self._duplicates[update_id]:
+                del self._duplicates[update_id]
             return True
         return False
 
@@ -59,12 +68,19 @@ class Inbox:
         except Exception:  # it stays waiting: handled again at the next start, not lost
             log.exception("cannot mark update %s handled", update_id)
 
-    async def replay(self, feed: Callable[[dict[str, Any]], Awaitable[Any]]) -> int:
-        """Handle, in order, what was received and not handled before the last stop."""
+    async def replay(
+        self,
+        feed: Callable[[dict[str, Any]], Awaitable[Any]],
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> int:
+        """Handle, in order, what was received and not handled before the last stop (until
+        `stopping()`: the rest waits for the start after)."""
         async with self.db.read() as conn:
             waiting = await self.repo.waiting(conn)
         replayed = 0
         for update_id, body, attempts in waiting:
+            if stopping():
+                break
             if attempts >= MAX_REPLAYS:
                 log.error(
                     "update %s was being handled at %s stops in a row; it is skipped",

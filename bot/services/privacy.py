@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.domain.delivery import NewMessage
-from bot.domain.reports import Report
+import aiosqlite
+
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import ErasureRepository, PrivacyRepository, ReportRepository
+from bot.storage.repositories import ErasureRepository, PrivacyRepository
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +48,14 @@ class PrivacyService:
         db: Database,
         clock: Callable[[], datetime],
         outbox: Outbox | None = None,
-        post_update: Callable[[Report], NewMessage | None] | None = None,
+        redraw_post: Callable[[aiosqlite.Connection, int], Awaitable[bool]] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.repo = PrivacyRepository()
         self.erasures = ErasureRepository()
-        self.reports = ReportRepository()
         self.outbox = outbox
-        self.post_update = post_update
+        self.redraw_post = redraw_post
 
     async def can_forget(self, user_id: int) -> Erasure:
         """Whether /forgetme may go ahead now (asked before the confirmation)."""
@@ -71,14 +70,9 @@ class PrivacyService:
             open_reports, helper = await self.erasures.blockers(conn, user_id)
             if open_reports or helper:
                 return Erasure(tuple(open_reports), helper)
-            numbers, _ = await self.erasures.erase(conn, user_id, self.clock())
+            numbers = await self.erasures.erase(conn, user_id, self.clock())
             for number in numbers:
-                report = await self.reports.get(conn, number)
-                edit = None
-                if report is not None and self.post_update is not None:
-                    edit = self.post_update(report)
-                if edit is not None and self.outbox is not None:
-                    await self.outbox.add(conn, edit)
+                if self.redraw_post is not None and await self.redraw_post(conn, number):
                     posts += 1
         if self.outbox is not None and posts:
             self.outbox.notify()

@@ -25,7 +25,7 @@ from bot.domain.reports import (
     Status,
     apply,
 )
-from bot.domain.users import User
+from bot.domain.users import FORGOTTEN, User
 from bot.services.delivery import Outbox, fill_thread
 from bot.storage.db import Database
 from bot.storage.repositories import (
@@ -175,6 +175,7 @@ class Said(StrEnum):
     TOO_LONG = "too_long"
     NOT_A_REPORT = "not_a_report"  # a reply to a bot message that belongs to no report
     IGNORED = "ignored"  # officers talking among themselves, outside any report
+    ERASED = "erased"  # the resident had their data erased (/forgetme): nobody to tell
 
 
 #: what an officer may send a resident (service messages, polls and games are not relayed)
@@ -629,6 +630,15 @@ class ReportService:
         self.outbox.notify()
         return updated
 
+    async def redraw_post(self, conn: aiosqlite.Connection, report_id: int) -> bool:
+        """Bring a report's staff post up to date (inside the caller's transaction); False if
+        it has no post yet (it will be sent as the report is then)."""
+        report = await self.repo.get(conn, report_id)
+        if report is None or report.staff_message_id is None:
+            return False
+        await self._redraw_post(conn, report)
+        return True
+
     async def _redraw_post(self, conn: aiosqlite.Connection, report: Report) -> None:
         """The staff post shows the report as it is now (a field changed, not its status)."""
         earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
@@ -735,6 +745,8 @@ class ReportService:
                     return (Said.NOT_A_REPORT if reply_to else Said.IGNORED), None
                 if content_type not in RELAYABLE:
                     return Said.IGNORED, None
+                if report.reporter_id == FORGOTTEN:
+                    return Said.ERASED, None
                 officer = await self.staff.profile(conn, officer_id)
                 for message in self.renderer.officer_says(report, officer, chat_id, message_id):
                     await self.outbox.add(conn, message)

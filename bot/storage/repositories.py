@@ -2571,30 +2571,35 @@ class ErasureRepository:
         )
         return open_reports, await cur.fetchone() is not None
 
-    async def erase(
-        self, conn: aiosqlite.Connection, user_id: int, now: datetime
-    ) -> tuple[list[int], bool]:
-        """Erase in the caller's transaction; returns the reports unlinked and whether the
-        person's row is kept (a ban stays on a forgotten person too)."""
+    async def erase(self, conn: aiosqlite.Connection, user_id: int, now: datetime) -> list[int]:
+        """Erase in the caller's transaction; returns the reports unlinked. The person cannot
+        be banned now (a banned person's updates stop before any handler)."""
         cur = await conn.execute(
             "SELECT id FROM reports WHERE reporter_id = ? ORDER BY id", (user_id,)
         )
         reports = [int(r[0]) for r in await cur.fetchall()]
+        cur = await conn.execute("SELECT id FROM helpers WHERE user_id = ?", (user_id,))
+        helpers = [int(r[0]) for r in await cur.fetchall()]
         stamp = to_db(now)
         await conn.execute(
             "UPDATE reports SET reporter_id = ?, reporter_name = NULL, reporter_username = NULL,"
-            " phone = NULL, address = NULL, voice_file_id = NULL, anonymous = 1,"
-            " latitude = round(latitude, 2), longitude = round(longitude, 2),"
+            " phone = NULL, address = NULL, voice_file_id = NULL, description = '',"
+            " anonymous = 1, latitude = round(latitude, 2), longitude = round(longitude, 2),"
             " anonymised_at = coalesce(anonymised_at, ?) WHERE reporter_id = ?",
             (FORGOTTEN, stamp, user_id),
         )
-        statements = [
+        for sql in (
             "UPDATE surveys SET resident_id = ?, comment = NULL WHERE resident_id = ?",
             "UPDATE helpers SET user_id = ?, full_name = '', birth_date = '', iin = '',"
             " phone = '', note = '', registration_number = NULL WHERE user_id = ?",
             "UPDATE duty_offers SET user_id = ? WHERE user_id = ?",
-        ]
-        for sql in statements:
+            # the steps they took themselves: kept for the timeline, not who or what they wrote
+            "UPDATE report_events SET actor_id = ?, actor_name = NULL, note = NULL"
+            " WHERE actor = 'resident' AND actor_id = ?",
+            "UPDATE helper_events SET actor_id = ?, actor_name = NULL, note = NULL"
+            " WHERE actor = 'applicant' AND actor_id = ?",
+            "UPDATE bans SET user_id = ? WHERE user_id = ?",  # lifted ones: the record stays
+        ):
             await conn.execute(sql, (FORGOTTEN, user_id))
         for sql in (
             "DELETE FROM report_followers WHERE user_id = ?",
@@ -2603,29 +2608,28 @@ class ErasureRepository:
             "DELETE FROM community_survey_recipients WHERE user_id = ?",
             "DELETE FROM consent_events WHERE user_id = ?",
             "DELETE FROM failed_updates WHERE user_id = ?",
-            "DELETE FROM outbox WHERE chat_id = ? AND state = 'pending'",
-            "UPDATE outbox SET payload = '{}' WHERE chat_id = ? AND method <> 'copyMessage'",
+            "DELETE FROM outbox WHERE chat_id = ?",  # what was sent to them, and is owed
         ):
             await conn.execute(sql, (user_id,))
+        # what was posted about them to staff: sent already, so its text is not kept twice
+        # (a post still owed goes as it is; the edit written after it brings it up to date)
+        await conn.executemany(
+            "UPDATE outbox SET payload = '{}' WHERE ref LIKE ? AND state IN ('done', 'failed')",
+            [(f"report:{n}:%",) for n in reports] + [(f"helper:{h}:%",) for h in helpers],
+        )
         await conn.execute("DELETE FROM fsm_states WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
         await conn.executemany(  # a survey still to come would go to nobody
             "UPDATE followups SET state = 'cancelled' WHERE subject = ? AND state = 'pending'",
             [(f"report:{number}",) for number in reports],
         )
-        cur = await conn.execute("SELECT 1 FROM bans WHERE user_id = ? LIMIT 1", (user_id,))
-        keep_row = await cur.fetchone() is not None
-        if keep_row:
-            await conn.execute(
-                "UPDATE users SET consent_version = NULL, consent_at = NULL,"
-                " consent_declined_version = NULL WHERE id = ?",
-                (user_id,),
-            )
-        else:
-            await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        await conn.executemany(  # their photos: file ids of pictures they took
+            "DELETE FROM report_media WHERE report_id = ?", [(n,) for n in reports]
+        )
+        await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
         await conn.execute(
             "INSERT INTO erasures (at, reports) VALUES (?, ?)", (stamp, len(reports))
         )
-        return reports, keep_row
+        return reports
 
 
 class RetentionRepository:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -25,8 +26,8 @@ log = logging.getLogger(__name__)
 
 class InboxMiddleware(BaseMiddleware):
     """First of ours: an update Telegram sent again after it was received is skipped, and one
-    whose handler returned (or failed: the failure is recorded) is marked handled. A handler
-    cancelled by a stop leaves it waiting: it is handled at the next start."""
+    whose handler returned is marked handled. A failed one is marked by the error handler once
+    the failure is recorded; one cancelled by a stop stays waiting for the next start."""
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
@@ -41,12 +42,9 @@ class InboxMiddleware(BaseMiddleware):
         if self.inbox.is_duplicate(event.update_id):
             log.info("update %s was received before; skipped", event.update_id)
             return None
-        try:
-            result = await handler(event, data)
-        except Exception:
-            await self.inbox.handled(event.update_id)
-            raise
-        await self.inbox.handled(event.update_id)
+        result = await handler(event, data)
+        # a stop's cancellation landing here must not leave a finished update to be replayed
+        await asyncio.shield(self.inbox.handled(event.update_id))
         return result
 
 

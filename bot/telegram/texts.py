@@ -110,27 +110,29 @@ def mydata_hint() -> str:
 def forget_confirm() -> str:
     return _(
         "<b>Erase your data?</b>\n"
-        "I will delete your name, username and phone, the addresses you typed, your voice "
-        "messages, your comments in surveys, your consent, the areas you follow and your "
-        "answers to community surveys. The exact place of your reports is rounded to about a "
-        "kilometre, and the police's posts of your reports no longer show who sent them.\n\n"
-        "What stays, with no link to you: the type, area, dates and outcome of your closed "
-        "reports, your ratings and any duty hours, for the statistics. A ban, if there is one, "
-        "stays too.\n\n"
+        "I will delete your name, username and phone, what you wrote in your reports and their "
+        "photos, voice messages and typed addresses, your comments in surveys, your consent, "
+        "the areas you follow and your answers to community surveys. The place of your reports "
+        "is rounded to about a kilometre, and the staff group's posts of your reports no longer "
+        "show who sent them or what they said.\n\n"
+        "What stays, with no link to you: the category, area, dates and outcome of your closed "
+        "reports, your ratings and any duty hours, for the statistics.\n\n"
         "This cannot be undone: your reports will no longer appear in /myreports."
     )
 
 
 def forget_open_reports(numbers: list[int]) -> str:
     listed = ", ".join(f"№ {number}" for number in numbers)
-    return ngettext(
-        "Your report {numbers} is still open, and the officers may need to reach you about it. "
-        "Once it is closed, or if you withdraw it in /myreports while nobody has taken it, send "
-        "/forgetme again.",
+    if len(numbers) == 1:  # one report or a list of them, not a count: no plural forms
+        return _(
+            "Your report {numbers} is still open, and the officers may need to reach you about "
+            "it. Once it is closed, or if you withdraw it in /myreports while nobody has taken "
+            "it, send /forgetme again."
+        ).format(numbers=listed)
+    return _(
         "Your reports {numbers} are still open, and the officers may need to reach you about "
         "them. Once they are closed, or if you withdraw them in /myreports while nobody has "
-        "taken them, send /forgetme again.",
-        len(numbers),
+        "taken them, send /forgetme again."
     ).format(numbers=listed)
 
 
@@ -502,6 +504,13 @@ def staff_note_too_long(limit: int) -> str:
         "That is too long for the resident: at most {limit} characters. Reply to my message "
         "again with a shorter text."
     ).format(limit=format_number(limit))
+
+
+def staff_resident_erased() -> str:
+    return _(
+        "The resident who sent this report had their data erased at their request: nothing "
+        "can reach them any more."
+    )
 
 
 def staff_not_a_report_post() -> str:
@@ -1468,6 +1477,9 @@ def ban_result(result: str, number: int) -> str:
         "lifted": _("✅ The author of report № {number} may use the bot again."),
         "not_banned": _("The author of report № {number} is not banned."),
         "no_report": _("There is no report № {number}."),
+        "erased": _(
+            "The author of report № {number} had their data erased: there is nobody to ban."
+        ),
     }
     return texts_of[result].format(number=number)
 

@@ -75,7 +75,7 @@ class WebhookServer:
 
     async def _update(self, request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not secrets.compare_digest(given.encode(), self.secret.encode()):
+        if not secrets.compare_digest(given.encode("utf-8", "replace"), self.secret.encode()):
             log.warning("a webhook request without the right secret token from %s", request.remote)
             return web.Response(status=401, text="Unauthorized")
         if not self._accepting:  # stopping: Telegram sends it again to the next process
@@ -90,6 +90,8 @@ class WebhookServer:
         except Exception:  # not kept: not acknowledged, so Telegram sends it again
             log.exception("cannot keep update %s; Telegram will send it again", update_id)
             return web.Response(status=503, text="Try again")
+        if not self._accepting:  # the stop came meanwhile: kept, handled at the next start
+            return web.Response(status=503, text="Stopping")
         task = asyncio.create_task(self._handle(update), name=f"update-{update_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

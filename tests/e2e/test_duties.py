@@ -181,7 +181,7 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     assert "+7 700 ••• •• 67" in card.text and "+77001234567" not in card.text
     assert "⚠️ (жиналу орнынан 2\xa0634 м)" in card.text, "a far check-in stands out"
     await staff.send(officer, "/duty 1 телефондар")
-    await reply_in(staff, "Әзірге сізге жеке жаза алмаймын")
+    await reply_in(staff, "Әзірге Сізге жеке жаза алмаймын")
     await officer.send("/start")
     await officer.next_message()
     await officer.next_message()

@@ -38,7 +38,7 @@ async def test_my_data_is_everything_of_mine_and_nothing_else(
     await me.send("/mydata")
     sent = await me.next_message(timeout=10)
     assert sent.method == "sendDocument"
-    assert sent.text.startswith("Сақшының сіз туралы қазір сақтайтын барлық мәліметі")
+    assert sent.text.startswith("Сақшының Сіз туралы қазір сақтайтын барлық мәліметі")
     data = tg.file_data(sent.raw["document"]["file_id"]) or b""
     held = json.loads(data.decode("utf-8"))
     assert held["person"]["telegram_id"] == 9972 and held["person"]["language"] == "kk"
@@ -72,7 +72,7 @@ async def test_forget_me_erases_me_keeps_the_statistics_and_edits_the_staff_post
 
     await me.send("/forgetme")
     assert (await me.next_message()).text.startswith(
-        "Ваше сообщение № 1000 ещё не закрыто, и сотрудникам может понадобиться связаться с Вами."
+        "Ваше сообщение № 1000 ещё не закрыто, и сотрудникам может понадобиться связаться с Вами"
     )
     assert bot.app is not None
     await bot.app.reports.withdraw(9981, 1000)  # the resident takes it back: it is closed
@@ -91,7 +91,7 @@ async def test_forget_me_erases_me_keeps_the_statistics_and_edits_the_staff_post
     await tg.wait_for(lambda: question.text.startswith("Ваши данные удалены."), timeout=10)
     assert question.text == (
         "Ваши данные удалены. 1 сообщение остаётся в статистике без связи с Вами. Если Вы "
-        "снова напишете мне, я начну заново и спрошу Ваше согласие."
+        "снова напишете мне, я начну всё заново и снова попрошу Вашего согласия."
     )
     assert question.buttons == []
     # the staff post no longer shows who sent it (edited: deleting stops at 48 hours)
@@ -109,9 +109,28 @@ async def test_forget_me_erases_me_keeps_the_statistics_and_edits_the_staff_post
     ):
         rows = await db_of(f"SELECT count(*) FROM {table} WHERE {column} = 9981")
         assert rows[0][0] == 0, table
-    left = await db_of("SELECT count(*) FROM outbox WHERE chat_id = 9981 AND payload LIKE '%Ваш%'")
-    assert left[0][0] == 0, "the texts sent to me are blanked"
+    assert (await db_of("SELECT count(*) FROM outbox WHERE chat_id = 9981"))[0][0] == 0
+    assert (await db_of("SELECT count(*) FROM report_events WHERE actor_id = 9981"))[0][0] == 0
+    leaks = await db_of(
+        "SELECT count(*) FROM outbox WHERE payload LIKE '%Secretova%' OR payload LIKE '%Шу / шум%'"
+    )
+    assert leaks[0][0] == 0, "the staff posts' texts are not kept with the name or the words"
+    assert (await db_of("SELECT description FROM reports"))[0][0] == ""
     assert (await db_of("SELECT reports FROM erasures"))[0][0] == 1
+
+    # the officers can no longer reach, or ban, a person who is not there
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9983, first_name="Nurlan", language_code="kk")
+    staff.add_member(officer, admin=True)
+    await staff.send(officer, "Сізбен хабарласа аламыз ба?", reply_to=post)
+    assert (await staff.next_message(timeout=10)).text.startswith(
+        "Бұл хабарламаны жіберген тұрғынның деректері өз өтініші бойынша жойылды"
+    )
+    await staff.send(officer, "/ban 1000 spam")
+    assert (await staff.next_message(timeout=10)).text == (
+        "№ 1000 хабарламаның авторы өз деректерін жойғызды: бұғаттайтын ешкім жоқ."
+    )
+    assert (await db_of("SELECT count(*) FROM bans"))[0][0] == 0
 
     await me.send("/myreports")  # a new start: nothing of the old is linked to me
     assert "1000" not in (await me.next_message()).text

@@ -101,6 +101,35 @@ async def test_a_request_without_the_secret_is_refused_and_changes_nothing(
     assert tg.calls_of("sendMessage") == []
 
 
+async def test_a_stopping_bot_answers_503_and_telegram_keeps_the_update(
+    tg: FakeTelegram, hooked: Any
+) -> None:
+    app = hooked.app
+    assert app.webhook is not None
+    await app.webhook.stop_accepting()
+    secret = tg.calls_of("setWebhook")[0].params["secret_token"]
+    person = {"id": 9504, "first_name": "Late"}
+    update = {
+        "update_id": 777002,
+        "message": {
+            "message_id": 1,
+            "date": 1_790_000_000,
+            "chat": {**person, "type": "private"},
+            "from": {**person, "is_bot": False},
+            "text": "/start",
+        },
+    }
+    url = f"http://127.0.0.1:{hooked.port}/telegram/updates"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as answer,
+    ):
+        assert answer.status == 503
+    async with app.db.read() as conn:
+        kept = await (await conn.execute("SELECT count(*) FROM inbox")).fetchone()
+    assert kept[0] == 0, "refused before it was kept: Telegram sends it to the next start"
+
+
 async def test_healthz_reports_the_database_and_the_outbox(hooked: Any) -> None:
     url = f"http://127.0.0.1:{hooked.port}/healthz"
     async with aiohttp.ClientSession() as http, http.get(url) as response:

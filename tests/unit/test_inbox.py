@@ -33,6 +33,11 @@ async def test_an_update_sent_again_is_skipped_once(db: Database, clock: FixedCl
     await inbox.receive([update(11, "b"), update(12, "c")])  # 11 was not confirmed: again
     assert [inbox.is_duplicate(i) for i in (10, 11, 11, 12)] == [False, True, False, False]
     assert await rows(db) == [(10, 0, 1, 0), (11, 1, 0, 0), (12, 1, 0, 0)]
+    # a webhook retried twice while the first copy is still being kept: both copies skipped
+    await inbox.receive([update(13, "d")])
+    await inbox.receive([update(13, "d")])
+    await inbox.receive([update(13, "d"), update(13, "d")])
+    assert [inbox.is_duplicate(13) for _ in range(4)] == [True, True, True, False]
 
 
 async def test_what_was_cut_off_is_replayed_in_order_and_a_poison_update_is_given_up(

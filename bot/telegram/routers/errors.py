@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiogram import Bot, Router
@@ -10,6 +11,7 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
 from bot.domain.users import pick_language
+from bot.services.inbox import Inbox
 from bot.services.incidents import IncidentService
 from bot.services.users import UserService
 from bot.telegram import texts
@@ -24,6 +26,19 @@ def router() -> Router:
 
 
 async def on_error(
+    event: ErrorEvent,
+    bot: Bot,
+    users: UserService,
+    incidents: IncidentService,
+    i18n: I18n,
+    inbox: Inbox,
+) -> None:
+    await _on_error(event, bot, users, incidents, i18n)
+    # recorded: not replayed. If recording failed, it stays waiting for the next start.
+    await asyncio.shield(inbox.handled(event.update.update_id))
+
+
+async def _on_error(
     event: ErrorEvent, bot: Bot, users: UserService, incidents: IncidentService, i18n: I18n
 ) -> None:
     update = event.update

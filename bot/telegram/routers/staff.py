@@ -258,6 +258,8 @@ async def officer_message(
     )
     if outcome is Said.NOT_A_REPORT:
         await message.reply(texts.staff_not_a_report_post())
+    elif outcome is Said.ERASED:
+        await message.reply(texts.staff_resident_erased())
     elif outcome is Said.NOT_TEXT:
         await message.reply(texts.staff_note_must_be_text())
     elif outcome is Said.TOO_LONG:
