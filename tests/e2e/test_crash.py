@@ -97,11 +97,13 @@ async def test_sigkill_after_commit_before_the_staff_post(
     summary = await user.next_message()
     # Telegram makes the worker wait before the staff post: the report is committed, the
     # post is not on its way, and that is when the process dies.
-    tg.fail_next("sendMessage", error_code=429, retry_after=3, times=1)
+    # (long enough that the receipt, itself paced to about one a second in this chat, is
+    # out first even on a busy machine)
+    tg.fail_next("sendMessage", error_code=429, retry_after=8, times=1)
     await user.press(summary, data="rs:send")
     await tg.wait_for(lambda: any(not c.ok for c in tg.calls_of("sendMessage")), timeout=10)
     settled = [(STAFF_CHAT, "pending"), (9201, "done")]  # post rescheduled, receipt delivered
-    for _ in range(500):
+    for _ in range(700):
         if outbox_states(tmp_path) == settled:
             break
         await asyncio.sleep(0.01)
@@ -117,7 +119,7 @@ async def test_sigkill_after_commit_before_the_staff_post(
     assert receipt.text.startswith("Ваше сообщение № 1000 принято.")
 
     await process.start()
-    post = await staff.next_message(timeout=20)
+    post = await staff.next_message(timeout=30)  # once Telegram's 8 s have passed
     assert post.text.startswith("№ 1000 хабарлама")
     await tg.wait_for(lambda: all(s == "done" for _, s in outbox_states(tmp_path)), timeout=10)
     assert len(staff.messages) == 1, "the post arrived exactly once"
