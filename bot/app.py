@@ -295,8 +295,10 @@ class SakshyApp:
             session=session,
             default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
         )
+        storage = SQLiteStorage(self.db, self.clock, DefaultKeyBuilder(with_destiny=True))
+        helpers.conversations_changed = storage.invalidate
         dp = Dispatcher(
-            storage=SQLiteStorage(self.db, self.clock, DefaultKeyBuilder(with_destiny=True)),
+            storage=storage,
             events_isolation=SimpleEventIsolation(),
             settings=settings,
             users=users,
@@ -323,7 +325,9 @@ class SakshyApp:
             community_renderer=community_renderer,
             alerts=alerts,
             inbox=self.inbox,
-            privacy=PrivacyService(self.db, self.clock, self.outbox, reports.redraw_post),
+            privacy=PrivacyService(
+                self.db, self.clock, self.outbox, reports.redraw_post, storage.invalidate
+            ),
             i18n=i18n,
         )
         dp.update.outer_middleware(InboxMiddleware(self.inbox))

@@ -30,10 +30,13 @@ class ChatService:
         self.staff_forum: bool | None = None
         #: precincts' own staff chats (from the directory): staff work there too
         self.precinct_chats: Callable[[], frozenset[int]] = frozenset
+        #: the staff group's current id once read (only `record_migration` changes it)
+        self._staff_now: int | None = None
 
     async def record_migration(self, old_id: int, new_id: int) -> None:
         async with self.db.transaction() as conn:
             await self.repo.record_migration(conn, old_id, new_id, self.clock())
+        self._staff_now = None  # read again, following the new link
         if old_id == self.configured_staff_chat_id:
             log.warning(
                 "The staff group %s was upgraded by Telegram to supergroup %s. Sakshy follows it "
@@ -46,11 +49,14 @@ class ChatService:
             log.info("group %s migrated to supergroup %s", old_id, new_id)
 
     async def staff_chat_id(self) -> int | None:
-        """The staff group's current id, following any migration."""
+        """The staff group's current id, following any migration (asked for every message
+        to the staff: read once, then remembered)."""
         if self.configured_staff_chat_id is None:
             return None
-        async with self.db.read() as conn:
-            return await self.repo.resolve(conn, self.configured_staff_chat_id)
+        if self._staff_now is None:
+            async with self.db.read() as conn:
+                self._staff_now = await self.repo.resolve(conn, self.configured_staff_chat_id)
+        return self._staff_now
 
     async def staff_topics(self) -> bool:
         """A report gets its own forum topic only when the staff group is known to be a forum."""

@@ -132,6 +132,8 @@ class HelperService:
         self.relays = RelayRepository()
         #: called inside the transaction that suspends or retires a helper (their duties)
         self.on_leave: Callable[[Any, int], Awaitable[None]] | None = None
+        #: called when conversations were erased behind the FSM storage (it forgets its copy)
+        self.conversations_changed: Callable[[], None] = lambda: None
 
     def too_young(self, born: date, today: date) -> bool:
         return age_on(born, today) < self.rules.min_age
@@ -446,6 +448,7 @@ class HelperService:
             gone = await FsmRepository().forget_stale(conn, "HelperForm", self.clock() - older_than)
         if gone:
             log.info("erased %s abandoned helper application draft(s)", gone)
+            self.conversations_changed()
         return gone
 
     async def _audit(

@@ -49,6 +49,7 @@ class PrivacyService:
         clock: Callable[[], datetime],
         outbox: Outbox | None = None,
         redraw_post: Callable[[aiosqlite.Connection, int], Awaitable[bool]] | None = None,
+        conversations_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -56,6 +57,7 @@ class PrivacyService:
         self.erasures = ErasureRepository()
         self.outbox = outbox
         self.redraw_post = redraw_post
+        self.conversations_changed = conversations_changed
 
     async def can_forget(self, user_id: int) -> Erasure:
         """Whether /forgetme may go ahead now (asked before the confirmation)."""
@@ -74,6 +76,7 @@ class PrivacyService:
             for number in numbers:
                 if self.redraw_post is not None and await self.redraw_post(conn, number):
                     posts += 1
+        self.conversations_changed()  # their conversation was deleted behind the FSM storage
         if self.outbox is not None and posts:
             self.outbox.notify()
         log.info(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.domain.users import CONSENT_VERSION, LOCALES, User, pick_language
 from bot.storage.db import Database
@@ -15,6 +16,9 @@ from bot.storage.repositories import (
 )
 
 log = logging.getLogger(__name__)
+
+#: last_seen is written at most this often per person
+SEEN_EVERY = timedelta(minutes=1)
 
 
 class UserService:
@@ -29,9 +33,13 @@ class UserService:
     async def seen(self, user_id: int, language_code: str | None) -> tuple[User, bool]:
         """Register contact from a user; returns the user and whether this is the first one.
 
-        Only the id and the language are stored before consent.
+        Only the id and the language are stored before consent. `last_seen` is written at most
+        once a minute per person (one read, not a write, for every other message).
         """
         now = self.clock()
+        known = await self.get(user_id)
+        if known is not None and not known.blocked_bot and now - known.last_seen < SEEN_EVERY:
+            return known, False  # seen a moment ago: nothing to write
         async with self.db.transaction() as conn:
             user = await self.repo.get(conn, user_id)
             if user is None:
@@ -42,7 +50,7 @@ class UserService:
             await self.repo.touch(conn, user_id, now)
             if user.blocked_bot:
                 log.info("user %s is reachable again", user_id)
-        return await self.get_required(user_id), False
+        return replace(user, last_seen=now, blocked_bot=False), False
 
     async def get(self, user_id: int) -> User | None:
         async with self.db.read() as conn:

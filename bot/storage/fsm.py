@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -21,7 +23,15 @@ from bot.storage.repositories import FsmRepository
 
 
 class SQLiteStorage(BaseStorage):
-    """State and data per key; data must be JSON-serialisable (checked on write)."""
+    """State and data per key; data must be JSON-serialisable (checked on write).
+
+    Written through to SQLite at once (a conversation survives a crash), and remembered in
+    this process for the next update of the same conversation: a read costs nothing and a
+    write that changes nothing is not made. Only this class writes conversations, except the
+    erasures that call `invalidate()` (one process runs one bot)."""
+
+    #: conversations remembered at most (the least recently used are read again)
+    CACHE = 20_000
 
     def __init__(
         self,
@@ -33,37 +43,79 @@ class SQLiteStorage(BaseStorage):
         self.clock = clock
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
         self.repo = FsmRepository()
+        #: key -> (state, data as its JSON text)
+        self._known: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
+        #: a change reads, then writes: two at once (album items) must not lose each other;
+        #: writes are one at a time in SQLite anyway
+        self._changing = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        """Conversations were changed behind this storage (an erasure): read them again."""
+        self._known.clear()
+
+    async def _load(self, key: str) -> tuple[str | None, str]:
+        known = self._known.get(key)
+        if known is not None:
+            self._known.move_to_end(key)
+            return known
+        async with self.db.read() as conn:
+            state, data = await self.repo.get(conn, key)
+        return self._remember(key, state, _dump(data))
+
+    def _remember(self, key: str, state: str | None, data: str) -> tuple[str | None, str]:
+        self._known[key] = (state, data)
+        self._known.move_to_end(key)
+        while len(self._known) > self.CACHE:
+            self._known.popitem(last=False)
+        return state, data
+
+    async def _store(self, key: str, state: str | None, data: str) -> None:
+        try:
+            async with self.db.transaction() as conn:
+                await self.repo.put(conn, key, state, data, self.clock())
+        except BaseException:
+            self._known.pop(key, None)  # not known to be stored: read it again next time
+            raise
+        self._remember(key, state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self.db.transaction() as conn:
-            await self.repo.set_state(conn, self.key_builder.build(key), value, self.clock())
+        built = self.key_builder.build(key)
+        async with self._changing:
+            current, data = await self._load(built)
+            if value != current:
+                await self._store(built, value, data)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.db.read() as conn:
-            state, _ = await self.repo.get(conn, self.key_builder.build(key))
+        state, _ = await self._load(self.key_builder.build(key))
         return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        plain = dict(data)
-        json.dumps(plain)  # fail loudly on non-JSON data instead of storing half of it
-        async with self.db.transaction() as conn:
-            await self.repo.set_data(conn, self.key_builder.build(key), plain, self.clock())
+        built = self.key_builder.build(key)
+        text = _dump(dict(data))  # fails loudly on non-JSON data instead of storing half
+        async with self._changing:
+            state, current = await self._load(built)
+            if text != current:
+                await self._store(built, state, text)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            _, data = await self.repo.get(conn, self.key_builder.build(key))
-        return data
+        _, data = await self._load(self.key_builder.build(key))
+        return dict(json.loads(data))  # a fresh copy: callers may change it in place
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
-        # Read and write in one transaction so two concurrent updates cannot lose each other.
         built = self.key_builder.build(key)
-        async with self.db.transaction() as conn:
-            _, current = await self.repo.get(conn, built)
-            current.update(data)
-            json.dumps(current)
-            await self.repo.set_data(conn, built, current, self.clock())
-        return current.copy()
+        async with self._changing:
+            state, current = await self._load(built)
+            merged = json.loads(current)
+            merged.update(data)
+            text = _dump(merged)
+            if text != current:
+                await self._store(built, state, text)
+        return dict(json.loads(text))
 
     async def close(self) -> None:
         """The database belongs to the app, which closes it."""
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

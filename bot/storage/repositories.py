@@ -120,28 +120,19 @@ class FsmRepository:
             return None, {}
         return row["state"], json.loads(row["data"])
 
-    async def set_state(
-        self, conn: aiosqlite.Connection, key: str, state: str | None, now: datetime
+    async def put(
+        self, conn: aiosqlite.Connection, key: str, state: str | None, data: str, now: datetime
     ) -> None:
+        """One statement: the conversation as it is now (none at all: no row)."""
+        if state is None and data == "{}":
+            await conn.execute("DELETE FROM fsm_states WHERE key = ?", (key,))
+            return
         await conn.execute(
-            "INSERT INTO fsm_states (key, state, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET state = excluded.state,"
+            "INSERT INTO fsm_states (key, state, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data,"
             " updated_at = excluded.updated_at",
-            (key, state, to_db(now)),
+            (key, state, data, to_db(now)),
         )
-        await self._drop_empty(conn, key)
-
-    async def set_data(
-        self, conn: aiosqlite.Connection, key: str, data: dict[str, Any], now: datetime
-    ) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        await conn.execute(
-            "INSERT INTO fsm_states (key, data, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET data = excluded.data,"
-            " updated_at = excluded.updated_at",
-            (key, payload, to_db(now)),
-        )
-        await self._drop_empty(conn, key)
 
     async def forget_stale(
         self, conn: aiosqlite.Connection, state_prefix: str, before: datetime
@@ -153,11 +144,6 @@ class FsmRepository:
             (state_prefix + ":%", to_db(before)),
         )
         return cur.rowcount
-
-    async def _drop_empty(self, conn: aiosqlite.Connection, key: str) -> None:
-        await conn.execute(
-            "DELETE FROM fsm_states WHERE key = ? AND state IS NULL AND data = '{}'", (key,)
-        )
 
 
 class ChatRepository:

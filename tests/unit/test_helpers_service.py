@@ -222,13 +222,16 @@ async def test_abandoned_drafts_are_erased_after_a_day(db: Database, clock: Fixe
 
     fsm = FsmRepository()
     async with db.transaction() as conn:
-        await fsm.set_state(conn, "42:42", "HelperForm:iin", clock.now)
-        await fsm.set_data(conn, "42:42", {"helper": {"iin": "900105300128"}}, clock.now)
-        await fsm.set_state(conn, "43:43", "ReportForm:media", clock.now)
+        draft = '{"helper":{"iin":"900105300128"}}'
+        await fsm.put(conn, "42:42", "HelperForm:iin", draft, clock.now)
+        await fsm.put(conn, "43:43", "ReportForm:media", "{}", clock.now)
     helpers = await service(db, clock)
+    forgotten: list[bool] = []
+    helpers.conversations_changed = lambda: forgotten.append(True)
     assert await helpers.forget_abandoned_drafts() == 0, "not a day old yet"
     clock.now += timedelta(hours=25)
     assert await helpers.forget_abandoned_drafts() == 1
+    assert forgotten == [True], "the conversation store is told to read them again"
     async with db.read() as conn:
         keys = [r[0] for r in await (await conn.execute("SELECT key FROM fsm_states")).fetchall()]
     assert keys == ["43:43"], "only the helper draft, with its personal data, is erased"

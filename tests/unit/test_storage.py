@@ -195,3 +195,34 @@ async def test_a_cancelled_unit_of_work_does_not_wedge_the_connection(db: Databa
             await conn.execute("SELECT id FROM users WHERE id <> 0 ORDER BY id")
         ).fetchall()
     assert [r[0] for r in rows] == [3], "the cancelled writes were rolled back"
+
+
+async def test_the_conversation_store_reads_once_writes_changes_only_and_forgets_on_demand(
+    db: Database, clock: FixedClock
+) -> None:
+    storage = SQLiteStorage(db, clock)
+    key = StorageKey(bot_id=1, chat_id=3, user_id=3)
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    await storage.set_state(key, "ReportForm:category")
+    await storage.update_data(key, {"photos": ["a"]})
+    statements.clear()
+    assert await storage.get_state(key) == "ReportForm:category"
+    data = await storage.get_data(key)
+    data["photos"].append("b")  # a caller changing its copy changes nothing stored
+    await storage.set_state(key, "ReportForm:category")  # the same again: no write
+    assert statements == [], "remembered: no statement for reads or for no change"
+    assert await storage.get_data(key) == {"photos": ["a"]}
+    await storage.set_data(key, {"photos": ["a", "b"]})
+    assert [s.split()[0] for s in statements] == ["BEGIN", "INSERT", "COMMIT"], "one write"
+    await db.conn.set_trace_callback(None)
+
+    async with db.transaction() as conn:  # an erasure behind the store's back
+        await conn.execute("DELETE FROM fsm_states")
+    assert await storage.get_state(key) == "ReportForm:category", "still remembered"
+    storage.invalidate()
+    assert await storage.get_state(key) is None and await storage.get_data(key) == {}
+    await storage.set_state(key, None)
+    async with db.read() as conn:
+        rows = await (await conn.execute("SELECT count(*) FROM fsm_states")).fetchone()
+    assert rows[0] == 0, "an empty conversation has no row"
