@@ -161,13 +161,17 @@ class DeliveryWorker:
                 task.add_done_callback(self._tasks.discard)
             if self._stopping and not claimed and not self._tasks:
                 return  # drained: what is left waits for a later moment (a backoff, a 429)
-            if claimed and len(self._tasks) < self.concurrency:
-                continue  # there may be more due rows in other chats
-            try:
-                timeout = await self._idle_timeout()  # before creating the wait coroutine
-            except Exception:
-                log.exception("outbox: cannot read the next due time")
-                timeout = 1.0
+            if free > 0 and len(claimed) == free:
+                continue  # as many as it could take: there may be more due rows
+            if self._tasks:
+                # a send on its way wakes the loop when it ends: the next due time is read then
+                timeout = self.idle_poll
+            else:
+                try:
+                    timeout = await self._idle_timeout()  # before creating the wait coroutine
+                except Exception:
+                    log.exception("outbox: cannot read the next due time")
+                    timeout = 1.0
             if self._stopping:
                 timeout = min(timeout, max(self._deadline - loop.time(), 0.0))
             with contextlib.suppress(TimeoutError):

@@ -353,10 +353,10 @@ class OutboxRepository:
             (to_db(now), limit),
         )
         rows = [_outgoing(row) for row in await cur.fetchall()]
-        for message in rows:
-            await conn.execute(
+        if rows:
+            await conn.executemany(
                 "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?",
-                (message.id,),
+                [(message.id,) for message in rows],
             )
         return [
             OutgoingMessage(
