@@ -34,9 +34,11 @@ class ChatService:
         self._staff_now: int | None = None
 
     async def record_migration(self, old_id: int, new_id: int) -> None:
-        async with self.db.transaction() as conn:
-            await self.repo.record_migration(conn, old_id, new_id, self.clock())
-        self._staff_now = None  # read again, following the new link
+        try:
+            async with self.db.transaction() as conn:
+                await self.repo.record_migration(conn, old_id, new_id, self.clock())
+        finally:
+            self._staff_now = None  # read again, following the new link
         if old_id == self.configured_staff_chat_id:
             log.warning(
                 "The staff group %s was upgraded by Telegram to supergroup %s. Sakshy follows it "

@@ -312,6 +312,8 @@ class DeliveryWorker:
         when = self.clock() + timedelta(seconds=seconds)
         async with self.db.transaction() as conn:
             await self.repo.reschedule(conn, message.id, when, error)
+        # the loop does not read due times while other sends are on their way: wake it then
+        asyncio.get_running_loop().call_later(seconds + 0.001, self.outbox.notify)
         log.warning(
             "outbox #%s to %s: %s; next attempt in %.1f s",
             message.id,

@@ -444,11 +444,16 @@ class HelperService:
     async def forget_abandoned_drafts(self, older_than: timedelta = timedelta(hours=24)) -> int:
         """An application left half-way keeps a name, a birth date, an IIN and a phone in the
         conversation store: erase it after a day."""
-        async with self.db.transaction() as conn:
-            gone = await FsmRepository().forget_stale(conn, "HelperForm", self.clock() - older_than)
+        gone = 0
+        try:
+            async with self.db.transaction() as conn:
+                gone = await FsmRepository().forget_stale(
+                    conn, "HelperForm", self.clock() - older_than
+                )
+        finally:  # even cancelled after the commit, the store must not keep its copy
+            self.conversations_changed()
         if gone:
             log.info("erased %s abandoned helper application draft(s)", gone)
-            self.conversations_changed()
         return gone
 
     async def _audit(

@@ -68,15 +68,17 @@ class PrivacyService:
     async def forget(self, user_id: int) -> Erasure:
         """Erase the person's data in one transaction (checked again inside it)."""
         posts = 0
-        async with self.db.transaction() as conn:
-            open_reports, helper = await self.erasures.blockers(conn, user_id)
-            if open_reports or helper:
-                return Erasure(tuple(open_reports), helper)
-            numbers = await self.erasures.erase(conn, user_id, self.clock())
-            for number in numbers:
-                if self.redraw_post is not None and await self.redraw_post(conn, number):
-                    posts += 1
-        self.conversations_changed()  # their conversation was deleted behind the FSM storage
+        try:
+            async with self.db.transaction() as conn:
+                open_reports, helper = await self.erasures.blockers(conn, user_id)
+                if open_reports or helper:
+                    return Erasure(tuple(open_reports), helper)
+                numbers = await self.erasures.erase(conn, user_id, self.clock())
+                for number in numbers:
+                    if self.redraw_post is not None and await self.redraw_post(conn, number):
+                        posts += 1
+        finally:  # their conversation may be deleted behind the FSM storage: even if cancelled
+            self.conversations_changed()
         if self.outbox is not None and posts:
             self.outbox.notify()
         log.info(

@@ -423,7 +423,15 @@ class OutboxRepository:
         return cur.rowcount
 
     async def next_due(self, conn: aiosqlite.Connection) -> datetime | None:
-        cur = await conn.execute("SELECT min(not_before) FROM outbox WHERE state = 'pending'")
+        """When a row `claim` could take falls due: each chat's first open row, in a chat
+        with nothing on its way (a row behind a backed-off one is due when that one is)."""
+        cur = await conn.execute(
+            "SELECT min(o.not_before) FROM outbox o WHERE o.state = 'pending'"
+            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id"
+            "   AND p.id < o.id AND p.state IN ('pending', 'in_flight'))"
+            " AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id"
+            "   AND f.state = 'in_flight')"
+        )
         row = await cur.fetchone()
         return from_db(row[0]) if row and row[0] else None
 

@@ -34,6 +34,8 @@ class ScriptedSender:
         self.attempts: list[str] = []
         self.gate: asyncio.Event | None = None
         self.next_id = 100
+        #: seconds a send of this text takes
+        self.slow: dict[str, float] = {}
 
     async def send(
         self, chat_id: int, method: str, payload: dict[str, Any], bulk: bool = False
@@ -42,6 +44,8 @@ class ScriptedSender:
         self.attempts.append(text)
         if self.gate is not None:
             await self.gate.wait()
+        if text in self.slow:
+            await asyncio.sleep(self.slow[text])
         outcomes = self.script.get(text, [])
         if outcomes:
             outcome = outcomes.pop(0)
@@ -282,3 +286,37 @@ async def test_a_stop_does_not_wait_beyond_its_grace(db: Database, sender: Scrip
     await task
     assert loop.time() - started < 1.0
     assert [(r, s) for r, s, *_ in await states(db)] == [("a", "in_flight")], "sent at next start"
+
+
+async def test_a_retry_goes_on_time_while_another_chat_waits_long(
+    db: Database, sender: ScriptedSender
+) -> None:
+    """The loop does not read due times while sends are on their way: a retry wakes it."""
+    outbox = Outbox(utc_now)
+    worker = DeliveryWorker(db, outbox, sender, utc_now, backoff_base=0.01, idle_poll=10.0)
+    sender.slow["slow"] = 3.0  # a group's send waiting in the limiter, say
+    sender.script["retry"] = [RetryLater(0.1)]
+    async with running(worker):
+        await add(db, outbox, (1, "slow"), (2, "retry"))
+        began = asyncio.get_running_loop().time()
+        await until(lambda: (2, "retry") in sender.delivered, timeout=2.0)
+        assert asyncio.get_running_loop().time() - began < 1.0
+        assert (1, "slow") not in sender.delivered, "the slow one was on its way all along"
+        await until(lambda: len(sender.delivered) == 2, timeout=5.0)
+
+
+async def test_a_row_behind_a_backed_off_one_does_not_spin_the_loop(
+    db: Database, sender: ScriptedSender
+) -> None:
+    outbox, worker = make_worker(db, sender)
+    sender.script["first"] = [RetryLater(1.0)]
+    statements: list[str] = []
+    async with running(worker):
+        await add(db, outbox, (1, "first"), (1, "behind"))
+        await until(lambda: sender.attempts == ["first"])
+        await db.conn.set_trace_callback(statements.append)
+        await asyncio.sleep(0.5)  # "behind" is due but waits for "first", due in 1 s
+        await db.conn.set_trace_callback(None)
+        await until(lambda: [t for _, t in sender.delivered] == ["first", "behind"], timeout=5)
+    begins = [sql for sql in statements if sql.startswith("BEGIN")]
+    assert len(begins) <= 12, f"the loop waits for the due time ({len(begins)} claims)"

