@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from aiogram import Bot, Dispatcher
@@ -22,7 +22,6 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
-    TelegramUnauthorizedError,
 )
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -83,6 +82,8 @@ from bot.telegram.staff import AdminGate, StaffGate
 from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class StartupError(Exception):
@@ -428,27 +429,32 @@ class SakshyApp:
 
     async def _reach_telegram(self) -> bool:
         assert self.bot is not None
+        try:
+            me = await self._keep_trying("reach Telegram", self.bot.get_me)
+        except (ClientDecodeError, TelegramNotFound) as exc:
+            raise StartupError(
+                "TELEGRAM_API_URL: the server there does not answer like a Telegram Bot API "
+                f"server ({type(exc).__name__}); leave it empty for api.telegram.org"
+            ) from None
+        if me is None:
+            return False  # stopped while waiting
+        log.info("connected to Telegram as @%s (id %s)", me.username, me.id)
+        await self._learn_staff_group()
+        return True
+
+    async def _keep_trying(self, what: str, call: Callable[[], Awaitable[T]]) -> T | None:
+        """`call()` until Telegram answers (backing off up to a minute while it is unreachable
+        or busy); None if a stop comes first. Other refusals are raised."""
         delay = 1.0
         while not self._stop_requested.is_set():
             try:
-                me = await self.bot.get_me()
-            except TelegramUnauthorizedError:
-                raise
-            except (ClientDecodeError, TelegramNotFound) as exc:
-                raise StartupError(
-                    "TELEGRAM_API_URL: the server there does not answer like a Telegram Bot API "
-                    f"server ({type(exc).__name__}); leave it empty for api.telegram.org"
-                ) from None
+                return await call()
             except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
-                log.warning("cannot reach Telegram (%s); retrying in %.0f s", exc, delay)
+                log.warning("cannot %s (%s); retrying in %.0f s", what, exc, delay)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop_requested.wait(), delay)
                 delay = min(delay * 2, 60.0)
-                continue
-            log.info("connected to Telegram as @%s (id %s)", me.username, me.id)
-            await self._learn_staff_group()
-            return True
-        return False
+        return None
 
     async def _learn_staff_group(self) -> None:
         """Whether the staff group has forum topics (reports then get one each). Not fatal:
@@ -562,25 +568,21 @@ class SakshyApp:
                 f"WEBHOOK_HOST/WEBHOOK_PORT: cannot listen on {settings.webhook_host}:"
                 f"{settings.webhook_port} ({exc.strerror or exc})"
             ) from None
-        delay = 1.0
-        while not self._stop_requested.is_set():
-            try:
-                await self.bot.set_webhook(
-                    settings.webhook_url,
+        bot, dp = self.bot, self.dp
+        try:
+            done = await self._keep_trying(
+                "set the webhook",
+                lambda: bot.set_webhook(
+                    str(settings.webhook_url),
                     secret_token=settings.webhook_token,
-                    allowed_updates=self.dp.resolve_used_update_types(),
+                    allowed_updates=dp.resolve_used_update_types(),
                     drop_pending_updates=False,
-                )
-            except TelegramBadRequest as exc:
-                raise StartupError(f"WEBHOOK_URL: Telegram refused it ({exc.message})") from None
-            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
-                log.warning("cannot set the webhook (%s); retrying in %.0f s", exc, delay)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop_requested.wait(), delay)
-                delay = min(delay * 2, 60.0)
-                continue
+                ),
+            )
+        except TelegramBadRequest as exc:
+            raise StartupError(f"WEBHOOK_URL: Telegram refused it ({exc.message})") from None
+        if done is not None:
             log.info("webhook set: Telegram posts updates to %s", settings.webhook_url)
-            break
         await self._stop_requested.wait()
         await self.webhook.stop_accepting()
         await self.webhook.drain(self.handler_grace)
