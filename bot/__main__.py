@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -60,11 +61,21 @@ def _report(problems: list[str]) -> int:
     return 2
 
 
+def settle_the_heap() -> None:
+    """Once everything is built: the garbage collector stops walking what lives as long as the
+    process (aiogram's and pydantic's models, about 200,000 objects). Without this, each full
+    collection walks them all: /stats for a month took twice as long (0.35 s instead of 0.18 s
+    for its query's rows, `benchmarks/data_scale.py`)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _run(settings: Settings) -> None:
     from bot.app import SakshyApp
 
     app = SakshyApp(settings, time_scale=settings.telegram_time_scale)
     await app.open()
+    settle_the_heap()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):

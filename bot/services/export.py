@@ -60,7 +60,7 @@ class ExportService:
     async def reports(self, period: Period, path: Path) -> int:
         """Write the reports CSV; returns how many rows."""
         since, until = self._bounds(period)
-        count, after = 0, 0
+        count, after = 0, None
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             out = csv.writer(file, delimiter=DELIMITER)
             out.writerow(REPORT_COLUMNS)
@@ -97,35 +97,39 @@ class ExportService:
                 count += len(rows)
                 if len(rows) < PAGE:
                     return count
-                after = rows[-1]["id"]
+                after = (rows[-1]["created_at"], rows[-1]["id"])
 
     async def events(self, period: Period, path: Path) -> int:
-        """Write the audit CSV (every report event and staff action); returns how many rows."""
+        """Write the audit CSV: every report event, then every staff action, each in time order;
+        returns how many rows."""
         since, until = self._bounds(period)
-        count, after = 0, 0
+        count = 0
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             out = csv.writer(file, delimiter=DELIMITER)
             out.writerow(EVENT_COLUMNS)
-            while True:
-                async with self.db.read() as conn:
-                    rows = await self.stats.events_page(conn, since, until, after, PAGE)
-                for row in rows:
-                    out.writerow(
-                        safe_cell(v)
-                        for v in (
-                            self._local(row["at"]),
-                            row["actor"],
-                            row["actor_id"] or "",
-                            row["actor_name"] or "",
-                            row["action"],
-                            row["subject"] or "",
-                            row["detail"] or "",
+            for page_of in (self.stats.events_page, self.stats.audit_page):
+                after = None
+                while True:
+                    async with self.db.read() as conn:
+                        rows = await page_of(conn, since, until, after, PAGE)
+                    for row in rows:
+                        out.writerow(
+                            safe_cell(v)
+                            for v in (
+                                self._local(row["at"]),
+                                row["actor"],
+                                row["actor_id"] or "",
+                                row["actor_name"] or "",
+                                row["action"],
+                                row["subject"] or "",
+                                row["detail"] or "",
+                            )
                         )
-                    )
-                count += len(rows)
-                if len(rows) < PAGE:
-                    return count
-                after = rows[-1]["n"]
+                    count += len(rows)
+                    if len(rows) < PAGE:
+                        break
+                    after = (rows[-1]["at"], rows[-1]["id"])
+        return count
 
     async def hours(self, period: Period, path: Path) -> int:
         since, until = self._bounds(period)

@@ -1981,11 +1981,13 @@ class StatsRepository:
         conn: aiosqlite.Connection,
         since: datetime,
         until: datetime,
-        after_id: int,
+        after: tuple[str, int] | None,
         limit: int,
     ) -> list[dict[str, Any]]:
-        """One page of reports for /export (keyset: the ones after `after_id`), each with its
-        first take and resolution times, the officer's name and its survey."""
+        """One page of reports for /export, in the order they were made (keyset: the ones
+        after `after`, a (created_at, id) pair, read along the index on created_at), each with
+        its first take and resolution times, the officer's name and its survey."""
+        at, after_id = after or (to_db(since), 0)
         cur = await conn.execute(
             "SELECT r.id, r.created_at, r.category, r.status, r.precinct_id, r.latitude,"
             " r.longitude, r.address, r.anonymous, r.reporter_name, r.reporter_username,"
@@ -1999,9 +2001,9 @@ class StatsRepository:
             "   ORDER BY e.id DESC LIMIT 1) AS officer_name,"
             " s.solved, s.rating"
             " FROM reports r LEFT JOIN surveys s ON s.report_id = r.id"
-            " WHERE r.created_at >= ? AND r.created_at < ? AND r.id > ?"
-            " ORDER BY r.id LIMIT ?",
-            (to_db(since), to_db(until), after_id, limit),
+            " WHERE r.created_at >= ? AND r.created_at < ? AND (r.created_at, r.id) > (?, ?)"
+            " ORDER BY r.created_at, r.id LIMIT ?",
+            (to_db(since), to_db(until), at, after_id, limit),
         )
         return [dict(row) for row in await cur.fetchall()]
 
@@ -2010,19 +2012,38 @@ class StatsRepository:
         conn: aiosqlite.Connection,
         since: datetime,
         until: datetime,
-        after_id: int,
+        after: tuple[str, int] | None,
         limit: int,
     ) -> list[dict[str, Any]]:
-        """The audit for /export: every report event and staff action in [since, until)."""
+        """A page of the report events in [since, until) for /export's audit, in time order
+        (keyset: after `after`, an (at, id) pair, along the index on `at`)."""
+        at, after_id = after or (to_db(since), 0)
         cur = await conn.execute(
-            "SELECT * FROM (SELECT 'r' || e.id AS key, e.id AS n, e.at, e.actor,"
-            " CASE WHEN e.actor = 'staff' THEN e.actor_id END AS actor_id, e.actor_name,"
-            " e.action, 'report:' || e.report_id AS subject, e.note AS detail"
-            " FROM report_events e WHERE e.at >= ? AND e.at < ?"
-            " UNION ALL SELECT 'a' || a.id, a.id + 1000000000000, a.at, 'staff', a.actor_id,"
-            " a.actor_name, a.action, a.subject, a.detail FROM staff_audit a"
-            " WHERE a.at >= ? AND a.at < ?) WHERE n > ? ORDER BY n LIMIT ?",
-            (to_db(since), to_db(until), to_db(since), to_db(until), after_id, limit),
+            "SELECT e.id, e.at, e.actor, CASE WHEN e.actor = 'staff' THEN e.actor_id END"
+            " AS actor_id, e.actor_name, e.action, 'report:' || e.report_id AS subject,"
+            " e.note AS detail FROM report_events e"
+            " WHERE e.at >= ? AND e.at < ? AND (e.at, e.id) > (?, ?)"
+            " ORDER BY e.at, e.id LIMIT ?",
+            (to_db(since), to_db(until), at, after_id, limit),
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def audit_page(
+        self,
+        conn: aiosqlite.Connection,
+        since: datetime,
+        until: datetime,
+        after: tuple[str, int] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """A page of the staff actions in [since, until) for /export's audit, in time order."""
+        at, after_id = after or (to_db(since), 0)
+        cur = await conn.execute(
+            "SELECT a.id, a.at, 'staff' AS actor, a.actor_id, a.actor_name, a.action,"
+            " a.subject, a.detail FROM staff_audit a"
+            " WHERE a.at >= ? AND a.at < ? AND (a.at, a.id) > (?, ?)"
+            " ORDER BY a.at, a.id LIMIT ?",
+            (to_db(since), to_db(until), at, after_id, limit),
         )
         return [dict(row) for row in await cur.fetchall()]
 
