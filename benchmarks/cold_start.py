@@ -1,9 +1,13 @@
 """Cold start: seconds from `sakshy run` to its first getUpdates, and the process's memory.
 
-Runs the installed `sakshy run` as a separate process against the fake Telegram on 127.0.0.1,
-on a fresh database, N times, and prints the median and worst figures.
+Runs `python -m bot run` as a separate process against the fake Telegram on 127.0.0.1, N times,
+on a fresh database or on a copy of a big one (`--database`, from `benchmarks.seed`), and prints
+the median and worst figures: the first getUpdates, the profile set, the memory (RSS) once
+started and again after some idle seconds. For comparison it prints the memory of a process
+that only imports aiogram: the floor every aiogram bot stands on.
 
     python -m benchmarks.cold_start --runs 5
+    python -m benchmarks.cold_start --runs 3 --database /tmp/sakshy-1m.db
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -28,7 +33,28 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-async def one_run(folder: Path) -> tuple[float, float, int]:
+IDLE_SECONDS = 5.0
+
+
+async def aiogram_floor() -> tuple[float, int]:
+    """Seconds from start to exit, and KiB of RSS, of a process that imports aiogram and
+    nothing else (the same interpreter, compiled files already cached)."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "import aiogram, pathlib; print(next(l.split()[1] for l in"
+        " pathlib.Path('/proc/self/status').read_text().splitlines() if l.startswith('VmRSS:')))",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await proc.communicate()
+    return loop.time() - started, int(out)
+
+
+async def one_run(folder: Path, database: Path | None) -> tuple[float, float, int, int]:
+    if database is not None:
+        await asyncio.to_thread(shutil.copyfile, database, folder / "bench.db")
     fake = FakeTelegram(token=TOKEN, rate_limits=False)
     await fake.start()
     env = dict(os.environ)
@@ -59,32 +85,51 @@ async def one_run(folder: Path) -> tuple[float, float, int]:
         await fake.wait_for(lambda: len(fake.calls_of("setMyShortDescription")) >= 3, timeout=60)
         settled = loop.time() - started
         rss = rss_kib(proc.pid)
+        await asyncio.sleep(IDLE_SECONDS)
+        idle = rss_kib(proc.pid)
     finally:
         proc.terminate()
         await proc.wait()
         await fake.stop()
-    return first_poll, settled, rss
+    return first_poll, settled, rss, idle
 
 
-async def main(runs: int) -> None:
+async def main(runs: int, database: Path | None) -> dict[str, float]:
     results = []
     for i in range(runs):
         with tempfile.TemporaryDirectory() as folder:
-            results.append(await one_run(Path(folder)))
+            results.append(await one_run(Path(folder), database))
+        first, settled, rss, idle = results[-1]
         print(
-            f"run {i + 1}: first getUpdates {results[-1][0]:.2f} s, "
-            f"profile set {results[-1][1]:.2f} s, RSS {results[-1][2] / 1024:.1f} MiB"
+            f"run {i + 1}: first getUpdates {first:.2f} s, profile set {settled:.2f} s, "
+            f"RSS {rss / 1024:.1f} MiB, {idle / 1024:.1f} MiB after {IDLE_SECONDS:.0f} s idle"
         )
     first = [r[0] for r in results]
     rss = [r[2] / 1024 for r in results]
+    idle = [r[3] / 1024 for r in results]
+    floors = [await aiogram_floor() for _ in range(runs)]
+    floor_s = statistics.median(f[0] for f in floors)
+    floor = statistics.median(f[1] for f in floors) / 1024
+    what = f"a copy of {database.name}" if database else "a fresh database"
     print(
         f"cold start to first getUpdates: median {statistics.median(first):.2f} s, "
-        f"worst {max(first):.2f} s; RSS median {statistics.median(rss):.1f} MiB "
-        f"({runs} runs, fresh database each)"
+        f"worst {max(first):.2f} s; RSS median {statistics.median(rss):.1f} MiB started, "
+        f"{statistics.median(idle):.1f} MiB idle ({runs} runs, {what} each); "
+        f"a process that only imports aiogram: {floor_s:.2f} s, {floor:.1f} MiB"
     )
+    return {
+        "first": statistics.median(first),
+        "worst": max(first),
+        "rss": statistics.median(rss),
+        "idle": statistics.median(idle),
+        "floor": floor,
+        "floor_s": floor_s,
+    }
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    asyncio.run(main(parser.parse_args().runs))
+    parser.add_argument("--database", type=Path, help="start on a copy of this database")
+    args = parser.parse_args()
+    asyncio.run(main(args.runs, args.database))

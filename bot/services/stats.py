@@ -98,36 +98,40 @@ class StatsService:
     async def compute(self, period: Period, precinct: str | None = None) -> Stats:
         since = datetime.combine(period.first, time(0), self.zone)
         until = datetime.combine(period.last + timedelta(days=1), time(0), self.zone)
-        async with self.db.read() as conn:
-            rows = await self.repo.period(conn, since, until, precinct)
         days = period.days
         index = {day: n for n, day in enumerate(days)}
-        stats = Stats(period, precinct, total=len(rows))
+        stats = Stats(period, precinct)
         takes: list[float] = []
         resolves: list[float] = []
         ratings: list[int] = []
         daily: list[dict[str, list[float]]] = [
             {"take": [], "resolve": [], "rating": []} for _ in days
         ]
-        for row in rows:
-            created = from_db(row["created_at"])
-            assert created is not None
-            day = created.astimezone(self.zone).date()
-            series = stats.per_day.setdefault(row["category"], [0] * len(days))
-            series[index[day]] += 1
-            stats.by_status[row["status"]] = stats.by_status.get(row["status"], 0) + 1
-            today = daily[index[day]]
-            if row["take_s"] is not None:
-                takes.append(float(row["take_s"]) / 60)
-                today["take"].append(float(row["take_s"]) / 60)
-            if row["resolve_s"] is not None:
-                resolves.append(float(row["resolve_s"]) / 60)
-                today["resolve"].append(float(row["resolve_s"]) / 60)
-            if row["rating"] is not None:
-                ratings.append(int(row["rating"]))
-                today["rating"].append(float(row["rating"]))
-            if row["solved"] is not None:
-                stats.solved[row["solved"]] = stats.solved.get(row["solved"], 0) + 1
+        zone = self.zone
+        # row by row as they come (a month of a city of a million is some 40,000 reports):
+        # only the figures stay in memory, never the rows
+        async with self.db.read() as conn:
+            async for rows in self.repo.period(conn, since, until, precinct):
+                stats.total += len(rows)
+                for row in rows:
+                    created = from_db(row["created_at"])
+                    assert created is not None
+                    day = index[created.astimezone(zone).date()]
+                    series = stats.per_day.setdefault(row["category"], [0] * len(days))
+                    series[day] += 1
+                    stats.by_status[row["status"]] = stats.by_status.get(row["status"], 0) + 1
+                    today = daily[day]
+                    if row["take_s"] is not None:
+                        takes.append(float(row["take_s"]) / 60)
+                        today["take"].append(takes[-1])
+                    if row["resolve_s"] is not None:
+                        resolves.append(float(row["resolve_s"]) / 60)
+                        today["resolve"].append(resolves[-1])
+                    if row["rating"] is not None:
+                        ratings.append(int(row["rating"]))
+                        today["rating"].append(float(row["rating"]))
+                    if row["solved"] is not None:
+                        stats.solved[row["solved"]] = stats.solved.get(row["solved"], 0) + 1
         stats.take_median_min = statistics.median(takes) if takes else None
         stats.resolve_median_min = statistics.median(resolves) if resolves else None
         stats.take_by_day = [statistics.median(d["take"]) if d["take"] else None for d in daily]

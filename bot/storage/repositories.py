@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -1958,9 +1959,11 @@ class StatsRepository:
         since: datetime,
         until: datetime,
         precinct: str | None,
-    ) -> list[dict[str, Any]]:
+        chunk: int = 2000,
+    ) -> AsyncIterator[list[aiosqlite.Row]]:
         """Reports made in [since, until) (in one precinct, or all), with the seconds to their
-        first take and first resolution, and their survey (if answered)."""
+        first take and first resolution, and their survey (if answered): `chunk` rows at a
+        time, never the whole period in memory."""
         cur = await conn.execute(
             "SELECT r.id, r.category, r.created_at, r.status,"
             " (SELECT (julianday(min(e.at)) - julianday(r.created_at)) * 86400"
@@ -1974,7 +1977,11 @@ class StatsRepository:
             " ORDER BY r.created_at",
             (to_db(since), to_db(until), precinct, precinct),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        try:
+            while rows := await cur.fetchmany(chunk):
+                yield rows
+        finally:
+            await cur.close()
 
     async def export_page(
         self,

@@ -60,7 +60,9 @@ def _draw(
     import matplotlib
 
     matplotlib.use("Agg", force=True)
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure  # no pyplot: no global state, safe in a thread
+    from matplotlib.patches import Patch
 
     rows = 3 if panels is not None else 1
     figure = Figure(figsize=(10, 5 + 2.5 * (rows - 1)), dpi=100)
@@ -68,16 +70,29 @@ def _draw(
     axes = figure.add_subplot(grid[0])
     bottom = [0] * len(days)
     positions = list(range(len(days)))
-    for key in sorted(series, key=lambda k: -sum(series[k])):
+    # one collection of rectangles per category, not a patch per bar: `bar` updates the axes'
+    # limits for each of a month's 31 × categories patches, which took most of the drawing
+    colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    handles = []
+    for n, key in enumerate(sorted(series, key=lambda k: -sum(series[k]))):
+        color = colors[n % len(colors)]
         values = series[key]
-        axes.bar(positions, values, bottom=bottom, label=labels.get(key, key), width=0.8)
+        boxes = [
+            [(x - 0.4, b), (x + 0.4, b), (x + 0.4, b + v), (x - 0.4, b + v)]
+            for x, b, v in zip(positions, bottom, values, strict=True)
+            if v
+        ]
+        axes.add_collection(PolyCollection(boxes, facecolors=color, edgecolors="none"))
+        handles.append(Patch(facecolor=color, label=labels.get(key, key)))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axes.set_xlim(-0.6, len(days) - 0.4)
+    axes.set_ylim(0, max(max(bottom, default=0) * 1.05, 1))
     step = max(1, len(days) // 15)
     axes.set_xticks(positions[::step], [d.strftime("%d.%m") for d in days[::step]])
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_title(f"{title}\n{subtitle}", fontsize=11)
     if series:
-        axes.legend(fontsize=8, loc="upper left")
+        axes.legend(handles=handles, fontsize=8, loc="upper left")
     axes.grid(axis="y", alpha=0.3)
     data: dict[str, object] = {"days": [d.isoformat() for d in days], "series": series}
     if panels is not None:
