@@ -39,6 +39,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.types import Message
 
+from bot.__main__ import settle_the_heap
 from bot.app import SakshyApp
 from bot.config import Settings
 from bot.domain.community import Option, SurveyDraft
@@ -295,6 +296,7 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
     app = SakshyApp(settings)
     await app.open()
     await app.directory.import_demo()
+    settle_the_heap()  # as `sakshy run` does once the bot is built
     assert app.bot is not None and app.dp is not None and app.worker is not None
     session = NullSession()
     # the production session's middlewares, with a limiter whose windows are too short to

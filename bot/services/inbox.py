@@ -63,7 +63,7 @@ class Inbox:
     async def handled(self, update_id: int) -> None:
         """The update's handler has returned: it is not replayed, and its body is dropped."""
         try:
-            async with self.db.transaction() as conn:
+            async with self.db.one_statement() as conn:  # one id: one statement
                 await self.repo.handled(conn, [update_id], self.clock())
         except Exception:  # it stays waiting: handled again at the next start, not lost
             log.exception("cannot mark update %s handled", update_id)

@@ -97,6 +97,17 @@ class Database:
             self._suspect = False
 
     @asynccontextmanager
+    async def one_statement(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write of exactly one statement: SQLite makes a single statement atomic on its own
+        (it commits it as it ends, or undoes it), so no BEGIN and no COMMIT. Each of those is a
+        round trip to the connection's thread, and the busiest writes (a conversation's state,
+        an update marked handled) are single statements: one trip instead of three."""
+        async with self._lock:
+            conn = self.conn
+            await self._recover(conn)
+            yield conn
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A consistent read, never interleaved with another coroutine's transaction."""
         async with self._lock:

@@ -71,7 +71,7 @@ class SQLiteStorage(BaseStorage):
 
     async def _store(self, key: str, state: str | None, data: str) -> None:
         try:
-            async with self.db.transaction() as conn:
+            async with self.db.one_statement() as conn:  # put is one statement
                 await self.repo.put(conn, key, state, data, self.clock())
         except BaseException:
             self._known.pop(key, None)  # not known to be stored: read it again next time

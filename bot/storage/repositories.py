@@ -45,9 +45,8 @@ class UserRepository:
     """users and consent_events."""
 
     async def get(self, conn: aiosqlite.Connection, user_id: int) -> User | None:
-        cur = await conn.execute("SELECT * FROM users WHERE id = ?", (user_id,))
-        row = await cur.fetchone()
-        return _user(row) if row else None
+        rows = await conn.execute_fetchall("SELECT * FROM users WHERE id = ?", (user_id,))
+        return _user(next(iter(rows))) if rows else None
 
     async def insert(
         self, conn: aiosqlite.Connection, user_id: int, language: str, now: datetime
