@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import statistics
@@ -131,5 +132,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database", type=Path, help="start on a copy of this database")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    asyncio.run(main(args.runs, args.database))
+    figures = asyncio.run(main(args.runs, args.database))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import tempfile
@@ -236,5 +237,8 @@ if __name__ == "__main__":
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--database", type=Path, help="use (or build and keep) this file")
     parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    asyncio.run(main(args.reports, args.database, args.samples))
+    figures = asyncio.run(main(args.reports, args.database, args.samples))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))

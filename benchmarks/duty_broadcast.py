@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import statistics
 import tempfile
 from datetime import date, timedelta
@@ -50,7 +51,7 @@ async def seed(app: SakshyApp, count: int) -> None:
             await helpers.change_status(conn, helper_id, "applied", "active", now)
 
 
-async def main(count: int) -> None:
+async def main(count: int) -> dict[str, float]:
     fake = FakeTelegram(token=TOKEN, time_scale=1.0)
     await fake.start()
     fake.group(STAFF, title="Duty", bot_is_admin=True)
@@ -154,9 +155,24 @@ async def main(count: int) -> None:
         f"residents meanwhile: {len(latencies)} answered, median {statistics.median(latencies):.2f}"
         f" s, worst {max(latencies):.2f} s"
     )
+    return {
+        "offers": count,
+        "seconds": took,
+        "rate": rate,
+        "share_of_30": rate / 30,
+        "refused_429": len(refused),
+        "group_minute_max": per_group_minute,
+        "residents": len(latencies),
+        "resident_median_s": statistics.median(latencies),
+        "resident_worst_s": max(latencies),
+    }
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--helpers", type=int, default=2000)
-    asyncio.run(main(parser.parse_args().helpers))
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    figures = asyncio.run(main(args.helpers))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))

@@ -370,13 +370,20 @@ async def _survey(app: SakshyApp, precinct: str) -> int:
     return int(survey["id"])
 
 
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def machine() -> str:
     cores = len(os.sched_getaffinity(0))
     cpu = platform.processor() or platform.machine()
     return f"{cpu}, {cores} cores, Python {platform.python_version()}"
 
 
-async def main(people: int, echoes: int) -> None:
+async def main(people: int, echoes: int) -> dict[str, Any]:
     print(f"machine: {machine()}")
     bare = await echo(echoes)
     with tempfile.TemporaryDirectory() as folder:
@@ -393,11 +400,17 @@ async def main(people: int, echoes: int) -> None:
             f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {ratio:>7.2f}"
             f" {row.get('sql', 0):>8.1f} {row.get('requests', 1):>9.1f}"
         )
+    for row in rows:
+        row["x_echo"] = (1 / row["per_second"]) / per_echo if row["per_second"] else 0.0
+    return {"people": people, "echo": bare, "flows": rows, "rss": rss_mib()}
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--echoes", type=int, default=5000)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    asyncio.run(main(args.people, args.echoes))
+    figures = asyncio.run(main(args.people, args.echoes))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))

@@ -96,6 +96,8 @@ class DeliveryWorker:
         idle_poll: float = 5.0,
         on_unreachable: Callable[[OutgoingMessage], Awaitable[None]] | None = None,
         on_moved: Callable[[int, int], Awaitable[None]] | None = None,
+        #: called, in the transaction that marks it done, for a sent message with a ref (one
+        #: without a ref has nothing to follow it)
         on_sent: Callable[[aiosqlite.Connection, OutgoingMessage, int | None], Awaitable[None]]
         | None = None,
         on_failed: Callable[[aiosqlite.Connection, OutgoingMessage, str], Awaitable[None]]
@@ -149,7 +151,7 @@ class DeliveryWorker:
             claimed: list[OutgoingMessage] = []
             if free > 0:
                 try:
-                    async with self.db.transaction() as conn:
+                    async with self.db.one_statement() as conn:  # claim is one statement
                         claimed = await self.repo.claim(conn, self.clock(), free)
                 except Exception:  # a locked database (an import), a disk error: not the end
                     log.exception("outbox: cannot claim rows; trying again in a moment")
@@ -260,11 +262,18 @@ class DeliveryWorker:
     async def _settle(self, message: OutgoingMessage, message_id: int | None) -> None:
         """Telegram accepted it: mark it done (with its follow-ups). Should that fail, mark it
         done alone, so the row never stays in flight (that would hold its chat and resend)."""
+        if self.on_sent is None or message.ref is None:
+            # nothing follows a message without a ref (the hooks act on refs only): "done" is
+            # one statement, atomic on its own
+            async with self.db.one_statement() as conn:
+                await self.repo.mark_sent(conn, message.id, message_id, self.clock())
+            log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
+            return
         try:
             async with self.db.transaction() as conn:
                 await self.repo.mark_sent(conn, message.id, message_id, self.clock())
-                if self.on_sent is not None:  # in the same transaction as "done"
-                    await self.on_sent(conn, message, message_id)
+                # in the same transaction as "done"
+                await self.on_sent(conn, message, message_id)
         except Exception:
             log.exception("outbox #%s: delivered, but its follow-up failed", message.id)
             async with self.db.transaction() as conn:

@@ -341,36 +341,21 @@ class OutboxRepository:
     ) -> list[OutgoingMessage]:
         """The oldest due row of each chat whose earlier rows are all settled; marks them
         in flight (so a chat never has two messages on the way and order holds). What people
-        wait for goes before bulk rows (priority 1), whatever their age."""
-        cur = await conn.execute(
-            "SELECT o.* FROM outbox o"
-            " WHERE o.state = 'pending' AND o.not_before <= ?"
-            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id"
-            "   AND p.id < o.id AND p.state IN ('pending', 'in_flight'))"
-            " AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id"
-            "   AND f.state = 'in_flight')"
-            " ORDER BY o.priority, o.id LIMIT ?",
+        wait for goes before bulk rows (priority 1), whatever their age. One statement (the
+        rows are chosen before any is marked), so it needs no transaction around it."""
+        rows = await conn.execute_fetchall(
+            "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
+            " WHERE id IN (SELECT o.id FROM outbox o"
+            "   WHERE o.state = 'pending' AND o.not_before <= ?"
+            "   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id"
+            "     AND p.id < o.id AND p.state IN ('pending', 'in_flight'))"
+            "   AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id"
+            "     AND f.state = 'in_flight')"
+            "   ORDER BY o.priority, o.id LIMIT ?)"
+            " RETURNING *",
             (to_db(now), limit),
         )
-        rows = [_outgoing(row) for row in await cur.fetchall()]
-        if rows:
-            await conn.executemany(
-                "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?",
-                [(message.id,) for message in rows],
-            )
-        return [
-            OutgoingMessage(
-                id=m.id,
-                chat_id=m.chat_id,
-                method=m.method,
-                payload=m.payload,
-                attempts=m.attempts + 1,
-                created_at=m.created_at,
-                ref=m.ref,
-                priority=m.priority,
-            )
-            for m in rows
-        ]
+        return sorted((_outgoing(row) for row in rows), key=lambda m: (m.priority, m.id))
 
     async def mark_sent(
         self, conn: aiosqlite.Connection, row_id: int, message_id: int | None, now: datetime
