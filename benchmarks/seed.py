@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.domain.categories import load_categories
+from bot.domain.users import CONSENT_VERSION
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 
@@ -145,7 +146,7 @@ async def build(
     first = _stamp(NOW - timedelta(days=30.4 * months))
     conn.executemany(
         "INSERT INTO users (id, language, language_chosen, first_seen, last_seen,"
-        " consent_version, consent_at) VALUES (?, ?, 1, ?, ?, '1', ?)",
+        f" consent_version, consent_at) VALUES (?, ?, 1, ?, ?, '{CONSENT_VERSION}', ?)",
         (
             (RESIDENT_BASE + n, "kk" if n % 3 else "ru", first, _stamp(NOW), first)
             for n in range(residents)
@@ -153,7 +154,7 @@ async def build(
     )
     conn.executemany(
         "INSERT INTO users (id, language, language_chosen, first_seen, last_seen,"
-        " consent_version, consent_at) VALUES (?, 'kk', 1, ?, ?, '1', ?)",
+        f" consent_version, consent_at) VALUES (?, 'kk', 1, ?, ?, '{CONSENT_VERSION}', ?)",
         ((HELPER_BASE + n, first, _stamp(NOW), first) for n in range(helpers)),
     )
     for n in range(helpers):

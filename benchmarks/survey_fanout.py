@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from benchmarks.directory_lookup import machine
 from bot.domain.community import Option, SurveyDraft
+from bot.domain.users import CONSENT_VERSION
 from bot.i18n import build_i18n
 from bot.services.community import CommunitySurveyService
 from bot.services.delivery import Outbox
@@ -69,8 +70,11 @@ async def measure(
     async with db.transaction() as conn:
         await conn.executemany(
             "INSERT INTO users (id, language, language_chosen, consent_version, consent_at,"
-            " first_seen, last_seen) VALUES (?, ?, 1, 1, ?, ?, ?)",
-            [(10_000 + n, "kk" if n % 2 else "ru", now, now, now) for n in range(followers)],
+            " first_seen, last_seen) VALUES (?, ?, 1, ?, ?, ?, ?)",
+            [
+                (10_000 + n, "kk" if n % 2 else "ru", CONSENT_VERSION, now, now, now)
+                for n in range(followers)
+            ],
         )
         await conn.executemany(
             "INSERT INTO subscriptions (user_id, precinct_id, created_at) VALUES (?, ?, ?)",
