@@ -30,8 +30,11 @@ class SQLiteStorage(BaseStorage):
     write that changes nothing is not made. Only this class writes conversations, except the
     erasures that call `invalidate()` (one process runs one bot)."""
 
-    #: conversations remembered at most (the least recently used are read again)
+    #: conversations remembered at most (the least recently used are read again) …
     CACHE = 20_000
+    #: … and characters of their data at most: drafts of 2,000-character reports would
+    #: otherwise hold 100–200 MB at 20,000 of them
+    CACHE_CHARS = 8_000_000
 
     def __init__(
         self,
@@ -45,6 +48,7 @@ class SQLiteStorage(BaseStorage):
         self.repo = FsmRepository()
         #: key -> (state, data as its JSON text)
         self._known: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
+        self._chars = 0  # the length of every remembered data text, together
         #: a change reads, then writes: two at once (album items) must not lose each other;
         #: writes are one at a time in SQLite anyway
         self._changing = asyncio.Lock()
@@ -52,6 +56,7 @@ class SQLiteStorage(BaseStorage):
     def invalidate(self) -> None:
         """Conversations were changed behind this storage (an erasure): read them again."""
         self._known.clear()
+        self._chars = 0
 
     async def _load(self, key: str) -> tuple[str | None, str]:
         known = self._known.get(key)
@@ -63,18 +68,25 @@ class SQLiteStorage(BaseStorage):
         return self._remember(key, state, _dump(data))
 
     def _remember(self, key: str, state: str | None, data: str) -> tuple[str | None, str]:
+        self._forget(key)
         self._known[key] = (state, data)
-        self._known.move_to_end(key)
-        while len(self._known) > self.CACHE:
-            self._known.popitem(last=False)
+        self._chars += len(data)
+        while len(self._known) > self.CACHE or self._chars > self.CACHE_CHARS:
+            _, (_, dropped) = self._known.popitem(last=False)
+            self._chars -= len(dropped)
         return state, data
+
+    def _forget(self, key: str) -> None:
+        known = self._known.pop(key, None)
+        if known is not None:
+            self._chars -= len(known[1])
 
     async def _store(self, key: str, state: str | None, data: str) -> None:
         try:
             async with self.db.one_statement() as conn:  # put is one statement
                 await self.repo.put(conn, key, state, data, self.clock())
         except BaseException:
-            self._known.pop(key, None)  # not known to be stored: read it again next time
+            self._forget(key)  # not known to be stored: read it again next time
             raise
         self._remember(key, state, data)
 

@@ -226,3 +226,22 @@ async def test_the_conversation_store_reads_once_writes_changes_only_and_forgets
     async with db.read() as conn:
         rows = await (await conn.execute("SELECT count(*) FROM fsm_states")).fetchone()
     assert rows[0] == 0, "an empty conversation has no row"
+
+
+async def test_the_conversation_store_remembers_a_bounded_amount_of_text(
+    db: Database, clock: FixedClock
+) -> None:
+    storage = SQLiteStorage(db, clock)
+    storage.CACHE_CHARS = 250  # three drafts of about 100 characters do not fit together
+    keys = [StorageKey(bot_id=1, chat_id=n, user_id=n) for n in (1, 2, 3)]
+    for n, key in enumerate(keys):
+        await storage.set_data(key, {"description": str(n) * 90})
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    assert (await storage.get_data(keys[2]))["description"] == "2" * 90
+    assert (await storage.get_data(keys[1]))["description"] == "1" * 90
+    assert statements == [], "the two latest are remembered"
+    assert (await storage.get_data(keys[0]))["description"] == "0" * 90
+    assert [s.split()[0] for s in statements] == ["SELECT"], "the oldest is read again"
+    await db.conn.set_trace_callback(None)
+    assert storage._chars <= 250
