@@ -264,9 +264,14 @@ class DeliveryWorker:
         done alone, so the row never stays in flight (that would hold its chat and resend)."""
         if self.on_sent is None or message.ref is None:
             # nothing follows a message without a ref (the hooks act on refs only): "done" is
-            # one statement, atomic on its own
-            async with self.db.one_statement() as conn:
-                await self.repo.mark_sent(conn, message.id, message_id, self.clock())
+            # one statement, atomic on its own; tried twice, like the full settlement below
+            try:
+                async with self.db.one_statement() as conn:
+                    await self.repo.mark_sent(conn, message.id, message_id, self.clock())
+            except Exception:
+                log.exception("outbox #%s: delivered, but not marked done; again", message.id)
+                async with self.db.one_statement() as conn:
+                    await self.repo.mark_sent(conn, message.id, message_id, self.clock())
             log.debug("outbox #%s sent to %s as %s", message.id, message.chat_id, message_id)
             return
         try:

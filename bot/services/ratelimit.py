@@ -144,11 +144,16 @@ class RateLimiter:
         self._blocked_until[chat_id] = max(self._blocked_until.get(chat_id, 0.0), until)
 
     async def acquire(
-        self, chat_id: int, is_group: bool | None = None, *, bulk: bool = False
+        self, chat_id: int, is_group: bool | None = None, *, bulk: bool = False, slots: int = 1
     ) -> None:
-        """Wait until a message to `chat_id` may go, and take its slot. A `bulk` message (an
-        offer among thousands) lets a non-bulk message waiting for the overall limit go first;
-        one waiting only for its own chat (or group) holds nothing up."""
+        """Wait until a message to `chat_id` may go, and take its slot (`slots`: an album's
+        items, each counted by Telegram as a message). A `bulk` message (an offer among
+        thousands) lets a non-bulk message waiting for the overall limit go first; one waiting
+        only for its own chat (or group) holds nothing up."""
+        for _ in range(slots):
+            await self._acquire_one(chat_id, is_group, bulk)
+
+    async def _acquire_one(self, chat_id: int, is_group: bool | None, bulk: bool) -> None:
         while True:
             if bulk and self._urgent_waiting:
                 await asyncio.sleep(0.005 * self.time_scale)

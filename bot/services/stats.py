@@ -3,6 +3,7 @@ and category, the median times to take and to resolve, and the residents' rating
 
 from __future__ import annotations
 
+import contextlib
 import re
 import statistics
 from collections.abc import Callable
@@ -110,8 +111,11 @@ class StatsService:
         zone = self.zone
         # row by row as they come (a month of a city of a million is some 40,000 reports):
         # only the figures stay in memory, never the rows
-        async with self.db.read() as conn:
-            async for rows in self.repo.period(conn, since, until, precinct):
+        async with (
+            self.db.read() as conn,
+            contextlib.aclosing(self.repo.period(conn, since, until, precinct)) as chunks,
+        ):
+            async for rows in chunks:
                 stats.total += len(rows)
                 for row in rows:
                     created = from_db(row["created_at"])

@@ -14,6 +14,11 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 
+#: the oldest SQLite the statements need (RETURNING: 3.35, 2021); Python 3.11's own builds
+#: bring 3.37 or newer, a distribution's Python brings the system's
+MIN_SQLITE = (3, 35, 0)
+
+
 class StorageError(Exception):
     """The database cannot be used; the message says why in plain words."""
 
@@ -33,6 +38,11 @@ class Database:
         self._suspect = False
 
     async def connect(self) -> None:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            raise StorageError(
+                f"SQLite {'.'.join(map(str, MIN_SQLITE))} or newer is needed (UPDATE … RETURNING);"
+                f" this Python has SQLite {sqlite3.sqlite_version}: use a newer Python build"
+            )
         if str(self.path) != ":memory:":
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -1978,6 +1978,8 @@ class StatsRepository:
         """One page of reports for /export, in the order they were made (keyset: the ones
         after `after`, a (created_at, id) pair, read along the index on created_at), each with
         its first take and resolution times, the officer's name and its survey."""
+        # the cursor's own time is the lower bound: the index is entered at the cursor, not at
+        # the period's start (each page would walk again everything before it)
         at, after_id = after or (to_db(since), 0)
         cur = await conn.execute(
             "SELECT r.id, r.created_at, r.category, r.status, r.precinct_id, r.latitude,"
@@ -1994,7 +1996,7 @@ class StatsRepository:
             " FROM reports r LEFT JOIN surveys s ON s.report_id = r.id"
             " WHERE r.created_at >= ? AND r.created_at < ? AND (r.created_at, r.id) > (?, ?)"
             " ORDER BY r.created_at, r.id LIMIT ?",
-            (to_db(since), to_db(until), at, after_id, limit),
+            (at, to_db(until), at, after_id, limit),
         )
         return [dict(row) for row in await cur.fetchall()]
 
@@ -2015,7 +2017,7 @@ class StatsRepository:
             " e.note AS detail FROM report_events e"
             " WHERE e.at >= ? AND e.at < ? AND (e.at, e.id) > (?, ?)"
             " ORDER BY e.at, e.id LIMIT ?",
-            (to_db(since), to_db(until), at, after_id, limit),
+            (at, to_db(until), at, after_id, limit),
         )
         return [dict(row) for row in await cur.fetchall()]
 
@@ -2034,7 +2036,7 @@ class StatsRepository:
             " a.subject, a.detail FROM staff_audit a"
             " WHERE a.at >= ? AND a.at < ? AND (a.at, a.id) > (?, ?)"
             " ORDER BY a.at, a.id LIMIT ?",
-            (to_db(since), to_db(until), at, after_id, limit),
+            (at, to_db(until), at, after_id, limit),
         )
         return [dict(row) for row in await cur.fetchall()]
 

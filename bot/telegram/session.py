@@ -68,17 +68,24 @@ class FloodControlMiddleware(BaseRequestMiddleware):
     ) -> Response[Any]:
         chat_id = getattr(method, "chat_id", None)
         limited = type(method).__name__ in LIMITED and isinstance(chat_id, int)
+        # Telegram counts each item of an album (and of a batch copy) as a message
+        items = getattr(method, "media", None) or getattr(method, "message_ids", None)
+        slots = len(items) if isinstance(items, list) and items else 1
         attempt = 1
         while True:
             if limited:
                 assert isinstance(chat_id, int)
-                await self.limiter.acquire(chat_id, bulk=BULK.get())
+                await self.limiter.acquire(chat_id, bulk=BULK.get(), slots=slots)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 self.limiter.penalise(
                     chat_id if isinstance(chat_id, int) else None, exc.retry_after
                 )
+                if limited:
+                    # a 429 does not say which limit it was: should it be the overall one,
+                    # everything pauses a moment (not only this chat)
+                    self.limiter.penalise(None, min(exc.retry_after, 1.0))
                 if (
                     isinstance(method, GetUpdates)
                     or DELIVERY_WORKER.get()

@@ -322,3 +322,36 @@ async def test_a_row_behind_a_backed_off_one_does_not_spin_the_loop(
         await until(lambda: [t for _, t in sender.delivered] == ["first", "behind"], timeout=5)
     begins = [sql for sql in statements if sql.startswith("BEGIN")]
     assert len(begins) <= 8, f"the loop waits for the due time ({len(begins)} claims)"
+
+
+async def test_a_delivered_message_is_marked_done_even_if_the_first_try_fails(
+    db: Database,
+) -> None:
+    """A message without follow-ups is marked done in one statement; a failure of that write
+    (a lock held too long) is tried again, so the row never stays in flight holding its chat."""
+    import sqlite3
+
+    sender = ScriptedSender()
+
+    async def hook(conn: Any, message: OutgoingMessage, message_id: int | None) -> None:
+        raise AssertionError("a message without a ref has nothing to follow it")
+
+    outbox, worker = make_worker(db, sender, on_sent=hook)
+    real = worker.repo.mark_sent
+    failures = ["database is locked"]
+
+    async def flaky(*args: Any) -> None:
+        if failures:
+            raise sqlite3.OperationalError(failures.pop())
+        await real(*args)
+
+    worker.repo.mark_sent = flaky  # type: ignore[method-assign]
+    async with db.transaction() as conn:
+        await outbox.add(conn, NewMessage(1, "sendMessage", {"text": "first"}))
+        await outbox.add(conn, NewMessage(1, "sendMessage", {"text": "second"}))
+    outbox.notify()
+    async with running(worker):
+        await until(lambda: len(sender.delivered) == 2)
+        await until(lambda: not worker._tasks)
+    assert [s for _, s, *_ in await states(db)] == ["done", "done"]
+    assert not failures

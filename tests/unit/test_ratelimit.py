@@ -137,3 +137,31 @@ async def test_bulk_is_not_held_by_a_chat_waiting_for_its_own_limit() -> None:
     await limiter.acquire(6, bulk=True)
     assert loop.time() - started < 0.02, "the offer went while chat 5 waited for itself"
     await waiting
+
+
+async def test_an_album_takes_a_slot_per_item_and_a_429_pauses_everyone() -> None:
+    from aiogram.exceptions import TelegramRetryAfter
+    from aiogram.methods import SendMediaGroup, SendMessage
+    from aiogram.types import InputMediaPhoto
+
+    from bot.telegram.session import FloodControlMiddleware
+
+    limiter = RateLimiter()
+    middleware = FloodControlMiddleware(limiter, attempts=1)
+    album = SendMediaGroup(chat_id=42, media=[InputMediaPhoto(media=f"p{n}") for n in range(3)])
+
+    async def ok(bot: object, method: object) -> bool:
+        return True
+
+    await middleware(ok, None, album)  # type: ignore[arg-type]
+    assert len(limiter._global) == 3, "three photos are three messages to Telegram"
+    assert limiter.reserve(42) > 0, "the chat's burst of three is spent"
+
+    async def flood(bot: object, method: object) -> bool:
+        raise TelegramRetryAfter(method, "Too Many Requests", 5)  # type: ignore[arg-type]
+
+    message = SendMessage(chat_id=7, text="hi")
+    with pytest.raises(TelegramRetryAfter):
+        await middleware(flood, None, message)  # type: ignore[arg-type]
+    assert limiter.reserve(8) > 0, "another chat waits a moment too: it may be the overall limit"
+    assert limiter.reserve(8) <= 1.0

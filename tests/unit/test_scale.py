@@ -135,3 +135,41 @@ async def test_export_pages_cover_the_month_once_and_in_order(
     assert len(audit) == events == event_count
     report_part = [r["at"] for r in audit if r["subject"].startswith("report:")]
     assert report_part == sorted(report_part), "the report events in time order"
+
+
+async def test_a_late_export_page_costs_what_the_first_one_does(seeded: Database) -> None:
+    """Keyset pages enter the index at their cursor: page 200 reads no more than page 1 (a
+    page that walked again from the period's start would read 200 pages' worth)."""
+    from datetime import datetime, time
+
+    from bot.storage.repositories import StatsRepository
+
+    repo = StatsRepository()
+    since = datetime.combine(MONTH.first, time(0), ZONE)
+    until = datetime.combine(date(2026, 11, 1), time(0), ZONE)
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    async with seeded.read() as conn:
+        await conn.set_progress_handler(count, 10)
+        costs = []
+        for page_of in (repo.events_page, repo.export_page):
+            after = None
+            pages = []
+            while True:
+                steps = 0
+                rows = await page_of(conn, since, until, after, 5)
+                pages.append(steps)
+                if len(rows) < 5:
+                    break
+                key = "at" if page_of == repo.events_page else "created_at"
+                after = (rows[-1][key], rows[-1]["id"])
+            assert len(pages) > 100, "enough pages to tell"
+            costs.append((pages[0], max(pages[len(pages) // 2 :])))
+        await conn.set_progress_handler(None, 0)
+    for first, late in costs:
+        assert late <= 3 * first + 50, costs

@@ -245,3 +245,73 @@ async def test_the_conversation_store_remembers_a_bounded_amount_of_text(
     assert [s.split()[0] for s in statements] == ["SELECT"], "the oldest is read again"
     await db.conn.set_trace_callback(None)
     assert storage._chars <= 250
+
+
+async def test_an_sqlite_too_old_for_the_statements_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.34.1")
+    with pytest.raises(StorageError, match=r"SQLite 3\.35\.0 or newer .* has SQLite 3\.34\.1"):
+        await Database(tmp_path / "old.db").connect()
+    assert not (tmp_path / "old.db").exists(), "refused before anything is written"
+
+
+async def test_each_one_statement_block_runs_exactly_one_statement(
+    db: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """one_statement() has no BEGIN/COMMIT around it: a second statement in a block would not
+    be atomic with the first. Every user of it is run here and counted."""
+    from contextlib import asynccontextmanager
+    from typing import Any
+
+    from bot.domain.delivery import NewMessage
+    from bot.services.clock import utc_now
+    from bot.services.delivery import DeliveryWorker, Outbox
+    from bot.services.inbox import Inbox
+
+    blocks: list[list[str]] = []
+    real = Database.one_statement
+
+    @asynccontextmanager
+    async def counted(self: Database) -> Any:
+        seen: list[str] = []
+        async with real(self) as conn:
+            await conn.set_trace_callback(seen.append)
+            try:
+                yield conn
+            finally:
+                await conn.set_trace_callback(None)
+        blocks.append(seen)
+
+    monkeypatch.setattr(Database, "one_statement", counted)
+    storage = SQLiteStorage(db, clock)
+    key = StorageKey(bot_id=1, chat_id=3, user_id=3)
+    await storage.set_state(key, "ReportForm:category")
+    await storage.set_data(key, {})
+    await storage.set_state(key, None)  # the row goes: a DELETE
+    inbox = Inbox(db, clock)
+    await inbox.receive([(7, "{}")])
+    await inbox.handled(7)
+
+    class Sender:
+        async def send(self, chat_id: int, method: str, payload: Any, bulk: bool = False) -> int:
+            return 1
+
+    outbox = Outbox(utc_now)
+    worker = DeliveryWorker(db, outbox, Sender(), utc_now, idle_poll=0.05)  # type: ignore[arg-type]
+    async with db.transaction() as conn:
+        await outbox.add(conn, NewMessage(1, "sendMessage", {"text": "hi"}))
+    task = asyncio.create_task(worker.run())
+    for _ in range(200):
+        async with db.read() as conn:
+            row = await (await conn.execute("SELECT state FROM outbox")).fetchone()
+        if row[0] == "done":
+            break
+        await asyncio.sleep(0.01)
+    await worker.stop(grace=0.2)
+    await task
+    assert row[0] == "done"
+    kinds = {block[0].split()[0] for block in blocks}
+    assert {"INSERT", "DELETE", "UPDATE"} <= kinds, blocks
+    assert all(len(block) == 1 for block in blocks), [b for b in blocks if len(b) != 1]
