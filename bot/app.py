@@ -77,6 +77,7 @@ from bot.telegram.session import (
     FloodControlMiddleware,
     InboxRequestMiddleware,
     InboxSession,
+    feed_raw,
 )
 from bot.telegram.staff import AdminGate, StaffGate
 from bot.telegram.webhook import WebhookServer
@@ -419,7 +420,7 @@ class SakshyApp:
         async def feed(update: dict[str, Any]) -> None:
             replaying = REPLAY.set(True)
             try:
-                await dp.feed_raw_update(bot, update)
+                await feed_raw(dp, bot, self.inbox, update)
             except Exception:  # recorded by the errors handler when it can be
                 log.exception("a replayed update %s failed", update.get("update_id"))
             finally:

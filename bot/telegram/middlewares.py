@@ -20,6 +20,7 @@ from bot.services.chats import ChatService
 from bot.services.inbox import Inbox
 from bot.services.users import UserService
 from bot.telegram import texts
+from bot.telegram.session import UNREADABLE
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ class InboxMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         if self.inbox.is_duplicate(event.update_id):
             log.info("update %s was received before; skipped", event.update_id)
+            return None
+        unreadable = UNREADABLE.get() or {}
+        if event.update_id in unreadable:
+            await asyncio.shield(self.inbox.set_aside(event.update_id, unreadable[event.update_id]))
             return None
         result = await handler(event, data)
         # a stop's cancellation landing here must not leave a finished update to be replayed

@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import ClientDecodeError, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, TelegramMethod
+from aiogram.types import Update
+from pydantic import ValidationError
 
 from bot.services.inbox import Inbox
 from bot.services.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
-    from aiogram import Bot
+    from aiogram import Bot, Dispatcher
     from aiogram.methods.base import Response
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,10 @@ BULK: ContextVar[bool] = ContextVar("sakshy_bulk", default=False)
 
 #: getUpdates' result as Telegram sent it (set by InboxSession for the inbox middleware)
 RAW_UPDATES: ContextVar[list[dict[str, Any]] | None] = ContextVar("sakshy_raw", default=None)
+
+#: getUpdates' updates aiogram could not read (update id → why), set by InboxSession: each
+#: stands in its batch as a bare {"update_id": …}, for InboxMiddleware to set aside
+UNREADABLE: ContextVar[dict[int, str] | None] = ContextVar("sakshy_unreadable", default=None)
 
 #: set while updates cut off by the last stop are handled again at start
 REPLAY: ContextVar[bool] = ContextVar("sakshy_replay", default=False)
@@ -144,7 +150,61 @@ class InboxSession(AiohttpSession):
     def check_response(
         self, bot: Bot, method: TelegramMethod[Any], status_code: int, content: str
     ) -> Response[Any]:
-        response = super().check_response(bot, method, status_code, content)
-        if isinstance(method, GetUpdates):
-            RAW_UPDATES.set(json.loads(content).get("result") or [])
+        if not isinstance(method, GetUpdates):
+            return super().check_response(bot, method, status_code, content)
+        UNREADABLE.set(None)
+        try:
+            response = super().check_response(bot, method, status_code, content)
+        except ClientDecodeError:
+            # aiogram reads a batch whole: one update it cannot read would fail the batch at
+            # every try, and polling would stop there for good
+            readable, unreadable = _set_aside_unreadable(bot, content)
+            if not unreadable:
+                raise
+            response = super().check_response(bot, method, status_code, readable)
+            UNREADABLE.set(unreadable)
+        RAW_UPDATES.set(json.loads(content).get("result") or [])
         return response
+
+
+def _set_aside_unreadable(bot: Bot, content: str) -> tuple[str, dict[int, str]]:
+    """The batch with each update aiogram cannot read replaced by a bare {"update_id": …}
+    (so the next getUpdates still confirms it), and why each was unreadable (the fields and
+    the kind of error, none of the values)."""
+    try:
+        data = json.loads(content)
+        updates = data["result"]
+        assert isinstance(updates, list)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        return content, {}
+    unreadable: dict[int, str] = {}
+    for n, raw in enumerate(updates):
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(update_id, int):
+            return content, {}  # without its id it cannot be confirmed: nothing to mend
+        try:
+            Update.model_validate(raw, context={"bot": bot})
+        except ValidationError as exc:
+            unreadable[update_id] = why_unreadable(exc)
+            updates[n] = {"update_id": update_id}
+    return json.dumps(data), unreadable
+
+
+def why_unreadable(exc: ValidationError) -> str:
+    """Which fields aiogram could not read and how (none of the values: they may be personal)."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc'])}: {error['type']}"
+        for error in exc.errors()[:5]
+    )
+
+
+async def feed_raw(dp: Dispatcher, bot: Bot, inbox: Inbox, raw: dict[str, Any]) -> None:
+    """`Dispatcher.feed_raw_update` for the webhook and the replay: an update aiogram cannot
+    read is set aside (logged, kept among the failed updates, marked handled) instead of
+    failing again at every start."""
+    try:
+        update = Update.model_validate(raw, context={"bot": bot})
+    except ValidationError as exc:
+        await inbox.set_aside(int(raw["update_id"]), why_unreadable(exc))
+        return
+    await dp.feed_update(bot, update)

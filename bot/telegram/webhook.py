@@ -21,6 +21,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.services.inbox import Inbox
+from bot.telegram.session import feed_raw
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class WebhookServer:
 
     async def _handle(self, update: dict[str, Any]) -> None:
         try:
-            await self.dp.feed_raw_update(self.bot, update)
+            await feed_raw(self.dp, self.bot, self.inbox, update)
         except Exception:  # recorded by the errors handler; never an unretrieved task error
             log.exception("update %s failed", update.get("update_id"))
 

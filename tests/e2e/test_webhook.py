@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import TOKEN, RunningBot, onboard
+from tests.e2e.conftest import TOKEN, RunningBot, eventually, onboard
 
 PUBLIC = "https://sakshy.example.kz:8443"
 WEBHOOK_URL = f"{PUBLIC}/telegram/updates"
@@ -159,3 +159,28 @@ async def test_updates_wait_at_telegram_while_the_bot_is_down_and_polling_takes_
     [delete] = tg.calls_of("deleteWebhook")
     assert delete.params.get("drop_pending_updates") in (None, "false")
     assert tg.webhook_url == ""
+
+
+async def test_an_unreadable_update_by_webhook_is_set_aside(tg: FakeTelegram, hooked: Any) -> None:
+    async def db_of(sql: str) -> list[Any]:
+        async with hooked.app.db.read() as conn:
+            return list(await (await conn.execute(sql)).fetchall())
+
+    user = tg.user(9510, first_name="Dana", language_code="kk")
+    await onboard(user, "kk")
+    odd = tg.send_raw_update(
+        "message",
+        {"message_id": 9, "date": "yesterday", "chat": {"id": 9510, "type": "private"}},
+    )
+    await user.send("/help")
+    assert "/report" in (await user.next_message(timeout=10)).text
+    await tg.wait_for(lambda: tg.pending_updates == 0, timeout=10)
+
+    async def set_aside() -> bool:
+        return bool(await db_of(f"SELECT 1 FROM failed_updates WHERE update_id = {odd}"))
+
+    assert await eventually(set_aside)
+    [(error,)] = await db_of(f"SELECT error FROM failed_updates WHERE update_id = {odd}")
+    assert error.startswith("unreadable: message.date")
+    assert {status for _, status in tg.webhook.state.attempts} == {200}, "acknowledged"
+    assert not user.unread(), "nothing answered to it"

@@ -554,6 +554,11 @@ class FakeTelegram(BotApiMethods, WorldActions):
 
     # --- updates -------------------------------------------------------------------------------
 
+    def send_raw_update(self, kind: str, payload: dict[str, Any]) -> int | None:
+        """An update of `kind` exactly as given, unchecked: what a newer Bot API might send
+        and this aiogram cannot read. Returns its id."""
+        return self._enqueue(kind, payload, force=True)
+
     def _enqueue(self, kind: str, payload: dict[str, Any], *, force: bool = False) -> int | None:
         """Queue an update for the bot (dropped when its type is not allowed, unless ``force``:
         Telegram may still send updates made before allowed_updates changed)."""
