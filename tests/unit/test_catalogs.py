@@ -57,8 +57,12 @@ def catalog(name: str) -> Catalog:
 def test_the_template_is_current() -> None:
     in_code = extracted()
     in_pot = {key(m.id) for m in catalog("messages.pot") if m.id}
-    assert in_code - in_pot == set(), "run pybabel extract (see README): new texts"
-    assert in_pot - in_code == set(), "run pybabel extract (see README): texts gone from code"
+    assert in_code - in_pot == set(), (
+        "run pybabel extract (see docs/architecture/texts.md): new texts"
+    )
+    assert in_pot - in_code == set(), (
+        "run pybabel extract (see docs/architecture/texts.md): texts gone from code"
+    )
 
 
 @pytest.mark.parametrize("lang", LOCALES)
