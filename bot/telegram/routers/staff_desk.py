@@ -468,9 +468,11 @@ async def template(
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
     words = first.split(None, 2)
-    if len(words) == 2 and words[0].lower() == "remove" and parse_number(words[1].lstrip("#")):
-        number = parse_number(words[1].lstrip("#"))
-        assert number is not None
+    if len(words) == 2 and words[0].lower() == "remove" and words[1].lstrip("#").isdigit():
+        number = parse_number(words[1])
+        if number is None:  # a number no template can have
+            await message.reply(texts.template_unknown())
+            return
         done = await desk.remove_template(
             number, message.from_user.id, message.from_user.full_name, message.chat.id
         )
@@ -610,9 +612,11 @@ async def local_priorities(
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
     words = first.split()
-    if len(words) == 2 and words[0].lower() == "remove" and parse_number(words[1].lstrip("#")):
-        number = parse_number(words[1].lstrip("#"))
-        assert number is not None
+    if len(words) == 2 and words[0].lower() == "remove" and words[1].lstrip("#").isdigit():
+        number = parse_number(words[1])
+        if number is None:  # a number no priority can have
+            await message.reply(texts.priority_unknown())
+            return
         done = await subscriptions.withdraw_priority(number)
         await message.reply(texts.priority_removed(number) if done else texts.priority_unknown())
         return
