@@ -399,8 +399,20 @@ def report_cancelled() -> str:
     return _("The report is cancelled; nothing was sent. Here is the main menu.")
 
 
+def report_emergency() -> str:
+    return _(
+        "🚨 A crime in progress, violence or danger to life: call <b>102</b> or <b>112</b> now, "
+        "not the bot."
+    )
+
+
 def report_consent_needed() -> str:
-    return _("To send a report I need your consent to keep what you send.")
+    """Before the consent question: someone in danger reads the emergency numbers first."""
+    return (
+        report_emergency()
+        + "\n\n"
+        + _("To send a report I need your consent to keep what you send.")
+    )
 
 
 def report_refused_open(limit: int) -> str:
