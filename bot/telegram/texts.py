@@ -21,8 +21,8 @@ def emergency_note() -> str:
 def welcome() -> str:
     return _(
         "Hello! I am <b>Sakshy</b>, the Telegram assistant of the Local Police Service.\n\n"
-        "Here you can report minor offences to the police and follow what happens to your "
-        "report; soon you will also find your district inspector here."
+        "Here you can report minor offences to the police, follow what happens to your "
+        "report and find your district inspector."
     )
 
 

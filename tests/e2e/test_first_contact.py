@@ -155,3 +155,20 @@ async def test_a_first_report_command_shows_the_emergency_numbers_first(
     first = await user.next_message()
     assert first.html.startswith("🚨") and "<b>102</b> или <b>112</b>" in first.html
     assert (await user.next_message()).text.startswith("Согласие на обработку")
+
+
+async def test_the_welcome_and_the_description_offer_the_inspector_lookup_as_it_is(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """The inspector's button is under the first message: no "coming soon" about it."""
+    for user_id, lang, inspector in ((5012, "kk", "инспектор"), (5013, "ru", "инспектор")):
+        user = tg.user(user_id, first_name="Ainur", language_code=lang)
+        await user.send("/start")
+        welcome = await user.next_message()
+        assert inspector in welcome.text and ("жақында" not in welcome.text), welcome.text
+        assert "скоро" not in welcome.text
+        assert any("👮" in label for row in user.reply_keyboard or [] for label in row)
+        await tg.wait_for(lambda lang=lang: lang in tg.descriptions, timeout=5)
+        described = tg.descriptions[lang]
+        assert inspector in described and "жақында" not in described
+        assert "скоро" not in described
