@@ -571,6 +571,9 @@ class TelegramReportRenderer:
             return _("🏘 {precinct} (no longer in the directory)").format(
                 precinct=escape(report.precinct_id)
             )
+        if precinct is None and report.latitude is None:
+            # a typed address was never placed on the map: no precinct was looked for
+            return _("🏘 ⚠️ Typed address, not located on a map: find its precinct by hand")
         if precinct is None:
             return _("🏘 ⚠️ Unassigned: no precinct for this place; route it by hand")
         line = f"🏘 {escape(precinct.name(locale))} ({escape(precinct.district(locale))})"
