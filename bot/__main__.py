@@ -129,6 +129,8 @@ def cmd_run(_: argparse.Namespace) -> int:
 def cmd_migrate(_: argparse.Namespace) -> int:
     settings = load_settings(require_token=False)
     _setup_logging(settings.log_level)
+    # the summary below names each migration once; the runner's own line would repeat it
+    logging.getLogger("bot.storage.migrations").setLevel(logging.WARNING)
     try:
         applied = asyncio.run(_migrate(settings))
     except StorageError as exc:
@@ -290,7 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sakshy", description="Sakshy: residents and their local police in Telegram."
     )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (default)").set_defaults(func=cmd_run)
+    sub.add_parser(
+        "run", help="run the bot (the default when BOT_TOKEN is set; without it, the demo)"
+    ).set_defaults(func=cmd_run)
     sub.add_parser("migrate", help="apply pending database migrations").set_defaults(
         func=cmd_migrate
     )

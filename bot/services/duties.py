@@ -79,6 +79,9 @@ class Outcome:
     answer: Answer
     duty: dict[str, Any] | None = None
     other: int | None = None  # the colliding duty
+    #: the offer's message is the outbox's to edit ("all seats are taken", "cancelled"): the
+    #: handler leaves it alone, or two edits would race and Telegram refuse the second
+    outbox_edits: bool = False
 
 
 class CheckIn(StrEnum):
@@ -279,13 +282,16 @@ class DutyService:
             offer = await self.repo.offer(conn, duty_id, user_id)
             if duty is None or offer is None:
                 return Outcome(Answer.STALE)
-            if duty["status"] != "open" or from_db(duty["starts_at"]) <= now:  # type: ignore[operator]
-                return Outcome(Answer.OVER, duty)
             state = offer["state"]
+            closed_by_outbox = state == "closed" and await self.outbox.repo.ever(
+                conn, f"duty:{duty_id}:closed:{offer['helper_id']}"
+            )
+            if duty["status"] != "open" or from_db(duty["starts_at"]) <= now:  # type: ignore[operator]
+                return Outcome(Answer.OVER, duty, outbox_edits=closed_by_outbox)
             if state == "accepted":
                 return Outcome(Answer.ALREADY, duty)
             if state == "closed":
-                return Outcome(Answer.FULL, duty)
+                return Outcome(Answer.FULL, duty, outbox_edits=closed_by_outbox)
             if state != "offered":
                 return Outcome(Answer.STALE, duty)
             if offer["helper_status"] != "active":
@@ -301,15 +307,18 @@ class DutyService:
             other = await self.repo.collides(conn, helper_id, duty_id, starts, ends)
             if other is not None:
                 return Outcome(Answer.COLLIDES, duty, other)
-            if not await self.repo.take_seat(conn, duty_id, helper_id, now):
-                await self.repo.set_state(conn, duty_id, helper_id, ("offered",), "closed", now)
-                return Outcome(Answer.FULL, duty)
-            await self._plan_personal(conn, duty, helper_id, now)
+            took = await self.repo.take_seat(conn, duty_id, helper_id, now)
+            if took:
+                await self._plan_personal(conn, duty, helper_id, now)
+                await self._refresh_post(conn, duty_id)
             states = await self.repo.states(conn, duty_id)
             if states.get("accepted", 0) >= duty["seats"]:
+                # every open offer (this one too when the seats were full already) is
+                # edited to say so
                 await self._close_offers(conn, duty, "full")
-            await self._refresh_post(conn, duty_id)
         self.outbox.notify()
+        if not took:
+            return Outcome(Answer.FULL, duty, outbox_edits=True)
         return Outcome(Answer.ACCEPTED, duty)
 
     async def withdraw(self, user_id: int, duty_id: int) -> Outcome:

@@ -52,8 +52,8 @@ def parse_period(text: str, today: date) -> Period | None:
             first, last = (datetime.strptime(g, "%d.%m.%Y").date() for g in match.groups())
         except ValueError:
             return None
-        if last < first:
-            return None
+        if last < first or not 2000 <= first.year <= last.year <= 2100:
+            return None  # year 1 or 9999 would run the period's arithmetic off the calendar
         period = Period(first, last)
     else:
         return None

@@ -1,8 +1,14 @@
-"""Callback data of inline buttons. Prefixes are short: Telegram allows 64 bytes."""
+"""Callback data of inline buttons. Prefixes are short: Telegram allows 64 bytes.
+
+Button data can be forged: every number in it is a bounded `Number` (or, inside a text
+field, read with `parse_number`), so data with a number SQLite cannot hold never matches and
+is answered as a stale button."""
 
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
+
+from bot.domain.numbers import Number
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -27,7 +33,7 @@ class ReportStepCb(CallbackData, prefix="rs"):
 
 class StaffCb(CallbackData, prefix="st"):
     action: str  # take, resolve, reject, reopen, back, or rj_<reason>
-    report: int
+    report: Number
     seen: str  # the status the post showed when pressed (SEEN codes): a stale press is refused
 
 
@@ -38,7 +44,7 @@ SEEN_STATUS = {code: status for status, code in SEEN.items()}
 
 class MyReportsCb(CallbackData, prefix="mr"):
     action: str  # "page", "open", "withdraw"
-    value: int  # page number or report number
+    value: Number  # page number or report number
 
 
 class InspectorCb(CallbackData, prefix="in"):
@@ -48,7 +54,7 @@ class InspectorCb(CallbackData, prefix="in"):
 
 class SurveyCb(CallbackData, prefix="sv"):
     step: str  # "s" was it solved (value yes/partly/no), "r" rating (value 1-5), "c" no comment
-    report: int
+    report: Number
     value: str
 
 
@@ -59,7 +65,7 @@ class VolunteerCb(CallbackData, prefix="vo"):
 
 class HelperCb(CallbackData, prefix="hp"):
     action: str  # check, reject, activate, suspend, resume, retire, iin
-    helper: int
+    helper: Number
     seen: str  # the status the post showed
 
 
@@ -70,7 +76,7 @@ class ProfileCb(CallbackData, prefix="pf"):
 
 class DutyCb(CallbackData, prefix="du"):
     action: str  # accept, decline, withdraw, here, out
-    duty: int
+    duty: Number
 
 
 class SubCb(CallbackData, prefix="sb"):
@@ -81,10 +87,10 @@ class SubCb(CallbackData, prefix="sb"):
 class CommunityCb(CallbackData, prefix="cs"):
     """A resident's answer to a community survey."""
 
-    survey: int
-    option: int
+    survey: Number
+    option: Number
 
 
 class SurveyDraftCb(CallbackData, prefix="cd"):
     action: str  # send, discard
-    survey: int
+    survey: Number

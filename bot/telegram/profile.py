@@ -69,8 +69,8 @@ STAFF_COMMANDS = [
     ("chatid", N_("Show this chat's id")),
 ]
 DESCRIPTION = N_(
-    "Sakshy is the Telegram assistant of the Local Police Service. Report minor offences here "
-    "and follow your report; soon you will also reach your district inspector. "
+    "Sakshy is the Telegram assistant of the Local Police Service. Report minor offences here, "
+    "follow your report and find your district inspector. "
     "In an emergency call 102 or 112."
 )
 SHORT_DESCRIPTION = N_("Your link to the local police. Emergency: 102 / 112.")

@@ -571,6 +571,9 @@ class TelegramReportRenderer:
             return _("🏘 {precinct} (no longer in the directory)").format(
                 precinct=escape(report.precinct_id)
             )
+        if precinct is None and report.latitude is None:
+            # a typed address was never placed on the map: no precinct was looked for
+            return _("🏘 ⚠️ Typed address, not located on a map: find its precinct by hand")
         if precinct is None:
             return _("🏘 ⚠️ Unassigned: no precinct for this place; route it by hand")
         line = f"🏘 {escape(precinct.name(locale))} ({escape(precinct.district(locale))})"
@@ -677,8 +680,11 @@ class TelegramReportRenderer:
             lines.append(line)
         return "\n".join(lines)
 
-    def stats_summary(self, stats: Stats, precinct_name: str | None) -> str:
-        locale = self.staff_locale
+    def stats_summary(
+        self, stats: Stats, precinct_name: str | None, locale: str | None = None
+    ) -> str:
+        """In `locale` throughout (the requester's: texts, dates and categories alike)."""
+        locale = locale or self.staff_locale
         period = stats.period
         span = format_date(period.first, "d MMM", locale=locale)
         if period.last != period.first:
@@ -712,12 +718,11 @@ class TelegramReportRenderer:
             )
         return "\n".join(lines)
 
-    def chart_labels(self) -> dict[str, str]:
+    def chart_labels(self, locale: str | None = None) -> dict[str, str]:
         """Category names without emoji (the chart's font has none)."""
+        locale = locale or self.staff_locale
         return {
-            key: "".join(
-                ch for ch in self.category_label(key, self.staff_locale) if ord(ch) < 0x2000
-            ).strip()
+            key: "".join(ch for ch in self.category_label(key, locale) if ord(ch) < 0x2000).strip()
             for key in self.categories
         }
 

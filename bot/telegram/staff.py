@@ -11,6 +11,7 @@ from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 
+from bot.domain import numbers
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
 from bot.telegram import texts
@@ -77,9 +78,9 @@ class AdminGate:
 
 
 def parse_number(text: str) -> int | None:
-    """A report's, duty's or helper's number as staff type it: 1042, № 1042."""
-    text = text.strip().lstrip("№").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
+    """A report's, duty's or helper's number as staff type it: 1042, № 1042, #1042 (None
+    for anything else or a number SQLite cannot hold: see bot.domain.numbers)."""
+    return numbers.parse_number(text.strip().lstrip("№#").strip())
 
 
 async def staff_here(

@@ -21,8 +21,8 @@ def emergency_note() -> str:
 def welcome() -> str:
     return _(
         "Hello! I am <b>Sakshy</b>, the Telegram assistant of the Local Police Service.\n\n"
-        "Here you can report minor offences to the police and follow what happens to your "
-        "report; soon you will also find your district inspector here."
+        "Here you can report minor offences to the police, follow what happens to your "
+        "report and find your district inspector."
     )
 
 
@@ -399,8 +399,20 @@ def report_cancelled() -> str:
     return _("The report is cancelled; nothing was sent. Here is the main menu.")
 
 
+def report_emergency() -> str:
+    return _(
+        "🚨 A crime in progress, violence or danger to life: call <b>102</b> or <b>112</b> now, "
+        "not the bot."
+    )
+
+
 def report_consent_needed() -> str:
-    return _("To send a report I need your consent to keep what you send.")
+    """Before the consent question: someone in danger reads the emergency numbers first."""
+    return (
+        report_emergency()
+        + "\n\n"
+        + _("To send a report I need your consent to keep what you send.")
+    )
 
 
 def report_refused_open(limit: int) -> str:

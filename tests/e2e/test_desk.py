@@ -4,7 +4,11 @@ phone or username (never an anonymous reporter); /card with the whole history.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
 
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
@@ -509,3 +513,28 @@ async def test_a_typed_address_routed_by_hand_and_a_location_corrected(
     assert tuple(row[0]) == ("mzhk", 42.32, 1)
     await staff.send(officer, "/card 1000")
     assert "zhd-vokzal → mzhk (42.32000, 69.61000)" in (await staff.next_message()).text
+
+
+async def test_stats_caption_is_in_the_requesters_language_throughout(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    """STAFF_LOCALE is Kazakh here; a Russian-speaking officer's caption is Russian alone:
+    its texts, its dates (Babel, in Russian) and the category names."""
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9621, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    resident = tg.user(9622, first_name="R", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")  # noise
+    await staff.next_message(timeout=10)
+    await staff.send(officer, "/stats week")
+    chart = await staff.next_message(timeout=20)
+    assert chart.method == "sendPhoto"
+    caption = chart.text or ""
+    assert "Шум, нарушение тишины: 1" in caption, caption
+    assert "Шу, тыныштықты бұзу" not in caption
+    (created,) = (await db_of("SELECT created_at FROM reports"))[0]
+    today = datetime.fromisoformat(created).astimezone(ZoneInfo("Asia/Almaty")).date()
+    assert format_date(today, "d MMM y", locale="ru") in caption, caption
+    kazakh_only = set("әғқңөұүһі")
+    assert not kazakh_only & set(caption.lower()), caption

@@ -247,3 +247,61 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
         lambda: db_of("SELECT 1 FROM followups WHERE kind = 'duty_remind' AND state = 'cancelled'")
     )
     assert aliya.pending_count() == 0 if hasattr(aliya, "pending_count") else True
+
+
+async def test_two_helpers_press_accept_on_the_last_seat_at_once(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    """One takes the seat; the other hears in an alert that the seats are taken, and their
+    offer is edited once, by the outbox: no second edit that Telegram would refuse."""
+    clock = MovableClock(NOW)
+    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9721, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    aliya = tg.user(9722, first_name="Aliya", language_code="kk")
+    boris = tg.user(9723, first_name="Boris", language_code="ru")
+    await active_helper(bot, aliya, "kk")
+    await active_helper(bot, boris, "ru")
+    for _ in range(2):
+        await staff.next_message(timeout=10)  # the applications' posts
+    await staff.send(officer, FORM)  # one seat
+    await staff.next_message()
+    await staff.next_message(timeout=10)
+    offers = {aliya.id: await aliya.next_message(timeout=10)}
+    offers[boris.id] = await boris.next_message(timeout=10)
+    assert await eventually(
+        lambda: first(db_of("SELECT count(message_id) = 2 FROM duty_offers"))
+    ), "both offers' messages are known"
+
+    # the late press's own edit, if it made one, lands after the outbox's "all seats taken"
+    tg.fail_next("editMessageReplyMarkup", delay=0.5)
+    queries = {
+        aliya.id: await aliya.press(offers[aliya.id], data="du:accept:1"),
+        boris.id: await boris.press(offers[boris.id], data="du:accept:1"),
+    }
+    answers = {uid: await tg.user(uid).answer_of(q, timeout=10) for uid, q in queries.items()}
+    rows = await db_of("SELECT u.id, o.state FROM duty_offers o JOIN helpers h"
+                       " ON h.id = o.helper_id JOIN users u ON u.id = h.user_id")  # fmt: skip
+    states = {r[0]: r[1] for r in rows}
+    assert sorted(states.values()) == ["accepted", "closed"], states
+    winner = next(uid for uid, state in states.items() if state == "accepted")
+    loser = next(uid for uid, state in states.items() if state == "closed")
+    seat_taken = {aliya.id: "Сіз осы кезекшілікке жазылдыңыз", boris.id: "Вы записаны"}
+    all_taken = {aliya.id: "Барлық орын", boris.id: "Все места заняты"}
+    full_alert = {aliya.id: "Барлық орын", boris.id: "Все места уже заняты"}
+
+    assert answers[winner]["text"] is None
+    await tg.wait_for(lambda: seat_taken[winner] in offers[winner].text, timeout=5)
+    assert answers[loser]["show_alert"] and answers[loser]["text"].startswith(full_alert[loser])
+    await tg.wait_for(lambda: all_taken[loser] in offers[loser].text, timeout=10)
+    assert offers[loser].reply_markup is None
+    assert await eventually(
+        lambda: first(db_of("SELECT count(*) = count(handled_at) FROM inbox")), timeout=10
+    ), "both presses handled to the end"
+    assert tg.unexpected_refusals == [], "nothing refused by Telegram"
+
+
+async def first(rows: Any) -> Any:
+    """The first column of the first row a query returns."""
+    return (await rows)[0][0]

@@ -123,3 +123,52 @@ async def test_privacy_shows_consent_date_in_almaty_time(
     assert (
         await user.next_message()
     ).text == "Согласие отозвано. Теперь я храню только Ваш Telegram id и язык."
+
+
+@pytest.mark.parametrize(
+    ("lang", "report", "calls"),
+    [
+        ("kk", "📝 Құқықбұзушылық туралы хабарлау", "дереу <b>102</b> немесе <b>112</b>"),
+        ("ru", "📝 Сообщить о нарушении", "немедленно звоните <b>102</b> или <b>112</b>"),
+    ],
+)
+async def test_someone_in_danger_sees_the_emergency_numbers_before_the_consent_text(
+    tg: FakeTelegram, bot: RunningBot, lang: str, report: str, calls: str
+) -> None:
+    user = tg.user(5010, first_name="Aruzhan", language_code=lang)
+    consent = await onboard(user, lang, consent=None)
+    await user.press(consent, data="consent:no")
+    await user.next_message()
+    await user.tap(report)  # the first report, no consent yet
+    first = await user.next_message()
+    assert first.html.startswith("🚨") and calls in first.html, first.html
+    question = await user.next_message()
+    assert question.buttons, "then the consent question, with its buttons"
+    assert "102" not in question.text
+
+
+async def test_a_first_report_command_shows_the_emergency_numbers_first(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    user = tg.user(5011, first_name="Timur", language_code="ru")
+    await user.send("/report")  # the very first message: no /start, no consent
+    first = await user.next_message()
+    assert first.html.startswith("🚨") and "<b>102</b> или <b>112</b>" in first.html
+    assert (await user.next_message()).text.startswith("Согласие на обработку")
+
+
+async def test_the_welcome_and_the_description_offer_the_inspector_lookup_as_it_is(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """The inspector's button is under the first message: no "coming soon" about it."""
+    for user_id, lang, inspector in ((5012, "kk", "инспектор"), (5013, "ru", "инспектор")):
+        user = tg.user(user_id, first_name="Ainur", language_code=lang)
+        await user.send("/start")
+        welcome = await user.next_message()
+        assert inspector in welcome.text and ("жақында" not in welcome.text), welcome.text
+        assert "скоро" not in welcome.text
+        assert any("👮" in label for row in user.reply_keyboard or [] for label in row)
+        await tg.wait_for(lambda lang=lang: lang in tg.descriptions, timeout=5)
+        described = tg.descriptions[lang]
+        assert inspector in described and "жақында" not in described
+        assert "скоро" not in described

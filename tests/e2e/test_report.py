@@ -119,7 +119,8 @@ async def test_back_cancel_outside_area_and_consent_first(
     await user.send("/help")
     await user.next_message()
     await user.send("/report")  # no consent yet: asked first, then the wizard starts
-    assert (await user.next_message()).text.startswith("Хабарлама жіберу үшін")
+    needed = await user.next_message()
+    assert needed.text.startswith("🚨") and "Хабарлама жіберу үшін" in needed.text
     await user.press(await user.next_message(), data="consent:yes")
     await user.next_message()
     step1 = await user.next_message()

@@ -259,3 +259,20 @@ async def test_a_resident_who_blocked_the_bot_is_shown_as_unreachable(
     assert warning.text == "⚠️ № 1000 хабарламаның тұрғыны ботты бұғаттады: хабарлар оған жетпейді."
     events = await db_of("SELECT action FROM report_events WHERE action = 'resident_unreachable'")
     assert len(events) == 1
+
+
+async def test_a_typed_address_is_shown_to_staff_as_not_located(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """A typed address was never placed on the map: staff are not told it lies in no
+    precinct, but that it was not located."""
+    resident = tg.user(9311, first_name="Aliya", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")  # the address typed: «Тұран 12»
+    post = await staff_post(tg, bot)
+    assert "Тұран 12" in post.text
+    assert (
+        "🏘 ⚠️ Мекенжай қолмен жазылған, картада белгіленбеген: учаскесін қолмен анықтаңыз"
+        in post.text
+    )
+    assert "ешбір учаскеге кірмейді" not in post.text

@@ -170,6 +170,8 @@ def test_cli_migrate_and_check_config(tmp_path: Path) -> None:
     env_text = "BOT_TOKEN=1:secret\nDATABASE_PATH=db/s.db\n"
     first = run_cli(tmp_path, "migrate", env_text=env_text)
     assert first.returncode == 0 and "0001_init.sql" in first.stdout
+    said = first.stdout + first.stderr
+    assert said.count("0001_init.sql") == 1 and said.count("0002_outbox.sql") == 1, said
     again = run_cli(tmp_path, "migrate", env_text=env_text)
     assert "up to date" in again.stdout
     check = run_cli(tmp_path, "check-config", env_text=env_text)
@@ -237,3 +239,10 @@ def test_the_token_never_reaches_the_log() -> None:
     text = out.getvalue()
     assert token not in text
     assert "bot<BOT_TOKEN>/getMe" in text and "bot<BOT_TOKEN>/getUpdates" in text, text
+
+
+def test_cli_help_says_what_runs_without_a_subcommand(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--help")
+    assert result.returncode == 0
+    assert "run the bot (default)" not in result.stdout
+    assert "without it, the demo" in " ".join(result.stdout.split())

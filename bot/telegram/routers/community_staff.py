@@ -58,6 +58,9 @@ async def survey(
         return
     words = args.split()
     number = parse_number(words[0].lstrip("№#")) if len(words) <= 2 else None
+    if number is None and len(words) <= 2 and words[0].lstrip("№#").isdigit():
+        await message.reply(texts.survey_not_found())  # a number no survey can have
+        return
     if number is not None:
         action = words[1].lower() if len(words) == 2 else ""
         if action == "close":

@@ -74,7 +74,10 @@ async def on_button(
         await query.answer(
             _refusal(outcome.answer, outcome.duty, outcome.other, duties), show_alert=True
         )
-        if outcome.answer in (Answer.FULL, Answer.OVER, Answer.STALE, Answer.NOT_ACTIVE):
+        if (
+            outcome.answer in (Answer.FULL, Answer.OVER, Answer.STALE, Answer.NOT_ACTIVE)
+            and not outcome.outbox_edits
+        ):
             await drop_inline_keyboard(message)
         return
     if action == "withdraw":

@@ -61,10 +61,14 @@ async def duty(
         await message.reply(texts.duty_form())
         return
     first_line, _, rest = args.partition("\n")
+    words = args.split()
+    numbered = len(words) <= 2 or rest.strip()  # /duty N, /duty N phones, /duty N + lines
+    if numbered and words[0].lstrip("№#").isdigit() and parse_number(words[0]) is None:
+        await message.reply(texts.duty_not_found())  # a number no duty can have
+        return
     if parse_number(first_line) is not None and rest.strip():  # /duty N and the lines to change
         await _change(message, parse_number(first_line), rest, duties, directory, settings)  # type: ignore[arg-type]
         return
-    words = args.split()
     number = parse_number(words[0]) if len(words) <= 2 else None
     if number is not None and (len(words) == 1 or words[1].lower() in PHONES):
         found = await duties.card(number)
@@ -185,7 +189,12 @@ async def hours(
         return
     local_now = duties.clock().astimezone(settings.zone)
     year, month = local_now.year, local_now.month
-    if len(words) == 1 and (match := MONTH.match(words[0])) and 1 <= int(match.group(2)) <= 12:
+    if (
+        len(words) == 1
+        and (match := MONTH.match(words[0]))
+        and 1 <= int(match.group(2)) <= 12
+        and 2000 <= int(match.group(1)) <= 2100  # as /stats: a calendar's years, not year 0
+    ):
         year, month = int(match.group(1)), int(match.group(2))
     elif words:
         await message.reply(texts.duty_hours_usage())

@@ -20,7 +20,7 @@ from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.callbacks import HelperCb
 from bot.telegram.helper_render import SEEN_HELPER, HelperTelegramRenderer
-from bot.telegram.staff import AdminGate, StaffGate, staff_here, staff_pressed
+from bot.telegram.staff import AdminGate, StaffGate, parse_number, staff_here, staff_pressed
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,8 @@ async def card(
     """/helper N: one application or helper, with the audit of who changed what."""
     if not await staff_here(message, bot, chats, staff_gate, desk, "helper"):
         return
-    number = (command.args or "").strip().lstrip("№").strip()
-    helper = await helpers.get(int(number)) if number.isdecimal() and len(number) < 10 else None
+    number = parse_number(command.args or "")
+    helper = await helpers.get(number) if number is not None else None
     if helper is None:
         await message.reply(texts.helper_not_found())
         return

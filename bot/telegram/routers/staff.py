@@ -12,6 +12,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.numbers import parse_number
 from bot.domain.reports import MAX_NOTE, Action, Status
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
@@ -79,9 +80,9 @@ async def on_button(
             renderer.staff_keyboard(report, "templates", found),
         )
         return
-    if action.startswith("tp") and action[2:].isdecimal():
+    if action.startswith("tp") and (template_id := parse_number(action[2:])) is not None:
         sent = await reports.send_template(
-            report.id, int(action[2:]), query.from_user.id, query.from_user.full_name
+            report.id, template_id, query.from_user.id, query.from_user.full_name
         )
         if sent is None:
             await query.answer(texts.stale_button())
@@ -115,16 +116,16 @@ async def on_button(
             bot, message.chat.id, message.message_id, renderer.staff_keyboard(result.report)
         )
         return
-    if action.startswith("dup") and action[3:].isdecimal():
+    if action.startswith("dup") and (original := parse_number(action[3:])) is not None:
         marked = await reports.mark_duplicate(
-            report.id, int(action[3:]), query.from_user.id, query.from_user.full_name, seen
+            report.id, original, query.from_user.id, query.from_user.full_name, seen
         )
         if marked is None:
             await query.answer(texts.stale_button())
         elif marked.changed:
             await query.answer(texts.staff_done())
         elif marked.refused == "original closed":
-            await query.answer(texts.duplicate_original_closed(int(action[3:])), show_alert=True)
+            await query.answer(texts.duplicate_original_closed(original), show_alert=True)
         else:
             await query.answer(staff_too_late(marked, query.from_user.id), show_alert=True)
         return

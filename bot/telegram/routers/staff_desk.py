@@ -13,6 +13,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, FSInputFile, Message
+from aiogram.utils.i18n import get_i18n
 
 from bot.config import Settings
 from bot.domain.categories import Category
@@ -215,8 +216,10 @@ async def stats(
         await message.reply(texts.stats_usage())
         return
     figures = await stats_service.compute(period, precinct.id if precinct else None)
-    name = precinct.name(settings.staff_language) if precinct else None
-    summary = renderer.stats_summary(figures, name)
+    # one language throughout: the requester's (as every other text of the answer)
+    locale = get_i18n().current_locale
+    name = precinct.name(locale) if precinct else None
+    summary = renderer.stats_summary(figures, name, locale)
     if figures.empty:
         await message.reply(summary)
         return
@@ -238,7 +241,7 @@ async def stats(
         charts.draw,
         period.days,
         figures.per_day,
-        renderer.chart_labels(),
+        renderer.chart_labels(locale),
         texts.stats_chart_title(),
         headline,
         panels,
@@ -468,9 +471,11 @@ async def template(
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
     words = first.split(None, 2)
-    if len(words) == 2 and words[0].lower() == "remove" and parse_number(words[1].lstrip("#")):
-        number = parse_number(words[1].lstrip("#"))
-        assert number is not None
+    if len(words) == 2 and words[0].lower() == "remove" and words[1].lstrip("#").isdigit():
+        number = parse_number(words[1])
+        if number is None:  # a number no template can have
+            await message.reply(texts.template_unknown())
+            return
         done = await desk.remove_template(
             number, message.from_user.id, message.from_user.full_name, message.chat.id
         )
@@ -610,9 +615,11 @@ async def local_priorities(
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
     words = first.split()
-    if len(words) == 2 and words[0].lower() == "remove" and parse_number(words[1].lstrip("#")):
-        number = parse_number(words[1].lstrip("#"))
-        assert number is not None
+    if len(words) == 2 and words[0].lower() == "remove" and words[1].lstrip("#").isdigit():
+        number = parse_number(words[1])
+        if number is None:  # a number no priority can have
+            await message.reply(texts.priority_unknown())
+            return
         done = await subscriptions.withdraw_priority(number)
         await message.reply(texts.priority_removed(number) if done else texts.priority_unknown())
         return

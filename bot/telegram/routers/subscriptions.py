@@ -18,6 +18,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext
 
+from bot.domain.numbers import parse_number
 from bot.domain.users import User
 from bot.services.directory import DirectoryService
 from bot.services.subscriptions import SubscriptionService
@@ -198,10 +199,10 @@ async def on_button(
         await _follow(message, state, user, subscriptions, precinct)
         return
     number_text, _, wanted = callback_data.value.partition(".")
-    if not number_text.isdecimal():
+    number = parse_number(number_text)
+    if number is None:
         await query.answer(texts.stale_button())
         return
-    number = int(number_text)
     if callback_data.action == "remove":
         if await subscriptions.remove(user.id, number):
             await query.answer()
