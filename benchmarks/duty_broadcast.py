@@ -24,6 +24,7 @@ from pathlib import Path
 from benchmarks.directory_lookup import machine
 from bot.app import SakshyApp
 from bot.config import Settings
+from bot.demo import demo_clock
 from bot.domain.duties import DutyDraft, MeetingPoint
 from bot.domain.helpers import HelperDraft
 from bot.storage.repositories import HelperRepository, UserRepository
@@ -65,7 +66,8 @@ async def main(count: int) -> dict[str, float]:
             duty_wave_factor=20,
             followup_tick_seconds=1,
         )
-        app = SakshyApp(settings, polling_timeout=10)
+        # a working morning: offers are held at night, and this measures the wave
+        app = SakshyApp(settings, clock=demo_clock(settings), polling_timeout=10)
         await app.open()
         await app.directory.import_demo()
         await seed(app, count)

@@ -42,6 +42,7 @@ from aiogram.types import Message
 from bot.__main__ import settle_the_heap
 from bot.app import SakshyApp
 from bot.config import Settings
+from bot.demo import demo_clock
 from bot.domain.community import Option, SurveyDraft
 from bot.services.ratelimit import RateLimiter
 from bot.telegram.session import FloodControlMiddleware, InboxRequestMiddleware
@@ -292,9 +293,8 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
         report_max_open=100,
         flood_burst=1000,
         flood_per_minute=6000,
-        quiet_hours="03:00-03:01",  # the survey goes out whenever this runs
     )
-    app = SakshyApp(settings)
+    app = SakshyApp(settings, clock=demo_clock(settings))  # a working morning: no quiet hours
     await app.open()
     await app.directory.import_demo()
     settle_the_heap()  # as `sakshy run` does once the bot is built

@@ -239,11 +239,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy of the database, safe while the bot runs."""
     from pathlib import Path
 
+    from bot.services.clock import utc_now
     from bot.storage.backup import BackupError, make_backup
 
     settings = load_settings(require_token=False)
+    now = utc_now().astimezone(settings.zone)  # a dated name in the configured zone
     try:
-        made = make_backup(Path(settings.database_path), Path(args.target))
+        made = make_backup(Path(settings.database_path), Path(args.target), at=now)
     except (BackupError, OSError) as exc:
         print(f"No backup was made: {exc}", file=sys.stderr)
         return 1
@@ -258,6 +260,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Put a backup in the database's place; the bot must be stopped."""
     from pathlib import Path
 
+    from bot.services.clock import utc_now
     from bot.storage.backup import BackupError, restore
 
     settings = load_settings(require_token=False)
@@ -270,7 +273,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        kept, reports = restore(Path(args.backup), database)
+        kept, reports = restore(Path(args.backup), database, at=utc_now().astimezone(settings.zone))
     except (BackupError, OSError) as exc:
         print(f"Nothing was restored: {exc}", file=sys.stderr)
         return 1

@@ -207,7 +207,7 @@ class SakshyApp:
             ),
         )
         helper_renderer = HelperTelegramRenderer(
-            i18n, settings.staff_language, settings.zone, directory
+            i18n, settings.staff_language, settings.zone, directory, self.clock
         )
         helpers = HelperService(
             self.db,

@@ -1,6 +1,8 @@
 """`sakshy demo`: the real bot against the built-in Telegram emulator, no token, no network.
 
-Plays a short scripted conversation and prints it as a person would read it.
+Plays a short scripted conversation and prints it as a person would read it. The story happens
+in a world whose clock the demo sets itself (the next weekday at 11:00 in the configured zone,
+running on from there), so it plays the same at any hour, on any day, in any year.
 """
 
 from __future__ import annotations
@@ -10,10 +12,16 @@ import contextlib
 import logging
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import datetime
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
+from pydantic import ValidationError
+
+from bot.config import ConfigError, Settings, describe_errors
+from bot.services.clock import WorldClock, next_weekday_at, utc_now
 
 DEMO_TOKEN = "100200300:DEMO-token-for-the-local-emulator"
 RESIDENT_ID = 777001
@@ -116,6 +124,10 @@ async def _play_report(user: Any, me: str, lang: str, out: list[str]) -> None:
     await _drain(user, out, first=10.0)
 
 
+#: the public helper of the duty scene: nobody of the demo directory (its inspectors are
+#: Серікбаев Ерлан, Тұрсынова Айгүл, Әбдіров Дәурен, Оспанов Нұрлан)
+HELPER_NAME = "Жұмабаев Тимур"
+
 DUTY_FORM = {
     "kk": "/duty\nкүні: {date}\nуақыты: 18:00-21:00\nучаскелер: zhd-vokzal\nорны: mpp-zhd\n"
     "көмекшілер: 2\nтапсырма: Вокзал алаңында кешкі патрульдеу\n"
@@ -133,14 +145,15 @@ async def _play_duty(
     from datetime import date, timedelta
 
     from bot.domain.helpers import HelperAction, HelperDraft
+    from bot.services.report_followups import in_quiet_hours
 
-    names = {"kk": "Ерлан", "ru": "Ерлан"}
+    names = {"kk": "Тимур", "ru": "Тимур"}
     helper = fake.user(777010, first_name=names[lang], language_code=lang)
     await helper.send("/start")
     await _drain(helper, [])
     account = await app.users.set_language(helper.id, lang)
     draft = HelperDraft(
-        "Серікбаев Ерлан", date(1990, 1, 5), "900105300128", "+77011112233",
+        HELPER_NAME, date(1990, 1, 5), "900105300128", "+77011112233",
         ("zhd-vokzal",), tuple(range(7)), ("morning", "day", "evening", "night"), "",
     )  # fmt: skip
     local = app.clock().astimezone(app.settings.zone)
@@ -164,23 +177,65 @@ async def _play_duty(
     out.append(f"{who}:\n{form}")
     await staff.send(officer, form)
     await _drain(staff, out, first=10.0)
-    (offer,) = await _drain(helper, out, first=10.0)
+    morning = in_quiet_hours(app.clock(), app.settings.quiet, app.settings.zone)
+    if morning is not None and hasattr(app.clock, "set"):
+        # a demo scripted at night: the offer really waits; the world's clock moves to morning
+        out.append(f"— quiet hours: the offer waits until {morning:%H:%M}; the clock moves on —")
+        app.clock.set(morning)
+    offers = await _drain(helper, out, first=10.0)
+    if not offers:
+        out.append("— no offer yet: it waits for the end of the quiet hours —")
+        return
+    offer = offers[0]
     accept = offer.reply_markup["inline_keyboard"][0][0]
     out.append(f"👤 {names[lang]}: presses [ {accept['text']} ]")
     await helper.press(offer, data=accept["callback_data"])
     await fake.wait_for(lambda: offer.edits, timeout=10)
     out.append(render_bot(offer))
     await fake.wait_for(
-        lambda: any("Серікбаев Ерлан (№" in (m.text or "") for m in staff.messages), timeout=10
+        lambda: any(f"{HELPER_NAME} (№" in (m.text or "") for m in staff.messages), timeout=10
     )
-    roster = next(m for m in reversed(staff.messages) if "Серікбаев Ерлан (№" in (m.text or ""))
+    roster = next(m for m in reversed(staff.messages) if f"{HELPER_NAME} (№" in (m.text or ""))
     out.append(f"🏢 the duty's post, updated:\n{render_bot(roster)}")
 
 
-async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
+def demo_settings(lang: str, folder: Path, api_url: str = "http://127.0.0.1:1") -> Settings:
+    """The demo's settings: the environment's (a time zone, quiet hours …) with the emulator's
+    token, chat and a throwaway database. A bad key raises ConfigError, one line per problem,
+    as `sakshy run` reports it."""
+    try:
+        return Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            bot_token=DEMO_TOKEN,
+            telegram_api_url=api_url,
+            database_path=folder / "demo.db",
+            staff_chat_id=STAFF_CHAT_ID,
+            default_locale=lang,
+            followup_tick_seconds=0.5,
+        )
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(exc)) from None
+
+
+#: the demo's world starts on a working morning, outside the quiet hours
+DEMO_TIME_OF_DAY = clock_time(11, 0)
+
+
+def demo_clock(settings: Settings) -> WorldClock:
+    """The next weekday at 11:00 in the configured zone, running at real pace from there."""
+    return WorldClock(next_weekday_at(utc_now(), settings.zone, DEMO_TIME_OF_DAY))
+
+
+async def run_demo(
+    lang: str = "kk", verbose: bool = False, clock: Callable[[], datetime] | None = None
+) -> int:
+    """`clock`: the world's clock (default `demo_clock`); a clock at night shows the quiet
+    hours holding the duty offer back until morning (a `WorldClock` is then moved on)."""
     from bot.app import SakshyApp
     from bot.testing.fake_telegram import FakeTelegram
 
+    # a bad configuration stops it here, before anything runs
+    demo_settings(lang, Path(tempfile.gettempdir()))
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR)
     fake = FakeTelegram(token=DEMO_TOKEN, bot_username="sakshy_demo_bot", time_scale=0.05)
     started = time.monotonic()
@@ -189,16 +244,9 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
     # a forum: each report gets its own topic there (the set-up the README recommends)
     staff = fake.group(STAFF_CHAT_ID, title=staff_titles[lang], bot_is_admin=True, forum=True)
     with tempfile.TemporaryDirectory(prefix="sakshy-demo-") as folder:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            bot_token=DEMO_TOKEN,
-            telegram_api_url=fake.url,
-            database_path=Path(folder) / "demo.db",
-            staff_chat_id=STAFF_CHAT_ID,
-            default_locale=lang,
-            followup_tick_seconds=0.5,
-        )
-        app = SakshyApp(settings, polling_timeout=1, time_scale=0.05)
+        settings = demo_settings(lang, Path(folder), fake.url)
+        world = clock or demo_clock(settings)
+        app = SakshyApp(settings, clock=world, polling_timeout=1, time_scale=0.05)
         await app.open()
         await app.directory.import_demo()  # the pilot's four squares, fictional inspectors
         task = asyncio.create_task(app.run())
@@ -252,7 +300,7 @@ async def run_demo(lang: str = "kk", verbose: bool = False) -> int:
             for name in staff.topics.values():
                 out.append(f"🏢 {staff_titles[lang]}, new topic «{name}»:")
             out.extend(render_bot(post) for post in posts)
-            officer_names = {"kk": "Кезекші Нұрлан", "ru": "Дежурный Нурлан"}
+            officer_names = {"kk": "Кезекші Марат", "ru": "Дежурный Марат"}
             officer = fake.user(777002, first_name=officer_names[lang], language_code=lang)
             staff.add_member(officer)
             who = f"👮 {officer_names[lang]} ({staff_titles[lang]})"

@@ -53,7 +53,11 @@ class FollowUpScheduler:
         self._running: set[asyncio.Task[Any]] = set()
 
     def start(self) -> None:
-        """Call inside the running loop (AsyncIOScheduler takes the current loop)."""
+        """Call inside the running loop (AsyncIOScheduler takes the current loop).
+
+        APScheduler is only a metronome here, on its own real clock (its `next_run_time` is
+        compared with the machine's time, so "at once" must be the real now). What is due and
+        when is decided by the follow-up rows against the app's clock."""
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_job(
             self._tick,

@@ -62,8 +62,9 @@ class BackupService:
     async def _copy(self, followup: FollowUp) -> Backup:
         """Before the transaction: the copy itself, in a thread (the loop keeps serving)."""
         self.folder.mkdir(parents=True, exist_ok=True)  # a file in its place: fails, retried
-        target = self.folder / backup_name(self.clock().astimezone(self.zone))
-        made = await asyncio.to_thread(make_backup, self.database, target)
+        now = self.clock().astimezone(self.zone)
+        target = self.folder / backup_name(now)
+        made = await asyncio.to_thread(make_backup, self.database, target, at=now)
         gone = await asyncio.to_thread(rotate, self.folder, self.keep)
         log.info(
             "backup %s: %s bytes, %s reports, %.1f s; %s old backup(s) deleted",

@@ -169,6 +169,17 @@ class DutyService:
         log.info("duty %s created by %s: %s seats", duty_id, officer_id, draft.seats)
         return duty
 
+    def offers_wait_until(self, duty: dict[str, Any]) -> datetime | None:
+        """When the offers of an open duty can go out, if not now: the end of the quiet hours
+        (no offers at night unless the duty is near)."""
+        return self._held_until(_span(duty)[0], self.clock())
+
+    def _held_until(self, starts: datetime, now: datetime) -> datetime | None:
+        quiet = self.rules.quiet
+        if quiet is None or starts - now <= self.rules.urgent:
+            return None
+        return in_quiet_hours(now, quiet, self.rules.zone)
+
     async def cancel(self, duty_id: int, reason: str) -> dict[str, Any] | None:
         """Cancel a duty: everyone who took a seat is told, unanswered offers are closed,
         nothing more is scheduled. None if there is no such open duty."""
@@ -483,11 +494,9 @@ class DutyService:
         starts, ends = _span(duty)
         if starts <= now:
             return None
-        quiet = self.rules.quiet
-        if quiet is not None and starts - now > self.rules.urgent:
-            morning = in_quiet_hours(now, quiet, self.rules.zone)
-            if morning is not None:
-                return Later(morning)  # no offers at night unless the duty is near
+        morning = self._held_until(starts, now)
+        if morning is not None:
+            return Later(morning)  # no offers at night unless the duty is near
         states = await self.repo.states(conn, duty_id)
         free = duty["seats"] - states.get("accepted", 0)
         recent = await self.repo.awaiting(conn, duty_id, now - 2 * self.rules.wave_every)

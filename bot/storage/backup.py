@@ -39,14 +39,14 @@ def backup_name(moment: datetime) -> str:
     return f"{PREFIX}{moment:%Y%m%d-%H%M%S}{SUFFIX}"
 
 
-def make_backup(database: Path, target: Path) -> Backup:
+def make_backup(database: Path, target: Path, *, at: datetime) -> Backup:
     """Copy `database` to `target`: a file, or a folder (one that exists, or a name without
-    a suffix like «backups») where the copy gets a dated name. Blocking: call it in a thread
-    from async code."""
+    a suffix like «backups») where the copy gets a name dated `at` (the caller's clock, in the
+    configured zone). Blocking: call it in a thread from async code."""
     if not database.exists():
         raise BackupError(f"there is no database at {database}")
     if target.is_dir() or (not target.exists() and not target.suffix):
-        target = target / backup_name(datetime.now())
+        target = target / backup_name(at)
     if target.resolve() == database.resolve():
         raise BackupError("the backup cannot replace the database itself")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -109,9 +109,10 @@ def _take_owner_and_mode(current: Path, new: Path) -> None:
             os.chown(new, st.st_uid, st.st_gid)
 
 
-def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
+def restore(backup: Path, database: Path, *, at: datetime) -> tuple[Path | None, int]:
     """Put `backup` in the place of `database` (the bot stopped). The current database, with
-    its WAL, is kept aside, never deleted; returns where, and the reports the backup holds."""
+    its WAL, is kept aside (named with the time `at`), never deleted; returns where, and the
+    reports the backup holds."""
     if not backup.is_file():
         raise BackupError(f"there is no backup file at {backup}")
     if database.exists() and backup.resolve() == database.resolve():
@@ -134,7 +135,7 @@ def restore(backup: Path, database: Path) -> tuple[Path | None, int]:
         _take_owner_and_mode(database, partial)
     kept = None
     if database.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = at.strftime("%Y%m%d-%H%M%S")
         kept = database.with_name(f"{database.name}.before-restore-{stamp}")
         # the WAL first holds what the file may not have yet: moved with it, never lost
         for suffix in ("-wal", "-shm"):

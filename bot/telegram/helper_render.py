@@ -16,6 +16,7 @@ from babel.dates import format_datetime
 
 from bot.domain.delivery import NewMessage
 from bot.domain.helpers import HelperAction, HelperStatus, age_on, mask_iin
+from bot.services.clock import Clock
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
 from bot.telegram.callbacks import HelperCb
@@ -46,12 +47,18 @@ def mask_phone(phone: str) -> str:
 
 class HelperTelegramRenderer:
     def __init__(
-        self, i18n: I18n, staff_locale: str, zone: ZoneInfo, directory: DirectoryService
+        self,
+        i18n: I18n,
+        staff_locale: str,
+        zone: ZoneInfo,
+        directory: DirectoryService,
+        clock: Clock,
     ) -> None:
         self.i18n = i18n
         self.staff_locale = staff_locale
         self.zone = zone
         self.directory = directory
+        self.clock = clock
 
     def staff_text(self, helper: dict[str, Any]) -> str:
         locale = self.staff_locale
@@ -71,7 +78,7 @@ class HelperTelegramRenderer:
             # a full date of birth would give the whole IIN away
             _("Born {date} ({age})").format(
                 date=born.year,
-                age=age_on(born, date.today()),
+                age=age_on(born, self.clock().astimezone(self.zone).date()),
             ),
             _("IIN: {iin}").format(iin=mask_iin(helper["iin"])),
             f"📞 {mask_phone(helper['phone'])}",

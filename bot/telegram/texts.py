@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from aiogram import html
 from aiogram.utils.i18n import get_i18n, ngettext
@@ -1222,11 +1222,22 @@ def duty_changed_staff(number: int) -> str:
     )
 
 
-def duty_created(number: int) -> str:
+def duty_created(number: int, offers_at: datetime | None = None, zone: tzinfo | None = None) -> str:
+    """`offers_at`: when the first offers go, if not now (held by the quiet hours)."""
+    if offers_at is None:
+        return _(
+            "✅ Duty № {number} created. The first helpers are being asked now; the duty's post "
+            "shows who takes a seat."
+        ).format(number=number)
+    from babel.dates import format_datetime
+
+    when = format_datetime(
+        offers_at, "d MMMM, HH:mm", tzinfo=zone, locale=get_i18n().current_locale
+    )
     return _(
-        "✅ Duty № {number} created. The first helpers are being asked now; the duty's post "
-        "shows who takes a seat."
-    ).format(number=number)
+        "✅ Duty № {number} created. No offers go out at night: the first helpers will be "
+        "asked at {when}; the duty's post shows who takes a seat."
+    ).format(number=number, when=when)
 
 
 def duty_not_found() -> str:

@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import SakshyApp
 from bot.config import Settings
+from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
 
 TOKEN = "123456789:TEST-token-for-the-fake-telegram"
@@ -20,18 +22,22 @@ STAFF_CHAT = -1001000000001
 #: Users in tests act within milliseconds: Telegram's clock (the fake's limits and the bot's
 #: own limiter) runs 1000 times faster. A benchmark runs them at real pace.
 TIME_SCALE = 0.001
+#: The bots' world in tests: a Wednesday at 11:00 in Almaty (outside the quiet hours), never
+#: the machine's date or time of day. It runs on at real pace; a test moves it with
+#: `clock.set(...)` or `clock.advance(...)` (the `clock` fixture is the bot's clock).
+PINNED_START = datetime(2026, 11, 18, 11, 0, tzinfo=ZoneInfo("Asia/Almaty"))
 
 
 class RunningBot:
     """Starts, stops and restarts the real app on one database, like a process would."""
 
-    def __init__(self, fake: FakeTelegram, db_path: Path) -> None:
+    def __init__(self, fake: FakeTelegram, db_path: Path, clock: Any = None) -> None:
         self.fake = fake
         self.db_path = db_path
         self.app: SakshyApp | None = None
         self.task: asyncio.Task[None] | None = None
         self.with_directory = True
-        self.clock: Any = None
+        self.clock: Any = clock if clock is not None else WorldClock(PINNED_START)
 
     def settings(self, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -48,16 +54,15 @@ class RunningBot:
     async def start(
         self, request_timeout: float = 5, clock: Any = None, **overrides: Any
     ) -> SakshyApp:
-        """`clock`: a controllable clock for the app (kept across restarts once given)."""
+        """`clock`: another clock for the app (kept across restarts once given)."""
         if clock is not None:
             self.clock = clock
-        extra = {"clock": self.clock} if self.clock is not None else {}
         app = SakshyApp(
             self.settings(**overrides),
+            clock=self.clock,
             polling_timeout=1,
             request_timeout=request_timeout,
             time_scale=TIME_SCALE,
-            **extra,
         )
         app.directory_poll = 0.1  # an import by another process is picked up quickly
         await app.open()
@@ -80,14 +85,14 @@ class RunningBot:
         return await self.start(**overrides)
 
 
-class MovableClock:
-    """The app's clock, moved forward by a test (follow-ups fall due without waiting)."""
+#: an earlier name of the bots' clock in tests
+MovableClock = WorldClock
 
-    def __init__(self, now: datetime) -> None:
-        self.now = now
 
-    def __call__(self) -> datetime:
-        return self.now
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "clock(moment): the bot's world starts at this aware datetime, not PINNED_START"
+    )
 
 
 @pytest.fixture
@@ -103,8 +108,16 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    running = RunningBot(tg, tmp_path / "data" / "sakshy.db")
+def clock(request: pytest.FixtureRequest) -> WorldClock:
+    """The bot's clock from its first start: `PINNED_START`, or the moment of the test's
+    `@pytest.mark.clock(...)`, running on at real pace from there."""
+    marker = request.node.get_closest_marker("clock")
+    return WorldClock(marker.args[0] if marker is not None else PINNED_START)
+
+
+@pytest.fixture
+async def bot(tg: FakeTelegram, tmp_path: Path, clock: WorldClock) -> AsyncIterator[RunningBot]:
+    running = RunningBot(tg, tmp_path / "data" / "sakshy.db", clock)
     await running.start()
     try:
         yield running

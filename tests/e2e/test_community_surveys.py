@@ -12,8 +12,11 @@ import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, MovableClock, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_desk import png_series
 
 # Sunday 22.11.2026, 11:00 in Almaty; the survey ends the same day at 20:00 (15:00 UTC)
@@ -37,15 +40,13 @@ async def follow(user: Any, area: str) -> None:
     assert (await user.next_message()).text.startswith("🔔 ")
 
 
+@pytest.mark.clock(NOW)
 async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff(
-    tg: FakeTelegram, bot: RunningBot, db_of: Any
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
 ) -> None:
-    clock = MovableClock(NOW)
     analysts = tg.group(ANALYSTS, title="Interagency group", bot_is_admin=True)
     # every area on its own here (the rule that folds small areas together has its unit test)
-    await bot.restart(
-        clock=clock, followup_tick_seconds=0.1, analysts_chat_id=ANALYSTS, survey_min_answers=1
-    )
+    await bot.restart(followup_tick_seconds=0.1, analysts_chat_id=ANALYSTS, survey_min_answers=1)
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9801, first_name="Officer", language_code="ru")
     staff.add_member(officer)

@@ -109,13 +109,12 @@ async def test_rows_committed_before_a_restart_are_sent_after_it(
     await user.next_message()
     await bot.stop()
     # committed while no bot runs (as if it died right after the commit)
-    from bot.services.clock import utc_now
     from bot.services.delivery import Outbox
     from bot.storage.db import Database
 
     db = Database(bot.db_path)
     await db.connect()
-    outbox = Outbox(utc_now)
+    outbox = Outbox(bot.clock)  # the bot's world, not the machine's day
     async with db.transaction() as conn:
         await outbox.add(conn, text(9003, "written before the crash"))
     await db.close()

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from bot.resources import demo_directory_path
-from bot.services.clock import utc_now
 from bot.services.directory import DirectoryService
 from bot.storage.db import Database
 from bot.testing.fake_telegram import FakeTelegram
@@ -116,7 +115,7 @@ async def test_an_import_from_the_command_line_reaches_the_running_bot(
     other = Database(bot.db_path)
     await other.connect()
     try:
-        result = await DirectoryService(other, utc_now).import_text(json.dumps(data), "cli")
+        result = await DirectoryService(other, bot.clock).import_text(json.dumps(data), "cli")
     finally:
         await other.close()
     assert result.applied

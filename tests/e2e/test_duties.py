@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.domain.helpers import HelperAction, HelperDraft
+from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, MovableClock, RunningBot, eventually
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
 
+ALMATY = ZoneInfo("Asia/Almaty")
 # Sunday 22.11.2026 11:00 in Almaty; the duty is on Saturday 28.11, 18:00–21:00
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 STARTS = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)
@@ -63,11 +68,11 @@ async def reply_in(chat: Any, start: str) -> Any:
             return message
 
 
+@pytest.mark.clock(NOW)
 async def test_a_duty_from_the_form_to_the_hours_served(
-    tg: FakeTelegram, bot: RunningBot, db_of: Any
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
 ) -> None:
-    clock = MovableClock(NOW)
-    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    await bot.restart(followup_tick_seconds=0.1)
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9701, first_name="Officer", language_code="kk")
     staff.add_member(officer)
@@ -195,11 +200,11 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     assert [tuple(r) for r in rows] == [("withdrawn", None, None), ("accepted", 180, 1)]
 
 
+@pytest.mark.clock(NOW)
 async def test_a_cancelled_duty_reaches_everyone_on_it(
-    tg: FakeTelegram, bot: RunningBot, db_of: Any
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
 ) -> None:
-    clock = MovableClock(NOW)
-    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    await bot.restart(followup_tick_seconds=0.1)
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9711, first_name="Officer", language_code="ru")
     staff.add_member(officer)
@@ -249,13 +254,13 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
     assert aliya.pending_count() == 0 if hasattr(aliya, "pending_count") else True
 
 
+@pytest.mark.clock(NOW)
 async def test_two_helpers_press_accept_on_the_last_seat_at_once(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
     """One takes the seat; the other hears in an alert that the seats are taken, and their
     offer is edited once, by the outbox: no second edit that Telegram would refuse."""
-    clock = MovableClock(NOW)
-    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    await bot.restart(followup_tick_seconds=0.1)
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9721, first_name="Officer", language_code="kk")
     staff.add_member(officer)
@@ -305,3 +310,39 @@ async def test_two_helpers_press_accept_on_the_last_seat_at_once(
 async def first(rows: Any) -> Any:
     """The first column of the first row a query returns."""
     return (await rows)[0][0]
+
+
+@pytest.mark.clock(datetime(2026, 11, 22, 3, 30, tzinfo=ALMATY))  # Sunday, 03:30
+async def test_a_duty_created_at_night_tells_staff_when_the_offers_go(
+    tg: FakeTelegram, bot: RunningBot, clock: WorldClock
+) -> None:
+    """Offers wait for the end of the quiet hours (22:00-08:00); the officer is told when
+    they go, in their language, and they do go then."""
+    await bot.restart(followup_tick_seconds=0.1)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9721, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    aliya = tg.user(9722, first_name="Aliya", language_code="kk")
+    await active_helper(bot, aliya, "kk")
+    await staff.next_message(timeout=10)  # the application's post
+    await staff.send(officer, FORM)
+    created = await staff.next_message()
+    assert created.text == (
+        "✅ Дежурство № 1 создано. Ночью предложения не отправляются: первых помощников "
+        "спросят 22 ноября, 08:00; кто занял место, видно в посте дежурства."
+    )
+    await staff.next_message(timeout=10)  # the duty's post
+    colleague = tg.user(9723, first_name="Colleague", language_code="kk")
+    staff.add_member(colleague)
+    await staff.send(colleague, FORM.replace("28.11.2026", "29.11.2026"))
+    created = await staff.next_message()
+    assert created.text == (
+        "✅ № 2 кезекшілік құрылды. Түнде ұсыныс жіберілмейді: алғашқы көмекшілерден "
+        "22 қараша, 08:00 сұралады; кімнің орын алғаны кезекшілік жазбасында көрінеді."
+    )
+    await staff.next_message(timeout=10)  # its post
+    assert aliya.unread() == [], "nobody is woken at night"
+
+    clock.set(datetime(2026, 11, 22, 8, 0, 1, tzinfo=ALMATY))
+    offer = await aliya.next_message(timeout=10)
+    assert offer.text.startswith("🛡 Қоғамдық көмекшілерге кезекшілік, № ")

@@ -8,9 +8,15 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, MovableClock, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_staff import staff_post, submit_report
+
+#: Saturday 21.11.2026, 11:30 in Almaty
+SATURDAY = datetime(2026, 11, 21, 6, 30, tzinfo=UTC)
 
 REMINDER_KK = "⏰ № 1000 хабарлама 1 минут күтіп тұр: оны ешкім қарауға алмады."
 
@@ -50,11 +56,11 @@ async def reported_and_resolved(
     return resident
 
 
+@pytest.mark.clock(SATURDAY)
 async def test_the_survey_after_a_resolved_report(
-    tg: FakeTelegram, bot: RunningBot, db_of: Any
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
 ) -> None:
-    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))  # 11:30 in Almaty
-    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    await bot.restart(followup_tick_seconds=0.1)
     resident = await reported_and_resolved(tg, bot, 9902, "ru", 9990)
     staff = tg.group(STAFF_CHAT)
 
@@ -83,11 +89,11 @@ async def test_the_survey_after_a_resolved_report(
     assert (await db_of("SELECT status FROM reports"))[0][0] == "resolved"
 
 
+@pytest.mark.clock(SATURDAY)
 async def test_a_restart_between_due_time_and_run_sends_the_reminder_once(
-    tg: FakeTelegram, bot: RunningBot, db_of: Any
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
 ) -> None:
-    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))
-    await bot.restart(clock=clock, followup_tick_seconds=0.1, remind_untaken_minutes=1)
+    await bot.restart(followup_tick_seconds=0.1, remind_untaken_minutes=1)
     resident = tg.user(9903, first_name="R", language_code="kk")
     await onboard(resident, "kk")
     await submit_report(resident, "kk")
@@ -110,11 +116,11 @@ async def test_a_restart_between_due_time_and_run_sends_the_reminder_once(
     assert [m.text for m in staff.messages].count(REMINDER_KK) == 1, "once, across restarts"
 
 
+@pytest.mark.clock(SATURDAY)
 async def test_a_survey_does_not_take_over_a_report_being_written(
-    tg: FakeTelegram, bot: RunningBot, db_of: Any
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
 ) -> None:
-    clock = MovableClock(datetime(2026, 11, 21, 6, 30, tzinfo=UTC))
-    await bot.restart(clock=clock, followup_tick_seconds=0.1)
+    await bot.restart(followup_tick_seconds=0.1)
     resident = await reported_and_resolved(tg, bot, 9904, "kk", 9991)
     clock.now += timedelta(hours=3)
     survey = await resident.next_message(timeout=10)

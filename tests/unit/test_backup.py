@@ -22,6 +22,9 @@ from bot.storage.db import Database
 from bot.storage.repositories import ReportRepository
 from tests.conftest import FixedClock
 
+#: the moment a backup or a restore is dated with (the callers pass their clock)
+NOW = datetime(2026, 11, 21, 11, 30, tzinfo=ZoneInfo("Asia/Almaty"))
+
 
 async def add_reports(db: Database, clock: FixedClock, count: int, start: int = 0) -> None:
     users = UserService(db, clock, "kk")
@@ -51,9 +54,9 @@ async def test_a_backup_taken_while_the_bot_writes_is_whole(
     await add_reports(db, clock, 50)
     writing = asyncio.create_task(add_reports(db, clock, 300, start=50))  # the bot goes on
     await asyncio.sleep(0.01)
-    made = await asyncio.to_thread(make_backup, db.path, tmp_path / "backups")
+    made = await asyncio.to_thread(make_backup, db.path, tmp_path / "backups", at=clock.now)
     await writing
-    assert made.path.parent == tmp_path / "backups" and made.path.name.startswith("sakshy-")
+    assert made.path == tmp_path / "backups" / "sakshy-20261121-063000.db", "dated by the clock"
     assert not list((tmp_path / "backups").glob("*.partial")), "only whole files stay"
     with sqlite3.connect(made.path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -64,13 +67,14 @@ async def test_a_restored_backup_is_read_by_the_bot_and_the_old_database_kept(
     db: Database, clock: FixedClock, tmp_path: Path
 ) -> None:
     await add_reports(db, clock, 3)
-    made = make_backup(db.path, tmp_path / "copy.db")
+    made = make_backup(db.path, tmp_path / "copy.db", at=clock.now)
     await add_reports(db, clock, 2, start=3)  # made after the backup: kept aside, not lost
     await db.close()
     db.path.chmod(0o600)  # only the service's user may read it
     made.path.chmod(0o644)
-    kept, reports = restore(made.path, db.path)
+    kept, reports = restore(made.path, db.path, at=clock.now)
     assert reports == 3 and kept is not None and reports_in(kept) == 5
+    assert kept.name == "sakshy.db.before-restore-20261121-063000", "named by the clock"
     assert db.path.stat().st_mode & 0o777 == 0o600, "the restored file keeps the mode it had"
     again = Database(db.path)
     await again.connect()
@@ -90,15 +94,15 @@ def test_a_damaged_or_foreign_file_is_never_restored(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100 + b"nonsense" * 200)
     with pytest.raises(BackupError):
-        restore(garbage, database)
+        restore(garbage, database, at=NOW)
     foreign = tmp_path / "foreign.db"
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE t (x)")
     with pytest.raises(BackupError, match="not a Sakshy database"):
-        restore(foreign, database)
+        restore(foreign, database, at=NOW)
     assert database.read_bytes() == b"", "the current database untouched"
     with pytest.raises(BackupError, match="no backup file"):
-        restore(tmp_path / "missing.db", database)
+        restore(tmp_path / "missing.db", database, at=NOW)
 
 
 def test_rotation_keeps_the_newest(tmp_path: Path) -> None:
@@ -171,7 +175,7 @@ async def test_restoring_the_database_onto_itself_changes_nothing(
     await add_reports(db, clock, 2)
     await db.close()
     with pytest.raises(BackupError, match="the database itself"):
-        restore(db.path, db.path)
+        restore(db.path, db.path, at=clock.now)
     assert reports_in(db.path) == 2, "still there, whole"
 
 

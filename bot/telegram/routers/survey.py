@@ -3,7 +3,7 @@ The first question arrives through the outbox (a follow-up); the rest are immedi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -95,7 +95,7 @@ async def on_button(
             if isinstance(message, Message):
                 await edit_text(message, texts.survey_thanks(), None)
             return
-        until = (datetime.now(UTC) + COMMENT_WINDOW).isoformat()
+        until = (surveys.clock() + COMMENT_WINDOW).isoformat()
         await state.set_state(SurveyComment.writing)
         await state.set_data({"report": report, "until": until})
         if isinstance(message, Message):

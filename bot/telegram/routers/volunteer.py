@@ -4,7 +4,7 @@ Cancel at every step; the draft lives in the FSM (SQLite), so a restart keeps it
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from aiogram import F, Router
@@ -347,7 +347,7 @@ async def got_birth(
     except ValueError:
         await message.answer(texts.helper_bad_birth())
         return
-    today = datetime.now(UTC).astimezone(settings.zone).date()
+    today = helpers.clock().astimezone(settings.zone).date()
     if born > today:
         await message.answer(texts.helper_birth_future())
         return
@@ -476,7 +476,7 @@ async def on_button(
     if action == "consent" and current == HelperForm.consent.state:
         await query.answer()
         await drop_inline_keyboard(message)
-        await _save(state, consent_at=datetime.now(UTC).isoformat())
+        await _save(state, consent_at=helpers.clock().isoformat())
         await ask(message, state, HelperForm.name, directory, user)
         return
     if action == "precinct" and current == HelperForm.precincts.state:
@@ -560,7 +560,7 @@ async def on_button(
             bands=tuple(data.get("bands") or ()),
             note=data.get("note", ""),
         )
-        today = datetime.now(UTC).astimezone(settings.zone).date()
+        today = helpers.clock().astimezone(settings.zone).date()
         consent = data.get("consent_at")
         try:
             helper = await helpers.apply(
