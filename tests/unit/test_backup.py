@@ -236,3 +236,23 @@ async def test_the_daily_backup_twice_in_one_second_keeps_both(
         "sakshy-20261122-033000-2.db",
         "sakshy-20261122-033000.db",
     ]
+
+
+def test_restore_refuses_while_the_database_is_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.storage.lock import DatabaseLock
+
+    database = tmp_path / "data" / "sakshy.db"
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    monkeypatch.chdir(tmp_path)
+    assert main(["migrate"]) == 0
+    assert main(["backup", str(tmp_path / "b.db")]) == 0
+    capsys.readouterr()
+    with DatabaseLock(database):  # as `sakshy run` holds it
+        assert main(["restore", str(tmp_path / "b.db"), "--yes"]) == 1
+        err = capsys.readouterr().err
+        assert "Nothing was restored: a Sakshy bot (process" in err
+        assert "systemctl stop sakshy" in err
+        assert not list(database.parent.glob("*.before-restore-*"))
+    assert main(["restore", str(tmp_path / "b.db"), "--yes"]) == 0, "free again"
