@@ -60,6 +60,7 @@ from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
 from bot.telegram.community_render import CommunityRenderer
 from bot.telegram.duty_render import DutyTelegramRenderer
+from bot.telegram.health import HealthServer
 from bot.telegram.helper_render import HelperTelegramRenderer
 from bot.telegram.middlewares import (
     BanMiddleware,
@@ -130,6 +131,8 @@ class SakshyApp:
         self.profile: BotProfile | None = None
         self.inbox = Inbox(self.db, clock)
         self.webhook: WebhookServer | None = None
+        #: GET /healthz on HEALTH_PORT (any mode), when set
+        self.health_server: HealthServer | None = None
         self._background: list[asyncio.Task[None]] = []
         self._stop_requested = asyncio.Event()
 
@@ -403,6 +406,7 @@ class SakshyApp:
         Telegram is waited for (with backoff) instead.
         """
         try:
+            await self._serve_health()
             if await self._reach_telegram():
                 await self._replay_inbox()
                 if self.settings.webhook_url is not None:
@@ -411,6 +415,21 @@ class SakshyApp:
                     await self._poll()
         finally:
             await self._shutdown()
+
+    async def _serve_health(self) -> None:
+        """From the start: a supervisor also learns when Telegram cannot be reached yet."""
+        port = self.settings.health_port
+        if port is None:
+            return
+        host = self.settings.health_host
+        server = HealthServer(self.alerts.health, host=host, port=port)
+        try:
+            await server.start()
+        except OSError as exc:
+            raise StartupError(
+                f"HEALTH_HOST/HEALTH_PORT: cannot listen on {host}:{port} ({exc.strerror or exc})"
+            ) from None
+        self.health_server = server
 
     async def _replay_inbox(self) -> None:
         """Updates cut off by the last stop are handled first, in order."""
@@ -675,6 +694,9 @@ class SakshyApp:
         self._background.clear()
         if self.webhook is not None:
             await self.webhook.close()
+        if self.health_server is not None:
+            await self.health_server.close()
+            self.health_server = None
         if self.dp is not None and self.dp.storage is not None:
             await self.dp.storage.close()
         if self.bot is not None:
