@@ -164,7 +164,14 @@ def cmd_check_config(_: argparse.Namespace) -> int:
         print(f"  {name.upper()} = {shown}")
     print(f"  {len(categories)} report categories: {', '.join(c.key for c in categories)}")
     if settings.staff_chat_id is None:
-        print("  Note: STAFF_CHAT_ID is not set; send /chatid in the staff group to find it.")
+        from bot.app import STAFF_CHAT_MISSING
+
+        print(f"Warning: {STAFF_CHAT_MISSING}", file=sys.stderr)
+        print(
+            "Warning: until then residents who try to report are told that reports cannot be "
+            "accepted yet.",
+            file=sys.stderr,
+        )
     return 0
 
 

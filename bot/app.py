@@ -88,6 +88,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+STAFF_CHAT_MISSING = (
+    "STAFF_CHAT_ID is not set: no staff group gets reports, so nobody could answer them. Add the "
+    "bot to the staff supergroup as an admin, send /chatid there and set STAFF_CHAT_ID to the "
+    "number it shows."
+)
+
+
 class StartupError(Exception):
     """Sakshy cannot start as configured; the message names the key and what is wrong."""
 
@@ -148,9 +155,21 @@ class SakshyApp:
             self._build()
             await self.incidents.purge()
             await self.directory.load()
+            self._warn_without_staff()
         except BaseException:
             await self.db.close()
             raise
+
+    def _warn_without_staff(self) -> None:
+        if self.settings.staff_chat_id is not None:
+            return
+        log.warning(
+            "%s Residents who try to report are told that reports cannot be accepted yet%s.",
+            STAFF_CHAT_MISSING,
+            " (except from precincts with a staff chat of their own in the directory)"
+            if self.directory.precinct_chats()
+            else "",
+        )
 
     def _build(self) -> None:
         settings = self.settings
@@ -205,6 +224,7 @@ class SakshyApp:
             place=directory.place,
             planner=report_followups,
             on_resolved=subscriptions.on_resolved,
+            precinct_chats=directory.precinct_chats,
             similar=SimilarRule(
                 float(settings.duplicate_radius_m), timedelta(hours=settings.duplicate_hours)
             ),

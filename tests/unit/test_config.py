@@ -191,6 +191,10 @@ def test_cli_migrate_and_check_config(tmp_path: Path) -> None:
     check = run_cli(tmp_path, "check-config", env_text=env_text)
     assert check.returncode == 0
     assert "secret" not in check.stdout and "BOT_TOKEN = set (hidden)" in check.stdout
+    assert "Warning: STAFF_CHAT_ID is not set: no staff group gets reports" in check.stderr
+    assert "residents who try to report are told" in check.stderr
+    configured = run_cli(tmp_path, "check-config", env_text=env_text + "STAFF_CHAT_ID=-100123\n")
+    assert configured.returncode == 0 and "Warning" not in configured.stderr
 
 
 def test_cli_without_subcommand_and_token_runs_the_demo(tmp_path: Path) -> None:
