@@ -72,15 +72,18 @@ def settle_the_heap() -> None:
 
 async def _run(settings: Settings) -> None:
     from bot.app import SakshyApp
+    from bot.storage.lock import DatabaseLock
 
-    app = SakshyApp(settings, time_scale=settings.telegram_time_scale)
-    await app.open()
-    settle_the_heap()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(app.stop()))
-    await app.run()
+    # held while the bot runs: `restore` and a second `run` on this database refuse
+    with DatabaseLock(settings.database_path):
+        app = SakshyApp(settings, time_scale=settings.telegram_time_scale)
+        await app.open()
+        settle_the_heap()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(app.stop()))
+        await app.run()
 
 
 async def _migrate(settings: Settings) -> list[str]:
@@ -99,6 +102,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     from aiogram.exceptions import TelegramUnauthorizedError
 
     from bot.app import StartupError
+    from bot.storage.lock import DatabaseBusy
 
     settings = load_settings(require_token=True)
     _setup_logging(settings.log_level, settings.token)
@@ -106,6 +110,13 @@ def cmd_run(_: argparse.Namespace) -> int:
         asyncio.run(_run(settings))
     except StorageError as exc:
         print(f"Sakshy cannot start: {exc}", file=sys.stderr)
+        return 1
+    except DatabaseBusy as exc:
+        print(
+            f"Sakshy cannot start: {exc}; two bots on one database would answer everything "
+            f"twice. {exc.how_to_stop}",
+            file=sys.stderr,
+        )
         return 1
     except TelegramUnauthorizedError:
         return _report(
@@ -155,7 +166,14 @@ def cmd_check_config(_: argparse.Namespace) -> int:
         print(f"  {name.upper()} = {shown}")
     print(f"  {len(categories)} report categories: {', '.join(c.key for c in categories)}")
     if settings.staff_chat_id is None:
-        print("  Note: STAFF_CHAT_ID is not set; send /chatid in the staff group to find it.")
+        from bot.app import STAFF_CHAT_MISSING
+
+        print(f"Warning: {STAFF_CHAT_MISSING}", file=sys.stderr)
+        print(
+            "Warning: until then residents who try to report are told that reports cannot be "
+            "accepted yet.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -262,19 +280,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     from bot.services.clock import utc_now
     from bot.storage.backup import BackupError, restore
+    from bot.storage.lock import DatabaseBusy, DatabaseLock
 
     settings = load_settings(require_token=False)
     database = Path(settings.database_path)
-    if not args.yes:
-        print(
-            f"This replaces {database} with {args.backup}. Stop the bot first; the current "
-            "database is kept aside, never deleted. Run again with --yes to go on.",
-            file=sys.stderr,
-        )
-        return 2
     try:
-        kept, reports = restore(Path(args.backup), database, at=utc_now().astimezone(settings.zone))
-    except (BackupError, OSError) as exc:
+        # held through the swap: a bot started meanwhile refuses to start
+        with DatabaseLock(database):
+            if not args.yes:
+                print(
+                    f"This replaces {database} with {args.backup}. Stop the bot first; the "
+                    "current database is kept aside, never deleted. Run again with --yes to "
+                    "go on.",
+                    file=sys.stderr,
+                )
+                return 2
+            kept, reports = restore(
+                Path(args.backup), database, at=utc_now().astimezone(settings.zone)
+            )
+    except DatabaseBusy as exc:
+        print(f"Nothing was restored: {exc}. {exc.how_to_stop}", file=sys.stderr)
+        return 1
+    except (BackupError, StorageError, OSError) as exc:
         print(f"Nothing was restored: {exc}", file=sys.stderr)
         return 1
     print(f"Restored {args.backup} ({reports} reports) to {database}.")

@@ -60,6 +60,7 @@ from bot.storage.fsm import SQLiteStorage
 from bot.storage.migrations import migrate
 from bot.telegram.community_render import CommunityRenderer
 from bot.telegram.duty_render import DutyTelegramRenderer
+from bot.telegram.health import HealthServer
 from bot.telegram.helper_render import HelperTelegramRenderer
 from bot.telegram.middlewares import (
     BanMiddleware,
@@ -85,6 +86,13 @@ from bot.telegram.webhook import WebhookServer
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+STAFF_CHAT_MISSING = (
+    "STAFF_CHAT_ID is not set: no staff group gets reports, so nobody could answer them. Add the "
+    "bot to the staff supergroup as an admin, send /chatid there and set STAFF_CHAT_ID to the "
+    "number it shows."
+)
 
 
 class StartupError(Exception):
@@ -130,6 +138,8 @@ class SakshyApp:
         self.profile: BotProfile | None = None
         self.inbox = Inbox(self.db, clock)
         self.webhook: WebhookServer | None = None
+        #: GET /healthz on HEALTH_PORT (any mode), when set
+        self.health_server: HealthServer | None = None
         self._background: list[asyncio.Task[None]] = []
         self._stop_requested = asyncio.Event()
 
@@ -145,9 +155,21 @@ class SakshyApp:
             self._build()
             await self.incidents.purge()
             await self.directory.load()
+            self._warn_without_staff()
         except BaseException:
             await self.db.close()
             raise
+
+    def _warn_without_staff(self) -> None:
+        if self.settings.staff_chat_id is not None:
+            return
+        log.warning(
+            "%s Residents who try to report are told that reports cannot be accepted yet%s.",
+            STAFF_CHAT_MISSING,
+            " (except from precincts with a staff chat of their own in the directory)"
+            if self.directory.precinct_chats()
+            else "",
+        )
 
     def _build(self) -> None:
         settings = self.settings
@@ -202,6 +224,7 @@ class SakshyApp:
             place=directory.place,
             planner=report_followups,
             on_resolved=subscriptions.on_resolved,
+            precinct_chats=directory.precinct_chats,
             similar=SimilarRule(
                 float(settings.duplicate_radius_m), timedelta(hours=settings.duplicate_hours)
             ),
@@ -403,6 +426,7 @@ class SakshyApp:
         Telegram is waited for (with backoff) instead.
         """
         try:
+            await self._serve_health()
             if await self._reach_telegram():
                 await self._replay_inbox()
                 if self.settings.webhook_url is not None:
@@ -411,6 +435,21 @@ class SakshyApp:
                     await self._poll()
         finally:
             await self._shutdown()
+
+    async def _serve_health(self) -> None:
+        """From the start: a supervisor also learns when Telegram cannot be reached yet."""
+        port = self.settings.health_port
+        if port is None:
+            return
+        host = self.settings.health_host
+        server = HealthServer(self.alerts.health, host=host, port=port)
+        try:
+            await server.start()
+        except OSError as exc:
+            raise StartupError(
+                f"HEALTH_HOST/HEALTH_PORT: cannot listen on {host}:{port} ({exc.strerror or exc})"
+            ) from None
+        self.health_server = server
 
     async def _replay_inbox(self) -> None:
         """Updates cut off by the last stop are handled first, in order."""
@@ -675,6 +714,9 @@ class SakshyApp:
         self._background.clear()
         if self.webhook is not None:
             await self.webhook.close()
+        if self.health_server is not None:
+            await self.health_server.close()
+            self.health_server = None
         if self.dp is not None and self.dp.storage is not None:
             await self.dp.storage.close()
         if self.bot is not None:

@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     #: where the bot's own HTTP server listens (the proxy forwards to it); also serves /healthz
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    #: a small HTTP listener serving only GET /healthz (the webhook server's checks), for
+    #: monitoring in polling mode too; empty: none
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    health_host: str = "127.0.0.1"
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -235,7 +239,7 @@ class Settings(BaseSettings):
             raise ValueError("zone") from exc
         return value
 
-    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @field_validator("webhook_url", "webhook_secret", "health_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in (None, "") else value
@@ -335,6 +339,8 @@ EXPECTED = {
     "webhook_secret": "1 to 256 characters: letters A-Z a-z, digits, _ and -, or empty",
     "webhook_host": "the address the bot's HTTP server listens on, like 127.0.0.1",
     "webhook_port": "a port number from 1 to 65535",
+    "health_port": "a port number from 1 to 65535 for GET /healthz, or empty for none",
+    "health_host": "the address the /healthz listener listens on, like 127.0.0.1",
 }
 
 
@@ -412,6 +418,17 @@ def load_settings(*, require_token: bool = True, env_file: str | Path | None = "
             [
                 "TELEGRAM_TIME_SCALE: only for a fake Telegram on this machine (TELEGRAM_API_URL "
                 "on 127.0.0.1); with the real Telegram it would break its limits"
+            ]
+        )
+    if (
+        settings.webhook_url is not None
+        and settings.health_port == settings.webhook_port
+        and settings.health_host == settings.webhook_host
+    ):
+        raise ConfigError(
+            [
+                "HEALTH_PORT: the webhook server listens there already and serves /healthz "
+                "itself; leave HEALTH_PORT empty or give it a port of its own"
             ]
         )
     analysts = settings.analysts_chat_id

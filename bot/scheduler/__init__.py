@@ -13,6 +13,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.services.followups import FollowUps
 
 log = logging.getLogger(__name__)
+# APScheduler's own lines ("Running job …", "Job … executed successfully") come twice a tick:
+# 17,000 a day at INFO. Its warnings and errors still pass; each follow-up that did something
+# is logged once by the runner (bot.services.followups).
+for _name in ("apscheduler", "apscheduler.scheduler", "apscheduler.executors.default"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 # "skipped: maximum number of running instances reached" is the coalescing we asked for
 logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
@@ -98,7 +103,7 @@ class FollowUpScheduler:
             log.exception("follow-up tick failed")
             return
         if done:
-            log.info("follow-ups: %s done", done)
+            log.debug("follow-ups: %s done this tick", done)  # each is logged by the runner
 
     def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.services.followups import FollowUp, FollowUps
-from bot.storage.backup import Backup, backup_name, make_backup, rotate
+from bot.storage.backup import Backup, make_backup, rotate
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,7 @@ class BackupService:
         """Before the transaction: the copy itself, in a thread (the loop keeps serving)."""
         self.folder.mkdir(parents=True, exist_ok=True)  # a file in its place: fails, retried
         now = self.clock().astimezone(self.zone)
-        target = self.folder / backup_name(now)
-        made = await asyncio.to_thread(make_backup, self.database, target, at=now)
+        made = await asyncio.to_thread(make_backup, self.database, self.folder, at=now)
         gone = await asyncio.to_thread(rotate, self.folder, self.keep)
         log.info(
             "backup %s: %s bytes, %s reports, %.1f s; %s old backup(s) deleted",

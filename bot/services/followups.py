@@ -139,10 +139,18 @@ class FollowUps:
                     await self.repo.later(conn, row_id, outcome.when, postponed=True)
                     if self.after is not None:
                         self.after()  # a wave sends offers and still runs again later
+                    log.info(
+                        "follow-up #%s (%s %s) runs again at %s",
+                        row_id,
+                        followup.kind,
+                        followup.subject,
+                        outcome.when.isoformat(timespec="seconds"),
+                    )
                     return 0
                 await self.repo.done(conn, row_id, self.clock())
             if self.after is not None:
                 self.after()
+            log.info("follow-up #%s (%s %s) done", row_id, followup.kind, followup.subject)
             return 1
         except Exception as exc:
             # the transaction rolled back (no outbox rows either): try again later

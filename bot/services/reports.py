@@ -47,7 +47,8 @@ class ReportLimits:
 
 
 class ReportRefused(Exception):
-    """The report was not stored; `reason` says why: consent, open, hourly, incomplete."""
+    """The report was not stored; `reason` says why: consent, open, hourly, incomplete,
+    no_staff (no police chat would see it: STAFF_CHAT_ID is not set)."""
 
     def __init__(self, reason: str, limit: int | None = None) -> None:
         super().__init__(reason)
@@ -210,9 +211,12 @@ class ReportService:
         planner: ReportPlanner | None = None,
         similar: SimilarRule | None = None,
         on_resolved: Callable[[aiosqlite.Connection, Report], Awaitable[None]] | None = None,
+        precinct_chats: Callable[[], frozenset[int]] | None = None,
     ) -> None:
         #: inside the transaction that resolves a report (area alerts for those who opted in)
         self.on_resolved = on_resolved
+        #: precincts' own staff chats (the directory): they see their reports without a group
+        self.precinct_chats = precinct_chats
         self.db = db
         #: when a new report is shown with others that may be the same thing (None: never)
         self.similar = similar
@@ -230,6 +234,14 @@ class ReportService:
         self.staff = StaffRepository()
         self.relays = RelayRepository()
         self.templates = TemplateRepository()
+
+    async def accepts_reports(self) -> bool:
+        """Whether any police chat would see a report: the staff group is configured, or a
+        precinct has a staff chat of its own. Without one, nobody could answer a report, so
+        the resident is told so instead of being promised an answer."""
+        if await self.staff_chat_id() is not None:
+            return True
+        return self.precinct_chats is not None and bool(self.precinct_chats())
 
     async def submit(
         self,
@@ -249,6 +261,9 @@ class ReportService:
         if self.place is not None and draft.latitude is not None and draft.longitude is not None:
             placement = self.place(draft.latitude, draft.longitude)
         staff_chat = placement.staff_chat_id or await self.staff_chat_id()
+        if staff_chat is None:  # no police chat would ever see it: not accepted
+            log.warning("a report by %s refused: STAFF_CHAT_ID is not set", reporter.id)
+            raise ReportRefused("no_staff")
         shared = placement.staff_thread_id
         # a topic of its own only in the main staff group, and only when it has topics
         topics = placement.staff_chat_id is None and shared is None
@@ -309,8 +324,6 @@ class ReportService:
                     await self.outbox.add(conn, message)
             await self.outbox.add(conn, self.renderer.receipt(report))
         self.outbox.notify()
-        if staff_chat is None:
-            log.error("report %s stored, but STAFF_CHAT_ID is not set: no staff post", report_id)
         log.info("report %s submitted by %s (%s)", report_id, reporter.id, draft.category)
         return report
 

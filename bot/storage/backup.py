@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import shutil
 import sqlite3
 import stat
@@ -18,9 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-#: daily backups are named like this; rotation deletes only files of this shape
+#: dated backups are named like this; rotation deletes only files of this shape
 PREFIX = "sakshy-"
 SUFFIX = ".db"
+#: sakshy-20261206-033000.db, and -2, -3, … for more backups taken in the same second
+DATED = re.compile(r"^sakshy-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
 
 
 class BackupError(Exception):
@@ -35,22 +39,37 @@ class Backup:
     reports: int
 
 
-def backup_name(moment: datetime) -> str:
-    return f"{PREFIX}{moment:%Y%m%d-%H%M%S}{SUFFIX}"
+def backup_name(moment: datetime, n: int = 1) -> str:
+    """The dated name of the `n`th backup taken in that second (the first has no number)."""
+    number = f"-{n}" if n > 1 else ""
+    return f"{PREFIX}{moment:%Y%m%d-%H%M%S}{number}{SUFFIX}"
+
+
+def _age_order(path: Path) -> tuple[str, str, int]:
+    match = DATED.match(path.name)
+    assert match is not None
+    day, clock, n = match.groups()
+    return day, clock, int(n or 1)
 
 
 def make_backup(database: Path, target: Path, *, at: datetime) -> Backup:
     """Copy `database` to `target`: a file, or a folder (one that exists, or a name without
     a suffix like «backups») where the copy gets a name dated `at` (the caller's clock, in the
-    configured zone). Blocking: call it in a thread from async code."""
+    configured zone), never one another backup has: a second copy in the same second is
+    «…-2.db». Blocking: call it in a thread from async code."""
     if not database.exists():
         raise BackupError(f"there is no database at {database}")
+    folder: Path | None = None
     if target.is_dir() or (not target.exists() and not target.suffix):
-        target = target / backup_name(at)
+        folder = target
+        target = folder / backup_name(at)
     if target.resolve() == database.resolve():
         raise BackupError("the backup cannot replace the database itself")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    # a name of its own: two copies made at once never write into one file
+    partial = target.with_name(
+        f"{target.name.removesuffix(SUFFIX)}-{secrets.token_hex(4)}{SUFFIX}.partial"
+    )
     started = time.monotonic()
     source = sqlite3.connect(database)
     try:
@@ -71,8 +90,33 @@ def make_backup(database: Path, target: Path, *, at: datetime) -> Backup:
         source.close()
     with partial.open("rb+") as file:  # on the disk before it has its name
         os.fsync(file.fileno())
-    os.replace(partial, target)
+    if folder is None:
+        os.replace(partial, target)  # the file the operator named
+    else:
+        target = _take_free_name(partial, folder, at)
     return Backup(target, target.stat().st_size, time.monotonic() - started, reports)
+
+
+def _take_free_name(partial: Path, folder: Path, moment: datetime) -> Path:
+    """Give the finished copy the first dated name no file has. A hard link fails when the
+    name is taken (even by a backup another process finished a moment ago), so no backup is
+    ever overwritten; a file system without hard links gets a checked rename instead."""
+    try:
+        for n in range(1, 10_000):
+            target = folder / backup_name(moment, n)
+            try:
+                os.link(partial, target)
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links here (some network or FAT file systems)
+                if target.exists():
+                    continue
+                os.replace(partial, target)
+                return target
+            return target
+        raise BackupError(f"every backup name for {moment:%Y-%m-%d %H:%M:%S} is taken")
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _check(conn: sqlite3.Connection, path: Path) -> int:
@@ -88,9 +132,11 @@ def _check(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:
-    """Delete the oldest dated backups in `folder` beyond the newest `keep`; returns them."""
+    """Delete the oldest dated backups in `folder` beyond the newest `keep`; returns them.
+    Oldest by the time in the name, then by its number (…-033000.db, …-033000-2.db, …-10.db)."""
     dated = sorted(
-        p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file() and p.name[7:15].isdigit()
+        (p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file() and DATED.match(p.name)),
+        key=_age_order,
     )
     gone = dated[:-keep] if keep > 0 else []
     # a copy a killed process left half-made is never a backup

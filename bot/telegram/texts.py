@@ -226,6 +226,15 @@ def try_again_short() -> str:
     return _("Sorry, something went wrong on our side. Please try again in a minute.")
 
 
+def reports_not_accepted_yet() -> str:
+    """STAFF_CHAT_ID is not set: no police chat would see a report, so none is taken."""
+    return _(
+        "Sorry, the bot cannot accept reports yet: it is not connected to the police duty unit, "
+        "so nobody would see your report or answer it. Nothing has been sent.\n\n"
+        "🚨 If you need the police, call <b>102</b> or <b>112</b>."
+    )
+
+
 def banned() -> str:
     return _(
         "Sorry, this bot cannot accept your reports. If you need the police, call 102 (112 in "

@@ -14,13 +14,13 @@ import contextlib
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.services.inbox import Inbox
+from bot.telegram.health import Health, healthz_handler
 from bot.telegram.session import feed_raw
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class WebhookServer:
         secret: str,
         host: str,
         port: int,
-        health: Callable[[], Awaitable[tuple[bool, dict[str, Any]]]],
+        health: Health,
     ) -> None:
         self.dp = dp
         self.bot = bot
@@ -65,7 +65,7 @@ class WebhookServer:
     async def start(self) -> None:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(self.path, self._update)
-        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/healthz", healthz_handler(self.health))
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await self._runner.setup()
         self._site = web.TCPSite(self._runner, self.host, self.port)
@@ -103,14 +103,6 @@ class WebhookServer:
             await feed_raw(self.dp, self.bot, self.inbox, update)
         except Exception:  # recorded by the errors handler; never an unretrieved task error
             log.exception("update %s failed", update.get("update_id"))
-
-    async def _healthz(self, request: web.Request) -> web.Response:
-        try:
-            ok, details = await self.health()
-        except Exception as exc:
-            ok, details = False, {"error": type(exc).__name__}
-        details = {"status": "ok" if ok else "failing", **details}
-        return web.json_response(details, status=200 if ok else 503)
 
     async def stop_accepting(self) -> None:
         """New updates get 503 (Telegram keeps them for the next start); /healthz still answers."""

@@ -183,3 +183,80 @@ def test_a_half_made_copy_is_deleted(tmp_path: Path) -> None:
     (tmp_path / "sakshy-20261101-033000.db.partial").write_bytes(b"half")
     rotate(tmp_path, 3)
     assert not list(tmp_path.glob("*.partial")), "a half-made copy is not kept"
+
+
+async def test_backups_in_the_same_second_never_overwrite_each_other(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backups"
+    moment = datetime(2026, 12, 6, 3, 30, tzinfo=ZoneInfo("Asia/Almaty"))
+    made = []
+    for count in (1, 2, 3):
+        await add_reports(db, clock, 1, start=count)  # each copy holds one report more
+        made.append(await asyncio.to_thread(make_backup, db.path, folder, at=moment))
+    assert [m.path.name for m in made] == [
+        "sakshy-20261206-033000.db",
+        "sakshy-20261206-033000-2.db",
+        "sakshy-20261206-033000-3.db",
+    ]
+    assert [reports_in(m.path) for m in made] == [1, 2, 3], "each kept what it copied"
+    assert sorted(p.name for p in folder.glob("*.db")) == sorted(m.path.name for m in made)
+    assert not list(folder.glob("*.partial"))
+
+
+def test_rotation_counts_same_second_backups_as_newer(tmp_path: Path) -> None:
+    names = [
+        "sakshy-20261205-033000.db",
+        "sakshy-20261206-033000.db",
+        "sakshy-20261206-033000-2.db",
+        "sakshy-20261206-033000-10.db",
+        "sakshy-20261206-033001.db",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    gone = rotate(tmp_path, 3)
+    assert sorted(p.name for p in gone) == names[:2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:])
+
+
+async def test_the_daily_backup_twice_in_one_second_keeps_both(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    """The daily backup and `sakshy backup` into its folder at the same moment."""
+    await add_reports(db, clock, 2)
+    folder = tmp_path / "daily"
+    followups = FollowUps(db, clock)
+    service = BackupService(
+        db.path, folder, 7, time(3, 30), ZoneInfo("Asia/Almaty"), followups, clock
+    )
+    await service.ensure_scheduled()
+    clock.now = datetime(2026, 11, 21, 22, 30, tzinfo=UTC)  # 03:30 in Almaty
+    folder.mkdir()
+    await asyncio.to_thread(
+        make_backup, db.path, folder, at=clock.now.astimezone(ZoneInfo("Asia/Almaty"))
+    )
+    assert await followups.run_due() == 1
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "sakshy-20261122-033000-2.db",
+        "sakshy-20261122-033000.db",
+    ]
+
+
+def test_restore_refuses_while_the_database_is_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.storage.lock import DatabaseLock
+
+    database = tmp_path / "data" / "sakshy.db"
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    monkeypatch.chdir(tmp_path)
+    assert main(["migrate"]) == 0
+    assert main(["backup", str(tmp_path / "b.db")]) == 0
+    capsys.readouterr()
+    with DatabaseLock(database):  # as `sakshy run` holds it
+        assert main(["restore", str(tmp_path / "b.db"), "--yes"]) == 1
+        err = capsys.readouterr().err
+        assert "Nothing was restored: a Sakshy bot (process" in err
+        assert "systemctl stop sakshy" in err
+        assert not list(database.parent.glob("*.before-restore-*"))
+    assert main(["restore", str(tmp_path / "b.db"), "--yes"]) == 0, "free again"

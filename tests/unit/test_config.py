@@ -97,6 +97,22 @@ def test_webhook_settings_follow_telegrams_rules(tmp_path: Path) -> None:
     assert load_settings(env_file=env_file).webhook_token == "s3cr-t_"
 
 
+def test_the_health_listener_is_off_unless_a_port_is_given(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("BOT_TOKEN=123:abc\nHEALTH_PORT=\n")
+    settings = load_settings(env_file=env_file)
+    assert (settings.health_port, settings.health_host) == (None, "127.0.0.1")
+    env_file.write_text("BOT_TOKEN=123:abc\nHEALTH_PORT=9100\nHEALTH_HOST=0.0.0.0\n")
+    settings = load_settings(env_file=env_file)
+    assert (settings.health_port, settings.health_host) == (9100, "0.0.0.0")
+    (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nHEALTH_PORT=http\n")
+    assert line.startswith("HEALTH_PORT: expected a port number from 1 to 65535")
+    (line,) = problems(
+        tmp_path, "BOT_TOKEN=123:abc\nWEBHOOK_URL=https://x.kz/tg\nHEALTH_PORT=8080\n"
+    )
+    assert line.startswith("HEALTH_PORT: the webhook server listens there already")
+
+
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nSTAF_CHAT_ID=-100\n")
     assert line == "STAF_CHAT_ID: unknown key in .env (did you mean STAFF_CHAT_ID?)"
@@ -177,6 +193,10 @@ def test_cli_migrate_and_check_config(tmp_path: Path) -> None:
     check = run_cli(tmp_path, "check-config", env_text=env_text)
     assert check.returncode == 0
     assert "secret" not in check.stdout and "BOT_TOKEN = set (hidden)" in check.stdout
+    assert "Warning: STAFF_CHAT_ID is not set: no staff group gets reports" in check.stderr
+    assert "residents who try to report are told" in check.stderr
+    configured = run_cli(tmp_path, "check-config", env_text=env_text + "STAFF_CHAT_ID=-100123\n")
+    assert configured.returncode == 0 and "Warning" not in configured.stderr
 
 
 def test_cli_without_subcommand_and_token_runs_the_demo(tmp_path: Path) -> None:

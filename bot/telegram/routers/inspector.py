@@ -19,6 +19,7 @@ from bot.domain.categories import Category
 from bot.domain.reports import ServiceArea
 from bot.domain.users import User
 from bot.services.directory import DirectoryService, Found
+from bot.services.reports import ReportService
 from bot.services.subscriptions import SubscriptionService
 from bot.telegram import texts
 from bot.telegram.buttons import (
@@ -164,6 +165,7 @@ async def on_button(
     subscriptions: SubscriptionService,
     area: ServiceArea,
     categories: tuple[Category, ...],
+    reports: ReportService,
 ) -> None:
     message = query.message
     if not isinstance(message, Message):
@@ -195,7 +197,7 @@ async def on_button(
         await query.answer()
         from bot.telegram.routers.report import begin  # the wizard, with the place set
 
-        await begin(message, state, user, categories, preset=place)
+        await begin(message, state, user, categories, reports, preset=place)
         return
     await query.answer(texts.stale_button())
 

@@ -102,9 +102,14 @@ async def begin(
     state: FSMContext,
     user: User,
     categories: tuple[Category, ...],
+    reports: ReportService,
     preset: tuple[float, float] | None = None,
 ) -> None:
     """`preset`: the place is already known (from the inspector lookup)."""
+    if not await reports.accepts_reports():  # no police chat would see it: say so, not later
+        await state.clear()
+        await message.answer(texts.reports_not_accepted_yet(), reply_markup=main_menu())
+        return
     if not user.has_consent:
         await state.set_state(Onboarding.consent)
         await state.set_data({"then": "report", "preset": list(preset) if preset else None})
@@ -456,6 +461,8 @@ async def send(query: CallbackQuery, state: FSMContext, user: User, reports: Rep
                 text = texts.report_refused_open(refused.limit or 0)
             elif refused.reason == "hourly":
                 text = texts.report_refused_hourly(refused.limit or 0)
+            elif refused.reason == "no_staff":
+                text = texts.reports_not_accepted_yet()
             else:
                 text = texts.report_consent_needed()
             await query.message.answer(text, reply_markup=main_menu())
