@@ -44,7 +44,7 @@ async def test_the_demo_at_night_shows_the_quiet_hours(capsys: pytest.CaptureFix
     night = WorldClock(datetime(2026, 12, 7, 3, 30, tzinfo=ZoneInfo("Asia/Almaty")))
     assert await run_demo(lang="ru", clock=night) == 0
     out = capsys.readouterr().out
-    told = "Ночью предложения не отправляются: первых помощников спросят 7 декабря, 08:00"
+    told = "Ночью предложения не отправляются: первым помощникам их отправят 7 декабря, 08:00"
     assert told in out
     held = out.index("— quiet hours: the offer waits until 08:00; the clock moves on —")
     assert out.index(told) < held < out.index("✅ Вы записаны на это дежурство")

@@ -328,8 +328,8 @@ async def test_a_duty_created_at_night_tells_staff_when_the_offers_go(
     await staff.send(officer, FORM)
     created = await staff.next_message()
     assert created.text == (
-        "✅ Дежурство № 1 создано. Ночью предложения не отправляются: первых помощников "
-        "спросят 22 ноября, 08:00; кто занял место, видно в посте дежурства."
+        "✅ Дежурство № 1 создано. Ночью предложения не отправляются: первым помощникам "
+        "их отправят 22 ноября, 08:00; кто занял место, видно в посте дежурства."
     )
     await staff.next_message(timeout=10)  # the duty's post
     colleague = tg.user(9723, first_name="Colleague", language_code="kk")
@@ -337,8 +337,8 @@ async def test_a_duty_created_at_night_tells_staff_when_the_offers_go(
     await staff.send(colleague, FORM.replace("28.11.2026", "29.11.2026"))
     created = await staff.next_message()
     assert created.text == (
-        "✅ № 2 кезекшілік құрылды. Түнде ұсыныс жіберілмейді: алғашқы көмекшілерден "
-        "22 қараша, 08:00 сұралады; кімнің орын алғаны кезекшілік жазбасында көрінеді."
+        "✅ № 2 кезекшілік құрылды. Түнде ұсыныс жіберілмейді: алғашқы көмекшілерге "
+        "жіберу уақыты — 22 қараша, 08:00; кімнің орын алғаны кезекшілік жазбасында көрінеді."
     )
     await staff.next_message(timeout=10)  # its post
     assert aliya.unread() == [], "nobody is woken at night"

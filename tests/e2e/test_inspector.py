@@ -160,5 +160,5 @@ async def test_a_report_made_here_shows_its_precinct_and_inspector(
     await user.press(await user.next_message(), data="rs:send")
     await user.next_message(timeout=10)
     post = await staff.next_message(timeout=10)
-    assert "🏘 ⚠️ Мекенжай қолмен жазылған, картада белгіленбеген" in post.text
+    assert "🏘 ⚠️ Тұрғын жазған мекенжай картада белгіленбеген" in post.text
     assert await eventually(lambda: db_of("SELECT 1 FROM reports WHERE precinct_id IS NULL"))
