@@ -6,6 +6,8 @@ import pytest
 
 from bot.demo import run_demo
 
+pytestmark = pytest.mark.slow  # the whole demo story, twice
+
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
