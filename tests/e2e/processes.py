@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.testing.fake_telegram import FakeTelegram
-from bot.testing.timeouts import scaled
+from bot.testing.timeouts import describe, scaled
 from tests.e2e.conftest import STAFF_CHAT, TOKEN
 
 #: from start to the first getUpdates: about 1.7 s on an idle machine, 4.8 s on a loaded one
@@ -47,6 +47,8 @@ class BotProcess:
         self.folder = folder
         self.proc: asyncio.subprocess.Process | None = None
         self.starts = 0
+        #: seconds from each start to its first getUpdates (what a loaded machine stretches)
+        self.startup_seconds: list[float] = []
 
     @property
     def running(self) -> bool:
@@ -75,15 +77,30 @@ class BotProcess:
         """Wait until the process asks for updates (or fail at once if it exited)."""
         proc = self.proc
         assert proc is not None
-        await self.fake.wait_for(
-            lambda: self.fake.poll_requests > polls_before or proc.returncode is not None,
-            timeout=STARTUP_SECONDS,
-        )
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        try:
+            await self.fake.wait_for(
+                lambda: self.fake.poll_requests > polls_before or proc.returncode is not None,
+                timeout=STARTUP_SECONDS,
+            )
+        except AssertionError:
+            raise AssertionError(
+                f"the bot did not poll within {describe(STARTUP_SECONDS)}; it wrote: "
+                f"{self.stderr()}"
+            ) from None
         if proc.returncode is not None:
             raise AssertionError(
-                f"the bot exited with {proc.returncode} before polling: "
-                f"{self.stderr_path.read_text(errors='replace')[-3000:]}"
+                f"the bot exited with {proc.returncode} before polling: {self.stderr()}"
             )
+        self.startup_seconds.append(loop.time() - began)
+
+    def stderr(self) -> str:
+        """The end of what the current (or last) process wrote on stderr."""
+        try:
+            return self.stderr_path.read_text(errors="replace")[-3000:] or "(nothing)"
+        except OSError:
+            return "(no stderr file)"
 
     async def kill(self) -> None:
         """SIGKILL: the process dies wherever it is."""

@@ -314,7 +314,8 @@ async def flood_and_kill(tg: FakeTelegram, process: BotProcess, tmp_path: Path) 
     print(  # the figures, with -s
         f"{kills} kills: {len(stored)} reports, {len(set(told))} receipts seen, "
         f"{duplicates} duplicates, {ran} reminders and escalations run, {replayed} updates "
-        f"handled again after a kill ({len(repeats.matched)} edits repeated)"
+        f"handled again after a kill ({len(repeats.matched)} edits repeated); start to "
+        f"polling {min(process.startup_seconds):.1f}-{max(process.startup_seconds):.1f} s"
     )
     known = {s.state for group in STATE_GROUPS for s in group.__states__}
     for state, data in states:
