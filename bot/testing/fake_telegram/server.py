@@ -162,6 +162,8 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self.poll_count = 0
         #: getUpdates requests received (counted on arrival: a bot that started polling)
         self.poll_requests = 0
+        #: Bot API requests of any method received (counted on arrival: a bot that is up)
+        self.requests_received = 0
         #: (chat_id, message_id) -> emoji the bot set with setMessageReaction
         self.reactions: dict[tuple[int, int], list[str]] = {}
         self.first_poll_at: float | None = None
@@ -497,6 +499,7 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self, token: str, method: str, params: dict[str, str], files: dict[str, Any]
     ) -> tuple[Any, str | None]:
         name = method.lower()
+        self.requests_received += 1
         try:
             if token != self.token:
                 if _token_is_malformed(token):
