@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
+from tests import orphans
 
 
 class FixedClock:
@@ -84,3 +86,51 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "WEBHOOK_PORT",
     ):
         monkeypatch.delenv(key, raising=False)
+
+
+# --- no orphans: a process a test started is stopped by that test ----------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # inherited by every process a test starts: found even when its parent died
+    os.environ[orphans.MARK] = str(os.getpid())
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_process_left_behind() -> Iterator[None]:
+    """After each test file: a process its tests started and did not stop is killed, and the
+    file's last test errors, naming it."""
+    before = {p.pid for p in orphans.leftovers()}
+    yield
+    left = [p for p in orphans.leftovers() if p.pid not in before]
+    if left:
+        orphans.kill(left)
+        pytest.fail(
+            "these tests left processes running (killed now; stop them in `finally`):\n"
+            + "\n".join(f"  {p}" for p in left),
+            pytrace=False,
+        )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The last net: whatever still runs at the end (descendants, or carrying this session's
+    mark) is killed, and the run fails."""
+    left = orphans.leftovers()
+    if not left:
+        return
+    orphans.kill(left)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    session.config.stash[_ORPHANS] = left
+
+
+_ORPHANS = pytest.StashKey[list[orphans.Leftover]]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    left = terminalreporter.config.stash.get(_ORPHANS, [])
+    if left:
+        terminalreporter.section("processes left behind", red=True, bold=True)
+        for process in left:
+            terminalreporter.write_line(f"killed {process}", red=True)
+        terminalreporter.write_line("the run fails: a test must stop what it starts", red=True)

@@ -10,6 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.testing.timeouts import scaled
+
+pytestmark = pytest.mark.slow  # each benchmark in its own process
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,7 +25,7 @@ def _run(*args: str) -> str:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=scaled(300),
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout

@@ -16,6 +16,7 @@ from bot.app import SakshyApp
 from bot.config import Settings
 from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
+from bot.testing.timeouts import scaled
 
 TOKEN = "123456789:TEST-token-for-the-fake-telegram"
 STAFF_CHAT = -1001000000001
@@ -76,7 +77,7 @@ class RunningBot:
         if self.app is not None and self.task is not None:
             await self.app.stop()
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self.task, 10)
+                await asyncio.wait_for(self.task, scaled(10))
         self.app = None
         self.task = None
 
@@ -138,9 +139,10 @@ async def db_of(bot: RunningBot) -> Any:
 
 
 async def eventually(check: Any, timeout: float = 5.0) -> Any:  # noqa: ASYNC109
-    """Wait until an async check returns a truthy value (for effects with no Telegram call)."""
+    """Wait until an async check returns a truthy value (for effects with no Telegram call);
+    ``timeout`` is scaled by SAKSHY_TEST_TIMEOUT_SCALE."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + scaled(timeout)
     while True:
         result = await check()
         if result or loop.time() > deadline:

@@ -132,10 +132,12 @@ async def test_a_flood_is_slowed_down_politely_and_once(tg: FakeTelegram, bot: R
     # here): how fast the 8 messages are handled cannot change what is let through
     await bot.restart(flood_burst=3, flood_per_minute=0.01)
     user.unread()
+    before = len(user.messages)
     for n in range(8):  # at once
         await user.send(f"раз {n}")
     query = await user.press_stale("lang:ru")  # a press in the flood is still answered
-    await asyncio.sleep(0.3)
+    await tg.wait_for(lambda: len(user.messages) >= before + 4, timeout=5)  # 3 answers, 1 "slow"
+    await asyncio.sleep(0.3)  # and nothing more (a wait for nothing: not scaled)
     texts = [m.text for m in user.unread()]
     slow = "Слишком много сразу. Пожалуйста, подождите немного и продолжайте."
     assert texts.count(slow) == 1, texts

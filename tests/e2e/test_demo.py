@@ -14,6 +14,8 @@ from bot.demo import HELPER_NAME, demo_clock, demo_settings, run_demo
 from bot.resources import demo_directory_path
 from bot.services.clock import WorldClock, next_weekday_at
 
+pytestmark = pytest.mark.slow  # the whole demo story, twice
+
 
 @pytest.mark.parametrize(
     ("lang", "expected"),

@@ -5,11 +5,10 @@ database says nothing changed."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_staff import submit_report
 
 
@@ -28,7 +27,14 @@ async def test_forged_presses_change_nothing_of_anyone_else(
     await owner.send_location(42.300, 69.610)
     await owner.next_message()
 
-    await asyncio.sleep(0.3)  # what the steps above still send
+    async def quiet() -> bool:  # what the steps above still send has been sent
+        waiting = await db_of(
+            "SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'in_flight'))"
+            " + (SELECT count(*) FROM inbox WHERE handled_at IS NULL)"
+        )
+        return waiting[0][0] == 0
+
+    assert await eventually(quiet)
     before = await snapshot(db_of)
     owner.unread(), other.unread()
     forged = [

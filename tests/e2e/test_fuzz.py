@@ -37,6 +37,8 @@ from bot.telegram import states as state_module
 from bot.testing.fake_telegram import BotMessage, FakeTelegram, FakeUser, NoMessageError
 from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot
 
+pytestmark = pytest.mark.slow  # minutes of generated sessions
+
 T = TypeVar("T")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 PEOPLE = 4

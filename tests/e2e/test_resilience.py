@@ -124,6 +124,7 @@ async def test_with_consent_what_was_sent_is_kept_and_the_apology_says_so(
     assert "Zarina" not in kept[0]["payload"], "names are not kept"
 
 
+@pytest.mark.slow  # three real retry_after seconds
 async def test_429_on_start_up_is_waited_out_and_the_bot_serves_meanwhile(
     tg: FakeTelegram, bot: RunningBot
 ) -> None:

@@ -12,9 +12,11 @@ import pytest
 from aiohttp import web
 
 from bot.testing.fake_telegram import FakeTelegram
+from bot.testing.timeouts import scaled
 from tests.e2e.conftest import RunningBot, eventually
 
 
+@pytest.mark.slow  # `sakshy run` as a real process
 async def test_wrong_token_stops_run_with_a_plain_line(tg: FakeTelegram, tmp_path: Path) -> None:
     env = dict(os.environ)
     env.update(
@@ -42,7 +44,12 @@ async def sakshy_run(env: dict[str, str], cwd: Path) -> tuple[int | None, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), scaled(60))
+    finally:
+        if proc.returncode is None:  # timed out (or the test was cancelled): never left running
+            proc.kill()
+            await proc.wait()
     return proc.returncode, err.decode()
 
 
@@ -68,6 +75,7 @@ async def test_unreachable_telegram_is_waited_for_and_stop_still_works(
         _ = app.db.conn
 
 
+@pytest.mark.slow  # `sakshy run` as a real process
 async def test_a_url_that_is_not_a_bot_api_server_is_named(tmp_path: Path) -> None:
     async def html(request: web.Request) -> web.Response:
         return web.Response(text="<html><body>It works!</body></html>", content_type="text/html")

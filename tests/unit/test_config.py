@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.testing.timeouts import scaled
 
 
 def problems(tmp_path: Path, env: str) -> list[str]:
@@ -155,10 +156,11 @@ def run_cli(tmp_path: Path, *args: str, env_text: str = "") -> subprocess.Comple
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=scaled(60),
     )
 
 
+@pytest.mark.slow  # `python -m bot` in its own process
 def test_cli_run_without_token_explains_and_exits(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "run")
     assert result.returncode == 2
@@ -166,6 +168,7 @@ def test_cli_run_without_token_explains_and_exits(tmp_path: Path) -> None:
     assert "BOT_TOKEN: not set" in result.stderr and "sakshy demo" in result.stderr
 
 
+@pytest.mark.slow  # `python -m bot` in its own process
 def test_cli_run_with_bad_values_lists_each(tmp_path: Path) -> None:
     result = run_cli(tmp_path, env_text="BOT_TOKEN=1:a\nSTAFF_CHAT_ID=x\nTIMEZONE=Nowhere\n")
     assert result.returncode == 2
@@ -174,6 +177,7 @@ def test_cli_run_with_bad_values_lists_each(tmp_path: Path) -> None:
     assert "  - TIMEZONE: expected" in result.stderr
 
 
+@pytest.mark.slow  # `python -m bot` in its own process
 def test_cli_run_refuses_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
     result = run_cli(tmp_path, "run", env_text="BOT_TOKEN=1:a\nDATABASE_PATH=junk.db\n")
@@ -182,6 +186,7 @@ def test_cli_run_refuses_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
     assert "is not a SQLite database" in result.stderr
 
 
+@pytest.mark.slow  # `python -m bot` in its own process
 def test_cli_migrate_and_check_config(tmp_path: Path) -> None:
     env_text = "BOT_TOKEN=1:secret\nDATABASE_PATH=db/s.db\n"
     first = run_cli(tmp_path, "migrate", env_text=env_text)
@@ -199,6 +204,7 @@ def test_cli_migrate_and_check_config(tmp_path: Path) -> None:
     assert configured.returncode == 0 and "Warning" not in configured.stderr
 
 
+@pytest.mark.slow  # `python -m bot` in its own process
 def test_cli_without_subcommand_and_token_runs_the_demo(tmp_path: Path) -> None:
     """The README's first command on a fresh machine: no token, so the demo."""
     result = run_cli(tmp_path)
@@ -224,6 +230,7 @@ def test_database_path_must_name_a_file(
     assert line == "DATABASE_PATH: expected a file path, like data/sakshy.db (not a folder)"
 
 
+@pytest.mark.slow  # `python -m bot` in its own process
 def test_a_broken_categories_file_stops_run_and_check_config(tmp_path: Path) -> None:
     (tmp_path / "cats.toml").write_text("[[category]]\nkey = 'Bad Key'\n", encoding="utf-8")
     env_text = "BOT_TOKEN=1:a\nCATEGORIES_FILE=cats.toml\nDATABASE_PATH=s.db\n"

@@ -23,6 +23,7 @@ from bot.domain.delivery import (
 from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
 from bot.storage.db import Database
+from bot.testing.timeouts import scaled
 
 
 class ScriptedSender:
@@ -76,7 +77,7 @@ async def running(worker: DeliveryWorker) -> AsyncIterator[DeliveryWorker]:
 
 
 async def until(predicate: Any, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(scaled(timeout)):
         while not predicate():  # noqa: ASYNC110 - polls a plain predicate
             await asyncio.sleep(0.005)
 
@@ -284,7 +285,7 @@ async def test_a_stop_does_not_wait_beyond_its_grace(db: Database, sender: Scrip
     started = loop.time()
     await worker.stop(grace=0.3)
     await task
-    assert loop.time() - started < 1.0
+    assert loop.time() - started < scaled(1.0)
     assert [(r, s) for r, s, *_ in await states(db)] == [("a", "in_flight")], "sent at next start"
 
 
@@ -294,13 +295,13 @@ async def test_a_retry_goes_on_time_while_another_chat_waits_long(
     """The loop does not read due times while sends are on their way: a retry wakes it."""
     outbox = Outbox(utc_now)
     worker = DeliveryWorker(db, outbox, sender, utc_now, backoff_base=0.01, idle_poll=10.0)
-    sender.slow["slow"] = 3.0  # a group's send waiting in the limiter, say
+    sender.slow["slow"] = scaled(3.0)  # a group's send waiting in the limiter, say
     sender.script["retry"] = [RetryLater(0.1)]
     async with running(worker):
         await add(db, outbox, (1, "slow"), (2, "retry"))
         began = asyncio.get_running_loop().time()
         await until(lambda: (2, "retry") in sender.delivered, timeout=2.0)
-        assert asyncio.get_running_loop().time() - began < 1.0
+        assert asyncio.get_running_loop().time() - began < scaled(1.0)
         assert (1, "slow") not in sender.delivered, "the slow one was on its way all along"
         await until(lambda: len(sender.delivered) == 2, timeout=5.0)
 

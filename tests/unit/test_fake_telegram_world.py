@@ -16,6 +16,7 @@ from aiogram.types import BufferedInputFile, InputMediaPhoto, Message, Update
 
 from bot.testing.fake_telegram import FakeTelegram, NoMessageError, RateLimits
 from bot.testing.fake_telegram.ratelimit import RateLimiter
+from bot.testing.timeouts import scaled
 
 TOKEN = "123456:TEST"
 Call = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
@@ -130,7 +131,7 @@ async def test_long_poll_timeout_is_capped_at_50_seconds(fake: FakeTelegram, cal
     await fake.wait_for(lambda: fake._long_poll is not None)
     assert fake._long_poll is not None and fake._long_poll.timeout == 50
     await fake.user(1, "A").send("x")
-    status, _ = await asyncio.wait_for(poll, 2)
+    status, _ = await asyncio.wait_for(poll, scaled(2))
     assert status == 200
 
 
@@ -138,7 +139,7 @@ async def test_long_poll_wakes_on_an_update(fake: FakeTelegram, call: Call) -> N
     poll = asyncio.create_task(call("getUpdates", timeout=5))
     await fake.wait_for(lambda: fake._long_poll is not None)
     await fake.user(1, "A").send("/start")
-    status, body = await asyncio.wait_for(poll, 2)
+    status, body = await asyncio.wait_for(poll, scaled(2))
     assert status == 200
     assert body["result"][0]["message"]["text"] == "/start"
     assert fake.poll_count == 1
@@ -149,14 +150,14 @@ async def test_second_poller_makes_the_first_one_fail(fake: FakeTelegram, call: 
     first = asyncio.create_task(call("getUpdates", timeout=5))
     await fake.wait_for(lambda: fake._long_poll is not None)
     second = asyncio.create_task(call("getUpdates", timeout=5))
-    status, body = await asyncio.wait_for(first, 2)
+    status, body = await asyncio.wait_for(first, scaled(2))
     assert (status, body["description"]) == (
         409,
         "Conflict: terminated by other getUpdates request; make sure that only one bot "
         "instance is running",
     )
     await fake.user(1, "A").send("hi")
-    status, body = await asyncio.wait_for(second, 2)
+    status, body = await asyncio.wait_for(second, scaled(2))
     assert status == 200
     assert len(body["result"]) == 1
 
@@ -179,7 +180,7 @@ async def test_a_poller_that_left_is_no_conflict(fake: FakeTelegram, call: Call)
     new = asyncio.create_task(call("getUpdates", timeout=5))
     await fake.wait_for(lambda: fake._long_poll is not None)
     await fake.user(1, "A").send("/start")
-    status, _ = await asyncio.wait_for(new, 2)
+    status, _ = await asyncio.wait_for(new, scaled(2))
     assert status == 200
     assert fake.refusals == []
 
@@ -189,7 +190,7 @@ async def test_set_webhook_ends_polling(fake: FakeTelegram, call: Call) -> None:
     await fake.wait_for(lambda: fake._long_poll is not None)
     status, body = await call("setWebhook", url="https://bot.example.kz/hook")
     assert (status, body["description"]) == (200, "Webhook was set")
-    status, body = await asyncio.wait_for(poll, 2)
+    status, body = await asyncio.wait_for(poll, scaled(2))
     assert (status, body["description"]) == (409, "Conflict: terminated by setWebhook request")
     status, body = await call("getUpdates")
     assert status == 409

@@ -15,6 +15,7 @@ from bot.services.delivery import Outbox
 from bot.services.helpers import ApplicationRefused, HelperRules, HelperService
 from bot.services.users import UserService
 from bot.storage.db import Database
+from bot.testing.timeouts import scaled
 from tests.conftest import FixedClock
 
 STAFF = -1001
@@ -210,7 +211,7 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
     sent = OutgoingMessage(row[0], 42, "sendMessage", {}, 1, clock.now, ref="x")
     async with db.transaction() as conn:  # Telegram accepted the question: message id 900
         await outbox_.repo.mark_sent(conn, sent.id, 900, clock.now)
-    answered = await asyncio.wait_for(helpers.answer(42, 900, "Иә, екі жыл"), timeout=5)
+    answered = await asyncio.wait_for(helpers.answer(42, 900, "Иә, екі жыл"), timeout=scaled(5))
     assert answered is not None
     assert (STAFF, "answer: Иә, екі жыл") in await outbox(db)
     await helpers.act(helper["id"], HelperAction.REJECT, officer_id=7, officer_name="O")

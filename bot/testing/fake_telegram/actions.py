@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..timeouts import describe, scaled
 from .rules import inline_buttons
 from .world import BotMessage, ChatState, FakeGroup, FakeUser, StoredMessage, Topic
 
@@ -305,11 +306,13 @@ class WorldActions:
         if record is None:
             raise AssertionError(f"no callback query {query_id}")
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
+        deadline = loop.time() + scaled(seconds)
         while record.answer is None:
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise AssertionError(f"the bot did not answer callback query {query_id} in time")
+                raise AssertionError(
+                    f"the bot did not answer callback query {query_id} within {describe(seconds)}"
+                )
             await self._wait_change(remaining)
         return dict(record.answer)
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from aiohttp import web
 
+from ..timeouts import describe, scaled
 from .actions import WorldActions
 from .errors import ApiError, TelegramRefusal, bas_description
 from .methods import METHODS, BotApiMethods, Described
@@ -159,6 +160,10 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
         self.poll_count = 0
+        #: getUpdates requests received (counted on arrival: a bot that started polling)
+        self.poll_requests = 0
+        #: Bot API requests of any method received (counted on arrival: a bot that is up)
+        self.requests_received = 0
         #: (chat_id, message_id) -> emoji the bot set with setMessageReaction
         self.reactions: dict[tuple[int, int], list[str]] = {}
         self.first_poll_at: float | None = None
@@ -245,13 +250,14 @@ class FakeTelegram(BotApiMethods, WorldActions):
         predicate: Callable[[], object],
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> None:
-        """Wait until ``predicate()`` is true; re-checked on every change of the fake's state."""
+        """Wait until ``predicate()`` is true; re-checked on every change of the fake's state.
+        ``timeout`` is multiplied by ``SAKSHY_TEST_TIMEOUT_SCALE`` (bot.testing.timeouts)."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + scaled(timeout)
         while not predicate():
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise AssertionError(f"condition not met within {timeout}s: {predicate!r}")
+                raise AssertionError(f"condition not met within {describe(timeout)}: {predicate!r}")
             await self._wait_change(min(remaining, 0.1))
 
     # --- world ---------------------------------------------------------------------------------
@@ -493,6 +499,7 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self, token: str, method: str, params: dict[str, str], files: dict[str, Any]
     ) -> tuple[Any, str | None]:
         name = method.lower()
+        self.requests_received += 1
         try:
             if token != self.token:
                 if _token_is_malformed(token):
@@ -610,6 +617,8 @@ class FakeTelegram(BotApiMethods, WorldActions):
             )
         if self.first_poll_at is None:
             self.first_poll_at = asyncio.get_running_loop().time()
+        self.poll_requests += 1
+        self._notify()
         offset = td_int(params.get("offset", ""))
         limit = min(max(td_int(params.get("limit", "")) if params.get("limit") else 100, 1), 100)
         timeout = min(max(td_int(params.get("timeout", "")), 0), LONG_POLL_MAX_TIMEOUT)

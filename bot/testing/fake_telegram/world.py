@@ -8,6 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..timeouts import describe, scaled
 from .html_parser import find_entities
 
 if TYPE_CHECKING:
@@ -155,16 +156,17 @@ class ChatState(ABC):
         return None
 
     async def next_message(self, timeout: float = 5.0) -> BotMessage:  # noqa: ASYNC109
-        """The next message the bot sent here that the test has not taken yet."""
+        """The next message the bot sent here that the test has not taken yet (``timeout`` is
+        multiplied by ``SAKSHY_TEST_TIMEOUT_SCALE``, see bot.testing.timeouts)."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + scaled(timeout)
         while not self._unread:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 sent = [m.text for m in self._bot_messages[-5:]]
                 raise NoMessageError(
-                    f"the bot sent no new message to chat {self.chat_id} within {timeout}s "
-                    f"(last messages there: {sent})"
+                    f"the bot sent no new message to chat {self.chat_id} within "
+                    f"{describe(timeout)} (last messages there: {sent})"
                 )
             await self._fake._wait_change(remaining)
         return self._unread.popleft()
