@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import ClientDecodeError, TelegramRetryAfter
+from aiogram.exceptions import ClientDecodeError, TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, TelegramMethod
 from aiogram.types import Update
 from pydantic import ValidationError
@@ -129,8 +129,10 @@ class InboxRequestMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[Any],
     ) -> Response[Any]:
-        if isinstance(method, AnswerCallbackQuery) and REPLAY.get():
-            return True  # type: ignore[return-value]
+        if isinstance(method, AnswerCallbackQuery):
+            if REPLAY.get():
+                return True  # type: ignore[return-value]
+            return await self._answer(make_request, bot, method)
         if not isinstance(method, GetUpdates):
             return await make_request(bot, method)
         RAW_UPDATES.set(None)
@@ -141,6 +143,22 @@ class InboxRequestMiddleware(BaseRequestMiddleware):
                 [(int(u["update_id"]), json.dumps(u, ensure_ascii=False)) for u in raw]
             )
         return result
+
+    @staticmethod
+    async def _answer(
+        make_request: NextRequestMiddlewareType[Any], bot: Bot, method: AnswerCallbackQuery
+    ) -> Response[Any]:
+        """A press reached the bot after Telegram stopped waiting for its answer (about 15 s:
+        a busy machine, a restart): Telegram refuses the answer. The press's effect (its
+        messages and edits) is what the person sees, so the handler goes on instead of
+        ending in the error handler's "something went wrong"."""
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if "query is too old" not in exc.message and "query ID is invalid" not in exc.message:
+                raise
+            log.info("a press was answered too late for Telegram (%s)", exc.message)
+            return True  # type: ignore[return-value]
 
 
 class InboxSession(AiohttpSession):

@@ -12,6 +12,15 @@ from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_staff import submit_report
 
 
+async def quiet(db_of: Any) -> bool:
+    """Every message the bot owes has been sent and every update handled."""
+    waiting = await db_of(
+        "SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'in_flight'))"
+        " + (SELECT count(*) FROM inbox WHERE handled_at IS NULL)"
+    )
+    return waiting[0][0] == 0
+
+
 async def test_forged_presses_change_nothing_of_anyone_else(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
@@ -27,14 +36,7 @@ async def test_forged_presses_change_nothing_of_anyone_else(
     await owner.send_location(42.300, 69.610)
     await owner.next_message()
 
-    async def quiet() -> bool:  # what the steps above still send has been sent
-        waiting = await db_of(
-            "SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'in_flight'))"
-            " + (SELECT count(*) FROM inbox WHERE handled_at IS NULL)"
-        )
-        return waiting[0][0] == 0
-
-    assert await eventually(quiet)
+    assert await eventually(lambda: quiet(db_of))  # what the steps above still send
     before = await snapshot(db_of)
     owner.unread(), other.unread()
     forged = [
@@ -152,7 +154,7 @@ async def test_numbers_past_what_sqlite_holds_are_unknown_numbers(
     await onboard(resident, "kk")
     await submit_report(resident, "kk")
     post = await staff.next_message(timeout=10)
-    await asyncio.sleep(0.3)  # what the steps above still send
+    assert await eventually(lambda: quiet(db_of))  # what the steps above still send
     resident.unread()
 
     for where, data in HUGE_PRESSES:

@@ -327,3 +327,22 @@ async def test_an_update_aiogram_cannot_read_is_set_aside_and_polling_goes_on(
         return rows[0][0] == 0
 
     assert await eventually(all_handled), "handled: it does not come back at the next start"
+
+
+async def test_a_press_answered_too_late_for_telegram_still_takes_effect(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    """A press that reaches the bot after Telegram stopped waiting for its answer (a busy
+    machine, a restart): Telegram refuses the answer, and the press does what it does."""
+    user = tg.user(7015, first_name="Zere", language_code="kk")
+    consent = await onboard(user, "kk", consent=None)
+    too_old = "query is too old and response timeout expired or query ID is invalid"
+    tg.fail_next("answerCallbackQuery", 400, description=f"Bad Request: {too_old}")
+    await user.press(consent, data="consent:yes")
+    thanks = await user.next_message()
+    assert [c.ok for c in tg.calls_of("answerCallbackQuery")][-1:] == [False], "refused"
+    assert thanks.text.startswith("Рақмет. Келісіміңіз тіркелді."), "not «something went wrong»"
+    events = await db_of("SELECT action FROM consent_events WHERE user_id = 7015")
+    assert [e[0] for e in events] == ["given"]
+    await user.send("/help")
+    assert (await user.next_message()).text.startswith("Сақшы тұрғындарды"), "nothing in between"
