@@ -143,7 +143,8 @@ class SQLiteStorage(BaseStorage):
 
 def _unit() -> UpdateUnit | None:
     unit = UNIT.get()
-    return unit if isinstance(unit, UpdateUnit) else None
+    # a task a handler started inherits its unit, and may outlive it: it writes through
+    return unit if isinstance(unit, UpdateUnit) and unit.open else None
 
 
 def _dump(data: dict[str, Any]) -> str:

@@ -37,6 +37,11 @@ class UpdateUnit:
         self._closed = False
         self._writing: dict[str, tuple[str | None, str]] = {}
 
+    @property
+    def open(self) -> bool:
+        """Still taking the update's work (not returned, failed or cancelled yet)."""
+        return not self._closed
+
     async def before_commit(self, conn: aiosqlite.Connection) -> None:
         if self._closed:  # a task the handler started outlived it: nothing of ours is left
             return

@@ -151,3 +151,26 @@ async def test_bookkeeping_before_the_handler_is_detached_from_the_unit(
     finally:
         UNIT.reset(token)
     assert await stored(db) == ([], [(9, 0)]), "not handled before its handler ran"
+
+
+async def test_a_task_that_outlives_its_handler_writes_through(
+    db: Database, clock: FixedClock
+) -> None:
+    inbox = await received(db, clock, 10)
+    storage = SQLiteStorage(db, clock)
+    unit = UpdateUnit(10, clock)
+    token = UNIT.set(unit)
+    try:
+        later = asyncio.Event()
+
+        async def background() -> None:  # inherits the handler's context, and its unit
+            await later.wait()
+            await storage.set_state(KEY, "Later:state")
+
+        task = asyncio.create_task(background())
+    finally:
+        UNIT.reset(token)
+    await inbox.finish(unit)
+    later.set()
+    await task
+    assert await stored(db) == ([("Later:state", "{}")], [(10, 1)])
