@@ -84,7 +84,7 @@ class Wizard:
 
     user: FakeUser
     reports: list[tuple[int, str]] = field(default_factory=list)  # (number, tag)
-    repeated: int = 0
+    repeated: int = 0  # questions asked again (receipts sent again are counted apart)
     wrong: list[str] = field(default_factory=list)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -113,6 +113,9 @@ class Wizard:
             step = step_of(message)
             if step is None:
                 continue  # "sending…" and the like
+            receipt = RECEIPT.match(text)
+            if receipt and int(receipt.group(1)) in {number for number, _ in self.reports}:
+                continue  # an earlier receipt again (its send was in flight at a kill)
             index = [name for name, _, _ in WIZARD].index(step)
             if index == expected - 1:
                 self.repeated += 1  # asked again: its answer was in flight at a kill
@@ -297,7 +300,7 @@ async def test_ten_kills_among_wizards_and_relays_repeat_nothing_and_lose_nothin
         await process.stop()
 
     wrong = [w for wizard in wizards for w in wizard.wrong]
-    assert wrong == [], "every wizard goes on from where it was"
+    assert wrong == [], f"every wizard goes on from where it was: {wrong}"
     made = [r for wizard in wizards for r in wizard.reports]
     assert len(made) >= 2 * len(makers), f"the wizards made reports ({len(made)})"
     stored = {
