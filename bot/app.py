@@ -126,8 +126,12 @@ class SakshyApp:
         self.db = Database(settings.database_path)
         self.limiter = RateLimiter(time_scale=time_scale)
         self.time_scale = time_scale
-        #: seconds a stop waits for updates that are being handled
-        self.handler_grace = 10.0
+        #: seconds a stop waits for updates that are being handled; then they are cancelled,
+        #: which is safe: an update's effects, conversation state and "handled" mark commit
+        #: together (bot/storage/unit.py), so a cancelled one is either done or handled again
+        #: whole at the next start. Long enough for a request in flight, short enough that a
+        #: stop never hangs on a handler waiting for a slow Telegram.
+        self.handler_grace = 3.0
         #: seconds between checks for a directory imported by another process
         self.directory_poll = 30.0
         self.outbox = Outbox(clock)

@@ -5,7 +5,9 @@ Telegram forgets an update once the bot confirms it: with polling, by asking for
 200. So each batch is written here first, and marked handled when its handler returns. An
 update that was being handled when the process died is handled at the next start, before any
 new one. Telegram sending an update again that it did not see confirmed is recognised by its
-id and skipped.
+id and skipped. The "handled" mark commits with the update's effects and its conversation's
+new state (bot/storage/unit.py): a replayed update meets the state its first run met, and
+never repeats effects that committed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from bot.storage.db import Database
 from bot.storage.repositories import FailedUpdateRepository, InboxRepository
+from bot.storage.unit import UpdateUnit
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,14 @@ class Inbox:
                 await self.repo.handled(conn, [update_id], self.clock())
         except Exception:  # it stays waiting: handled again at the next start, not lost
             log.exception("cannot mark update %s handled", update_id)
+
+    async def finish(self, unit: UpdateUnit) -> None:
+        """The update's handler has returned: what its unit of work holds commits (the
+        conversation's new state and the "handled" mark, unless its effects took them)."""
+        try:
+            await unit.finish(self.db)
+        except Exception:  # it stays waiting: handled again at the next start, not lost
+            log.exception("cannot mark update %s handled", unit.update_id)
 
     async def replay(
         self,

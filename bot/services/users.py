@@ -40,7 +40,9 @@ class UserService:
         known = await self.get(user_id)
         if known is not None and not known.blocked_bot and now - known.last_seen < SEEN_EVERY:
             return known, False  # seen a moment ago: nothing to write
-        async with self.db.transaction() as conn:
+        # bookkeeping before the handler, not the update's effect: detached from its unit of
+        # work (else the update would count as handled before its handler ran)
+        async with self.db.transaction(detached=True) as conn:
             user = await self.repo.get(conn, user_id)
             if user is None:
                 language = pick_language(language_code, self.default_locale)

@@ -7,7 +7,9 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Protocol
 
 import aiosqlite
 
@@ -17,6 +19,22 @@ log = logging.getLogger(__name__)
 #: the oldest SQLite the statements need (RETURNING: 3.35, 2021); Python 3.11's own builds
 #: bring 3.37 or newer, a distribution's Python brings the system's
 MIN_SQLITE = (3, 35, 0)
+
+
+class CommitHook(Protocol):
+    """Work that commits with the next write transaction (an update's unit of work)."""
+
+    async def before_commit(self, conn: aiosqlite.Connection) -> None:
+        """Inside the transaction, after its own statements, before COMMIT."""
+
+    def after_commit(self) -> None:
+        """The transaction committed."""
+
+
+#: the unit of work of the update being handled (set by the inbox's middleware): every write
+#: transaction of a handler commits it too, so a crash cannot separate an update's effects
+#: from its new conversation state and its "handled" mark
+UNIT: ContextVar[CommitHook | None] = ContextVar("sakshy_unit", default=None)
 
 
 class StorageError(Exception):
@@ -85,8 +103,15 @@ class Database:
         return self._conn
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(
+        self, *, detached: bool = False, unit: CommitHook | None = None
+    ) -> AsyncIterator[aiosqlite.Connection]:
         """A write unit of work: everything inside commits together or not at all.
+
+        While an update is handled, the update's own work (`UNIT`: its conversation's new
+        state and its "handled" mark) commits in the same transaction, unless `detached`
+        (bookkeeping that is not the update's effect and may be repeated); `unit` names the
+        work to commit explicitly.
 
         A failed COMMIT or a cancellation at any point must not leave the shared connection
         inside a transaction (every later unit of work would fail), so the end is rolled back
@@ -96,15 +121,20 @@ class Database:
             conn = self.conn
             await self._recover(conn)
             self._suspect = True
+            hook = unit if unit is not None else None if detached else UNIT.get()
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                if hook is not None:
+                    await hook.before_commit(conn)
                 await conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     await asyncio.shield(conn.execute("ROLLBACK"))
                 raise
             self._suspect = False
+            if hook is not None:
+                hook.after_commit()
 
     @asynccontextmanager
     async def one_statement(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -18,8 +18,9 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 
-from bot.storage.db import Database
+from bot.storage.db import UNIT, Database
 from bot.storage.repositories import FsmRepository
+from bot.storage.unit import UpdateUnit
 
 
 class SQLiteStorage(BaseStorage):
@@ -28,7 +29,10 @@ class SQLiteStorage(BaseStorage):
     Written through to SQLite at once (a conversation survives a crash), and remembered in
     this process for the next update of the same conversation: a read costs nothing and a
     write that changes nothing is not made. Only this class writes conversations, except the
-    erasures that call `invalidate()` (one process runs one bot)."""
+    erasures that call `invalidate()` (one process runs one bot).
+
+    While an update is handled (an `UpdateUnit`), its writes are held by the unit and stored
+    with the update's effects and its "handled" mark; its reads see them."""
 
     #: conversations remembered at most (the least recently used are read again) …
     CACHE = 20_000
@@ -59,6 +63,9 @@ class SQLiteStorage(BaseStorage):
         self._chars = 0
 
     async def _load(self, key: str) -> tuple[str | None, str]:
+        unit = _unit()
+        if unit is not None and key in unit.conversations:
+            return unit.conversations[key]
         known = self._known.get(key)
         if known is not None:
             self._known.move_to_end(key)
@@ -82,6 +89,11 @@ class SQLiteStorage(BaseStorage):
             self._chars -= len(known[1])
 
     async def _store(self, key: str, state: str | None, data: str) -> None:
+        unit = _unit()
+        if unit is not None:  # stored with the update's effects and its "handled" mark
+            unit.on_stored = self._remember
+            unit.conversations[key] = (state, data)
+            return
         try:
             async with self.db.one_statement() as conn:  # put is one statement
                 await self.repo.put(conn, key, state, data, self.clock())
@@ -127,6 +139,12 @@ class SQLiteStorage(BaseStorage):
 
     async def close(self) -> None:
         """The database belongs to the app, which closes it."""
+
+
+def _unit() -> UpdateUnit | None:
+    unit = UNIT.get()
+    # a task a handler started inherits its unit, and may outlive it: it writes through
+    return unit if isinstance(unit, UpdateUnit) and unit.open else None
 
 
 def _dump(data: dict[str, Any]) -> str:

@@ -19,6 +19,8 @@ from bot.domain.users import pick_language
 from bot.services.chats import ChatService
 from bot.services.inbox import Inbox
 from bot.services.users import UserService
+from bot.storage.db import UNIT
+from bot.storage.unit import UpdateUnit
 from bot.telegram import texts
 from bot.telegram.session import UNREADABLE
 
@@ -26,9 +28,12 @@ log = logging.getLogger(__name__)
 
 
 class InboxMiddleware(BaseMiddleware):
-    """First of ours: an update Telegram sent again after it was received is skipped, and one
-    whose handler returned is marked handled. A failed one is marked by the error handler once
-    the failure is recorded; one cancelled by a stop stays waiting for the next start."""
+    """First of ours: an update Telegram sent again after it was received is skipped, and the
+    rest is handled as one unit of work (`UpdateUnit`): its conversation changes and its
+    "handled" mark commit with its first write transaction, or when its handler returns. A
+    failed one keeps no conversation change and is marked by the error handler once the
+    failure is recorded; one cancelled by a stop before its commit stays waiting for the next
+    start, its conversation as it was."""
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
@@ -47,9 +52,17 @@ class InboxMiddleware(BaseMiddleware):
         if event.update_id in unreadable:
             await asyncio.shield(self.inbox.set_aside(event.update_id, unreadable[event.update_id]))
             return None
-        result = await handler(event, data)
+        unit = UpdateUnit(event.update_id, self.inbox.clock)
+        token = UNIT.set(unit)
+        try:
+            result = await handler(event, data)
+        except BaseException:
+            unit.discard()
+            raise
+        finally:
+            UNIT.reset(token)
         # a stop's cancellation landing here must not leave a finished update to be replayed
-        await asyncio.shield(self.inbox.handled(event.update_id))
+        await asyncio.shield(self.inbox.finish(unit))
         return result
 
 

@@ -446,6 +446,9 @@ async def send(query: CallbackQuery, state: FSMContext, user: User, reports: Rep
     # Answer the button first: Telegram wants it within seconds, the commit may queue.
     await query.answer(texts.report_sending())
     draft = ReportDraft.from_json(await _draft(state))
+    # the wizard ends with the report's commit (the update's unit of work): a kill after it
+    # leaves neither a «Send» to replay nor a finished wizard waiting at its last step
+    await state.clear()
     try:
         await reports.submit(
             user,
@@ -454,7 +457,6 @@ async def send(query: CallbackQuery, state: FSMContext, user: User, reports: Rep
             username=None if draft.anonymous else query.from_user.username,
         )
     except ReportRefused as refused:
-        await state.clear()
         await drop_inline_keyboard(query.message)
         if isinstance(query.message, Message):
             if refused.reason == "open":
@@ -467,7 +469,6 @@ async def send(query: CallbackQuery, state: FSMContext, user: User, reports: Rep
                 text = texts.report_consent_needed()
             await query.message.answer(text, reply_markup=main_menu())
         return
-    await state.clear()
     # The receipt with its number comes from the outbox: it survives a crash right here.
     await drop_inline_keyboard(query.message)
 
