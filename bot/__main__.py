@@ -81,6 +81,8 @@ async def _run(settings: Settings) -> None:
         settle_the_heap()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
+            # Windows' event loops have no signal handlers: Ctrl+C still stops the bot there
+            # (KeyboardInterrupt), and a service manager's stop kills the process
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, lambda: asyncio.ensure_future(app.stop()))
         await app.run()

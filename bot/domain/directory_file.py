@@ -45,7 +45,9 @@ POINT_COLUMNS = (
 
 
 def normalise_phone(text: str) -> str | None:
-    """A Kazakhstan number in +7XXXXXXXXXX form (from 8 7xx…, 7 7xx…, +7 (7xx) …-…), or None."""
+    """A Kazakhstan number as +7 and ten digits, or None. Accepts the ways people write one:
+    "8 701 234 56 78", "7 701 2345678", "+7 (701) 234-56-78"; the ten digits start with 6 or 7
+    (Kazakhstan's ranges)."""
     digits = re.sub(r"[\s()\-.]", "", text)
     if digits.startswith("+"):
         digits = digits[1:]

@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 Health = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
 
 
+def listening_address(runner: web.AppRunner) -> tuple[str, int]:
+    """Where a started server listens (the real port when 0 was asked)."""
+    host, port = runner.addresses[0][:2]
+    return str(host), int(port)
+
+
 def healthz_handler(health: Health) -> Callable[[web.Request], Awaitable[web.Response]]:
     """The one /healthz both servers mount."""
 
@@ -45,8 +51,7 @@ class HealthServer:
     def address(self) -> tuple[str, int]:
         """Where it listens (the real port when 0 was asked)."""
         assert self._runner is not None
-        host, port = self._runner.addresses[0][:2]
-        return str(host), int(port)
+        return listening_address(self._runner)
 
     async def start(self) -> None:
         """Raises OSError when the address cannot be listened on (in use, not ours)."""

@@ -20,7 +20,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.services.inbox import Inbox
-from bot.telegram.health import Health, healthz_handler
+from bot.telegram.health import Health, healthz_handler, listening_address
 from bot.telegram.session import feed_raw
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,7 @@ class WebhookServer:
     def address(self) -> tuple[str, int]:
         """Where it listens (the port is the real one when 0 was asked)."""
         assert self._runner is not None
-        host, port = self._runner.addresses[0][:2]
-        return str(host), int(port)
+        return listening_address(self._runner)
 
     async def start(self) -> None:
         app = web.Application(client_max_size=MAX_BODY)
