@@ -150,6 +150,39 @@ async def eventually(check: Any, timeout: float = 5.0) -> Any:  # noqa: ASYNC109
         await asyncio.sleep(0.02)
 
 
+SKIP = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}
+
+
+async def fill_report(
+    user: Any,
+    lang: str,
+    *,
+    description: str = "Шу / шум",
+    address: str = "Тұран 12",
+    who: str = "named",
+) -> Any:
+    """The report wizard up to its summary: noise, `description`, a typed `address`, no
+    photos, named or anonymous (`who`), no phone. Returns the summary, «Send» not pressed."""
+    await user.send("/report")
+    await user.press(await user.next_message(), data="rc:noise")
+    await user.next_message()
+    await user.send(description)
+    await user.next_message()
+    await user.send(address)
+    await user.next_message()
+    await user.tap(SKIP[lang])
+    await user.press(await user.next_message(), data=f"rs:{who}")
+    await user.next_message()
+    await user.tap(SKIP[lang])
+    return await user.next_message()
+
+
+async def submit_report(user: Any, lang: str, **report: str) -> Any:
+    """A quick report (see fill_report), sent; returns the receipt."""
+    await user.press(await fill_report(user, lang, **report), data="rs:send")
+    return await user.next_message(timeout=10)
+
+
 async def onboard(user: Any, lang: str, consent: str | None = "yes") -> Any:
     """/start, pick the language, then answer the consent question with "yes" or "no", or
     leave it open (None). Returns the consent question."""

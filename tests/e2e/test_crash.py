@@ -22,7 +22,7 @@ from aiogram.fsm.state import StatesGroup
 from bot.telegram import states as state_module
 from bot.testing.fake_telegram import FakeTelegram, FakeUser, NoMessageError
 from bot.testing.timeouts import scaled, timeout_scale
-from tests.e2e.conftest import STAFF_CHAT, TOKEN, onboard
+from tests.e2e.conftest import STAFF_CHAT, TOKEN, fill_report, onboard
 from tests.e2e.processes import BotProcess, bot_process
 
 pytestmark = pytest.mark.slow  # real processes, each start about two seconds
@@ -51,18 +51,9 @@ async def test_sigkill_after_commit_before_the_staff_post(
     await process.start()
     user = tg.user(9201, first_name="Aizat", language_code="ru")
     await onboard(user, "ru")
-    await user.send("/report")
-    await user.press(await user.next_message(timeout=15), data="rc:noise")
-    await user.next_message()
-    await user.send("Шумят соседи")
-    await user.next_message()
-    await user.send("мкр. Нурсат, дом 5")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:named")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    summary = await user.next_message()
+    summary = await fill_report(
+        user, "ru", description="Шумят соседи", address="мкр. Нурсат, дом 5"
+    )
     # Telegram makes the worker wait before the staff post: the report is committed, the
     # post is not on its way, and that is when the process dies.
     # (long enough that the receipt, itself paced to about one a second in this chat, is

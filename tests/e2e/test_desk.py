@@ -12,26 +12,13 @@ from babel.dates import format_date
 
 from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
-from tests.e2e.test_staff import submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
 
 async def anonymous_report(user: Any) -> None:
-    await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
-    await user.next_message()
-    await user.send("Шум ночью")
-    await user.next_message()
-    await user.send("Тұран 14")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:anonymous")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:send")
-    await user.next_message(timeout=10)
+    await submit_report(user, "ru", description="Шум ночью", address="Тұран 14", who="anonymous")
 
 
 async def test_ban_find_and_card(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
-from tests.e2e.test_staff import staff_post, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.test_staff import staff_post
 
 #: Saturday 21.11.2026, 11:30 in Almaty
 SATURDAY = datetime(2026, 11, 21, 6, 30, tzinfo=UTC)

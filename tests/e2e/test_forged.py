@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
-from tests.e2e.test_staff import submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 
 
 async def quiet(db_of: Any) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
-from tests.e2e.test_staff import staff_post, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.test_staff import staff_post
 
 
 async def test_list_card_and_withdraw(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from bot.resources import demo_directory_path
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import RunningBot, onboard
+from tests.e2e.conftest import RunningBot, onboard, submit_report
 
 NOT_YET = {
     "kk": "Кешіріңіз, бот әзірге хабарламаларды қабылдай алмайды",
@@ -76,19 +76,9 @@ async def test_a_report_no_police_chat_would_see_is_not_accepted_at_send(
 
     user = tg.user(9802, first_name="Dias", language_code="ru")
     await onboard(user, "ru")
-    await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
-    await user.next_message()
-    await user.send("Шумят соседи")
-    await user.next_message()
-    await user.send("мкр. Нурсат, дом 5")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:named")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:send")
-    answer = await user.next_message(timeout=10)
+    answer = await submit_report(
+        user, "ru", description="Шумят соседи", address="мкр. Нурсат, дом 5"
+    )
     assert answer.text.startswith(NOT_YET["ru"]), answer.text
     assert "Ничего не отправлено" in answer.text and "102" in answer.text
     assert not any("принято" in m.text for m in user.messages), "no receipt, no number"

@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
-from tests.e2e.test_staff import staff_post, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard, submit_report
+from tests.e2e.test_staff import staff_post
 
 
 async def test_my_data_is_everything_of_mine_and_nothing_else(

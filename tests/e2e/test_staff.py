@@ -6,25 +6,7 @@ import re
 from typing import Any
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
-
-
-async def submit_report(user: Any, lang: str) -> None:
-    """A quick report: noise, a sentence, a typed address, no photos, named, no phone."""
-    skip = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}[lang]
-    await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
-    await user.next_message()
-    await user.send("Шу / шум")
-    await user.next_message()
-    await user.send("Тұран 12")
-    await user.next_message()
-    await user.tap(skip)
-    await user.press(await user.next_message(), data="rs:named")
-    await user.next_message()
-    await user.tap(skip)
-    await user.press(await user.next_message(), data="rs:send")
-    await user.next_message(timeout=10)  # the receipt
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 
 
 async def staff_post(tg: FakeTelegram, bot: RunningBot) -> Any:

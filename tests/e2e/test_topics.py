@@ -12,10 +12,17 @@ import pytest
 
 from bot.resources import demo_directory_path
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually, onboard
+from tests.e2e.conftest import (
+    STAFF_CHAT,
+    TIME_SCALE,
+    TOKEN,
+    RunningBot,
+    eventually,
+    onboard,
+    submit_report,
+)
 from tests.e2e.test_helpers import apply
 from tests.e2e.test_inspector import lookup
-from tests.e2e.test_staff import submit_report
 
 
 @pytest.fixture
