@@ -139,14 +139,21 @@ async def db_of(bot: RunningBot) -> Any:
 
 
 async def eventually(check: Any, timeout: float = 5.0) -> Any:  # noqa: ASYNC109
-    """Wait until an async check returns a truthy value (for effects with no Telegram call);
-    ``timeout`` is scaled by SAKSHY_TEST_TIMEOUT_SCALE."""
+    """Wait until an async check returns a truthy value (for effects with no Telegram call),
+    and return it; fails the test when it does not come within ``timeout`` (scaled by
+    SAKSHY_TEST_TIMEOUT_SCALE). A query's rows are truthy when there is one: write the
+    condition into the query (``SELECT 1 WHERE (SELECT count(*) …) = 2``), not into a column."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + scaled(timeout)
     while True:
         result = await check()
-        if result or loop.time() > deadline:
+        if result:
             return result
+        if loop.time() > deadline:
+            raise AssertionError(
+                f"{getattr(check, '__name__', 'the check')} did not hold within "
+                f"{scaled(timeout):.0f} s (last: {result!r})"
+            )
         await asyncio.sleep(0.02)
 
 
