@@ -323,13 +323,15 @@ class DutyService:
                 await self._plan_personal(conn, duty, helper_id, now)
                 await self._refresh_post(conn, duty_id)
             states = await self.repo.states(conn, duty_id)
-            if states.get("accepted", 0) >= duty["seats"]:
+            full = states.get("accepted", 0) >= duty["seats"]
+            if full:
                 # every open offer (this one too when the seats were full already) is
                 # edited to say so
                 await self._close_offers(conn, duty, "full")
         self.outbox.notify()
         if not took:
-            return Outcome(Answer.FULL, duty, outbox_edits=True)
+            # the outbox edits this offer only when it was closed and its message is known
+            return Outcome(Answer.FULL, duty, outbox_edits=full and bool(offer["message_id"]))
         return Outcome(Answer.ACCEPTED, duty)
 
     async def withdraw(self, user_id: int, duty_id: int) -> Outcome:

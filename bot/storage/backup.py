@@ -9,6 +9,7 @@ database aside (never deleted), and puts the backup in its place; the bot must b
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import secrets
@@ -71,30 +72,41 @@ def make_backup(database: Path, target: Path, *, at: datetime) -> Backup:
         f"{target.name.removesuffix(SUFFIX)}-{secrets.token_hex(4)}{SUFFIX}.partial"
     )
     started = time.monotonic()
-    source = sqlite3.connect(database)
+    # held while the copy is made: rotation deletes only a partial copy nobody holds (one a
+    # killed process left), never one another backup is still writing
+    claim = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial)
-        try:
-            source.backup(copy)  # all pages in one step: one consistent snapshot
-            reports = _check(copy, partial)
-        finally:
-            copy.close()
-    except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"SQLite could not copy the database: {exc}") from exc
-    except BackupError:
+        fcntl.flock(claim, fcntl.LOCK_EX)
+        if os.fstat(claim).st_nlink == 0:  # a rotation took it in the moment before the lock
+            raise BackupError("another backup's rotation was running; try again")
+        reports = _copy(database, partial)
+        os.fsync(claim)  # on the disk before it has its name
+        if folder is None:
+            os.replace(partial, target)  # the file the operator named
+        else:
+            target = _take_free_name(partial, folder, at)
+    except BaseException:
         partial.unlink(missing_ok=True)
         raise
     finally:
-        source.close()
-    with partial.open("rb+") as file:  # on the disk before it has its name
-        os.fsync(file.fileno())
-    if folder is None:
-        os.replace(partial, target)  # the file the operator named
-    else:
-        target = _take_free_name(partial, folder, at)
+        os.close(claim)
     return Backup(target, target.stat().st_size, time.monotonic() - started, reports)
+
+
+def _copy(database: Path, partial: Path) -> int:
+    """The online backup into `partial`, checked; how many reports it holds."""
+    source = sqlite3.connect(database)
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)  # all pages in one step: one consistent snapshot
+            return _check(copy, partial)
+        finally:
+            copy.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not copy the database: {exc}") from exc
+    finally:
+        source.close()
 
 
 def _take_free_name(partial: Path, folder: Path, moment: datetime) -> Path:
@@ -139,11 +151,31 @@ def rotate(folder: Path, keep: int) -> list[Path]:
         key=_age_order,
     )
     gone = dated[:-keep] if keep > 0 else []
-    # a copy a killed process left half-made is never a backup
-    gone += [p for p in folder.glob(f"{PREFIX}*{SUFFIX}.partial") if p.is_file()]
     for path in gone:
         path.unlink(missing_ok=True)
+    # a copy a killed process left half-made is never a backup; one being made is left alone
+    for path in folder.glob(f"{PREFIX}*{SUFFIX}.partial"):
+        if path.is_file() and _drop_if_abandoned(path):
+            gone.append(path)
     return gone
+
+
+def _drop_if_abandoned(partial: Path) -> bool:
+    """Delete a partial copy whose writer is gone (nobody holds its lock)."""
+    try:
+        fd = os.open(partial, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return False
+    try:
+        partial.unlink(missing_ok=True)  # under the lock: a writer that comes late sees it
+    finally:
+        os.close(fd)
+    return True
 
 
 def _take_owner_and_mode(current: Path, new: Path) -> None:

@@ -69,8 +69,12 @@ class DatabaseLock:
         except BaseException:
             os.close(fd)
             raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:  # whose lock it is, for the one that is refused
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except BaseException:
+            os.close(fd)  # a full disk: the lock goes with the descriptor
+            raise
         self._fd = fd
 
     def release(self) -> None:

@@ -5,6 +5,7 @@ follow-up and is tried again after a failure; the commands `sakshy backup` and `
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import sqlite3
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -179,10 +180,17 @@ async def test_restoring_the_database_onto_itself_changes_nothing(
     assert reports_in(db.path) == 2, "still there, whole"
 
 
-def test_a_half_made_copy_is_deleted(tmp_path: Path) -> None:
-    (tmp_path / "sakshy-20261101-033000.db.partial").write_bytes(b"half")
+def test_a_half_made_copy_is_deleted_and_one_being_made_is_not(tmp_path: Path) -> None:
+    (tmp_path / "sakshy-20261101-033000.db.partial").write_bytes(b"half")  # its writer died
+    busy = tmp_path / "sakshy-20261101-033001-ab12cd34.db.partial"
+    busy.write_bytes(b"being written")
+    with busy.open("rb") as writer:  # another backup holds it while it copies
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX)
+        gone = rotate(tmp_path, 3)
+        assert [p.name for p in gone] == ["sakshy-20261101-033000.db.partial"]
+        assert busy.exists(), "the copy another process is making stays"
     rotate(tmp_path, 3)
-    assert not list(tmp_path.glob("*.partial")), "a half-made copy is not kept"
+    assert not list(tmp_path.glob("*.partial")), "once its writer is gone, it goes too"
 
 
 async def test_backups_in_the_same_second_never_overwrite_each_other(
