@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 
-from bot.config import NO_TOKEN_HELP, ConfigError, Settings, load_settings
+from bot.config import NO_TOKEN_HELP, STAFF_CHAT_MISSING, ConfigError, Settings, load_settings
 from bot.storage.db import StorageError
 
 
@@ -168,8 +168,6 @@ def cmd_check_config(_: argparse.Namespace) -> int:
         print(f"  {name.upper()} = {shown}")
     print(f"  {len(categories)} report categories: {', '.join(c.key for c in categories)}")
     if settings.staff_chat_id is None:
-        from bot.app import STAFF_CHAT_MISSING
-
         print(f"Warning: {STAFF_CHAT_MISSING}", file=sys.stderr)
         print(
             "Warning: until then residents who try to report are told that reports cannot be "

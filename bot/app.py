@@ -27,7 +27,7 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot import telegram
-from bot.config import Settings
+from bot.config import STAFF_CHAT_MISSING, Settings
 from bot.domain.categories import Category, CategoryError, load_categories
 from bot.domain.delivery import OutgoingMessage
 from bot.i18n import build_i18n
@@ -86,13 +86,6 @@ from bot.telegram.webhook import WebhookServer
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-STAFF_CHAT_MISSING = (
-    "STAFF_CHAT_ID is not set: no staff group gets reports, so nobody could answer them. Add the "
-    "bot to the staff supergroup as an admin, send /chatid there and set STAFF_CHAT_ID to the "
-    "number it shows."
-)
 
 
 class StartupError(Exception):

@@ -440,3 +440,11 @@ def load_settings(*, require_token: bool = True, env_file: str | Path | None = "
             ]
         )
     return settings
+
+
+#: said at start and by check-config when STAFF_CHAT_ID is not set
+STAFF_CHAT_MISSING = (
+    "STAFF_CHAT_ID is not set: no staff group gets reports, so nobody could answer them. Add the "
+    "bot to the staff supergroup as an admin, send /chatid there and set STAFF_CHAT_ID to the "
+    "number it shows."
+)

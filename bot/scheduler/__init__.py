@@ -16,8 +16,7 @@ log = logging.getLogger(__name__)
 # APScheduler's own lines ("Running job …", "Job … executed successfully") come twice a tick:
 # 17,000 a day at INFO. Its warnings and errors still pass; each follow-up that did something
 # is logged once by the runner (bot.services.followups).
-for _name in ("apscheduler", "apscheduler.scheduler", "apscheduler.executors.default"):
-    logging.getLogger(_name).setLevel(logging.WARNING)
+logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its children inherit it
 # "skipped: maximum number of running instances reached" is the coalescing we asked for
 logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 

@@ -5,8 +5,10 @@ A handler's conversation writes (aiogram FSM) are held here instead of being wri
 They are written, with the mark that the update was handled, inside the first write transaction
 the handler makes (a service storing its effects), or when the handler returns if it made none.
 So a process killed while an update is handled leaves either nothing of it (it is handled again
-at the next start, against the very conversation state its first run met) or all of its stored
-effects, its new state and its mark (it is not handled again). What a handler sends to Telegram
+at the next start, against the very conversation state its first run met) or its first write
+transaction's effects with its new state and its mark (it is not handled again). A handler
+that writes in two transactions loses the second to a kill between them; it never repeats the
+first. Keep an update's effects in one transaction. What a handler sends to Telegram
 directly after its commit (an answer, a keyboard removed) is not repeated after a kill; only a
 request that was in flight can arrive twice.
 """

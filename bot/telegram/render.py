@@ -680,11 +680,8 @@ class TelegramReportRenderer:
             lines.append(line)
         return "\n".join(lines)
 
-    def stats_summary(
-        self, stats: Stats, precinct_name: str | None, locale: str | None = None
-    ) -> str:
+    def stats_summary(self, stats: Stats, precinct_name: str | None, locale: str) -> str:
         """In `locale` throughout (the requester's: texts, dates and categories alike)."""
-        locale = locale or self.staff_locale
         period = stats.period
         span = format_date(period.first, "d MMM", locale=locale)
         if period.last != period.first:
@@ -718,9 +715,8 @@ class TelegramReportRenderer:
             )
         return "\n".join(lines)
 
-    def chart_labels(self, locale: str | None = None) -> dict[str, str]:
+    def chart_labels(self, locale: str) -> dict[str, str]:
         """Category names without emoji (the chart's font has none)."""
-        locale = locale or self.staff_locale
         return {
             key: "".join(ch for ch in self.category_label(key, locale) if ord(ch) < 0x2000).strip()
             for key in self.categories

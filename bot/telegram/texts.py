@@ -279,11 +279,7 @@ def group_private_only() -> str:
 
 
 def report_start() -> str:
-    return _(
-        "🚨 A crime in progress, violence or danger to life: call <b>102</b> or <b>112</b> now, "
-        "not the bot.\n\n"
-        "<b>Step 1 of 6.</b> What kind of violation is it?"
-    )
+    return report_emergency() + "\n\n" + _("<b>Step 1 of 6.</b> What kind of violation is it?")
 
 
 def report_choose_category() -> str:
@@ -1231,7 +1227,7 @@ def duty_changed_staff(number: int) -> str:
     )
 
 
-def duty_created(number: int, offers_at: datetime | None = None, zone: tzinfo | None = None) -> str:
+def duty_created(number: int, offers_at: datetime | None, zone: tzinfo) -> str:
     """`offers_at`: when the first offers go, if not now (held by the quiet hours)."""
     if offers_at is None:
         return _(
