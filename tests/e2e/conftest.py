@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -155,6 +156,13 @@ async def eventually(check: Any, timeout: float = 5.0) -> Any:  # noqa: ASYNC109
                 f"{scaled(timeout):.0f} s (last: {result!r})"
             )
         await asyncio.sleep(0.02)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 SKIP = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}

@@ -75,10 +75,14 @@ class BotProcess:
                 sys.executable, "-m", "bot", "run", env=self.env, cwd=self.folder,
                 stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
             )  # fmt: skip
-        if wait == "polling":
-            await self._wait_until(lambda: self.fake.poll_requests > polls, "poll")
-        elif wait == "alive":
-            await self._wait_until(lambda: self.fake.requests_received > requests, "call")
+        try:
+            if wait == "polling":
+                await self._wait_until(lambda: self.fake.poll_requests > polls, "poll")
+            elif wait == "alive":
+                await self._wait_until(lambda: self.fake.requests_received > requests, "call")
+        except BaseException:
+            await self.stop()  # a start that failed leaves nothing running
+            raise
 
     async def _wait_until(self, started: Callable[[], bool], what: str) -> None:
         """Wait until ``started()`` (or fail at once if the process exited)."""
@@ -112,7 +116,8 @@ class BotProcess:
         """SIGKILL: the process dies wherever it is."""
         assert self.proc is not None
         if self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it died by itself a moment ago
+                self.proc.send_signal(signal.SIGKILL)
         await self.proc.wait()
 
     async def terminate(self) -> int:
@@ -128,11 +133,13 @@ class BotProcess:
         if self.proc is None or self.proc.returncode is not None:
             return
         try:
-            self.proc.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.terminate()
             await asyncio.wait_for(self.proc.wait(), scaled(STOP_SECONDS))
         finally:
             if self.proc.returncode is None:
-                self.proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    self.proc.kill()
                 with contextlib.suppress(ProcessLookupError):
                     await self.proc.wait()
 

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from bot.storage.backup import make_backup
 from bot.testing.fake_telegram import FakeTelegram
+from bot.testing.timeouts import scaled
 from tests.e2e.conftest import STAFF_CHAT, TOKEN
-
-SCALE = float(os.environ.get("SAKSHY_TEST_TIMEOUT_SCALE", "1"))
 
 
 def bot_env(tg: FakeTelegram, folder: Path) -> dict[str, str]:
@@ -37,7 +36,7 @@ async def sakshy(env: dict[str, str], cwd: Path, *args: str) -> tuple[int | None
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
-        out, _ = await asyncio.wait_for(proc.communicate(), 60 * SCALE)
+        out, _ = await asyncio.wait_for(proc.communicate(), scaled(60))
     finally:
         if proc.returncode is None:
             proc.kill()
@@ -65,7 +64,7 @@ async def test_restore_and_a_second_run_refuse_while_a_bot_runs(
     try:
         user = tg.user(9601, first_name="Aliya", language_code="ru")
         await user.send("/start")
-        await user.next_message(timeout=60 * SCALE)  # the bot is up and holds its database
+        await user.next_message(timeout=60)  # the bot is up and holds its database
         backup = tmp_path / "before.db"
         await asyncio.to_thread(make_backup, database, backup, at=datetime.now(UTC))
         code, text = await sakshy(env, tmp_path, "restore", str(backup), "--yes")
@@ -82,7 +81,7 @@ async def test_restore_and_a_second_run_refuse_while_a_bot_runs(
         assert "systemctl stop sakshy" in text
         assert bot.returncode is None, "the running bot is untouched"
         await user.send("/help")
-        assert (await user.next_message(timeout=30 * SCALE)).text, "and still answers"
+        assert (await user.next_message(timeout=30)).text, "and still answers"
 
         bot.send_signal(signal.SIGKILL)  # no cleanup at all: the system drops the lock
         await bot.wait()

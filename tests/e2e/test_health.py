@@ -4,8 +4,6 @@ checks (200 when all is well, 503 with what failed); without HEALTH_PORT nothing
 from __future__ import annotations
 
 import json
-import os
-import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,20 +11,14 @@ from typing import Any
 import aiohttp
 
 from bot.domain.delivery import NewMessage
+from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import MovableClock, RunningBot, onboard
-
-SCALE = float(os.environ.get("SAKSHY_TEST_TIMEOUT_SCALE", "1"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from bot.testing.timeouts import scaled
+from tests.e2e.conftest import RunningBot, free_port, onboard
 
 
 async def get_healthz(port: int) -> tuple[int, dict[str, Any]]:
-    timeout = aiohttp.ClientTimeout(total=10 * SCALE)
+    timeout = aiohttp.ClientTimeout(total=scaled(10))
     async with (
         aiohttp.ClientSession(timeout=timeout) as http,
         http.get(f"http://127.0.0.1:{port}/healthz") as response,
@@ -38,10 +30,10 @@ async def test_healthz_in_polling_mode_tells_when_messages_are_stuck(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:
     port = free_port()
-    clock = MovableClock(datetime(2026, 12, 7, 6, 0, tzinfo=UTC))  # 11:00 in Almaty
+    clock = WorldClock(datetime(2026, 12, 7, 6, 0, tzinfo=UTC))  # 11:00 in Almaty
     running = RunningBot(tg, tmp_path / "data" / "sakshy.db")
-    app = await running.start(clock=clock, health_port=port)
     try:
+        app = await running.start(clock=clock, health_port=port)
         user = tg.user(9701, first_name="Dana", language_code="ru")
         await onboard(user, "ru")  # polling works
         assert tg.calls_of("getUpdates"), "polling mode"
@@ -58,15 +50,13 @@ async def test_healthz_in_polling_mode_tells_when_messages_are_stuck(
                 conn, NewMessage(9701, "sendMessage", {"chat_id": 9701, "text": "Жауап"})
             )
         app.outbox.notify()
-        await tg.wait_for(
-            lambda: any(not c.ok for c in tg.calls_of("sendMessage")), timeout=10 * SCALE
-        )
+        await tg.wait_for(lambda: any(not c.ok for c in tg.calls_of("sendMessage")), timeout=10)
         clock.now += timedelta(minutes=11)
         status, body = await get_healthz(port)
         assert status == 503
         waited = body.pop("oldest_waiting_seconds")
         assert body == {"status": "failing", "database": "ok", "outbox": "stalled"}
-        assert 660.0 <= waited < 660.0 + 60 * SCALE  # the clock runs on from 11 minutes
+        assert 660.0 <= waited < 660.0 + scaled(60)  # the clock runs on from 11 minutes
     finally:
         await running.stop()
     try:

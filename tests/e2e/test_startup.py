@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from aiohttp import web
 
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.timeouts import scaled
-from tests.e2e.conftest import RunningBot, eventually
+from tests.e2e.conftest import RunningBot, eventually, free_port
 
 
 @pytest.mark.slow  # `sakshy run` as a real process
@@ -51,12 +50,6 @@ async def sakshy_run(env: dict[str, str], cwd: Path) -> tuple[int | None, str]:
             proc.kill()
             await proc.wait()
     return proc.returncode, err.decode()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_unreachable_telegram_is_waited_for_and_stop_still_works(

@@ -4,7 +4,6 @@ through the operator's TLS proxy), with the secret token; strangers are refused.
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +11,15 @@ import aiohttp
 import pytest
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import TOKEN, RunningBot, eventually, onboard
+from tests.e2e.conftest import TOKEN, RunningBot, eventually, free_port, onboard
 
 PUBLIC = "https://sakshy.example.kz:8443"
 WEBHOOK_URL = f"{PUBLIC}/telegram/updates"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 async def hooked(tg: FakeTelegram, tmp_path: Path) -> Any:
-    port = _free_port()
+    port = free_port()
     tg.webhook.route(PUBLIC, f"http://127.0.0.1:{port}")
     running = RunningBot(tg, tmp_path / "data" / "sakshy.db")
     running.port = port  # type: ignore[attr-defined]

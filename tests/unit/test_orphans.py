@@ -7,7 +7,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
@@ -52,7 +51,11 @@ def test_a_grandchild_whose_parent_exited_is_found_by_the_sessions_mark() -> Non
 
 
 def test_nothing_is_found_when_nothing_was_left() -> None:
-    child = subprocess.Popen(["true"])
-    child.wait()
-    time.sleep(0)
-    assert child.pid not in {p.pid for p in orphans.leftovers()}
+    before = {p.pid for p in orphans.leftovers()}
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert child.pid in {p.pid for p in orphans.leftovers()}, "found while it runs"
+    finally:
+        child.kill()
+        child.wait()
+    assert {p.pid for p in orphans.leftovers()} == before, "gone once it was stopped"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any
 
 import pytest
@@ -14,9 +13,8 @@ import pytest
 from bot.scheduler import FollowUpScheduler
 from bot.services.followups import FollowUp, FollowUps
 from bot.storage.db import Database
+from bot.testing.timeouts import scaled
 from tests.conftest import FixedClock
-
-TIMEOUT = 10 * float(os.environ.get("SAKSHY_TEST_TIMEOUT_SCALE", "1"))
 
 
 async def test_info_log_has_one_line_per_followup_and_none_from_apscheduler(
@@ -53,7 +51,7 @@ async def test_info_log_has_one_line_per_followup_and_none_from_apscheduler(
     scheduler = FollowUpScheduler(followups, 0.02, maintenance=[(quiet_housekeeping, 0.02)])
     scheduler.start()
     try:
-        await asyncio.wait_for(enough.wait(), TIMEOUT)
+        await asyncio.wait_for(enough.wait(), scaled(10))
     finally:
         await scheduler.aclose()
 

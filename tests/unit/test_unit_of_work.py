@@ -117,24 +117,29 @@ async def test_a_failed_or_cancelled_handler_leaves_the_conversation_as_it_was(
     storage = SQLiteStorage(db, clock)
     await storage.set_state(KEY, "Report:description")
 
+    unit = UpdateUnit(8, clock)
+    moved = asyncio.Event()
+
     async def handler() -> None:
-        unit = UpdateUnit(8, clock)
         token = UNIT.set(unit)
         try:
             await storage.set_state(KEY, "Report:location")
+            moved.set()
             await asyncio.Event().wait()  # a slow Telegram; then a stop cancels it
         except BaseException:
-            unit.discard()
+            unit.discard()  # what the inbox's middleware does with a handler that raised
             raise
         finally:
             UNIT.reset(token)
-        await inbox.finish(unit)
 
     task = asyncio.create_task(handler())
-    await asyncio.sleep(0)
+    await moved.wait()
+    assert unit.conversations, "the new step is held, not written"
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    await inbox.finish(unit)  # a finish after the failure commits nothing of it
+    assert unit.conversations == {}
     assert await stored(db) == ([("Report:description", "{}")], [(8, 0)]), "replayed whole"
     assert await storage.get_state(KEY) == "Report:description"
 
