@@ -164,6 +164,8 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self.poll_requests = 0
         #: Bot API requests of any method received (counted on arrival: a bot that is up)
         self.requests_received = 0
+        #: messages the bot sent, in every chat (each BotMessage.seq is its place in this count)
+        self.bot_messages_sent = 0
         #: (chat_id, message_id) -> emoji the bot set with setMessageReaction
         self.reactions: dict[tuple[int, int], list[str]] = {}
         self.first_poll_at: float | None = None

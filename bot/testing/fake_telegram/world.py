@@ -33,6 +33,8 @@ class BotMessage:
     thread_id: int | None = None
     media: str | None = None
     date: int = 0
+    #: the order in which the fake received it among all the bot's messages in every chat
+    seq: int = 0
     edits: list[str] = field(default_factory=list)
     deleted: bool = False
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -128,6 +130,8 @@ class ChatState(ABC):
         return None if stored is None or stored.deleted else stored
 
     def _record_bot_message(self, message: BotMessage) -> None:
+        self._fake.bot_messages_sent += 1
+        message.seq = self._fake.bot_messages_sent
         self._bot_messages.append(message)
         self._unread.append(message)
         markup = message.reply_markup
