@@ -8,7 +8,7 @@ from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import RunningBot, onboard
 
 NOT_UNDERSTOOD_KK = "Кешіріңіз, түсінбедім."
-UNSUPPORTED_KK = "Мұнда хабарламаның бұл түрін қабылдай алмаймын."
+UNSUPPORTED_KK = "Мұнда хабардың бұл түрін қабылдай алмаймын."
 CONSENT_REMINDER_RU = (
     "Пожалуйста, ответьте кнопками ниже: Вы согласны на обработку своих персональных данных? "
     "Чтобы вернуться в меню, отправьте /cancel."
@@ -83,7 +83,7 @@ async def test_edited_message_gets_an_answer(tg: FakeTelegram, bot: RunningBot) 
     await user.next_message()
     await user.edit(sent, "сәлеметсіз бе")
     reply = await user.next_message()
-    assert reply.text == "Өңделген хабарламаларды оқымаймын. Оның орнына жаңа хабарлама жіберіңіз."
+    assert reply.text == "Өңделген хабарларды оқымаймын. Оның орнына жаңа хабар жіберіңіз."
 
 
 async def test_stale_and_unknown_buttons_are_answered(tg: FakeTelegram, bot: RunningBot) -> None:

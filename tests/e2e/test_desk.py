@@ -298,8 +298,8 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await located_report(second, 42.3005, 69.6102)  # about 57 m away
     await staff.next_message(timeout=10)
     post = await staff.next_message(timeout=10)
-    assert "🔁 Мына хабарламамен бірдей болуы мүмкін: № 1000 (57 м жерде)" in post.text
-    assert "🔁 № 1000 хабарламамен бірдей" in post.button_texts  # the staff group's language
+    assert "🔁 Бірдей болуы мүмкін: № 1000 (57 м жерде)" in post.text
+    assert "🔁 Бірдей: № 1000" in post.button_texts  # the staff group's language
     await located_report(far, 42.3100, 69.6100)  # more than a kilometre away
     await staff.next_message(timeout=10)
     assert "бірдей болуы мүмкін" not in (await staff.next_message(timeout=10)).text

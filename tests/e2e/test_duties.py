@@ -107,9 +107,9 @@ async def test_a_duty_from_the_form_to_the_hours_served(
 
     offer_kk = await aliya.next_message(timeout=10)
     offer_ru = await boris.next_message(timeout=10)
-    assert offer_kk.text.startswith("🛡 Қоғамдық көмекшілерге кезекшілік, № 1")
+    assert offer_kk.text.startswith("🛡 Қоғамдық көмекшілерге арналған № 1 кезекшілік")
     assert "сб, 28 қараша, 18:00–21:00" in offer_kk.text
-    assert offer_kk.button_texts == ["✅ Қабылдау", "✖️ Бас тарту"]
+    assert offer_kk.button_texts == ["✅ Қатысамын", "✖️ Қатыса алмаймын"]
     assert offer_ru.text.startswith("🛡 Дежурство для общественных помощников, № 1")
     assert "сб, 28 ноября, 18:00–21:00" in offer_ru.text
     assert elsewhere.unread() == [], "no offer outside the duty's precincts"
@@ -241,7 +241,7 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
     assert (await staff.next_message()).text.startswith("Дежурство № 1 отменено")
     assert other.unread() == []
     told = await aliya.next_message(timeout=10)
-    assert told.text.startswith("❌ № 1 кезекшілік (сб, 28 қараша, 19:00–22:00) болдырылмады")
+    assert told.text.startswith("❌ № 1 кезекшілік (сб, 28 қараша, 19:00–22:00) өтпейді")
     assert "штормовое <предупреждение>" in told.text
     query = await aliya.press_stale("du:withdraw:1", offer)
     assert (await aliya.answer_of(query))["text"].startswith("Бұл кезекшілік басталып кетті")
@@ -352,4 +352,4 @@ async def test_a_duty_created_at_night_tells_staff_when_the_offers_go(
 
     clock.set(datetime(2026, 11, 22, 8, 0, 1, tzinfo=ALMATY))
     offer = await aliya.next_message(timeout=10)
-    assert offer.text.startswith("🛡 Қоғамдық көмекшілерге кезекшілік, № ")
+    assert offer.text.startswith("🛡 Қоғамдық көмекшілерге арналған № ")

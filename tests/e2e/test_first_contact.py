@@ -128,7 +128,7 @@ async def test_privacy_shows_consent_date_in_almaty_time(
 @pytest.mark.parametrize(
     ("lang", "report", "calls"),
     [
-        ("kk", "📝 Құқықбұзушылық туралы хабарлау", "дереу <b>102</b> немесе <b>112</b>"),
+        ("kk", "📝 Хабарлама жіберу", "дереу <b>102</b> немесе <b>112</b>"),
         ("ru", "📝 Сообщить о нарушении", "немедленно звоните <b>102</b> или <b>112</b>"),
     ],
 )

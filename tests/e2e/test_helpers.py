@@ -244,7 +244,7 @@ async def test_ask_for_more_is_relayed_both_ways(
     await user.reply(question, "Да, два года в ДНД")
     assert (await user.next_message()).text == "✓ Ваш ответ по заявке № 1 отправлен в полицию."
     answer = await staff.next_message(timeout=10)
-    assert answer.text == "💬 № 1 өтінім беруші жауап береді: Да, два года в ДНД"
+    assert answer.text == "💬 № 1 өтінім берушінің жауабы: Да, два года в ДНД"
     assert answer.raw["reply_to_message"]["message_id"] == post.message_id
     events = await db_of("SELECT action, note FROM helper_events ORDER BY id")
     assert [tuple(e) for e in events][-2:] == [

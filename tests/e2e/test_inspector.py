@@ -22,7 +22,7 @@ CARD_TITLE = {
     "kk": "👮 Сіздің учаскелік полиция инспекторыңыз",
     "ru": "👮 Ваш участковый инспектор полиции",
 }
-INSPECTOR_BUTTON = {"kk": "👮 Менің учаскелік инспекторым", "ru": "👮 Мой участковый"}
+INSPECTOR_BUTTON = {"kk": "👮 Учаскелік инспекторым", "ru": "👮 Мой участковый"}
 
 
 async def lookup(user: Any, lat: float, lon: float) -> list[Any]:

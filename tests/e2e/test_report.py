@@ -11,7 +11,7 @@ from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
 LABELS = {
     "kk": {
-        "report": "📝 Құқықбұзушылық туралы хабарлау",
+        "report": "📝 Хабарлама жіберу",
         "location": "📍 Геолокациямды жіберу",
         "done": "✅ Дайын",
         "skip": "⏭ Өткізіп жіберу",
@@ -131,7 +131,7 @@ async def test_back_cancel_outside_area_and_consent_first(
     await user.send_location(0.0, 0.0)
     assert "Шымкент" in (await user.next_message()).text
     await user.tap("⬅️ Артқа")
-    assert "2-қадамы" in (await user.next_message()).text
+    assert "2/6-қадам" in (await user.next_message()).text
     await user.send_sticker()
     assert (await user.next_message()).text.startswith("Мәтін, дауыстық хабар немесе")
     await user.send("ж" * 2001)
@@ -173,9 +173,9 @@ async def test_an_album_that_describes_the_violation_is_kept_whole(
     await user.next_message()
     for _ in range(3):
         await user.send_photo(caption="Қабырғаға граффити салынған", media_group_id="wall")
-    assert "3-қадамы" in (await user.next_message()).text
+    assert "3/6-қадам" in (await user.next_message()).text
     await user.send("Тұран 12")
-    assert "4-қадамы" in (await user.next_message()).text, "no extra prompts for the album"
+    assert "4/6-қадам" in (await user.next_message()).text, "no extra prompts for the album"
     await user.tap("⏭ Өткізіп жіберу")
     await user.press(await user.next_message(), data="rs:named")
     await user.next_message()

@@ -56,7 +56,7 @@ async def test_take_resolve_with_notices_in_the_residents_language(
         lambda: any(b["callback_data"] == "st:rs_note:1000:t" for b in current.buttons)
     )
     assert [b["text"] for b in current.buttons] == [
-        "✍️ Тұрғынға түсініктеме жазып, шешу",
+        "✍️ Түсініктемемен шешу",
         "✅ Түсініктемесіз шешу",
         "⬅️ Артқа",
     ]
@@ -238,7 +238,9 @@ async def test_a_resident_who_blocked_the_bot_is_shown_as_unreachable(
         await officer.answer_of(await staff.press(officer, post, data="st:take:1000:n"))
         warning = await staff.next_message(timeout=10)
     # in the staff group's language
-    assert warning.text == "⚠️ № 1000 хабарламаның тұрғыны ботты бұғаттады: хабарлар оған жетпейді."
+    assert warning.text == (
+        "⚠️ № 1000 хабарламаны жіберген тұрғын ботты бұғаттады: хабарлар оған жетпейді."
+    )
     events = await db_of("SELECT action FROM report_events WHERE action = 'resident_unreachable'")
     assert len(events) == 1
 

@@ -57,7 +57,7 @@ async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_o
     await reporter.next_message(timeout=10)  # taken
     await reporter.next_message(timeout=10)  # resolved: the reporter gets no alert of it
     alert_kk = await kk.next_message(timeout=10)
-    assert alert_kk.text.startswith("🔔 ЖД вокзал: «🔊 Шу, тыныштықты бұзу» туралы хабарламаны")
+    assert alert_kk.text.startswith("🔔 ЖД вокзал: полиция «🔊 Шу, тыныштықты бұзу» санатындағы")
     alert_ru = await ru.next_message(timeout=10)
     assert alert_ru.text.startswith("🔔 ЖД вокзал: полиция решила вопрос по сообщению")
     assert "Reporter" not in alert_ru.text and "1000" not in alert_ru.text, "nothing personal"
