@@ -260,7 +260,7 @@ async def test_a_report_handed_over_and_filed_under_another_category(
     await staff.send(first, "/card 1000")
     history = (await staff.next_message()).text
     assert "Nurlan · санаты өзгертілді · noise → litter" in history
-    assert "Nurlan · кімге берілді · Aigul" in history
+    assert "Nurlan · басқа қызметкерге берілді · Aigul" in history
 
 
 async def located_report(user: Any, latitude: float, longitude: float) -> None:

@@ -177,7 +177,7 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     assert "Отработанные часы: 3 ч" in (await boris.next_message()).text
 
     await staff.send(officer, "/hours 2026-11")
-    hours = await reply_in(staff, "<b>Қоғамдық көмекшілердің сағаттары")
+    hours = await reply_in(staff, "<b>Қоғамдық көмекшілердің жұмыс істелген сағаттары")
     assert "№ 2 · Серікбаев Ерлан · 3 сағ · 1 кезекшілік" in hours.text
     await staff.send(officer, "/duty 1")
     card = await reply_in(staff, "🛡 <b>№ 1 кезекшілік")
@@ -244,7 +244,7 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
     assert told.text.startswith("❌ № 1 кезекшілік (сб, 28 қараша, 19:00–22:00) өтпейді")
     assert "штормовое <предупреждение>" in told.text
     query = await aliya.press_stale("du:withdraw:1", offer)
-    assert (await aliya.answer_of(query))["text"].startswith("Бұл кезекшілік басталып кетті")
+    assert (await aliya.answer_of(query))["text"].startswith("Бұл кезекшілік басталып кеткен")
     clock.now = STARTS - timedelta(hours=1)
     await eventually(
         lambda: db_of("SELECT 1 FROM followups WHERE kind = 'duty_remind' AND state = 'cancelled'")
@@ -336,7 +336,7 @@ async def test_a_duty_created_at_night_tells_staff_when_the_offers_go(
     created = await staff.next_message()
     assert created.text == (
         "✅ № 2 кезекшілік құрылды. Түнде ұсыныс жіберілмейді: алғашқы көмекшілерге "
-        "жіберу уақыты — 22 қараша, 08:00; кімнің орын алғаны кезекшілік жазбасында көрінеді."
+        "жіберу уақыты — 22 қараша, 08:00; кімнің жазылғаны кезекшілік жазбасында көрінеді."
     )
     await staff.next_message(timeout=10)  # its post
 

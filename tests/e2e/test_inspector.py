@@ -52,9 +52,7 @@ async def test_each_square_has_its_inspector(tg: FakeTelegram, bot: RunningBot, 
         assert venue.raw["venue"]["title"] == point.name(lang)
         assert venue.raw["venue"]["location"]["latitude"] == pytest.approx(point.latitude)
         assert [b["text"] for b in card.buttons] == [
-            "📝 Осы жердегі құқықбұзушылық туралы хабарлау"
-            if lang == "kk"
-            else "📝 Сообщить о нарушении здесь"
+            "📝 Осы жерден хабарлау" if lang == "kk" else "📝 Сообщить о нарушении здесь"
         ]
         assert user.reply_keyboard is not None and any(
             INSPECTOR_BUTTON[lang] in row for row in user.reply_keyboard

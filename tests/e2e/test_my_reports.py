@@ -66,7 +66,7 @@ async def test_a_taken_report_cannot_be_withdrawn(tg: FakeTelegram, bot: Running
     await user.press(listing, data="mr:open:1000")
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
     assert [b["text"] for b in listing.buttons] == [
-        "✍️ Полиция қызметкеріне жазу",
+        "✍️ Қызметкерге жазу",
         "⬅️ Тізімге",
     ], "no withdraw once taken"
     query = await user.press_stale(data="mr:withdraw:1000", message=listing)
@@ -84,7 +84,7 @@ async def test_add_details_from_the_card(tg: FakeTelegram, bot: RunningBot, db_o
     listing = await user.next_message()
     await user.press(listing, data="mr:open:1000")
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
-    assert "✍️ Полиция қызметкеріне жазу" in [b["text"] for b in listing.buttons]
+    assert "✍️ Қызметкерге жазу" in [b["text"] for b in listing.buttons]
     await user.press(listing, data="mr:write:1000")
     assert (await user.next_message()).text.startswith("№ 1000 хабарламаға не қосқыңыз")
     await user.send("Музыка әлі де қатты, қазір 02:00")

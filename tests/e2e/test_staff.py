@@ -198,7 +198,7 @@ async def test_officer_and_resident_talk_through_the_bot(
     # an edit cannot reach the resident's copy: the officer is told so
     await staff.edit(officer, said, "Выезжаем. Подъезд 4?")
     assert (await staff.next_message()).text.startswith(
-        "✏️ Түзетулер № 1000 хабарламаның тұрғынына жетпейді"
+        "✏️ Түзетулер № 1000 хабарламаны жіберген тұрғынға жетпейді"
     )
     await resident.reply(copied, "Да, третий подъезд, 5 этаж")
     assert (await resident.next_message()).text == (

@@ -32,11 +32,13 @@ async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_o
         await onboard(user, lang)
 
     await kk.send("/subscriptions")
-    assert (await kk.next_message()).text.startswith("Сіз әзірге ешбір аумақты")
+    assert (await kk.next_message()).text.startswith("Сіз әзірге ешбір аумаққа жазылмағансыз")
     await kk.send("/subscribe")
     await kk.next_message()
     await kk.send_location(42.300, 69.610)  # ЖД вокзал
-    assert (await kk.next_message()).text.startswith("🔔 Сіз енді ЖД вокзал аумағын")
+    assert (await kk.next_message()).text.startswith(
+        "🔔 Енді Сіз ЖД вокзал жаңалықтарына жазылдыңыз"
+    )
     await ru.send("/subscribe")
     await ru.next_message()
     await ru.send("вокзал")
@@ -75,7 +77,7 @@ async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_o
     await kk.send("/subscriptions")
     card_kk = await kk.next_message()
     await kk.press(card_kk, data="sb:remove:1")
-    await tg.wait_for(lambda: "аумақты бақыламайсыз" in card_kk.text, timeout=5)
+    await tg.wait_for(lambda: "аумаққа жазылым тоқтатылды" in card_kk.text, timeout=5)
     query = await ru.press_stale("sb:remove:1", card)
     assert "устарела" in (await ru.answer_of(query))["text"], "not someone else's"
 

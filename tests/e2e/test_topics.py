@@ -66,7 +66,7 @@ async def test_a_typed_reason_rejects_and_closes_the_topic(
     await tg.wait_for(lambda: "st:take:1000:n" in str(post.reply_markup), timeout=10)
 
     await staff.send(officer, "x" * 1001, reply_to=prompt, thread_id=thread)
-    assert (await staff.next_message()).text.startswith("Тұрғынға бұл тым ұзын: ең көбі 1\xa0000")
+    assert (await staff.next_message()).text.startswith("Мәтін тым ұзын: тұрғынға ең көбі 1\xa0000")
     await staff.send(
         officer, "Это частная территория: обратитесь к <b>управляющей</b> компании", reply_to=prompt
     )
