@@ -198,7 +198,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     await boris.send("/subscriptions")
     card = await boris.next_message()
     await boris.press(card, data="sb:remove:2")
-    await tg.wait_for(lambda: "больше не следите" in card.text, timeout=5)
+    await tg.wait_for(lambda: "отписались от новостей" in card.text, timeout=5)
     clock.now = NOW + timedelta(hours=10)  # 21:00 in Almaty
     second = FORM.replace("кому: zhd-vokzal, mzhk", "кому: все").replace(
         "до: 22.11.2026 20:00", "до: 23.11.2026 20:00"

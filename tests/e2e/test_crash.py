@@ -158,10 +158,10 @@ async def test_sigterm_lets_the_reply_in_flight_finish_and_stops_cleanly(
 
 #: the Russian prompts of the report wizard, and what a resident answers to each
 STEPS = {
-    "Шаг 2 из 6": "Шумят соседи",
-    "Шаг 3 из 6": "ул. Байтурсынова, 12",
-    "Шаг 4 из 6": "⏭ Пропустить",
-    "Шаг 6 из 6": "⏭ Пропустить",
+    "Шаг 2/6": "Шумят соседи",
+    "Шаг 3/6": "ул. Байтурсынова, 12",
+    "Шаг 4/6": "⏭ Пропустить",
+    "Шаг 6/6": "⏭ Пропустить",
 }
 RECEIPT = re.compile(r"^Ваше сообщение № (\d+) принято\.")
 POST = re.compile(r"^№ (\d+) хабарлама")

@@ -84,7 +84,7 @@ async def test_ban_find_and_card(tg: FakeTelegram, bot: RunningBot, db_of: Any) 
         "✅ Автор сообщения № 1001 снова может пользоваться ботом."
     )
     await hidden.send("/report")
-    assert "Шаг 1 из 6. Какое это нарушение?" in (await hidden.next_message()).text
+    assert "Шаг 1/6. Какое это нарушение?" in (await hidden.next_message()).text
     await staff.send(officer, "/banned")
     assert (await staff.next_message()).text == "Заблокированных нет."
 
@@ -321,7 +321,7 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await staff.send(officer, "/duplicate 1001 1002")  # 1001 is closed already
     assert (await staff.next_message()).text.startswith("Сообщение № 1001 нельзя закрыть")
     await staff.send(officer, "/duplicate 1002 1001")  # the chain leads to the first
-    assert (await staff.next_message()).text.startswith("Сообщение № 1002 закрыто как то же")
+    assert (await staff.next_message()).text.startswith("Сообщение № 1002 закрыто как повтор")
     await staff.next_message(timeout=10)  # joined
     assert (await db_of("SELECT duplicate_of FROM reports WHERE id = 1002"))[0][0] == 1000
     await far.next_message(timeout=10)
@@ -336,11 +336,11 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await first.next_message(timeout=10)
     followed = await second.next_message(timeout=10)
     assert followed.text.startswith(
-        "Сообщение № 1000, к которому присоединено Ваше сообщение № 1001, решено."
+        "По сообщению № 1000, к которому присоединено Ваше сообщение № 1001, вопрос решён."
     )
-    assert (await far.next_message(timeout=10)).text.startswith("Сообщение № 1000, к которому")
+    assert (await far.next_message(timeout=10)).text.startswith("По сообщению № 1000, к которому")
     await staff.send(officer, "/duplicate 1002 1000")
-    assert (await staff.next_message()).text.startswith("Сообщение № 1000 закрыто: отмечать")
+    assert (await staff.next_message()).text.startswith("Сообщение № 1000 закрыто: объединять")
     # reopened and resolved again: the followers are not told twice
     await tg.wait_for(lambda: "st:reopen:1000:s" in str(original.reply_markup), timeout=10)
     await staff.press(officer, original, data="st:reopen:1000:s")
@@ -484,7 +484,7 @@ async def test_a_typed_address_routed_by_hand_and_a_location_corrected(
     assert (await staff.next_message()).text.startswith("Сообщение № 1000 теперь относится к")
     told = await resident.next_message(timeout=10)
     assert told.text == (
-        "Полиция уточнила, где находится Ваше сообщение № 1000: им занимается ЖД вокзал."
+        "Полиция уточнила место по Вашему сообщению № 1000: им занимается участок «ЖД вокзал»."
     )
     row = await db_of("SELECT precinct_id, inspector_id, location_verified FROM reports")
     assert tuple(row[0]) == ("zhd-vokzal", "demo-ins-1", 0)

@@ -313,7 +313,7 @@ async def test_many_precincts_come_in_pages_and_only_the_newest_list_counts(
     query = await user.press_stale(second[1][1], listing)
     assert "устарела" in (await user.answer_of(query))["text"]
     await user.press(added, data="vo:precincts_done:")
-    assert (await user.next_message()).text.startswith("Шаг 6 из 7.")
+    assert (await user.next_message()).text.startswith("Шаг 6/7.")
     state = await db_of("SELECT data FROM fsm_states WHERE key LIKE '%9960%'")
     chosen = json.loads(state[0][0])["helper"]["precincts"]
     assert sorted(chosen) == sorted(["p0", second[0][1].split(":")[2]])

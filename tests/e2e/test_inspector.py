@@ -52,7 +52,7 @@ async def test_each_square_has_its_inspector(tg: FakeTelegram, bot: RunningBot, 
         assert venue.raw["venue"]["title"] == point.name(lang)
         assert venue.raw["venue"]["location"]["latitude"] == pytest.approx(point.latitude)
         assert [b["text"] for b in card.buttons] == [
-            "📝 Осы жерден хабарлау" if lang == "kk" else "📝 Сообщить о нарушении здесь"
+            "📝 Осы жерден хабарлау" if lang == "kk" else "📝 Сообщить об этом месте"
         ]
         assert user.reply_keyboard is not None and any(
             INSPECTOR_BUTTON[lang] in row for row in user.reply_keyboard
@@ -70,12 +70,12 @@ async def test_outside_every_square_the_nearest_point_and_emergency_numbers(
     text = await user.next_message()
     venue = await user.next_message()
     assert text.text.startswith("Это место не входит ни в один участок из моего справочника.")
-    assert "Ближайший пункт полиции — в 4,5 км:" in text.text
+    assert "Ближайший полицейский пункт — в 4,5 км:" in text.text
     assert "102" in text.text and "112" in text.text
     assert venue.raw["venue"]["title"] == "Управление полиции Аль-Фарабийского района (демо)"
     await user.send_location(0.0, 0.0)  # the ocean
     answer = await user.next_message()
-    assert answer.text.startswith("Это место за пределами территории, которую обслуживает Сақшы")
+    assert answer.text.startswith("Это место вне зоны обслуживания Сақшы")
 
 
 async def test_the_list_a_typed_name_and_the_deep_link(tg: FakeTelegram, bot: RunningBot) -> None:

@@ -32,7 +32,7 @@ async def test_list_card_and_withdraw(tg: FakeTelegram, bot: RunningBot, db_of: 
     card = user.messages[-1] if user.messages[-1].message_id == listing.message_id else listing
     assert "отправлено" in card.text
     assert [b["text"] for b in card.buttons] == [
-        "✍️ Написать сотруднику полиции",
+        "✍️ Написать сотруднику",
         "↩️ Отозвать сообщение",
         "⬅️ К списку",
     ]

@@ -91,7 +91,7 @@ async def test_forget_me_erases_me_keeps_the_statistics_and_edits_the_staff_post
     await tg.wait_for(lambda: question.text.startswith("Ваши данные удалены."), timeout=10)
     assert question.text == (
         "Ваши данные удалены. 1 сообщение остаётся в статистике без связи с Вами. Если Вы "
-        "снова напишете мне, я начну всё заново и снова попрошу Вашего согласия."
+        "снова мне напишете, всё начнётся заново: я опять попрошу Вашего согласия."
     )
     assert question.buttons == []
     # the staff post no longer shows who sent it (edited: deleting stops at 48 hours)

@@ -37,7 +37,7 @@ RECEIPT = re.compile(r"^Ваше сообщение № (\d+) принято\.")
 POST = re.compile(r"^№ (\d+) хабарлама")
 #: what the bot says when a conversation lost its place ("out of date", "not understood",
 #: "cannot accept", "something went wrong"): none of it may reach a wizard
-LOST_PLACE = ("устарел", "не понимаю", "не могу принять", "пошло не так")
+LOST_PLACE = ("устарел", "не понимаю", "не могу это принять", "пошло не так")
 MAIN_MENU = "🔒 Мои данные"
 
 
@@ -54,11 +54,11 @@ def lost_place(message: BotMessage) -> bool:
 #: ("{tag}" makes each answer unique, so the stored report shows which answer went where)
 WIZARD = [
     ("category", lambda m: "rc:noise" in str(m.reply_markup), ("press", "rc:noise")),
-    ("description", lambda m: m.text.startswith("Шаг 2 из 6"), ("send", "Описание {tag}")),
-    ("location", lambda m: m.text.startswith("Шаг 3 из 6"), ("send", "Адрес {tag}")),
-    ("media", lambda m: m.text.startswith("Шаг 4 из 6"), ("tap", "⏭ Пропустить")),
+    ("description", lambda m: m.text.startswith("Шаг 2/6"), ("send", "Описание {tag}")),
+    ("location", lambda m: m.text.startswith("Шаг 3/6"), ("send", "Адрес {tag}")),
+    ("media", lambda m: m.text.startswith("Шаг 4/6"), ("tap", "⏭ Пропустить")),
     ("anonymity", lambda m: "rs:named" in str(m.reply_markup), ("press", "rs:named")),
-    ("phone", lambda m: m.text.startswith("Шаг 6 из 6"), ("tap", "⏭ Пропустить")),
+    ("phone", lambda m: m.text.startswith("Шаг 6/6"), ("tap", "⏭ Пропустить")),
     ("summary", lambda m: "rs:send" in str(m.reply_markup), ("press", "rs:send")),
     ("receipt", lambda m: bool(RECEIPT.match(m.text or "")), None),
 ]

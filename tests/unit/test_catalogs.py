@@ -110,10 +110,14 @@ def test_translations_keep_placeholders_and_are_valid_html(lang: str) -> None:
             assert len(plain) <= 4096
 
 
+# Texts that are rightly the same in both languages: «мин» is the unit in Kazakh and Russian.
+SAME_IN_BOTH = {"{minutes} min"}
+
+
 def test_kazakh_is_not_a_copy_of_russian() -> None:
     kk = {key(m.id): forms(m.string)[-1] for m in catalog("kk") if m.id}
     ru = {key(m.id): forms(m.string)[-1] for m in catalog("ru") if m.id}
-    same = [msgid for msgid in kk if kk[msgid] == ru.get(msgid)]
+    same = [m for m in kk if kk[m] == ru.get(m) and m not in SAME_IN_BOTH]
     assert same == []
 
 
