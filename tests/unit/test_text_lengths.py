@@ -31,7 +31,7 @@ from babel.messages.pofile import read_po
 
 from bot.domain.community import MAX_OPTION, MAX_QUESTION
 from bot.domain.duties import MAX_LEADER
-from bot.domain.reports import MAX_DESCRIPTION
+from bot.domain.reports import MAX_DESCRIPTION, MAX_NOTE
 from bot.services.desk import MAX_REASON
 from bot.telegram.buttons import LANGUAGE_NAMES
 from bot.telegram.routers.report import MAX_ADDRESS
@@ -251,7 +251,7 @@ def placeholder_values() -> dict[str, str]:
         "question": "Q" * MAX_QUESTION,
         "option": "O" * MAX_OPTION,
         "answer": "A" * 1000,  # the applicant's answer, cut at 1000 (routers/volunteer.py)
-        "comment": "C" * MAX_MESSAGE,  # the survey comment: a whole message, not cut
+        "comment": "C" * MAX_NOTE,  # the survey comment, cut to MAX_NOTE by SurveyService
         "text": "T" * 100,  # an unknown microdistrict, cut at 100
         "registration": "ҚК-0042 28.09.2026",
         # states, kinds and the directory file's problems
