@@ -11,6 +11,8 @@ from bot.domain.users import LOCALES
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.toml"
+#: emoji, space and name: a category is a button, two side by side on a 360-px phone
+MAX_LABEL = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,15 @@ def load_categories(path: Path | None = None) -> tuple[Category, ...]:
         emoji = entry.get("emoji", "")
         if not isinstance(emoji, str) or len(emoji) > 8:
             raise CategoryError(f"{where} ({key}): emoji must be short text")
-        found.append(Category(key, emoji, names))
+        category = Category(key, emoji, names)
+        for locale in LOCALES:
+            if len(category.label(locale)) > MAX_LABEL:
+                raise CategoryError(
+                    f"{where} ({key}): the {locale} button «{category.label(locale)}» is "
+                    f"{len(category.label(locale))} characters with its emoji; at most "
+                    f"{MAX_LABEL}, so that two fit side by side on a phone"
+                )
+        found.append(category)
     if len(found) > 30:
         raise CategoryError(f"CATEGORIES_FILE: {path} has {len(found)} categories; at most 30")
     return tuple(found)

@@ -19,6 +19,8 @@ def test_the_shipped_categories() -> None:
     assert noise.label("ru") == "🔊 Шум, нарушение тишины"
     for category in categories:
         assert len(f"cat:{category.key}".encode()) <= 64, "fits Telegram's callback data"
+        for locale in ("kk", "ru"):  # two buttons side by side on a 360-px phone
+            assert len(category.label(locale)) <= 24, category.label(locale)
 
 
 @pytest.mark.parametrize(
@@ -30,6 +32,11 @@ def test_the_shipped_categories() -> None:
         ("[[category]]\nkey = 'a'\nkk = ''\nru = 'b'\n", "kk name must be"),
         ("[[category]]\nkey = 'a'\nkk = 'x'\n", "ru name must be"),
         ("this is = = not toml", "cannot read"),
+        (
+            "[[category]]\nkey = 'a'\nemoji = '🚗'\nkk = 'Тұрақ ережелерін бұзу, жолды бөгеу'\n"
+            "ru = 'b'\n",
+            "the kk button «🚗 Тұрақ ережелерін бұзу, жолды бөгеу» is 36 characters",
+        ),
     ],
 )  # fmt: skip
 def test_a_broken_file_is_explained(tmp_path: Path, text: str, message: str) -> None:

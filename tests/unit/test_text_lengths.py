@@ -60,7 +60,7 @@ BUTTONS = {"KeyboardButton", "InlineKeyboardButton"}
 #: Buttons whose label is not a catalog text, by file and label expression, and why.
 UNTRACED_BUTTONS = {
     ("bot/telegram/buttons.py", "name"): "a language named in itself (checked below)",
-    ("bot/telegram/buttons.py", "c.label(locale)"): "a category from categories.toml",
+    ("bot/telegram/buttons.py", "c.label(locale)"): "a category: load_categories refuses over 24",
     (
         "bot/telegram/community_render.py",
         "('✅ ' if n == chosen else '') + self.option(survey, n, locale)",
