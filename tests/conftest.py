@@ -115,7 +115,10 @@ def _no_process_left_behind() -> Iterator[None]:
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """The last net: whatever still runs at the end (descendants, or carrying this session's
-    mark) is killed, and the run fails."""
+    mark) is killed, and the run fails. Under pytest-xdist each worker checks its own (the
+    controller's descendants are the workers themselves)."""
+    if session.config.pluginmanager.hasplugin("dsession"):
+        return
     left = orphans.leftovers()
     if not left:
         return
