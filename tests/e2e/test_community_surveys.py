@@ -84,7 +84,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     assert draft.text.startswith("📋 № 1 сауалнама жобасы")
     assert f"🇰🇿 {QUESTION}" in draft.text, "staff text is escaped, shown as written"
     assert "2. Нет, <темно>" in draft.text
-    assert "Қазір 3 тұрғынға жетеді" in draft.text
+    assert "Қазір жіберілсе, 3 тұрғынға жетеді" in draft.text
     assert aigerim.unread() == [], "nothing goes out before «Send»"
     stranger = tg.user(9808, first_name="Stranger", language_code="ru")
     staff.add_member(stranger)
@@ -205,7 +205,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     )
     await staff.send(officer, second)
     draft = await staff.next_message()
-    assert "Қазір 3 тұрғынға жетеді" in draft.text  # Aigerim, Dana, Erlan
+    assert "Қазір жіберілсе, 3 тұрғынға жетеді" in draft.text  # Aigerim, Dana, Erlan
     await staff.press(officer, draft, data="cd:send:2")
     await tg.wait_for(lambda: draft.text.startswith("📤 № 2 сауалнаманы"), timeout=5)
     for user in (aigerim, dana, erlan):

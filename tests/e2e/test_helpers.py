@@ -134,9 +134,7 @@ async def test_apply_check_register_activate(
     events = await db_of("SELECT actor, action FROM helper_events ORDER BY id")
     assert tuple(events[-1]) == ("applicant", "retire")
     told = await staff.next_message(timeout=10)
-    assert (
-        told.text == "🏁 № 1 қоғамдық көмекші (Серікбаев Ерлан Болатұлы) көмекшіліктен бас тартты."
-    )
+    assert told.text == "🏁 № 1 қоғамдық көмекші (Серікбаев Ерлан Болатұлы) қызметін аяқтады."
 
 
 async def test_a_rejection_with_its_reason_and_the_full_iin_for_admins_only(
