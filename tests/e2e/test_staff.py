@@ -215,7 +215,7 @@ async def test_officer_and_resident_talk_through_the_bot(
     await staff.send(officer, "/help")
     help_answer = await staff.next_message()
     await staff.send(officer, "кому это?", reply_to=help_answer)
-    assert (await staff.next_message()).text.startswith("Бұл хабарлама жазбасы емес")
+    assert (await staff.next_message()).text.startswith("Бұл хабар — хабарлама жазбасы емес")
 
 
 async def test_a_resident_who_blocked_the_bot_is_shown_as_unreachable(
