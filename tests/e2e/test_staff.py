@@ -157,7 +157,7 @@ async def test_reject_with_a_reason(tg: FakeTelegram, bot: RunningBot, db_of: An
     query = await staff.press(officer, post, data="st:rj_notpolice:1000:n")
     await officer.answer_of(query)
     notice = await resident.next_message(timeout=10)
-    assert notice.text == "№ 1000 хабарламаңыз қабылданбады: полицияның құзыретіне жатпайды."
+    assert notice.text == "№ 1000 хабарламаңыз қабылданбады: полиция құзыретінен тыс."
     rows = await db_of("SELECT status FROM reports")
     assert rows[0][0] == "rejected"
     await tg.wait_for(lambda: [b["text"] for b in post.buttons] == ["🔄 Қайта ашу"], timeout=10)
