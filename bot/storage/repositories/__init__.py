@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import aiosqlite
@@ -15,251 +15,38 @@ from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
 from bot.domain.duties import DutyDraft
 from bot.domain.helpers import HelperDraft
 from bot.domain.reports import Media, Report, ReportDraft, Status
-from bot.domain.users import CONSENT_VERSION, FORGOTTEN, User
+from bot.domain.users import CONSENT_VERSION, FORGOTTEN
+from bot.storage.repositories._rows import from_db, to_db
+from bot.storage.repositories.inbox import FailedUpdateRepository, InboxRepository
+from bot.storage.repositories.users import ChatRepository, FsmRepository, UserRepository
 
-
-def to_db(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_db(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _user(row: aiosqlite.Row) -> User:
-    return User(
-        id=row["id"],
-        language=row["language"],
-        language_chosen=bool(row["language_chosen"]),
-        first_seen=datetime.fromisoformat(row["first_seen"]),
-        last_seen=datetime.fromisoformat(row["last_seen"]),
-        blocked_bot=bool(row["blocked_bot"]),
-        banned=bool(row["banned"]),
-        consent_version=row["consent_version"],
-        consent_at=from_db(row["consent_at"]),
-        consent_declined_version=row["consent_declined_version"],
-    )
-
-
-class UserRepository:
-    """users and consent_events."""
-
-    async def get(self, conn: aiosqlite.Connection, user_id: int) -> User | None:
-        rows = await conn.execute_fetchall("SELECT * FROM users WHERE id = ?", (user_id,))
-        return _user(next(iter(rows))) if rows else None
-
-    async def insert(
-        self, conn: aiosqlite.Connection, user_id: int, language: str, now: datetime
-    ) -> User:
-        await conn.execute(
-            "INSERT INTO users (id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (id) DO NOTHING",
-            (user_id, language, to_db(now), to_db(now)),
-        )
-        user = await self.get(conn, user_id)
-        assert user is not None
-        return user
-
-    async def touch(self, conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
-        """The user wrote to us: they are reachable again."""
-        await conn.execute(
-            "UPDATE users SET last_seen = ?, blocked_bot = 0, blocked_at = NULL WHERE id = ?",
-            (to_db(now), user_id),
-        )
-
-    async def set_language(self, conn: aiosqlite.Connection, user_id: int, language: str) -> None:
-        await conn.execute(
-            "UPDATE users SET language = ?, language_chosen = 1 WHERE id = ?", (language, user_id)
-        )
-
-    async def set_blocked(
-        self, conn: aiosqlite.Connection, user_id: int, blocked: bool, now: datetime
-    ) -> None:
-        await conn.execute(
-            "UPDATE users SET blocked_bot = ?, blocked_at = ? WHERE id = ?",
-            (int(blocked), to_db(now) if blocked else None, user_id),
-        )
-
-    async def set_consent(
-        self, conn: aiosqlite.Connection, user_id: int, version: str | None, now: datetime
-    ) -> None:
-        await conn.execute(
-            "UPDATE users SET consent_version = ?, consent_at = ? WHERE id = ?",
-            (version, to_db(now) if version else None, user_id),
-        )
-
-    async def set_consent_declined(
-        self, conn: aiosqlite.Connection, user_id: int, version: str
-    ) -> None:
-        await conn.execute(
-            "UPDATE users SET consent_declined_version = ? WHERE id = ?", (version, user_id)
-        )
-
-    async def log_consent(
-        self, conn: aiosqlite.Connection, user_id: int, version: str, action: str, now: datetime
-    ) -> None:
-        await conn.execute(
-            "INSERT INTO consent_events (user_id, version, action, at) VALUES (?, ?, ?, ?)",
-            (user_id, version, action, to_db(now)),
-        )
-
-    async def consent_history(self, conn: aiosqlite.Connection, user_id: int) -> list[str]:
-        cur = await conn.execute(
-            "SELECT action FROM consent_events WHERE user_id = ? ORDER BY id", (user_id,)
-        )
-        return [row["action"] for row in await cur.fetchall()]
-
-
-class FsmRepository:
-    """fsm_states: aiogram's conversation state as JSON."""
-
-    async def get(self, conn: aiosqlite.Connection, key: str) -> tuple[str | None, dict[str, Any]]:
-        cur = await conn.execute("SELECT state, data FROM fsm_states WHERE key = ?", (key,))
-        row = await cur.fetchone()
-        if row is None:
-            return None, {}
-        return row["state"], json.loads(row["data"])
-
-    async def put(
-        self, conn: aiosqlite.Connection, key: str, state: str | None, data: str, now: datetime
-    ) -> None:
-        """One statement: the conversation as it is now (none at all: no row)."""
-        if state is None and data == "{}":
-            await conn.execute("DELETE FROM fsm_states WHERE key = ?", (key,))
-            return
-        await conn.execute(
-            "INSERT INTO fsm_states (key, state, data, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data,"
-            " updated_at = excluded.updated_at",
-            (key, state, data, to_db(now)),
-        )
-
-    async def forget_stale(
-        self, conn: aiosqlite.Connection, state_prefix: str, before: datetime
-    ) -> int:
-        """Drop conversations in a group of states untouched since `before` (drafts that hold
-        personal data are not kept for ever)."""
-        cur = await conn.execute(
-            "DELETE FROM fsm_states WHERE state LIKE ? AND updated_at < ?",
-            (state_prefix + ":%", to_db(before)),
-        )
-        return cur.rowcount
-
-
-class ChatRepository:
-    """chat_migrations: groups Telegram upgraded to supergroups."""
-
-    async def record_migration(
-        self, conn: aiosqlite.Connection, old_id: int, new_id: int, now: datetime
-    ) -> None:
-        await conn.execute(
-            "INSERT INTO chat_migrations (old_chat_id, new_chat_id, migrated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (old_chat_id) DO UPDATE SET new_chat_id = excluded.new_chat_id,"
-            " migrated_at = excluded.migrated_at",
-            (old_id, new_id, to_db(now)),
-        )
-
-    async def resolve(self, conn: aiosqlite.Connection, chat_id: int) -> int:
-        """Follow migrations (a chain, at most a few hops) to the chat's current id."""
-        seen = {chat_id}
-        while True:
-            cur = await conn.execute(
-                "SELECT new_chat_id FROM chat_migrations WHERE old_chat_id = ?", (chat_id,)
-            )
-            row = await cur.fetchone()
-            if row is None or row["new_chat_id"] in seen:
-                return chat_id
-            chat_id = row["new_chat_id"]
-            seen.add(chat_id)
-
-
-class FailedUpdateRepository:
-    """failed_updates: what a user sent when handling it failed."""
-
-    async def record(
-        self,
-        conn: aiosqlite.Connection,
-        *,
-        update_id: int,
-        user_id: int | None,
-        chat_id: int | None,
-        payload: dict[str, Any],
-        error: str,
-        now: datetime,
-    ) -> int:
-        cur = await conn.execute(
-            "INSERT INTO failed_updates (update_id, user_id, chat_id, payload, error, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                update_id,
-                user_id,
-                chat_id,
-                json.dumps(payload, ensure_ascii=False),
-                error,
-                to_db(now),
-            ),
-        )
-        return int(cur.lastrowid or 0)
-
-    async def purge(self, conn: aiosqlite.Connection, cutoff: datetime) -> int:
-        cur = await conn.execute(
-            "DELETE FROM failed_updates WHERE created_at < ?", (to_db(cutoff),)
-        )
-        return cur.rowcount
-
-    async def open_count(self, conn: aiosqlite.Connection) -> int:
-        cur = await conn.execute("SELECT count(*) FROM failed_updates WHERE resolved_at IS NULL")
-        row = await cur.fetchone()
-        return int(row[0]) if row else 0
-
-
-class InboxRepository:
-    """inbox: updates from their arrival until they are handled."""
-
-    async def receive(
-        self, conn: aiosqlite.Connection, updates: list[tuple[int, str]], now: datetime
-    ) -> set[int]:
-        """Store what is new; return the ids already here (sent again by Telegram)."""
-        ids = [update_id for update_id, _ in updates]
-        known: set[int] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            cur = await conn.execute(
-                f"SELECT update_id FROM inbox WHERE update_id IN ({marks})",
-                chunk,
-            )
-            known.update(int(row[0]) for row in await cur.fetchall())
-        await conn.executemany(
-            "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
-            [(update_id, body, to_db(now)) for update_id, body in updates],
-        )
-        return known
-
-    async def handled(self, conn: aiosqlite.Connection, ids: list[int], now: datetime) -> None:
-        await conn.executemany(
-            "UPDATE inbox SET handled_at = ?, body = '' WHERE update_id = ? AND handled_at IS NULL",
-            [(to_db(now), update_id) for update_id in ids],
-        )
-
-    async def waiting(self, conn: aiosqlite.Connection) -> list[tuple[int, str, int]]:
-        """Updates received and not handled (the process died first), oldest first."""
-        cur = await conn.execute(
-            "SELECT update_id, body, attempts FROM inbox WHERE handled_at IS NULL"
-            " ORDER BY update_id"
-        )
-        return [(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
-
-    async def attempt(self, conn: aiosqlite.Connection, update_id: int) -> None:
-        await conn.execute(
-            "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
-        )
-
-    async def purge(self, conn: aiosqlite.Connection, cutoff: datetime) -> int:
-        cur = await conn.execute(
-            "DELETE FROM inbox WHERE received_at < ? AND handled_at IS NOT NULL", (to_db(cutoff),)
-        )
-        return cur.rowcount
+__all__ = [
+    "ChatRepository",
+    "CommunitySurveyRepository",
+    "DirectoryRepository",
+    "DutyRepository",
+    "ErasureRepository",
+    "FailedUpdateRepository",
+    "FollowUpRepository",
+    "FsmRepository",
+    "HelperRepository",
+    "InboxRepository",
+    "ModerationRepository",
+    "OpsRepository",
+    "OutboxRepository",
+    "PriorityRepository",
+    "PrivacyRepository",
+    "RelayRepository",
+    "ReportRepository",
+    "RetentionRepository",
+    "StaffRepository",
+    "StatsRepository",
+    "SubscriptionRepository",
+    "TemplateRepository",
+    "UserRepository",
+    "from_db",
+    "to_db",
+]
 
 
 def _outgoing(row: aiosqlite.Row) -> OutgoingMessage:
