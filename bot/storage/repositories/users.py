@@ -1,10 +1,8 @@
-"""users and consent_events, conversation state, chat migrations."""
+"""Users and their consent."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 import aiosqlite
 
@@ -94,66 +92,3 @@ class UserRepository:
             "SELECT action FROM consent_events WHERE user_id = ? ORDER BY id", (user_id,)
         )
         return [row["action"] for row in await cur.fetchall()]
-
-
-class FsmRepository:
-    """fsm_states: aiogram's conversation state as JSON."""
-
-    async def get(self, conn: aiosqlite.Connection, key: str) -> tuple[str | None, dict[str, Any]]:
-        cur = await conn.execute("SELECT state, data FROM fsm_states WHERE key = ?", (key,))
-        row = await cur.fetchone()
-        if row is None:
-            return None, {}
-        return row["state"], json.loads(row["data"])
-
-    async def put(
-        self, conn: aiosqlite.Connection, key: str, state: str | None, data: str, now: datetime
-    ) -> None:
-        """One statement: the conversation as it is now (none at all: no row)."""
-        if state is None and data == "{}":
-            await conn.execute("DELETE FROM fsm_states WHERE key = ?", (key,))
-            return
-        await conn.execute(
-            "INSERT INTO fsm_states (key, state, data, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data,"
-            " updated_at = excluded.updated_at",
-            (key, state, data, to_db(now)),
-        )
-
-    async def forget_stale(
-        self, conn: aiosqlite.Connection, state_prefix: str, before: datetime
-    ) -> int:
-        """Drop conversations in a group of states untouched since `before` (drafts that hold
-        personal data are not kept for ever)."""
-        cur = await conn.execute(
-            "DELETE FROM fsm_states WHERE state LIKE ? AND updated_at < ?",
-            (state_prefix + ":%", to_db(before)),
-        )
-        return cur.rowcount
-
-
-class ChatRepository:
-    """chat_migrations: groups Telegram upgraded to supergroups."""
-
-    async def record_migration(
-        self, conn: aiosqlite.Connection, old_id: int, new_id: int, now: datetime
-    ) -> None:
-        await conn.execute(
-            "INSERT INTO chat_migrations (old_chat_id, new_chat_id, migrated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (old_chat_id) DO UPDATE SET new_chat_id = excluded.new_chat_id,"
-            " migrated_at = excluded.migrated_at",
-            (old_id, new_id, to_db(now)),
-        )
-
-    async def resolve(self, conn: aiosqlite.Connection, chat_id: int) -> int:
-        """Follow migrations (a chain, at most a few hops) to the chat's current id."""
-        seen = {chat_id}
-        while True:
-            cur = await conn.execute(
-                "SELECT new_chat_id FROM chat_migrations WHERE old_chat_id = ?", (chat_id,)
-            )
-            row = await cur.fetchone()
-            if row is None or row["new_chat_id"] in seen:
-                return chat_id
-            chat_id = row["new_chat_id"]
-            seen.add(chat_id)
