@@ -15,7 +15,7 @@ import aiosqlite
 from bot.domain.delivery import NewMessage
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import OpsRepository
+from bot.storage.repositories.ops import OpsRepository
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.storage.db import Database
-from bot.storage.repositories import ChatRepository
+from bot.storage.repositories.chats import ChatRepository
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from bot.domain.delivery import (
 )
 from bot.domain.users import FORGOTTEN
 from bot.storage.db import Database
-from bot.storage.repositories import OutboxRepository
+from bot.storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 

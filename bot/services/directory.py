@@ -13,7 +13,7 @@ from bot.domain.directory import Directory, Inspector, Placement, PolicePoint, P
 from bot.domain.directory_file import Problem, parse_directory
 from bot.resources import demo_directory_path
 from bot.storage.db import Database
-from bot.storage.repositories import DirectoryRepository
+from bot.storage.repositories.directory import DirectoryRepository
 
 log = logging.getLogger(__name__)
 

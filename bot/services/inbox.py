@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.storage.db import Database
-from bot.storage.repositories import FailedUpdateRepository, InboxRepository
+from bot.storage.repositories.inbox import FailedUpdateRepository, InboxRepository
 from bot.storage.unit import UpdateUnit
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.storage.db import Database
-from bot.storage.repositories import FailedUpdateRepository
+from bot.storage.repositories.inbox import FailedUpdateRepository
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ import aiosqlite
 
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import ErasureRepository, PrivacyRepository
+from bot.storage.repositories.privacy import ErasureRepository, PrivacyRepository
 
 log = logging.getLogger(__name__)
 

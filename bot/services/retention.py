@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.storage.db import Database
-from bot.storage.repositories import RetentionRepository
+from bot.storage.repositories.privacy import RetentionRepository
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from bot.domain.delivery import NewMessage
 from bot.domain.reports import Report
 from bot.services.delivery import Outbox
 from bot.storage.db import Database
-from bot.storage.repositories import PriorityRepository, SubscriptionRepository
+from bot.storage.repositories.subscriptions import PriorityRepository, SubscriptionRepository
 
 
 class AlertRenderer(Protocol):

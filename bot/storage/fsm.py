@@ -19,7 +19,7 @@ from aiogram.fsm.storage.base import (
 )
 
 from bot.storage.db import UNIT, Database
-from bot.storage.repositories import FsmRepository
+from bot.storage.repositories.fsm import FsmRepository
 from bot.storage.unit import UpdateUnit
 
 
