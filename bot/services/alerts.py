@@ -10,11 +10,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import aiosqlite
-
 from bot.domain.delivery import NewMessage
 from bot.services.delivery import Outbox
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories.ops import OpsRepository
 
 log = logging.getLogger(__name__)
@@ -57,7 +55,7 @@ class OpsAlerts:
         self,
         chat_id: int,
         message: Callable[[int, str], NewMessage],
-        conn: aiosqlite.Connection,
+        conn: Tx,
     ) -> int:
         told = 0
         for admin in await self.repo.admins(conn, chat_id):

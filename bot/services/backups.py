@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.services.followups import FollowUp, FollowUps
 from bot.storage.backup import Backup, make_backup, rotate
+from bot.storage.db import Tx
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ class BackupService:
         )
         return made
 
-    async def _after(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> None:
+    async def _after(self, conn: Tx, followup: FollowUp, _: Any) -> None:
         day = date.fromisoformat(followup.subject.split(":")[1]) + timedelta(days=1)
         day = max(day, self._next_day(self.clock()))  # after a long downtime: not a burst
         await self.followups.schedule(conn, KIND, f"backup:{day.isoformat()}", self._due(day))

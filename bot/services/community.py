@@ -16,15 +16,13 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.domain.community import MIN_RUN, OTHER, SurveyDraft, Tally, fold_small, tally
 from bot.domain.delivery import NewMessage
 from bot.services.delivery import Outbox
 from bot.services.export import DELIMITER, safe_cell
 from bot.services.followups import FollowUp, FollowUps, Later
 from bot.services.report_followups import in_quiet_hours
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories import CommunitySurveyRepository, from_db
 
 log = logging.getLogger(__name__)
@@ -154,9 +152,7 @@ class CommunitySurveyService:
 
     # --- follow-ups ----------------------------------------------------------------------------
 
-    async def _send(
-        self, conn: aiosqlite.Connection, followup: FollowUp, chat_id: int | None
-    ) -> Later | None:
+    async def _send(self, conn: Tx, followup: FollowUp, chat_id: int | None) -> Later | None:
         """One batch of messages per run (the write lock is held briefly: residents are not kept
         waiting by a survey to a whole city), then again at once until every one is queued."""
         survey_id = int(followup.subject.split(":")[1])
@@ -196,13 +192,11 @@ class CommunitySurveyService:
         """Before the claiming transaction: reading the chat inside it could wait on itself."""
         return await self.staff_chat_id()
 
-    async def _close_due(
-        self, conn: aiosqlite.Connection, followup: FollowUp, chat_id: int | None
-    ) -> None:
+    async def _close_due(self, conn: Tx, followup: FollowUp, chat_id: int | None) -> None:
         await self._close(conn, int(followup.subject.split(":")[1]), None, chat_id)
 
     async def _close(
-        self, conn: aiosqlite.Connection, survey_id: int, by_name: str | None, chat_id: int | None
+        self, conn: Tx, survey_id: int, by_name: str | None, chat_id: int | None
     ) -> bool:
         if not await self.repo.set_status(
             conn, survey_id, "open", "closed", self.clock(), by_name=by_name
@@ -267,7 +261,7 @@ class CommunitySurveyService:
         async with self.db.read() as conn:
             return await self._results(conn, survey_id)
 
-    async def _results(self, conn: aiosqlite.Connection, survey_id: int) -> Results | None:
+    async def _results(self, conn: Tx, survey_id: int) -> Results | None:
         survey = await self.repo.get(conn, survey_id)
         if survey is None or survey["status"] not in ("open", "closed"):
             return None

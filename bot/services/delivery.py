@@ -17,8 +17,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import aiosqlite
-
 from bot.domain.delivery import (
     ChatMoved,
     NewMessage,
@@ -30,7 +28,7 @@ from bot.domain.delivery import (
     Unreachable,
 )
 from bot.domain.users import FORGOTTEN
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
@@ -69,7 +67,7 @@ class Outbox:
         self.repo = OutboxRepository()
         self._wake = asyncio.Event()
 
-    async def add(self, conn: aiosqlite.Connection, message: NewMessage) -> int:
+    async def add(self, conn: Tx, message: NewMessage) -> int:
         """Call inside the transaction of the change; `notify()` after it commits. Nothing
         goes to the placeholder a forgotten resident's reports are linked to (0 when not
         written)."""
@@ -98,12 +96,9 @@ class DeliveryWorker:
         on_moved: Callable[[int, int], Awaitable[None]] | None = None,
         #: called, in the transaction that marks it done, for a sent message with a ref (one
         #: without a ref has nothing to follow it)
-        on_sent: Callable[[aiosqlite.Connection, OutgoingMessage, int | None], Awaitable[None]]
-        | None = None,
-        on_failed: Callable[[aiosqlite.Connection, OutgoingMessage, str], Awaitable[None]]
-        | None = None,
-        on_topic_gone: Callable[[aiosqlite.Connection, OutgoingMessage, str], Awaitable[None]]
-        | None = None,
+        on_sent: Callable[[Tx, OutgoingMessage, int | None], Awaitable[None]] | None = None,
+        on_failed: Callable[[Tx, OutgoingMessage, str], Awaitable[None]] | None = None,
+        on_topic_gone: Callable[[Tx, OutgoingMessage, str], Awaitable[None]] | None = None,
         prepare: Callable[[OutgoingMessage], Awaitable[dict[str, Any]]] | None = None,
     ) -> None:
         self.db = db

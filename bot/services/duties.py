@@ -14,8 +14,6 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.directory import Directory, distance_m
 from bot.domain.duties import (
@@ -28,7 +26,7 @@ from bot.domain.duties import (
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
 from bot.services.report_followups import in_quiet_hours
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories import DutyRepository, from_db
 
 log = logging.getLogger(__name__)
@@ -423,7 +421,7 @@ class DutyService:
         async with self.db.read() as conn:
             return await self.repo.minutes_of_user(conn, user_id)
 
-    async def release(self, conn: aiosqlite.Connection, helper_id: int) -> None:
+    async def release(self, conn: Tx, helper_id: int) -> None:
         """Inside the transaction that suspends or retires a helper: their seats on duties
         not yet started go back (offered again), their unanswered offers close."""
         now = self.clock()
@@ -441,7 +439,7 @@ class DutyService:
                 await self.outbox.repo.drop_pending(conn, f"duty:{duty['id']}:offer:{helper_id}")
             await self._refresh_post(conn, duty["id"])
 
-    async def undeliverable(self, conn: aiosqlite.Connection, message: OutgoingMessage) -> None:
+    async def undeliverable(self, conn: Tx, message: OutgoingMessage) -> None:
         """Delivery hook: an offer Telegram will not deliver (blocked, refused) is closed, so
         it holds no place in the next wave."""
         parts = (message.ref or "").split(":")
@@ -452,9 +450,7 @@ class DutyService:
 
     # --- delivery hooks ------------------------------------------------------------------------
 
-    async def on_sent(
-        self, conn: aiosqlite.Connection, message: OutgoingMessage, message_id: int | None
-    ) -> None:
+    async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
         """An offer reached a helper: remember its message (to edit it when the seats fill). If
         it filled while the offer was on its way, edit it now."""
         parts = (message.ref or "").split(":")
@@ -487,7 +483,7 @@ class DutyService:
 
     # --- follow-ups ----------------------------------------------------------------------------
 
-    async def _wave(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+    async def _wave(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         duty_id = int(job.subject.split(":")[1])
         duty = await self.repo.get(conn, duty_id)
         now = self.clock()
@@ -544,7 +540,7 @@ class DutyService:
             return Later(now + self.rules.wave_every)
         return None
 
-    async def _short(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+    async def _short(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         """Hours before the start, seats still empty: the staff group hears it while there is
         time to phone someone."""
         duty_id = int(job.subject.split(":")[1])
@@ -556,7 +552,7 @@ class DutyService:
             await self.outbox.add(conn, self.renderer.short_of(duty, free))
         return None
 
-    async def _remind(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+    async def _remind(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         _, duty_id, helper_id, hours = job.subject.split(":")
         duty = await self.repo.get(conn, int(duty_id))
         if duty is None or duty["status"] != "open":
@@ -568,7 +564,7 @@ class DutyService:
             await self.outbox.add(conn, message)
         return None
 
-    async def _start(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+    async def _start(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         _, duty_id, helper_id = job.subject.split(":")
         duty = await self.repo.get(conn, int(duty_id))
         offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
@@ -580,7 +576,7 @@ class DutyService:
             await self.outbox.add(conn, self.renderer.start_prompt(duty, offer))
         return None
 
-    async def _end(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+    async def _end(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         duty_id = int(job.subject.split(":")[1])
         duty = await self.repo.get(conn, duty_id)
         if duty is None or duty["status"] != "open":
@@ -594,7 +590,7 @@ class DutyService:
                 await self.outbox.add(conn, self.renderer.end_prompt(duty, offer))
         return None
 
-    async def _close(self, conn: aiosqlite.Connection, job: FollowUp, _: Any) -> Later | None:
+    async def _close(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         """Long after the end: whoever forgot to check out is checked out at the end."""
         duty_id = int(job.subject.split(":")[1])
         duty = await self.repo.get(conn, duty_id)
@@ -610,7 +606,7 @@ class DutyService:
     # --- inside transactions -------------------------------------------------------------------
 
     async def _offer_of_helper(
-        self, conn: aiosqlite.Connection, duty_id: int, helper_id: int
+        self, conn: Tx, duty_id: int, helper_id: int
     ) -> dict[str, Any] | None:
         for offer in await self.repo.offers(conn, duty_id):
             if offer["helper_id"] == helper_id:
@@ -618,7 +614,7 @@ class DutyService:
         return None
 
     async def _plan_personal(
-        self, conn: aiosqlite.Connection, duty: dict[str, Any], helper_id: int, now: datetime
+        self, conn: Tx, duty: dict[str, Any], helper_id: int, now: datetime
     ) -> None:
         """Reminders 24 h and 1 h before (those still ahead), the "I'm here" prompt, and the
         duty's end (once per duty)."""
@@ -632,9 +628,7 @@ class DutyService:
         await self.followups.schedule(conn, END, f"duty:{duty['id']}", ends)
         await self.followups.schedule(conn, CLOSE, f"duty:{duty['id']}", ends + AUTO_CHECKOUT)
 
-    async def _cancel_personal(
-        self, conn: aiosqlite.Connection, duty_id: int, helper_id: int
-    ) -> None:
+    async def _cancel_personal(self, conn: Tx, duty_id: int, helper_id: int) -> None:
         base = f"duty:{duty_id}:{helper_id}"
         for hours in (24, 1):
             await self.followups.cancel(conn, f"{base}:{hours}", REMIND)
@@ -644,9 +638,7 @@ class DutyService:
         await self.followups.cancel(conn, base, START)
         await self.outbox.repo.drop_pending(conn, f"duty:{duty_id}:start:{helper_id}")
 
-    async def _close_offers(
-        self, conn: aiosqlite.Connection, duty: dict[str, Any], why: str
-    ) -> None:
+    async def _close_offers(self, conn: Tx, duty: dict[str, Any], why: str) -> None:
         """Unanswered offers end: those delivered are edited to say why, those not yet sent
         are not sent at all."""
         for offer in await self.repo.close_open(conn, duty["id"]):
@@ -655,13 +647,13 @@ class DutyService:
             if offer["message_id"]:
                 await self.outbox.add(conn, self.renderer.offer_closed(duty, offer, why))
 
-    async def _maybe_next_wave(self, conn: aiosqlite.Connection, duty: dict[str, Any]) -> None:
+    async def _maybe_next_wave(self, conn: Tx, duty: dict[str, Any]) -> None:
         """Everyone asked has answered and seats are still empty: the next wave now."""
         states = await self.repo.states(conn, duty["id"])
         if states.get("offered", 0) == 0 and states.get("accepted", 0) < duty["seats"]:
             await self.followups.schedule(conn, WAVE, f"duty:{duty['id']}", self.clock())
 
-    async def _refresh_post(self, conn: aiosqlite.Connection, duty_id: int) -> None:
+    async def _refresh_post(self, conn: Tx, duty_id: int) -> None:
         """One pending edit of the staff post at a time; it is drawn when sent."""
         ref = f"duty:{duty_id}:roster"
         if await self.outbox.repo.has_pending(conn, ref):

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories import FollowUpRepository, from_db
 
 log = logging.getLogger(__name__)
@@ -47,7 +45,7 @@ class Later:
 
 
 #: acts inside the claiming transaction; returns None (done) or Later
-Handler = Callable[[aiosqlite.Connection, FollowUp, Any], Awaitable[Later | None]]
+Handler = Callable[[Tx, FollowUp, Any], Awaitable[Later | None]]
 #: optional, before the transaction: what needs the network (the group's admins, …)
 Prepare = Callable[[FollowUp], Awaitable[Any]]
 
@@ -83,7 +81,7 @@ class FollowUps:
 
     async def schedule(
         self,
-        conn: aiosqlite.Connection,
+        conn: Tx,
         kind: str,
         subject: str,
         due: datetime,
@@ -93,13 +91,11 @@ class FollowUps:
         the pending one."""
         await self.repo.schedule(conn, kind, subject, due, data or {}, self.clock())
 
-    async def move_pending(
-        self, conn: aiosqlite.Connection, kind: str, subject: str, due: datetime
-    ) -> None:
+    async def move_pending(self, conn: Tx, kind: str, subject: str, due: datetime) -> None:
         """A pending one falls due at another time; one already done stays done."""
         await self.repo.move_pending(conn, kind, subject, due)
 
-    async def cancel(self, conn: aiosqlite.Connection, subject: str, *kinds: str) -> None:
+    async def cancel(self, conn: Tx, subject: str, *kinds: str) -> None:
         """Inside the transaction of the change that makes them moot."""
         await self.repo.cancel(conn, subject, kinds, self.clock())
 

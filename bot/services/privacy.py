@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.services.delivery import Outbox
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories.privacy import ErasureRepository, PrivacyRepository
 
 log = logging.getLogger(__name__)
@@ -48,7 +46,7 @@ class PrivacyService:
         db: Database,
         clock: Callable[[], datetime],
         outbox: Outbox | None = None,
-        redraw_post: Callable[[aiosqlite.Connection, int], Awaitable[bool]] | None = None,
+        redraw_post: Callable[[Tx, int], Awaitable[bool]] | None = None,
         conversations_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db

@@ -15,12 +15,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.domain.delivery import NewMessage
 from bot.domain.reports import Report, Status
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
+from bot.storage.db import Tx
 from bot.storage.repositories import FollowUpRepository, ReportRepository, UserRepository
 
 log = logging.getLogger(__name__)
@@ -113,7 +112,7 @@ class ReportFollowUps:
 
     # --- what a change of a report schedules and cancels -----------------------------------
 
-    async def on_change(self, conn: aiosqlite.Connection, report: Report, event: str) -> None:
+    async def on_change(self, conn: Tx, report: Report, event: str) -> None:
         subject = f"report:{report.id}"
         now = self.clock()
         if event in ("submitted", "priority"):
@@ -159,15 +158,13 @@ class ReportFollowUps:
 
     # --- handlers: inside the claiming transaction ------------------------------------------
 
-    async def _report(self, conn: aiosqlite.Connection, followup: FollowUp) -> Report | None:
+    async def _report(self, conn: Tx, followup: FollowUp) -> Report | None:
         return await self.reports.get(conn, int(followup.subject.split(":")[1]))
 
     async def _context(self, followup: FollowUp) -> dict[str, Any]:
         return {"staff": await self.staff_chat_id(), "admins": []}
 
-    async def _remind(
-        self, conn: aiosqlite.Connection, followup: FollowUp, context: dict[str, Any]
-    ) -> None:
+    async def _remind(self, conn: Tx, followup: FollowUp, context: dict[str, Any]) -> None:
         report = await self._report(conn, followup)
         if report is None or report.status is not Status.NEW:
             return None  # taken meanwhile (its change should have cancelled this)
@@ -196,9 +193,7 @@ class ReportFollowUps:
             log.warning("cannot list the staff group's admins for an escalation", exc_info=True)
         return context
 
-    async def _escalate(
-        self, conn: aiosqlite.Connection, followup: FollowUp, context: dict[str, Any]
-    ) -> None:
+    async def _escalate(self, conn: Tx, followup: FollowUp, context: dict[str, Any]) -> None:
         report = await self._report(conn, followup)
         if report is None or report.status is not Status.NEW:
             return None
@@ -211,7 +206,7 @@ class ReportFollowUps:
         self.outbox.notify()
         return None
 
-    async def _unresolved(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> None:
+    async def _unresolved(self, conn: Tx, followup: FollowUp, _: Any) -> None:
         report = await self._report(conn, followup)
         officer = followup.data.get("officer")
         if report is None or report.status is not Status.TAKEN or report.officer_id != officer:
@@ -225,7 +220,7 @@ class ReportFollowUps:
             self.outbox.notify()
         return None
 
-    async def _survey(self, conn: aiosqlite.Connection, followup: FollowUp, _: Any) -> Later | None:
+    async def _survey(self, conn: Tx, followup: FollowUp, _: Any) -> Later | None:
         report = await self._report(conn, followup)
         if report is None or report.status is not Status.RESOLVED:
             return None  # reopened meanwhile: no survey for a report that is not resolved
@@ -243,9 +238,7 @@ class ReportFollowUps:
         self.outbox.notify()
         return None
 
-    async def _digest(
-        self, conn: aiosqlite.Connection, followup: FollowUp, context: dict[str, Any]
-    ) -> None:
+    async def _digest(self, conn: Tx, followup: FollowUp, context: dict[str, Any]) -> None:
         """Yesterday's figures (the day before the digest's own date), then tomorrow's digest
         scheduled in the same transaction: a digest due during downtime is sent late, once."""
         digest_day = date.fromisoformat(followup.subject.split(":", 1)[1])

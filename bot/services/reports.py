@@ -10,8 +10,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-import aiosqlite
-
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.directory import Placement, distance_m
 from bot.domain.reports import (
@@ -27,7 +25,7 @@ from bot.domain.reports import (
 )
 from bot.domain.users import FORGOTTEN, User
 from bot.services.delivery import Outbox, fill_thread
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories import (
     RelayRepository,
     ReportRepository,
@@ -57,7 +55,7 @@ class ReportRefused(Exception):
 
 
 class ReportPlanner(Protocol):
-    async def on_change(self, conn: aiosqlite.Connection, report: Report, event: str) -> None: ...
+    async def on_change(self, conn: Tx, report: Report, event: str) -> None: ...
 
 
 class ReportRenderer(Protocol):
@@ -210,7 +208,7 @@ class ReportService:
         place: Callable[[float, float], Placement] | None = None,
         planner: ReportPlanner | None = None,
         similar: SimilarRule | None = None,
-        on_resolved: Callable[[aiosqlite.Connection, Report], Awaitable[None]] | None = None,
+        on_resolved: Callable[[Tx, Report], Awaitable[None]] | None = None,
         precinct_chats: Callable[[], frozenset[int]] | None = None,
     ) -> None:
         #: inside the transaction that resolves a report (area alerts for those who opted in)
@@ -359,7 +357,7 @@ class ReportService:
 
     async def _act(
         self,
-        conn: aiosqlite.Connection,
+        conn: Tx,
         report_id: int,
         action: Action,
         officer_id: int,
@@ -413,7 +411,7 @@ class ReportService:
             await self._topic_state(conn, updated, closed=True)
         return ActionResult(updated, True)
 
-    async def _alike(self, conn: aiosqlite.Connection, report: Report) -> list[tuple[int, int]]:
+    async def _alike(self, conn: Tx, report: Report) -> list[tuple[int, int]]:
         """Open reports of the same category near this one, made lately: (number, metres),
         the nearest three."""
         rule = self.similar
@@ -643,7 +641,7 @@ class ReportService:
         self.outbox.notify()
         return updated
 
-    async def redraw_post(self, conn: aiosqlite.Connection, report_id: int) -> bool:
+    async def redraw_post(self, conn: Tx, report_id: int) -> bool:
         """Bring a report's staff post up to date (inside the caller's transaction); False if
         it has no post yet (it will be sent as the report is then)."""
         report = await self.repo.get(conn, report_id)
@@ -652,7 +650,7 @@ class ReportService:
         await self._redraw_post(conn, report)
         return True
 
-    async def _redraw_post(self, conn: aiosqlite.Connection, report: Report) -> None:
+    async def _redraw_post(self, conn: Tx, report: Report) -> None:
         """The staff post shows the report as it is now (a field changed, not its status)."""
         earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
         last = await self.repo.last_change(conn, report.id)
@@ -660,7 +658,7 @@ class ReportService:
         if edit is not None:
             await self.outbox.add(conn, edit)
 
-    async def _tell_followers(self, conn: aiosqlite.Connection, original: Report) -> None:
+    async def _tell_followers(self, conn: Tx, original: Report) -> None:
         """Those whose reports joined this one hear how it ended, once (its own author gets
         the usual notice instead)."""
         for follower in await self.repo.followers(conn, original.id):
@@ -668,15 +666,13 @@ class ReportService:
                 await self.outbox.add(conn, self.renderer.original_closed(original, follower))
         await self.repo.followers_told(conn, original.id, self.clock())
 
-    async def _refused(
-        self, conn: aiosqlite.Connection, report: Report, why: str | None
-    ) -> ActionResult:
+    async def _refused(self, conn: Tx, report: Report, why: str | None) -> ActionResult:
         last = await self.repo.last_change(conn, report.id)
         if last is None:
             return ActionResult(report, False, why)
         return ActionResult(report, False, why, by=last[1], by_id=last[0])
 
-    async def _topic_state(self, conn: aiosqlite.Connection, report: Report, closed: bool) -> None:
+    async def _topic_state(self, conn: Tx, report: Report, closed: bool) -> None:
         message = self.renderer.topic_state(report, closed)
         if message is not None:
             await self.outbox.add(conn, message)
@@ -820,7 +816,7 @@ class ReportService:
 
     async def _transition(
         self,
-        conn: aiosqlite.Connection,
+        conn: Tx,
         report: Report,
         action: Action,
         actor: Actor,
@@ -869,7 +865,7 @@ class ReportService:
 
     async def _event(
         self,
-        conn: aiosqlite.Connection,
+        conn: Tx,
         report_id: int,
         actor: str,
         actor_id: int | None,
@@ -896,7 +892,7 @@ class ReportService:
 
     async def _to_staff(
         self,
-        conn: aiosqlite.Connection,
+        conn: Tx,
         report: Report,
         resident_id: int,
         message_id: int,
@@ -953,7 +949,7 @@ class ReportService:
             return await self.relays.relayed_from(conn, chat_id, message_id)
 
     async def reopen_by_resident(
-        self, conn: aiosqlite.Connection, report_id: int, resident_id: int, note: str | None
+        self, conn: Tx, report_id: int, resident_id: int, note: str | None
     ) -> ActionResult | None:
         """ "Not solved" in the survey: the report is taken again by whoever handled it, the post
         is brought up to date and the staff are told (inside the caller's transaction)."""
@@ -993,9 +989,7 @@ class ReportService:
         async with self.db.read() as conn:
             return await self.repo.get(conn, report_id)
 
-    async def on_sent(
-        self, conn: aiosqlite.Connection, message: OutgoingMessage, message_id: int | None
-    ) -> None:
+    async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
         """Delivery hook: remember where a report's staff post landed (replies trace back)."""
         if (
             message.method == "copyMessage"
@@ -1041,9 +1035,7 @@ class ReportService:
                     await self._redraw_post(conn, report)
                     self.outbox.notify()
 
-    async def on_failed(
-        self, conn: aiosqlite.Connection, message: OutgoingMessage, error: str
-    ) -> None:
+    async def on_failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
         """Delivery hook: Telegram will not create the report's topic (topics switched off, or
         the bot may not manage them): its post rows go to the group without one."""
         if message.ref is None or not message.ref.startswith("report:"):
@@ -1058,9 +1050,7 @@ class ReportService:
             )
             await self.repo.set_staff_topic(conn, report_id, message.chat_id, None)
 
-    async def on_topic_gone(
-        self, conn: aiosqlite.Connection, message: OutgoingMessage, error: str
-    ) -> None:
+    async def on_topic_gone(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
         """Delivery hook: a message for a report's topic found it closed or deleted (it goes to
         General). A deleted topic took the post and its buttons with it: post the report again,
         without a topic, as it is now."""

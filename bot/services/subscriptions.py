@@ -8,12 +8,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-import aiosqlite
-
 from bot.domain.delivery import NewMessage
 from bot.domain.reports import Report
 from bot.services.delivery import Outbox
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories.subscriptions import PriorityRepository, SubscriptionRepository
 
 
@@ -57,7 +55,7 @@ class SubscriptionService:
         async with self.db.transaction() as conn:
             return await self.repo.remove(conn, user_id, subscription_id)
 
-    async def on_resolved(self, conn: aiosqlite.Connection, report: Report) -> None:
+    async def on_resolved(self, conn: Tx, report: Report) -> None:
         """Inside the transaction that resolves a report: those who follow its area for alerts
         hear the category, the area and the outcome, never who reported it (nor the reporter
         about their own report: they are told anyway). Bulk rows: they wait behind anything a
@@ -106,7 +104,7 @@ class SubscriptionService:
         async with self.db.read() as conn:
             return await self.priorities.current(conn, precinct_id)
 
-    async def _tell(self, conn: aiosqlite.Connection, precinct_id: str) -> None:
+    async def _tell(self, conn: Tx, precinct_id: str) -> None:
         items = await self.priorities.current(conn, precinct_id)
         # a list not yet sent is replaced by this one: one message per change burst
         await self.outbox.repo.drop_pending(conn, f"priorities:{precinct_id}")

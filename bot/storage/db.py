@@ -9,11 +9,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+
+#: the handle of a unit of work, as services pass it to repositories: the connection inside
+#: `Database.transaction()`, `one_statement()` or `read()`. An alias, so that code outside
+#: storage names the transaction, not the driver.
+Tx: TypeAlias = aiosqlite.Connection
 
 
 #: the oldest SQLite the statements need (RETURNING: 3.35, 2021); Python 3.11's own builds
@@ -105,7 +110,7 @@ class Database:
     @asynccontextmanager
     async def transaction(
         self, *, detached: bool = False, unit: CommitHook | None = None
-    ) -> AsyncIterator[aiosqlite.Connection]:
+    ) -> AsyncIterator[Tx]:
         """A write unit of work: everything inside commits together or not at all.
 
         While an update is handled, the update's own work (`UNIT`: its conversation's new
@@ -137,7 +142,7 @@ class Database:
                 hook.after_commit()
 
     @asynccontextmanager
-    async def one_statement(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def one_statement(self) -> AsyncIterator[Tx]:
         """A write of exactly one statement: SQLite makes a single statement atomic on its own
         (it commits it as it ends, or undoes it), so no BEGIN and no COMMIT. Each of those is a
         round trip to the connection's thread, and the busiest writes (a conversation's state,
@@ -148,7 +153,7 @@ class Database:
             yield conn
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Tx]:
         """A consistent read, never interleaved with another coroutine's transaction."""
         async with self._lock:
             conn = self.conn
