@@ -404,7 +404,7 @@ def load_settings(*, require_token: bool = True, env_file: str | Path | None = "
                     [f".env: cannot be read as UTF-8 text ({exc.__class__.__name__})"]
                 ) from None
     try:
-        settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file)
     except ValidationError as exc:
         problems = describe_errors(exc)
         if require_token and not _token_given(env_file):

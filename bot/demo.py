@@ -84,6 +84,13 @@ async def _drain(user: Any, out: list[str], quiet: float = 0.4, first: float = 5
         timeout = quiet
 
 
+def _button(keyboard: list[list[str]] | None, prefix: str) -> str:
+    """The label of the reply keyboard's button that starts with `prefix`."""
+    if keyboard is None:
+        raise LookupError(f"no reply keyboard shown, no button {prefix}")
+    return next(label for row in keyboard for label in row if label.startswith(prefix))
+
+
 REPORT_SCRIPT = {
     "kk": ("Түнде көршілер қатты музыка қосып, айқайлап жатыр", "Тұран даңғылы 12, 3-подъезд"),
     "ru": ("Соседи ночью громко включают музыку и кричат", "пр. Туран 12, 3-й подъезд"),
@@ -92,9 +99,7 @@ REPORT_SCRIPT = {
 
 async def _play_report(user: Any, me: str, lang: str, out: list[str]) -> None:
     """A resident reports noise: category, text, a typed address, no photos, named, no phone."""
-    report_label = next(
-        label for row in user.reply_keyboard for label in row if label.startswith("📝")
-    )
+    report_label = _button(user.reply_keyboard, "📝")
     out.append(f"👤 {me}: {report_label}")
     await user.tap(report_label)
     (step1,) = await _drain(user, out)
@@ -107,7 +112,7 @@ async def _play_report(user: Any, me: str, lang: str, out: list[str]) -> None:
         out.append(f"👤 {me}: {text}")
         await user.send(text)
         await _drain(user, out)
-    skip = next(label for row in user.reply_keyboard for label in row if label.startswith("⏭"))
+    skip = _button(user.reply_keyboard, "⏭")
     out.append(f"👤 {me}: {skip}")
     await user.tap(skip)
     (anonymity,) = await _drain(user, out)
@@ -165,7 +170,7 @@ async def _play_duty(
     ):
         await app.helpers.act(
             applied["id"], action, officer_id=officer.id, officer_name="Officer", **extra
-        )  # type: ignore[arg-type]
+        )
     await _drain(helper, [])
     await _drain(staff, [])
     out.append(
@@ -205,7 +210,7 @@ def demo_settings(lang: str, folder: Path, api_url: str = "http://127.0.0.1:1") 
     as `sakshy run` reports it."""
     try:
         return Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             bot_token=DEMO_TOKEN,
             telegram_api_url=api_url,
             database_path=folder / "demo.db",
@@ -273,9 +278,7 @@ async def run_demo(
             out.append(f"👤 {me}: presses [ {agree['text']} ]")
             await user.press(consent, data=agree["callback_data"])
             await _drain(user, out)
-            help_label = next(
-                label for row in user.reply_keyboard for label in row if label.startswith("ℹ️")
-            )
+            help_label = _button(user.reply_keyboard, "ℹ️")
             out.append(f"👤 {me}: {help_label}")
             await user.tap(help_label)
             await _drain(user, out)
@@ -286,9 +289,7 @@ async def run_demo(
             await user.send("<script>alert(1)</script> where is my inspector?")
             await _drain(user, out)
             # my district inspector: a location inside the demo square «ЖД вокзал»
-            inspector_label = next(
-                label for row in user.reply_keyboard for label in row if label.startswith("👮")
-            )
+            inspector_label = _button(user.reply_keyboard, "👮")
             out.append(f"👤 {me}: {inspector_label}")
             await user.tap(inspector_label)
             await _drain(user, out)

@@ -12,17 +12,14 @@ from aiogram.utils.i18n import I18n
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+# N_ lives in the domain (which must not import aiogram) and is re-exported from here
+from bot.domain.text import N_ as N_
 from bot.domain.users import LOCALES
 from bot.resources import locales_dir
 
 DOMAIN = "messages"
 #: old labels of reply-keyboard buttons still on people's phones (see `all_translations`)
 RETIRED_LABELS = "retired-labels.toml"
-
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction without translating it (button labels matched in any locale)."""
-    return message
 
 
 class CatalogI18n(I18n):

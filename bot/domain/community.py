@@ -85,9 +85,9 @@ def parse_form(text: str, now: datetime, zone: ZoneInfo, precinct_ids: set[str])
     for line in text.splitlines():
         if not line.strip():
             continue
-        option = _OPTION.match(line)
-        if option is not None:
-            kk, bar, ru = option.group(1).partition("|")
+        option_line = _OPTION.match(line)
+        if option_line is not None:
+            kk, bar, ru = option_line.group(1).partition("|")
             kk, ru = _clean(kk), _clean(ru)
             number = str(len(options) + 1)
             if not bar or not kk or not ru:
@@ -112,11 +112,11 @@ def parse_form(text: str, now: datetime, zone: ZoneInfo, precinct_ids: set[str])
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         problems.append(("options", str(len(options))))
     seen: set[tuple[str, str]] = set()
-    for number, option in enumerate(options, 1):
+    for index, option in enumerate(options, 1):
         # two buttons reading the same in either language could not be told apart
         keys = {("kk", option.kk.lower()), ("ru", option.ru.lower())}
         if option.kk and option.ru and keys & seen:
-            problems.append(("option_twice", str(number)))
+            problems.append(("option_twice", str(index)))
         seen |= keys
     targets: list[str] = []
     to = values.get("to", "")

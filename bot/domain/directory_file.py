@@ -19,7 +19,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from bot.domain.directory import Directory, Inspector, PolicePoint, Precinct
-from bot.i18n import N_
+from bot.domain.text import N_
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")  # fits a button (64 bytes)
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")

@@ -33,7 +33,7 @@ def _quietly(
         except Exception:  # housekeeping fails now: the next run tries again
             log.exception("maintenance job %s failed", getattr(job, "__name__", job))
         finally:
-            running.discard(task)  # type: ignore[arg-type]
+            running.discard(task)
 
     return run
 
@@ -93,7 +93,7 @@ class FollowUpScheduler:
         try:
             await self._run_due()
         finally:
-            self._running.discard(task)  # type: ignore[arg-type]
+            self._running.discard(task)
 
     async def _run_due(self) -> None:
         try:

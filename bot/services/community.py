@@ -289,8 +289,11 @@ class CommunitySurveyService:
                 ]
             )  # fmt: skip
             for area in [results.total, *shown, *([other] if other else [])]:
-                key = {None: "all", OTHER: "other"}.get(area.precinct_id, area.precinct_id)
-                name = "" if area.precinct_id in (None, OTHER) else area_name(key)
+                precinct = area.precinct_id
+                if precinct is None or precinct == OTHER:
+                    key, name = ("all" if precinct is None else "other"), ""
+                else:
+                    key, name = precinct, area_name(precinct)
                 for n, (kk, ru) in enumerate(options):
                     out.writerow(
                         safe_cell(v)

@@ -205,7 +205,7 @@ class DeliveryWorker:
         return min(max((due - self.clock()).total_seconds(), 0.0) + 0.001, self.idle_poll)
 
     def _backoff(self, attempts: int) -> float:
-        delay = min(self.backoff_base * 2 ** max(attempts - 1, 0), self.backoff_cap)
+        delay = min(self.backoff_base * 2.0 ** max(attempts - 1, 0), self.backoff_cap)
         return delay * random.uniform(0.8, 1.2)
 
     async def _deliver(self, message: OutgoingMessage) -> None:

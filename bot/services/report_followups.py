@@ -209,12 +209,17 @@ class ReportFollowUps:
     async def _unresolved(self, conn: Tx, followup: FollowUp, _: Any) -> None:
         report = await self._report(conn, followup)
         officer = followup.data.get("officer")
-        if report is None or report.status is not Status.TAKEN or report.officer_id != officer:
+        if (
+            report is None
+            or report.status is not Status.TAKEN
+            or not isinstance(officer, int)
+            or report.officer_id != officer
+        ):
             return None
         last = await self.reports.last_change(conn, report.id)
         name = (last[1] if last and last[1] else None) or str(officer)
         hours = max(1, round(self.timing.remind_unresolved.total_seconds() / 3600))
-        message = self.renderer.remind_unresolved(report, int(officer), name, hours)
+        message = self.renderer.remind_unresolved(report, officer, name, hours)
         if message is not None:
             await self.outbox.add(conn, message)
             self.outbox.notify()

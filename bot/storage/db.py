@@ -180,7 +180,7 @@ def _probe(path: Path) -> None:
         conn.close()
 
 
-def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
+def _explain(path: Path, exc: sqlite3.Error) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return f"DATABASE_PATH: {path} is not a SQLite database (or it is damaged)"

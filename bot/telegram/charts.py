@@ -63,6 +63,7 @@ def _draw(
     from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure  # no pyplot: no global state, safe in a thread
     from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
 
     rows = 3 if panels is not None else 1
     figure = Figure(figsize=(10, 5 + 2.5 * (rows - 1)), dpi=100)
@@ -89,7 +90,9 @@ def _draw(
     axes.set_ylim(0, max(max(bottom, default=0) * 1.05, 1))
     step = max(1, len(days) // 15)
     axes.set_xticks(positions[::step], [d.strftime("%d.%m") for d in days[::step]])
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    locator = axes.yaxis.get_major_locator()  # an AutoLocator, a MaxNLocator
+    if isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)
     axes.set_title(f"{title}\n{subtitle}", fontsize=11)
     if series:
         axes.legend(handles=handles, fontsize=8, loc="upper left")
@@ -97,11 +100,11 @@ def _draw(
     data: dict[str, object] = {"days": [d.isoformat() for d in days], "series": series}
     if panels is not None:
         times = figure.add_subplot(grid[1], sharex=axes)
-        for values, label in (
+        for hours, label in (
             (panels.take_hours, panels.take_label),
             (panels.resolve_hours, panels.resolve_label),
         ):
-            points = [(x, v) for x, v in zip(positions, values, strict=True) if v is not None]
+            points = [(x, v) for x, v in zip(positions, hours, strict=True) if v is not None]
             if points:
                 times.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label)
         times.set_title(panels.times_title, fontsize=10)

@@ -237,7 +237,7 @@ class HelperTelegramRenderer:
     def ask(
         self,
         helper: dict[str, Any],
-        action: HelperAction,
+        action: HelperAction | None,
         officer_id: int,
         officer: str,
         chat_id: int,

@@ -15,6 +15,7 @@ from aiogram.types import Chat, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
 
+from bot.domain.users import User as StoredUser
 from bot.domain.users import pick_language
 from bot.services.chats import ChatService
 from bot.services.inbox import Inbox
@@ -85,6 +86,7 @@ class UserMiddleware(BaseMiddleware):
         tg_user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         if tg_user is not None and not tg_user.is_bot:
+            user: StoredUser | None
             if chat is not None and chat.type == "private":
                 if _is_user_message(event):
                     user, first = await self.users.seen(tg_user.id, tg_user.language_code)

@@ -110,62 +110,70 @@ class BotProfile:
         # None: the default for every language we have no entry for
         languages: list[str | None] = [None, *LOCALES]
         for lang in languages:
-            locale = lang or self.default_locale
-            tag = lang or "default"
-            calls.append(
-                ProfileCall(
-                    f"commands/private/{tag}",
-                    lambda locale=locale, lang=lang: bot.set_my_commands(
-                        self._commands(RESIDENT_COMMANDS, locale),
-                        scope=BotCommandScopeAllPrivateChats(),
-                        language_code=lang,
-                    ),
-                )
-            )
-            calls.append(
-                ProfileCall(
-                    f"commands/groups/{tag}",
-                    lambda locale=locale, lang=lang: bot.set_my_commands(
-                        self._commands(GROUP_COMMANDS, locale),
-                        scope=BotCommandScopeAllGroupChats(),
-                        language_code=lang,
-                    ),
-                )
-            )
-            if self.staff_chat_id is not None:
-                calls.append(
-                    ProfileCall(
-                        f"commands/staff/{tag}",
-                        lambda locale=locale, lang=lang: bot.set_my_commands(
-                            self._commands(STAFF_COMMANDS, locale),
-                            scope=BotCommandScopeChat(chat_id=self.staff_chat_id),
-                            language_code=lang,
-                        ),
-                    )
-                )
-            calls.append(
-                ProfileCall(
-                    f"description/{tag}",
-                    lambda locale=locale, lang=lang: bot.set_my_description(
-                        description=self.i18n.gettext(DESCRIPTION, locale=locale),
-                        language_code=lang,
-                    ),
-                )
-            )
-            calls.append(
-                ProfileCall(
-                    f"short_description/{tag}",
-                    lambda locale=locale, lang=lang: bot.set_my_short_description(
-                        short_description=self.i18n.gettext(SHORT_DESCRIPTION, locale=locale),
-                        language_code=lang,
-                    ),
-                )
-            )
+            calls.extend(self._language_calls(bot, lang))
         # Commands of the default scope would show in every chat: keep them empty.
         calls.append(
             ProfileCall(
                 "commands/default-scope",
                 lambda: bot.delete_my_commands(scope=BotCommandScopeDefault()),
+            )
+        )
+        return calls
+
+    def _language_calls(self, bot: Bot, lang: str | None) -> list[ProfileCall]:
+        """The calls for one language (None: every language without its own entry); the
+        lambdas close over this call's `lang` and `locale`, never over a loop variable."""
+        calls: list[ProfileCall] = []
+        locale = lang or self.default_locale
+        tag = lang or "default"
+        calls.append(
+            ProfileCall(
+                f"commands/private/{tag}",
+                lambda: bot.set_my_commands(
+                    self._commands(RESIDENT_COMMANDS, locale),
+                    scope=BotCommandScopeAllPrivateChats(),
+                    language_code=lang,
+                ),
+            )
+        )
+        calls.append(
+            ProfileCall(
+                f"commands/groups/{tag}",
+                lambda: bot.set_my_commands(
+                    self._commands(GROUP_COMMANDS, locale),
+                    scope=BotCommandScopeAllGroupChats(),
+                    language_code=lang,
+                ),
+            )
+        )
+        staff_chat_id = self.staff_chat_id  # resolved by `apply` before it builds the calls
+        if staff_chat_id is not None:
+            calls.append(
+                ProfileCall(
+                    f"commands/staff/{tag}",
+                    lambda: bot.set_my_commands(
+                        self._commands(STAFF_COMMANDS, locale),
+                        scope=BotCommandScopeChat(chat_id=staff_chat_id),
+                        language_code=lang,
+                    ),
+                )
+            )
+        calls.append(
+            ProfileCall(
+                f"description/{tag}",
+                lambda: bot.set_my_description(
+                    description=self.i18n.gettext(DESCRIPTION, locale=locale),
+                    language_code=lang,
+                ),
+            )
+        )
+        calls.append(
+            ProfileCall(
+                f"short_description/{tag}",
+                lambda: bot.set_my_short_description(
+                    short_description=self.i18n.gettext(SHORT_DESCRIPTION, locale=locale),
+                    language_code=lang,
+                ),
             )
         )
         return calls

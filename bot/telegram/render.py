@@ -190,7 +190,9 @@ class TelegramReportRenderer:
                         for number, metres in alike
                     )
                 )
-                keyboard["inline_keyboard"].append(  # type: ignore[union-attr]
+                rows = keyboard["inline_keyboard"]
+                assert isinstance(rows, list)  # staff_keyboard's rows of buttons
+                rows.append(
                     [
                         {
                             "text": _("🔁 Same as № {number}").format(number=number),

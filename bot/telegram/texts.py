@@ -891,9 +891,14 @@ def helper_band_names() -> dict[str, str]:
     }
 
 
+def _listed(value: object) -> list[object]:
+    """A list kept in the FSM data (JSON), or nothing."""
+    return value if isinstance(value, list) else []
+
+
 def helper_summary(data: dict[str, object]) -> str:
-    days = [helper_day_names()[int(str(d))] for d in (data.get("days") or [])]  # type: ignore[union-attr]
-    bands = [helper_band_names().get(str(b), str(b)) for b in (data.get("bands") or [])]  # type: ignore[union-attr]
+    days = [helper_day_names()[int(str(d))] for d in _listed(data.get("days"))]
+    bands = [helper_band_names().get(str(b), str(b)) for b in _listed(data.get("bands"))]
     return _(
         "<b>Check your application</b>\n"
         "Name: {name}\nDate of birth: {birth}\nIIN: {iin}\nPhone: {phone}\n"
@@ -1512,7 +1517,7 @@ def ban_result(result: str, number: int) -> str:
     return texts_of[result].format(number=number)
 
 
-def banned_list(bans: list[dict[str, object]], zone: object, locale: str) -> str:
+def banned_list(bans: list[dict[str, object]], zone: tzinfo, locale: str) -> str:
     from babel.dates import format_datetime
 
     if not bans:

@@ -117,7 +117,7 @@ async def on_button(
     await query.answer(texts.stale_button())
 
 
-def _refusal(answer: Answer, duty: dict | None, other: int | None, duties: DutyService) -> str:  # type: ignore[type-arg]
+def _refusal(answer: Answer, duty: dict | None, other: int | None, duties: DutyService) -> str:
     if answer is Answer.FULL:
         return texts.duty_full()
     if answer is Answer.ALREADY:

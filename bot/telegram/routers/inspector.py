@@ -126,7 +126,7 @@ async def show_list(message: Message, user: User, directory: DirectoryService) -
     )
 
 
-def _list(precincts: list, locale: str, page: int, paged: bool) -> InlineKeyboardMarkup:  # type: ignore[type-arg]
+def _list(precincts: list, locale: str, page: int, paged: bool) -> InlineKeyboardMarkup:
     ordered = sorted(precincts, key=lambda p: (p.district(locale), p.name(locale)))
     shown = ordered[page * PER_PAGE : (page + 1) * PER_PAGE] if paged else ordered[:PER_PAGE]
     rows = [

@@ -88,7 +88,8 @@ async def on_button(
             await query.answer(texts.stale_button())
         else:
             await query.answer(texts.template_sent())
-        if "st:tp" in str(message.reply_markup):  # the menu of answers: back to the post's own
+        # the menu of answers: back to the post's own (a message too old to read has none)
+        if isinstance(message, Message) and "st:tp" in str(message.reply_markup):
             await set_inline_keyboard(
                 bot, message.chat.id, message.message_id, renderer.staff_keyboard(sent or report)
             )

@@ -65,7 +65,16 @@ class WorldActions:
 
         async def _wait_change(self, seconds: float) -> None: ...
 
-        def group(self, chat_id: int, title: str = ..., **kwargs: Any) -> FakeGroup: ...
+        def group(
+            self,
+            chat_id: int,
+            title: str = ...,
+            *,
+            forum: bool = ...,
+            bot_is_admin: bool = ...,
+            privacy_mode: bool = ...,
+            supergroup: bool = ...,
+        ) -> FakeGroup: ...
 
     def _init_world(self) -> None:
         self._files: dict[str, dict[str, Any]] = {}

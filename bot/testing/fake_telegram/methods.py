@@ -305,6 +305,7 @@ class BotApiMethods:
     _allowed_updates: frozenset[str]
     _queries: dict[str, Any]
     _files: dict[str, dict[str, Any]]
+    reactions: dict[tuple[int, int], list[str]]
 
     if TYPE_CHECKING:
 
@@ -321,9 +322,11 @@ class BotApiMethods:
 
         def _abort_long_poll_for_webhook(self) -> None: ...
 
-        def _new_photo(self) -> list[dict[str, Any]]: ...
+        def _new_photo(self, data: bytes | None = None) -> list[dict[str, Any]]: ...
 
-        def _new_file_object(self, kind: str, file_name: str | None = None) -> dict[str, Any]: ...
+        def _new_file_object(
+            self, kind: str, file_name: str | None = None, data: bytes | None = None
+        ) -> dict[str, Any]: ...
 
         def _register_upload(self, kind: str, data: bytes, file_name: str) -> dict[str, Any]: ...
 
@@ -827,19 +830,19 @@ class BotApiMethods:
         group_id = str(random.randint(10**17, 10**18))
         send = _Send(chat, reply_to, topic, None)
         result = []
-        for (kind, media, (raw, _, _)), caption in zip(parsed, captions, strict=True):
+        for (kind, media, (raw, _, _)), finished in zip(parsed, captions, strict=True):
             content: dict[str, Any] = {kind: media, "media_group_id": group_id}
-            if caption.text:
-                content["caption"] = caption.text
-                if caption.entities:
-                    content["caption_entities"] = caption.entities
+            if finished.text:
+                content["caption"] = finished.text
+                if finished.entities:
+                    content["caption_entities"] = finished.entities
             stored = self._store_bot_message(
                 "sendMediaGroup",
                 send,
                 content,
-                text=caption.text or None,
+                text=finished.text or None,
                 html=raw or None,
-                entities=caption.entities,
+                entities=finished.entities,
                 markup=None,
                 media=kind,
             )

@@ -479,7 +479,9 @@ class FakeTelegram(BotApiMethods, WorldActions):
         if not method:
             method = params.get("method", "")
         _REQUEST.set(request)
-        work = asyncio.ensure_future(self._dispatch(token, method, params, files))
+        work: asyncio.Future[tuple[Any, str | None]] = asyncio.ensure_future(
+            self._dispatch(token, method, params, files)
+        )
         if method.lower() != "getupdates":
             # Other calls finish even if the client gives up (Telegram may still deliver).
             work.add_done_callback(_consume_outcome)
