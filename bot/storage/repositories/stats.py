@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ class StatsRepository:
         until: datetime,
         precinct: str | None,
         chunk: int = 2000,
-    ) -> AsyncIterator[list[aiosqlite.Row]]:
+    ) -> AsyncGenerator[list[aiosqlite.Row]]:
         """Reports made in [since, until) (in one precinct, or all), with the seconds to their
         first take and first resolution, and their survey (if answered): `chunk` rows at a
         time, never the whole period in memory."""
@@ -39,7 +39,7 @@ class StatsRepository:
             (to_db(since), to_db(until), precinct, precinct),
         )
         try:
-            while rows := await cur.fetchmany(chunk):
+            while rows := list(await cur.fetchmany(chunk)):
                 yield rows
         finally:
             await cur.close()
