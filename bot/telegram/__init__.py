@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.telegram.access import resident_area
+from bot.telegram.access import resident_area, staff_area
 from bot.telegram.routers import (
     community,
     community_staff,
@@ -48,12 +48,14 @@ def routers() -> list[Router]:
             survey.router(),
             community.router(),
         ),
-        directory_admin.router(),
-        duties_staff.router(),
-        helpers_staff.router(),
-        staff_desk.router(),
-        community_staff.router(),
-        staff.router(),
+        staff_area(
+            directory_admin.router(),
+            duties_staff.router(),
+            helpers_staff.router(),
+            staff_desk.router(),
+            community_staff.router(),
+            staff.router(),
+        ),
         groups.router(),
         fallback.router(),
     ]
