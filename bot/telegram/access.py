@@ -58,8 +58,9 @@ class Staff(Filter):
 
     `what` names the action in the audit of refusals (for a button, a format string over its
     callback data); without it a refusal is silent and not audited (words in a report's
-    topic: people talk there). `admin` is the refusal an officer who is not one of the staff
-    group's administrators gets; `analysts` lets the command work in the analysts' chat.
+    topic: people talk there). `admin` makes it a handler for the staff group's
+    administrators, and is the refusal anyone else gets; `analysts` lets the command work in
+    the analysts' chat.
     As a filter it matches the chats `where` names: elsewhere the update goes on to the
     routers after this one, as if the handler were not there.
     """
@@ -120,9 +121,10 @@ class InStaffChat(Filter):
 
 class StaffGuard(BaseMiddleware):
     """Runs after a staff handler's filters matched, before the handler: the presser or writer
-    must be a member of the chat's staff (and an administrator where the handler says so).
-    A refusal is the same everywhere: an alert under a button, a reply to a command, both
-    audited; nothing at all for words that are not a command."""
+    must be a member of the chat's staff, or one of the staff group's administrators where
+    the handler says so (and is then refused in the handler's words). A refusal is the same
+    everywhere: an alert under a button, a reply to a command, both audited; nothing at all
+    for words that are not a command."""
 
     async def __call__(
         self,
@@ -141,14 +143,17 @@ class StaffGuard(BaseMiddleware):
             # the interagency group sees figures only: no names, phones or places
             await self._refuse(event, data, policy, texts.analysts_figures_only)
             return None
-        gate: StaffGate = data["staff_gate"]
-        if not await gate.is_staff(bot, person.id, chat_id):
-            await self._refuse(event, data, policy, texts.staff_only)
-            return None
-        admins: AdminGate = data["admins"]
-        if policy.admin is not None and not await admins.is_admin(bot, person.id):
-            await self._refuse(event, data, policy, policy.admin)
-            return None
+        if policy.admin is not None:
+            # the staff group's administrators are members of it: one question is enough
+            admins: AdminGate = data["admins"]
+            if not await admins.is_admin(bot, person.id):
+                await self._refuse(event, data, policy, policy.admin)
+                return None
+        else:
+            gate: StaffGate = data["staff_gate"]
+            if not await gate.is_staff(bot, person.id, chat_id):
+                await self._refuse(event, data, policy, texts.staff_only)
+                return None
         return await handler(event, data)
 
     async def _refuse(
