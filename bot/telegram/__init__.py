@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.telegram.access import resident_area, staff_area
 from bot.telegram.routers import (
     community,
     community_staff,
@@ -29,26 +30,32 @@ from bot.telegram.routers import (
 
 
 def routers() -> list[Router]:
-    """Fresh routers for one Dispatcher (a Router can be attached only once)."""
+    """Fresh routers for one Dispatcher (a Router can be attached only once). Residents' and
+    staff routers hang under their areas (bot.telegram.access), which check the chat, and for
+    staff the role, once for every handler under them."""
     return [
         errors.router(),
-        start.router(),
-        info.router(),
-        report.router(),
-        my_reports.router(),
-        volunteer.router(),
-        helper_profile.router(),
-        subscriptions.router(),
-        duties.router(),
-        inspector.router(),
-        survey.router(),
-        community.router(),
-        directory_admin.router(),
-        duties_staff.router(),
-        helpers_staff.router(),
-        staff_desk.router(),
-        community_staff.router(),
-        staff.router(),
+        resident_area(
+            start.router(),
+            info.router(),
+            report.router(),
+            my_reports.router(),
+            volunteer.router(),
+            helper_profile.router(),
+            subscriptions.router(),
+            duties.router(),
+            inspector.router(),
+            survey.router(),
+            community.router(),
+        ),
+        staff_area(
+            directory_admin.router(),
+            duties_staff.router(),
+            helpers_staff.router(),
+            staff_desk.router(),
+            community_staff.router(),
+            staff.router(),
+        ),
         groups.router(),
         fallback.router(),
     ]

@@ -9,12 +9,9 @@ from collections.abc import Callable
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, Message
 
 from bot.domain import numbers
 from bot.services.chats import ChatService
-from bot.services.desk import DeskService
-from bot.telegram import texts
 
 log = logging.getLogger(__name__)
 
@@ -81,41 +78,3 @@ def parse_number(text: str) -> int | None:
     """A report's, duty's or helper's number as staff type it: 1042, № 1042, #1042 (None
     for anything else or a number SQLite cannot hold: see bot.domain.numbers)."""
     return numbers.parse_number(text.strip().lstrip("№#").strip())
-
-
-async def staff_here(
-    message: Message, bot: Bot, chats: ChatService, gate: StaffGate, desk: DeskService, what: str
-) -> bool:
-    """Whether a staff command may go on here: a member of the main staff group (the
-    analysts' chat: /stats only). A refusal is answered politely and audited; anywhere else
-    the command is ignored."""
-    if message.from_user is None:
-        return False
-    if chats.is_analysts_chat(message.chat.id):
-        # the interagency group sees figures only: no names, phones or places
-        if what != "stats":
-            await desk.refused(
-                message.from_user.id, message.from_user.full_name, message.chat.id, what
-            )
-            await message.reply(texts.analysts_figures_only())
-            return False
-        return await gate.is_staff(bot, message.from_user.id, message.chat.id)
-    if not await chats.is_main_staff_chat(message.chat.id):
-        return False
-    if not await gate.is_staff(bot, message.from_user.id, message.chat.id):
-        await desk.refused(message.from_user.id, message.from_user.full_name, message.chat.id, what)
-        await message.reply(texts.staff_only())
-        return False
-    return True
-
-
-async def staff_pressed(
-    query: CallbackQuery, chat_id: int, bot: Bot, gate: StaffGate, desk: DeskService, what: str
-) -> bool:
-    """Whether the presser of a staff button in `chat_id` is staff there; if not, they are
-    told in an alert and the press is audited."""
-    if await gate.is_staff(bot, query.from_user.id, chat_id):
-        return True
-    await desk.refused(query.from_user.id, query.from_user.full_name, chat_id, what)
-    await query.answer(texts.staff_only(), show_alert=True)
-    return False

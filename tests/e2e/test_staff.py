@@ -259,3 +259,79 @@ async def test_a_typed_address_is_shown_to_staff_as_not_located(
         "🏘 ⚠️ Тұрғын жазған мекенжай картада белгіленбеген: учаскесін қолмен анықтаңыз" in post.text
     )
     assert "ешбір учаскеге кірмейді" not in post.text
+
+
+STAFF_ONLY = "Это могут делать только участники группы дежурной части."
+ADMINS_ONLY = "Это могут делать только администраторы группы."
+#: a staff command of every staff router, answered to a non-member by the staff area's guard
+STAFF_COMMANDS = [
+    "/find 1000",  # the desk
+    "/card 1000",
+    "/stats",
+    "/me",  # the report desk's /me and /mine
+    "/mine",
+    "/me mzhk-1",  # the directory's link
+    "/directory",
+    "/duty",  # duties
+    "/helpers",  # helpers
+    "/survey",  # community surveys
+]
+
+
+async def test_a_non_member_is_refused_the_same_way_by_every_staff_router(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    """Each staff command of each staff router, and a staff button, by someone who has left
+    the group: one polite refusal in their language, audited; their words in reply to a
+    report's post reach nobody. A member's command still works, and outside the staff chats
+    staff commands are not answered at all."""
+    resident = tg.user(9304, first_name="Aset", language_code="kk")
+    await onboard(resident, "kk")
+    await submit_report(resident, "kk")
+    post = await staff_post(tg, bot)
+    staff = tg.group(STAFF_CHAT)
+    stranger = tg.user(9397, first_name="Stranger", language_code="ru")
+
+    for command in STAFF_COMMANDS:
+        await staff.send(stranger, command)  # the fake adds who writes to the group…
+        staff.members.pop(stranger.id)  # …who has left it by the time the bot asks
+        reply = await staff.next_message()
+        assert reply.text == STAFF_ONLY, (command, reply.text)
+    await staff.send(stranger, "/ban 1000 spam")  # administrators' own refusal
+    staff.members.pop(stranger.id)
+    assert (await staff.next_message()).text == ADMINS_ONLY
+    query = await staff.press(stranger, post, data="st:take:1000:n")
+    assert (await stranger.answer_of(query))["text"] == STAFF_ONLY
+    await staff.send(stranger, "Мы уже едем", reply_to=post)
+    staff.members.pop(stranger.id)
+    await staff.send(stranger, "/help")  # for every group: not a staff command
+    staff.members.pop(stranger.id)
+    assert (await staff.next_message()).text.startswith("Сақшы в группе дежурной части")
+
+    refused = await db_of("SELECT actor_id, detail FROM staff_audit WHERE action = 'refused'")
+    assert sorted(r[1] for r in refused) == sorted(
+        [c.split()[0].lstrip("/") for c in STAFF_COMMANDS] + ["ban", "button take on report 1000"]
+    )
+    assert {r[0] for r in refused} == {9397}
+    assert await eventually(lambda: quiet(db_of))
+    assert staff.unread() == [] and resident.unread() == [], "the words reached nobody"
+    assert (await db_of("SELECT status FROM reports"))[0][0] == "new"
+
+    officer = tg.user(9396, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    await staff.send(officer, "/find 1000")
+    assert "№ 1000" in (await staff.next_message()).text
+    other = tg.group(-1001000000555, title="Someone's group", bot_is_admin=True)
+    for command in ("/find 1000", "/duty", "/mine"):
+        await other.send(officer, command)
+    assert await eventually(lambda: quiet(db_of))
+    assert other.unread() == [], "staff commands answer in the staff chats only"
+
+
+async def quiet(db_of: Any) -> bool:
+    """Every update handled and every message the bot owes sent."""
+    waiting = await db_of(
+        "SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'in_flight'))"
+        " + (SELECT count(*) FROM inbox WHERE handled_at IS NULL)"
+    )
+    return bool(waiting[0][0] == 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.users import User
@@ -15,7 +15,6 @@ from bot.telegram.editing import edit_text
 
 def router() -> Router:
     r = Router(name="community")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.callback_query.register(on_answer, CommunityCb.filter())
     return r
 

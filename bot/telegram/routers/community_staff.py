@@ -10,47 +10,44 @@ import logging
 import tempfile
 from pathlib import Path
 
-from aiogram import Bot, F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, FSInputFile, Message
 
 from bot.config import Settings
 from bot.domain.community import parse_form
-from bot.services.chats import ChatService
 from bot.services.community import CommunitySurveyService
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
+from bot.telegram.access import Staff
 from bot.telegram.callbacks import SurveyDraftCb
 from bot.telegram.community_render import CommunityRenderer
 from bot.telegram.editing import edit_text
-from bot.telegram.staff import StaffGate, parse_number, staff_here, staff_pressed
+from bot.telegram.staff import parse_number
 
 log = logging.getLogger(__name__)
 
 
 def router() -> Router:
+    """Under the staff area (bot.telegram.access): the chat and the role are checked there."""
     r = Router(name="community_staff")
-    r.message.filter(F.chat.type.in_({"group", "supergroup"}))
-    r.message.register(survey, Command("survey"))
-    r.callback_query.register(on_draft, SurveyDraftCb.filter())
+    r.message.register(survey, Command("survey"), Staff("survey"))
+    r.callback_query.register(
+        on_draft, SurveyDraftCb.filter(), Staff("survey_{action}", where="main")
+    )
     return r
 
 
 async def survey(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     desk: DeskService,
     community: CommunitySurveyService,
     community_renderer: CommunityRenderer,
     directory: DirectoryService,
     settings: Settings,
 ) -> None:
-    if not await staff_here(message, bot, chats, staff_gate, desk, "survey"):
-        return
     assert message.from_user is not None
     args = (command.args or "").strip()
     if not args:
@@ -161,20 +158,13 @@ async def _csv(
 async def on_draft(
     query: CallbackQuery,
     callback_data: SurveyDraftCb,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     desk: DeskService,
     community: CommunitySurveyService,
     community_renderer: CommunityRenderer,
 ) -> None:
     message = query.message
-    if not isinstance(message, Message) or not await chats.is_main_staff_chat(message.chat.id):
-        await query.answer(texts.stale_button())
-        return
+    assert isinstance(message, Message)  # the staff area's filter
     what = "survey_discard" if callback_data.action == "discard" else "survey_send"
-    if not await staff_pressed(query, message.chat.id, bot, staff_gate, desk, what):
-        return
     number = callback_data.survey
     who = query.from_user
     if callback_data.action == "discard":

@@ -16,11 +16,11 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
 from bot.config import Settings
-from bot.services.chats import ChatService
 from bot.services.directory import DirectoryService, ImportResult, LinkTaken
 from bot.services.reports import ReportService
 from bot.telegram import texts
-from bot.telegram.staff import AdminGate, StaffGate
+from bot.telegram.access import Staff
+from bot.telegram.staff import AdminGate
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +31,18 @@ MAX_PROBLEMS_SHOWN = 15
 
 
 def router() -> Router:
+    """Under the staff area (bot.telegram.access): the chat and the role are checked there;
+    replacing the directory is for the group's administrators."""
     r = Router(name="directory_admin")
-    groups = F.chat.type.in_({"group", "supergroup"})
-    r.message.register(replace, groups, Command("directory"), F.document)
-    r.message.register(show, groups, Command("directory"))
-    r.message.register(link, groups, Command("me"), F.text.regexp(r"^/me(@\w+)?\s+\S+\s*$"))
+    upload = Staff("directory upload", where="main", admin=texts.directory_admins_only)
+    r.message.register(replace, Command("directory"), F.document, upload)
+    r.message.register(show, Command("directory"), Staff("directory", where="main"))
+    linking = F.text.regexp(r"^/me(@\w+)?\s+\S+\s*$")
+    r.message.register(link, Command("me"), linking, Staff("me", where="posts"))
     return r
 
 
-async def show(
-    message: Message, chats: ChatService, directory: DirectoryService, settings: Settings
-) -> None:
-    if not await chats.is_main_staff_chat(message.chat.id):
-        return
+async def show(message: Message, directory: DirectoryService, settings: Settings) -> None:
     status = await directory.status()
     last = status["last_import"]
     when = who = None
@@ -71,16 +70,9 @@ async def show(
 async def replace(
     message: Message,
     bot: Bot,
-    chats: ChatService,
-    admins: AdminGate,
     directory: DirectoryService,
 ) -> None:
-    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
-        return
-    if not await admins.is_admin(bot, message.from_user.id):
-        log.warning("directory upload refused: %s is not an admin", message.from_user.id)
-        await message.reply(texts.directory_admins_only())
-        return
+    assert message.from_user is not None  # the staff area's guard
     document = message.document
     assert document is not None
     name = document.file_name or "directory.geojson"
@@ -124,8 +116,6 @@ async def link(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     admins: AdminGate,
     directory: DirectoryService,
     reports: ReportService,
@@ -133,11 +123,7 @@ async def link(
 ) -> None:
     """`/me <inspector id>`: this account is that inspector (mentioned on their precinct's
     reports); residents see their rank and surname unless /me set them already."""
-    if message.from_user is None or not await chats.is_staff_chat(message.chat.id):
-        return
-    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
-        await message.reply(texts.staff_only())
-        return
+    assert message.from_user is not None  # the staff area's guard
     inspector_id = (command.args or "").strip()
     try:
         inspector = await directory.link(message.from_user.id, inspector_id)

@@ -20,8 +20,6 @@ from bot.telegram.editing import drop_inline_keyboard, edit_text
 
 def router() -> Router:
     r = Router(name="duties")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.callback_query.register(on_button, DutyCb.filter())
     r.message.register(mine, Command("myduties"))
     r.message.register(located, F.location)

@@ -7,7 +7,7 @@ import logging
 import re
 from datetime import datetime
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -16,13 +16,12 @@ from babel.dates import format_date
 from bot.config import Settings
 from bot.domain.duties import changed_form, form_of, parse_form
 from bot.domain.users import User
-from bot.services.chats import ChatService
-from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
 from bot.telegram import texts
+from bot.telegram.access import Staff
 from bot.telegram.duty_render import DutyTelegramRenderer
-from bot.telegram.staff import StaffGate, parse_number, staff_here
+from bot.telegram.staff import parse_number
 
 PHONES = {"phones", "телефондар", "телефоны"}
 log = logging.getLogger(__name__)
@@ -31,12 +30,12 @@ HOURS = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
 
 
 def router() -> Router:
+    """Under the staff area (bot.telegram.access): the chat and the role are checked there."""
     r = Router(name="duties_staff")
-    r.message.filter(F.chat.type.in_({"group", "supergroup"}))
-    r.message.register(duty, Command("duty"))
-    r.message.register(cancel, Command("cancelduty"))
-    r.message.register(hours, Command("hours"))
-    r.message.register(no_show, Command("noshow"))
+    r.message.register(duty, Command("duty"), Staff("duty"))
+    r.message.register(cancel, Command("cancelduty"), Staff("cancelduty"))
+    r.message.register(hours, Command("hours"), Staff("hours"))
+    r.message.register(no_show, Command("noshow"), Staff("noshow"))
     return r
 
 
@@ -44,9 +43,6 @@ async def duty(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     duties: DutyService,
     duty_renderer: DutyTelegramRenderer,
     directory: DirectoryService,
@@ -54,8 +50,6 @@ async def duty(
     user: User | None,
 ) -> None:
     """/duty: the form to fill; /duty with the form filled in: a new duty; /duty N: its card."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "duty"):
-        return
     args = (command.args or "").strip()
     if not args:
         await message.reply(texts.duty_form())
@@ -136,15 +130,9 @@ async def _change(
 async def cancel(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     duties: DutyService,
 ) -> None:
     """/cancelduty N reason: everyone who took a seat is told the reason."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "cancelduty"):
-        return
     number_text, _, reason = (command.args or "").strip().partition(" ")
     number = parse_number(number_text)
     reason = " ".join(reason.split())[:300]
@@ -161,16 +149,10 @@ async def cancel(
 async def hours(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     duties: DutyService,
     settings: Settings,
 ) -> None:
     """/hours [YYYY-MM]: hours per helper for a month; /hours N helper H[:MM]: correct them."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "hours"):
-        return
     words = (command.args or "").split()
     if len(words) == 3:
         duty_id, helper_id, amount = (
@@ -210,15 +192,9 @@ async def hours(
 async def no_show(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     duties: DutyService,
 ) -> None:
     """/noshow N helper: the helper took a seat and did not come."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "noshow"):
-        return
     words = (command.args or "").split()
     if len(words) != 2 or parse_number(words[0]) is None or parse_number(words[1]) is None:
         await message.reply(texts.duty_noshow_usage())

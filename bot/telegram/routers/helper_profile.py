@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
@@ -24,8 +24,6 @@ STEP_DOWN_FROM = ("registered", "active", "suspended")
 
 def router() -> Router:
     r = Router(name="helper_profile")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(show, Command("profile"))
     r.callback_query.register(on_button, ProfileCb.filter())
     return r

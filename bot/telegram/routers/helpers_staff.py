@@ -6,21 +6,20 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.helpers import HelperAction, HelperStatus
-from bot.services.chats import ChatService
-from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.helpers import HelperService
 from bot.telegram import texts
+from bot.telegram.access import Staff
 from bot.telegram.callbacks import HelperCb
 from bot.telegram.helper_render import SEEN_HELPER, HelperTelegramRenderer
-from bot.telegram.staff import AdminGate, StaffGate, parse_number, staff_here, staff_pressed
+from bot.telegram.staff import parse_number
 
 log = logging.getLogger(__name__)
 
@@ -40,31 +39,43 @@ REGISTRATION = re.compile(r"^\s*(\S{1,40})\s+(\d{2}\.\d{2}\.\d{4})\s*$")
 
 
 def router() -> Router:
+    """Under the staff area (bot.telegram.access): the chat and the role are checked there;
+    the full IIN is for the group's administrators."""
     r = Router(name="helpers_staff")
-    groups = F.chat.type.in_({"group", "supergroup"})
-    r.callback_query.register(
-        on_button, F.message.chat.type.in_({"group", "supergroup"}), HelperCb.filter()
-    )
-    r.message.register(listing, groups, Command("helpers"))
-    r.message.register(card, groups, Command("helper"))
-    r.message.register(typed_answer, groups, F.reply_to_message)
+    pressed = "button {action} on helper {helper}"
+    iin = Staff(pressed, where="main", admin=texts.helper_iin_admins_only)
+    r.callback_query.register(reveal_iin, HelperCb.filter(F.action == "iin"), iin)
+    r.callback_query.register(on_button, HelperCb.filter(), Staff(pressed, where="main"))
+    r.message.register(listing, Command("helpers"), Staff("helpers"))
+    r.message.register(card, Command("helper"), Staff("helper"))
+    # the answer to the bot's request: a refusal is silent, as for any words in the group
+    r.message.register(typed_answer, Staff(where="main"), AnswerToRequest())
     return r
+
+
+class AnswerToRequest(Filter):
+    """A reply to the bot's request for a registration, a reason or a question (anything
+    else goes on: a report's request or a reply to a post is the staff router's). Gives the
+    handler `asked`: the helper, the action and the status the request was made in."""
+
+    async def __call__(
+        self, message: Message, bot: Bot, helpers: HelperService
+    ) -> bool | dict[str, Any]:
+        reply = message.reply_to_message
+        if reply is None or reply.from_user is None or reply.from_user.id != bot.id:
+            return False
+        asked = await helpers.asked(message.chat.id, reply.message_id)
+        return False if asked is None else {"asked": asked}
 
 
 async def listing(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     helpers: HelperService,
     helper_renderer: HelperTelegramRenderer,
     directory: DirectoryService,
 ) -> None:
     """/helpers: counts per precinct and state; /helpers [status] [precinct]: the people."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "helpers"):
-        return
     words = (command.args or "").split()
     statuses = {s.value for s in HelperStatus}
     status = precinct = None
@@ -90,16 +101,10 @@ async def listing(
 async def card(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     helpers: HelperService,
     helper_renderer: HelperTelegramRenderer,
 ) -> None:
     """/helper N: one application or helper, with the audit of who changed what."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "helper"):
-        return
     number = parse_number(command.args or "")
     helper = await helpers.get(number) if number is not None else None
     if helper is None:
@@ -111,39 +116,27 @@ async def card(
     )
 
 
+async def reveal_iin(query: CallbackQuery, callback_data: HelperCb, helpers: HelperService) -> None:
+    """The full IIN, to an administrator (the staff area's guard checked that)."""
+    iin = await helpers.reveal_iin(
+        callback_data.helper,
+        officer_id=query.from_user.id,
+        officer_name=query.from_user.full_name,
+    )
+    # an alert is shown to the one who pressed, and to nobody else
+    await query.answer(
+        texts.helper_iin_alert(iin) if iin else texts.stale_button(), show_alert=True
+    )
+
+
 async def on_button(
     query: CallbackQuery,
     callback_data: HelperCb,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    admins: AdminGate,
     helpers: HelperService,
-    desk: DeskService,
 ) -> None:
     message = query.message
-    if message is None or not await chats.is_main_staff_chat(message.chat.id):
-        await query.answer(texts.stale_button())
-        return
-    what = f"button {callback_data.action} on helper {callback_data.helper}"
-    if not await staff_pressed(query, message.chat.id, bot, staff_gate, desk, what):
-        return
+    assert message is not None  # the staff area's filter
     action = callback_data.action
-    if action == "iin":
-        if not await admins.is_admin(bot, query.from_user.id):
-            log.warning("full IIN refused to %s (not an admin)", query.from_user.id)
-            await query.answer(texts.helper_iin_admins_only(), show_alert=True)
-            return
-        iin = await helpers.reveal_iin(
-            callback_data.helper,
-            officer_id=query.from_user.id,
-            officer_name=query.from_user.full_name,
-        )
-        # an alert is shown to the one who pressed, and to nobody else
-        await query.answer(
-            texts.helper_iin_alert(iin) if iin else texts.stale_button(), show_alert=True
-        )
-        return
     seen = SEEN_HELPER.get(callback_data.seen)
     if action in ASKS:
         current = await helpers.get(callback_data.helper)
@@ -181,28 +174,10 @@ async def on_button(
 
 
 async def typed_answer(
-    message: Message,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    helpers: HelperService,
+    message: Message, helpers: HelperService, asked: tuple[int, HelperAction | None, str]
 ) -> None:
-    """A reply to the bot's request for a registration or a reason; anything else goes on."""
-    reply = message.reply_to_message
-    if (
-        reply is None
-        or message.from_user is None
-        or reply.from_user is None
-        or reply.from_user.id != bot.id
-    ):
-        raise SkipHandler
-    if not await chats.is_main_staff_chat(message.chat.id):
-        raise SkipHandler
-    asked = await helpers.asked(message.chat.id, reply.message_id)
-    if asked is None:
-        raise SkipHandler  # a report's request, or a reply to a post: the staff router's
-    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
-        return
+    """A reply to the bot's request for a registration, a reason or a question."""
+    assert message.from_user is not None  # the staff area's guard
     helper_id, action, status = asked
     text = (message.text or "").strip()
     if not text:

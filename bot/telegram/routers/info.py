@@ -26,7 +26,6 @@ from bot.telegram.filters import ButtonFilter
 
 def router() -> Router:
     r = Router(name="info")
-    r.message.filter(F.chat.type == "private")
     r.message.register(show_help, Command("help"))
     r.message.register(show_help, ButtonFilter(BTN_HELP))
     r.message.register(show_privacy, Command("privacy"))

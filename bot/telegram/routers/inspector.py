@@ -40,8 +40,6 @@ PER_PAGE = 8
 
 def router() -> Router:
     r = Router(name="inspector")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(ask_place, Command("inspector"))
     r.message.register(ask_place, ButtonFilter(BTN_INSPECTOR))
     looking = StateFilter(InspectorLookup.place)

@@ -35,8 +35,6 @@ PER_PAGE = 5
 
 def router() -> Router:
     r = Router(name="my_reports")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(show_list, Command("myreports"))
     r.message.register(show_list, ButtonFilter(BTN_MY_REPORTS))
     r.callback_query.register(start_writing, MyReportsCb.filter(F.action == "write"))

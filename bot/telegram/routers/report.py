@@ -47,8 +47,6 @@ def router() -> Router:
     # a command in the middle of a report is not an answer to the step: it goes on to its own
     # feature (/cancel, /help, /inspector, …)
     not_command = ~F.text.startswith("/")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(resident_reply, F.reply_to_message)
     r.message.register(begin, Command("report"))
     r.message.register(begin, ButtonFilter(BTN_REPORT))

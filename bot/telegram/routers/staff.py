@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import contextlib
 
-from aiogram import Bot, F, Router
-from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.numbers import parse_number
 from bot.domain.reports import MAX_NOTE, Action, Status
 from bot.services.chats import ChatService
-from bot.services.desk import DeskService
 from bot.services.reports import DELIVERED, ActionResult, ReportService, Said
 from bot.telegram import texts
+from bot.telegram.access import Staff
 from bot.telegram.callbacks import SEEN_STATUS, StaffCb
 from bot.telegram.editing import set_inline_keyboard
 from bot.telegram.render import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
-from bot.telegram.staff import StaffGate, staff_pressed
 
 #: buttons that act at once
 ACTIONS = {"take": Action.TAKE, "rs_plain": Action.RESOLVE, "reopen": Action.REOPEN}
@@ -32,16 +30,42 @@ ASKS = {"rs_note": Action.RESOLVE, "rj_typed": Action.REJECT}
 
 
 def router() -> Router:
+    """Under the staff area (bot.telegram.access): the chat and the role are checked there."""
     r = Router(name="staff")
-    groups = F.chat.type.in_({"group", "supergroup"})
-    r.callback_query.register(
-        on_button, F.message.chat.type.in_({"group", "supergroup"}), StaffCb.filter()
-    )
-    r.message.register(set_profile, groups, Command("me"))
-    r.message.register(held_reports, groups, Command("mine"))
-    r.message.register(officer_message, groups)
-    r.edited_message.register(officer_edit, groups)
+    pressed = Staff("button {action} on report {report}", where="posts")
+    r.callback_query.register(on_button, StaffCb.filter(), pressed)
+    r.message.register(set_profile, Command("me"), Staff("me", where="posts"))
+    r.message.register(held_reports, Command("mine"), Staff("mine", where="posts"))
+    # words for a resident: a refusal is silent (officers talk among themselves there too)
+    r.message.register(officer_message, ForResident(), Staff(where="posts"))
+    r.edited_message.register(officer_edit, Staff(where="posts"))
     return r
+
+
+def _to_bot(message: Message, bot: Bot) -> bool:
+    """A reply to the bot's own message (in a forum topic every message "replies" to the
+    topic's creation: that is not one)."""
+    reply = message.reply_to_message
+    return (
+        reply is not None
+        and reply.from_user is not None
+        and reply.from_user.id == bot.id
+        and reply.forum_topic_created is None
+    )
+
+
+class ForResident(Filter):
+    """An officer's words for a report's resident: written in a report's topic, or in reply
+    to the bot's post or request. Commands go on to the routers after this one; a message
+    starting with // stays among staff."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool:
+        said = message.text or message.caption or ""
+        if said.startswith("/") or message.from_user is None or message.from_user.is_bot:
+            return False
+        return _to_bot(message, bot) or (
+            bool(message.is_topic_message) and message.message_thread_id is not None
+        )
 
 
 async def on_button(
@@ -49,18 +73,11 @@ async def on_button(
     callback_data: StaffCb,
     bot: Bot,
     chats: ChatService,
-    staff_gate: StaffGate,
     reports: ReportService,
     renderer: TelegramReportRenderer,
-    desk: DeskService,
 ) -> None:
     message = query.message
-    if message is None or not await chats.is_staff_chat(message.chat.id):
-        await query.answer(texts.stale_button())
-        return
-    what = f"button {callback_data.action} on report {callback_data.report}"
-    if not await staff_pressed(query, message.chat.id, bot, staff_gate, desk, what):
-        return
+    assert message is not None  # the staff area's filter
     report = await reports.get(callback_data.report)
     if report is None or not await _posted_here(chats, report.staff_chat_id, message.chat.id):
         await query.answer(texts.stale_button())
@@ -177,19 +194,8 @@ def staff_too_late(result: ActionResult, officer_id: int, *, markup: bool = Fals
     return texts.staff_changed_meanwhile()
 
 
-async def set_profile(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    reports: ReportService,
-) -> None:
-    if message.from_user is None or not await chats.is_staff_chat(message.chat.id):
-        return
-    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
-        await message.reply(texts.staff_only())
-        return
+async def set_profile(message: Message, command: CommandObject, reports: ReportService) -> None:
+    assert message.from_user is not None  # the staff area's guard
     parts = (command.args or "").split()
     if len(parts) < 2 or len(" ".join(parts)) > 80:
         await message.reply(texts.staff_me_usage())
@@ -200,54 +206,22 @@ async def set_profile(
 
 
 async def held_reports(
-    message: Message,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    reports: ReportService,
-    renderer: TelegramReportRenderer,
+    message: Message, reports: ReportService, renderer: TelegramReportRenderer
 ) -> None:
     """/mine: the reports this officer has taken and not closed, with links to their posts."""
-    if message.from_user is None or not await chats.is_staff_chat(message.chat.id):
-        return
-    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
-        await message.reply(texts.staff_only())
-        return
+    assert message.from_user is not None  # the staff area's guard
     held = await reports.held_by(message.from_user.id)
     await message.reply(renderer.held_list(held))
 
 
-async def officer_message(
-    message: Message,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    reports: ReportService,
-) -> None:
+async def officer_message(message: Message, bot: Bot, reports: ReportService) -> None:
     """An officer writes in a report's topic, or replies to a report's post (or to anything
-    the bot posted for it): the message goes to the resident. A reply to the bot's request
-    for a note or a reason completes that action. A message starting with // stays among
-    staff; commands go on to the routers after this one."""
-    said = message.text or message.caption or ""
-    if said.startswith("/") and not said.startswith("//"):
-        raise SkipHandler  # a command (in any group), for the routers after this one
+    the bot posted for it): the message goes to the resident (see ForResident). A reply to
+    the bot's request for a note or a reason completes that action."""
+    assert message.from_user is not None  # ForResident
     reply = message.reply_to_message
-    to_bot = (
-        reply is not None
-        and reply.from_user is not None
-        and reply.from_user.id == bot.id
-        # in a forum topic every message "replies" to the topic's creation
-        and reply.forum_topic_created is None
-    )
+    to_bot = _to_bot(message, bot)
     thread = message.message_thread_id if message.is_topic_message else None
-    if not to_bot and thread is None:
-        raise SkipHandler  # officers talking among themselves in the group
-    if message.from_user is None or message.from_user.is_bot or said.startswith("//"):
-        return
-    if not await chats.is_staff_chat(message.chat.id):
-        raise SkipHandler
-    if not await staff_gate.is_staff(bot, message.from_user.id, message.chat.id):
-        return
     outcome, result = await reports.from_officer(
         message.chat.id,
         message.message_id,
@@ -276,10 +250,8 @@ async def officer_message(
             )
 
 
-async def officer_edit(message: Message, chats: ChatService, reports: ReportService) -> None:
+async def officer_edit(message: Message, reports: ReportService) -> None:
     """Telegram cannot change a copy the resident already has: say so, under the edit."""
-    if not await chats.is_staff_chat(message.chat.id):
-        return
     number = await reports.relayed_to_resident(message.chat.id, message.message_id)
     if number is not None:
         await message.reply(texts.staff_edit_not_relayed(number))

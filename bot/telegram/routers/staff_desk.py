@@ -9,7 +9,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, FSInputFile, Message
@@ -18,7 +18,6 @@ from aiogram.utils.i18n import get_i18n
 from bot.config import Settings
 from bot.domain.categories import Category
 from bot.domain.users import User
-from bot.services.chats import ChatService
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.export import ExportService
@@ -26,60 +25,45 @@ from bot.services.reports import ReportService
 from bot.services.stats import StatsService, parse_period
 from bot.services.subscriptions import SubscriptionService
 from bot.telegram import charts, texts
+from bot.telegram.access import Staff
 from bot.telegram.render import TelegramReportRenderer
-from bot.telegram.staff import AdminGate, StaffGate, parse_number, staff_here
+from bot.telegram.staff import StaffGate, parse_number
 
 
 def router() -> Router:
+    """Under the staff area (bot.telegram.access): the chat and the role are checked there;
+    /ban, /unban, /template and /export are for the group's administrators."""
     r = Router(name="staff_desk")
-    r.message.filter(F.chat.type.in_({"group", "supergroup"}))
-    r.message.register(ban, Command("ban"))
-    r.message.register(unban, Command("unban"))
-    r.message.register(banned, Command("banned"))
-    r.message.register(find, Command("find"))
-    r.message.register(card, Command("card"))
-    r.message.register(stats, Command("stats"))
-    r.message.register(assign, Command("assign"))
-    r.message.register(recategorise, Command("category"))
-    r.message.register(duplicate, Command("duplicate"))
-    r.message.register(priority, Command("priority"))
-    r.message.register(relocate, Command("move"))
-    r.message.register(local_priorities, Command("priorities"))
-    r.message.register(templates, Command("templates"))
-    r.message.register(template, Command("template"))
-    r.message.register(export, Command("export"))
+
+    def admins(what: str) -> Staff:
+        return Staff(what, where="main", admin=texts.admins_only)
+
+    r.message.register(ban, Command("ban"), admins("ban"))
+    r.message.register(unban, Command("unban"), admins("unban"))
+    r.message.register(banned, Command("banned"), Staff("banned"))
+    r.message.register(find, Command("find"), Staff("find"))
+    r.message.register(card, Command("card"), Staff("card"))
+    r.message.register(stats, Command("stats"), Staff("stats", analysts=True))
+    r.message.register(assign, Command("assign"), Staff("assign"))
+    r.message.register(recategorise, Command("category"), Staff("category"))
+    r.message.register(duplicate, Command("duplicate"), Staff("duplicate"))
+    r.message.register(priority, Command("priority"), Staff("priority"))
+    r.message.register(relocate, Command("move"), Staff("move"))
+    r.message.register(local_priorities, Command("priorities"), Staff("priorities"))
+    r.message.register(templates, Command("templates"), Staff("templates"))
+    r.message.register(template, Command("template"), admins("template"))
+    r.message.register(export, Command("export"), admins("export"))
     return r
-
-
-async def _admin(
-    message: Message,
-    bot: Bot,
-    chats: ChatService,
-    admins: AdminGate,
-    desk: DeskService,
-    what: str,
-) -> bool:
-    if message.from_user is None or not await chats.is_main_staff_chat(message.chat.id):
-        return False
-    if not await admins.is_admin(bot, message.from_user.id):
-        await desk.refused(message.from_user.id, message.from_user.full_name, message.chat.id, what)
-        await message.reply(texts.admins_only())
-        return False
-    return True
 
 
 async def ban(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    chats: ChatService,
-    admins: AdminGate,
     staff_gate: StaffGate,
     desk: DeskService,
 ) -> None:
     """/ban N reason: the author of report № N can no longer use the bot."""
-    if not await _admin(message, bot, chats, admins, desk, "ban"):
-        return
     parts = (command.args or "").replace("№", " ").split(None, 1)
     number = parse_number(parts[0]) if parts else None
     reason = parts[1] if len(parts) == 2 else ""
@@ -100,14 +84,9 @@ async def ban(
 async def unban(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    admins: AdminGate,
     desk: DeskService,
 ) -> None:
     """/unban N: the author of report № N may use the bot again."""
-    if not await _admin(message, bot, chats, admins, desk, "unban"):
-        return
     number = parse_number(command.args or "")
     if number is None:
         await message.reply(texts.unban_usage())
@@ -121,15 +100,10 @@ async def unban(
 
 async def banned(
     message: Message,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     desk: DeskService,
     settings: Settings,
 ) -> None:
     """/banned: the bans in force, by the report they were made on (never who the person is)."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "banned"):
-        return
     await message.reply(
         texts.banned_list(await desk.banned(), settings.zone, settings.staff_language)
     )
@@ -138,15 +112,10 @@ async def banned(
 async def find(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     desk: DeskService,
     renderer: TelegramReportRenderer,
 ) -> None:
     """/find 1042 | +7 701 … | @username."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "find"):
-        return
     found = await desk.find(command.args or "")
     assert message.from_user is not None
     if found.understood:
@@ -170,15 +139,10 @@ async def find(
 async def card(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     desk: DeskService,
     renderer: TelegramReportRenderer,
 ) -> None:
     """/card N: a report's whole history, with who did what and when."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "card"):
-        return
     number = parse_number(command.args or "")
     found = await desk.card(number) if number is not None else None
     if found is None:
@@ -195,18 +159,12 @@ async def card(
 async def stats(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     stats_service: StatsService,
     renderer: TelegramReportRenderer,
     directory: DirectoryService,
     settings: Settings,
 ) -> None:
     """/stats [period] [precinct]: a summary and a chart of reports per day by category."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "stats"):
-        return
     words = (command.args or "").split()
     precinct = None
     if words and directory.current.precinct(words[-1]) is not None:
@@ -254,8 +212,6 @@ async def export(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    chats: ChatService,
-    admins: AdminGate,
     desk: DeskService,
     exports: ExportService,
     stats_service: StatsService,
@@ -263,8 +219,6 @@ async def export(
 ) -> None:
     """/export [period]: reports, their audit and helpers' hours as CSV files (administrators:
     the files hold names and phones)."""
-    if not await _admin(message, bot, chats, admins, desk, "export"):
-        return
     period = parse_period(command.args or "", stats_service.today())
     if period is None:
         await message.reply(texts.export_usage())
@@ -305,15 +259,11 @@ async def assign(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    chats: ChatService,
     staff_gate: StaffGate,
-    desk: DeskService,
     reports: ReportService,
     directory: DirectoryService,
 ) -> None:
     """/assign N (replying to a colleague's message), /assign N me, /assign N inspector."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "assign"):
-        return
     assert message.from_user is not None
     words = (command.args or "").split()
     number = parse_number(words[0]) if words else None
@@ -357,18 +307,12 @@ async def assign(
 async def recategorise(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     reports: ReportService,
     categories: tuple[Category, ...],
     renderer: TelegramReportRenderer,
     settings: Settings,
 ) -> None:
     """/category N key: file report № N under another category (the resident is told)."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "category"):
-        return
     assert message.from_user is not None
     words = (command.args or "").split()
     number = parse_number(words[0]) if words else None
@@ -397,15 +341,9 @@ async def recategorise(
 async def duplicate(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     reports: ReportService,
 ) -> None:
     """/duplicate N M: report № N is the same thing as № M (its author follows № M)."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "duplicate"):
-        return
     assert message.from_user is not None
     words = (command.args or "").replace("№", " ").split()
     numbers = [parse_number(w) for w in words]
@@ -429,16 +367,11 @@ async def duplicate(
 
 async def templates(
     message: Message,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     desk: DeskService,
     renderer: TelegramReportRenderer,
     settings: Settings,
 ) -> None:
     """/templates: the ready answers officers can send with «📋 Ready answers»."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "templates"):
-        return
     found = await desk.templates_list()
     lines = [texts.templates_title()] if found else [texts.templates_none()]
     for item in found:
@@ -459,15 +392,10 @@ async def templates(
 async def template(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    admins: AdminGate,
     desk: DeskService,
     categories: tuple[Category, ...],
 ) -> None:
     """/template add CATEGORY|all TITLE, then a "kk:" and a "ru:" line; /template remove N."""
-    if not await _admin(message, bot, chats, admins, desk, "template"):
-        return
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
     words = first.split(None, 2)
@@ -523,15 +451,9 @@ PRIORITIES = {
 async def priority(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     reports: ReportService,
 ) -> None:
     """/priority N high|normal: an urgent report is marked on its post and recalled sooner."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "priority"):
-        return
     assert message.from_user is not None
     words = (command.args or "").replace("№", " ").split()
     number = parse_number(words[0]) if words else None
@@ -554,17 +476,11 @@ LATLON = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*(?:,\s*|\s+)(-?\d{1,3}\.\d+)\s*$")
 async def relocate(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
-    desk: DeskService,
     reports: ReportService,
     directory: DirectoryService,
     settings: Settings,
 ) -> None:
     """/move N 42.3001, 69.6102 (a corrected location) or /move N zhd-vokzal (a precinct)."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "move"):
-        return
     assert message.from_user is not None
     number_text, _, where = (command.args or "").replace("№", " ").strip().partition(" ")
     number = parse_number(number_text)
@@ -600,9 +516,6 @@ async def relocate(
 async def local_priorities(
     message: Message,
     command: CommandObject,
-    bot: Bot,
-    chats: ChatService,
-    staff_gate: StaffGate,
     desk: DeskService,
     subscriptions: SubscriptionService,
     directory: DirectoryService,
@@ -610,8 +523,6 @@ async def local_priorities(
 ) -> None:
     """/priorities [precinct]; /priorities add PRECINCT + «kk: …» and «ru: …» lines;
     /priorities remove N."""
-    if not await staff_here(message, bot, chats, staff_gate, desk, "priorities"):
-        return
     assert message.from_user is not None
     first, _, rest = (command.args or "").partition("\n")
     words = first.split()

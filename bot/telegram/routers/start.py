@@ -28,8 +28,6 @@ from bot.telegram.states import Onboarding
 
 def router() -> Router:
     r = Router(name="start")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
 
     # t.me/<bot>?start=inspector (a QR code on a precinct's poster): straight to the lookup
     r.message.register(

@@ -34,8 +34,6 @@ KINDS = ("surveys", "priorities", "alerts")
 
 def router() -> Router:
     r = Router(name="subscriptions")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(begin, Command("subscribe"))
     r.message.register(listing, Command("subscriptions"))
     in_form = StateFilter(SubscribeForm.where)

@@ -24,8 +24,6 @@ COMMENT_WINDOW = timedelta(hours=12)
 
 def router() -> Router:
     r = Router(name="survey")
-    r.callback_query.filter(F.message.chat.type == "private")
-    r.message.filter(F.chat.type == "private")
     r.callback_query.register(on_button, SurveyCb.filter())
     writing = StateFilter(SurveyComment.writing)
     r.message.register(comment, writing, F.text, ~F.text.startswith("/"))

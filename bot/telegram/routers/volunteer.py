@@ -69,8 +69,6 @@ MAX_HELPER_NOTE = 500
 def router() -> Router:
     not_command_text = ~F.text.startswith("/")
     r = Router(name="volunteer")
-    r.message.filter(F.chat.type == "private")
-    r.callback_query.filter(F.message.chat.type == "private")
     r.message.register(applicant_answer, F.reply_to_message, F.text, not_command_text)
     r.message.register(begin, Command("volunteer"))
     r.message.register(begin, ButtonFilter(BTN_VOLUNTEER))

@@ -1,0 +1,292 @@
+"""Secure by construction: every handler the Dispatcher holds is walked, and
+
+- every staff handler sits under the staff area (bot.telegram.access), which lets through
+  the staff chats only and whose StaffGuard checks the role before the handler runs, and it
+  declares itself with a Staff(...) filter;
+- no handler under the residents' area can be reached from a group.
+
+A staff handler is one of a staff module (the list below: a new router module must be put
+on one list or the test fails), or one declared with Staff(...), or one of a staff button
+(its callback data) or of a staff command (bot.telegram.profile.STAFF_COMMANDS). The last
+tests build bad routers and show the walk catches each way of getting it wrong.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiogram import Dispatcher, F, Router
+from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackQueryFilter
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+
+from bot import telegram
+from bot.telegram import access, callbacks, profile
+from bot.telegram.access import FLAG, GUARDED, RESIDENT_AREA, STAFF_AREA, Staff, StaffGuard
+from bot.telegram.routers import staff_desk, start
+
+PACKAGE = "bot.telegram.routers."
+STAFF_MODULES = {
+    "community_staff",
+    "directory_admin",
+    "duties_staff",
+    "helpers_staff",
+    "staff",
+    "staff_desk",
+}
+RESIDENT_MODULES = {
+    "community",
+    "duties",
+    "helper_profile",
+    "info",
+    "inspector",
+    "my_reports",
+    "report",
+    "start",
+    "subscriptions",
+    "survey",
+    "volunteer",
+}
+#: for every chat, on purpose: errors, /chatid and /help in groups, migrations, stale buttons
+OPEN_MODULES = {"errors", "fallback", "groups"}
+STAFF_BUTTONS = (callbacks.StaffCb, callbacks.HelperCb, callbacks.SurveyDraftCb)
+STAFF_COMMANDS = {name for name, _ in profile.STAFF_COMMANDS} - {"help", "chatid"}
+
+STAFF_CHAT, PRECINCT_CHAT, ANALYSTS_CHAT, OTHER_GROUP = -1001, -1002, -1003, -1009
+
+
+class Chats:
+    """What the staff area's filters ask of ChatService."""
+
+    analysts_chat_id = ANALYSTS_CHAT
+
+    def precinct_chats(self) -> frozenset[int]:
+        return frozenset({PRECINCT_CHAT})
+
+    def is_analysts_chat(self, chat_id: int) -> bool:
+        return chat_id == ANALYSTS_CHAT
+
+    async def is_main_staff_chat(self, chat_id: int) -> bool:
+        return chat_id == STAFF_CHAT
+
+    async def is_staff_chat(self, chat_id: int) -> bool:
+        return chat_id in (STAFF_CHAT, PRECINCT_CHAT)
+
+
+@dataclass
+class Found:
+    chain: list[Router]  # from the Dispatcher down to the handler's own router
+    event: str  # the observer: "message", "callback_query", …
+    handler: HandlerObject
+
+    @property
+    def name(self) -> str:
+        callback = self.handler.callback
+        where = " > ".join(r.name for r in self.chain[1:])
+        return f"{callback.__module__}.{callback.__qualname__} ({self.event} in {where})"
+
+    def under(self, area: str) -> bool:
+        return any(r.name == area for r in self.chain)
+
+
+def walk(router: Router, chain: list[Router] | None = None) -> Iterator[Found]:
+    chain = [*(chain or []), router]
+    for event, observer in router.observers.items():
+        if event in ("update", "error"):
+            continue
+        for handler in observer.handlers:
+            yield Found(chain, event, handler)
+    for child in router.sub_routers:
+        yield from walk(child, chain)
+
+
+def module_of(found: Found) -> str | None:
+    module = found.handler.callback.__module__
+    return module.removeprefix(PACKAGE) if module.startswith(PACKAGE) else None
+
+
+def is_staff_handler(found: Found) -> bool:
+    if module_of(found) in STAFF_MODULES or FLAG in found.handler.flags:
+        return True
+    for item in found.handler.filters or []:
+        check = item.callback
+        if isinstance(check, CallbackQueryFilter) and check.callback_data in STAFF_BUTTONS:
+            return True
+        if (
+            isinstance(check, Command)
+            and {c for c in check.commands if isinstance(c, str)} & STAFF_COMMANDS
+        ):
+            return True
+    return False
+
+
+def event_in(chat_id: int, chat_type: str, event: str) -> TelegramObject:
+    chat = Chat(id=chat_id, type=chat_type)
+    person = User(id=7, is_bot=False, first_name="Someone")
+    message = Message(
+        message_id=1, date=datetime.now(UTC), chat=chat, from_user=person, text="/find 1"
+    )
+    if event == "callback_query":
+        return CallbackQuery(
+            id="1", from_user=person, chat_instance="1", message=message, data="st:take:1:n"
+        )
+    return message
+
+
+async def reaches(found: Found, chat_id: int, chat_type: str) -> bool:
+    """Whether every parent router's own filters let an update from this chat through to
+    the handler's router (what aiogram checks before the handlers there)."""
+    event = event_in(chat_id, chat_type, found.event)
+    for router in found.chain:
+        passed, _ = await router.observers[found.event].check_root_filters(event, chats=Chats())
+        if not passed:
+            return False
+    return True
+
+
+async def violations(dp: Dispatcher) -> list[str]:
+    wrong: list[str] = []
+    for found in walk(dp):
+        module = module_of(found)
+        if module is not None and module not in STAFF_MODULES | RESIDENT_MODULES | OPEN_MODULES:
+            wrong.append(f"{found.name}: put its module on a list in tests/unit/test_access.py")
+        if found.under(STAFF_AREA) or is_staff_handler(found):
+            wrong += await staff_violations(found)
+        if found.under(RESIDENT_AREA) or module in RESIDENT_MODULES:
+            wrong += await resident_violations(found)
+    return wrong
+
+
+async def staff_violations(found: Found) -> list[str]:
+    if not found.under(STAFF_AREA):
+        return [f"{found.name}: a staff handler outside the staff area"]
+    if found.event not in GUARDED:
+        return [f"{found.name}: the staff area guards {GUARDED} only"]
+    wrong = []
+    if not isinstance(found.handler.flags.get(FLAG), Staff):
+        wrong.append(f"{found.name}: declares no Staff(...) filter")
+    own = found.chain[-1].observers[found.event]
+    if not any(isinstance(m, StaffGuard) for m in own._resolve_middlewares()):
+        wrong.append(f"{found.name}: StaffGuard does not run before it")
+    for chat_id, kind in ((OTHER_GROUP, "supergroup"), (7, "private")):
+        if await reaches(found, chat_id, kind):
+            wrong.append(f"{found.name}: reachable from a {kind} chat that is not staff's")
+    return wrong
+
+
+async def resident_violations(found: Found) -> list[str]:
+    if not found.under(RESIDENT_AREA):
+        return [f"{found.name}: a resident's handler outside the residents' area"]
+    if found.event not in GUARDED:
+        return [f"{found.name}: the residents' area filters {GUARDED} only"]
+    wrong = []
+    for chat_id in (STAFF_CHAT, OTHER_GROUP):
+        for kind in ("group", "supergroup"):
+            if await reaches(found, chat_id, kind):
+                wrong.append(f"{found.name}: reachable from a {kind}")
+    return wrong
+
+
+def app_dispatcher(*extra: Router) -> Dispatcher:
+    """The Dispatcher's routers as bot/app.py attaches them, and any extra ones."""
+    dp = Dispatcher()
+    dp.include_routers(*telegram.routers(), *extra)
+    return dp
+
+
+async def test_every_handler_sits_where_its_chats_and_role_are_checked() -> None:
+    dp = app_dispatcher()
+    assert await violations(dp) == []
+    found = list(walk(dp))
+    staff = [f for f in found if f.under(STAFF_AREA)]
+    resident = [f for f in found if f.under(RESIDENT_AREA)]
+    assert len(staff) >= 30 and len(resident) >= 80, "the walk sees the real routers"
+    assert {module_of(f) for f in staff} == STAFF_MODULES
+    assert {module_of(f) for f in resident} == RESIDENT_MODULES
+
+
+def test_every_router_module_is_on_a_list() -> None:
+    package = importlib.import_module(PACKAGE.rstrip("."))
+    modules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+    assert modules == STAFF_MODULES | RESIDENT_MODULES | OPEN_MODULES
+
+
+def test_the_app_attaches_the_routers_checked_here() -> None:
+    from pathlib import Path
+
+    source = Path(telegram.__file__).parent.parent.joinpath("app.py").read_text()
+    assert "dp.include_routers(*telegram.routers())" in source
+
+
+async def test_staff_handlers_work_in_their_own_chats() -> None:
+    dp = app_dispatcher()
+    found = {f.handler.callback.__name__: f for f in walk(dp) if f.under(STAFF_AREA)}
+    assert await reaches(found["find"], STAFF_CHAT, "supergroup")
+    assert await reaches(found["stats"], ANALYSTS_CHAT, "supergroup")
+    assert await reaches(found["on_button"], PRECINCT_CHAT, "group")
+
+
+async def test_a_staff_handler_registered_outside_the_staff_area_is_caught() -> None:
+    bad = Router(name="bad")
+    bad.message.register(staff_desk.find, Command("find"))  # by its module
+    assert "outside the staff area" in " ".join(await violations(app_dispatcher(bad)))
+
+    async def mine(message: Message) -> None: ...
+
+    for declared in (
+        lambda r: r.message.register(mine, Staff("mine")),  # by its declaration
+        lambda r: r.callback_query.register(mine, callbacks.StaffCb.filter()),  # a staff button
+        lambda r: r.message.register(mine, Command("card")),  # a staff command
+    ):
+        bad = Router(name="bad")
+        declared(bad)
+        assert any(
+            "mine" in v and "outside the staff area" in v
+            for v in await violations(app_dispatcher(bad))
+        )
+
+
+async def test_a_staff_handler_without_a_declaration_or_its_guard_is_caught() -> None:
+    async def undeclared(message: Message) -> None: ...
+
+    inner = Router(name="inner")
+    inner.message.register(undeclared, Command("card"))
+    dp = Dispatcher()
+    dp.include_routers(*telegram.routers()[:-2], access.staff_area(inner))
+    assert any("undeclared" in v and "no Staff" in v for v in await violations(dp))
+
+    # a look-alike parent without the guard and the filters
+    fake = Router(name=STAFF_AREA)
+    loose = Router(name="loose")
+    loose.message.register(undeclared, Command("card"), Staff("card"))
+    fake.include_router(loose)
+    found = "\n".join(await violations(app_dispatcher(fake)))
+    assert "StaffGuard does not run" in found and "not staff's" in found
+
+    # a kind of update the area does not guard
+    inner = Router(name="inner")
+    inner.my_chat_member.register(undeclared, Staff("x"))
+    dp = Dispatcher()
+    dp.include_routers(access.staff_area(inner))
+    assert any("guards" in v for v in await violations(dp))
+
+
+async def test_a_residents_handler_reachable_from_a_group_is_caught() -> None:
+    bad = Router(name="bad")
+    bad.message.register(start.start, Command("start"))  # a resident's, outside the area
+    assert any("outside the residents' area" in v for v in await violations(app_dispatcher(bad)))
+
+    # under a look-alike area whose filter lets groups through
+    leaky = Router(name=RESIDENT_AREA)
+    leaky.message.filter(F.chat.type.in_({"private", "supergroup"}))
+    inner = Router(name="inner")
+    inner.message.register(start.start, Command("start"))
+    leaky.include_router(inner)
+    found = await violations(app_dispatcher(leaky))
+    assert any("start.start" in v and "reachable from a supergroup" in v for v in found)
+    assert not any(v.endswith("reachable from a group") for v in found), "private or supergroup"
