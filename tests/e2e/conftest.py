@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.timeouts import scaled
+from tests.speedups import compiled_catalogs_once  # noqa: F401 (autouse: compiled once)
 
 TOKEN = "123456789:TEST-token-for-the-fake-telegram"
 STAFF_CHAT = -1001000000001
