@@ -352,6 +352,7 @@ async def test_ten_kills_among_wizards_and_relays_repeat_nothing_and_lose_nothin
     assert rows(tmp_path, "SELECT count(*) FROM inbox WHERE handled_at IS NULL") == [(0,)]
 
 
+@pytest.mark.slow  # the bot as a real process, started twice (15 s alone, 34 s with -n 3)
 async def test_sigterm_right_after_send_stops_promptly_and_the_report_stands(
     fast_tg: FakeTelegram, tmp_path: Path
 ) -> None:
