@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.telegram.callbacks import ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram, FakeUser, NoMessageError
 from bot.testing.fake_telegram.world import BotMessage
 from bot.testing.timeouts import scaled
@@ -387,7 +388,7 @@ async def test_sigterm_right_after_send_stops_promptly_and_the_report_stands(
         # report is stored): the handler is still running when the stop comes
         hang = 30.0  # a stop that waits the hang out fails the bound below at any scale
         tg.fail_next("editMessageReplyMarkup", delay=hang)
-        await user.press(summary, data="rs:send")
+        await user.press(summary, data=ReportStepCb(action="send"))
         # the handler has reached the hanging request: the stop meets it running
         await tg.wait_for(lambda: tg.injections_left("editMessageReplyMarkup") == 0, timeout=10)
         assert process.proc is not None
