@@ -12,6 +12,7 @@ import pytest
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from tests import orphans
+from tests.speedups import fast_clients  # noqa: F401 (autouse: no SSL wait at close)
 
 
 class FixedClock:

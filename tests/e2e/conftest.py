@@ -16,8 +16,10 @@ import pytest
 from bot.app import SakshyApp
 from bot.config import Settings
 from bot.services.clock import WorldClock
+from bot.telegram.callbacks import CategoryCb, ConsentCb, LanguageCb, ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.timeouts import scaled
+from tests.speedups import compiled_catalogs_once  # noqa: F401 (autouse: compiled once)
 
 TOKEN = "123456789:TEST-token-for-the-fake-telegram"
 STAFF_CHAT = -1001000000001
@@ -179,14 +181,14 @@ async def fill_report(
     """The report wizard up to its summary: noise, `description`, a typed `address`, no
     photos, named or anonymous (`who`), no phone. Returns the summary, «Send» not pressed."""
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
+    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
     await user.next_message()
     await user.send(description)
     await user.next_message()
     await user.send(address)
     await user.next_message()
     await user.tap(SKIP[lang])
-    await user.press(await user.next_message(), data=f"rs:{who}")
+    await user.press(await user.next_message(), data=ReportStepCb(action=who))
     await user.next_message()
     await user.tap(SKIP[lang])
     return await user.next_message()
@@ -194,7 +196,7 @@ async def fill_report(
 
 async def submit_report(user: Any, lang: str, **report: str) -> Any:
     """A quick report (see fill_report), sent; returns the receipt."""
-    await user.press(await fill_report(user, lang, **report), data="rs:send")
+    await user.press(await fill_report(user, lang, **report), data=ReportStepCb(action="send"))
     return await user.next_message(timeout=10)
 
 
@@ -203,10 +205,10 @@ async def onboard(user: Any, lang: str, consent: str | None = "yes") -> Any:
     leave it open (None). Returns the consent question."""
     await user.send("/start")
     await user.next_message()  # the welcome
-    await user.press(await user.next_message(), data=f"lang:{lang}")
+    await user.press(await user.next_message(), data=LanguageCb(code=lang))
     await user.next_message()  # language switched
     question = await user.next_message()
     if consent is not None:
-        await user.press(question, data=f"consent:{consent}")
+        await user.press(question, data=ConsentCb(action=consent))
         await user.next_message()
     return question

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.telegram.callbacks import CategoryCb, LanguageCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import RunningBot, onboard
 
@@ -91,6 +92,7 @@ async def test_stale_and_unknown_buttons_are_answered(tg: FakeTelegram, bot: Run
     await user.send("/help")
     old = await user.next_message()
     # a button of a feature that no longer exists, on a message from long ago
+    # literal payloads on purpose: an old or forged keyboard's data, not the bot's
     query = await user.press_stale(data="report:take:999", message=old)
     answer = await user.answer_of(query)
     assert answer["text"] == "Эта кнопка устарела. Воспользуйтесь меню ниже."
@@ -107,7 +109,7 @@ async def test_first_language_choice_via_command_leads_to_consent(
 ) -> None:
     user = tg.user(6007, first_name="Marat", language_code="kk")
     await user.send("/language")
-    await user.press(await user.next_message(), data="lang:ru")
+    await user.press(await user.next_message(), data=LanguageCb(code="ru"))
     await user.next_message()
     assert (await user.next_message()).text.startswith("Согласие на обработку")
     await user.send("???")
@@ -149,7 +151,7 @@ async def test_a_picture_sent_as_a_file_is_not_kept(tg: FakeTelegram, bot: Runni
     user = tg.user(7961, first_name="Exif", language_code="kk")
     await onboard(user, "kk")
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
+    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
     await user.next_message()  # describe it
     await user.send_document(file_name="IMG_2041.JPG")
     told = await user.next_message()

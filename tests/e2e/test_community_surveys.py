@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.services.clock import WorldClock
+from bot.telegram.callbacks import CommunityCb, SubCb, SurveyDraftCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_desk import png_series
@@ -67,7 +68,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     await follow(farida, "вокзал")
     await farida.send("/subscriptions")
     card = await farida.next_message()
-    await farida.press(card, data="sb:surveys:5.0")
+    await farida.press(card, data=SubCb(action="surveys", value="5.0"))
     await tg.wait_for(lambda: "⬜ опросы жителей" in card.button_texts, timeout=5)
 
     # a survey missing Russian in an option, and one missing the Kazakh question: refused
@@ -89,10 +90,10 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     stranger = tg.user(9808, first_name="Stranger", language_code="ru")
     staff.add_member(stranger)
     staff.members.pop(stranger.id)  # was in the group, has been removed since
-    query = await staff.press(stranger, draft, data="cd:send:1")
+    query = await staff.press(stranger, draft, data=SurveyDraftCb(action="send", survey=1))
     assert (await stranger.answer_of(query))["show_alert"] is True
     assert aigerim.unread() == [] and draft.text.startswith("📋 № 1"), "still a draft"
-    await staff.press(officer, draft, data="cd:send:1")
+    await staff.press(officer, draft, data=SurveyDraftCb(action="send", survey=1))
     sent = "📤 № 1 сауалнаманы Officer жіберді"
     await tg.wait_for(lambda: draft.text.startswith(sent), timeout=5)
 
@@ -109,16 +110,16 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
         assert user.unread() == [], "only the targeted followers with surveys on"
 
     # one answer each, changeable; a forged press changes nothing
-    query = await aigerim.press(asked_kk, data="cs:1:0")
+    query = await aigerim.press(asked_kk, data=CommunityCb(survey=1, option=0))
     assert (await aigerim.answer_of(query))["text"] == "Рақмет, жауабыңыз есепке алынды."
     await tg.wait_for(lambda: "✅ Сіздің жауабыңыз: «Иә, жеткілікті»." in asked_kk.text, timeout=5)
     assert asked_kk.button_texts[0] == "✅ Иә, жеткілікті"
-    query = await aigerim.press(asked_kk, data="cs:1:1")
+    query = await aigerim.press(asked_kk, data=CommunityCb(survey=1, option=1))
     assert (await aigerim.answer_of(query))["text"] == "Жауабыңыз өзгертілді."
     await tg.wait_for(lambda: f"«{NO}»" in asked_kk.text, timeout=5)
-    await boris.press(asked_ru, data="cs:1:1")
+    await boris.press(asked_ru, data=CommunityCb(survey=1, option=1))
     await tg.wait_for(lambda: "✅ Ваш ответ: «Нет, <темно>»." in asked_ru.text, timeout=5)
-    await dana.press(asked_dana, data="cs:1:0")
+    await dana.press(asked_dana, data=CommunityCb(survey=1, option=0))
     query = await erlan.press_stale("cs:1:0")  # never sent it
     assert "ескірген" in (await erlan.answer_of(query))["text"]
     query = await boris.press_stale("cs:1:7", asked_ru)  # no such option
@@ -167,7 +168,9 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     assert "1. Иә, жеткілікті: 1 (33" in shared_text
     assert "вокзал" not in shared_text and "МЖК" not in shared_text and "csv" not in shared_text
     assert [tuple(r) for r in await db_of("SELECT status FROM community_surveys")] == [("closed",)]
-    query = await aigerim.press(asked_kk, data="cs:1:0")  # too late: nothing changes
+    query = await aigerim.press(
+        asked_kk, data=CommunityCb(survey=1, option=0)
+    )  # too late: nothing changes
     assert "аяқталды" in (await aigerim.answer_of(query))["text"]
     await tg.wait_for(lambda: asked_kk.reply_markup is None, timeout=5)
     assert "Сауалнама аяқталды." in asked_kk.text
@@ -197,7 +200,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     # Boris stops following: the next survey, to every area, does not reach him
     await boris.send("/subscriptions")
     card = await boris.next_message()
-    await boris.press(card, data="sb:remove:2")
+    await boris.press(card, data=SubCb(action="remove", value="2"))
     await tg.wait_for(lambda: "отписались от новостей" in card.text, timeout=5)
     clock.now = NOW + timedelta(hours=10)  # 21:00 in Almaty
     second = FORM.replace("кому: zhd-vokzal, mzhk", "кому: все").replace(
@@ -206,7 +209,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     await staff.send(officer, second)
     draft = await staff.next_message()
     assert "Қазір жіберілсе, 3 тұрғынға жетеді" in draft.text  # Aigerim, Dana, Erlan
-    await staff.press(officer, draft, data="cd:send:2")
+    await staff.press(officer, draft, data=SurveyDraftCb(action="send", survey=2))
     await tg.wait_for(lambda: draft.text.startswith("📤 № 2 сауалнаманы"), timeout=5)
     for user in (aigerim, dana, erlan):
         assert (await user.next_message(timeout=10)).text.startswith("📋 ")

@@ -22,6 +22,7 @@ import pytest
 from aiogram.fsm.state import StatesGroup
 
 from bot.telegram import states as state_module
+from bot.telegram.callbacks import CategoryCb, ReportStepCb
 from bot.testing.fake_telegram import BotMessage, FakeTelegram, FakeUser, NoMessageError
 from bot.testing.timeouts import scaled, timeout_scale
 from tests.e2e.conftest import STAFF_CHAT, TOKEN, fill_report, onboard
@@ -63,7 +64,7 @@ async def test_sigkill_after_commit_before_the_staff_post(
     # (scaled with the other deadlines: a slower machine needs a longer window)
     retry_after = math.ceil(scaled(8))
     tg.fail_next("sendMessage", error_code=429, retry_after=retry_after, times=1)
-    await user.press(summary, data="rs:send")
+    await user.press(summary, data=ReportStepCb(action="send"))
     await tg.wait_for(lambda: any(not c.ok for c in tg.calls_of("sendMessage")), timeout=10)
     settled = [(STAFF_CHAT, "pending"), (9201, "done")]  # post rescheduled, receipt delivered
 
@@ -204,11 +205,11 @@ async def keep_reporting(user: FakeUser, receipts: list[int], stop: asyncio.Even
             receipts.append(int(found.group(1)))
             await user.send("/report")
         elif "rc:noise" in markup:
-            await user.press(message, data="rc:noise")
+            await user.press(message, data=CategoryCb(key="noise"))
         elif "rs:named" in markup:
-            await user.press(message, data="rs:named")
+            await user.press(message, data=ReportStepCb(action="named"))
         elif "rs:send" in markup:
-            await user.press(message, data="rs:send")
+            await user.press(message, data=ReportStepCb(action="send"))
         else:
             answer = next((a for step, a in STEPS.items() if text.startswith(step)), None)
             if answer is not None:

@@ -11,6 +11,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.storage.backup import make_backup
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.timeouts import scaled
@@ -52,6 +54,7 @@ def report_count(path: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow  # `sakshy run` and `sakshy restore` as real processes, four starts
 async def test_restore_and_a_second_run_refuse_while_a_bot_runs(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.services.clock import WorldClock
+from bot.telegram.callbacks import CategoryCb, ReportStepCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 
@@ -134,7 +135,7 @@ async def test_stats_summary_and_a_chart_that_matches_the_database(
         await onboard(resident, "kk")
         await submit_report(resident, "kk")
         posts.append(await staff.next_message(timeout=10))
-    await staff.press(officer, posts[0], data="st:take:1000:n")
+    await staff.press(officer, posts[0], data=StaffCb(action="take", report=1000, seen="n"))
     assert await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'taken'"))
 
     await staff.send(officer, "/stats week")
@@ -264,17 +265,17 @@ async def test_a_report_handed_over_and_filed_under_another_category(
 async def located_report(user: Any, latitude: float, longitude: float) -> None:
     """Noise, a sentence, a shared location, no photos, named, no phone (Russian)."""
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
+    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
     await user.next_message()
     await user.send("Громкая музыка")
     await user.next_message()
     await user.send_location(latitude, longitude)
     await user.next_message()
     await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:named")
+    await user.press(await user.next_message(), data=ReportStepCb(action="named"))
     await user.next_message()
     await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:send")
+    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
     await user.next_message(timeout=10)
 
 
@@ -302,7 +303,7 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await staff.next_message(timeout=10)
     assert "бірдей болуы мүмкін" not in (await staff.next_message(timeout=10)).text
 
-    await staff.press(officer, post, data="st:dup1000:1001:n")
+    await staff.press(officer, post, data=StaffCb(action="dup1000", report=1001, seen="n"))
     told = await second.next_message(timeout=10)
     assert told.text.startswith("Ваше сообщение № 1001 о том же, что и сообщение № 1000")
     joined = await staff.next_message(timeout=10)  # under the original: what came in
@@ -325,12 +326,12 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await far.next_message(timeout=10)
 
     # the original is resolved: its own author and both followers are told
-    await staff.press(officer, original, data="st:take:1000:n")
+    await staff.press(officer, original, data=StaffCb(action="take", report=1000, seen="n"))
     await first.next_message(timeout=10)
     await tg.wait_for(lambda: "st:resolve:1000:t" in str(original.reply_markup), timeout=10)
-    await staff.press(officer, original, data="st:resolve:1000:t")
+    await staff.press(officer, original, data=StaffCb(action="resolve", report=1000, seen="t"))
     await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(original.reply_markup), timeout=10)
-    await staff.press(officer, original, data="st:rs_plain:1000:t")
+    await staff.press(officer, original, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     await first.next_message(timeout=10)
     followed = await second.next_message(timeout=10)
     assert followed.text.startswith(
@@ -341,12 +342,12 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     assert (await staff.next_message()).text.startswith("Сообщение № 1000 закрыто: объединять")
     # reopened and resolved again: the followers are not told twice
     await tg.wait_for(lambda: "st:reopen:1000:s" in str(original.reply_markup), timeout=10)
-    await staff.press(officer, original, data="st:reopen:1000:s")
+    await staff.press(officer, original, data=StaffCb(action="reopen", report=1000, seen="s"))
     await first.next_message(timeout=10)
     await tg.wait_for(lambda: "st:resolve:1000:t" in str(original.reply_markup), timeout=10)
-    await staff.press(officer, original, data="st:resolve:1000:t")
+    await staff.press(officer, original, data=StaffCb(action="resolve", report=1000, seen="t"))
     await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(original.reply_markup), timeout=10)
-    await staff.press(officer, original, data="st:rs_plain:1000:t")
+    await staff.press(officer, original, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     await first.next_message(timeout=10)
     assert second.unread() == [] and far.unread() == []
 
@@ -386,9 +387,9 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
         (ru_post, ru_resident, "Наряд полиции\nуже выехал к вам."),
     ):
         number = 1000 if resident is kk_resident else 1001
-        await staff.press(officer, post, data=f"st:templates:{number}:n")
+        await staff.press(officer, post, data=StaffCb(action="templates", report=number, seen="n"))
         await tg.wait_for(lambda p=post: "tp1" in str(p.reply_markup), timeout=5)
-        await staff.press(officer, post, data=f"st:tp1:{number}:n")
+        await staff.press(officer, post, data=StaffCb(action="tp1", report=number, seen="n"))
         said = await resident.next_message(timeout=10)
         assert said.text.endswith(expected)
         await tg.wait_for(lambda p=post: "st:take" in str(p.reply_markup), timeout=5)

@@ -9,6 +9,7 @@ from typing import Any
 from bot.resources import demo_directory_path
 from bot.services.directory import DirectoryService
 from bot.storage.db import Database
+from bot.telegram.callbacks import CategoryCb, InspectorCb, ReportStepCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_inspector import lookup
@@ -83,23 +84,23 @@ async def test_an_officer_linked_to_an_inspector_is_mentioned_on_their_reports(
     resident = tg.user(9805, first_name="Aigerim", language_code="kk")
     await onboard(resident, "kk")
     card, _, _ = await lookup(resident, 42.300, 69.610)
-    await resident.press(card, data="in:report:42.30000,69.61000")
-    await resident.press(await resident.next_message(), data="rc:noise")
+    await resident.press(card, data=InspectorCb(action="report", value="42.30000,69.61000"))
+    await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))
     await resident.next_message()
     await resident.send("Шу")
     await resident.next_message()
     await resident.next_message()
     await resident.tap("⏭ Өткізіп жіберу")
-    await resident.press(await resident.next_message(), data="rs:named")
+    await resident.press(await resident.next_message(), data=ReportStepCb(action="named"))
     await resident.next_message()
     await resident.tap("⏭ Өткізіп жіберу")
-    await resident.press(await resident.next_message(), data="rs:send")
+    await resident.press(await resident.next_message(), data=ReportStepCb(action="send"))
     await resident.next_message(timeout=10)
     await staff.next_message(timeout=10)  # the map pin
     post = await staff.next_message(timeout=10)
     mentions = [e for e in post.entities if e["type"] == "text_mention"]
     assert [m["user"]["id"] for m in mentions] == [9804], "the linked inspector is notified"
-    await staff.press(officer, post, data="st:take:1000:n")
+    await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
     notice = await resident.next_message(timeout=10)
     # /me with the inspector id set the name residents see (no /me rank surname before)
     assert notice.text == "№ 1000 хабарламаңызды полиция капитаны Серікбаев қарауға алды."
@@ -165,7 +166,7 @@ async def test_a_command_in_the_middle_of_a_report_is_not_its_description(
     user = tg.user(9810, first_name="R", language_code="kk")
     await onboard(user, "kk")
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
+    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
     await user.next_message()  # what happened?
     await user.send("/inspector")
     assert (await user.next_message()).text.startswith("👮 Менің учаскелік инспекторым")

@@ -10,6 +10,7 @@ import pytest
 from babel.dates import format_date
 
 from bot.domain.users import CONSENT_VERSION
+from bot.telegram.callbacks import ConsentCb, LanguageCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import RunningBot, onboard
 
@@ -45,7 +46,7 @@ async def test_choosing_a_language_then_consent(
     await user.send("/start")
     await user.next_message()
     picker = await user.next_message()
-    query = await user.press(picker, data="lang:ru")
+    query = await user.press(picker, data=LanguageCb(code="ru"))
     assert (await user.answer_of(query))["text"] == "Язык переключён: теперь общаемся на русском."
     switched = await user.next_message()
     assert switched.text == "Язык переключён: теперь общаемся на русском."
@@ -95,7 +96,7 @@ async def test_language_switch_keeps_old_keyboard_working(
     assert old_keyboard is not None and old_keyboard[2][0] == "ℹ️ Анықтама"
     await user.send("/language")
     picker = await user.next_message()
-    await user.press(picker, data="lang:ru")
+    await user.press(picker, data=LanguageCb(code="ru"))
     assert (await user.next_message()).text == "Язык переключён: теперь общаемся на русском."
     assert (await user.next_message()).text.startswith("Согласие на обработку")
     await user.send("/cancel")
@@ -137,7 +138,7 @@ async def test_someone_in_danger_sees_the_emergency_numbers_before_the_consent_t
 ) -> None:
     user = tg.user(5010, first_name="Aruzhan", language_code=lang)
     consent = await onboard(user, lang, consent=None)
-    await user.press(consent, data="consent:no")
+    await user.press(consent, data=ConsentCb(action="no"))
     await user.next_message()
     await user.tap(report)  # the first report, no consent yet
     first = await user.next_message()

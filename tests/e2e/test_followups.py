@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.services.clock import WorldClock
+from bot.telegram.callbacks import CategoryCb, StaffCb, SurveyCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 from tests.e2e.test_staff import staff_post
@@ -46,12 +47,12 @@ async def reported_and_resolved(
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(officer_id, first_name="Officer", language_code="kk")
     staff.add_member(officer)
-    await staff.press(officer, post, data="st:take:1000:n")
+    await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
     await resident.next_message(timeout=10)
     await tg.wait_for(lambda: "st:resolve:1000:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="st:resolve:1000:t")
+    await staff.press(officer, post, data=StaffCb(action="resolve", report=1000, seen="t"))
     await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="st:rs_plain:1000:t")
+    await staff.press(officer, post, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     await resident.next_message(timeout=10)  # resolved
     return resident
 
@@ -71,10 +72,10 @@ async def test_the_survey_after_a_resolved_report(
         "проблема решена?"
     )
     assert survey.button_texts == ["✅ Да", "🟡 Частично", "❌ Нет"]
-    await resident.press(survey, data="sv:s:1000:partly")
+    await resident.press(survey, data=SurveyCb(step="s", report=1000, value="partly"))
     await tg.wait_for(lambda: "sv:r:1000:4" in str(survey.reply_markup), timeout=5)
     assert survey.text.endswith("Как Вы оцените работу полиции по сообщению № 1000 — от 1 до 5?")
-    await resident.press(survey, data="sv:r:1000:4")
+    await resident.press(survey, data=SurveyCb(step="r", report=1000, value="4"))
     await tg.wait_for(lambda: "sv:c:1000:-" in str(survey.reply_markup), timeout=5)
     await resident.send("Стало тише, но <не> совсем")
     assert (await resident.next_message()).text.startswith("Спасибо за ответы")
@@ -84,6 +85,7 @@ async def test_the_survey_after_a_resolved_report(
     assert (
         comment.text == "💬 № 1000 хабарлама бойынша тұрғынның пікірі: Стало тише, но <не> совсем"
     )
+    # literal payloads on purpose: an old or forged keyboard's data, not the bot's
     query = await resident.press_stale(data="sv:s:1000:no", message=survey)
     assert (await resident.answer_of(query))["text"] == "Вы уже ответили на этот вопрос. Спасибо!"
     assert (await db_of("SELECT status FROM reports"))[0][0] == "resolved"
@@ -124,13 +126,13 @@ async def test_a_survey_does_not_take_over_a_report_being_written(
     resident = await reported_and_resolved(tg, bot, 9904, "kk", 9991)
     clock.now += timedelta(hours=3)
     survey = await resident.next_message(timeout=10)
-    await resident.press(survey, data="sv:s:1000:yes")
+    await resident.press(survey, data=SurveyCb(step="s", report=1000, value="yes"))
     await tg.wait_for(lambda: "sv:r:1000:5" in str(survey.reply_markup), timeout=5)
 
     await resident.send("/report")  # a new report, before rating the old one
-    await resident.press(await resident.next_message(), data="rc:noise")
+    await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))
     await resident.next_message()  # what happened?
-    await resident.press(survey, data="sv:r:1000:5")
+    await resident.press(survey, data=SurveyCb(step="r", report=1000, value="5"))
     await tg.wait_for(lambda: survey.text.startswith("Жауаптарыңызға рақмет"), timeout=5)
     await resident.send("Тағы да шу")  # still the new report's description
     assert "📍" in (await resident.next_message()).text, "the wizard asks where, as before"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.resources import demo_directory_path
+from bot.telegram.callbacks import HelperCb, ProfileCb, VolunteerCb
 from bot.testing.directories import grid
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
@@ -39,7 +40,7 @@ async def apply(tg: FakeTelegram, user: Any, lang: str, send: bool = True) -> An
     intro = await user.next_message()
     await user.send_sticker()  # a button is expected here
     assert (await user.next_message()).text
-    await user.press(intro, data="vo:consent:yes")
+    await user.press(intro, data=VolunteerCb(action="consent", value="yes"))
     await user.next_message()  # name
     await user.send("Ерлан")  # one word
     assert (await user.next_message()).text  # asked again, in the user's language
@@ -59,22 +60,22 @@ async def apply(tg: FakeTelegram, user: Any, lang: str, send: bool = True) -> An
     await user.send_contact(phone_number="+77011112233", first_name="Someone")  # own id though
     await user.next_message()  # precincts
     listing = await user.next_message()
-    await user.press(listing, data="vo:precinct:mzhk")
+    await user.press(listing, data=VolunteerCb(action="precinct", value="mzhk"))
     await tg.wait_for(lambda: ticked(listing) == ["vo:precinct:mzhk"], timeout=5)
-    await user.press(listing, data="vo:precincts_done:")
+    await user.press(listing, data=VolunteerCb(action="precincts_done", value=""))
     when = await user.next_message()
-    await user.press(when, data="vo:day:5")
+    await user.press(when, data=VolunteerCb(action="day", value="5"))
     await tg.wait_for(lambda: ticked(when) == ["vo:day:5"], timeout=5)
-    await user.press(when, data="vo:band:evening")
+    await user.press(when, data=VolunteerCb(action="band", value="evening"))
     await tg.wait_for(lambda: ticked(when) == ["vo:day:5", "vo:band:evening"], timeout=5)
-    await user.press(when, data="vo:availability_done:")
+    await user.press(when, data=VolunteerCb(action="availability_done", value=""))
     await user.next_message()  # note
     await user.tap(SKIP[lang])
     summary = await user.next_message()
     assert IIN in summary.text, "the applicant sees their own IIN"
     if not send:
         return summary
-    await user.press(summary, data="vo:send:")
+    await user.press(summary, data=VolunteerCb(action="send", value=""))
     received = await user.next_message(timeout=10)
     assert "№ 1" in received.text
     return await tg.group(STAFF_CHAT).next_message(timeout=10)
@@ -95,10 +96,10 @@ async def test_apply_check_register_activate(
     events = await db_of("SELECT version, action FROM consent_events WHERE user_id = 9950")
     assert ("helper-2026-11", "given") in [tuple(e) for e in events]
 
-    await staff.press(officer, post, data="hp:check:1:a")
+    await staff.press(officer, post, data=HelperCb(action="check", helper=1, seen="a"))
     checked = await user.next_message(timeout=10)
     await tg.wait_for(lambda: "hp:register:1:c" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="hp:register:1:c")
+    await staff.press(officer, post, data=HelperCb(action="register", helper=1, seen="c"))
     prompt = await staff.next_message(timeout=10)
     await staff.send(officer, "номер 42", reply_to=prompt)
     assert "ҚК-0042 25.11.2026" in (await staff.next_message()).text, "the format, again"
@@ -106,7 +107,7 @@ async def test_apply_check_register_activate(
     registered = await user.next_message(timeout=10)
     assert "ҚК-0042" in registered.text
     await tg.wait_for(lambda: "hp:activate:1:g" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="hp:activate:1:g")
+    await staff.press(officer, post, data=HelperCb(action="activate", helper=1, seen="g"))
     active = await user.next_message(timeout=10)
     rows = await db_of("SELECT status, registration_number, registration_date FROM helpers")
     assert tuple(rows[0]) == ("active", "ҚК-0042", "2026-11-25")
@@ -124,10 +125,10 @@ async def test_apply_check_register_activate(
     await user.send("/profile")
     card = await user.next_message()
     assert "ҚК-0042" in card.text
-    await user.press(card, data="pf:retire:")
+    await user.press(card, data=ProfileCb(action="retire", value=""))
     await tg.wait_for(lambda: "pf:retire_yes" in str(card.reply_markup), timeout=5)
     assert (await db_of("SELECT status FROM helpers"))[0][0] == "active", "not before confirming"
-    await user.press(card, data="pf:retire_yes:")
+    await user.press(card, data=ProfileCb(action="retire_yes", value=""))
     stepped_down = await user.next_message(timeout=10)
     assert stepped_down.text
     assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'retired'"))
@@ -147,17 +148,17 @@ async def test_a_rejection_with_its_reason_and_the_full_iin_for_admins_only(
     staff.add_member(admin, admin=True)
     user = tg.user(9954, first_name="Aliya", language_code="ru")
     post = await apply(tg, user, "ru")
-    query = await staff.press(officer, post, data="hp:iin:1:-")
+    query = await staff.press(officer, post, data=HelperCb(action="iin", helper=1, seen="-"))
     assert (await officer.answer_of(query))["text"] == (
         "Полный ИИН могут видеть только администраторы группы."
     )
-    query = await staff.press(admin, post, data="hp:iin:1:-")
+    query = await staff.press(admin, post, data=HelperCb(action="iin", helper=1, seen="-"))
     answer = await admin.answer_of(query)
     assert IIN in answer["text"] and answer["show_alert"], "only in the admin's own alert"
     looks = await db_of("SELECT actor_id FROM helper_events WHERE action = 'iin_shown'")
     assert [r[0] for r in looks] == [9953]
 
-    await staff.press(officer, post, data="hp:reject:1:a")
+    await staff.press(officer, post, data=HelperCb(action="reject", helper=1, seen="a"))
     prompt = await staff.next_message(timeout=10)
     await staff.send(officer, "Нет справки о несудимости", reply_to=prompt)
     notice = await user.next_message(timeout=10)
@@ -179,9 +180,9 @@ async def test_the_helpers_profile_and_the_staff_lists(
     await user.send("/profile")
     card = await user.next_message()
     assert "№ 1" in card.text and "Жұмыс істелген сағат: 0 мин" in card.text
-    await user.press(card, data="pf:edit:")
+    await user.press(card, data=ProfileCb(action="edit", value=""))
     await tg.wait_for(lambda: "pf:day:0" in str(card.reply_markup), timeout=5)
-    await user.press(card, data="pf:day:0")
+    await user.press(card, data=ProfileCb(action="day", value="0"))
     await tg.wait_for(lambda: "Дүй" in card.text, timeout=5)
     days = await db_of("SELECT days FROM helpers")
     assert days[0][0] == "[0, 5]"
@@ -208,7 +209,7 @@ async def test_the_helpers_profile_and_the_staff_lists(
     await user.send("/profile")
     card = await user.next_message()
     assert "pf:retire" not in str(card.reply_markup)
-    await staff.press(officer, post, data="hp:check:1:a")
+    await staff.press(officer, post, data=HelperCb(action="check", helper=1, seen="a"))
     await user.next_message(timeout=10)
     rows = await db_of("SELECT status FROM helpers")
     assert rows[0][0] == "checked"
@@ -222,7 +223,7 @@ async def test_ask_for_more_is_relayed_both_ways(
     staff.add_member(officer)
     user = tg.user(9958, first_name="Aigerim", language_code="ru")
     post = await apply(tg, user, "ru")
-    await staff.press(officer, post, data="hp:ask:1:a")
+    await staff.press(officer, post, data=HelperCb(action="ask", helper=1, seen="a"))
     prompt = await staff.next_message(timeout=10)
     await staff.send(officer, "Есть ли у Вас <опыт> дружинника?", reply_to=prompt)
     question = await user.next_message(timeout=10)
@@ -261,7 +262,7 @@ async def test_the_staff_post_cannot_give_the_iin_away_and_nobody_vets_themselve
     assert "05" not in post.text.split("\n")[2], "the year of birth only, no day or month"
     assert "1990" in post.text and "+77011112233" not in post.text, "the phone masked"
     assert "+7 701 ••• •• 33" in post.text
-    query = await staff.press(user, post, data="hp:check:1:a")
+    query = await staff.press(user, post, data=HelperCb(action="check", helper=1, seen="a"))
     assert (await user.answer_of(query))["text"].startswith("Өз өтінімін ешкім өзі тексермейді")
     assert (await db_of("SELECT status FROM helpers"))[0][0] == "applied"
 
@@ -273,7 +274,7 @@ async def to_the_precincts_step(user: Any) -> Any:
     await user.next_message()
     await user.send("/volunteer")
     intro = await user.next_message()
-    await user.press(intro, data="vo:consent:yes")
+    await user.press(intro, data=VolunteerCb(action="consent", value="yes"))
     await user.next_message()
     await user.send("Серікбаев Ерлан Болатұлы")
     await user.next_message()
@@ -296,7 +297,7 @@ async def test_many_precincts_come_in_pages_and_only_the_newest_list_counts(
     first_page = buttons(listing)
     assert len([b for b in first_page if b[1].startswith("vo:precinct:")]) == 8
     assert ("1 / 3", "vo:page:0") in first_page
-    await user.press(listing, data="vo:page:1")
+    await user.press(listing, data=VolunteerCb(action="page", value="1"))
     await tg.wait_for(lambda: ("2 / 3", "vo:page:1") in buttons(listing), timeout=5)
     second = [b for b in buttons(listing) if b[1].startswith("vo:precinct:")]
     assert not set(second) & set(first_page), "another eight"
@@ -310,7 +311,7 @@ async def test_many_precincts_come_in_pages_and_only_the_newest_list_counts(
     await tg.wait_for(lambda: listing.reply_markup is None, timeout=5)  # the older list is bare
     query = await user.press_stale(second[1][1], listing)
     assert "устарела" in (await user.answer_of(query))["text"]
-    await user.press(added, data="vo:precincts_done:")
+    await user.press(added, data=VolunteerCb(action="precincts_done", value=""))
     assert (await user.next_message()).text.startswith("Шаг 6/7.")
     state = await db_of("SELECT data FROM fsm_states WHERE key LIKE '%9960%'")
     chosen = json.loads(state[0][0])["helper"]["precincts"]
@@ -325,24 +326,24 @@ async def test_a_precinct_gone_before_sending_brings_back_that_step_only(
     data = json.loads(demo_directory_path().read_text("utf-8"))
     data["features"] = [f for f in data["features"] if f["properties"]["id"] != "mzhk"]
     await bot.app.directory.import_text(json.dumps(data, ensure_ascii=False), "pilot.geojson")
-    await user.press(summary, data="vo:send:")
+    await user.press(summary, data=VolunteerCb(action="send", value=""))
     told = await user.next_message()
     assert told.text.startswith("Выбранного Вами участка больше нет в справочнике.")
     await user.next_message()  # step 5 again
     listing = await user.next_message()
     assert ticked(listing) == [], "the gone one is dropped"
     assert await db_of("SELECT id FROM helpers") == []
-    await user.press(listing, data="vo:precinct:zhd-vokzal")
+    await user.press(listing, data=VolunteerCb(action="precinct", value="zhd-vokzal"))
     await tg.wait_for(lambda: ticked(listing) == ["vo:precinct:zhd-vokzal"], timeout=5)
-    await user.press(listing, data="vo:precincts_done:")
+    await user.press(listing, data=VolunteerCb(action="precincts_done", value=""))
     when = await user.next_message()
     assert ticked(when) == ["vo:day:5", "vo:band:evening"], "the days and times are kept"
-    await user.press(when, data="vo:availability_done:")
+    await user.press(when, data=VolunteerCb(action="availability_done", value=""))
     await user.next_message()
     await user.tap(SKIP["ru"])
     summary = await user.next_message()
     assert "Серікбаев Ерлан Болатұлы" in summary.text and IIN in summary.text
-    await user.press(summary, data="vo:send:")
+    await user.press(summary, data=VolunteerCb(action="send", value=""))
     assert "№ 1" in (await user.next_message(timeout=10)).text
     rows = await db_of("SELECT precincts FROM helpers")
     assert rows[0][0] == '["zhd-vokzal"]'

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.telegram.callbacks import CategoryCb, InspectorCb, ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
@@ -91,7 +92,7 @@ async def test_the_list_a_typed_name_and_the_deep_link(tg: FakeTelegram, bot: Ru
         "МЖК шағынауданы",
         "Юбилейный шағынауданы",
     ]
-    await user.press(listing, data="in:pick:mzhk")
+    await user.press(listing, data=InspectorCb(action="pick", value="mzhk"))
     card = await user.next_message()
     assert "Әбдіров Дәурен (демо)" in card.text and card.buttons == [], "no place to report at"
     await user.next_message()  # contact
@@ -111,6 +112,7 @@ async def test_the_list_a_typed_name_and_the_deep_link(tg: FakeTelegram, bot: Ru
     assert answer.text.startswith("«<b>Марс</b>» деген шағынаудан табылмады.")
     await user.send_sticker()
     assert (await user.next_message()).text.startswith("Геолокацияңызды жіберіңіз")
+    # literal payloads on purpose: an old or forged keyboard's data, not the bot's
     query = await user.press_stale(data="in:pick:gone", message=listing)
     assert (await user.answer_of(query))["text"].startswith("Бұл батырма ескірген")
 
@@ -122,19 +124,19 @@ async def test_a_report_made_here_shows_its_precinct_and_inspector(
     user = tg.user(9705, first_name="Aigerim", language_code="kk")
     await onboard(user, "kk")
     card, _, _ = await lookup(user, 42.300, 69.610)
-    await user.press(card, data="in:report:42.30000,69.61000")
-    await user.press(await user.next_message(), data="rc:noise")
+    await user.press(card, data=InspectorCb(action="report", value="42.30000,69.61000"))
+    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
     await user.next_message()  # what happened?
     await user.send("Түнде вокзал маңында шу")
     assert (await user.next_message()).text.startswith("📍 Орны:"), "the place is already known"
     assert "5" in (await user.next_message()).text, "then the photos step"
     await user.tap("⏭ Өткізіп жіберу")
-    await user.press(await user.next_message(), data="rs:named")
+    await user.press(await user.next_message(), data=ReportStepCb(action="named"))
     await user.next_message()
     await user.tap("⏭ Өткізіп жіберу")
     summary = await user.next_message()
     assert "42.30000, 69.61000" in summary.text
-    await user.press(summary, data="rs:send")
+    await user.press(summary, data=ReportStepCb(action="send"))
     await user.next_message(timeout=10)
     post = [m for m in [await staff.next_message(timeout=10) for _ in range(2)]][-1]
     assert "🏘 ЖД вокзал (Әл-Фараби ауданы) · 👮 полиция капитаны Серікбаев Ерлан (демо)" in (
@@ -145,17 +147,17 @@ async def test_a_report_made_here_shows_its_precinct_and_inspector(
 
     # a typed address cannot be placed: unassigned, for the duty officer to route
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:litter")
+    await user.press(await user.next_message(), data=CategoryCb(key="litter"))
     await user.next_message()
     await user.send("Қоқыс")
     await user.next_message()
     await user.send("Байтұрсынов көшесі 5")
     await user.next_message()
     await user.tap("⏭ Өткізіп жіберу")
-    await user.press(await user.next_message(), data="rs:anonymous")
+    await user.press(await user.next_message(), data=ReportStepCb(action="anonymous"))
     await user.next_message()
     await user.tap("⏭ Өткізіп жіберу")
-    await user.press(await user.next_message(), data="rs:send")
+    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
     await user.next_message(timeout=10)
     post = await staff.next_message(timeout=10)
     assert "🏘 ⚠️ Тұрғын жазған мекенжай картада белгіленбеген" in post.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.telegram.callbacks import MyReportsCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 from tests.e2e.test_staff import staff_post
@@ -27,7 +28,7 @@ async def test_list_card_and_withdraw(tg: FakeTelegram, bot: RunningBot, db_of: 
         "№ 1001 · 🔊 Шум, нарушение тишины · новое",
         "№ 1000 · 🔊 Шум, нарушение тишины · новое",
     ]
-    await user.press(listing, data="mr:open:1000")
+    await user.press(listing, data=MyReportsCb(action="open", value=1000))
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
     card = user.messages[-1] if user.messages[-1].message_id == listing.message_id else listing
     assert "отправлено" in card.text
@@ -37,7 +38,7 @@ async def test_list_card_and_withdraw(tg: FakeTelegram, bot: RunningBot, db_of: 
         "⬅️ К списку",
     ]
 
-    query = await user.press(card, data="mr:withdraw:1000")
+    query = await user.press(card, data=MyReportsCb(action="withdraw", value=1000))
     assert (await user.answer_of(query))["text"] == "Сообщение № 1000 отозвано."
     rows = await db_of("SELECT id, status FROM reports ORDER BY id")
     assert [tuple(r) for r in rows] == [(1000, "withdrawn"), (1001, "new")]
@@ -59,16 +60,19 @@ async def test_a_taken_report_cannot_be_withdrawn(tg: FakeTelegram, bot: Running
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9590, first_name="Officer", language_code="kk")
     staff.add_member(officer)
-    await officer.answer_of(await staff.press(officer, post, data="st:take:1000:n"))
+    await officer.answer_of(
+        await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
+    )
     await user.next_message(timeout=10)  # "taken" notice
     await user.send("/myreports")
     listing = await user.next_message()
-    await user.press(listing, data="mr:open:1000")
+    await user.press(listing, data=MyReportsCb(action="open", value=1000))
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
     assert [b["text"] for b in listing.buttons] == [
         "✍️ Қызметкерге жазу",
         "⬅️ Тізімге",
     ], "no withdraw once taken"
+    # literal payloads on purpose: an old or forged keyboard's data, not the bot's
     query = await user.press_stale(data="mr:withdraw:1000", message=listing)
     answer = await user.answer_of(query)
     assert answer["text"].startswith("Бұл хабарламаны қызметкер қарауға алып қойды")
@@ -82,10 +86,10 @@ async def test_add_details_from_the_card(tg: FakeTelegram, bot: RunningBot, db_o
     staff = tg.group(STAFF_CHAT)
     await user.send("/myreports")
     listing = await user.next_message()
-    await user.press(listing, data="mr:open:1000")
+    await user.press(listing, data=MyReportsCb(action="open", value=1000))
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
     assert "✍️ Қызметкерге жазу" in [b["text"] for b in listing.buttons]
-    await user.press(listing, data="mr:write:1000")
+    await user.press(listing, data=MyReportsCb(action="write", value=1000))
     assert (await user.next_message()).text.startswith("№ 1000 хабарламаға не қосқыңыз")
     await user.send("Музыка әлі де қатты, қазір 02:00")
     assert (await user.next_message()).text.startswith("✓ № 1000 хабарламаңыз бойынша")
@@ -94,7 +98,7 @@ async def test_add_details_from_the_card(tg: FakeTelegram, bot: RunningBot, db_o
     copied = await staff.next_message(timeout=10)
     assert copied.method == "copyMessage" and copied.text == "Музыка әлі де қатты, қазір 02:00"
     # cancelling writes nothing
-    await user.press(listing, data="mr:write:1000")
+    await user.press(listing, data=MyReportsCb(action="write", value=1000))
     await user.next_message()
     await user.tap("✖️ Болдырмау")
     assert (await user.next_message()).text == "Әрекет тоқтатылды. Міне, басты мәзір."
@@ -111,9 +115,9 @@ async def test_add_details_with_an_album(tg: FakeTelegram, bot: RunningBot) -> N
     before = len(staff.messages)
     await user.send("/myreports")
     listing = await user.next_message()
-    await user.press(listing, data="mr:open:1000")
+    await user.press(listing, data=MyReportsCb(action="open", value=1000))
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
-    await user.press(listing, data="mr:write:1000")
+    await user.press(listing, data=MyReportsCb(action="write", value=1000))
     await user.next_message()
     for _ in range(3):
         await user.send_photo(media_group_id="more")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.telegram.callbacks import ForgetCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard, submit_report
 from tests.e2e.test_staff import staff_post
@@ -26,7 +27,7 @@ async def test_my_data_is_everything_of_mine_and_nothing_else(
     post = await staff.next_message(timeout=10)
     await submit_report(other, "ru")
     await staff.next_message(timeout=10)
-    await staff.press(officer, post, data="st:take:1000:n")
+    await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
     await me.next_message(timeout=10)  # taken
     await me.send("/subscribe")
     await me.next_message()
@@ -81,13 +82,13 @@ async def test_forget_me_erases_me_keeps_the_statistics_and_edits_the_staff_post
     await me.send("/forgetme")
     question = await me.next_message()
     assert question.text.startswith("Удалить Ваши данные?")
-    await me.press(question, data="forget:no")
+    await me.press(question, data=ForgetCb(action="no"))
     await tg.wait_for(lambda: question.text == "Ничего не удалено.", timeout=10)
     assert (await db_of("SELECT reporter_id FROM reports"))[0][0] == 9981
 
     await me.send("/forgetme")
     question = await me.next_message()
-    await me.press(question, data="forget:yes")
+    await me.press(question, data=ForgetCb(action="yes"))
     await tg.wait_for(lambda: question.text.startswith("Ваши данные удалены."), timeout=10)
     assert question.text == (
         "Ваши данные удалены. 1 сообщение остаётся в статистике без связи с Вами. Если Вы "

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.telegram.callbacks import ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram, FakeUser, NoMessageError
 from bot.testing.fake_telegram.world import BotMessage
 from bot.testing.timeouts import scaled
@@ -352,6 +353,7 @@ async def test_ten_kills_among_wizards_and_relays_repeat_nothing_and_lose_nothin
     assert rows(tmp_path, "SELECT count(*) FROM inbox WHERE handled_at IS NULL") == [(0,)]
 
 
+@pytest.mark.slow  # the bot as a real process, started twice (15 s alone, 34 s with -n 3)
 async def test_sigterm_right_after_send_stops_promptly_and_the_report_stands(
     fast_tg: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -386,7 +388,7 @@ async def test_sigterm_right_after_send_stops_promptly_and_the_report_stands(
         # report is stored): the handler is still running when the stop comes
         hang = 30.0  # a stop that waits the hang out fails the bound below at any scale
         tg.fail_next("editMessageReplyMarkup", delay=hang)
-        await user.press(summary, data="rs:send")
+        await user.press(summary, data=ReportStepCb(action="send"))
         # the handler has reached the hanging request: the stop meets it running
         await tg.wait_for(lambda: tg.injections_left("editMessageReplyMarkup") == 0, timeout=10)
         assert process.proc is not None

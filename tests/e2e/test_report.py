@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.telegram.callbacks import CategoryCb, ConsentCb, ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
@@ -41,7 +42,7 @@ async def test_a_whole_report(tg: FakeTelegram, bot: RunningBot, db_of: Any, lan
     await user.tap(t["report"])
     step1 = await user.next_message()
     assert "102" in step1.text and t["step1"] in step1.text
-    await user.press(step1, data="rc:noise")
+    await user.press(step1, data=CategoryCb(key="noise"))
     await user.next_message()  # step 2
     await user.send("Түнгі 2-де қатты музыка <script>alert(1)</script> & айқай")
     await user.next_message()  # step 3
@@ -54,12 +55,12 @@ async def test_a_whole_report(tg: FakeTelegram, bot: RunningBot, db_of: Any, lan
     assert "1" in added.text  # one answer for the album
     await user.tap(t["done"])
     anonymity = await user.next_message()
-    await user.press(anonymity, data="rs:named")
+    await user.press(anonymity, data=ReportStepCb(action="named"))
     await user.next_message()  # step 6
     await user.send_contact(phone_number="+77011234567", first_name="Aigerim")
     summary = await user.next_message()
     assert "&lt;script&gt;" not in summary.text and "<script>" in summary.text
-    await user.press(summary, data="rs:send")
+    await user.press(summary, data=ReportStepCb(action="send"))
     receipt = await user.next_message(timeout=10)
     assert receipt.text.startswith(t["receipt"])
     assert t["report"] in user.reply_keyboard[0], "the main menu is back"
@@ -92,17 +93,17 @@ async def test_anonymous_report_with_a_typed_address(
     user = tg.user(9102, first_name="Hidden", username="hidden", language_code="ru")
     await onboard(user, "ru")
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:parking")
+    await user.press(await user.next_message(), data=CategoryCb(key="parking"))
     await user.next_message()
     await user.send("Машина перекрыла выезд со двора")
     await user.next_message()
     await user.send("ул. Байтурсынова 12, у школы")
     await user.next_message()
     await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:anonymous")
+    await user.press(await user.next_message(), data=ReportStepCb(action="anonymous"))
     await user.next_message()
     await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:send")
+    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
     await user.next_message(timeout=10)
     staff = tg.group(STAFF_CHAT)
     post = await staff.next_message(timeout=10)
@@ -121,10 +122,10 @@ async def test_back_cancel_outside_area_and_consent_first(
     await user.send("/report")  # no consent yet: asked first, then the wizard starts
     needed = await user.next_message()
     assert needed.text.startswith("🚨") and "Хабарлама жіберу үшін" in needed.text
-    await user.press(await user.next_message(), data="consent:yes")
+    await user.press(await user.next_message(), data=ConsentCb(action="yes"))
     await user.next_message()
     step1 = await user.next_message()
-    await user.press(step1, data="rc:litter")
+    await user.press(step1, data=CategoryCb(key="litter"))
     await user.next_message()
     await user.send("Қоқыс")
     await user.next_message()
@@ -146,7 +147,7 @@ async def test_restart_in_the_middle_keeps_the_draft(tg: FakeTelegram, bot: Runn
     user = tg.user(9104, first_name="Dana", language_code="ru")
     await onboard(user, "ru")
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:drinking")
+    await user.press(await user.next_message(), data=CategoryCb(key="drinking"))
     await user.next_message()
     await user.send("Распивают у подъезда")
     await user.next_message()
@@ -154,12 +155,12 @@ async def test_restart_in_the_middle_keeps_the_draft(tg: FakeTelegram, bot: Runn
     await user.send_location(42.30, 69.60)
     await user.next_message()
     await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:named")
+    await user.press(await user.next_message(), data=ReportStepCb(action="named"))
     await user.next_message()
     await user.tap("⏭ Пропустить")
     summary = await user.next_message()
     assert "Распивают у подъезда" in summary.text, "the draft survived the restart"
-    await user.press(summary, data="rs:send")
+    await user.press(summary, data=ReportStepCb(action="send"))
     assert (await user.next_message(timeout=10)).text.startswith("Ваше сообщение № 1000 принято.")
 
 
@@ -169,7 +170,7 @@ async def test_an_album_that_describes_the_violation_is_kept_whole(
     user = tg.user(9105, first_name="Aset", language_code="kk")
     await onboard(user, "kk")
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:vandalism")
+    await user.press(await user.next_message(), data=CategoryCb(key="vandalism"))
     await user.next_message()
     for _ in range(3):
         await user.send_photo(caption="Қабырғаға граффити салынған", media_group_id="wall")
@@ -177,12 +178,12 @@ async def test_an_album_that_describes_the_violation_is_kept_whole(
     await user.send("Тұран 12")
     assert "4/6-қадам" in (await user.next_message()).text, "no extra prompts for the album"
     await user.tap("⏭ Өткізіп жіберу")
-    await user.press(await user.next_message(), data="rs:named")
+    await user.press(await user.next_message(), data=ReportStepCb(action="named"))
     await user.next_message()
     await user.tap("⏭ Өткізіп жіберу")
     summary = await user.next_message()
     assert "Фото немесе бейне: 3" in summary.text
-    await user.press(summary, data="rs:send")
+    await user.press(summary, data=ReportStepCb(action="send"))
     await user.next_message(timeout=10)
     assert (await db_of("SELECT count(*) FROM report_media"))[0][0] == 3
     staff = tg.group(STAFF_CHAT)
@@ -194,17 +195,17 @@ async def test_a_single_photo_goes_as_a_photo(tg: FakeTelegram, bot: RunningBot)
     user = tg.user(9106, first_name="Bota", language_code="ru")
     await onboard(user, "ru")
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:litter")
+    await user.press(await user.next_message(), data=CategoryCb(key="litter"))
     await user.next_message()
     await user.send_photo(caption="Свалка у арыка")
     await user.next_message()
     await user.send("ул. Байтурсынова 1")
     await user.next_message()
     await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:anonymous")
+    await user.press(await user.next_message(), data=ReportStepCb(action="anonymous"))
     await user.next_message()
     await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data="rs:send")
+    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
     await user.next_message(timeout=10)
     staff = tg.group(STAFF_CHAT)
     await tg.wait_for(lambda: len(staff.messages) == 2, timeout=10)

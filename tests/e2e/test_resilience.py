@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.telegram.callbacks import ConsentCb, LanguageCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
@@ -32,7 +33,7 @@ async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(
     await user.send("не?")
     assert (await user.next_message()).text.startswith("Төмендегі батырмалар арқылы жауап беріңіз")
     # the button from before the restart still works
-    await user.press(consent, data="consent:yes")
+    await user.press(consent, data=ConsentCb(action="yes"))
     assert (await user.next_message()).text.startswith("Рақмет. Келісіміңіз тіркелді.")
 
 
@@ -230,7 +231,7 @@ async def test_a_banned_user_gets_one_plain_answer(tg: FakeTelegram, bot: Runnin
         "102 (в экстренной ситуации — 112)."
     )
     assert (await user.next_message()).text == banned
-    query = await user.press(picker, data="lang:kk")  # an old keyboard
+    query = await user.press(picker, data=LanguageCb(code="kk"))  # an old keyboard
     assert (await user.answer_of(query))["text"] == banned
     await user.send_sticker()
     assert (await user.next_message()).text == banned
@@ -338,7 +339,7 @@ async def test_a_press_answered_too_late_for_telegram_still_takes_effect(
     consent = await onboard(user, "kk", consent=None)
     too_old = "query is too old and response timeout expired or query ID is invalid"
     tg.fail_next("answerCallbackQuery", 400, description=f"Bad Request: {too_old}")
-    await user.press(consent, data="consent:yes")
+    await user.press(consent, data=ConsentCb(action="yes"))
     thanks = await user.next_message()
     assert [c.ok for c in tg.calls_of("answerCallbackQuery")][-1:] == [False], "refused"
     assert thanks.text.startswith("Рақмет. Келісіміңіз тіркелді."), "not «something went wrong»"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.telegram.callbacks import StaffCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 
@@ -41,7 +42,7 @@ async def test_take_resolve_with_notices_in_the_residents_language(
         "📋 Дайын жауаптар",
     ]
 
-    query = await staff.press(officer, post, data="st:take:1000:n")
+    query = await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
     assert (await officer.answer_of(query))["text"] == "Орындалды."
     notice = await resident.next_message(timeout=10)
     assert notice.text == "Ваше сообщение № 1000 принято в работу, им занимается капитан Ахметов."
@@ -50,7 +51,9 @@ async def test_take_resolve_with_notices_in_the_residents_language(
     # status, who and when (Asia/Almaty), edited into the post
     assert re.search(r"Күйі: қарауға алынды · Nurlan Ospanov · \d\d:\d\d\n", current.text)
 
-    query = await staff.press(officer, current, data="st:resolve:1000:t")
+    query = await staff.press(
+        officer, current, data=StaffCb(action="resolve", report=1000, seen="t")
+    )
     await officer.answer_of(query)
     await tg.wait_for(
         lambda: any(b["callback_data"] == "st:rs_note:1000:t" for b in current.buttons)
@@ -60,7 +63,9 @@ async def test_take_resolve_with_notices_in_the_residents_language(
         "✅ Түсініктемесіз шешу",
         "⬅️ Артқа",
     ]
-    query = await staff.press(officer, current, data="st:rs_note:1000:t")
+    query = await staff.press(
+        officer, current, data=StaffCb(action="rs_note", report=1000, seen="t")
+    )
     await officer.answer_of(query)
     prompt = await staff.next_message(timeout=10)
     assert prompt.text.startswith("Nurlan Ospanov, ")
@@ -106,7 +111,7 @@ async def test_only_staff_can_act(tg: FakeTelegram, bot: RunningBot, db_of: Any)
     stranger = tg.user(9398, first_name="Stranger", language_code="ru")
     staff.add_member(stranger)
     staff.members.pop(stranger.id)  # was in the group, has been removed since
-    query = await staff.press(stranger, post, data="st:take:1000:n")
+    query = await staff.press(stranger, post, data=StaffCb(action="take", report=1000, seen="n"))
     answer = await stranger.answer_of(query)
     assert answer["text"] == "Это могут делать только участники группы дежурной части."
     assert (await db_of("SELECT status FROM reports"))[0][0] == "new"
@@ -126,8 +131,8 @@ async def test_two_officers_take_at_once_and_exactly_one_wins(
     second = tg.user(9392, first_name="Second", language_code="ru")
     staff.add_member(first)
     staff.add_member(second)
-    q1 = await staff.press(first, post, data="st:take:1000:n")
-    q2 = await staff.press(second, post, data="st:take:1000:n")
+    q1 = await staff.press(first, post, data=StaffCb(action="take", report=1000, seen="n"))
+    q2 = await staff.press(second, post, data=StaffCb(action="take", report=1000, seen="n"))
     answers = {(await first.answer_of(q1))["text"], (await second.answer_of(q2))["text"]}
     # each officer is answered in their own Telegram language; the one who was too late is
     # told who was faster, in plain text (an alert has no markup)
@@ -151,10 +156,12 @@ async def test_reject_with_a_reason(tg: FakeTelegram, bot: RunningBot, db_of: An
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9393, first_name="Officer", language_code="ru")
     staff.add_member(officer)
-    query = await staff.press(officer, post, data="st:reject:1000:n")
+    query = await staff.press(officer, post, data=StaffCb(action="reject", report=1000, seen="n"))
     await officer.answer_of(query)
     await tg.wait_for(lambda: any(b["callback_data"] == "st:back:1000:n" for b in post.buttons))
-    query = await staff.press(officer, post, data="st:rj_notpolice:1000:n")
+    query = await staff.press(
+        officer, post, data=StaffCb(action="rj_notpolice", report=1000, seen="n")
+    )
     await officer.answer_of(query)
     notice = await resident.next_message(timeout=10)
     assert notice.text == "№ 1000 хабарламаңыз қабылданбады: полиция құзыретінен тыс."
@@ -235,7 +242,9 @@ async def test_a_resident_who_blocked_the_bot_is_shown_as_unreachable(
             return (await db_of("SELECT blocked_bot FROM users WHERE id = 9306"))[0][0] == 1
 
         assert await eventually(blocked)
-        await officer.answer_of(await staff.press(officer, post, data="st:take:1000:n"))
+        await officer.answer_of(
+            await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
+        )
         warning = await staff.next_message(timeout=10)
     # in the staff group's language
     assert warning.text == (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.telegram.callbacks import StaffCb, SubCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
 from tests.e2e.test_desk import located_report
@@ -14,11 +15,11 @@ from tests.e2e.test_desk import located_report
 
 async def resolve(tg: FakeTelegram, post: Any, officer: Any, number: int) -> None:
     staff = tg.group(STAFF_CHAT)
-    await staff.press(officer, post, data=f"st:take:{number}:n")
+    await staff.press(officer, post, data=StaffCb(action="take", report=number, seen="n"))
     await tg.wait_for(lambda: f"st:resolve:{number}:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data=f"st:resolve:{number}:t")
+    await staff.press(officer, post, data=StaffCb(action="resolve", report=number, seen="t"))
     await tg.wait_for(lambda: f"st:rs_plain:{number}:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data=f"st:rs_plain:{number}:t")
+    await staff.press(officer, post, data=StaffCb(action="rs_plain", report=number, seen="t"))
 
 
 async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
@@ -70,13 +71,13 @@ async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_o
     await ru.send("/subscriptions")
     card = await ru.next_message()
     assert "✅ решённые сообщения рядом" in card.button_texts
-    await ru.press(card, data="sb:alerts:2.0")
+    await ru.press(card, data=SubCb(action="alerts", value="2.0"))
     await tg.wait_for(lambda: "⬜ решённые сообщения рядом" in card.button_texts, timeout=5)
     query = await ru.press_stale("sb:alerts:2.0", card)  # a double tap: still off
     await ru.answer_of(query)
     await kk.send("/subscriptions")
     card_kk = await kk.next_message()
-    await kk.press(card_kk, data="sb:remove:1")
+    await kk.press(card_kk, data=SubCb(action="remove", value="1"))
     await tg.wait_for(lambda: "аумаққа жазылым тоқтатылды" in card_kk.text, timeout=5)
     query = await ru.press_stale("sb:remove:1", card)
     assert "устарела" in (await ru.answer_of(query))["text"], "not someone else's"

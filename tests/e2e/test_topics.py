@@ -11,6 +11,14 @@ from typing import Any
 import pytest
 
 from bot.resources import demo_directory_path
+from bot.telegram.callbacks import (
+    CategoryCb,
+    HelperCb,
+    InspectorCb,
+    MyReportsCb,
+    ReportStepCb,
+    StaffCb,
+)
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import (
     STAFF_CHAT,
@@ -56,10 +64,10 @@ async def test_a_typed_reason_rejects_and_closes_the_topic(
     [thread] = staff.topics
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
 
-    await staff.press(officer, post, data="st:reject:1000:n")
+    await staff.press(officer, post, data=StaffCb(action="reject", report=1000, seen="n"))
     await tg.wait_for(lambda: "st:rj_typed:1000:n" in str(post.reply_markup), timeout=10)
     assert post.button_texts[-2:] == ["✍️ Басқа себепті жазу", "⬅️ Артқа"]
-    await staff.press(officer, post, data="st:rj_typed:1000:n")
+    await staff.press(officer, post, data=StaffCb(action="rj_typed", report=1000, seen="n"))
     prompt = await staff.next_message(timeout=10)
     assert prompt.thread_id == thread, "the request for the reason is in the report's topic"
     assert prompt.text.startswith("Daulet, № 1000 хабарламаны қабылдамау себебін")
@@ -84,7 +92,7 @@ async def test_a_typed_reason_rejects_and_closes_the_topic(
     # the resident sees the reason in their card as well
     await resident.send("/myreports")
     listing = await resident.next_message()
-    await resident.press(listing, data="mr:open:1000")
+    await resident.press(listing, data=MyReportsCb(action="open", value=1000))
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
     assert "(Это частная территория: обратитесь к <b>управляющей</b> компании)" in listing.text
 
@@ -143,9 +151,9 @@ async def test_a_topic_closed_by_hand_still_gets_the_residents_words(
 
     await resident.send("/myreports")
     listing = await resident.next_message()
-    await resident.press(listing, data="mr:open:1000")
+    await resident.press(listing, data=MyReportsCb(action="open", value=1000))
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
-    await resident.press(listing, data="mr:write:1000")
+    await resident.press(listing, data=MyReportsCb(action="write", value=1000))
     await resident.next_message()
     with tg.expect_refusal("TOPIC_CLOSED"):
         await resident.send("Тағы бір дерек: көлік нөмірі 123ABC02")
@@ -197,7 +205,7 @@ async def test_mine_lists_the_reports_an_officer_holds(
         )
     )
     for post, number in zip(posts, (1000, 1001), strict=True):
-        await staff.press(officer, post, data=f"st:take:{number}:n")
+        await staff.press(officer, post, data=StaffCb(action="take", report=number, seen="n"))
     await eventually(
         lambda: db_of("SELECT 1 WHERE (SELECT count(*) FROM reports WHERE status = 'taken') = 2")
     )
@@ -216,7 +224,7 @@ async def press_in_menu(tg: FakeTelegram, officer: Any, post: Any, menu: str, da
     staff = tg.group(STAFF_CHAT)
     status = data.rsplit(":", 1)[1]
     await tg.wait_for(lambda: f"st:{menu}:1000:{status}" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data=f"st:{menu}:1000:{status}")
+    await staff.press(officer, post, data=StaffCb(action=menu, report=1000, seen=status))
     await tg.wait_for(lambda: data in str(post.reply_markup), timeout=10)
     await staff.press(officer, post, data=data)
 
@@ -237,7 +245,7 @@ async def test_a_note_asked_for_before_a_change_does_not_act_after_it(
     await submit_report(resident, "ru")
     post = await staff.next_message(timeout=10)
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
-    await staff.press(first, post, data="st:take:1000:n")
+    await staff.press(first, post, data=StaffCb(action="take", report=1000, seen="n"))
     await resident.next_message(timeout=10)
 
     # the first officer asks to resolve with a note; the second resolves and reopens meanwhile
@@ -246,7 +254,7 @@ async def test_a_note_asked_for_before_a_change_does_not_act_after_it(
     await press_in_menu(tg, second, post, "resolve", "st:rs_plain:1000:t")
     await resident.next_message(timeout=10)  # resolved
     await tg.wait_for(lambda: "st:reopen:1000:s" in str(post.reply_markup), timeout=10)
-    await staff.press(second, post, data="st:reopen:1000:s")
+    await staff.press(second, post, data=StaffCb(action="reopen", report=1000, seen="s"))
     await resident.next_message(timeout=10)  # reopened
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'taken'"))
     query = await staff.press_stale(first, "st:take:1000:s", post)  # a stale button
@@ -283,9 +291,9 @@ async def test_a_deleted_topic_gets_the_report_posted_again(
 
     await resident.send("/myreports")
     listing = await resident.next_message()
-    await resident.press(listing, data="mr:open:1000")
+    await resident.press(listing, data=MyReportsCb(action="open", value=1000))
     await tg.wait_for(lambda: bool(listing.edits), timeout=5)
-    await resident.press(listing, data="mr:write:1000")
+    await resident.press(listing, data=MyReportsCb(action="write", value=1000))
     await resident.next_message()
     with tg.expect_refusal("message thread not found"):
         await resident.send("Әлі де шулы")
@@ -301,7 +309,7 @@ async def test_a_deleted_topic_gets_the_report_posted_again(
     await eventually(
         lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id = ?", new_post.message_id)
     )
-    await staff.press(officer, new_post, data="st:take:1000:n")
+    await staff.press(officer, new_post, data=StaffCb(action="take", report=1000, seen="n"))
     assert "қарауға алды" in (await resident.next_message(timeout=10)).text
 
 
@@ -331,17 +339,17 @@ async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
         resident = tg.user(user_id, first_name="R", language_code="kk")
         await onboard(resident, "kk")
         card, _, _ = await lookup(resident, lat, lon)
-        await resident.press(card, data=f"in:report:{lat:.5f},{lon:.5f}")
-        await resident.press(await resident.next_message(), data="rc:noise")
+        await resident.press(card, data=InspectorCb(action="report", value=f"{lat:.5f},{lon:.5f}"))
+        await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))
         await resident.next_message()
         await resident.send("Шу")
         await resident.next_message()
         await resident.next_message()
         await resident.tap("⏭ Өткізіп жіберу")
-        await resident.press(await resident.next_message(), data="rs:anonymous")
+        await resident.press(await resident.next_message(), data=ReportStepCb(action="anonymous"))
         await resident.next_message()
         await resident.tap("⏭ Өткізіп жіберу")
-        await resident.press(await resident.next_message(), data="rs:send")
+        await resident.press(await resident.next_message(), data=ReportStepCb(action="send"))
         await resident.next_message(timeout=10)
 
     await report_at(9622, 42.300, 69.610)  # ЖД вокзал
@@ -350,7 +358,7 @@ async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
     assert post.thread_id == shared and list(staff.topics) == [], "no topic of its own"
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
     officer = await officer_in(tg)
-    await staff.press(officer, post, data="st:take:1000:n")
+    await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
     await press_in_menu(tg, officer, post, "resolve", "st:rs_plain:1000:t")
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'resolved'"))
     assert not staff.all_topics[shared].closed, "the precinct's topic stays open"
@@ -360,7 +368,9 @@ async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
     post = await precinct_chat.next_message(timeout=10)
     assert post.text.startswith("№ 1001 хабарлама")
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE id = 1001 AND staff_message_id"))
-    query = await precinct_chat.press(inspector, post, data="st:take:1001:n")
+    query = await precinct_chat.press(
+        inspector, post, data=StaffCb(action="take", report=1001, seen="n")
+    )
     assert (await inspector.answer_of(query))["text"] == "Орындалды."
     rows = await db_of("SELECT status, officer_id, staff_chat_id FROM reports WHERE id = 1001")
     assert tuple(rows[0]) == ("taken", 9621, precinct_chat.chat_id)
@@ -400,6 +410,6 @@ async def test_a_helper_application_gets_its_own_topic(
     assert name == "🤝 № 1 · Серікбаев Ерлан Болатұлы"
     assert post.thread_id == thread and "••••••••0128" in post.text
     await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE staff_thread_id = ?", thread))
-    await staff.press(officer, post, data="hp:ask:1:a")
+    await staff.press(officer, post, data=HelperCb(action="ask", helper=1, seen="a"))
     prompt = await staff.next_message(timeout=10)
     assert prompt.thread_id == thread, "the request is in the application's topic"

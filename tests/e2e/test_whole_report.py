@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.telegram.callbacks import CategoryCb, ReportStepCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually, onboard
 
@@ -46,17 +47,20 @@ async def tg(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram]:
 
 async def report(user: Any, lang: str, *, anonymous: bool) -> None:
     await user.send("/report")
-    await user.press(await user.next_message(), data="rc:noise")
+    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
     await user.next_message()
     await user.send("Түнгі 2-де қатты музыка <b>&</b> айқай / громкая музыка")
     await user.next_message()
     await user.send("Тұран даңғылы 12, 3-подъезд")
     await user.next_message()
     await user.tap(SKIP[lang])
-    await user.press(await user.next_message(), data="rs:anonymous" if anonymous else "rs:named")
+    await user.press(
+        await user.next_message(),
+        data=ReportStepCb(action="anonymous" if anonymous else "named"),
+    )
     await user.next_message()
     await user.tap(SKIP[lang])
-    await user.press(await user.next_message(), data="rs:send")
+    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
     receipt = await user.next_message(timeout=10)
     assert "№ 1000" in receipt.text
 
@@ -97,7 +101,7 @@ async def test_a_whole_report(
         lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id = ?", post.message_id)
     )
 
-    await staff.press(officer, post, data="st:take:1000:n")
+    await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
     assert (await resident.next_message(timeout=10)).text == TAKEN[lang]
 
     # the officer writes: in the topic, or as a reply to the post; // stays among staff
@@ -124,16 +128,16 @@ async def test_a_whole_report(
     assert header.thread_id == answer.thread_id == thread, "back in the same place"
 
     await tg.wait_for(lambda: "st:resolve:1000:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="st:resolve:1000:t")
+    await staff.press(officer, post, data=StaffCb(action="resolve", report=1000, seen="t"))
     await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="st:rs_plain:1000:t")
+    await staff.press(officer, post, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     assert (await resident.next_message(timeout=10)).text == RESOLVED[lang]
     if topics:
         assert thread is not None
         await tg.wait_for(lambda: staff.all_topics[thread].closed, timeout=10)
 
     await tg.wait_for(lambda: "st:reopen:1000:s" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data="st:reopen:1000:s")
+    await staff.press(officer, post, data=StaffCb(action="reopen", report=1000, seen="s"))
     assert (await resident.next_message(timeout=10)).text == REOPENED[lang]
     if topics:
         await tg.wait_for(lambda: not staff.all_topics[thread].closed, timeout=10)

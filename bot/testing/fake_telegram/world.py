@@ -6,13 +6,24 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..timeouts import describe, scaled
 from .html_parser import find_entities
 
 if TYPE_CHECKING:
     from .server import FakeTelegram
+
+
+class Packable(Protocol):
+    """Callback data as the bot builds it (an aiogram ``CallbackData``): pressed by its
+    ``pack()``, so a test names the button the way the bot does."""
+
+    def pack(self) -> str: ...
+
+
+def _packed(data: str | Packable | None) -> str | None:
+    return data if data is None or isinstance(data, str) else data.pack()
 
 
 class NoMessageError(AssertionError):
@@ -341,11 +352,11 @@ class FakeUser(ChatState):
         self,
         bot_message: BotMessage,
         *,
-        data: str | None = None,
+        data: str | Packable | None = None,
         text: str | None = None,
     ) -> str:
         """Press an inline button (found by callback data or text) of a bot message."""
-        return self._fake._press(self, self, bot_message, data=data, text=text)
+        return self._fake._press(self, self, bot_message, data=_packed(data), text=text)
 
     async def press_stale(self, data: str, message: BotMessage | None = None) -> str:
         """A callback with data that no current button has (a keyboard from long ago)."""
@@ -479,11 +490,11 @@ class FakeGroup(ChatState):
         user: FakeUser,
         bot_message: BotMessage,
         *,
-        data: str | None = None,
+        data: str | Packable | None = None,
         text: str | None = None,
     ) -> str:
         """``user`` presses an inline button of a bot message in the group."""
-        return self._fake._press(self, user, bot_message, data=data, text=text)
+        return self._fake._press(self, user, bot_message, data=_packed(data), text=text)
 
     async def send_document(
         self, user: FakeUser, file_name: str, data: bytes, caption: str | None = None
