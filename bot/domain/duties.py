@@ -6,6 +6,7 @@ Times are aware datetimes; "local" means the city's zone (Asia/Almaty by default
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.directory import Directory
 from bot.domain.directory_file import normalise_phone
+from bot.domain.helpers import HelperStatus
 from bot.domain.reports import ServiceArea
 
 #: the times of day a helper may choose, as local hours [start, end)
@@ -37,6 +39,11 @@ class OfferState(StrEnum):
     NO_SHOW = "no_show"
 
 
+class DutyStatus(StrEnum):
+    OPEN = "open"
+    CANCELLED = "cancelled"
+
+
 @dataclass(frozen=True)
 class MeetingPoint:
     """Where helpers meet: a police point of the directory, or a location with a label."""
@@ -57,6 +64,89 @@ class DutyDraft:
     task: str
     leader: str
     leader_phone: str
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A stored duty: the staff's form as it is now, its status and its count of waves."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    precincts: tuple[str, ...]
+    place: MeetingPoint
+    seats: int
+    task: str
+    leader: str
+    leader_phone: str
+    status: DutyStatus
+    cancel_reason: str | None
+    waves: int
+    created_by: int | None
+    created_by_name: str | None
+    staff_chat_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is DutyStatus.OPEN
+
+
+@dataclass(frozen=True)
+class DutyOffer:
+    """One helper's offer of a duty: the answer, then the attendance (a seat is an accepted
+    offer). Carries what the messages need of the helper: name, phone, language, status."""
+
+    duty_id: int
+    helper_id: int
+    user_id: int
+    wave: int
+    state: OfferState
+    offered_at: datetime
+    answered_at: datetime | None
+    message_id: int | None
+    checked_in_at: datetime | None
+    check_in_metres: int | None
+    checked_out_at: datetime | None
+    minutes: int | None
+    minutes_by: str | None
+    full_name: str
+    phone: str
+    language: str
+    helper_status: HelperStatus
+
+
+@dataclass(frozen=True)
+class DutyCandidate:
+    """An active helper who might be offered a duty: where and when they said they are free."""
+
+    id: int
+    user_id: int
+    language: str
+    days: tuple[int, ...]
+    bands: tuple[str, ...]
+    precincts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TakenDuty:
+    """A duty a person took (and served, gave back or missed), as /myduties lists it."""
+
+    duty: Duty
+    state: OfferState
+    minutes: int | None
+
+
+@dataclass(frozen=True)
+class HelperHours:
+    """A helper's duties, no-shows and minutes served over a period."""
+
+    helper_id: int
+    full_name: str
+    duties: int
+    no_shows: int
+    minutes: int
 
 
 @dataclass
@@ -243,7 +333,7 @@ def local_bands(starts: datetime, ends: datetime, zone: ZoneInfo) -> dict[tuple[
 
 
 def is_free(
-    days: list[int], bands: list[str], starts: datetime, ends: datetime, zone: ZoneInfo
+    days: Sequence[int], bands: Sequence[str], starts: datetime, ends: datetime, zone: ZoneInfo
 ) -> bool:
     """Whether the days and times of day a helper chose cover at least COVERAGE of a duty."""
     spans = local_bands(starts, ends, zone)

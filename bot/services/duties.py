@@ -5,7 +5,6 @@ the transaction of the change that causes it, and every later step is a follow-u
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,17 +16,25 @@ from zoneinfo import ZoneInfo
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.directory import Directory, distance_m
 from bot.domain.duties import (
+    Duty,
+    DutyCandidate,
     DutyDraft,
+    DutyOffer,
+    DutyStatus,
+    HelperHours,
+    OfferState,
+    TakenDuty,
     is_free,
     may_withdraw,
     served_minutes,
     wave_size,
 )
+from bot.domain.helpers import HelperStatus
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
 from bot.services.report_followups import in_quiet_hours
 from bot.storage.db import Database, Tx
-from bot.storage.repositories import DutyRepository, from_db
+from bot.storage.repositories import DutyRepository
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +82,7 @@ class Answer(StrEnum):
 @dataclass(frozen=True)
 class Outcome:
     answer: Answer
-    duty: dict[str, Any] | None = None
+    duty: Duty | None = None
     other: int | None = None  # the colliding duty
     #: the offer's message is the outbox's to edit ("all seats are taken", "cancelled"): the
     #: handler leaves it alone, or two edits would race and Telegram refuse the second
@@ -90,29 +97,23 @@ class CheckIn(StrEnum):
 
 
 class DutyRenderer(Protocol):
-    def post(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> NewMessage: ...
+    def post(self, duty: Duty, offers: list[DutyOffer]) -> NewMessage: ...
 
-    def post_payload(
-        self, duty: dict[str, Any], offers: list[dict[str, Any]]
-    ) -> dict[str, Any]: ...
+    def post_payload(self, duty: Duty, offers: list[DutyOffer]) -> dict[str, Any]: ...
 
-    def offer(self, duty: dict[str, Any], helper: dict[str, Any], free: int) -> NewMessage: ...
+    def offer(self, duty: Duty, helper: DutyCandidate, free: int) -> NewMessage: ...
 
-    def offer_closed(self, duty: dict[str, Any], offer: dict[str, Any], why: str) -> NewMessage: ...
+    def offer_closed(self, duty: Duty, offer: DutyOffer, why: str) -> NewMessage: ...
 
-    def accepted_changed(
-        self, duty: dict[str, Any], offer: dict[str, Any], what: str
-    ) -> NewMessage: ...
+    def accepted_changed(self, duty: Duty, offer: DutyOffer, what: str) -> NewMessage: ...
 
-    def reminder(
-        self, duty: dict[str, Any], offer: dict[str, Any], hours: int
-    ) -> list[NewMessage]: ...
+    def reminder(self, duty: Duty, offer: DutyOffer, hours: int) -> list[NewMessage]: ...
 
-    def start_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage: ...
+    def start_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage: ...
 
-    def end_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage: ...
+    def end_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage: ...
 
-    def short_of(self, duty: dict[str, Any], free: int) -> NewMessage: ...
+    def short_of(self, duty: Duty, free: int) -> NewMessage: ...
 
 
 class DutyService:
@@ -147,7 +148,7 @@ class DutyService:
 
     async def create(
         self, draft: DutyDraft, officer_id: int | None, officer_name: str | None
-    ) -> dict[str, Any]:
+    ) -> Duty:
         """Store the duty, post it to the staff group and send the first wave of offers at once
         (a follow-up: it survives a crash between the two)."""
         chat = await self.staff_chat_id()
@@ -167,10 +168,10 @@ class DutyService:
         log.info("duty %s created by %s: %s seats", duty_id, officer_id, draft.seats)
         return duty
 
-    def offers_wait_until(self, duty: dict[str, Any]) -> datetime | None:
+    def offers_wait_until(self, duty: Duty) -> datetime | None:
         """When the offers of an open duty can go out, if not now: the end of the quiet hours
         (no offers at night unless the duty is near)."""
-        return self._held_until(_span(duty)[0], self.clock())
+        return self._held_until(duty.starts_at, self.clock())
 
     def _held_until(self, starts: datetime, now: datetime) -> datetime | None:
         quiet = self.rules.quiet
@@ -178,13 +179,13 @@ class DutyService:
             return None
         return in_quiet_hours(now, quiet, self.rules.zone)
 
-    async def cancel(self, duty_id: int, reason: str) -> dict[str, Any] | None:
+    async def cancel(self, duty_id: int, reason: str) -> Duty | None:
         """Cancel a duty: everyone who took a seat is told, unanswered offers are closed,
         nothing more is scheduled. None if there is no such open duty."""
         now = self.clock()
         async with self.db.transaction() as conn:
             duty = await self.repo.get(conn, duty_id)
-            if duty is None or _span(duty)[0] <= now:
+            if duty is None or duty.starts_at <= now:
                 return None  # a duty under way or served keeps its hours
             if not await self.repo.cancel(conn, duty_id, reason, now):
                 return None
@@ -192,8 +193,8 @@ class DutyService:
             assert duty is not None
             await self._close_offers(conn, duty, "cancelled")
             for offer in await self.repo.offers(conn, duty_id):
-                if offer["state"] == "accepted":
-                    await self._cancel_personal(conn, duty_id, offer["helper_id"])
+                if offer.state is OfferState.ACCEPTED:
+                    await self._cancel_personal(conn, duty_id, offer.helper_id)
                     await self.outbox.add(
                         conn, self.renderer.accepted_changed(duty, offer, "cancelled")
                     )
@@ -202,25 +203,25 @@ class DutyService:
         self.outbox.notify()
         return duty
 
-    def form_values(self, duty: dict[str, Any]) -> dict[str, str]:
+    def form_values(self, duty: Duty) -> dict[str, str]:
         """A duty as its form's values (local date and times), so staff can change a line."""
         zone = self.rules.zone
-        starts, ends = (moment.astimezone(zone) for moment in _span(duty))
+        starts, ends = (moment.astimezone(zone) for moment in (duty.starts_at, duty.ends_at))
         end = "24:00" if ends.date() > starts.date() else ends.strftime("%H:%M")
-        place = duty["place_point_id"] or (
-            f"{duty['place_lat']:.6f}, {duty['place_lon']:.6f} {duty['place_label']}"
+        place = duty.place.point_id or (
+            f"{duty.place.latitude:.6f}, {duty.place.longitude:.6f} {duty.place.label}"
         )
         return {
             "date": starts.strftime("%d.%m.%Y"),
             "time": f"{starts.strftime('%H:%M')}-{end}",
-            "precincts": ", ".join(json.loads(duty["precincts"])),
+            "precincts": ", ".join(duty.precincts),
             "place": place,
-            "seats": str(duty["seats"]),
-            "task": duty["task"],
-            "leader": f"{duty['leader']} {duty['leader_phone']}",
+            "seats": str(duty.seats),
+            "task": duty.task,
+            "leader": f"{duty.leader} {duty.leader_phone}",
         }
 
-    async def change(self, duty_id: int, draft: DutyDraft) -> tuple[str, dict[str, Any] | None]:
+    async def change(self, duty_id: int, draft: DutyDraft) -> tuple[str, Duty | None]:
         """Staff change a duty that has not started: everyone on it is told what it is now,
         their reminders follow the new time, more seats are offered. Returns ("changed",
         duty), ("gone", None) for no such open duty, or ("seats", duty) when fewer seats
@@ -228,27 +229,27 @@ class DutyService:
         now = self.clock()
         async with self.db.transaction() as conn:
             duty = await self.repo.get(conn, duty_id)
-            if duty is None or duty["status"] != "open" or _span(duty)[0] <= now:
+            if duty is None or not duty.is_open or duty.starts_at <= now:
                 return "gone", None
             states = await self.repo.states(conn, duty_id)
-            if draft.seats < states.get("accepted", 0):
+            if draft.seats < states.get(OfferState.ACCEPTED, 0):
                 return "seats", duty
             await self.repo.update(conn, duty_id, draft, now)
             duty = await self.repo.get(conn, duty_id)
             assert duty is not None
             for offer in await self.repo.offers(conn, duty_id):
-                if offer["state"] != "accepted":
+                if offer.state is not OfferState.ACCEPTED:
                     continue
-                await self._cancel_personal(conn, duty_id, offer["helper_id"])
-                await self._plan_personal(conn, duty, offer["helper_id"], now)
+                await self._cancel_personal(conn, duty_id, offer.helper_id)
+                await self._plan_personal(conn, duty, offer.helper_id, now)
                 await self.outbox.add(conn, self.renderer.accepted_changed(duty, offer, "changed"))
-            if states.get("accepted", 0) < draft.seats:
+            if states.get(OfferState.ACCEPTED, 0) < draft.seats:
                 await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
         return "changed", duty
 
-    async def card(self, duty_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    async def card(self, duty_id: int) -> tuple[Duty, list[DutyOffer]] | None:
         async with self.db.read() as conn:
             duty = await self.repo.get(conn, duty_id)
             if duty is None:
@@ -268,7 +269,7 @@ class DutyService:
         give back); False when the helper has no seat there."""
         async with self.db.transaction() as conn:
             duty = await self.repo.get(conn, duty_id)
-            if duty is not None and _span(duty)[0] > self.clock():
+            if duty is not None and duty.starts_at > self.clock():
                 return None
             done = await self.repo.mark_no_show(conn, duty_id, helper_id, by)
             if done:
@@ -277,7 +278,7 @@ class DutyService:
         self.outbox.notify()
         return done
 
-    async def hours(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    async def hours(self, since: datetime, until: datetime) -> list[HelperHours]:
         async with self.db.read() as conn:
             return await self.repo.hours_by_helper(conn, since, until)
 
@@ -291,29 +292,30 @@ class DutyService:
             offer = await self.repo.offer(conn, duty_id, user_id)
             if duty is None or offer is None:
                 return Outcome(Answer.STALE)
-            state = offer["state"]
-            closed_by_outbox = state == "closed" and await self.outbox.repo.ever(
-                conn, f"duty:{duty_id}:closed:{offer['helper_id']}"
+            state = offer.state
+            closed_by_outbox = state is OfferState.CLOSED and await self.outbox.repo.ever(
+                conn, f"duty:{duty_id}:closed:{offer.helper_id}"
             )
-            if duty["status"] != "open" or from_db(duty["starts_at"]) <= now:  # type: ignore[operator]
+            if not duty.is_open or duty.starts_at <= now:
                 return Outcome(Answer.OVER, duty, outbox_edits=closed_by_outbox)
-            if state == "accepted":
+            if state is OfferState.ACCEPTED:
                 return Outcome(Answer.ALREADY, duty)
-            if state == "closed":
+            if state is OfferState.CLOSED:
                 return Outcome(Answer.FULL, duty, outbox_edits=closed_by_outbox)
-            if state != "offered":
+            if state is not OfferState.OFFERED:
                 return Outcome(Answer.STALE, duty)
-            if offer["helper_status"] != "active":
+            if offer.helper_status is not HelperStatus.ACTIVE:
                 return Outcome(Answer.NOT_ACTIVE, duty)
-            helper_id = offer["helper_id"]
+            helper_id = offer.helper_id
             if not accept:
-                await self.repo.set_state(conn, duty_id, helper_id, ("offered",), "declined", now)
+                await self.repo.set_state(
+                    conn, duty_id, helper_id, (OfferState.OFFERED,), OfferState.DECLINED, now
+                )
                 await self._maybe_next_wave(conn, duty)
                 await self._refresh_post(conn, duty_id)
                 self.outbox.notify()
                 return Outcome(Answer.DECLINED, duty)
-            starts, ends = _span(duty)
-            other = await self.repo.collides(conn, helper_id, duty_id, starts, ends)
+            other = await self.repo.collides(conn, helper_id, duty_id, duty.starts_at, duty.ends_at)
             if other is not None:
                 return Outcome(Answer.COLLIDES, duty, other)
             took = await self.repo.take_seat(conn, duty_id, helper_id, now)
@@ -321,7 +323,7 @@ class DutyService:
                 await self._plan_personal(conn, duty, helper_id, now)
                 await self._refresh_post(conn, duty_id)
             states = await self.repo.states(conn, duty_id)
-            full = states.get("accepted", 0) >= duty["seats"]
+            full = states.get(OfferState.ACCEPTED, 0) >= duty.seats
             if full:
                 # every open offer (this one too when the seats were full already) is
                 # edited to say so
@@ -329,7 +331,7 @@ class DutyService:
         self.outbox.notify()
         if not took:
             # the outbox edits this offer only when it was closed and its message is known
-            return Outcome(Answer.FULL, duty, outbox_edits=full and bool(offer["message_id"]))
+            return Outcome(Answer.FULL, duty, outbox_edits=full and bool(offer.message_id))
         return Outcome(Answer.ACCEPTED, duty)
 
     async def withdraw(self, user_id: int, duty_id: int) -> Outcome:
@@ -339,34 +341,36 @@ class DutyService:
         async with self.db.transaction() as conn:
             duty = await self.repo.get(conn, duty_id)
             offer = await self.repo.offer(conn, duty_id, user_id)
-            if duty is None or offer is None or offer["state"] != "accepted":
+            if duty is None or offer is None or offer.state is not OfferState.ACCEPTED:
                 return Outcome(Answer.STALE, duty)
-            starts, _ = _span(duty)
-            if duty["status"] != "open" or starts <= now:
+            starts = duty.starts_at
+            if not duty.is_open or starts <= now:
                 return Outcome(Answer.OVER, duty)
             if not may_withdraw(now, starts, self.rules.withdraw_hours):
                 return Outcome(Answer.TOO_LATE, duty)
-            helper_id = offer["helper_id"]
-            await self.repo.set_state(conn, duty_id, helper_id, ("accepted",), "withdrawn", now)
+            helper_id = offer.helper_id
+            await self.repo.set_state(
+                conn, duty_id, helper_id, (OfferState.ACCEPTED,), OfferState.WITHDRAWN, now
+            )
             await self._cancel_personal(conn, duty_id, helper_id)
             await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
         return Outcome(Answer.WITHDRAWN, duty)
 
-    async def check_in(self, user_id: int, duty_id: int) -> tuple[CheckIn, dict[str, Any] | None]:
+    async def check_in(self, user_id: int, duty_id: int) -> tuple[CheckIn, Duty | None]:
         now = self.clock()
         async with self.db.transaction() as conn:
             duty = await self.repo.get(conn, duty_id)
             offer = await self.repo.offer(conn, duty_id, user_id)
-            if duty is None or offer is None or offer["state"] != "accepted":
+            if duty is None or offer is None or offer.state is not OfferState.ACCEPTED:
                 return CheckIn.NONE, duty
-            starts, ends = _span(duty)
-            if duty["status"] != "open" or now >= ends:
+            starts, ends = duty.starts_at, duty.ends_at
+            if not duty.is_open or now >= ends:
                 return CheckIn.NONE, duty
             if now < starts - EARLY:
                 return CheckIn.NOT_YET, duty
-            if not await self.repo.check_in(conn, duty_id, offer["helper_id"], now):
+            if not await self.repo.check_in(conn, duty_id, offer.helper_id, now):
                 return CheckIn.ALREADY, duty
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
@@ -374,19 +378,20 @@ class DutyService:
 
     async def located(
         self, user_id: int, latitude: float, longitude: float
-    ) -> tuple[dict[str, Any], int] | None:
+    ) -> tuple[Duty, int] | None:
         """A location from a helper on duty now: where they are against the meeting point
         (recorded once, at check-in). None if they have no duty going on."""
         now = self.clock()
         async with self.db.transaction() as conn:
-            offer = await self.repo.current_of(conn, user_id, now, EARLY)
-            if offer is None:
+            current = await self.repo.current_of(conn, user_id, now, EARLY)
+            if current is None:
                 return None
-            metres = int(distance_m(latitude, longitude, offer["place_lat"], offer["place_lon"]))
-            duty_id, helper_id = offer["duty_id"], offer["helper_id"]
-            if offer["checked_in_at"] is None:
+            place, offer = current[0].place, current[1]
+            metres = int(distance_m(latitude, longitude, place.latitude, place.longitude))
+            duty_id, helper_id = offer.duty_id, offer.helper_id
+            if offer.checked_in_at is None:
                 await self.repo.check_in(conn, duty_id, helper_id, now)
-            if offer["check_in_metres"] is None:
+            if offer.check_in_metres is None:
                 await self.repo.set_check_in_metres(conn, duty_id, helper_id, metres)
             await self._refresh_post(conn, duty_id)
             duty = await self.repo.get(conn, duty_id)
@@ -394,25 +399,22 @@ class DutyService:
         self.outbox.notify()
         return duty, metres
 
-    async def check_out(
-        self, user_id: int, duty_id: int
-    ) -> tuple[int | None, dict[str, Any] | None]:
+    async def check_out(self, user_id: int, duty_id: int) -> tuple[int | None, Duty | None]:
         """Minutes counted, or None when there is nothing to check out of."""
         now = self.clock()
         async with self.db.transaction() as conn:
             duty = await self.repo.get(conn, duty_id)
             offer = await self.repo.offer(conn, duty_id, user_id)
-            if duty is None or offer is None or offer["checked_in_at"] is None:
+            if duty is None or offer is None or offer.checked_in_at is None:
                 return None, duty
-            starts, ends = _span(duty)
-            minutes = served_minutes(starts, ends, from_db(offer["checked_in_at"]), now)
-            if not await self.repo.check_out(conn, duty_id, offer["helper_id"], now, minutes):
+            minutes = served_minutes(duty.starts_at, duty.ends_at, offer.checked_in_at, now)
+            if not await self.repo.check_out(conn, duty_id, offer.helper_id, now, minutes):
                 return None, duty
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
         return minutes, duty
 
-    async def mine(self, user_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    async def mine(self, user_id: int, limit: int = 20) -> list[TakenDuty]:
         async with self.db.read() as conn:
             return await self.repo.of_user(conn, user_id, limit)
 
@@ -426,18 +428,20 @@ class DutyService:
         not yet started go back (offered again), their unanswered offers close."""
         now = self.clock()
         for offer in await self.repo.future_seats(conn, helper_id, now):
-            duty = await self.repo.get(conn, offer["duty_id"])
+            duty = await self.repo.get(conn, offer.duty_id)
             assert duty is not None
-            if offer["state"] == "accepted":
+            if offer.state is OfferState.ACCEPTED:
                 await self.repo.set_state(
-                    conn, duty["id"], helper_id, ("accepted",), "withdrawn", now
+                    conn, duty.id, helper_id, (OfferState.ACCEPTED,), OfferState.WITHDRAWN, now
                 )
-                await self._cancel_personal(conn, duty["id"], helper_id)
-                await self.followups.schedule(conn, WAVE, f"duty:{duty['id']}", now)
+                await self._cancel_personal(conn, duty.id, helper_id)
+                await self.followups.schedule(conn, WAVE, f"duty:{duty.id}", now)
             else:
-                await self.repo.set_state(conn, duty["id"], helper_id, ("offered",), "closed", now)
-                await self.outbox.repo.drop_pending(conn, f"duty:{duty['id']}:offer:{helper_id}")
-            await self._refresh_post(conn, duty["id"])
+                await self.repo.set_state(
+                    conn, duty.id, helper_id, (OfferState.OFFERED,), OfferState.CLOSED, now
+                )
+                await self.outbox.repo.drop_pending(conn, f"duty:{duty.id}:offer:{helper_id}")
+            await self._refresh_post(conn, duty.id)
 
     async def undeliverable(self, conn: Tx, message: OutgoingMessage) -> None:
         """Delivery hook: an offer Telegram will not deliver (blocked, refused) is closed, so
@@ -445,7 +449,12 @@ class DutyService:
         parts = (message.ref or "").split(":")
         if len(parts) == 4 and parts[0] == "duty" and parts[2] == "offer":
             await self.repo.set_state(
-                conn, int(parts[1]), int(parts[3]), ("offered",), "closed", self.clock()
+                conn,
+                int(parts[1]),
+                int(parts[3]),
+                (OfferState.OFFERED,),
+                OfferState.CLOSED,
+                self.clock(),
             )
 
     # --- delivery hooks ------------------------------------------------------------------------
@@ -463,11 +472,11 @@ class DutyService:
             return
         duty_id, helper_id = int(parts[1]), int(parts[3])
         state = await self.repo.set_message(conn, duty_id, helper_id, message_id)
-        if state == "closed":
+        if state is OfferState.CLOSED:
             duty = await self.repo.get(conn, duty_id)
             offer = await self.repo.offer(conn, duty_id, message.chat_id)
             if duty is not None and offer is not None:
-                why = "cancelled" if duty["status"] == "cancelled" else "full"
+                why = "cancelled" if duty.status is DutyStatus.CANCELLED else "full"
                 await self.outbox.add(conn, self.renderer.offer_closed(duty, offer, why))
 
     async def prepare(self, message: OutgoingMessage, payload: dict[str, Any]) -> dict[str, Any]:
@@ -487,50 +496,41 @@ class DutyService:
         duty_id = int(job.subject.split(":")[1])
         duty = await self.repo.get(conn, duty_id)
         now = self.clock()
-        if duty is None or duty["status"] != "open":
+        if duty is None or not duty.is_open:
             return None
-        starts, ends = _span(duty)
+        starts, ends = duty.starts_at, duty.ends_at
         if starts <= now:
             return None
         morning = self._held_until(starts, now)
         if morning is not None:
             return Later(morning)  # no offers at night unless the duty is near
         states = await self.repo.states(conn, duty_id)
-        free = duty["seats"] - states.get("accepted", 0)
+        free = duty.seats - states.get(OfferState.ACCEPTED, 0)
         recent = await self.repo.awaiting(conn, duty_id, now - 2 * self.rules.wave_every)
         size = wave_size(free, recent, self.rules.wave_factor)
         if size > 0:
-            precincts = json.loads(duty["precincts"])
-            found = await self.repo.candidates(conn, duty_id, precincts, starts, ends)
-            free_now = [
-                h
-                for h in found
-                if is_free(
-                    json.loads(h["days"]), json.loads(h["bands"]), starts, ends, self.rules.zone
-                )
-            ]
-            served = await self.repo.minutes_of(conn, [h["id"] for h in free_now])
+            found = await self.repo.candidates(conn, duty_id, duty.precincts, starts, ends)
+            free_now = [h for h in found if is_free(h.days, h.bands, starts, ends, self.rules.zone)]
+            served = await self.repo.minutes_of(conn, [h.id for h in free_now])
             directory = self.directory()
 
             metres_to: dict[str, float] = {}  # a city has hundreds of precincts, not thousands
 
-            def nearness(helper: dict[str, Any]) -> tuple[float, int, int]:
+            def nearness(helper: DutyCandidate) -> tuple[float, int, int]:
                 metres = float("inf")
-                for precinct in json.loads(helper["precincts"]):
+                for precinct in helper.precincts:
                     if precinct not in metres_to:
                         metres_to[precinct] = directory.distance_to_precinct(
-                            duty["place_lat"], duty["place_lon"], precinct
+                            duty.place.latitude, duty.place.longitude, precinct
                         )
                     metres = min(metres, metres_to[precinct])
-                return metres, served.get(helper["id"], 0), helper["id"]
+                return metres, served.get(helper.id, 0), helper.id
 
             chosen = sorted(free_now, key=nearness)[:size]
             if chosen:
                 wave = await self.repo.count_wave(conn, duty_id, now)
                 for helper in chosen:
-                    await self.repo.add_offer(
-                        conn, duty_id, helper["id"], helper["user_id"], wave, now
-                    )
+                    await self.repo.add_offer(conn, duty_id, helper.id, helper.user_id, wave, now)
                     await self.outbox.add(conn, self.renderer.offer(duty, helper, free))
                 await self._refresh_post(conn, duty_id)
                 log.info("duty %s: wave %s offered to %s helper(s)", duty_id, wave, len(chosen))
@@ -545,9 +545,9 @@ class DutyService:
         time to phone someone."""
         duty_id = int(job.subject.split(":")[1])
         duty = await self.repo.get(conn, duty_id)
-        if duty is None or duty["status"] != "open" or duty["staff_chat_id"] is None:
+        if duty is None or not duty.is_open or duty.staff_chat_id is None:
             return None
-        free = duty["seats"] - (await self.repo.states(conn, duty_id)).get("accepted", 0)
+        free = duty.seats - (await self.repo.states(conn, duty_id)).get(OfferState.ACCEPTED, 0)
         if free > 0:
             await self.outbox.add(conn, self.renderer.short_of(duty, free))
         return None
@@ -555,10 +555,12 @@ class DutyService:
     async def _remind(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         _, duty_id, helper_id, hours = job.subject.split(":")
         duty = await self.repo.get(conn, int(duty_id))
-        if duty is None or duty["status"] != "open":
+        if duty is None or not duty.is_open:
             return None
         offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
-        if offer is None or offer["state"] != "accepted" or self.clock() >= _span(duty)[0]:
+        if offer is None or offer.state is not OfferState.ACCEPTED:
+            return None
+        if self.clock() >= duty.starts_at:
             return None  # late after downtime: "in an hour" would be wrong now
         for message in self.renderer.reminder(duty, offer, int(hours)):
             await self.outbox.add(conn, message)
@@ -568,24 +570,24 @@ class DutyService:
         _, duty_id, helper_id = job.subject.split(":")
         duty = await self.repo.get(conn, int(duty_id))
         offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
-        if duty is None or duty["status"] != "open" or offer is None:
+        if duty is None or not duty.is_open or offer is None:
             return None
-        if self.clock() >= _span(duty)[1]:
+        if self.clock() >= duty.ends_at:
             return None  # the duty is over: nothing to check in to
-        if offer["state"] == "accepted" and offer["checked_in_at"] is None:
+        if offer.state is OfferState.ACCEPTED and offer.checked_in_at is None:
             await self.outbox.add(conn, self.renderer.start_prompt(duty, offer))
         return None
 
     async def _end(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         duty_id = int(job.subject.split(":")[1])
         duty = await self.repo.get(conn, duty_id)
-        if duty is None or duty["status"] != "open":
+        if duty is None or not duty.is_open:
             return None
         for offer in await self.repo.offers(conn, duty_id):
             if (
-                offer["state"] == "accepted"
-                and offer["checked_in_at"]
-                and not offer["checked_out_at"]
+                offer.state is OfferState.ACCEPTED
+                and offer.checked_in_at
+                and not offer.checked_out_at
             ):
                 await self.outbox.add(conn, self.renderer.end_prompt(duty, offer))
         return None
@@ -594,39 +596,35 @@ class DutyService:
         """Long after the end: whoever forgot to check out is checked out at the end."""
         duty_id = int(job.subject.split(":")[1])
         duty = await self.repo.get(conn, duty_id)
-        if duty is None or duty["status"] != "open":
+        if duty is None or not duty.is_open:
             return None
-        starts, ends = _span(duty)
+        starts, ends = duty.starts_at, duty.ends_at
         for offer in await self.repo.open_check_ins(conn, duty_id):
-            minutes = served_minutes(starts, ends, from_db(offer["checked_in_at"]), ends)
-            await self.repo.check_out(conn, duty_id, offer["helper_id"], ends, minutes)
+            minutes = served_minutes(starts, ends, offer.checked_in_at, ends)
+            await self.repo.check_out(conn, duty_id, offer.helper_id, ends, minutes)
         await self._refresh_post(conn, duty_id)
         return None
 
     # --- inside transactions -------------------------------------------------------------------
 
-    async def _offer_of_helper(
-        self, conn: Tx, duty_id: int, helper_id: int
-    ) -> dict[str, Any] | None:
+    async def _offer_of_helper(self, conn: Tx, duty_id: int, helper_id: int) -> DutyOffer | None:
         for offer in await self.repo.offers(conn, duty_id):
-            if offer["helper_id"] == helper_id:
+            if offer.helper_id == helper_id:
                 return offer
         return None
 
-    async def _plan_personal(
-        self, conn: Tx, duty: dict[str, Any], helper_id: int, now: datetime
-    ) -> None:
+    async def _plan_personal(self, conn: Tx, duty: Duty, helper_id: int, now: datetime) -> None:
         """Reminders 24 h and 1 h before (those still ahead), the "I'm here" prompt, and the
         duty's end (once per duty)."""
-        starts, ends = _span(duty)
-        base = f"duty:{duty['id']}:{helper_id}"
+        starts, ends = duty.starts_at, duty.ends_at
+        base = f"duty:{duty.id}:{helper_id}"
         for hours in (24, 1):
             due = starts - timedelta(hours=hours)
             if due > now:
                 await self.followups.schedule(conn, REMIND, f"{base}:{hours}", due)
         await self.followups.schedule(conn, START, base, max(starts - START_PROMPT, now))
-        await self.followups.schedule(conn, END, f"duty:{duty['id']}", ends)
-        await self.followups.schedule(conn, CLOSE, f"duty:{duty['id']}", ends + AUTO_CHECKOUT)
+        await self.followups.schedule(conn, END, f"duty:{duty.id}", ends)
+        await self.followups.schedule(conn, CLOSE, f"duty:{duty.id}", ends + AUTO_CHECKOUT)
 
     async def _cancel_personal(self, conn: Tx, duty_id: int, helper_id: int) -> None:
         base = f"duty:{duty_id}:{helper_id}"
@@ -638,20 +636,21 @@ class DutyService:
         await self.followups.cancel(conn, base, START)
         await self.outbox.repo.drop_pending(conn, f"duty:{duty_id}:start:{helper_id}")
 
-    async def _close_offers(self, conn: Tx, duty: dict[str, Any], why: str) -> None:
+    async def _close_offers(self, conn: Tx, duty: Duty, why: str) -> None:
         """Unanswered offers end: those delivered are edited to say why, those not yet sent
         are not sent at all."""
-        for offer in await self.repo.close_open(conn, duty["id"]):
-            ref = f"duty:{duty['id']}:offer:{offer['helper_id']}"
+        for offer in await self.repo.close_open(conn, duty.id):
+            ref = f"duty:{duty.id}:offer:{offer.helper_id}"
             await self.outbox.repo.drop_pending(conn, ref)
-            if offer["message_id"]:
+            if offer.message_id:
                 await self.outbox.add(conn, self.renderer.offer_closed(duty, offer, why))
 
-    async def _maybe_next_wave(self, conn: Tx, duty: dict[str, Any]) -> None:
+    async def _maybe_next_wave(self, conn: Tx, duty: Duty) -> None:
         """Everyone asked has answered and seats are still empty: the next wave now."""
-        states = await self.repo.states(conn, duty["id"])
-        if states.get("offered", 0) == 0 and states.get("accepted", 0) < duty["seats"]:
-            await self.followups.schedule(conn, WAVE, f"duty:{duty['id']}", self.clock())
+        states = await self.repo.states(conn, duty.id)
+        waiting, taken = states.get(OfferState.OFFERED, 0), states.get(OfferState.ACCEPTED, 0)
+        if waiting == 0 and taken < duty.seats:
+            await self.followups.schedule(conn, WAVE, f"duty:{duty.id}", self.clock())
 
     async def _refresh_post(self, conn: Tx, duty_id: int) -> None:
         """One pending edit of the staff post at a time; it is drawn when sent."""
@@ -668,9 +667,3 @@ class DutyService:
                 chat_id, "editMessageText", {"message_id": message_id, "text": "…"}, ref=ref
             ),
         )
-
-
-def _span(duty: dict[str, Any]) -> tuple[datetime, datetime]:
-    starts, ends = from_db(duty["starts_at"]), from_db(duty["ends_at"])
-    assert starts is not None and ends is not None
-    return starts, ends

@@ -141,7 +141,6 @@ class ExportService:
             for row in rows:
                 out.writerow(
                     safe_cell(v)
-                    for v in (row["helper_id"], row["full_name"], row["duties"],
-                              row["no_shows"], row["minutes"])
-                )  # fmt: skip
+                    for v in (row.helper_id, row.full_name, row.duties, row.no_shows, row.minutes)
+                )
         return len(rows)

@@ -9,6 +9,8 @@ from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
 
+from bot.domain.duties import HelperHours
+
 EMERGENCY = "102 / 112"
 
 
@@ -1297,23 +1299,18 @@ def duty_noshow_set(duty: int, helper: int) -> str:
     )
 
 
-def duty_hours_report(month: str, rows: list[dict[str, object]]) -> str:
+def duty_hours_report(month: str, rows: list[HelperHours]) -> str:
     if not rows:
         return _("No duties served in {month}.").format(month=month)
     lines = [_("<b>Hours of public helpers, {month}</b>").format(month=month)]  # the most first
     for row in rows[:100]:
-        line = "• № {} · {} · {}".format(
-            row["helper_id"],
-            html.quote(str(row["full_name"])[:60]),
-            duration(int(str(row["minutes"]))),
+        name = html.quote(row.full_name[:60])
+        line = f"• № {row.helper_id} · {name} · {duration(row.minutes)}"
+        line += " · " + ngettext("{count} duty", "{count} duties", row.duties).format(
+            count=format_number(row.duties)
         )
-        line += " · " + ngettext("{count} duty", "{count} duties", int(str(row["duties"]))).format(
-            count=format_number(int(str(row["duties"])))
-        )
-        if row["no_shows"]:
-            line += " · " + _("did not come: {count}").format(
-                count=format_number(int(str(row["no_shows"])))
-            )
+        if row.no_shows:
+            line += " · " + _("did not come: {count}").format(count=format_number(row.no_shows))
         lines.append(line)
     return whole_lines(lines)
 

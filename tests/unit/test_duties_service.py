@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.domain.delivery import NewMessage
 from bot.domain.directory_file import parse_directory
-from bot.domain.duties import DutyDraft, MeetingPoint
+from bot.domain.duties import Duty, DutyCandidate, DutyDraft, DutyOffer, MeetingPoint
 from bot.domain.helpers import HelperAction, HelperDraft
 from bot.resources import demo_directory_path
 from bot.services.delivery import Outbox
@@ -35,47 +35,43 @@ STARTS = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)
 class Renderer:
     """Messages as data."""
 
-    def post(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> NewMessage:
-        return NewMessage(STAFF, "sendMessage", {"text": "post"}, ref=f"duty:{duty['id']}:post")
+    def post(self, duty: Duty, offers: list[DutyOffer]) -> NewMessage:
+        return NewMessage(STAFF, "sendMessage", {"text": "post"}, ref=f"duty:{duty.id}:post")
 
-    def post_payload(self, duty: dict[str, Any], offers: list[dict[str, Any]]) -> dict[str, Any]:
+    def post_payload(self, duty: Duty, offers: list[DutyOffer]) -> dict[str, Any]:
         return {"text": f"{len(offers)} offers"}
 
-    def offer(self, duty: dict[str, Any], helper: dict[str, Any], free: int) -> NewMessage:
+    def offer(self, duty: Duty, helper: DutyCandidate, free: int) -> NewMessage:
         return NewMessage(
-            helper["user_id"],
+            helper.user_id,
             "sendMessage",
-            {"text": f"offer {duty['id']} {helper['language']}"},
-            ref=f"duty:{duty['id']}:offer:{helper['id']}",
+            {"text": f"offer {duty.id} {helper.language}"},
+            ref=f"duty:{duty.id}:offer:{helper.id}",
             priority=1,
         )
 
-    def offer_closed(self, duty: dict[str, Any], offer: dict[str, Any], why: str) -> NewMessage:
+    def offer_closed(self, duty: Duty, offer: DutyOffer, why: str) -> NewMessage:
         return NewMessage(
-            offer["user_id"],
+            offer.user_id,
             "editMessageText",
-            {"message_id": offer["message_id"], "text": why},
-            ref=f"duty:{duty['id']}:closed:{offer['helper_id']}",
+            {"message_id": offer.message_id, "text": why},
+            ref=f"duty:{duty.id}:closed:{offer.helper_id}",
         )
 
-    def accepted_changed(
-        self, duty: dict[str, Any], offer: dict[str, Any], what: str
-    ) -> NewMessage:
-        return NewMessage(offer["user_id"], "sendMessage", {"text": what}, ref="duty:x")
+    def accepted_changed(self, duty: Duty, offer: DutyOffer, what: str) -> NewMessage:
+        return NewMessage(offer.user_id, "sendMessage", {"text": what}, ref="duty:x")
 
-    def reminder(self, duty: dict[str, Any], offer: dict[str, Any], hours: int) -> list[NewMessage]:
-        return [
-            NewMessage(offer["user_id"], "sendMessage", {"text": f"remind {hours}"}, ref="duty:x")
-        ]
+    def reminder(self, duty: Duty, offer: DutyOffer, hours: int) -> list[NewMessage]:
+        return [NewMessage(offer.user_id, "sendMessage", {"text": f"remind {hours}"}, ref="duty:x")]
 
-    def start_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
-        return NewMessage(offer["user_id"], "sendMessage", {"text": "start"}, ref="duty:x")
+    def start_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage:
+        return NewMessage(offer.user_id, "sendMessage", {"text": "start"}, ref="duty:x")
 
-    def short_of(self, duty: dict[str, Any], free: int) -> NewMessage:
+    def short_of(self, duty: Duty, free: int) -> NewMessage:
         return NewMessage(STAFF, "sendMessage", {"text": f"short {free}"}, ref="duty:short")
 
-    def end_prompt(self, duty: dict[str, Any], offer: dict[str, Any]) -> NewMessage:
-        return NewMessage(offer["user_id"], "sendMessage", {"text": "end"}, ref="duty:x")
+    def end_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage:
+        return NewMessage(offer.user_id, "sendMessage", {"text": "end"}, ref="duty:x")
 
 
 def duties_of(db: Database, clock: FixedClock, **rules: Any) -> tuple[DutyService, FollowUps]:
@@ -183,8 +179,8 @@ async def test_a_wave_goes_to_free_active_helpers_of_the_precincts_only(
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    assert await offered_to(db, duty["id"]) == [101, 105]
-    assert await outbox_texts(db, 105) == [f"offer {duty['id']} ru"]
+    assert await offered_to(db, duty.id) == [101, 105]
+    assert await outbox_texts(db, 105) == [f"offer {duty.id} ru"]
     async with db.read() as conn:
         row = await (
             await conn.execute(
@@ -202,15 +198,15 @@ async def test_waves_are_a_few_per_seat_and_the_next_one_comes_later(
     duties, followups = duties_of(db, clock, wave_factor=3)
     duty = await duties.create(draft(seats=2), 1, "Officer")
     await followups.run_due()
-    first = await offered_to(db, duty["id"])
+    first = await offered_to(db, duty.id)
     assert len(first) == 6
     await followups.run_due()
-    assert len(await offered_to(db, duty["id"])) == 6, "not before the next wave's time"
+    assert len(await offered_to(db, duty.id)) == 6, "not before the next wave's time"
     for user_id in first[:3]:
-        assert (await duties.answer(user_id, duty["id"], accept=False)).answer is Answer.DECLINED
+        assert (await duties.answer(user_id, duty.id, accept=False)).answer is Answer.DECLINED
     clock.now += timedelta(minutes=31)
     await followups.run_due()
-    assert len(await offered_to(db, duty["id"])) == 6, "three more to keep six open for two seats"
+    assert len(await offered_to(db, duty.id)) == 6, "three more to keep six open for two seats"
 
 
 async def test_exactly_as_many_accepts_win_as_there_are_seats_across_connections(
@@ -221,7 +217,7 @@ async def test_exactly_as_many_accepts_win_as_there_are_seats_across_connections
     duties, followups = duties_of(db, clock, wave_factor=4)
     duty = await duties.create(draft(seats=3), 1, "Officer")
     await followups.run_due()
-    users = await offered_to(db, duty["id"])
+    users = await offered_to(db, duty.id)
     assert len(users) == 12
     others = []
     for _ in users:  # one connection (one Database) per helper, like separate processes
@@ -231,7 +227,7 @@ async def test_exactly_as_many_accepts_win_as_there_are_seats_across_connections
     try:
         outcomes = await asyncio.gather(
             *(
-                duties_of(o, clock)[0].answer(u, duty["id"], accept=True)
+                duties_of(o, clock)[0].answer(u, duty.id, accept=True)
                 for o, u in zip(others, users, strict=True)
             )
         )
@@ -258,15 +254,15 @@ async def test_a_full_duty_closes_its_offers_and_a_withdrawal_offers_the_seat_ag
     duties, followups = duties_of(db, clock, wave_factor=3)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    first, second, third = await offered_to(db, duty["id"])
+    first, second, third = await offered_to(db, duty.id)
     async with db.transaction() as conn:  # the offer to `second` reached them as message 77
         await conn.execute("UPDATE duty_offers SET message_id = 77 WHERE user_id = ?", (second,))
         await conn.execute("UPDATE outbox SET state = 'done' WHERE chat_id = ?", (second,))
-    assert (await duties.answer(first, duty["id"], accept=True)).answer is Answer.ACCEPTED
+    assert (await duties.answer(first, duty.id, accept=True)).answer is Answer.ACCEPTED
     assert await outbox_texts(db, second) == ["full"], "the delivered offer is edited"
     assert await outbox_texts(db, third) == [], "the undelivered one is not sent at all"
-    assert (await duties.answer(second, duty["id"], accept=True)).answer is Answer.FULL
-    assert (await duties.answer(first, duty["id"], accept=True)).answer is Answer.ALREADY
+    assert (await duties.answer(second, duty.id, accept=True)).answer is Answer.FULL
+    assert (await duties.answer(first, duty.id, accept=True)).answer is Answer.ALREADY
 
     # reminders, the "I'm here" prompt and the end are planned for the one on duty
     async with db.read() as conn:
@@ -276,23 +272,23 @@ async def test_a_full_duty_closes_its_offers_and_a_withdrawal_offers_the_seat_ag
                 " AND kind NOT IN ('duty_wave', 'duty_short') ORDER BY due_at"
             )
         ).fetchall()
-    helper = (await duties.card(duty["id"]))[1][0]["helper_id"]  # type: ignore[index]
+    helper = (await duties.card(duty.id))[1][0].helper_id  # type: ignore[index]
     assert [tuple(r) for r in planned] == [
-        ("duty_remind", f"duty:{duty['id']}:{helper}:24"),
-        ("duty_remind", f"duty:{duty['id']}:{helper}:1"),
-        ("duty_start", f"duty:{duty['id']}:{helper}"),
-        ("duty_end", f"duty:{duty['id']}"),
-        ("duty_close", f"duty:{duty['id']}"),
+        ("duty_remind", f"duty:{duty.id}:{helper}:24"),
+        ("duty_remind", f"duty:{duty.id}:{helper}:1"),
+        ("duty_start", f"duty:{duty.id}:{helper}"),
+        ("duty_end", f"duty:{duty.id}"),
+        ("duty_close", f"duty:{duty.id}"),
     ]
 
     # giving the seat back: allowed until 12 hours before, then the seat is offered again
-    assert (await duties.withdraw(first, duty["id"])).answer is Answer.WITHDRAWN
+    assert (await duties.withdraw(first, duty.id)).answer is Answer.WITHDRAWN
     await followups.run_due()
-    again = await offered_to(db, duty["id"])
+    again = await offered_to(db, duty.id)
     assert second in again and first not in again, "the closed ones are asked again"
-    assert (await duties.answer(second, duty["id"], accept=True)).answer is Answer.ACCEPTED
+    assert (await duties.answer(second, duty.id, accept=True)).answer is Answer.ACCEPTED
     clock.now = STARTS - timedelta(hours=11)
-    assert (await duties.withdraw(second, duty["id"])).answer is Answer.TOO_LATE
+    assert (await duties.withdraw(second, duty.id)).answer is Answer.TOO_LATE
 
 
 async def test_check_in_out_and_the_hours_with_their_cap(db: Database, clock: FixedClock) -> None:
@@ -300,27 +296,27 @@ async def test_check_in_out_and_the_hours_with_their_cap(db: Database, clock: Fi
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    await duties.answer(501, duty["id"], accept=True)
+    await duties.answer(501, duty.id, accept=True)
     clock.now = STARTS - timedelta(hours=1)
-    assert (await duties.check_in(501, duty["id"]))[0] is CheckIn.NOT_YET
+    assert (await duties.check_in(501, duty.id))[0] is CheckIn.NOT_YET
     clock.now = STARTS - timedelta(minutes=10)
     await followups.run_due()  # the reminders and the prompt
     assert await outbox_texts(db, 501) == [
-        f"offer {duty['id']} kk",
+        f"offer {duty.id} kk",
         "remind 24",
         "remind 1",
         "start",
     ]
-    assert (await duties.check_in(501, duty["id"]))[0] is CheckIn.DONE
-    assert (await duties.check_in(501, duty["id"]))[0] is CheckIn.ALREADY
+    assert (await duties.check_in(501, duty.id))[0] is CheckIn.DONE
+    assert (await duties.check_in(501, duty.id))[0] is CheckIn.ALREADY
     located = await duties.located(501, 42.3001, 69.6102)
     assert located is not None and located[1] > 0
     clock.now = STARTS + timedelta(hours=2, minutes=30)
-    minutes, _ = await duties.check_out(501, duty["id"])
+    minutes, _ = await duties.check_out(501, duty.id)
     assert minutes == 150, "counted from the start, not from the early check-in"
     assert await duties.minutes_served(501) == 150
     rows = await duties.hours(STARTS - timedelta(days=1), STARTS + timedelta(days=1))
-    assert [(r["duties"], r["minutes"]) for r in rows] == [(1, 150)]
+    assert [(r.duties, r.minutes) for r in rows] == [(1, 150)]
 
 
 async def test_a_forgotten_check_out_ends_at_the_duty_end(db: Database, clock: FixedClock) -> None:
@@ -328,9 +324,9 @@ async def test_a_forgotten_check_out_ends_at_the_duty_end(db: Database, clock: F
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    await duties.answer(601, duty["id"], accept=True)
+    await duties.answer(601, duty.id, accept=True)
     clock.now = STARTS + timedelta(minutes=30)
-    await duties.check_in(601, duty["id"])
+    await duties.check_in(601, duty.id)
     clock.now = STARTS + timedelta(hours=7)
     await followups.run_due()
     assert await duties.minutes_served(601) == 150
@@ -344,11 +340,11 @@ async def test_cancelling_tells_those_on_duty_and_closes_the_rest(
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    await duties.answer(701, duty["id"], accept=True)
-    assert await duties.cancel(duty["id"], "storm") is not None
-    assert await duties.cancel(duty["id"], "again") is None
+    await duties.answer(701, duty.id, accept=True)
+    assert await duties.cancel(duty.id, "storm") is not None
+    assert await duties.cancel(duty.id, "again") is None
     assert (await outbox_texts(db, 701))[-1] == "cancelled"
-    assert (await duties.answer(702, duty["id"], accept=True)).answer is Answer.OVER
+    assert (await duties.answer(702, duty.id, accept=True)).answer is Answer.OVER
     clock.now = STARTS
     await followups.run_due()
     assert "remind 1" not in await outbox_texts(db, 701), "nothing more for a cancelled duty"
@@ -360,10 +356,10 @@ async def test_no_two_duties_at_once_for_one_helper(db: Database, clock: FixedCl
     one = await duties.create(draft(seats=1), 1, "Officer")
     two = await duties.create(draft(seats=1, starts=STARTS + timedelta(hours=1)), 1, "Officer")
     await followups.run_due()
-    assert await offered_to(db, two["id"]) == [801]
-    assert (await duties.answer(801, one["id"], accept=True)).answer is Answer.ACCEPTED
-    outcome = await duties.answer(801, two["id"], accept=True)
-    assert (outcome.answer, outcome.other) == (Answer.COLLIDES, one["id"])
+    assert await offered_to(db, two.id) == [801]
+    assert (await duties.answer(801, one.id, accept=True)).answer is Answer.ACCEPTED
+    outcome = await duties.answer(801, two.id, accept=True)
+    assert (outcome.answer, outcome.other) == (Answer.COLLIDES, one.id)
 
 
 async def _helper_of(db: Database, user_id: int) -> int:
@@ -382,13 +378,13 @@ async def test_unanswered_offers_stop_holding_places_and_waves_never_give_up(
     duties, followups = duties_of(db, clock, wave_factor=3)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    assert len(await offered_to(db, duty["id"])) == 3
+    assert len(await offered_to(db, duty.id)) == 3
     clock.now += timedelta(minutes=31)
     await followups.run_due()
-    assert len(await offered_to(db, duty["id"])) == 3, "still waiting for those three"
+    assert len(await offered_to(db, duty.id)) == 3, "still waiting for those three"
     clock.now += timedelta(minutes=31)
     await followups.run_due()
-    assert len(await offered_to(db, duty["id"])) == 6, "an hour of silence: three more asked"
+    assert len(await offered_to(db, duty.id)) == 6, "an hour of silence: three more asked"
     for _ in range(12):  # many postponed waves are not failures
         clock.now += timedelta(minutes=31)
         await followups.run_due()
@@ -408,13 +404,13 @@ async def test_no_offers_at_night_unless_the_duty_is_near(db: Database, clock: F
     duties, followups = duties_of(db, clock, quiet=(time(22), time(8)))
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    assert await offered_to(db, duty["id"]) == [], "not at midnight for a duty days away"
+    assert await offered_to(db, duty.id) == [], "not at midnight for a duty days away"
     soon = await duties.create(draft(seats=1, starts=clock.now + timedelta(hours=2)), 1, "O")
     await followups.run_due()
-    assert await offered_to(db, soon["id"]) == [950], "a duty two hours away: at once"
+    assert await offered_to(db, soon.id) == [950], "a duty two hours away: at once"
     clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 08:00
     await followups.run_due()
-    assert await offered_to(db, duty["id"]) == [950]
+    assert await offered_to(db, duty.id) == [950]
 
 
 async def test_a_suspended_helper_gives_back_their_seats(db: Database, clock: FixedClock) -> None:
@@ -423,8 +419,8 @@ async def test_a_suspended_helper_gives_back_their_seats(db: Database, clock: Fi
     duties, followups = duties_of(db, clock, wave_factor=1)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    assert await offered_to(db, duty["id"]) == [960]
-    assert (await duties.answer(960, duty["id"], accept=True)).answer is Answer.ACCEPTED
+    assert await offered_to(db, duty.id) == [960]
+    assert (await duties.answer(960, duty.id, accept=True)).answer is Answer.ACCEPTED
 
     async def staff() -> int:
         return STAFF
@@ -435,8 +431,8 @@ async def test_a_suspended_helper_gives_back_their_seats(db: Database, clock: Fi
     helpers.on_leave = duties.release
     await helpers.act(helper_id, HelperAction.SUSPEND, officer_id=1, officer_name="Officer")
     await followups.run_due()
-    assert await offered_to(db, duty["id"]) == [961], "the seat is offered to someone else"
-    assert (await duties.answer(960, duty["id"], accept=True)).answer is Answer.STALE
+    assert await offered_to(db, duty.id) == [961], "the seat is offered to someone else"
+    assert (await duties.answer(960, duty.id, accept=True)).answer is Answer.STALE
 
 
 async def test_hours_set_by_staff_are_kept_at_check_out(db: Database, clock: FixedClock) -> None:
@@ -444,13 +440,13 @@ async def test_hours_set_by_staff_are_kept_at_check_out(db: Database, clock: Fix
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    await duties.answer(970, duty["id"], accept=True)
-    assert await duties.no_show(duty["id"], helper_id, "Officer") is None, "not before the start"
+    await duties.answer(970, duty.id, accept=True)
+    assert await duties.no_show(duty.id, helper_id, "Officer") is None, "not before the start"
     clock.now = STARTS + timedelta(minutes=5)
-    await duties.check_in(970, duty["id"])
-    assert await duties.set_minutes(duty["id"], helper_id, 200, "Officer")
+    await duties.check_in(970, duty.id)
+    assert await duties.set_minutes(duty.id, helper_id, 200, "Officer")
     clock.now = STARTS + timedelta(hours=1)
-    await duties.check_out(970, duty["id"])
+    await duties.check_out(970, duty.id)
     assert await duties.minutes_served(970) == 200
 
 
@@ -462,11 +458,11 @@ async def test_an_offer_that_cannot_be_delivered_is_closed(db: Database, clock: 
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
     failed = OutgoingMessage(
-        1, 980, "sendMessage", {}, 1, clock.now, ref=f"duty:{duty['id']}:offer:{helper_id}"
+        1, 980, "sendMessage", {}, 1, clock.now, ref=f"duty:{duty.id}:offer:{helper_id}"
     )
     async with db.transaction() as conn:
         await duties.undeliverable(conn, failed)
-    assert await offered_to(db, duty["id"]) == []
+    assert await offered_to(db, duty.id) == []
 
 
 async def test_a_change_moves_the_reminders_and_keeps_the_seats_taken(
@@ -478,10 +474,10 @@ async def test_a_change_moves_the_reminders_and_keeps_the_seats_taken(
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
-    await duties.answer(990, duty["id"], accept=True)
+    await duties.answer(990, duty.id, accept=True)
     later = draft(seats=1, starts=STARTS + timedelta(hours=2))
-    assert (await duties.change(duty["id"], replace(later, seats=0)))[0] == "seats"
-    outcome, changed = await duties.change(duty["id"], later)
+    assert (await duties.change(duty.id, replace(later, seats=0)))[0] == "seats"
+    outcome, changed = await duties.change(duty.id, later)
     assert outcome == "changed" and changed is not None
     assert (await outbox_texts(db, 990))[-1] == "changed"
     async with db.read() as conn:
@@ -492,7 +488,7 @@ async def test_a_change_moves_the_reminders_and_keeps_the_seats_taken(
         ).fetchall()
     assert sorted(r[0] for r in rows) == ["2026-11-27T15:00:00+00:00", "2026-11-28T14:00:00+00:00"]
     clock.now = STARTS + timedelta(hours=2, minutes=1)
-    assert (await duties.change(duty["id"], later))[0] == "gone", "not once it has started"
+    assert (await duties.change(duty.id, later))[0] == "gone", "not once it has started"
 
 
 async def test_staff_hear_of_empty_seats_hours_before(db: Database, clock: FixedClock) -> None:
@@ -500,7 +496,7 @@ async def test_staff_hear_of_empty_seats_hours_before(db: Database, clock: Fixed
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=3), 1, "Officer")
     await followups.run_due()
-    await duties.answer(995, duty["id"], accept=True)
+    await duties.answer(995, duty.id, accept=True)
     clock.now = STARTS - timedelta(hours=3)
     await followups.run_due()
     assert await outbox_texts(db, STAFF) == ["post", "short 2"]

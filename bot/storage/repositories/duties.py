@@ -8,8 +8,80 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.duties import DutyDraft
-from bot.storage.repositories._rows import to_db
+from bot.domain.duties import (
+    Duty,
+    DutyCandidate,
+    DutyDraft,
+    DutyOffer,
+    DutyStatus,
+    HelperHours,
+    MeetingPoint,
+    OfferState,
+    TakenDuty,
+)
+from bot.domain.helpers import HelperStatus
+from bot.storage.repositories._rows import from_db, to_db
+
+#: an offer's columns with what its messages need of the helper
+_OFFER = (
+    "SELECT o.*, h.full_name, h.phone, h.language, h.status AS helper_status"
+    " FROM duty_offers o JOIN helpers h ON h.id = o.helper_id"
+)
+
+
+def _moment(value: str) -> datetime:
+    moment = from_db(value)
+    assert moment is not None
+    return moment
+
+
+def _duty(row: Any) -> Duty:
+    return Duty(
+        id=int(row["id"]),
+        starts_at=_moment(row["starts_at"]),
+        ends_at=_moment(row["ends_at"]),
+        precincts=tuple(json.loads(row["precincts"])),
+        place=MeetingPoint(
+            float(row["place_lat"]),
+            float(row["place_lon"]),
+            row["place_label"],
+            row["place_point_id"],
+        ),
+        seats=int(row["seats"]),
+        task=row["task"],
+        leader=row["leader"],
+        leader_phone=row["leader_phone"],
+        status=DutyStatus(row["status"]),
+        cancel_reason=row["cancel_reason"],
+        waves=int(row["waves"]),
+        created_by=row["created_by"],
+        created_by_name=row["created_by_name"],
+        staff_chat_id=row["staff_chat_id"],
+        created_at=_moment(row["created_at"]),
+        updated_at=_moment(row["updated_at"]),
+    )
+
+
+def _offer(row: Any) -> DutyOffer:
+    return DutyOffer(
+        duty_id=int(row["duty_id"]),
+        helper_id=int(row["helper_id"]),
+        user_id=int(row["user_id"]),
+        wave=int(row["wave"]),
+        state=OfferState(row["state"]),
+        offered_at=_moment(row["offered_at"]),
+        answered_at=from_db(row["answered_at"]),
+        message_id=row["message_id"],
+        checked_in_at=from_db(row["checked_in_at"]),
+        check_in_metres=row["check_in_metres"],
+        checked_out_at=from_db(row["checked_out_at"]),
+        minutes=row["minutes"],
+        minutes_by=row["minutes_by"],
+        full_name=row["full_name"],
+        phone=row["phone"],
+        language=row["language"],
+        helper_status=HelperStatus(row["helper_status"]),
+    )
 
 
 class DutyRepository:
@@ -37,10 +109,10 @@ class DutyRepository:
         )  # fmt: skip
         return int(cur.lastrowid or 0)
 
-    async def get(self, conn: aiosqlite.Connection, duty_id: int) -> dict[str, Any] | None:
+    async def get(self, conn: aiosqlite.Connection, duty_id: int) -> Duty | None:
         cur = await conn.execute("SELECT * FROM duties WHERE id = ?", (duty_id,))
         row = await cur.fetchone()
-        return dict(row) if row else None
+        return _duty(row) if row else None
 
     async def cancel(
         self, conn: aiosqlite.Connection, duty_id: int, reason: str, now: datetime
@@ -72,45 +144,43 @@ class DutyRepository:
             (to_db(now), duty_id),
         )
         duty = await self.get(conn, duty_id)
-        return int(duty["waves"]) if duty else 0
+        return duty.waves if duty else 0
 
-    async def states(self, conn: aiosqlite.Connection, duty_id: int) -> dict[str, int]:
+    async def states(self, conn: aiosqlite.Connection, duty_id: int) -> dict[OfferState, int]:
         cur = await conn.execute(
             "SELECT state, COUNT(*) FROM duty_offers WHERE duty_id = ? GROUP BY state",
             (duty_id,),
         )
-        return {str(row[0]): int(row[1]) for row in await cur.fetchall()}
+        return {OfferState(row[0]): int(row[1]) for row in await cur.fetchall()}
 
-    async def offers(self, conn: aiosqlite.Connection, duty_id: int) -> list[dict[str, Any]]:
+    async def offers(self, conn: aiosqlite.Connection, duty_id: int) -> list[DutyOffer]:
         """Every offer of a duty with the helper's name and language, in the order answered."""
         cur = await conn.execute(
-            "SELECT o.*, h.full_name, h.language, h.phone FROM duty_offers o"
-            " JOIN helpers h ON h.id = o.helper_id WHERE o.duty_id = ?"
+            _OFFER + " WHERE o.duty_id = ?"
             " ORDER BY o.answered_at IS NULL, o.answered_at, o.helper_id",
             (duty_id,),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_offer(row) for row in await cur.fetchall()]
 
     async def offer(
         self, conn: aiosqlite.Connection, duty_id: int, user_id: int
-    ) -> dict[str, Any] | None:
+    ) -> DutyOffer | None:
         cur = await conn.execute(
-            "SELECT o.*, h.language, h.status AS helper_status FROM duty_offers o"
-            " JOIN helpers h ON h.id = o.helper_id WHERE o.duty_id = ? AND o.user_id = ?"
+            _OFFER + " WHERE o.duty_id = ? AND o.user_id = ?"
             " ORDER BY o.helper_id DESC LIMIT 1",  # a person who applied again: the latest
             (duty_id, user_id),
         )
         row = await cur.fetchone()
-        return dict(row) if row else None
+        return _offer(row) if row else None
 
     async def candidates(
         self,
         conn: aiosqlite.Connection,
         duty_id: int,
-        precincts: list[str],
+        precincts: tuple[str, ...],
         starts_at: datetime,
         ends_at: datetime,
-    ) -> list[dict[str, Any]]:
+    ) -> list[DutyCandidate]:
         """Active helpers of those precincts, reachable, not yet asked for this duty (or asked
         and closed when the seats filled), without an accepted duty at an overlapping time."""
         marks = ", ".join("?" for _ in precincts)
@@ -128,7 +198,17 @@ class DutyRepository:
             " ORDER BY h.id",
             (*precincts, duty_id, to_db(ends_at), to_db(starts_at)),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [
+            DutyCandidate(
+                id=int(row["id"]),
+                user_id=int(row["user_id"]),
+                language=row["language"],
+                days=tuple(json.loads(row["days"])),
+                bands=tuple(json.loads(row["bands"])),
+                precincts=tuple(json.loads(row["precincts"])),
+            )
+            for row in await cur.fetchall()
+        ]
 
     async def minutes_of(self, conn: aiosqlite.Connection, helper_ids: list[int]) -> dict[int, int]:
         if not helper_ids:
@@ -166,15 +246,14 @@ class DutyRepository:
 
     async def future_seats(
         self, conn: aiosqlite.Connection, helper_id: int, now: datetime
-    ) -> list[dict[str, Any]]:
+    ) -> list[DutyOffer]:
         """This helper's offers and seats on open duties that have not started."""
         cur = await conn.execute(
-            "SELECT o.*, h.language FROM duty_offers o JOIN duties d ON d.id = o.duty_id"
-            " JOIN helpers h ON h.id = o.helper_id WHERE o.helper_id = ?"
+            _OFFER + " JOIN duties d ON d.id = o.duty_id WHERE o.helper_id = ?"
             " AND o.state IN ('offered', 'accepted') AND d.status = 'open' AND d.starts_at > ?",
             (helper_id, to_db(now)),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_offer(row) for row in await cur.fetchall()]
 
     async def add_offer(
         self,
@@ -213,8 +292,8 @@ class DutyRepository:
         conn: aiosqlite.Connection,
         duty_id: int,
         helper_id: int,
-        expected: tuple[str, ...],
-        state: str,
+        expected: tuple[OfferState, ...],
+        state: OfferState,
         now: datetime,
     ) -> bool:
         marks = ", ".join("?" for _ in expected)
@@ -225,15 +304,14 @@ class DutyRepository:
         )
         return cur.rowcount == 1
 
-    async def close_open(self, conn: aiosqlite.Connection, duty_id: int) -> list[dict[str, Any]]:
+    async def close_open(self, conn: aiosqlite.Connection, duty_id: int) -> list[DutyOffer]:
         """Close every unanswered offer (the seats filled or the duty was cancelled); returns
-        them (with their message ids, to edit them)."""
+        them as they were (with their message ids, to edit them)."""
         cur = await conn.execute(
-            "SELECT o.*, h.language FROM duty_offers o JOIN helpers h ON h.id = o.helper_id"
-            " WHERE o.duty_id = ? AND o.state = 'offered'",
+            _OFFER + " WHERE o.duty_id = ? AND o.state = 'offered'",
             (duty_id,),
         )
-        rows = [dict(row) for row in await cur.fetchall()]
+        rows = [_offer(row) for row in await cur.fetchall()]
         await conn.execute(
             "UPDATE duty_offers SET state = 'closed' WHERE duty_id = ? AND state = 'offered'",
             (duty_id,),
@@ -242,7 +320,7 @@ class DutyRepository:
 
     async def set_message(
         self, conn: aiosqlite.Connection, duty_id: int, helper_id: int, message_id: int
-    ) -> str | None:
+    ) -> OfferState | None:
         """The offer reached the helper's chat as `message_id`; returns the offer's state."""
         await conn.execute(
             "UPDATE duty_offers SET message_id = ? WHERE duty_id = ? AND helper_id = ?",
@@ -253,7 +331,7 @@ class DutyRepository:
             (duty_id, helper_id),
         )
         row = await cur.fetchone()
-        return str(row[0]) if row else None
+        return OfferState(row[0]) if row else None
 
     async def collides(
         self,
@@ -334,45 +412,51 @@ class DutyRepository:
         )
         return cur.rowcount == 1
 
-    async def open_check_ins(
-        self, conn: aiosqlite.Connection, duty_id: int
-    ) -> list[dict[str, Any]]:
+    async def open_check_ins(self, conn: aiosqlite.Connection, duty_id: int) -> list[DutyOffer]:
         cur = await conn.execute(
-            "SELECT * FROM duty_offers WHERE duty_id = ? AND state = 'accepted'"
-            " AND checked_in_at IS NOT NULL AND checked_out_at IS NULL",
+            _OFFER + " WHERE o.duty_id = ? AND o.state = 'accepted'"
+            " AND o.checked_in_at IS NOT NULL AND o.checked_out_at IS NULL",
             (duty_id,),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_offer(row) for row in await cur.fetchall()]
 
     async def current_of(
         self, conn: aiosqlite.Connection, user_id: int, now: datetime, early: timedelta
-    ) -> dict[str, Any] | None:
-        """The accepted duty of this person going on now (or starting within `early`)."""
+    ) -> tuple[Duty, DutyOffer] | None:
+        """The accepted duty of this person going on now (or starting within `early`), with
+        their seat on it."""
         cur = await conn.execute(
-            "SELECT o.*, d.starts_at, d.ends_at, d.place_lat, d.place_lon FROM duty_offers o"
-            " JOIN duties d ON d.id = o.duty_id WHERE o.user_id = ? AND o.state = 'accepted'"
-            " AND d.status = 'open' AND d.starts_at <= ? AND ? < d.ends_at"
-            " ORDER BY d.starts_at LIMIT 1",
+            _OFFER + " JOIN duties d ON d.id = o.duty_id WHERE o.user_id = ?"
+            " AND o.state = 'accepted' AND d.status = 'open' AND d.starts_at <= ?"
+            " AND ? < d.ends_at ORDER BY d.starts_at LIMIT 1",
             (user_id, to_db(now + early), to_db(now)),
         )
         row = await cur.fetchone()
-        return dict(row) if row else None
+        if row is None:
+            return None
+        offer = _offer(row)
+        duty = await self.get(conn, offer.duty_id)
+        assert duty is not None
+        return duty, offer
 
     async def of_user(
         self, conn: aiosqlite.Connection, user_id: int, limit: int
-    ) -> list[dict[str, Any]]:
+    ) -> list[TakenDuty]:
         """Duties this person took (and gave back or missed), the latest first."""
         cur = await conn.execute(
-            "SELECT o.state AS offer_state, o.minutes, o.checked_in_at, d.* FROM duty_offers o"
+            "SELECT o.state AS offer_state, o.minutes AS offer_minutes, d.* FROM duty_offers o"
             " JOIN duties d ON d.id = o.duty_id WHERE o.user_id = ?"
             " AND o.state IN ('accepted', 'no_show') ORDER BY d.starts_at DESC LIMIT ?",
             (user_id, limit),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [
+            TakenDuty(_duty(row), OfferState(row["offer_state"]), row["offer_minutes"])
+            for row in await cur.fetchall()
+        ]
 
     async def hours_by_helper(
         self, conn: aiosqlite.Connection, since: datetime, until: datetime
-    ) -> list[dict[str, Any]]:
+    ) -> list[HelperHours]:
         """Per helper: duties taken, no-shows and minutes served, for duties starting in
         [since, until)."""
         cur = await conn.execute(
@@ -386,4 +470,13 @@ class DutyRepository:
             " GROUP BY h.id ORDER BY minutes DESC, h.id",
             (to_db(since), to_db(until)),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [
+            HelperHours(
+                helper_id=int(row["helper_id"]),
+                full_name=row["full_name"],
+                duties=int(row["duties"]),
+                no_shows=int(row["no_shows"]),
+                minutes=int(row["minutes"]),
+            )
+            for row in await cur.fetchall()
+        ]

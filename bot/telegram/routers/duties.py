@@ -8,10 +8,9 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.domain.duties import may_withdraw
+from bot.domain.duties import Duty, DutyStatus, OfferState, may_withdraw
 from bot.domain.users import User
 from bot.services.duties import Answer, CheckIn, DutyService
-from bot.storage.repositories import from_db
 from bot.telegram import texts
 from bot.telegram.callbacks import DutyCb
 from bot.telegram.duty_render import DutyTelegramRenderer
@@ -58,13 +57,11 @@ async def on_button(
             await query.answer()
             body = duty_renderer.offer_text(duty, user.language)
             if outcome.answer is Answer.ACCEPTED:
-                starts = from_db(duty["starts_at"])
-                assert starts is not None
-                if may_withdraw(duties.clock(), starts, duties.rules.withdraw_hours):
+                if may_withdraw(duties.clock(), duty.starts_at, duties.rules.withdraw_hours):
                     note = texts.duty_accepted(duties.rules.withdraw_hours)
                     keyboard = _withdraw_keyboard(duty_id)
                 else:  # too close to the start to give the seat back through the bot
-                    note, keyboard = texts.duty_accepted_late(duty["leader_phone"]), None
+                    note, keyboard = texts.duty_accepted_late(duty.leader_phone), None
                 await edit_text(message, body + "\n\n" + note, keyboard)
             else:
                 await edit_text(message, body + "\n\n" + texts.duty_declined())
@@ -115,7 +112,7 @@ async def on_button(
     await query.answer(texts.stale_button())
 
 
-def _refusal(answer: Answer, duty: dict | None, other: int | None, duties: DutyService) -> str:
+def _refusal(answer: Answer, duty: Duty | None, other: int | None, duties: DutyService) -> str:
     if answer is Answer.FULL:
         return texts.duty_full()
     if answer is Answer.ALREADY:
@@ -123,7 +120,7 @@ def _refusal(answer: Answer, duty: dict | None, other: int | None, duties: DutyS
     if answer is Answer.COLLIDES:
         return texts.duty_collides(other or 0)
     if answer is Answer.TOO_LATE and duty is not None:
-        return texts.duty_too_late(duties.rules.withdraw_hours, duty["leader_phone"])
+        return texts.duty_too_late(duties.rules.withdraw_hours, duty.leader_phone)
     if answer is Answer.OVER:
         return texts.duty_over()
     if answer is Answer.NOT_ACTIVE:
@@ -157,23 +154,24 @@ async def mine(
         await message.answer(texts.duty_none_mine())
         return
     now = duties.clock()
-    upcoming = [r for r in rows if (from_db(r["ends_at"]) or now) > now and r["status"] == "open"]
+    upcoming = [r for r in rows if r.duty.ends_at > now and r.duty.status is DutyStatus.OPEN]
     past = [r for r in rows if r not in upcoming]
     lines = []
     if upcoming:
         lines.append(texts.duty_upcoming_title())
         for row in reversed(upcoming):
-            lines.append(f"• № {row['id']} · {duty_renderer.when(row, user.language)}")
+            lines.append(f"• № {row.duty.id} · {duty_renderer.when(row.duty, user.language)}")
     if past:
         lines.append(texts.duty_past_title())
         for row in past:
-            if row["status"] == "cancelled":
+            if row.duty.status is DutyStatus.CANCELLED:
                 what = texts.duty_state_cancelled()
-            elif row["offer_state"] == "no_show":
+            elif row.state is OfferState.NO_SHOW:
                 what = texts.duty_state_no_show()
             else:
-                what = texts.duration(row["minutes"] or 0)
-            lines.append(f"• № {row['id']} · {duty_renderer.when(row, user.language)} · {what}")
+                what = texts.duration(row.minutes or 0)
+            duty = row.duty
+            lines.append(f"• № {duty.id} · {duty_renderer.when(duty, user.language)} · {what}")
     total = await duties.minutes_served(user.id)
     lines.append("")
     lines.append(texts.duty_total(texts.duration(total)))

@@ -94,7 +94,7 @@ async def duty(
     assert message.from_user is not None
     created = await duties.create(result.draft, message.from_user.id, message.from_user.full_name)
     waits = duties.offers_wait_until(created)
-    await message.reply(texts.duty_created(int(created["id"]), waits, settings.zone))
+    await message.reply(texts.duty_created(created.id, waits, settings.zone))
 
 
 async def _change(
