@@ -10,16 +10,26 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.domain.delivery import NewMessage
 from bot.domain.directory_file import parse_directory
-from bot.domain.duties import Duty, DutyCandidate, DutyDraft, DutyOffer, MeetingPoint
+from bot.domain.duties import (
+    Duty,
+    DutyCandidate,
+    DutyDraft,
+    DutyOffer,
+    MeetingPoint,
+    OfferState,
+)
 from bot.domain.helpers import HelperAction, HelperDraft
 from bot.resources import demo_directory_path
 from bot.services.delivery import Outbox
 from bot.services.duties import Answer, CheckIn, DutyRules, DutyService
+from bot.services.export import ExportService
 from bot.services.followups import FollowUps
 from bot.services.helpers import HelperRules, HelperService
+from bot.services.stats import Period
 from bot.services.users import UserService
 from bot.storage.db import Database
 from tests.conftest import FixedClock
@@ -291,7 +301,9 @@ async def test_a_full_duty_closes_its_offers_and_a_withdrawal_offers_the_seat_ag
     assert (await duties.withdraw(second, duty.id)).answer is Answer.TOO_LATE
 
 
-async def test_check_in_out_and_the_hours_with_their_cap(db: Database, clock: FixedClock) -> None:
+async def test_check_in_out_and_the_hours_with_their_cap(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
     await active_helper(db, clock, 501)
     duties, followups = duties_of(db, clock)
     duty = await duties.create(draft(seats=1), 1, "Officer")
@@ -317,6 +329,15 @@ async def test_check_in_out_and_the_hours_with_their_cap(db: Database, clock: Fi
     assert await duties.minutes_served(501) == 150
     rows = await duties.hours(STARTS - timedelta(days=1), STARTS + timedelta(days=1))
     assert [(r.duties, r.minutes) for r in rows] == [(1, 150)]
+    assert [(t.duty.id, t.state, t.minutes) for t in await duties.mine(501)] == [
+        (duty.id, OfferState.ACCEPTED, 150)
+    ]
+    export = ExportService(db, clock, ZoneInfo("Asia/Almaty"))
+    path = tmp_path / "hours.csv"
+    day = STARTS.date()
+    assert await export.hours(Period(day, day), path) == 1
+    lines = path.read_text("utf-8-sig").splitlines()
+    assert lines[1] == f"{rows[0].helper_id};Серікбаев Ерлан;1;0;150"
 
 
 async def test_a_forgotten_check_out_ends_at_the_duty_end(db: Database, clock: FixedClock) -> None:
