@@ -9,6 +9,8 @@ from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
 
+from bot.domain.community import SurveyStatus, SurveySummary
+
 EMERGENCY = "102 / 112"
 
 
@@ -2067,15 +2069,15 @@ def survey_list_title() -> str:
     return _("<b>Recent surveys</b>:")
 
 
-def survey_list_line(item: dict[str, object], language: str, until: str) -> str:
-    question = str(item["question_kk"] if language == "kk" else item["question_ru"])
-    opened = item["status"] == "open"
+def survey_list_line(item: SurveySummary, language: str, until: str) -> str:
+    question = item.question(language)
+    opened = item.status is SurveyStatus.OPEN
     state = _("open until {until}").format(until=until) if opened else _("ended")
     return _("№ {number} · {state} · answered {answered} of {count} · {question}").format(
-        number=item["id"],
+        number=item.id,
         state=state,
-        answered=item["answered"],
-        count=item["recipients"] if item["recipients"] is not None else "—",
+        answered=item.answered,
+        count=item.recipients if item.recipients is not None else "—",
         question=html.quote(question[:80]),
     )
 
