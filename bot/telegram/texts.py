@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
 
 from bot.domain.community import SurveyStatus, SurveySummary
+from bot.domain.subscriptions import LocalPriority
 
 EMERGENCY = "102 / 112"
 
@@ -1915,10 +1916,10 @@ def subscription_removed() -> str:
     return _("You no longer follow this area.")
 
 
-def priority_line(item: dict[str, object], language: str) -> str:
+def priority_line(item: LocalPriority, language: str) -> str:
     """«• 22.11.2026: issue — action» in the reader's language."""
-    text = str(item["text_kk"] if language == "kk" else item["text_ru"])
-    since = str(item["since"])
+    text = item.text(language)
+    since = item.since
     shown = f"{since[8:10]}.{since[5:7]}.{since[:4]}" if len(since) == 10 else since
     return f"• {shown}: {html.quote(text)}"
 

@@ -191,7 +191,7 @@ async def test_a_survey_goes_only_to_followers_of_the_targeted_precincts(
     await resident(users, subs, 14, "kk", "mzhk", "zhd-vokzal")  # two targeted areas: once
     await resident(users, subs, 15, "kk", "zhd-vokzal")  # surveys off
     (item,) = await subs.mine(15)
-    await subs.switch(15, item["id"], "surveys", False)
+    await subs.switch(15, item.id, "surveys", False)
     await resident(users, subs, 16, "ru", "zhd-vokzal")  # blocked the bot
     await users.mark_unreachable(16)
     await users.seen(17, "kk")  # follows nothing
