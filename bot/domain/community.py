@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 MIN_OPTIONS = 2
@@ -62,6 +63,77 @@ class SurveyDraft:
 
     def question(self, language: str) -> str:
         return self.question_kk if language == "kk" else self.question_ru
+
+
+class SurveyStatus(StrEnum):
+    """A survey's life, as stored (community_surveys.status)."""
+
+    DRAFT = "draft"  # composed, shown to the staff, not sent
+    OPEN = "open"  # sent: answers count until it ends
+    CLOSED = "closed"  # ended (its end time, or staff ended it early)
+    DISCARDED = "discarded"  # a draft thrown away
+
+
+@dataclass(frozen=True)
+class CommunitySurvey:
+    """A stored survey with its options (in order: option 0 first)."""
+
+    id: int
+    question_kk: str
+    question_ru: str
+    options: tuple[Option, ...]
+    #: precinct ids; empty: every subscriber of every area
+    targets: tuple[str, ...]
+    ends_at: datetime
+    status: SurveyStatus
+    #: the staff chat it was composed in
+    chat_id: int | None
+    by_id: int
+    by_name: str | None
+    created_at: datetime
+    sent_at: datetime | None = None
+    sent_by_id: int | None = None
+    sent_by_name: str | None = None
+    #: when its messages were written to the outbox (None: not yet)
+    fanned_at: datetime | None = None
+    #: how many it was sent to (None: it has not gone out)
+    recipients: int | None = None
+    closed_at: datetime | None = None
+    #: a name, or None when the end time closed it
+    closed_by: str | None = None
+
+    def question(self, language: str) -> str:
+        return self.question_kk if language == "kk" else self.question_ru
+
+    def option(self, n: int, language: str) -> str:
+        return self.options[n].text(language)
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    """A line of the staff's list of surveys: how many were sent it, how many answered."""
+
+    id: int
+    question_kk: str
+    question_ru: str
+    status: SurveyStatus
+    ends_at: datetime
+    recipients: int | None
+    answered: int
+
+    def question(self, language: str) -> str:
+        return self.question_kk if language == "kk" else self.question_ru
+
+
+@dataclass(frozen=True)
+class SurveyRecipient:
+    """Whom a survey went to, for which area they follow, in their language. An ended survey
+    keeps no such link: `precinct_id` is None for one made up to show it."""
+
+    survey_id: int
+    user_id: int
+    precinct_id: str | None
+    language: str
 
 
 @dataclass

@@ -13,17 +13,28 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.community import MIN_RUN, OTHER, SurveyDraft, Tally, fold_small, tally
+from bot.domain.community import (
+    MIN_RUN,
+    OTHER,
+    CommunitySurvey,
+    SurveyDraft,
+    SurveyRecipient,
+    SurveyStatus,
+    SurveySummary,
+    Tally,
+    fold_small,
+    tally,
+)
 from bot.domain.delivery import NewMessage
 from bot.services.delivery import Outbox
 from bot.services.export import DELIMITER, safe_cell
 from bot.services.followups import FollowUp, FollowUps, Later
 from bot.services.report_followups import in_quiet_hours
 from bot.storage.db import Database, Tx
-from bot.storage.repositories import CommunitySurveyRepository, from_db
+from bot.storage.repositories import CommunitySurveyRepository
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +46,14 @@ PACE = 25.0
 
 @dataclass(frozen=True)
 class Results:
-    survey: dict[str, Any]
+    survey: CommunitySurvey
     total: Tally
     areas: list[Tally]
     final: bool
 
 
 class SurveyRenderer(Protocol):
-    def survey_message(self, survey: dict[str, Any], recipient: dict[str, Any]) -> NewMessage: ...
+    def survey_message(self, survey: CommunitySurvey, recipient: SurveyRecipient) -> NewMessage: ...
 
     def results_posts(
         self, results: Results, chat_id: int, detailed: bool = True
@@ -60,8 +71,8 @@ class Answer(StrEnum):
 @dataclass(frozen=True)
 class AnswerOutcome:
     answer: Answer
-    survey: dict[str, Any] | None = None
-    recipient: dict[str, Any] | None = None
+    survey: CommunitySurvey | None = None
+    recipient: SurveyRecipient | None = None
     option: int | None = None
 
 
@@ -97,20 +108,20 @@ class CommunitySurveyService:
 
     async def draft(
         self, draft: SurveyDraft, chat_id: int, by_id: int, by_name: str | None
-    ) -> tuple[dict[str, Any], int]:
+    ) -> tuple[CommunitySurvey, int]:
         """Store a draft; returns it and how many residents it would reach now."""
         async with self.db.transaction() as conn:
             survey_id = await self.repo.add(conn, draft, chat_id, by_id, by_name, self.clock())
             survey = await self.repo.get(conn, survey_id)
-            audience = await self.repo.audience(conn, list(draft.targets))
+            audience = await self.repo.audience(conn, draft.targets)
         assert survey is not None
         return survey, audience
 
-    async def get(self, survey_id: int) -> dict[str, Any] | None:
+    async def get(self, survey_id: int) -> CommunitySurvey | None:
         async with self.db.read() as conn:
             return await self.repo.get(conn, survey_id)
 
-    async def recent(self, limit: int = 10) -> list[dict[str, Any]]:
+    async def recent(self, limit: int = 10) -> list[SurveySummary]:
         async with self.db.read() as conn:
             return await self.repo.recent(conn, limit)
 
@@ -121,17 +132,16 @@ class CommunitySurveyService:
         now = self.clock()
         async with self.db.transaction() as conn:
             survey = await self.repo.get(conn, survey_id)
-            if survey is None or survey["status"] != "draft":
+            if survey is None or survey.status is not SurveyStatus.DRAFT:
                 return "gone"
-            ends_at = from_db(survey["ends_at"])
-            assert ends_at is not None
+            ends_at = survey.ends_at
             if ends_at - now < MIN_RUN:
                 return "ended"
             morning = in_quiet_hours(now, self.quiet, self.zone) if self.quiet else None
             if morning is not None and ends_at - morning < MIN_RUN:
                 return "night"  # it would go out in the morning with (almost) no time left
             if not await self.repo.set_status(
-                conn, survey_id, "draft", "open", now, by_id, by_name
+                conn, survey_id, SurveyStatus.DRAFT, SurveyStatus.OPEN, now, by_id, by_name
             ):
                 return "gone"
             await self.followups.schedule(conn, SEND, f"csurvey:{survey_id}", now)
@@ -140,7 +150,9 @@ class CommunitySurveyService:
 
     async def discard(self, survey_id: int) -> bool:
         async with self.db.transaction() as conn:
-            return await self.repo.set_status(conn, survey_id, "draft", "discarded", self.clock())
+            return await self.repo.set_status(
+                conn, survey_id, SurveyStatus.DRAFT, SurveyStatus.DISCARDED, self.clock()
+            )
 
     async def close(self, survey_id: int, by_name: str) -> bool:
         """Ended by staff before its time: the results go out now. False if not open."""
@@ -157,11 +169,10 @@ class CommunitySurveyService:
         waiting by a survey to a whole city), then again at once until every one is queued."""
         survey_id = int(followup.subject.split(":")[1])
         survey = await self.repo.get(conn, survey_id)
-        if survey is None or survey["status"] != "open":
+        if survey is None or survey.status is not SurveyStatus.OPEN:
             return None
         now = self.clock()
-        ends_at = from_db(survey["ends_at"])
-        assert ends_at is not None
+        ends_at = survey.ends_at
         if self.quiet is not None:
             # nobody is woken by a survey: not now if this batch would still be going out then
             last = now + timedelta(seconds=self.batch / PACE)
@@ -173,19 +184,19 @@ class CommunitySurveyService:
             if morning is not None:
                 ends_at = now  # its time would be over before anyone could answer
         if now + timedelta(minutes=10) >= ends_at:  # too late (a long downtime): stop here
-            if survey["fanned_at"] is None:
+            if survey.fanned_at is None:
                 await self._close(conn, survey_id, None, chat_id)  # it never went out
             return None
-        if survey["fanned_at"] is None:
-            count = await self.repo.enrol(conn, survey_id, survey["targets"], now)
+        if survey.fanned_at is None:
+            count = await self.repo.enrol(conn, survey_id, survey.targets, now)
             log.info("community survey %s: going out to %s residents", survey_id, count)
         batch = await self.repo.next_batch(conn, survey_id, self.batch)
-        made: dict[tuple[str, str], NewMessage] = {}  # one text per language and area
+        made: dict[tuple[str, str | None], NewMessage] = {}  # one text per language and area
         for recipient in batch:
-            key = (recipient["language"], recipient["precinct_id"])
+            key = (recipient.language, recipient.precinct_id)
             if key not in made:
                 made[key] = self.renderer.survey_message(survey, recipient)
-            await self.outbox.add(conn, replace(made[key], chat_id=recipient["user_id"]))
+            await self.outbox.add(conn, replace(made[key], chat_id=recipient.user_id))
         return Later(now) if len(batch) == self.batch else None
 
     async def _chat_before(self, _: FollowUp) -> int | None:
@@ -199,7 +210,7 @@ class CommunitySurveyService:
         self, conn: Tx, survey_id: int, by_name: str | None, chat_id: int | None
     ) -> bool:
         if not await self.repo.set_status(
-            conn, survey_id, "open", "closed", self.clock(), by_name=by_name
+            conn, survey_id, SurveyStatus.OPEN, SurveyStatus.CLOSED, self.clock(), by_name=by_name
         ):
             return False
         # messages not sent yet would only offer buttons that no longer count
@@ -207,7 +218,7 @@ class CommunitySurveyService:
         await self.followups.cancel(conn, f"csurvey:{survey_id}", SEND, CLOSE)
         survey = await self.repo.get(conn, survey_id)
         assert survey is not None
-        await self.repo.seal(conn, survey_id, len(survey["options"]))
+        await self.repo.seal(conn, survey_id, len(survey.options))
         results = await self._results(conn, survey_id)
         assert results is not None
         if chat_id is not None:
@@ -226,16 +237,14 @@ class CommunitySurveyService:
         now = self.clock()
         async with self.db.transaction() as conn:
             survey = await self.repo.get(conn, survey_id)
-            if survey is None or survey["status"] in ("draft", "discarded"):
+            if survey is None or survey.status in (SurveyStatus.DRAFT, SurveyStatus.DISCARDED):
                 return AnswerOutcome(Answer.NOT_YOURS)
-            ends_at = from_db(survey["ends_at"])
-            assert ends_at is not None
             recipient = await self.repo.recipient(conn, survey_id, user_id)
-            if survey["status"] == "closed" or now >= ends_at:
+            if survey.status is SurveyStatus.CLOSED or now >= survey.ends_at:
                 # nobody is linked to an ended survey any more: the same answer for anyone
                 before = await self.repo.answer_of(conn, survey_id, user_id)
                 return AnswerOutcome(Answer.CLOSED, survey, recipient, before)
-            if recipient is None or not 0 <= option < len(survey["options"]):
+            if recipient is None or not 0 <= option < len(survey.options):
                 return AnswerOutcome(Answer.NOT_YOURS)
             before = await self.repo.answer_of(conn, survey_id, user_id)
             if before == option:
@@ -263,11 +272,11 @@ class CommunitySurveyService:
 
     async def _results(self, conn: Tx, survey_id: int) -> Results | None:
         survey = await self.repo.get(conn, survey_id)
-        if survey is None or survey["status"] not in ("open", "closed"):
+        if survey is None or survey.status not in (SurveyStatus.OPEN, SurveyStatus.CLOSED):
             return None
         recipients, answers = await self.repo.counts(conn, survey_id)
-        total, areas = tally(len(survey["options"]), recipients, answers)
-        return Results(survey, total, areas, survey["status"] == "closed")
+        total, areas = tally(len(survey.options), recipients, answers)
+        return Results(survey, total, areas, survey.status is SurveyStatus.CLOSED)
 
     async def write_csv(
         self, survey_id: int, path: Path, area_name: Callable[[str], str], min_answers: int
@@ -278,7 +287,7 @@ class CommunitySurveyService:
         results = await self.results(survey_id)
         if results is None:
             return None
-        options = results.survey["options"]
+        options = results.survey.options
         shown, other = fold_small(results.areas, min_answers)
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             out = csv.writer(file, delimiter=DELIMITER)
@@ -294,11 +303,12 @@ class CommunitySurveyService:
                     key, name = ("all" if precinct is None else "other"), ""
                 else:
                     key, name = precinct, area_name(precinct)
-                for n, (kk, ru) in enumerate(options):
+                for n, option in enumerate(options):
                     out.writerow(
                         safe_cell(v)
                         for v in (
-                            survey_id, key, name, area.recipients, area.answered, n + 1, kk, ru,
+                            survey_id, key, name, area.recipients, area.answered, n + 1,
+                            option.kk, option.ru,
                             area.counts[n], f"{area.share(n):.1f}",
                         )
                     )  # fmt: skip

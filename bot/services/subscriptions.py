@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.domain.delivery import NewMessage
 from bot.domain.reports import Report
+from bot.domain.subscriptions import LocalPriority, Subscription, SubscriptionKind
 from bot.services.delivery import Outbox
 from bot.storage.db import Database, Tx
 from bot.storage.repositories.subscriptions import PriorityRepository, SubscriptionRepository
@@ -19,7 +20,7 @@ class AlertRenderer(Protocol):
     def area_alert(self, report: Report, user_id: int, language: str) -> NewMessage: ...
 
     def priorities_changed(
-        self, precinct_id: str, items: list[dict[str, Any]], user_id: int, language: str
+        self, precinct_id: str, items: list[LocalPriority], user_id: int, language: str
     ) -> NewMessage: ...
 
 
@@ -43,7 +44,7 @@ class SubscriptionService:
         async with self.db.transaction() as conn:
             return await self.repo.add(conn, user_id, precinct_id, self.clock())
 
-    async def mine(self, user_id: int) -> list[dict[str, Any]]:
+    async def mine(self, user_id: int) -> list[Subscription]:
         async with self.db.read() as conn:
             return await self.repo.of_user(conn, user_id)
 
@@ -64,11 +65,11 @@ class SubscriptionService:
             return
         if await self.outbox.repo.ever(conn, f"alert:{report.id}"):
             return  # resolved again after a reopen: told once is enough
-        for listener in await self.repo.listeners(conn, report.precinct_id, "alerts"):
-            if listener["user_id"] != report.reporter_id:
+        listeners = await self.repo.listeners(conn, report.precinct_id, SubscriptionKind.ALERTS)
+        for listener in listeners:
+            if listener.user_id != report.reporter_id:
                 await self.outbox.add(
-                    conn,
-                    self.renderer.area_alert(report, listener["user_id"], listener["language"]),
+                    conn, self.renderer.area_alert(report, listener.user_id, listener.language)
                 )
 
     # --- local priorities ----------------------------------------------------------------------
@@ -96,11 +97,11 @@ class SubscriptionService:
         async with self.db.transaction() as conn:
             removed = await self.priorities.remove(conn, priority_id, self.clock())
             if removed is not None:
-                await self._tell(conn, removed["precinct_id"])
+                await self._tell(conn, removed.precinct_id)
         self.outbox.notify()
         return removed is not None
 
-    async def priorities_of(self, precinct_id: str | None = None) -> list[dict[str, Any]]:
+    async def priorities_of(self, precinct_id: str | None = None) -> list[LocalPriority]:
         async with self.db.read() as conn:
             return await self.priorities.current(conn, precinct_id)
 
@@ -108,10 +109,10 @@ class SubscriptionService:
         items = await self.priorities.current(conn, precinct_id)
         # a list not yet sent is replaced by this one: one message per change burst
         await self.outbox.repo.drop_pending(conn, f"priorities:{precinct_id}")
-        for listener in await self.repo.listeners(conn, precinct_id, "priorities"):
+        for listener in await self.repo.listeners(conn, precinct_id, SubscriptionKind.PRIORITIES):
             await self.outbox.add(
                 conn,
                 self.renderer.priorities_changed(
-                    precinct_id, items, listener["user_id"], listener["language"]
+                    precinct_id, items, listener.user_id, listener.language
                 ),
             )

@@ -10,12 +10,13 @@ from enum import StrEnum
 
 from bot.domain.delivery import NewMessage
 from bot.domain.reports import MAX_NOTE, Report
+from bot.domain.surveys import SatisfactionSurvey, Solved
 from bot.services.delivery import Outbox
 from bot.services.reports import ReportService
 from bot.storage.db import Database
 from bot.storage.repositories import FollowUpRepository, ReportRepository
 
-SOLVED = ("yes", "partly", "no")
+SOLVED = tuple(Solved)
 
 
 class Answer(StrEnum):
@@ -27,7 +28,7 @@ class Answer(StrEnum):
 @dataclass(frozen=True)
 class SurveyState:
     report_id: int
-    solved: str | None
+    solved: Solved | None
     rating: int | None
     comment: str | None
     #: "no" reopened the report (False when the staff had reopened it already)
@@ -60,7 +61,7 @@ class SurveyService:
         and a comment after "no" or "partly" goes to the staff."""
         async with self.db.transaction() as conn:
             survey = await self.repo.survey(conn, report_id)
-            if survey is None or survey["resident_id"] != resident_id:
+            if survey is None or survey.resident_id != resident_id:
                 return Answer.NOT_YOURS, None
             if field == "comment":
                 value = str(value).strip()[:MAX_NOTE]
@@ -69,7 +70,7 @@ class SurveyService:
             survey = await self.repo.survey(conn, report_id)
             assert survey is not None
             reopened = False
-            if field == "solved" and value == "no":
+            if field == "solved" and value == Solved.NO:
                 result = await self.reports.reopen_by_resident(conn, report_id, resident_id, None)
                 reopened = result is not None and result.changed
                 if not reopened:  # the staff reopened it already: still tell them
@@ -78,7 +79,7 @@ class SurveyService:
                         message = self.not_solved(report, None)
                         if message is not None:
                             await self.outbox.add(conn, message)
-            if field == "comment" and survey["solved"] in ("no", "partly"):
+            if field == "comment" and survey.solved in (Solved.NO, Solved.PARTLY):
                 report = await self.report_repo.get(conn, report_id)
                 if report is not None and report.staff_chat_id is not None:
                     message = self.comment_to_staff(report, str(value))
@@ -91,11 +92,5 @@ class SurveyService:
         )
 
 
-def _state(row: dict[str, object]) -> SurveyState:
-    rating = row.get("rating")
-    return SurveyState(
-        report_id=int(str(row["report_id"])),
-        solved=str(row["solved"]) if row.get("solved") else None,
-        rating=int(str(rating)) if rating is not None else None,
-        comment=str(row["comment"]) if row.get("comment") else None,
-    )
+def _state(survey: SatisfactionSurvey) -> SurveyState:
+    return SurveyState(survey.report_id, survey.solved, survey.rating, survey.comment)

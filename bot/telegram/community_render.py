@@ -16,11 +16,18 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 from babel.numbers import format_percent
 
-from bot.domain.community import OTHER, Tally, fold_small
+from bot.domain.community import (
+    OTHER,
+    CommunitySurvey,
+    SurveyRecipient,
+    SurveyStatus,
+    SurveySummary,
+    Tally,
+    fold_small,
+)
 from bot.domain.delivery import NewMessage, OutgoingMessage, Rejected
 from bot.services.community import Results
 from bot.services.directory import DirectoryService
-from bot.storage.repositories import from_db
 from bot.telegram import charts, texts
 from bot.telegram.callbacks import CommunityCb, SurveyDraftCb
 
@@ -58,19 +65,16 @@ class CommunityRenderer:
         precinct = self.directory.current.precinct(precinct_id)
         return precinct.name(locale) if precinct else precinct_id
 
-    def until(self, survey: dict[str, Any], locale: str) -> str:
-        ends = from_db(survey["ends_at"])
-        assert ends is not None
-        return format_datetime(ends, "d MMMM y, HH:mm", tzinfo=self.zone, locale=locale)
+    def until(self, survey: CommunitySurvey | SurveySummary, locale: str) -> str:
+        return format_datetime(survey.ends_at, "d MMMM y, HH:mm", tzinfo=self.zone, locale=locale)
 
     @staticmethod
-    def question(survey: dict[str, Any], locale: str) -> str:
-        return str(survey["question_kk"] if locale == "kk" else survey["question_ru"])
+    def question(survey: CommunitySurvey, locale: str) -> str:
+        return survey.question(locale)
 
     @staticmethod
-    def option(survey: dict[str, Any], n: int, locale: str) -> str:
-        kk, ru = survey["options"][n]
-        return str(kk if locale == "kk" else ru)
+    def option(survey: CommunitySurvey, n: int, locale: str) -> str:
+        return survey.option(n, locale)
 
     def percent(self, share: float, locale: str) -> str:
         return format_percent(share / 100, locale=locale)
@@ -78,15 +82,15 @@ class CommunityRenderer:
     # --- residents -----------------------------------------------------------------------------
 
     def resident_view(
-        self, survey: dict[str, Any], recipient: dict[str, Any], chosen: int | None
+        self, survey: CommunitySurvey, recipient: SurveyRecipient, chosen: int | None
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """The survey as the resident sees it now: with the chosen option marked, and without
         buttons once it has ended."""
-        locale = recipient["language"]
+        locale = recipient.language
         with self.i18n.context(), self.i18n.use_locale(locale):
-            if recipient.get("precinct_id"):
+            if recipient.precinct_id:
                 head = _("📋 <b>{area}: a survey by the local police</b>").format(
-                    area=escape(self.area(recipient["precinct_id"], locale))
+                    area=escape(self.area(recipient.precinct_id, locale))
                 )
             else:  # an ended survey keeps no link to whom it was sent for
                 head = _("📋 <b>A survey by the local police</b>")
@@ -96,7 +100,7 @@ class CommunityRenderer:
                 escape(self.question(survey, locale)),
                 "",
             ]
-            closed = survey["status"] == "closed"
+            closed = survey.status is SurveyStatus.CLOSED
             if chosen is not None:
                 lines.append(
                     _("✅ Your answer: «{option}».").format(
@@ -116,42 +120,42 @@ class CommunityRenderer:
                 [
                     InlineKeyboardButton(
                         text=("✅ " if n == chosen else "") + self.option(survey, n, locale),
-                        callback_data=CommunityCb(survey=survey["id"], option=n).pack(),
+                        callback_data=CommunityCb(survey=survey.id, option=n).pack(),
                     )
                 ]
-                for n in range(len(survey["options"]))
+                for n in range(len(survey.options))
             ]
         return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
 
-    def survey_message(self, survey: dict[str, Any], recipient: dict[str, Any]) -> NewMessage:
+    def survey_message(self, survey: CommunitySurvey, recipient: SurveyRecipient) -> NewMessage:
         text, markup = self.resident_view(survey, recipient, None)
         payload: dict[str, Any] = {"text": text}
         if markup is not None:
             payload["reply_markup"] = markup.model_dump(exclude_none=True)
         return NewMessage(
-            recipient["user_id"], "sendMessage", payload, ref=f"csurvey:{survey['id']}", priority=1
+            recipient.user_id, "sendMessage", payload, ref=f"csurvey:{survey.id}", priority=1
         )
 
     # --- staff ---------------------------------------------------------------------------------
 
-    def targets(self, survey: dict[str, Any], locale: str) -> str:
-        if not survey["targets"]:
+    def targets(self, survey: CommunitySurvey, locale: str) -> str:
+        if not survey.targets:
             return _("everyone who follows an area")
-        return ", ".join(self.area(p, locale) for p in survey["targets"])
+        return ", ".join(self.area(p, locale) for p in survey.targets)
 
-    def preview(self, survey: dict[str, Any], audience: int) -> tuple[str, InlineKeyboardMarkup]:
+    def preview(self, survey: CommunitySurvey, audience: int) -> tuple[str, InlineKeyboardMarkup]:
         locale = self.staff_locale
         with self.i18n.context(), self.i18n.use_locale(locale):
             lines = [
                 _("📋 <b>Survey draft № {number}</b>: check both languages, then send.").format(
-                    number=survey["id"]
+                    number=survey.id
                 ),
                 "",
-                f"🇰🇿 <b>{escape(survey['question_kk'])}</b>",
+                f"🇰🇿 <b>{escape(survey.question_kk)}</b>",
             ]
-            lines += [f"  {n}. {escape(kk)}" for n, (kk, _ru) in enumerate(survey["options"], 1)]
-            lines += ["", f"🇷🇺 <b>{escape(survey['question_ru'])}</b>"]
-            lines += [f"  {n}. {escape(ru)}" for n, (_kk, ru) in enumerate(survey["options"], 1)]
+            lines += [f"  {n}. {escape(o.kk)}" for n, o in enumerate(survey.options, 1)]
+            lines += ["", f"🇷🇺 <b>{escape(survey.question_ru)}</b>"]
+            lines += [f"  {n}. {escape(o.ru)}" for n, o in enumerate(survey.options, 1)]
             lines += [
                 "",
                 _("To: {areas}").format(areas=escape(self.targets(survey, locale))),
@@ -169,27 +173,25 @@ class CommunityRenderer:
                     [
                         InlineKeyboardButton(
                             text=_("📤 Send"),
-                            callback_data=SurveyDraftCb(action="send", survey=survey["id"]).pack(),
+                            callback_data=SurveyDraftCb(action="send", survey=survey.id).pack(),
                         ),
                         InlineKeyboardButton(
                             text=_("🗑 Discard"),
-                            callback_data=SurveyDraftCb(
-                                action="discard", survey=survey["id"]
-                            ).pack(),
+                            callback_data=SurveyDraftCb(action="discard", survey=survey.id).pack(),
                         ),
                     ]
                 ]
             )
         return "\n".join(lines), markup
 
-    def sent(self, survey: dict[str, Any], by_name: str) -> str:
+    def sent(self, survey: CommunitySurvey, by_name: str) -> str:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             return _(
                 "📤 Survey № {number} was sent by {name} to {areas}; it goes out at Telegram's "
                 "pace (at night it waits for the morning). It ends {until}; /survey {number} "
                 "shows the results so far."
             ).format(
-                number=survey["id"],
+                number=survey.id,
                 name=escape(by_name),
                 areas=escape(self.targets(survey, self.staff_locale)),
                 until=self.until(survey, self.staff_locale),
@@ -205,12 +207,12 @@ class CommunityRenderer:
             else:
                 first = _("📋 <b>Survey № {number}: results so far</b> (it ends {until})")
             lines = [
-                first.format(number=survey["id"], until=self.until(survey, locale)),
+                first.format(number=survey.id, until=self.until(survey, locale)),
                 "«" + escape(self.question(survey, locale)) + "»",
             ]
-            if survey["recipients"] is None and results.final:
+            if survey.recipients is None and results.final:
                 lines.append(_("It ended before it went out: nobody was asked."))
-            elif survey["recipients"] is None:
+            elif survey.recipients is None:
                 lines.append(_("It has not gone out yet: it waits for the end of the night."))
             else:
                 lines.append(
@@ -270,7 +272,7 @@ class CommunityRenderer:
                         "nobody's answer can be told apart."
                     ).format(count=self.min_answers)]  # fmt: skip
                 lines += ["", _("/survey {number} csv gives them as a table.").format(
-                    number=results.survey["id"]
+                    number=results.survey.id
                 )]  # fmt: skip
         return "\n".join(lines)
 
@@ -296,9 +298,9 @@ class CommunityRenderer:
             ]
             options = [
                 f"{n + 1}. {self.option(results.survey, n, locale)}"
-                for n in range(len(results.survey["options"]))
+                for n in range(len(results.survey.options))
             ]
-            title = _("Survey № {number}").format(number=results.survey["id"])
+            title = _("Survey № {number}").format(number=results.survey.id)
             subtitle = self.question(results.survey, locale)
         return charts.draw_shares(rows, options, title, subtitle[:120])
 
@@ -306,7 +308,7 @@ class CommunityRenderer:
         self, results: Results, chat_id: int, detailed: bool = True
     ) -> list[NewMessage]:
         """At the end: the chart (drawn when it is sent) with the headline, then the text."""
-        survey_id = results.survey["id"]
+        survey_id = results.survey.id
         posts = []
         if results.total.answered:
             posts.append(
@@ -337,10 +339,10 @@ class CommunityRenderer:
         try:
             png = await asyncio.to_thread(self.chart, results, detailed)
         except Exception as exc:
-            log.exception("survey %s: the results chart cannot be drawn", results.survey["id"])
+            log.exception("survey %s: the results chart cannot be drawn", results.survey.id)
             raise Rejected(f"chart not drawn: {exc!r}") from exc
         rest = {k: v for k, v in payload.items() if k != "detailed"}
-        return {**rest, "photo": BufferedInputFile(png, f"survey_{results.survey['id']}.png")}
+        return {**rest, "photo": BufferedInputFile(png, f"survey_{results.survey.id}.png")}
 
     @staticmethod
     def chart_survey(message: OutgoingMessage) -> int | None:

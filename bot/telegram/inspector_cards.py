@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from babel.units import format_unit
 
 from bot.domain.directory import Inspector, PolicePoint
+from bot.domain.subscriptions import LocalPriority
 from bot.services.directory import Found
 from bot.telegram import texts
 
@@ -21,9 +22,7 @@ def phone_text(phone: str) -> str:
     return phone
 
 
-def inspector_card(
-    found: Found, locale: str, priorities: list[dict[str, object]] | None = None
-) -> str:
+def inspector_card(found: Found, locale: str, priorities: list[LocalPriority] | None = None) -> str:
     assert found.precinct is not None
     precinct = found.precinct
     lines = [

@@ -16,6 +16,7 @@ from bot.domain.categories import Category
 from bot.domain.delivery import NewMessage
 from bot.domain.directory import Precinct
 from bot.domain.reports import OPEN, Action, Report, Status
+from bot.domain.subscriptions import LocalPriority
 from bot.domain.users import FORGOTTEN
 from bot.i18n import N_
 from bot.services.desk import Card
@@ -364,7 +365,7 @@ class TelegramReportRenderer:
         )
 
     def priorities_changed(
-        self, precinct_id: str, items: list[dict[str, Any]], user_id: int, language: str
+        self, precinct_id: str, items: list[LocalPriority], user_id: int, language: str
     ) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(language):
             precinct = self.directory.current.precinct(precinct_id) if self.directory else None

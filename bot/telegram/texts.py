@@ -9,7 +9,9 @@ from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.numbers import format_decimal
 
+from bot.domain.community import SurveyStatus, SurveySummary
 from bot.domain.duties import HelperHours
+from bot.domain.subscriptions import LocalPriority
 
 EMERGENCY = "102 / 112"
 
@@ -1910,10 +1912,10 @@ def subscription_removed() -> str:
     return _("You no longer follow this area.")
 
 
-def priority_line(item: dict[str, object], language: str) -> str:
+def priority_line(item: LocalPriority, language: str) -> str:
     """«• 22.11.2026: issue — action» in the reader's language."""
-    text = str(item["text_kk"] if language == "kk" else item["text_ru"])
-    since = str(item["since"])
+    text = item.text(language)
+    since = item.since
     shown = f"{since[8:10]}.{since[5:7]}.{since[:4]}" if len(since) == 10 else since
     return f"• {shown}: {html.quote(text)}"
 
@@ -2064,15 +2066,15 @@ def survey_list_title() -> str:
     return _("<b>Recent surveys</b>:")
 
 
-def survey_list_line(item: dict[str, object], language: str, until: str) -> str:
-    question = str(item["question_kk"] if language == "kk" else item["question_ru"])
-    opened = item["status"] == "open"
+def survey_list_line(item: SurveySummary, language: str, until: str) -> str:
+    question = item.question(language)
+    opened = item.status is SurveyStatus.OPEN
     state = _("open until {until}").format(until=until) if opened else _("ended")
     return _("№ {number} · {state} · answered {answered} of {count} · {question}").format(
-        number=item["id"],
+        number=item.id,
         state=state,
-        answered=item["answered"],
-        count=item["recipients"] if item["recipients"] is not None else "—",
+        answered=item.answered,
+        count=item.recipients if item.recipients is not None else "—",
         question=html.quote(question[:80]),
     )
 

@@ -11,7 +11,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.community import OTHER, Option, SurveyDraft, fold_small, parse_form, tally
+from bot.domain.community import (
+    OTHER,
+    CommunitySurvey,
+    Option,
+    SurveyDraft,
+    SurveyRecipient,
+    SurveyStatus,
+    fold_small,
+    parse_form,
+    tally,
+)
 from bot.domain.delivery import NewMessage
 from bot.services.community import Answer, CommunitySurveyService, Results
 from bot.services.delivery import Outbox
@@ -92,12 +102,12 @@ def test_tally_counts_per_area_and_shares() -> None:
 
 
 class Renderer:
-    def survey_message(self, survey: dict[str, Any], recipient: dict[str, Any]) -> NewMessage:
+    def survey_message(self, survey: CommunitySurvey, recipient: SurveyRecipient) -> NewMessage:
         return NewMessage(
-            recipient["user_id"],
+            recipient.user_id,
             "sendMessage",
-            {"text": f"{survey['id']} {recipient['language']} {recipient['precinct_id']}"},
-            ref=f"csurvey:{survey['id']}",
+            {"text": f"{survey.id} {recipient.language} {recipient.precinct_id}"},
+            ref=f"csurvey:{survey.id}",
             priority=1,
         )
 
@@ -108,7 +118,7 @@ class Renderer:
                 chat_id,
                 "sendMessage",
                 {"text": f"results {counts} final={results.final}"},
-                ref=f"csurvey:{results.survey['id']}:results:0",
+                ref=f"csurvey:{results.survey.id}:results:0",
             )
         ]
 
@@ -154,9 +164,9 @@ async def sent_survey(
     service: CommunitySurveyService, followups: FollowUps, clock: FixedClock, **kw: Any
 ) -> int:
     survey, _ = await service.draft(survey_draft(clock, **kw), STAFF, 1, "Officer")
-    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    assert await service.send(survey.id, 1, "Officer") == "sent"
     await followups.run_due()
-    return int(survey["id"])
+    return survey.id
 
 
 async def messages(db: Database, ref: str) -> list[tuple[int, str]]:
@@ -181,7 +191,7 @@ async def test_a_survey_goes_only_to_followers_of_the_targeted_precincts(
     await resident(users, subs, 14, "kk", "mzhk", "zhd-vokzal")  # two targeted areas: once
     await resident(users, subs, 15, "kk", "zhd-vokzal")  # surveys off
     (item,) = await subs.mine(15)
-    await subs.switch(15, item["id"], "surveys", False)
+    await subs.switch(15, item.id, "surveys", False)
     await resident(users, subs, 16, "ru", "zhd-vokzal")  # blocked the bot
     await users.mark_unreachable(16)
     await users.seen(17, "kk")  # follows nothing
@@ -190,15 +200,15 @@ async def test_a_survey_goes_only_to_followers_of_the_targeted_precincts(
         await conn.execute("UPDATE users SET consent_version = '2025-01-01' WHERE id = 19")
     survey, audience = await service.draft(survey_draft(clock), STAFF, 1, "Officer")
     assert audience == 3
-    assert await messages(db, f"csurvey:{survey['id']}") == [], "a draft sends nothing"
-    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    assert await messages(db, f"csurvey:{survey.id}") == [], "a draft sends nothing"
+    assert await service.send(survey.id, 1, "Officer") == "sent"
     await followups.run_due()
-    got = await messages(db, f"csurvey:{survey['id']}")
+    got = await messages(db, f"csurvey:{survey.id}")
     assert [chat for chat, _ in got] == [11, 12, 14]
     assert '"1 ru mzhk"' in got[1][1] and '"1 kk mzhk"' in got[2][1], "as the area followed first"
-    assert await service.send(survey["id"], 1, "Officer") == "gone", "sent once"
+    assert await service.send(survey.id, 1, "Officer") == "gone", "sent once"
     await followups.run_due()
-    assert len(await messages(db, f"csurvey:{survey['id']}")) == 3
+    assert len(await messages(db, f"csurvey:{survey.id}")) == 3
 
 
 async def test_every_follower_when_the_target_is_all(db: Database, clock: FixedClock) -> None:
@@ -269,7 +279,7 @@ async def test_the_end_time_closes_the_survey(db: Database, clock: FixedClock) -
     assert late.answer is Answer.CLOSED, "no answer after the end time, even before it runs"
     await followups.run_due()
     survey = await service.get(number)
-    assert survey is not None and survey["status"] == "closed" and survey["closed_by"] is None
+    assert survey is not None and survey.status is SurveyStatus.CLOSED and survey.closed_by is None
     assert await messages(db, f"csurvey:{number}") == [], "what was not sent yet never is"
     posted = await messages(db, f"csurvey:{number}:results:0")
     assert posted == [(STAFF, '{"text":"results 1,0 final=True"}')]
@@ -295,14 +305,14 @@ async def test_staff_can_end_a_survey_early_and_discard_a_draft(
     number = await sent_survey(service, followups, clock)
     assert await service.close(number, "Officer") is True
     survey = await service.get(number)
-    assert survey is not None and survey["closed_by"] == "Officer"
+    assert survey is not None and survey.closed_by == "Officer"
     clock.now += timedelta(hours=7)
     await followups.run_due()
     assert len(await messages(db, f"csurvey:{number}:results:0")) == 1, "results posted once"
     other, _ = await service.draft(survey_draft(clock), STAFF, 1, "Officer")
-    assert await service.discard(other["id"]) is True
-    assert await service.send(other["id"], 1, "Officer") == "gone"
-    assert await service.results(other["id"]) is None
+    assert await service.discard(other.id) is True
+    assert await service.send(other.id, 1, "Officer") == "gone"
+    assert await service.results(other.id) is None
 
 
 async def test_a_survey_sent_at_night_waits_for_the_morning(
@@ -314,12 +324,12 @@ async def test_a_survey_sent_at_night_waits_for_the_morning(
     options = (Option("а", "а"), Option("б", "б"))
     tomorrow = SurveyDraft("С?", "В?", options, (), clock.now + timedelta(days=1))
     survey, _ = await service.draft(tomorrow, STAFF, 1, "Officer")
-    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    assert await service.send(survey.id, 1, "Officer") == "sent"
     await followups.run_due()
-    assert await messages(db, f"csurvey:{survey['id']}") == []
+    assert await messages(db, f"csurvey:{survey.id}") == []
     clock.now = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 08:00
     await followups.run_due()
-    assert [c for c, _ in await messages(db, f"csurvey:{survey['id']}")] == [11]
+    assert [c for c, _ in await messages(db, f"csurvey:{survey.id}")] == [11]
 
 
 async def test_a_survey_that_would_end_before_the_morning_is_not_sent_at_night(
@@ -331,8 +341,9 @@ async def test_a_survey_that_would_end_before_the_morning_is_not_sent_at_night(
     options = (Option("а", "а"), Option("б", "б"))
     at_dawn = SurveyDraft("С?", "В?", options, (), datetime(2026, 11, 22, 3, 30, tzinfo=UTC))
     survey, _ = await service.draft(at_dawn, STAFF, 1, "Officer")  # ends 08:30
-    assert await service.send(survey["id"], 1, "Officer") == "night"
-    assert (await service.get(survey["id"]) or {})["status"] == "draft", "still a draft"
+    assert await service.send(survey.id, 1, "Officer") == "night"
+    draft = await service.get(survey.id)
+    assert draft is not None and draft.status is SurveyStatus.DRAFT, "still a draft"
 
 
 async def test_withdrawing_consent_forgets_the_answer_of_an_open_survey(
@@ -356,13 +367,13 @@ async def test_a_send_that_runs_too_late_closes_the_survey_unsent(
     service, followups, subs, users = await world(db, clock)
     await resident(users, subs, 11, "kk", "zhd-vokzal")
     survey, _ = await service.draft(survey_draft(clock), STAFF, 1, "Officer")
-    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    assert await service.send(survey.id, 1, "Officer") == "sent"
     clock.now += timedelta(hours=5, minutes=55)  # down until 5 minutes before the end
     await followups.run_due()
-    closed = await service.get(survey["id"])
-    assert closed is not None and closed["status"] == "closed" and closed["recipients"] is None
-    assert await messages(db, f"csurvey:{survey['id']}") == [], "nobody asked for 5 minutes"
-    assert len(await messages(db, f"csurvey:{survey['id']}:results:0")) == 1, "staff are told"
+    closed = await service.get(survey.id)
+    assert closed is not None and closed.status is SurveyStatus.CLOSED and closed.recipients is None
+    assert await messages(db, f"csurvey:{survey.id}") == [], "nobody asked for 5 minutes"
+    assert len(await messages(db, f"csurvey:{survey.id}:results:0")) == 1, "staff are told"
 
 
 async def test_a_fan_out_that_would_run_into_the_night_waits_for_the_morning(
@@ -375,12 +386,12 @@ async def test_a_fan_out_that_would_run_into_the_night_waits_for_the_morning(
     options = (Option("а", "а"), Option("б", "б"))
     tomorrow = SurveyDraft("С?", "В?", options, (), clock.now + timedelta(days=1))
     survey, _ = await service.draft(tomorrow, STAFF, 1, "Officer")
-    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    assert await service.send(survey.id, 1, "Officer") == "sent"
     await followups.run_due()
-    assert await messages(db, f"csurvey:{survey['id']}") == []
+    assert await messages(db, f"csurvey:{survey.id}") == []
     clock.now = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 08:00
     await followups.run_due()
-    assert len(await messages(db, f"csurvey:{survey['id']}")) == 300
+    assert len(await messages(db, f"csurvey:{survey.id}")) == 300
 
 
 def test_small_areas_are_counted_together() -> None:
@@ -407,10 +418,11 @@ async def test_a_big_audience_is_written_in_batches(db: Database, clock: FixedCl
     for n in range(5):
         await resident(users, subs, 11 + n, "kk", "zhd-vokzal")
     survey, _ = await service.draft(survey_draft(clock), STAFF, 1, "Officer")
-    assert await service.send(survey["id"], 1, "Officer") == "sent"
+    assert await service.send(survey.id, 1, "Officer") == "sent"
     written = []
     for _ in range(4):
         await followups.run_due()
-        written.append(len(await messages(db, f"csurvey:{survey['id']}")))
+        written.append(len(await messages(db, f"csurvey:{survey.id}")))
     assert written == [2, 4, 5, 5], "a batch per run, each resident once"
-    assert (await service.get(survey["id"]) or {})["recipients"] == 5
+    ended = await service.get(survey.id)
+    assert ended is not None and ended.recipients == 5

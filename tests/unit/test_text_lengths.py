@@ -84,7 +84,7 @@ UNTRACED_BUTTONS = {
     ("bot/telegram/routers/my_reports.py", "'▶️'"): "an arrow",
     (
         "bot/telegram/routers/subscriptions.py",
-        "('✅ ' if item[kind] else '⬜ ') + names[kind]",
+        "('✅ ' if item.wants(kind) else '⬜ ') + names[kind]",
     ): "a kind of notice (a tick and a name)",
     (
         "bot/telegram/routers/subscriptions.py",

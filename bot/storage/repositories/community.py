@@ -3,14 +3,55 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.domain.community import SurveyDraft
+from bot.domain.community import (
+    CommunitySurvey,
+    Option,
+    SurveyDraft,
+    SurveyRecipient,
+    SurveyStatus,
+    SurveySummary,
+)
 from bot.domain.users import CONSENT_VERSION
-from bot.storage.repositories._rows import to_db
+from bot.storage.repositories._rows import from_db, to_db
+
+
+def _moment(value: str) -> datetime:
+    moment = from_db(value)
+    assert moment is not None
+    return moment
+
+
+def _survey(row: aiosqlite.Row, options: list[aiosqlite.Row]) -> CommunitySurvey:
+    return CommunitySurvey(
+        id=int(row["id"]),
+        question_kk=row["question_kk"],
+        question_ru=row["question_ru"],
+        options=tuple(Option(o["text_kk"], o["text_ru"]) for o in options),
+        targets=tuple(str(p) for p in json.loads(row["targets"])),
+        ends_at=_moment(row["ends_at"]),
+        status=SurveyStatus(row["status"]),
+        chat_id=row["chat_id"],
+        by_id=int(row["by_id"]),
+        by_name=row["by_name"],
+        created_at=_moment(row["created_at"]),
+        sent_at=from_db(row["sent_at"]),
+        sent_by_id=row["sent_by_id"],
+        sent_by_name=row["sent_by_name"],
+        fanned_at=from_db(row["fanned_at"]),
+        recipients=row["recipients"],
+        closed_at=from_db(row["closed_at"]),
+        closed_by=row["closed_by"],
+    )
+
+
+def _recipient(survey_id: int, row: aiosqlite.Row) -> SurveyRecipient:
+    return SurveyRecipient(survey_id, int(row["user_id"]), row["precinct_id"], str(row["language"]))
 
 
 class CommunitySurveyRepository:
@@ -47,22 +88,19 @@ class CommunitySurveyRepository:
         )
         return survey_id
 
-    async def get(self, conn: aiosqlite.Connection, survey_id: int) -> dict[str, Any] | None:
+    async def get(self, conn: aiosqlite.Connection, survey_id: int) -> CommunitySurvey | None:
         cur = await conn.execute("SELECT * FROM community_surveys WHERE id = ?", (survey_id,))
         row = await cur.fetchone()
         if row is None:
             return None
-        survey = dict(row)
-        survey["targets"] = json.loads(survey["targets"])
         cur = await conn.execute(
             "SELECT text_kk, text_ru FROM community_survey_options WHERE survey_id = ?"
             " ORDER BY position",
             (survey_id,),
         )
-        survey["options"] = [(r["text_kk"], r["text_ru"]) for r in await cur.fetchall()]
-        return survey
+        return _survey(row, list(await cur.fetchall()))
 
-    async def recent(self, conn: aiosqlite.Connection, limit: int) -> list[dict[str, Any]]:
+    async def recent(self, conn: aiosqlite.Connection, limit: int) -> list[SurveySummary]:
         """The newest surveys (drafts nobody sent are left out), with how many answered."""
         cur = await conn.execute(
             "SELECT s.id, s.question_kk, s.question_ru, s.status, s.ends_at, s.recipients,"
@@ -71,34 +109,46 @@ class CommunitySurveyRepository:
             " ORDER BY s.id DESC LIMIT ?",
             (limit,),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [
+            SurveySummary(
+                id=int(row["id"]),
+                question_kk=row["question_kk"],
+                question_ru=row["question_ru"],
+                status=SurveyStatus(row["status"]),
+                ends_at=_moment(row["ends_at"]),
+                recipients=row["recipients"],
+                answered=int(row["answered"]),
+            )
+            for row in await cur.fetchall()
+        ]
 
     async def set_status(
         self,
         conn: aiosqlite.Connection,
         survey_id: int,
-        old: str,
-        new: str,
+        old: SurveyStatus,
+        new: SurveyStatus,
         now: datetime,
         by_id: int | None = None,
         by_name: str | None = None,
     ) -> bool:
         """Compare-and-set: False when the survey is not `old` (any more)."""
-        if new == "open":
+        if new is SurveyStatus.OPEN:
             sql = (
                 "UPDATE community_surveys SET status = 'open', sent_at = ?, sent_by_id = ?,"
                 " sent_by_name = ? WHERE id = ? AND status = ?"
             )
-            params: tuple[Any, ...] = (to_db(now), by_id, by_name, survey_id, old)
-        elif new == "closed":
+            params: tuple[Any, ...] = (to_db(now), by_id, by_name, survey_id, old.value)
+        elif new is SurveyStatus.CLOSED:
             sql = (
                 "UPDATE community_surveys SET status = 'closed', closed_at = ?, closed_by = ?"
                 " WHERE id = ? AND status = ?"
             )
-            params = (to_db(now), by_name, survey_id, old)
+            params = (to_db(now), by_name, survey_id, old.value)
         else:
+            assert new is SurveyStatus.DISCARDED
             sql = "UPDATE community_surveys SET status = 'discarded' WHERE id = ? AND status = ?"
-            params = (survey_id, old)
+            params = (survey_id, old.value)
         cur = await conn.execute(sql, params)
         return cur.rowcount == 1
 
@@ -110,17 +160,17 @@ class CommunitySurveyRepository:
         "      OR s.precinct_id IN (SELECT value FROM json_each(:targets)))"
     )
 
-    async def audience(self, conn: aiosqlite.Connection, targets: list[str]) -> int:
+    async def audience(self, conn: aiosqlite.Connection, targets: Sequence[str]) -> int:
         """How many residents a survey to these areas would reach now."""
         cur = await conn.execute(
             "SELECT COUNT(DISTINCT s.user_id)" + self._AUDIENCE,
-            {"targets": json.dumps(targets), "consent": CONSENT_VERSION},
+            {"targets": json.dumps(list(targets)), "consent": CONSENT_VERSION},
         )
         row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     async def enrol(
-        self, conn: aiosqlite.Connection, survey_id: int, targets: list[str], now: datetime
+        self, conn: aiosqlite.Connection, survey_id: int, targets: Sequence[str], now: datetime
     ) -> int:
         """Record who the survey goes to, once each: a resident who follows several of its
         areas is asked once, as a resident of the area they followed first. Returns how many."""
@@ -132,7 +182,11 @@ class CommunitySurveyRepository:
             + self._AUDIENCE
             + ") WHERE nth = 1"
             " ON CONFLICT (survey_id, user_id) DO NOTHING",
-            {"survey": survey_id, "targets": json.dumps(targets), "consent": CONSENT_VERSION},
+            {
+                "survey": survey_id,
+                "targets": json.dumps(list(targets)),
+                "consent": CONSENT_VERSION,
+            },
         )
         cur = await conn.execute(
             "SELECT COUNT(*) FROM community_survey_recipients WHERE survey_id = ?", (survey_id,)
@@ -147,7 +201,7 @@ class CommunitySurveyRepository:
 
     async def next_batch(
         self, conn: aiosqlite.Connection, survey_id: int, limit: int
-    ) -> list[dict[str, Any]]:
+    ) -> list[SurveyRecipient]:
         """Recipients whose message is not in the outbox yet (at most `limit`), now marked as
         queued: the caller writes their messages in the same transaction."""
         cur = await conn.execute(
@@ -155,22 +209,23 @@ class CommunitySurveyRepository:
             " WHERE survey_id = ? AND queued = 0 ORDER BY user_id LIMIT ?",
             (survey_id, limit),
         )
-        rows = [dict(row) for row in await cur.fetchall()]
+        batch = [_recipient(survey_id, row) for row in await cur.fetchall()]
         await conn.executemany(
             "UPDATE community_survey_recipients SET queued = 1 WHERE survey_id = ? AND user_id = ?",
-            [(survey_id, r["user_id"]) for r in rows],
+            [(survey_id, r.user_id) for r in batch],
         )
-        return rows
+        return batch
 
     async def recipient(
         self, conn: aiosqlite.Connection, survey_id: int, user_id: int
-    ) -> dict[str, Any] | None:
+    ) -> SurveyRecipient | None:
         cur = await conn.execute(
-            "SELECT * FROM community_survey_recipients WHERE survey_id = ? AND user_id = ?",
+            "SELECT user_id, precinct_id, language FROM community_survey_recipients"
+            " WHERE survey_id = ? AND user_id = ?",
             (survey_id, user_id),
         )
         row = await cur.fetchone()
-        return dict(row) if row else None
+        return _recipient(survey_id, row) if row else None
 
     async def answer_of(
         self, conn: aiosqlite.Connection, survey_id: int, user_id: int

@@ -8,6 +8,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.surveys import SatisfactionSurvey, Solved
 from bot.storage.repositories._rows import from_db, to_db
 
 
@@ -126,10 +127,24 @@ class FollowUpRepository:
 
     # --- surveys --------------------------------------------------------------------------
 
-    async def survey(self, conn: aiosqlite.Connection, report_id: int) -> dict[str, Any] | None:
+    async def survey(self, conn: aiosqlite.Connection, report_id: int) -> SatisfactionSurvey | None:
         cur = await conn.execute("SELECT * FROM surveys WHERE report_id = ?", (report_id,))
         row = await cur.fetchone()
-        return dict(row) if row else None
+        if row is None:
+            return None
+        sent_at = from_db(row["sent_at"])
+        assert sent_at is not None
+        return SatisfactionSurvey(
+            report_id=int(row["report_id"]),
+            resident_id=int(row["resident_id"]),
+            precinct_id=row["precinct_id"],
+            officer_id=row["officer_id"],
+            sent_at=sent_at,
+            solved=Solved(row["solved"]) if row["solved"] else None,
+            rating=int(row["rating"]) if row["rating"] is not None else None,
+            comment=row["comment"] or None,
+            answered_at=from_db(row["answered_at"]),
+        )
 
     async def open_survey(
         self,

@@ -3,18 +3,51 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import aiosqlite
 
+from bot.domain.subscriptions import Listener, LocalPriority, Subscription, SubscriptionKind
 from bot.domain.users import CONSENT_VERSION
-from bot.storage.repositories._rows import to_db
+from bot.storage.repositories._rows import from_db, to_db
+
+
+def _moment(value: str) -> datetime:
+    moment = from_db(value)
+    assert moment is not None
+    return moment
+
+
+def _subscription(row: aiosqlite.Row) -> Subscription:
+    return Subscription(
+        id=int(row["id"]),
+        user_id=int(row["user_id"]),
+        precinct_id=str(row["precinct_id"]),
+        surveys=bool(row["surveys"]),
+        priorities=bool(row["priorities"]),
+        alerts=bool(row["alerts"]),
+        created_at=_moment(row["created_at"]),
+    )
+
+
+def _priority(row: aiosqlite.Row) -> LocalPriority:
+    return LocalPriority(
+        id=int(row["id"]),
+        precinct_id=str(row["precinct_id"]),
+        text_kk=str(row["text_kk"]),
+        text_ru=str(row["text_ru"]),
+        since=str(row["since"]),
+        by_id=int(row["by_id"]),
+        by_name=row["by_name"],
+        created_at=_moment(row["created_at"]),
+        removed_at=from_db(row["removed_at"]),
+    )
 
 
 class SubscriptionRepository:
     """subscriptions: who opted in to hear about which area, and what about."""
 
-    KINDS = ("surveys", "priorities", "alerts")
+    KINDS = tuple(SubscriptionKind)
 
     async def add(
         self, conn: aiosqlite.Connection, user_id: int, precinct_id: str, now: datetime
@@ -27,15 +60,16 @@ class SubscriptionRepository:
         )
         return cur.rowcount == 1
 
-    async def of_user(self, conn: aiosqlite.Connection, user_id: int) -> list[dict[str, Any]]:
+    async def of_user(self, conn: aiosqlite.Connection, user_id: int) -> list[Subscription]:
         cur = await conn.execute(
             "SELECT * FROM subscriptions WHERE user_id = ? ORDER BY id", (user_id,)
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_subscription(row) for row in await cur.fetchall()]
 
     #: the only column names the switches may name (never text from a button)
     _SET: ClassVar[dict[str, str]] = {
-        kind: f"UPDATE subscriptions SET {kind} = ? WHERE id = ? AND user_id = ?" for kind in KINDS
+        kind.value: f"UPDATE subscriptions SET {kind.value} = ? WHERE id = ? AND user_id = ?"
+        for kind in KINDS
     }
 
     async def switch(
@@ -64,18 +98,19 @@ class SubscriptionRepository:
         return cur.rowcount
 
     async def listeners(
-        self, conn: aiosqlite.Connection, precinct_id: str, kind: str
-    ) -> list[dict[str, Any]]:
+        self, conn: aiosqlite.Connection, precinct_id: str, kind: SubscriptionKind
+    ) -> list[Listener]:
         """Reachable residents who follow this area for `kind`, with their language."""
         assert kind in self.KINDS
         cur = await conn.execute(
             "SELECT s.user_id, u.language FROM subscriptions s JOIN users u ON u.id = s.user_id"
-            f" WHERE s.precinct_id = ? AND s.{kind} = 1 AND u.blocked_bot = 0 AND u.banned = 0"
+            f" WHERE s.precinct_id = ? AND s.{kind.value} = 1"
+            " AND u.blocked_bot = 0 AND u.banned = 0"
             " AND u.consent_version = ?"  # consent to the current text: a new one asks again
             " ORDER BY s.user_id",
             (precinct_id, CONSENT_VERSION),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [Listener(int(row["user_id"]), str(row["language"])) for row in await cur.fetchall()]
 
 
 class PriorityRepository:
@@ -101,7 +136,8 @@ class PriorityRepository:
 
     async def remove(
         self, conn: aiosqlite.Connection, priority_id: int, now: datetime
-    ) -> dict[str, Any] | None:
+    ) -> LocalPriority | None:
+        """Withdraw a priority: the one it was (None if there is no such current one)."""
         cur = await conn.execute(
             "SELECT * FROM local_priorities WHERE id = ? AND removed_at IS NULL", (priority_id,)
         )
@@ -111,14 +147,14 @@ class PriorityRepository:
         await conn.execute(
             "UPDATE local_priorities SET removed_at = ? WHERE id = ?", (to_db(now), priority_id)
         )
-        return dict(row)
+        return _priority(row)
 
     async def current(
         self, conn: aiosqlite.Connection, precinct_id: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[LocalPriority]:
         cur = await conn.execute(
             "SELECT * FROM local_priorities WHERE removed_at IS NULL"
             " AND (? IS NULL OR precinct_id = ?) ORDER BY precinct_id, id DESC",
             (precinct_id, precinct_id),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_priority(row) for row in await cur.fetchall()]

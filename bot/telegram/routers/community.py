@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.domain.community import SurveyRecipient, SurveyStatus
 from bot.domain.users import User
 from bot.services.community import Answer, CommunitySurveyService
 from bot.telegram import texts
@@ -31,7 +34,9 @@ async def on_answer(
         await query.answer(texts.stale_button())
         return
     # an ended survey keeps no link to whom it was sent for: shown in the presser's language
-    recipient = outcome.recipient or {"language": user.language, "precinct_id": None}
+    recipient = outcome.recipient or SurveyRecipient(
+        outcome.survey.id, user.id, None, user.language
+    )
     notes = {
         Answer.STORED: texts.csurvey_thanks(),
         Answer.CHANGED: texts.csurvey_changed(),
@@ -41,8 +46,9 @@ async def on_answer(
     await query.answer(notes[outcome.answer])
     if outcome.answer is Answer.SAME or not isinstance(query.message, Message):
         return
-    survey = dict(outcome.survey)
+    survey = outcome.survey
     if outcome.answer is Answer.CLOSED:
-        survey["status"] = "closed"  # its end time has passed: shown as ended, no buttons
+        # its end time has passed: shown as ended, no buttons
+        survey = replace(survey, status=SurveyStatus.CLOSED)
     text, markup = community_renderer.resident_view(survey, recipient, outcome.option)
     await edit_text(query.message, text, markup)

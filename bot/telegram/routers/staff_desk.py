@@ -567,10 +567,10 @@ async def local_priorities(
         return
     lines = [texts.priorities_title()]
     for item in items:
-        precinct = directory.current.precinct(item["precinct_id"])
-        name = precinct.name(settings.staff_language) if precinct else item["precinct_id"]
+        precinct = directory.current.precinct(item.precinct_id)
+        name = precinct.name(settings.staff_language) if precinct else item.precinct_id
         lines.append(
-            f"#{item['id']} · {html.escape(name)} "
+            f"#{item.id} · {html.escape(name)} "
             + texts.priority_line(item, settings.staff_language)
         )
     for part in texts.chunks("\n".join(lines)):

@@ -19,6 +19,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext
 
 from bot.domain.numbers import parse_number
+from bot.domain.subscriptions import Subscription, SubscriptionKind
 from bot.domain.users import User
 from bot.services.directory import DirectoryService
 from bot.services.subscriptions import SubscriptionService
@@ -29,7 +30,7 @@ from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.states import Onboarding, SubscribeForm
 
-KINDS = ("surveys", "priorities", "alerts")
+KINDS = tuple(SubscriptionKind)
 
 
 def router() -> Router:
@@ -130,16 +131,18 @@ async def by_name(
 
 
 def _card(
-    item: dict[str, Any], directory: DirectoryService, user: User
+    item: Subscription, directory: DirectoryService, user: User
 ) -> tuple[str, InlineKeyboardMarkup]:
-    precinct = directory.current.precinct(item["precinct_id"])
-    name = precinct.name(user.language) if precinct else item["precinct_id"]
+    precinct = directory.current.precinct(item.precinct_id)
+    name = precinct.name(user.language) if precinct else item.precinct_id
     names = texts.subscription_kinds()
     buttons = [
         InlineKeyboardButton(
-            text=("✅ " if item[kind] else "⬜ ") + names[kind],
+            text=("✅ " if item.wants(kind) else "⬜ ") + names[kind],
             # the state the press asks for, not "the other one": a double tap changes nothing
-            callback_data=SubCb(action=kind, value=f"{item['id']}.{0 if item[kind] else 1}").pack(),
+            callback_data=SubCb(
+                action=kind, value=f"{item.id}.{0 if item.wants(kind) else 1}"
+            ).pack(),
         )
         for kind in KINDS
     ]
@@ -149,7 +152,7 @@ def _card(
             [
                 InlineKeyboardButton(
                     text=texts.subscription_stop(),
-                    callback_data=SubCb(action="remove", value=str(item["id"])).pack(),
+                    callback_data=SubCb(action="remove", value=str(item.id)).pack(),
                 )
             ]
         ]
@@ -208,12 +211,12 @@ async def on_button(
         else:
             await query.answer(texts.stale_button())
         return
-    current = next((i for i in await subscriptions.mine(user.id) if i["id"] == number), None)
+    current = next((i for i in await subscriptions.mine(user.id) if i.id == number), None)
     if (
         callback_data.action in KINDS
         and wanted in ("0", "1")
         and current is not None
-        and int(current[callback_data.action]) == int(wanted)
+        and int(current.wants(SubscriptionKind(callback_data.action))) == int(wanted)
     ):
         await query.answer()  # a double tap: it is that way already
         return
@@ -223,7 +226,7 @@ async def on_button(
         and await subscriptions.switch(user.id, number, callback_data.action, wanted == "1")
     ):
         await query.answer()
-        item = next((i for i in await subscriptions.mine(user.id) if i["id"] == number), None)
+        item = next((i for i in await subscriptions.mine(user.id) if i.id == number), None)
         if item is not None:
             text, markup = _card(item, directory, user)
             await edit_text(message, text, markup)
