@@ -131,7 +131,7 @@ class HelperService:
         self.users = UserRepository()
         self.relays = RelayRepository()
         #: called inside the transaction that suspends or retires a helper (their duties)
-        self.on_leave: Callable[[Any, int], Awaitable[None]] | None = None
+        self.on_leave: Callable[[Tx, int], Awaitable[None]] | None = None
         #: called when conversations were erased behind the FSM storage (it forgets its copy)
         self.conversations_changed: Callable[[], None] = lambda: None
 

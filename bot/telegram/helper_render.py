@@ -22,13 +22,13 @@ from bot.telegram.texts import format_number
 
 #: one letter per status for HelperCb.seen (a stale press is refused)
 HELPER_SEEN = {
-    "applied": "a",
-    "checked": "c",
-    "registered": "g",
-    "active": "v",
-    "rejected": "j",
-    "suspended": "s",
-    "retired": "t",
+    HelperStatus.APPLIED: "a",
+    HelperStatus.CHECKED: "c",
+    HelperStatus.REGISTERED: "g",
+    HelperStatus.ACTIVE: "v",
+    HelperStatus.REJECTED: "j",
+    HelperStatus.SUSPENDED: "s",
+    HelperStatus.RETIRED: "t",
 }
 SEEN_HELPER = {code: status for status, code in HELPER_SEEN.items()}
 
@@ -117,7 +117,7 @@ class HelperTelegramRenderer:
                     {
                         "text": text,
                         "callback_data": HelperCb(
-                            action=action, helper=helper.id, seen=HELPER_SEEN[status.value]
+                            action=action, helper=helper.id, seen=HELPER_SEEN[status]
                         ).pack(),
                     }
                     for action, text in options

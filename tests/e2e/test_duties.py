@@ -58,7 +58,7 @@ async def active_helper(
     await app.helpers.act(helper.id, HelperAction.ACTIVATE, **officer)
     for _ in range(3):  # checked, registered, active: in their language
         await user.next_message(timeout=10)
-    return int(helper.id)
+    return helper.id
 
 
 async def reply_in(chat: Any, start: str) -> Any:

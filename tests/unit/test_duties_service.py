@@ -133,7 +133,7 @@ async def active_helper(
         helper.id, HelperAction.REGISTER, registration=("ҚК-1", "25.11.2026"), **officer
     )
     await helpers.act(helper.id, HelperAction.ACTIVATE, **officer)
-    return int(helper.id)
+    return helper.id
 
 
 def draft(

@@ -78,7 +78,10 @@ async def test_an_application_is_stored_with_its_audit_and_a_masked_post(
 ) -> None:
     helpers = await service(db, clock)
     helper = await helpers.apply(await applicant(db, clock), DRAFT, TODAY)
-    assert helper.status == "applied" and helper.full_name == "Серікбаев Ерлан"
+    assert helper.status is HelperStatus.APPLIED and helper.full_name == "Серікбаев Ерлан"
+    # the stored JSON lists come back parsed, the dates as dates
+    assert (helper.precincts, helper.days, helper.bands) == (("mzhk",), (5, 6), ("evening",))
+    assert helper.birth_date == date(1990, 1, 5) and helper.created_at == helper.updated_at
     assert await outbox(db) == [(STAFF, f"#{helper.id} ••••••••0128")]
     assert [e.action for e in await helpers.history(helper.id)] == ["applied"]
 

@@ -164,7 +164,7 @@ async def on_button(
         ACTS[action],
         officer_id=query.from_user.id,
         officer_name=query.from_user.full_name,
-        seen=HelperStatus(seen),
+        seen=seen,
     )
     if result.changed:
         await query.answer(texts.staff_done())
