@@ -169,7 +169,7 @@ async def _play_duty(
         (HelperAction.ACTIVATE, {}),
     ):
         await app.helpers.act(
-            applied["id"], action, officer_id=officer.id, officer_name="Officer", **extra
+            applied.id, action, officer_id=officer.id, officer_name="Officer", **extra
         )
     await _drain(helper, [])
     await _drain(staff, [])

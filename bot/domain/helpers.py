@@ -102,6 +102,69 @@ HELPER_TRANSITIONS: dict[tuple[HelperStatus, HelperAction], HelperStatus] = {
 ENDED = frozenset({S.REJECTED, S.RETIRED})
 
 
+#: still before the decision: staff may ask the applicant a question, the applicant answer it
+UNDECIDED = frozenset({S.APPLIED, S.CHECKED})
+
+
+class HelperActor(StrEnum):
+    """Who wrote a line of a helper's audit."""
+
+    APPLICANT = "applicant"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Helper:
+    """An application and, from its registration on, the helper: one record moves through
+    the whole pipeline, so the applicant and the helper are the same object."""
+
+    id: int
+    user_id: int
+    full_name: str
+    birth_date: date
+    iin: str
+    phone: str
+    precincts: tuple[str, ...]
+    days: tuple[int, ...]  # 0 = Monday
+    bands: tuple[str, ...]  # see BANDS
+    note: str
+    language: str
+    consent_version: str
+    status: HelperStatus
+    registration_number: str | None  # given by the akimat
+    registration_date: str | None  # as the officer typed it
+    staff_thread_id: int | None  # the application's forum topic in the staff group
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def ended(self) -> bool:
+        """Rejected or retired: no longer an application nor a helper."""
+        return self.status in ENDED
+
+    @property
+    def undecided(self) -> bool:
+        return self.status in UNDECIDED
+
+
+@dataclass(frozen=True)
+class HelperEvent:
+    """One line of a helper's audit: a step of the pipeline (with its statuses) or a
+    question, an answer, a look at the full IIN…"""
+
+    id: int
+    helper_id: int
+    at: datetime
+    actor: HelperActor
+    actor_id: int | None
+    actor_name: str | None
+    action: str  # a HelperAction's value, or applied, iin_shown, question, answer, availability
+    from_status: HelperStatus | None
+    to_status: HelperStatus | None
+    note: str | None
+
+
 class IllegalHelperChange(Exception):
     def __init__(self, status: HelperStatus, action: HelperAction) -> None:
         super().__init__(f"cannot {action} a helper who is {status}")

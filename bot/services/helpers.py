@@ -15,8 +15,11 @@ from typing import Any, Protocol
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.helpers import (
+    Helper,
     HelperAction,
+    HelperActor,
     HelperDraft,
+    HelperEvent,
     HelperStatus,
     IllegalHelperChange,
     age_on,
@@ -26,13 +29,12 @@ from bot.domain.helpers import (
 )
 from bot.domain.users import User
 from bot.services.delivery import Outbox, fill_thread
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 from bot.storage.repositories import (
     FsmRepository,
     HelperRepository,
     RelayRepository,
     UserRepository,
-    from_db,
 )
 
 log = logging.getLogger(__name__)
@@ -45,15 +47,15 @@ TOPIC_OF_HELPER = "topic_of_helper"
 
 
 class HelperRenderer(Protocol):
-    def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]: ...
+    def application_post(self, helper: Helper, chat_id: int) -> list[NewMessage]: ...
 
-    def topic(self, helper: dict[str, Any], chat_id: int) -> NewMessage: ...
+    def topic(self, helper: Helper, chat_id: int) -> NewMessage: ...
 
-    def post_update(self, helper: dict[str, Any], chat_id: int, message_id: int) -> NewMessage: ...
+    def post_update(self, helper: Helper, chat_id: int, message_id: int) -> NewMessage: ...
 
     def ask(
         self,
-        helper: dict[str, Any],
+        helper: Helper,
         action: HelperAction | None,
         officer_id: int,
         officer: str,
@@ -63,20 +65,18 @@ class HelperRenderer(Protocol):
 
     def applicant_notice(
         self,
-        helper: dict[str, Any],
+        helper: Helper,
         action: HelperAction,
         note: str | None,
         by_applicant: bool = False,
     ) -> NewMessage | None: ...
 
-    def stepped_down(
-        self, helper: dict[str, Any], chat_id: int, reply_to: int | None
-    ) -> NewMessage: ...
+    def stepped_down(self, helper: Helper, chat_id: int, reply_to: int | None) -> NewMessage: ...
 
-    def question(self, helper: dict[str, Any], text: str) -> NewMessage: ...
+    def question(self, helper: Helper, text: str) -> NewMessage: ...
 
     def answer(
-        self, helper: dict[str, Any], text: str, chat_id: int, reply_to: int | None
+        self, helper: Helper, text: str, chat_id: int, reply_to: int | None
     ) -> NewMessage: ...
 
 
@@ -101,7 +101,7 @@ class ApplicationRefused(Exception):
 
 @dataclass(frozen=True)
 class HelperChange:
-    helper: dict[str, Any]
+    helper: Helper
     changed: bool
     refused: str | None = None
 
@@ -131,7 +131,7 @@ class HelperService:
         self.users = UserRepository()
         self.relays = RelayRepository()
         #: called inside the transaction that suspends or retires a helper (their duties)
-        self.on_leave: Callable[[Any, int], Awaitable[None]] | None = None
+        self.on_leave: Callable[[Tx, int], Awaitable[None]] | None = None
         #: called when conversations were erased behind the FSM storage (it forgets its copy)
         self.conversations_changed: Callable[[], None] = lambda: None
 
@@ -142,27 +142,22 @@ class HelperService:
         """None if the person may apply now; else from when (after a rejection or retirement)."""
         async with self.db.read() as conn:
             latest = await self.repo.latest_of(conn, user_id)
-        if latest is None or latest["status"] not in ("rejected", "retired"):
+        if latest is None or not latest.ended:
             return None
-        return may_apply_again(
-            HelperStatus(latest["status"]),
-            from_db(latest["updated_at"]),
-            self.clock(),
-            self.rules.cooldown,
-        )
+        return may_apply_again(latest.status, latest.updated_at, self.clock(), self.rules.cooldown)
 
-    async def status_of(self, user_id: int) -> str | None:
+    async def status_of(self, user_id: int) -> HelperStatus | None:
         """The status of the person's latest application (None: never applied)."""
         async with self.db.read() as conn:
             latest = await self.repo.latest_of(conn, user_id)
-        return str(latest["status"]) if latest else None
+        return latest.status if latest else None
 
     def check(self, draft: HelperDraft, today: date) -> list[str]:
         return application_problems(draft, today, self.rules.min_age, self.known_precincts())
 
     async def apply(
         self, user: User, draft: HelperDraft, today: date, consent_at: datetime | None = None
-    ) -> dict[str, Any]:
+    ) -> Helper:
         """Store the application, the consent it was given with (its time and text version),
         its audit line and its staff post in one transaction."""
         problems = self.check(draft, today)
@@ -175,17 +170,9 @@ class HelperService:
         async with self.db.transaction() as conn:
             latest = await self.repo.latest_of(conn, user.id)
             if latest is not None:
-                wait = may_apply_again(
-                    HelperStatus(latest["status"]),
-                    from_db(latest["updated_at"]),
-                    now,
-                    self.rules.cooldown,
-                )
+                wait = may_apply_again(latest.status, latest.updated_at, now, self.rules.cooldown)
                 if wait is not None:
-                    if HelperStatus(latest["status"]) in (
-                        HelperStatus.REJECTED,
-                        HelperStatus.RETIRED,
-                    ):
+                    if latest.ended:
                         raise ApplicationRefused("cooldown", until=wait)
                     raise ApplicationRefused("open")
             helper_id = await self.repo.insert(
@@ -197,12 +184,12 @@ class HelperService:
             await self.repo.add_event(
                 conn,
                 helper_id,
-                actor="applicant",
+                actor=HelperActor.APPLICANT,
                 actor_id=user.id,
                 actor_name=None,
                 action="applied",
                 from_status=None,
-                to_status=HelperStatus.APPLIED.value,
+                to_status=HelperStatus.APPLIED,
                 note=None,
                 now=now,
             )
@@ -245,8 +232,8 @@ class HelperService:
             helper = await self.repo.get(conn, helper_id)
             if helper is None:
                 raise LookupError(f"helper {helper_id} does not exist")
-            status = HelperStatus(helper["status"])
-            if officer_id == helper["user_id"] and action is not HelperAction.RETIRE:
+            status = helper.status
+            if officer_id == helper.user_id and action is not HelperAction.RETIRE:
                 return HelperChange(helper, False, "own application")  # nobody vets themselves
             if seen is not None and status is not seen:
                 return HelperChange(helper, False, "changed meanwhile")
@@ -258,11 +245,11 @@ class HelperService:
                 return HelperChange(helper, False, str(exc))
             now = self.clock()
             if not await self.repo.change_status(
-                conn, helper_id, status.value, target.value, now, registration=registration
+                conn, helper_id, status, target, now, registration=registration
             ):
                 current = await self.repo.get(conn, helper_id)
                 return HelperChange(current or helper, False, "changed meanwhile")
-            actor = "applicant" if officer_id == helper["user_id"] else "staff"
+            actor = HelperActor.APPLICANT if officer_id == helper.user_id else HelperActor.STAFF
             await self.repo.add_event(
                 conn,
                 helper_id,
@@ -270,8 +257,8 @@ class HelperService:
                 actor_id=officer_id,
                 actor_name=officer_name,
                 action=action.value,
-                from_status=status.value,
-                to_status=target.value,
+                from_status=status,
+                to_status=target,
                 note=note if registration is None else " · ".join(registration),
                 now=now,
             )
@@ -285,12 +272,12 @@ class HelperService:
             post = await self.outbox.repo.sent_to(conn, f"helper:{helper_id}:post")
             if post is not None:
                 await self.outbox.add(conn, self.renderer.post_update(updated, *post))
-                if actor == "applicant":  # the helper stepped down: the staff are told
+                if actor is HelperActor.APPLICANT:  # the helper stepped down: the staff are told
                     await self.outbox.add(
                         conn, self.renderer.stepped_down(updated, post[0], post[1])
                     )
             notice = self.renderer.applicant_notice(
-                updated, action, note, by_applicant=actor == "applicant"
+                updated, action, note, by_applicant=actor is HelperActor.APPLICANT
             )
             if notice is not None:
                 await self.outbox.add(conn, notice)
@@ -314,11 +301,11 @@ class HelperService:
             if helper is None:
                 return False
             if action is None:  # a question for the applicant
-                if helper["status"] not in ("applied", "checked"):
+                if not helper.undecided:
                     return False
             else:
                 try:
-                    helper_apply(HelperStatus(helper["status"]), action)
+                    helper_apply(helper.status, action)
                 except IllegalHelperChange:
                     return False
             await self.outbox.add(
@@ -329,18 +316,20 @@ class HelperService:
 
     async def question(
         self, helper_id: int, text: str, *, officer_id: int, officer_name: str
-    ) -> dict[str, Any] | None:
+    ) -> Helper | None:
         """ "Ask for more": the officer's question goes to the applicant (audited)."""
         async with self.db.transaction() as conn:
             helper = await self.repo.get(conn, helper_id)
-            if helper is None or helper["status"] not in ("applied", "checked"):
+            if helper is None or not helper.undecided:
                 return None
-            await self._audit(conn, helper_id, "staff", officer_id, officer_name, "question", text)
+            await self._audit(
+                conn, helper_id, HelperActor.STAFF, officer_id, officer_name, "question", text
+            )
             await self.outbox.add(conn, self.renderer.question(helper, text))
         self.outbox.notify()
         return helper
 
-    async def answer(self, user_id: int, reply_to: int, text: str) -> dict[str, Any] | None:
+    async def answer(self, user_id: int, reply_to: int, text: str) -> Helper | None:
         """The applicant answers the police's question (a reply to it): into the staff group,
         under the application. None if that message was no question to them, or the
         application is decided."""
@@ -351,15 +340,15 @@ class HelperService:
             if len(parts) != 3 or parts[0] != "helper" or parts[2] != "question":
                 return None
             helper = await self.repo.get(conn, int(parts[1]))
-            if helper is None or helper["user_id"] != user_id:
+            if helper is None or helper.user_id != user_id:
                 return None
-            if helper["status"] not in ("applied", "checked"):
+            if not helper.undecided:
                 return None  # decided: no more answers into the staff group
-            post = await self.outbox.repo.sent_to(conn, f"helper:{helper['id']}:post")
+            post = await self.outbox.repo.sent_to(conn, f"helper:{helper.id}:post")
             chat = post[0] if post else staff_chat
             if chat is None:
                 return None
-            await self._audit(conn, helper["id"], "applicant", user_id, None, "answer", text)
+            await self._audit(conn, helper.id, HelperActor.APPLICANT, user_id, None, "answer", text)
             await self.outbox.add(
                 conn, self.renderer.answer(helper, text, chat, post[1] if post else None)
             )
@@ -388,14 +377,16 @@ class HelperService:
             helper = await self.repo.get(conn, helper_id)
             if helper is None:
                 return None
-            await self._audit(conn, helper_id, "staff", officer_id, officer_name, "iin_shown", None)
-        return str(helper["iin"])
+            await self._audit(
+                conn, helper_id, HelperActor.STAFF, officer_id, officer_name, "iin_shown", None
+            )
+        return helper.iin
 
-    async def current_of(self, user_id: int) -> dict[str, Any] | None:
+    async def current_of(self, user_id: int) -> Helper | None:
         async with self.db.read() as conn:
             return await self.repo.latest_of(conn, user_id)
 
-    async def get(self, helper_id: int) -> dict[str, Any] | None:
+    async def get(self, helper_id: int) -> Helper | None:
         async with self.db.read() as conn:
             return await self.repo.get(conn, helper_id)
 
@@ -405,28 +396,30 @@ class HelperService:
             return await self.repo.total(conn, None), await self.repo.counts(conn)
 
     async def listing(
-        self, status: str | None, precinct: str | None, limit: int = 50
-    ) -> tuple[list[dict[str, Any]], int]:
+        self, status: HelperStatus | None, precinct: str | None, limit: int = 50
+    ) -> tuple[list[Helper], int]:
         """The newest `limit` helpers with that status in that precinct, and how many in all."""
         async with self.db.read() as conn:
             return await self.repo.find(conn, status, precinct, limit)
 
     async def set_availability(
         self, user_id: int, days: list[int], bands: list[str]
-    ) -> dict[str, Any] | None:
+    ) -> Helper | None:
         """The helper changes when they are free (audited); None if they are no helper."""
         if not days or not bands:
             return None
         async with self.db.transaction() as conn:
             helper = await self.repo.latest_of(conn, user_id)
-            if helper is None or helper["status"] in ("rejected", "retired"):
+            if helper is None or helper.ended:
                 return None
             now = self.clock()
-            await self.repo.set_availability(conn, helper["id"], sorted(days), bands, now)
-            await self._audit(conn, helper["id"], "applicant", user_id, None, "availability", None)
-            return await self.repo.get(conn, helper["id"])
+            await self.repo.set_availability(conn, helper.id, sorted(days), bands, now)
+            await self._audit(
+                conn, helper.id, HelperActor.APPLICANT, user_id, None, "availability", None
+            )
+            return await self.repo.get(conn, helper.id)
 
-    async def on_sent(self, conn: Any, message: OutgoingMessage, message_id: int | None) -> None:
+    async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
         """Delivery hook: an application's topic exists; remember its id."""
         parts = (message.ref or "").split(":")
         if len(parts) == 3 and parts[0] == "helper" and parts[2] == "topic" and message_id:
@@ -437,7 +430,7 @@ class HelperService:
 
         async def thread_of(helper_id: int) -> int | None:
             helper = await self.get(helper_id)
-            return helper.get("staff_thread_id") if helper else None
+            return helper.staff_thread_id if helper else None
 
         return await fill_thread(payload, TOPIC_OF_HELPER, thread_of)
 
@@ -458,9 +451,9 @@ class HelperService:
 
     async def _audit(
         self,
-        conn: Any,
+        conn: Tx,
         helper_id: int,
-        actor: str,
+        actor: HelperActor,
         actor_id: int | None,
         actor_name: str | None,
         action: str,
@@ -480,6 +473,6 @@ class HelperService:
             now=self.clock(),
         )
 
-    async def history(self, helper_id: int) -> list[dict[str, Any]]:
+    async def history(self, helper_id: int) -> list[HelperEvent]:
         async with self.db.read() as conn:
             return await self.repo.history(conn, helper_id)

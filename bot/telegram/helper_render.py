@@ -3,8 +3,6 @@ in their own language."""
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
 from bot.domain.delivery import NewMessage
-from bot.domain.helpers import HelperAction, HelperStatus, age_on, mask_iin
+from bot.domain.helpers import Helper, HelperAction, HelperEvent, HelperStatus, age_on, mask_iin
 from bot.services.clock import Clock
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
@@ -24,13 +22,13 @@ from bot.telegram.texts import format_number
 
 #: one letter per status for HelperCb.seen (a stale press is refused)
 HELPER_SEEN = {
-    "applied": "a",
-    "checked": "c",
-    "registered": "g",
-    "active": "v",
-    "rejected": "j",
-    "suspended": "s",
-    "retired": "t",
+    HelperStatus.APPLIED: "a",
+    HelperStatus.CHECKED: "c",
+    HelperStatus.REGISTERED: "g",
+    HelperStatus.ACTIVE: "v",
+    HelperStatus.REJECTED: "j",
+    HelperStatus.SUSPENDED: "s",
+    HelperStatus.RETIRED: "t",
 }
 SEEN_HELPER = {code: status for status, code in HELPER_SEEN.items()}
 
@@ -60,44 +58,44 @@ class HelperTelegramRenderer:
         self.directory = directory
         self.clock = clock
 
-    def staff_text(self, helper: dict[str, Any]) -> str:
+    def staff_text(self, helper: Helper) -> str:
         locale = self.staff_locale
-        born = date.fromisoformat(helper["birth_date"])
+        born = helper.birth_date
         precincts = []
-        for precinct_id in json.loads(helper["precincts"]):
+        for precinct_id in helper.precincts:
             precinct = self.directory.current.precinct(precinct_id)
             precincts.append(precinct.name(locale) if precinct else precinct_id)
-        days = [texts.helper_day_names()[d] for d in json.loads(helper["days"])]
-        bands = [texts.helper_band_names().get(b, b) for b in json.loads(helper["bands"])]
+        days = [texts.helper_day_names()[d] for d in helper.days]
+        bands = [texts.helper_band_names().get(b, b) for b in helper.bands]
         lines = [
             _("🤝 <b>Public helper application № {number}</b> · {status}").format(
-                number=helper["id"], status=texts.helper_status_name(helper["status"])
+                number=helper.id, status=texts.helper_status_name(helper.status)
             ),
-            f"👤 {escape(helper['full_name'])}",
+            f"👤 {escape(helper.full_name)}",
             # only the year and the age, and the phone masked: with the IIN's last digits,
             # a full date of birth would give the whole IIN away
             _("Born {date} ({age})").format(
                 date=born.year,
                 age=age_on(born, self.clock().astimezone(self.zone).date()),
             ),
-            _("IIN: {iin}").format(iin=mask_iin(helper["iin"])),
-            f"📞 {mask_phone(helper['phone'])}",
+            _("IIN: {iin}").format(iin=mask_iin(helper.iin)),
+            f"📞 {mask_phone(helper.phone)}",
             _("Precincts: {list}").format(list=escape(", ".join(precincts))),
             _("When: {days}; {bands}").format(days=", ".join(days), bands=", ".join(bands)),
         ]
-        if helper["note"]:
-            lines.append("📝 " + escape(helper["note"]))
-        if helper.get("registration_number"):
+        if helper.note:
+            lines.append("📝 " + escape(helper.note))
+        if helper.registration_number:
             lines.append(
                 _("Registered by the akimat: № {number}, {date}").format(
-                    number=escape(helper["registration_number"]),
-                    date=escape(helper["registration_date"] or ""),
+                    number=escape(helper.registration_number),
+                    date=escape(helper.registration_date or ""),
                 )
             )
         return "\n".join(lines)
 
-    def staff_keyboard(self, helper: dict[str, Any]) -> dict[str, Any]:
-        status = HelperStatus(helper["status"])
+    def staff_keyboard(self, helper: Helper) -> dict[str, Any]:
+        status = helper.status
         options = {
             HelperStatus.APPLIED: [
                 ("check", _("✅ Checked by the police")),
@@ -119,7 +117,7 @@ class HelperTelegramRenderer:
                     {
                         "text": text,
                         "callback_data": HelperCb(
-                            action=action, helper=helper["id"], seen=HELPER_SEEN[status.value]
+                            action=action, helper=helper.id, seen=HELPER_SEEN[status]
                         ).pack(),
                     }
                     for action, text in options
@@ -132,13 +130,13 @@ class HelperTelegramRenderer:
             [
                 {
                     "text": _("👁 Full IIN (administrators)"),
-                    "callback_data": HelperCb(action="iin", helper=helper["id"], seen="-").pack(),
+                    "callback_data": HelperCb(action="iin", helper=helper.id, seen="-").pack(),
                 }
             ]
         )
         return {"inline_keyboard": rows}
 
-    def keyboard_markup(self, helper: dict[str, Any]) -> InlineKeyboardMarkup:
+    def keyboard_markup(self, helper: Helper) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup.model_validate(self.staff_keyboard(helper))
 
     def _precinct_label(self, precinct_id: str) -> str:
@@ -169,9 +167,9 @@ class HelperTelegramRenderer:
 
     def listing(
         self,
-        helpers: list[dict[str, Any]],
+        helpers: list[Helper],
         total: int,
-        status: str | None,
+        status: HelperStatus | None,
         precinct: str | None,
     ) -> str:
         """/helpers with a status and/or a precinct: the newest ones, one line each."""
@@ -182,61 +180,56 @@ class HelperTelegramRenderer:
             what.append(self._precinct_label(precinct))
         lines = [f"{texts.helpers_title(total)} · {escape(' · '.join(what))}"]
         for helper in helpers:
-            places = ", ".join(self._precinct_label(p) for p in json.loads(helper["precincts"]))
-            lines.append(
-                "• № {} · {} · {} · {}".format(
-                    helper["id"],
-                    escape(helper["full_name"][:60]),
-                    texts.helper_status_name(helper["status"]),
-                    escape(places[:120]),
-                )
-            )
+            places = ", ".join(self._precinct_label(p) for p in helper.precincts)
+            name = escape(helper.full_name[:60])
+            status_name = texts.helper_status_name(helper.status)
+            lines.append(f"• № {helper.id} · {name} · {status_name} · {escape(places[:120])}")
         if total > len(helpers):
             lines.append(texts.helpers_more(total - len(helpers)))
         return _whole_lines(lines)
 
-    def card(self, helper: dict[str, Any], history: list[dict[str, Any]]) -> str:
+    def card(self, helper: Helper, history: list[HelperEvent]) -> str:
         lines = [self.staff_text(helper), ""]
         for event in history[-20:]:
             when = format_datetime(
-                datetime.fromisoformat(event["at"]),
+                event.at,
                 "d MMM, HH:mm",
                 tzinfo=self.zone,
                 locale=self.staff_locale,
             )
-            who = escape(event["actor_name"] or event["actor"])
-            lines.append(f"• {when} · {who} · {escape(event['action'])}")
+            who = escape(event.actor_name or event.actor)
+            lines.append(f"• {when} · {who} · {escape(event.action)}")
         return _whole_lines(lines)
 
-    def topic(self, helper: dict[str, Any], chat_id: int) -> NewMessage:
+    def topic(self, helper: Helper, chat_id: int) -> NewMessage:
         """The application's own forum topic: «🤝 № 12 · name» (a topic name holds 128)."""
-        name = f"🤝 № {helper['id']} · {' '.join(helper['full_name'].split())}"[:128]
+        name = f"🤝 № {helper.id} · {' '.join(helper.full_name.split())}"[:128]
         return NewMessage(
-            chat_id, "createForumTopic", {"name": name}, ref=f"helper:{helper['id']}:topic"
+            chat_id, "createForumTopic", {"name": name}, ref=f"helper:{helper.id}:topic"
         )
 
-    def _in_thread(self, helper: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-        if helper.get("staff_thread_id"):
-            payload["message_thread_id"] = helper["staff_thread_id"]
+    def _in_thread(self, helper: Helper, payload: dict[str, Any]) -> dict[str, Any]:
+        if helper.staff_thread_id:
+            payload["message_thread_id"] = helper.staff_thread_id
         return payload
 
-    def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]:
+    def application_post(self, helper: Helper, chat_id: int) -> list[NewMessage]:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             payload = {"text": self.staff_text(helper), "reply_markup": self.staff_keyboard(helper)}
-        return [NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper['id']}:post")]
+        return [NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper.id}:post")]
 
-    def post_update(self, helper: dict[str, Any], chat_id: int, message_id: int) -> NewMessage:
+    def post_update(self, helper: Helper, chat_id: int, message_id: int) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             payload = {
                 "message_id": message_id,
                 "text": self.staff_text(helper),
                 "reply_markup": self.staff_keyboard(helper),
             }
-        return NewMessage(chat_id, "editMessageText", payload, ref=f"helper:{helper['id']}:edit")
+        return NewMessage(chat_id, "editMessageText", payload, ref=f"helper:{helper.id}:edit")
 
     def ask(
         self,
-        helper: dict[str, Any],
+        helper: Helper,
         action: HelperAction | None,
         officer_id: int,
         officer: str,
@@ -261,7 +254,7 @@ class HelperTelegramRenderer:
                     "{officer}, reply to this message with the reason for rejecting "
                     "application № {number}: the applicant will see it."
                 )
-            text = text.format(officer=mention, number=helper["id"])
+            text = text.format(officer=mention, number=helper.id)
         payload: dict[str, Any] = self._in_thread(
             helper, {"text": text, "reply_markup": {"force_reply": True, "selective": True}}
         )
@@ -274,16 +267,14 @@ class HelperTelegramRenderer:
             chat_id,
             "sendMessage",
             payload,
-            ref=f"helper:{helper['id']}:ask:{action.value if action else 'question'}:"
-            f"{helper['status']}",
+            ref=f"helper:{helper.id}:ask:{action.value if action else 'question'}:"
+            f"{helper.status.value}",
         )
 
-    def stepped_down(
-        self, helper: dict[str, Any], chat_id: int, reply_to: int | None
-    ) -> NewMessage:
+    def stepped_down(self, helper: Helper, chat_id: int, reply_to: int | None) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             body = _("🏁 Public helper № {number} ({name}) has stepped down.").format(
-                number=helper["id"], name=escape(helper["full_name"][:60])
+                number=helper.id, name=escape(helper.full_name[:60])
             )
         payload: dict[str, Any] = self._in_thread(helper, {"text": body})
         if reply_to:
@@ -291,26 +282,22 @@ class HelperTelegramRenderer:
                 "message_id": reply_to,
                 "allow_sending_without_reply": True,
             }
-        return NewMessage(
-            chat_id, "sendMessage", payload, ref=f"helper:{helper['id']}:stepped_down"
-        )
+        return NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper.id}:stepped_down")
 
-    def question(self, helper: dict[str, Any], text: str) -> NewMessage:
-        with self.i18n.context(), self.i18n.use_locale(helper["language"]):
+    def question(self, helper: Helper, text: str) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(helper.language):
             body = _(
                 "❓ The police ask about your public helper application № {number}:\n{question}"
                 "\n\nReply to this message to answer."
-            ).format(number=helper["id"], question=escape(text))
+            ).format(number=helper.id, question=escape(text))
         return NewMessage(
-            helper["user_id"], "sendMessage", {"text": body}, ref=f"helper:{helper['id']}:question"
+            helper.user_id, "sendMessage", {"text": body}, ref=f"helper:{helper.id}:question"
         )
 
-    def answer(
-        self, helper: dict[str, Any], text: str, chat_id: int, reply_to: int | None
-    ) -> NewMessage:
+    def answer(self, helper: Helper, text: str, chat_id: int, reply_to: int | None) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             body = _("💬 The applicant of № {number} answers: {answer}").format(
-                number=helper["id"], answer=escape(text)
+                number=helper.id, answer=escape(text)
             )
         payload: dict[str, Any] = self._in_thread(helper, {"text": body})
         if reply_to:
@@ -318,17 +305,17 @@ class HelperTelegramRenderer:
                 "message_id": reply_to,
                 "allow_sending_without_reply": True,
             }
-        return NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper['id']}:answer")
+        return NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper.id}:answer")
 
     def applicant_notice(
         self,
-        helper: dict[str, Any],
+        helper: Helper,
         action: HelperAction,
         note: str | None,
         by_applicant: bool = False,
     ) -> NewMessage | None:
-        with self.i18n.context(), self.i18n.use_locale(helper["language"]):
-            number = helper["id"]
+        with self.i18n.context(), self.i18n.use_locale(helper.language):
+            number = helper.id
             if action is HelperAction.CHECK:
                 text = _(
                     "Your public helper application № {number} has been checked by the police. "
@@ -338,7 +325,7 @@ class HelperTelegramRenderer:
                 text = _(
                     "The akimat has registered you as a public helper: № {registration}. You "
                     "will be told when you can start."
-                ).format(registration=escape(helper.get("registration_number") or ""))
+                ).format(registration=escape(helper.registration_number or ""))
             elif action is HelperAction.ACTIVATE:
                 text = _("You are an active public helper now. Thank you for helping keep order!")
             elif action is HelperAction.REJECT:
@@ -360,5 +347,5 @@ class HelperTelegramRenderer:
             else:
                 return None
         return NewMessage(
-            helper["user_id"], "sendMessage", {"text": text}, ref=f"helper:{number}:notice"
+            helper.user_id, "sendMessage", {"text": text}, ref=f"helper:{number}:notice"
         )

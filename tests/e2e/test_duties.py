@@ -51,14 +51,14 @@ async def active_helper(
     )  # fmt: skip
     helper = await app.helpers.apply(account, draft, date(2026, 11, 22))
     officer = {"officer_id": 1, "officer_name": "Officer"}
-    await app.helpers.act(helper["id"], HelperAction.CHECK, **officer)
+    await app.helpers.act(helper.id, HelperAction.CHECK, **officer)
     await app.helpers.act(
-        helper["id"], HelperAction.REGISTER, registration=("ҚК-1", "25.11.2026"), **officer
+        helper.id, HelperAction.REGISTER, registration=("ҚК-1", "25.11.2026"), **officer
     )
-    await app.helpers.act(helper["id"], HelperAction.ACTIVATE, **officer)
+    await app.helpers.act(helper.id, HelperAction.ACTIVATE, **officer)
     for _ in range(3):  # checked, registered, active: in their language
         await user.next_message(timeout=10)
-    return int(helper["id"])
+    return helper.id
 
 
 async def reply_in(chat: Any, start: str) -> Any:

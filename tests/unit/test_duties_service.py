@@ -134,12 +134,12 @@ async def active_helper(
     )  # fmt: skip
     helper = await helpers.apply(user, draft, date(2026, 11, 21))
     officer = {"officer_id": 1, "officer_name": "Officer"}
-    await helpers.act(helper["id"], HelperAction.CHECK, **officer)
+    await helpers.act(helper.id, HelperAction.CHECK, **officer)
     await helpers.act(
-        helper["id"], HelperAction.REGISTER, registration=("ҚК-1", "25.11.2026"), **officer
+        helper.id, HelperAction.REGISTER, registration=("ҚК-1", "25.11.2026"), **officer
     )
-    await helpers.act(helper["id"], HelperAction.ACTIVATE, **officer)
-    return int(helper["id"])
+    await helpers.act(helper.id, HelperAction.ACTIVATE, **officer)
+    return helper.id
 
 
 def draft(

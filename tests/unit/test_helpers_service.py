@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.domain.delivery import NewMessage
-from bot.domain.helpers import HelperAction, HelperDraft, HelperStatus, mask_iin
+from bot.domain.helpers import Helper, HelperAction, HelperDraft, HelperStatus, mask_iin
 from bot.services.delivery import Outbox
 from bot.services.helpers import ApplicationRefused, HelperRules, HelperService
 from bot.services.users import UserService
@@ -35,21 +35,19 @@ DRAFT = HelperDraft(
 class Renderer:
     """Messages as data: what the service asks to send, and to whom."""
 
-    def application_post(self, helper: dict[str, Any], chat_id: int) -> list[NewMessage]:
+    def application_post(self, helper: Helper, chat_id: int) -> list[NewMessage]:
         return [
-            NewMessage(
-                chat_id, "sendMessage", {"text": f"#{helper['id']} {mask_iin(helper['iin'])}"}
-            )
+            NewMessage(chat_id, "sendMessage", {"text": f"#{helper.id} {mask_iin(helper.iin)}"})
         ]
 
     def applicant_notice(
         self,
-        helper: dict[str, Any],
+        helper: Helper,
         action: HelperAction,
         note: str | None,
         by_applicant: bool = False,
     ) -> NewMessage:
-        return NewMessage(helper["user_id"], "sendMessage", {"text": f"{action} {note or ''}"})
+        return NewMessage(helper.user_id, "sendMessage", {"text": f"{action} {note or ''}"})
 
 
 async def service(db: Database, clock: FixedClock) -> HelperService:
@@ -80,9 +78,12 @@ async def test_an_application_is_stored_with_its_audit_and_a_masked_post(
 ) -> None:
     helpers = await service(db, clock)
     helper = await helpers.apply(await applicant(db, clock), DRAFT, TODAY)
-    assert helper["status"] == "applied" and helper["full_name"] == "Серікбаев Ерлан"
-    assert await outbox(db) == [(STAFF, f"#{helper['id']} ••••••••0128")]
-    assert [e["action"] for e in await helpers.history(helper["id"])] == ["applied"]
+    assert helper.status is HelperStatus.APPLIED and helper.full_name == "Серікбаев Ерлан"
+    # the stored JSON lists come back parsed, the dates as dates
+    assert (helper.precincts, helper.days, helper.bands) == (("mzhk",), (5, 6), ("evening",))
+    assert helper.birth_date == date(1990, 1, 5) and helper.created_at == helper.updated_at
+    assert await outbox(db) == [(STAFF, f"#{helper.id} ••••••••0128")]
+    assert [e.action for e in await helpers.history(helper.id)] == ["applied"]
 
 
 @pytest.mark.parametrize(
@@ -118,9 +119,9 @@ async def test_the_pipeline_steps_are_audited_and_told_to_the_applicant(
 ) -> None:
     helpers = await service(db, clock)
     helper = await helpers.apply(await applicant(db, clock), DRAFT, TODAY)
-    hid = helper["id"]
+    hid = helper.id
     step = await helpers.act(hid, HelperAction.CHECK, officer_id=7, officer_name="Officer")
-    assert step.changed and step.helper["status"] == "checked"
+    assert step.changed and step.helper.status == "checked"
     missing = await helpers.act(hid, HelperAction.REGISTER, officer_id=7, officer_name="Officer")
     assert not missing.changed, "the akimat's number and date are needed"
     step = await helpers.act(
@@ -130,14 +131,14 @@ async def test_the_pipeline_steps_are_audited_and_told_to_the_applicant(
         officer_name="Officer",
         registration=("ҚК-0042", "2026-11-25"),
     )
-    assert step.helper["registration_number"] == "ҚК-0042"
+    assert step.helper.registration_number == "ҚК-0042"
     await helpers.act(hid, HelperAction.ACTIVATE, officer_id=7, officer_name="Officer")
     stale = await helpers.act(
         hid, HelperAction.CHECK, officer_id=8, officer_name="Other", seen=HelperStatus.APPLIED
     )
     assert not stale.changed and stale.refused == "changed meanwhile"
     history = await helpers.history(hid)
-    assert [(e["action"], e["to_status"]) for e in history] == [
+    assert [(e.action, e.to_status) for e in history] == [
         ("applied", "applied"),
         ("check", "checked"),
         ("register", "registered"),
@@ -154,23 +155,23 @@ async def test_one_at_a_time_and_the_cool_down(db: Database, clock: FixedClock) 
     with pytest.raises(ApplicationRefused) as refused:
         await helpers.apply(user, DRAFT, TODAY)
     assert refused.value.reason == "open"
-    await helpers.act(helper["id"], HelperAction.REJECT, officer_id=7, officer_name="O", note="…")
+    await helpers.act(helper.id, HelperAction.REJECT, officer_id=7, officer_name="O", note="…")
     clock.now += timedelta(days=10)
     with pytest.raises(ApplicationRefused) as refused:
         await helpers.apply(user, DRAFT, TODAY)
     assert refused.value.reason == "cooldown" and refused.value.until is not None
     clock.now += timedelta(days=21)
     again = await helpers.apply(user, DRAFT, TODAY)
-    assert again["id"] != helper["id"] and again["status"] == "applied"
+    assert again.id != helper.id and again.status == "applied"
 
 
 async def test_a_full_iin_is_shown_only_with_an_audit_line(db: Database, clock: FixedClock) -> None:
     helpers = await service(db, clock)
     helper = await helpers.apply(await applicant(db, clock), DRAFT, TODAY)
-    iin = await helpers.reveal_iin(helper["id"], officer_id=7, officer_name="Admin")
+    iin = await helpers.reveal_iin(helper.id, officer_id=7, officer_name="Admin")
     assert iin == "900105300128"
-    last = (await helpers.history(helper["id"]))[-1]
-    assert (last["action"], last["actor_id"], last["actor_name"]) == ("iin_shown", 7, "Admin")
+    last = (await helpers.history(helper.id))[-1]
+    assert (last.action, last.actor_id, last.actor_name) == ("iin_shown", 7, "Admin")
 
 
 async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_hang(
@@ -184,12 +185,12 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
     from bot.services.chats import ChatService
 
     class AskingRenderer(Renderer):
-        def question(self, helper: dict[str, Any], text: str) -> NewMessage:
-            ref = f"helper:{helper['id']}:question"
-            return NewMessage(helper["user_id"], "sendMessage", {"text": text}, ref=ref)
+        def question(self, helper: Helper, text: str) -> NewMessage:
+            ref = f"helper:{helper.id}:question"
+            return NewMessage(helper.user_id, "sendMessage", {"text": text}, ref=ref)
 
         def answer(
-            self, helper: dict[str, Any], text: str, chat_id: int, reply_to: int | None
+            self, helper: Helper, text: str, chat_id: int, reply_to: int | None
         ) -> NewMessage:
             return NewMessage(chat_id, "sendMessage", {"text": f"answer: {text}"})
 
@@ -203,7 +204,7 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
         lambda: {"mzhk"},
     )
     helper = await helpers.apply(await applicant(db, clock), DRAFT, TODAY)
-    await helpers.question(helper["id"], "Тәжірибеңіз бар ма?", officer_id=7, officer_name="O")
+    await helpers.question(helper.id, "Тәжірибеңіз бар ма?", officer_id=7, officer_name="O")
     async with db.read() as conn:
         row = await (
             await conn.execute("SELECT id FROM outbox WHERE ref LIKE '%:question'")
@@ -214,7 +215,7 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
     answered = await asyncio.wait_for(helpers.answer(42, 900, "Иә, екі жыл"), timeout=scaled(5))
     assert answered is not None
     assert (STAFF, "answer: Иә, екі жыл") in await outbox(db)
-    await helpers.act(helper["id"], HelperAction.REJECT, officer_id=7, officer_name="O")
+    await helpers.act(helper.id, HelperAction.REJECT, officer_id=7, officer_name="O")
     assert await helpers.answer(42, 900, "тағы") is None, "decided: no more answers"
 
 

@@ -3,13 +3,56 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.domain.helpers import HelperDraft
-from bot.storage.repositories._rows import to_db
+from bot.domain.helpers import Helper, HelperActor, HelperDraft, HelperEvent, HelperStatus
+from bot.storage.repositories._rows import from_db, to_db
+
+
+def helper_of_row(row: aiosqlite.Row) -> Helper:
+    """A `helpers` row (all its columns) as a `Helper`: the JSON lists parsed here only."""
+    created_at, updated_at = from_db(row["created_at"]), from_db(row["updated_at"])
+    assert created_at is not None and updated_at is not None
+    return Helper(
+        id=int(row["id"]),
+        user_id=int(row["user_id"]),
+        full_name=str(row["full_name"]),
+        birth_date=date.fromisoformat(row["birth_date"]),
+        iin=str(row["iin"]),
+        phone=str(row["phone"]),
+        precincts=tuple(str(p) for p in json.loads(row["precincts"])),
+        days=tuple(int(d) for d in json.loads(row["days"])),
+        bands=tuple(str(b) for b in json.loads(row["bands"])),
+        note=str(row["note"]),
+        language=str(row["language"]),
+        consent_version=str(row["consent_version"]),
+        status=HelperStatus(row["status"]),
+        registration_number=row["registration_number"],
+        registration_date=row["registration_date"],
+        staff_thread_id=row["staff_thread_id"],
+        created_at=created_at,
+        updated_at=updated_at,
+    )
+
+
+def _event_of_row(row: aiosqlite.Row) -> HelperEvent:
+    at = from_db(row["at"])
+    assert at is not None
+    return HelperEvent(
+        id=int(row["id"]),
+        helper_id=int(row["helper_id"]),
+        at=at,
+        actor=HelperActor(row["actor"]),
+        actor_id=row["actor_id"],
+        actor_name=row["actor_name"],
+        action=str(row["action"]),
+        from_status=HelperStatus(row["from_status"]) if row["from_status"] else None,
+        to_status=HelperStatus(row["to_status"]) if row["to_status"] else None,
+        note=row["note"],
+    )
 
 
 class HelperRepository:
@@ -51,35 +94,37 @@ class HelperRepository:
         )
         return helper_id
 
-    async def get(self, conn: aiosqlite.Connection, helper_id: int) -> dict[str, Any] | None:
+    async def get(self, conn: aiosqlite.Connection, helper_id: int) -> Helper | None:
         cur = await conn.execute("SELECT * FROM helpers WHERE id = ?", (helper_id,))
         row = await cur.fetchone()
-        return dict(row) if row else None
+        return helper_of_row(row) if row else None
 
-    async def latest_of(self, conn: aiosqlite.Connection, user_id: int) -> dict[str, Any] | None:
+    async def latest_of(self, conn: aiosqlite.Connection, user_id: int) -> Helper | None:
         cur = await conn.execute(
             "SELECT * FROM helpers WHERE user_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
         )
         row = await cur.fetchone()
-        return dict(row) if row else None
+        return helper_of_row(row) if row else None
 
     async def change_status(
         self,
         conn: aiosqlite.Connection,
         helper_id: int,
-        expected: str,
-        status: str,
+        expected: HelperStatus,
+        status: HelperStatus,
         now: datetime,
         *,
         registration: tuple[str, str] | None = None,
     ) -> bool:
         """Compare-and-set: False if someone changed it meanwhile."""
         sql = "UPDATE helpers SET status = ?, updated_at = ?"
-        args: list[Any] = [status, to_db(now)]
+        args: list[Any] = [status.value, to_db(now)]
         if registration is not None:
             sql += ", registration_number = ?, registration_date = ?"
             args += list(registration)
-        cur = await conn.execute(sql + " WHERE id = ? AND status = ?", (*args, helper_id, expected))
+        cur = await conn.execute(
+            sql + " WHERE id = ? AND status = ?", (*args, helper_id, expected.value)
+        )
         return cur.rowcount == 1
 
     async def add_event(
@@ -87,27 +132,28 @@ class HelperRepository:
         conn: aiosqlite.Connection,
         helper_id: int,
         *,
-        actor: str,
+        actor: HelperActor,
         actor_id: int | None,
         actor_name: str | None,
         action: str,
-        from_status: str | None,
-        to_status: str | None,
+        from_status: HelperStatus | None,
+        to_status: HelperStatus | None,
         note: str | None,
         now: datetime,
     ) -> None:
         await conn.execute(
             "INSERT INTO helper_events (helper_id, at, actor, actor_id, actor_name, action,"
             " from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (helper_id, to_db(now), actor, actor_id, actor_name, action, from_status,
-             to_status, note),
+            (helper_id, to_db(now), actor.value, actor_id, actor_name, action,
+             from_status.value if from_status else None, to_status.value if to_status else None,
+             note),
         )  # fmt: skip
 
-    async def history(self, conn: aiosqlite.Connection, helper_id: int) -> list[dict[str, Any]]:
+    async def history(self, conn: aiosqlite.Connection, helper_id: int) -> list[HelperEvent]:
         cur = await conn.execute(
             "SELECT * FROM helper_events WHERE helper_id = ? ORDER BY id", (helper_id,)
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_event_of_row(row) for row in await cur.fetchall()]
 
     async def set_thread(self, conn: aiosqlite.Connection, helper_id: int, thread: int) -> None:
         await conn.execute(
@@ -118,13 +164,13 @@ class HelperRepository:
         self,
         conn: aiosqlite.Connection,
         helper_id: int,
-        days: list[int],
-        bands: list[str],
+        days: list[int] | tuple[int, ...],
+        bands: list[str] | tuple[str, ...],
         now: datetime,
     ) -> None:
         await conn.execute(
             "UPDATE helpers SET days = ?, bands = ?, updated_at = ? WHERE id = ?",
-            (json.dumps(days), json.dumps(bands), to_db(now), helper_id),
+            (json.dumps(list(days)), json.dumps(list(bands)), to_db(now), helper_id),
         )
 
     async def counts(self, conn: aiosqlite.Connection) -> list[tuple[str, str, int]]:
@@ -135,9 +181,10 @@ class HelperRepository:
         )
         return [(str(row[0]), str(row[1]), int(row[2])) for row in await cur.fetchall()]
 
-    async def total(self, conn: aiosqlite.Connection, status: str | None) -> int:
+    async def total(self, conn: aiosqlite.Connection, status: HelperStatus | None) -> int:
         cur = await conn.execute(
-            "SELECT COUNT(*) FROM helpers WHERE ?1 IS NULL OR status = ?1", (status,)
+            "SELECT COUNT(*) FROM helpers WHERE ?1 IS NULL OR status = ?1",
+            (status.value if status else None,),
         )
         row = await cur.fetchone()
         return int(row[0]) if row else 0
@@ -145,24 +192,24 @@ class HelperRepository:
     async def find(
         self,
         conn: aiosqlite.Connection,
-        status: str | None,
+        status: HelperStatus | None,
         precinct: str | None,
         limit: int,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[Helper], int]:
         """Helpers with `status` (any if None) serving in `precinct` (any if None), newest
         first, at most `limit`, and how many there are in all."""
         where = "(?1 IS NULL OR h.status = ?1)"
         if precinct is None:
             source = "helpers h"
-            args: tuple[Any, ...] = (status,)
+            args: tuple[Any, ...] = (status.value if status else None,)
         else:
             source = "helper_precincts hp JOIN helpers h ON h.id = hp.helper_id"
             where += " AND hp.precinct_id = ?2"
-            args = (status, precinct)
+            args = (status.value if status else None, precinct)
         cur = await conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", args)
         row = await cur.fetchone()
         total = int(row[0]) if row else 0
         cur = await conn.execute(
             f"SELECT h.* FROM {source} WHERE {where} ORDER BY h.id DESC LIMIT {int(limit)}", args
         )
-        return [dict(row) for row in await cur.fetchall()], total
+        return [helper_of_row(row) for row in await cur.fetchall()], total

@@ -3,14 +3,11 @@ hours served), with «✏️ Change when I am free» and «🏁 Step down»."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.domain.helpers import BANDS, HelperAction
+from bot.domain.helpers import BANDS, Helper, HelperAction, HelperStatus
 from bot.domain.users import User
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
@@ -19,7 +16,7 @@ from bot.telegram import texts
 from bot.telegram.callbacks import ProfileCb
 from bot.telegram.editing import edit_text
 
-STEP_DOWN_FROM = ("registered", "active", "suspended")
+STEP_DOWN_FROM = (HelperStatus.REGISTERED, HelperStatus.ACTIVE, HelperStatus.SUSPENDED)
 
 
 def router() -> Router:
@@ -30,29 +27,29 @@ def router() -> Router:
 
 
 async def _card(
-    helper: dict[str, Any], directory: DirectoryService, locale: str, duties: DutyService
+    helper: Helper, directory: DirectoryService, locale: str, duties: DutyService
 ) -> str:
     precincts = []
-    for precinct_id in json.loads(helper["precincts"]):
+    for precinct_id in helper.precincts:
         precinct = directory.current.precinct(precinct_id)
         precincts.append(precinct.name(locale) if precinct else precinct_id)
-    days = [texts.helper_day_names()[d] for d in json.loads(helper["days"])]
-    bands = [texts.helper_band_names().get(b, b) for b in json.loads(helper["bands"])]
+    days = [texts.helper_day_names()[d] for d in helper.days]
+    bands = [texts.helper_band_names().get(b, b) for b in helper.bands]
     return texts.helper_profile(
-        helper["id"],
-        texts.helper_status_name(helper["status"]),
-        helper.get("registration_number"),
+        helper.id,
+        texts.helper_status_name(helper.status),
+        helper.registration_number,
         ", ".join(precincts),
         ", ".join(days),
         ", ".join(bands),
-        texts.duration(await duties.minutes_served(helper["user_id"])),
+        texts.duration(await duties.minutes_served(helper.user_id)),
     )
 
 
-def _keyboard(helper: dict[str, Any], editing: bool) -> InlineKeyboardMarkup:
+def _keyboard(helper: Helper, editing: bool) -> InlineKeyboardMarkup:
     if editing:
-        days = set(json.loads(helper["days"]))
-        bands = set(json.loads(helper["bands"]))
+        days = set(helper.days)
+        bands = set(helper.bands)
         names = texts.helper_day_names()
         band_names = texts.helper_band_names()
         return InlineKeyboardMarkup(
@@ -86,7 +83,7 @@ def _keyboard(helper: dict[str, Any], editing: bool) -> InlineKeyboardMarkup:
             )
         ]
     ]
-    if helper["status"] in STEP_DOWN_FROM:
+    if helper.status in STEP_DOWN_FROM:
         rows.append(
             [
                 InlineKeyboardButton(
@@ -105,7 +102,7 @@ async def show(
     duties: DutyService,
 ) -> None:
     helper = await helpers.current_of(user.id)
-    if helper is None or helper["status"] in ("rejected", "retired"):
+    if helper is None or helper.ended:
         await message.answer(texts.helper_no_profile())
         return
     await message.answer(
@@ -123,17 +120,13 @@ async def on_button(
 ) -> None:
     message = query.message
     helper = await helpers.current_of(user.id)
-    if (
-        not isinstance(message, Message)
-        or helper is None
-        or helper["status"] in ("rejected", "retired")
-    ):
+    if not isinstance(message, Message) or helper is None or helper.ended:
         await query.answer(texts.stale_button())
         return
     action = callback_data.action
     if action in ("day", "band"):
-        days = list(json.loads(helper["days"]))
-        bands = list(json.loads(helper["bands"]))
+        days = list(helper.days)
+        bands = list(helper.bands)
         if action == "day" and callback_data.value.isdecimal() and int(callback_data.value) < 7:
             value = int(callback_data.value)
             days = [d for d in days if d != value] if value in days else [*days, value]
@@ -166,7 +159,7 @@ async def on_button(
             message, await _card(helper, directory, user.language, duties), _keyboard(helper, False)
         )
         return
-    if action == "retire" and helper["status"] in STEP_DOWN_FROM:
+    if action == "retire" and helper.status in STEP_DOWN_FROM:
         # one more tap: stepping down cannot be undone (applying again has a cool-down)
         await query.answer()
         confirm = InlineKeyboardMarkup(
@@ -187,9 +180,9 @@ async def on_button(
         )
         await edit_text(message, texts.helper_step_down_confirm(), confirm)
         return
-    if action == "retire_yes" and helper["status"] in STEP_DOWN_FROM:
+    if action == "retire_yes" and helper.status in STEP_DOWN_FROM:
         result = await helpers.act(
-            helper["id"], HelperAction.RETIRE, officer_id=user.id, officer_name="—"
+            helper.id, HelperAction.RETIRE, officer_id=user.id, officer_name="—"
         )
         await query.answer()
         if result.changed:

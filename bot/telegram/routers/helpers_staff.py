@@ -78,10 +78,11 @@ async def listing(
     """/helpers: counts per precinct and state; /helpers [status] [precinct]: the people."""
     words = (command.args or "").split()
     statuses = {s.value for s in HelperStatus}
-    status = precinct = None
+    status: HelperStatus | None = None
+    precinct: str | None = None
     for word in words[:2]:
         if word.lower() in statuses and status is None:
-            status = word.lower()
+            status = HelperStatus(word.lower())
         elif directory.current.precinct(word) is not None and precinct is None:
             precinct = word
         else:
@@ -111,7 +112,7 @@ async def card(
         await message.reply(texts.helper_not_found())
         return
     await message.reply(
-        helper_renderer.card(helper, await helpers.history(helper["id"])),
+        helper_renderer.card(helper, await helpers.history(helper.id)),
         reply_markup=helper_renderer.keyboard_markup(helper),
     )
 
@@ -140,7 +141,7 @@ async def on_button(
     seen = SEEN_HELPER.get(callback_data.seen)
     if action in ASKS:
         current = await helpers.get(callback_data.helper)
-        if current is None or seen is None or current["status"] != seen:
+        if current is None or seen is None or current.status != seen:
             await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
             return
         asked = await helpers.ask(
@@ -163,7 +164,7 @@ async def on_button(
         ACTS[action],
         officer_id=query.from_user.id,
         officer_name=query.from_user.full_name,
-        seen=HelperStatus(seen),
+        seen=seen,
     )
     if result.changed:
         await query.answer(texts.staff_done())

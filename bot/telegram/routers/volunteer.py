@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.domain.directory_file import normalise_phone
 from bot.domain.helpers import (
     BANDS,
+    ENDED,
     MAX_PRECINCTS,
     HelperDraft,
     full_name_ok,
@@ -118,7 +119,7 @@ async def applicant_answer(message: Message, user: User, helpers: HelperService)
     )
     if helper is None:
         raise SkipHandler  # a reply to something else
-    await message.answer(texts.helper_answer_sent(int(helper["id"])))
+    await message.answer(texts.helper_answer_sent(helper.id))
 
 
 async def begin(
@@ -135,7 +136,7 @@ async def begin(
         await ask(message, state, resumed, directory, user)
         return
     status = await helpers.status_of(user.id)
-    if status is not None and status not in ("rejected", "retired"):
+    if status is not None and status not in ENDED:
         await message.answer(texts.helper_already(status), reply_markup=main_menu())
         return
     wait = await helpers.may_apply(user.id)
@@ -586,6 +587,6 @@ async def on_button(
         await query.answer()
         await state.clear()
         await drop_inline_keyboard(message)
-        await message.answer(texts.helper_received(int(helper["id"])), reply_markup=main_menu())
+        await message.answer(texts.helper_received(helper.id), reply_markup=main_menu())
         return
     await query.answer(texts.stale_button())
