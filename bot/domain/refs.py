@@ -71,6 +71,13 @@ class Ref:
             return None
 
     @property
+    def number(self) -> int:
+        """`id`, for a ref that must have one (ValueError for one without)."""
+        if self.id is None:
+            raise ValueError(f"{self}: no number")
+        return self.id
+
+    @property
     def parts(self) -> tuple[str, ...]:
         """`part` split at its colons: ("ask", "resolve", "3"); () when there is none."""
         return tuple(self.part.split(":")) if self.part else ()
