@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.refs import Ref, RefKind
 from bot.services.followups import FollowUp, FollowUps
 from bot.storage.backup import Backup, make_backup, rotate
 from bot.storage.db import Tx
@@ -56,7 +57,9 @@ class BackupService:
             if await self.followups.repo.pending(conn, KIND):
                 return
             day = self._next_day(self.clock())
-            await self.followups.schedule(conn, KIND, f"backup:{day.isoformat()}", self._due(day))
+            await self.followups.schedule(
+                conn, KIND, str(Ref(RefKind.BACKUP, part=day.isoformat())), self._due(day)
+            )
 
     async def _copy(self, followup: FollowUp) -> Backup:
         """Before the transaction: the copy itself, in a thread (the loop keeps serving)."""
@@ -75,6 +78,8 @@ class BackupService:
         return made
 
     async def _after(self, conn: Tx, followup: FollowUp, _: Any) -> None:
-        day = date.fromisoformat(followup.subject.split(":")[1]) + timedelta(days=1)
+        day = date.fromisoformat(Ref.parse(followup.subject).part) + timedelta(days=1)
         day = max(day, self._next_day(self.clock()))  # after a long downtime: not a burst
-        await self.followups.schedule(conn, KIND, f"backup:{day.isoformat()}", self._due(day))
+        await self.followups.schedule(
+            conn, KIND, str(Ref(RefKind.BACKUP, part=day.isoformat())), self._due(day)
+        )

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Report, Status
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
@@ -113,7 +114,7 @@ class ReportFollowUps:
     # --- what a change of a report schedules and cancels -----------------------------------
 
     async def on_change(self, conn: Tx, report: Report, event: str) -> None:
-        subject = f"report:{report.id}"
+        subject = str(Ref(RefKind.REPORT, report.id))
         now = self.clock()
         if event in ("submitted", "priority"):
             if event == "priority" and report.status is not Status.NEW:
@@ -153,13 +154,13 @@ class ReportFollowUps:
                 return
             day = self._next_digest_day(self.clock())
             await self.followups.schedule(
-                conn, DIGEST, f"digest:{day.isoformat()}", self._digest_time(day)
+                conn, DIGEST, str(Ref(RefKind.DIGEST, part=day.isoformat())), self._digest_time(day)
             )
 
     # --- handlers: inside the claiming transaction ------------------------------------------
 
     async def _report(self, conn: Tx, followup: FollowUp) -> Report | None:
-        return await self.reports.get(conn, int(followup.subject.split(":")[1]))
+        return await self.reports.get(conn, Ref.parse(followup.subject).number)
 
     async def _context(self, followup: FollowUp) -> dict[str, Any]:
         return {"staff": await self.staff_chat_id(), "admins": []}
@@ -246,7 +247,7 @@ class ReportFollowUps:
     async def _digest(self, conn: Tx, followup: FollowUp, context: dict[str, Any]) -> None:
         """Yesterday's figures (the day before the digest's own date), then tomorrow's digest
         scheduled in the same transaction: a digest due during downtime is sent late, once."""
-        digest_day = date.fromisoformat(followup.subject.split(":", 1)[1])
+        digest_day = date.fromisoformat(Ref.parse(followup.subject).part)
         day = digest_day - timedelta(days=1)
         zone = self.timing.zone
         start = datetime.combine(day, time(0), tzinfo=zone)
@@ -273,7 +274,10 @@ class ReportFollowUps:
             digest_day + timedelta(days=1), self._next_digest_day(self.clock()) - timedelta(days=7)
         )
         await self.followups.schedule(
-            conn, DIGEST, f"digest:{following.isoformat()}", self._digest_time(following)
+            conn,
+            DIGEST,
+            str(Ref(RefKind.DIGEST, part=following.isoformat())),
+            self._digest_time(following),
         )
         return None
 

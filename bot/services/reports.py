@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.directory import Placement, distance_m
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import (
     MAX_NOTE,
     OPEN,
@@ -1011,17 +1012,18 @@ class ReportService:
                 ),
             )
             self.outbox.notify()
-        if message.ref is None or not message.ref.startswith("report:"):
+        ref = Ref.of(message.ref)
+        if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
             return
-        report_id = int(message.ref.split(":")[1])
-        if message.ref == topic_ref(report_id) and message_id is not None:
+        report_id = ref.id
+        if ref.part == "topic" and message_id is not None:
             # the report's topic exists: its post rows, already queued, will go there
             await self.repo.set_staff_topic(conn, report_id, message.chat_id, message_id)
             report = await self.repo.get(conn, report_id)
             if report is not None and report.status not in OPEN:  # withdrawn meanwhile
                 await self._topic_state(conn, report, closed=True)
                 self.outbox.notify()
-        elif message.ref == post_ref(report_id):
+        elif ref.part == "post":
             await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)
             report = await self.repo.get(conn, report_id)
             if report is not None and report.updated_at >= message.created_at:
@@ -1038,10 +1040,11 @@ class ReportService:
     async def on_failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
         """Delivery hook: Telegram will not create the report's topic (topics switched off, or
         the bot may not manage them): its post rows go to the group without one."""
-        if message.ref is None or not message.ref.startswith("report:"):
+        ref = Ref.of(message.ref)
+        if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
             return
-        report_id = int(message.ref.split(":")[1])
-        if message.ref == topic_ref(report_id):
+        report_id = ref.id
+        if ref.part == "topic":
             log.error(
                 "report %s: Telegram refused its forum topic (%s); posting it without one. "
                 "Give the bot the right to manage topics, or switch topics off.",
@@ -1054,11 +1057,12 @@ class ReportService:
         """Delivery hook: a message for a report's topic found it closed or deleted (it goes to
         General). A deleted topic took the post and its buttons with it: post the report again,
         without a topic, as it is now."""
-        if message.ref is None or not message.ref.startswith("report:"):
+        ref = Ref.of(message.ref)
+        if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
             return
         if "not found" not in error.lower() and "deleted" not in error.lower():
             return  # closed by hand: the post and its buttons are still there
-        report = await self.repo.get(conn, int(message.ref.split(":")[1]))
+        report = await self.repo.get(conn, ref.id)
         if report is None or report.staff_thread_id is None or report.staff_chat_id is None:
             return
         if report.staff_thread_shared:

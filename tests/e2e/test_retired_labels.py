@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-import bot.app
+import bot.bootstrap
 from bot.i18n import RETIRED_LABELS, build_i18n, current_translations, read_retired_labels
 from bot.resources import locales_dir
 from bot.services.clock import WorldClock
@@ -42,7 +42,7 @@ def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the catalogs the bot reads, for this test to rename buttons in."""
     copy = tmp_path / "locales"
     shutil.copytree(locales_dir(), copy)
-    monkeypatch.setattr(bot.app, "build_i18n", lambda default: build_i18n(default, copy))
+    monkeypatch.setattr(bot.bootstrap, "build_i18n", lambda default: build_i18n(default, copy))
     return copy
 
 

@@ -193,7 +193,7 @@ async def resident_violations(found: Found) -> list[str]:
 
 
 def app_dispatcher(*extra: Router) -> Dispatcher:
-    """The Dispatcher's routers as bot/app.py attaches them, and any extra ones."""
+    """The Dispatcher's routers as bot/bootstrap.py attaches them, and any extra ones."""
     dp = Dispatcher()
     dp.include_routers(*telegram.routers(), *extra)
     return dp
@@ -219,7 +219,7 @@ def test_every_router_module_is_on_a_list() -> None:
 def test_the_app_attaches_the_routers_checked_here() -> None:
     from pathlib import Path
 
-    source = Path(telegram.__file__).parent.parent.joinpath("app.py").read_text()
+    source = Path(telegram.__file__).parent.parent.joinpath("bootstrap.py").read_text()
     assert "dp.include_routers(*telegram.routers())" in source
 
 

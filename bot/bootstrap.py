@@ -1,0 +1,446 @@
+"""Wiring only: Settings → services → Bot and Dispatcher, the delivery worker and its hooks,
+the scheduler. Nothing here runs; bot/runtime.py starts, serves and stops what this builds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.i18n import I18n
+
+from bot import telegram
+from bot.config import Settings
+from bot.domain.categories import Category
+from bot.domain.delivery import OutgoingMessage
+from bot.domain.refs import Ref, RefKind
+from bot.domain.reports import ServiceArea
+from bot.i18n import build_i18n
+from bot.scheduler import FollowUpScheduler
+from bot.services.alerts import OpsAlerts
+from bot.services.backups import BackupService
+from bot.services.chats import ChatService
+from bot.services.community import CommunitySurveyService
+from bot.services.delivery import DeliveryWorker, Outbox
+from bot.services.delivery_hooks import DeliveryHooks
+from bot.services.desk import DeskService
+from bot.services.directory import DirectoryService
+from bot.services.duties import DutyRules, DutyService
+from bot.services.export import ExportService
+from bot.services.followups import FollowUps
+from bot.services.helpers import HelperRules, HelperService
+from bot.services.inbox import Inbox
+from bot.services.incidents import IncidentService
+from bot.services.privacy import PrivacyService
+from bot.services.ratelimit import RateLimiter
+from bot.services.report_followups import FollowUpTiming, ReportFollowUps
+from bot.services.reports import ReportLimits, ReportService, SimilarRule
+from bot.services.retention import RetentionService
+from bot.services.stats import StatsService
+from bot.services.subscriptions import SubscriptionService
+from bot.services.surveys import SurveyService
+from bot.services.users import UserService
+from bot.storage.db import Database
+from bot.storage.fsm import SQLiteStorage
+from bot.telegram.community_render import CommunityRenderer
+from bot.telegram.duty_render import DutyTelegramRenderer
+from bot.telegram.helper_render import HelperTelegramRenderer
+from bot.telegram.middlewares import (
+    BanMiddleware,
+    FloodGuard,
+    InboxMiddleware,
+    StaffForumMiddleware,
+    UserI18nMiddleware,
+    UserMiddleware,
+)
+from bot.telegram.profile import BotProfile
+from bot.telegram.render import TelegramReportRenderer
+from bot.telegram.sender import TelegramSender
+from bot.telegram.session import FloodControlMiddleware, InboxRequestMiddleware, InboxSession
+from bot.telegram.staff import AdminGate, StaffGate
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """Sakshy cannot start as configured; the message names the key and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers and middlewares receive. aiogram passes the Dispatcher's data to a
+    handler by keyword, so a handler takes `reports: ReportService` (or the whole bundle as
+    `services: Services`): each field's name is the parameter's name."""
+
+    settings: Settings
+    users: UserService
+    chats: ChatService
+    incidents: IncidentService
+    outbox: Outbox
+    reports: ReportService
+    renderer: TelegramReportRenderer
+    categories: tuple[Category, ...]
+    area: ServiceArea
+    staff_gate: StaffGate
+    admins: AdminGate
+    directory: DirectoryService
+    surveys: SurveyService
+    helpers: HelperService
+    helper_renderer: HelperTelegramRenderer
+    duties: DutyService
+    duty_renderer: DutyTelegramRenderer
+    desk: DeskService
+    stats_service: StatsService
+    subscriptions: SubscriptionService
+    exports: ExportService
+    community: CommunitySurveyService
+    community_renderer: CommunityRenderer
+    alerts: OpsAlerts
+    inbox: Inbox
+    privacy: PrivacyService
+    i18n: I18n
+
+    def workflow_data(self) -> dict[str, Any]:
+        """The Dispatcher's data: every field by its name, and the bundle as `services`."""
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["services"] = self
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """Everything built, for the runtime to start and stop."""
+
+    services: Services
+    bot: Bot
+    dp: Dispatcher
+    profile: BotProfile
+    followups: FollowUps
+    report_followups: ReportFollowUps
+    scheduler: FollowUpScheduler
+    worker: DeliveryWorker
+    hooks: DeliveryHooks
+    backups: BackupService | None
+    #: a staff chat's administrators (people, not bots), from Telegram
+    staff_admins: Callable[[int], Awaitable[list[tuple[int, str]]]]
+
+
+def build(
+    settings: Settings,
+    db: Database,
+    clock: Callable[[], datetime],
+    *,
+    outbox: Outbox,
+    inbox: Inbox,
+    limiter: RateLimiter,
+    categories: tuple[Category, ...],
+    request_timeout: float,
+    time_scale: float,
+    refresh_staff_admins: Callable[[], Awaitable[None]],
+) -> Wiring:
+    """Build the bot as configured; `refresh_staff_admins` is the runtime's hourly check."""
+    bot = build_bot(settings, limiter, inbox, request_timeout)
+    staff_admins = partial(_staff_admins, bot)
+    i18n = build_i18n(settings.default_locale)
+    users = UserService(db, clock, settings.default_locale)
+    chats = ChatService(db, clock, settings.staff_chat_id, settings.analysts_chat_id)
+    area = settings.area
+    directory = DirectoryService(db, clock, (area.south, area.west, area.north, area.east))
+    chats.precinct_chats = directory.precinct_chats
+    incidents = IncidentService(db, clock)
+    renderer = TelegramReportRenderer(
+        i18n,
+        categories,
+        settings.zone,
+        settings.staff_language,
+        settings.report_answer_hours,
+        directory,
+    )
+    followups = FollowUps(db, clock, outbox.notify)
+    timing = FollowUpTiming(
+        remind_untaken=timedelta(minutes=settings.remind_untaken_minutes),
+        escalate_untaken=timedelta(minutes=settings.escalate_untaken_minutes),
+        remind_unresolved=timedelta(hours=settings.remind_unresolved_hours),
+        survey_after=timedelta(hours=settings.survey_after_hours),
+        quiet=settings.quiet,
+        digest_at=settings.digest_at,
+        zone=settings.zone,
+        answer_hours=settings.report_answer_hours,
+    )
+    report_followups = ReportFollowUps(
+        followups,
+        outbox,
+        renderer,
+        clock,
+        timing,
+        chats.staff_chat_id,
+        settings.supervisors_chat_id,
+        staff_admins,
+        analysts_chat_id=settings.analysts_chat_id,
+    )
+    subscriptions = SubscriptionService(db, outbox, clock, renderer)
+    reports = ReportService(
+        db,
+        outbox,
+        clock,
+        renderer,
+        chats.staff_chat_id,
+        ReportLimits(settings.report_max_open, settings.report_max_per_hour),
+        staff_topics=chats.staff_topics,
+        place=directory.place,
+        planner=report_followups,
+        on_resolved=subscriptions.on_resolved,
+        precinct_chats=directory.precinct_chats,
+        similar=SimilarRule(
+            float(settings.duplicate_radius_m), timedelta(hours=settings.duplicate_hours)
+        ),
+    )
+    helper_renderer = HelperTelegramRenderer(
+        i18n, settings.staff_language, settings.zone, directory, clock
+    )
+    helpers = HelperService(
+        db,
+        outbox,
+        clock,
+        helper_renderer,
+        chats.staff_chat_id,
+        lambda: {p.id for p in directory.current.precincts},
+        HelperRules(settings.helper_min_age, timedelta(days=settings.helper_cooldown_days)),
+        staff_topics=chats.staff_topics,
+    )
+    duty_renderer = DutyTelegramRenderer(
+        i18n, settings.staff_language, settings.zone, directory, settings.duty_checkin_radius_m
+    )
+    duties = DutyService(
+        db,
+        outbox,
+        clock,
+        duty_renderer,
+        followups,
+        lambda: directory.current,
+        chats.staff_chat_id,
+        DutyRules(
+            wave_factor=settings.duty_wave_factor,
+            wave_every=timedelta(minutes=settings.duty_wave_minutes),
+            withdraw_hours=settings.duty_withdraw_hours,
+            radius_m=settings.duty_checkin_radius_m,
+            zone=settings.zone,
+            quiet=settings.quiet,
+        ),
+    )
+    helpers.on_leave = duties.release
+    surveys = SurveyService(
+        db, outbox, clock, reports, renderer.survey_comment, renderer.not_solved
+    )
+    community_renderer = CommunityRenderer(
+        i18n, settings.staff_language, settings.zone, directory, settings.survey_min_answers
+    )
+    community = CommunitySurveyService(
+        db,
+        outbox,
+        clock,
+        followups,
+        community_renderer,
+        chats.staff_chat_id,
+        settings.zone,
+        settings.quiet,
+        settings.analysts_chat_id,
+    )
+    backups = (
+        BackupService(
+            settings.database_path,
+            settings.backup_dir,
+            settings.backup_keep,
+            settings.backup_at,
+            settings.zone,
+            followups,
+            clock,
+        )
+        if settings.backup_dir is not None
+        else None
+    )
+    alerts = OpsAlerts(
+        db,
+        outbox,
+        clock,
+        renderer,
+        chats.staff_chat_id,
+        timedelta(minutes=settings.outbox_stall_minutes),
+        settings.default_locale,
+    )
+    storage = SQLiteStorage(db, clock, DefaultKeyBuilder(with_destiny=True))
+    helpers.conversations_changed = storage.invalidate
+    services = Services(
+        settings=settings,
+        users=users,
+        chats=chats,
+        incidents=incidents,
+        outbox=outbox,
+        reports=reports,
+        renderer=renderer,
+        categories=categories,
+        area=settings.area,
+        staff_gate=StaffGate(chats),
+        admins=AdminGate(chats),
+        directory=directory,
+        surveys=surveys,
+        helpers=helpers,
+        helper_renderer=helper_renderer,
+        duties=duties,
+        duty_renderer=duty_renderer,
+        desk=DeskService(db, clock),
+        stats_service=StatsService(db, clock, settings.zone),
+        subscriptions=subscriptions,
+        exports=ExportService(db, clock, settings.zone),
+        community=community,
+        community_renderer=community_renderer,
+        alerts=alerts,
+        inbox=inbox,
+        privacy=PrivacyService(db, clock, outbox, reports.redraw_post, storage.invalidate),
+        i18n=i18n,
+    )
+    dp = build_dispatcher(services, storage, time_scale)
+    scheduler = FollowUpScheduler(
+        followups,
+        settings.followup_tick_seconds,
+        maintenance=[
+            (helpers.forget_abandoned_drafts, 3600.0),
+            (alerts.check_outbox, 60.0),
+            (refresh_staff_admins, 3600.0),
+            (incidents.purge, 3600.0),  # failed updates kept 30 days, also in a long run
+            (inbox.purge, 3600.0),
+            (RetentionService(db, clock, settings.retention_days).run, 3600.0),
+        ],
+    )
+    hooks = delivery_hooks(services)
+    worker = DeliveryWorker(
+        db,
+        outbox,
+        TelegramSender(bot),
+        clock,
+        backoff_base=time_scale * 1.0,
+        on_unreachable=partial(_unreachable, services, hooks),
+        on_moved=chats.record_migration,
+        on_sent=hooks.sent,
+        on_failed=hooks.failed,
+        on_topic_gone=reports.on_topic_gone,
+        prepare=hooks.prepare,
+    )
+    return Wiring(
+        services=services,
+        bot=bot,
+        dp=dp,
+        profile=BotProfile(i18n, settings.default_locale, chats.staff_chat_id),
+        followups=followups,
+        report_followups=report_followups,
+        scheduler=scheduler,
+        worker=worker,
+        hooks=hooks,
+        backups=backups,
+        staff_admins=staff_admins,
+    )
+
+
+def build_bot(
+    settings: Settings, limiter: RateLimiter, inbox: Inbox, request_timeout: float
+) -> Bot:
+    """The Bot, its requests through the one rate limiter and recorded in the inbox."""
+    session = InboxSession(timeout=request_timeout)
+    if settings.telegram_api_url is not None:
+        base = str(settings.telegram_api_url).rstrip("/")
+        session = InboxSession(api=TelegramAPIServer.from_base(base), timeout=request_timeout)
+    session.middleware(FloodControlMiddleware(limiter))
+    session.middleware(InboxRequestMiddleware(inbox))
+    return Bot(
+        settings.token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_dispatcher(services: Services, storage: SQLiteStorage, time_scale: float) -> Dispatcher:
+    """The Dispatcher with the services as its data, the middlewares and every router."""
+    settings = services.settings
+    dp = Dispatcher(
+        storage=storage,
+        events_isolation=SimpleEventIsolation(),
+        **services.workflow_data(),
+    )
+    dp.update.outer_middleware(InboxMiddleware(services.inbox))
+    dp.update.outer_middleware(UserMiddleware(services.users))
+    dp.update.outer_middleware(UserI18nMiddleware(services.i18n, settings.default_locale))
+    # before the ban: a banned person flooding gets one answer, not one per message
+    dp.update.outer_middleware(
+        FloodGuard(settings.flood_per_minute, settings.flood_burst, time_scale=time_scale)
+    )
+    dp.update.outer_middleware(BanMiddleware())
+    dp.message.outer_middleware(StaffForumMiddleware(services.chats))
+    dp.include_routers(*telegram.routers())
+    return dp
+
+
+def delivery_hooks(services: Services) -> DeliveryHooks:
+    """Which feature hears of which outbox row's delivery: the registry, by kind of ref."""
+    reports, helpers, duties = services.reports, services.helpers, services.duties
+    community, community_renderer = services.community, services.community_renderer
+    hooks = DeliveryHooks()
+    # forum topics written as markers, in rows with or without a ref (an album's photos)
+    hooks.before_any_send(
+        lambda message, payload: reports.prepare(replace(message, payload=payload))
+    )
+    hooks.before_any_send(lambda message, payload: helpers.prepare(payload))
+
+    hooks.when_sent(RefKind.REPORT, reports.on_sent)
+    hooks.when_failed(RefKind.REPORT, reports.on_failed)
+
+    async def resident_unreachable(message: OutgoingMessage, ref: Ref) -> None:
+        if ref.id is not None and ref.parts[-1:] != ("survey",):  # closed: nothing to do
+            await reports.resident_unreachable(ref.id)
+
+    hooks.when_unreachable(RefKind.REPORT, resident_unreachable)
+
+    hooks.when_sent(RefKind.HELPER, helpers.on_sent)
+
+    hooks.before_send(RefKind.DUTY, duties.prepare)
+    hooks.when_sent(RefKind.DUTY, duties.on_sent)
+    hooks.when_failed(
+        RefKind.DUTY, lambda conn, message, error: duties.undeliverable(conn, message)
+    )
+
+    async def results_chart(message: OutgoingMessage, payload: dict[str, Any]) -> dict[str, Any]:
+        """A results chart is drawn when sent, from the counts stored then."""
+        survey_id = community_renderer.chart_survey(message)
+        if survey_id is None:
+            return payload
+        results = await community.results(survey_id)
+        return await community_renderer.prepare(message, payload, results)
+
+    hooks.before_send(RefKind.CSURVEY, results_chart)
+    return hooks
+
+
+async def _unreachable(services: Services, hooks: DeliveryHooks, message: OutgoingMessage) -> None:
+    """Telegram refuses a chat (403): a person is marked unreachable (and their feature hears
+    of it); a group is the staff's trouble."""
+    chat_id = message.chat_id
+    if chat_id > 0:
+        await services.users.mark_unreachable(chat_id)
+        await hooks.unreachable(message)
+    else:
+        log.error("Telegram refuses messages to group %s: is the bot still in it?", chat_id)
+        await services.alerts.group_lost(chat_id, "refused (403)")
+
+
+async def _staff_admins(bot: Bot, chat_id: int) -> list[tuple[int, str]]:
+    """A staff chat's administrators (people, not bots), to mention in an escalation."""
+    members = await bot.get_chat_administrators(chat_id)
+    return [(m.user.id, m.user.full_name) for m in members if not m.user.is_bot]

@@ -1,0 +1,99 @@
+"""Outbox refs and follow-up subjects: every format the code writes (and old databases keep)
+reads as a typed `Ref` and writes back as the very same text."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.refs import Ref, RefKind
+
+#: every shape written by bot/ (renderers, services, storage), with what it reads as
+STORED = [
+    # reports: outbox refs (bot/telegram/render.py, bot/services/reports.py)
+    ("report:1000:post", RefKind.REPORT, 1000, "post"),
+    ("report:1000:topic", RefKind.REPORT, 1000, "topic"),
+    ("report:1000:ask:resolve:7", RefKind.REPORT, 1000, "ask:resolve:7"),
+    ("report:1000:ask:reject:0", RefKind.REPORT, 1000, "ask:reject:0"),
+    ("report:1000:close", RefKind.REPORT, 1000, "close"),
+    ("report:1000:reopen", RefKind.REPORT, 1000, "reopen"),
+    ("report:1000:edit", RefKind.REPORT, 1000, "edit"),
+    ("report:1000:notice", RefKind.REPORT, 1000, "notice"),
+    ("report:1000:joined:1001", RefKind.REPORT, 1000, "joined:1001"),
+    ("report:1001:followed", RefKind.REPORT, 1001, "followed"),
+    ("report:1000:relay", RefKind.REPORT, 1000, "relay"),
+    ("report:1000:delivered", RefKind.REPORT, 1000, "delivered"),
+    ("report:1000:unreachable", RefKind.REPORT, 1000, "unreachable"),
+    ("report:1000:remind", RefKind.REPORT, 1000, "remind"),
+    ("report:1000:escalate", RefKind.REPORT, 1000, "escalate"),
+    ("report:1000:unresolved", RefKind.REPORT, 1000, "unresolved"),
+    ("report:1000:not_solved", RefKind.REPORT, 1000, "not_solved"),
+    ("report:1000:survey_comment", RefKind.REPORT, 1000, "survey_comment"),
+    ("report:1000:survey", RefKind.REPORT, 1000, "survey"),
+    ("report:1000:receipt", RefKind.REPORT, 1000, "receipt"),
+    # reports: follow-up and audit subjects (report_followups.py, desk.py)
+    ("report:1000", RefKind.REPORT, 1000, ""),
+    # duties (bot/telegram/duty_render.py, bot/services/duties.py)
+    ("duty:17:post", RefKind.DUTY, 17, "post"),
+    ("duty:17:roster", RefKind.DUTY, 17, "roster"),
+    ("duty:17:short", RefKind.DUTY, 17, "short"),
+    ("duty:17:offer:42", RefKind.DUTY, 17, "offer:42"),
+    ("duty:17:closed:42", RefKind.DUTY, 17, "closed:42"),
+    ("duty:17:changed:42", RefKind.DUTY, 17, "changed:42"),
+    ("duty:17:cancelled:42", RefKind.DUTY, 17, "cancelled:42"),
+    ("duty:17:remind:42:24", RefKind.DUTY, 17, "remind:42:24"),
+    ("duty:17:remind:42:1:pin", RefKind.DUTY, 17, "remind:42:1:pin"),
+    ("duty:17:start:42", RefKind.DUTY, 17, "start:42"),
+    ("duty:17:end:42", RefKind.DUTY, 17, "end:42"),
+    ("duty:17", RefKind.DUTY, 17, ""),  # follow-up subject: waves, the end, the close
+    ("duty:17:42", RefKind.DUTY, 17, "42"),  # follow-up subject: a helper's "I'm here"
+    ("duty:17:42:24", RefKind.DUTY, 17, "42:24"),  # follow-up subject: a reminder
+    # helpers (bot/telegram/helper_render.py, bot/services/helpers.py)
+    ("helper:5:topic", RefKind.HELPER, 5, "topic"),
+    ("helper:5:post", RefKind.HELPER, 5, "post"),
+    ("helper:5:edit", RefKind.HELPER, 5, "edit"),
+    ("helper:5:ask:approve:checked", RefKind.HELPER, 5, "ask:approve:checked"),
+    ("helper:5:ask:question:applied", RefKind.HELPER, 5, "ask:question:applied"),
+    ("helper:5:stepped_down", RefKind.HELPER, 5, "stepped_down"),
+    ("helper:5:question", RefKind.HELPER, 5, "question"),
+    ("helper:5:answer", RefKind.HELPER, 5, "answer"),
+    ("helper:5:notice", RefKind.HELPER, 5, "notice"),
+    # community surveys (bot/telegram/community_render.py, bot/services/community.py)
+    ("csurvey:3", RefKind.CSURVEY, 3, ""),
+    ("csurvey:3:chart", RefKind.CSURVEY, 3, "chart"),
+    ("csurvey:3:results:2", RefKind.CSURVEY, 3, "results:2"),
+    # the rest (bot/telegram/render.py, report_followups.py, backups.py)
+    ("alert:1000", RefKind.ALERT, 1000, ""),
+    ("ops:group_lost:-1001234567890", RefKind.OPS, None, "group_lost:-1001234567890"),
+    ("ops:outbox_stalled", RefKind.OPS, None, "outbox_stalled"),
+    ("priorities:zhd-vokzal", RefKind.PRIORITIES, None, "zhd-vokzal"),
+    ("priorities:12", RefKind.PRIORITIES, None, "12"),
+    ("digest", RefKind.DIGEST, None, ""),
+    ("digest:2026-12-07", RefKind.DIGEST, None, "2026-12-07"),
+    ("backup:2026-12-07", RefKind.BACKUP, None, "2026-12-07"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "number", "part"), STORED)
+def test_every_stored_format_reads_and_writes_back(
+    text: str, kind: RefKind, number: int | None, part: str
+) -> None:
+    ref = Ref.parse(text)
+    assert ref == Ref(kind, number, part)
+    assert str(ref) == text
+    assert Ref.of(text) == ref
+
+
+def test_parts_split_the_rest() -> None:
+    assert Ref.parse("report:1000:ask:resolve:7").parts == ("ask", "resolve", "7")
+    assert Ref.parse("report:1000").parts == ()
+
+
+@pytest.mark.parametrize("text", ["", "nonsense:1", "report:abc:post", "duty:x"])
+def test_unknown_or_malformed_refs(text: str) -> None:
+    with pytest.raises(ValueError):
+        Ref.parse(text)
+    assert Ref.of(text) is None
+
+
+def test_no_ref() -> None:
+    assert Ref.of(None) is None
