@@ -355,6 +355,15 @@ def imported(path: str) -> dict[str, tuple[str, str | None]]:
     return found
 
 
+def definition(path: str, name: str) -> tuple[str, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """Where a module's function is defined: in the module itself, or in the module it is
+    imported from (a package such as `bot.telegram.texts` re-exports its modules' texts)."""
+    if name in module_functions(path):
+        return path, module_functions(path)[name]
+    source, original = imported(path).get(name, ("", None))
+    return definition(source, original) if original is not None else None
+
+
 @cache
 def methods() -> dict[str, list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]]:
     found: dict[str, list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
@@ -372,18 +381,12 @@ def resolve(call: ast.Call, path: str) -> tuple[str, ast.FunctionDef | ast.Async
     from another, or a method whose name only one class of the project uses."""
     func = call.func
     if isinstance(func, ast.Name):
-        if func.id in module_functions(path):
-            return path, module_functions(path)[func.id]
-        source, name = imported(path).get(func.id, ("", None))
-        if name is not None and name in module_functions(source):
-            return source, module_functions(source)[name]
-        return None
+        return definition(path, func.id)
     if isinstance(func, ast.Attribute):
         if isinstance(func.value, ast.Name):
             source, name = imported(path).get(func.value.id, ("", "?"))
             if name is None:
-                found = module_functions(source).get(func.attr)
-                return (source, found) if found is not None else None
+                return definition(source, func.attr)
         candidates = methods().get(func.attr, [])
         if len(candidates) == 1:
             return candidates[0]
