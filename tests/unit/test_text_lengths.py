@@ -108,20 +108,26 @@ UNTRACED_BUTTONS = {
         "('✅ ' if band in bands else '') + band_names[band]",
     ): "a time band",
     ("bot/telegram/routers/volunteer.py", "text"): "a precinct page label built above",
-    ("bot/telegram/render.py", "'📋 ' + str(t['title'])[:40]"): "a ready answer's title, cut at 40",
-    ("bot/telegram/render.py", "_(text)"): "a reason of REJECT_REASONS (listed in BY_HAND)",
-    ("bot/telegram/render.py", "label"): "a survey answer (listed in BY_HAND)",
+    (
+        "bot/telegram/render/staff_posts.py",
+        "'📋 ' + str(t['title'])[:40]",
+    ): "a ready answer's title, cut at 40",
+    (
+        "bot/telegram/render/staff_posts.py",
+        "_(text)",
+    ): "a reason of REJECT_REASONS (listed in BY_HAND)",
+    ("bot/telegram/render/resident.py", "label"): "a survey answer (listed in BY_HAND)",
     ("bot/telegram/helper_render.py", "text"): "a staff action on an application (BY_HAND)",
 }
 
 #: the catalog texts behind some UNTRACED_BUTTONS, still held to the length rule
 BY_HAND = {
-    # render.py, REJECT_REASONS
+    # render/staff_posts.py, REJECT_REASONS
     "not a violation",
     "a duplicate of another report",
     "not a matter for the police",
     "false or abusive report",
-    # render.py, the satisfaction survey
+    # render/resident.py, the satisfaction survey
     "✅ Yes",
     "🟡 Partly",
     "❌ No",
@@ -400,7 +406,8 @@ def _returns(function: ast.AST) -> list[ast.expr]:
 def traced(node: ast.expr, path: str, function: ast.AST | None = None) -> set[str] | None:
     """The msgids a label expression shows, or None when it cannot be traced to msgids only:
     a gettext call on a literal or a msgid constant, `.format()` of one, a choice between
-    two, a function (of texts.py, say) that returns one, or a local variable set to one."""
+    two, a function (of bot/telegram/texts/, say) that returns one, or a local variable set
+    to one."""
     if isinstance(node, ast.Name) and function is not None:
         values = _locals(function).get(node.id, [])
         results = [traced(value, path) for value in values]
@@ -490,7 +497,7 @@ def _is_str(node: ast.expr | None) -> bool:
 
 @cache
 def button_helpers() -> dict[str, int]:
-    """Project functions that make a button from a label they are given (render.py's
+    """Project functions that make a button from a label they are given (render/staff_posts.py's
     `button(text, action)`): name -> the position of the label among the arguments."""
     helpers: dict[str, int] = {}
     for _path, node, function in _innermost():
