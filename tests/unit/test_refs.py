@@ -9,7 +9,7 @@ from bot.domain.refs import Ref, RefKind
 
 #: every shape written by bot/ (renderers, services, storage), with what it reads as
 STORED = [
-    # reports: outbox refs (bot/telegram/render.py, bot/services/reports.py)
+    # reports: outbox refs (bot/telegram/render/, bot/services/reports.py)
     ("report:1000:post", RefKind.REPORT, 1000, "post"),
     ("report:1000:topic", RefKind.REPORT, 1000, "topic"),
     ("report:1000:ask:resolve:7", RefKind.REPORT, 1000, "ask:resolve:7"),
@@ -61,7 +61,7 @@ STORED = [
     ("csurvey:3", RefKind.CSURVEY, 3, ""),
     ("csurvey:3:chart", RefKind.CSURVEY, 3, "chart"),
     ("csurvey:3:results:2", RefKind.CSURVEY, 3, "results:2"),
-    # the rest (bot/telegram/render.py, report_followups.py, backups.py)
+    # the rest (bot/telegram/render/, report_followups.py, backups.py)
     ("alert:1000", RefKind.ALERT, 1000, ""),
     ("ops:group_lost:-1001234567890", RefKind.OPS, None, "group_lost:-1001234567890"),
     ("ops:outbox_stalled", RefKind.OPS, None, "outbox_stalled"),

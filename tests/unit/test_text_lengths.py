@@ -108,20 +108,26 @@ UNTRACED_BUTTONS = {
         "('✅ ' if band in bands else '') + band_names[band]",
     ): "a time band",
     ("bot/telegram/routers/volunteer.py", "text"): "a precinct page label built above",
-    ("bot/telegram/render.py", "'📋 ' + str(t['title'])[:40]"): "a ready answer's title, cut at 40",
-    ("bot/telegram/render.py", "_(text)"): "a reason of REJECT_REASONS (listed in BY_HAND)",
-    ("bot/telegram/render.py", "label"): "a survey answer (listed in BY_HAND)",
+    (
+        "bot/telegram/render/staff_posts.py",
+        "'📋 ' + str(t['title'])[:40]",
+    ): "a ready answer's title, cut at 40",
+    (
+        "bot/telegram/render/staff_posts.py",
+        "_(text)",
+    ): "a reason of REJECT_REASONS (listed in BY_HAND)",
+    ("bot/telegram/render/resident.py", "label"): "a survey answer (listed in BY_HAND)",
     ("bot/telegram/helper_render.py", "text"): "a staff action on an application (BY_HAND)",
 }
 
 #: the catalog texts behind some UNTRACED_BUTTONS, still held to the length rule
 BY_HAND = {
-    # render.py, REJECT_REASONS
+    # render/staff_posts.py, REJECT_REASONS
     "not a violation",
     "a duplicate of another report",
     "not a matter for the police",
     "false or abusive report",
-    # render.py, the satisfaction survey
+    # render/resident.py, the satisfaction survey
     "✅ Yes",
     "🟡 Partly",
     "❌ No",
@@ -355,6 +361,15 @@ def imported(path: str) -> dict[str, tuple[str, str | None]]:
     return found
 
 
+def definition(path: str, name: str) -> tuple[str, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """Where a module's function is defined: in the module itself, or in the module it is
+    imported from (a package such as `bot.telegram.texts` re-exports its modules' texts)."""
+    if name in module_functions(path):
+        return path, module_functions(path)[name]
+    source, original = imported(path).get(name, ("", None))
+    return definition(source, original) if original is not None else None
+
+
 @cache
 def methods() -> dict[str, list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]]:
     found: dict[str, list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
@@ -372,18 +387,12 @@ def resolve(call: ast.Call, path: str) -> tuple[str, ast.FunctionDef | ast.Async
     from another, or a method whose name only one class of the project uses."""
     func = call.func
     if isinstance(func, ast.Name):
-        if func.id in module_functions(path):
-            return path, module_functions(path)[func.id]
-        source, name = imported(path).get(func.id, ("", None))
-        if name is not None and name in module_functions(source):
-            return source, module_functions(source)[name]
-        return None
+        return definition(path, func.id)
     if isinstance(func, ast.Attribute):
         if isinstance(func.value, ast.Name):
             source, name = imported(path).get(func.value.id, ("", "?"))
             if name is None:
-                found = module_functions(source).get(func.attr)
-                return (source, found) if found is not None else None
+                return definition(source, func.attr)
         candidates = methods().get(func.attr, [])
         if len(candidates) == 1:
             return candidates[0]
@@ -397,7 +406,8 @@ def _returns(function: ast.AST) -> list[ast.expr]:
 def traced(node: ast.expr, path: str, function: ast.AST | None = None) -> set[str] | None:
     """The msgids a label expression shows, or None when it cannot be traced to msgids only:
     a gettext call on a literal or a msgid constant, `.format()` of one, a choice between
-    two, a function (of texts.py, say) that returns one, or a local variable set to one."""
+    two, a function (of bot/telegram/texts/, say) that returns one, or a local variable set
+    to one."""
     if isinstance(node, ast.Name) and function is not None:
         values = _locals(function).get(node.id, [])
         results = [traced(value, path) for value in values]
@@ -487,7 +497,7 @@ def _is_str(node: ast.expr | None) -> bool:
 
 @cache
 def button_helpers() -> dict[str, int]:
-    """Project functions that make a button from a label they are given (render.py's
+    """Project functions that make a button from a label they are given (render/staff_posts.py's
     `button(text, action)`): name -> the position of the label among the arguments."""
     helpers: dict[str, int] = {}
     for _path, node, function in _innermost():

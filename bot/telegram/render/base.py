@@ -1,0 +1,218 @@
+"""What every part of the renderer shares: the constants, the reader's
+category and precinct, and a report's text as staff read it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime, format_timedelta
+
+from bot.domain.categories import Category
+from bot.domain.delivery import NewMessage
+from bot.domain.directory import Precinct
+from bot.domain.reports import OPEN, Report, Status
+from bot.domain.users import FORGOTTEN
+from bot.i18n import N_
+from bot.services.directory import DirectoryService
+
+STATUS_NAMES = {
+    Status.NEW: N_("new"),
+    Status.TAKEN: N_("taken"),
+    Status.RESOLVED: N_("resolved"),
+    Status.REJECTED: N_("rejected"),
+    Status.WITHDRAWN: N_("withdrawn"),
+}
+LANGUAGE_NAMES = {"kk": "қазақша", "ru": "русский"}
+#: Telegram's limit for a forum topic's name
+TOPIC_NAME_MAX = 128
+
+#: why staff reject a report: stable codes, texts in both languages
+REJECT_REASONS = {
+    "noviolation": N_("not a violation"),
+    "duplicate": N_("a duplicate of another report"),
+    "notpolice": N_("not a matter for the police"),
+    "false": N_("false or abusive report"),
+}
+
+
+def two_gis(latitude: float, longitude: float) -> str:
+    """A 2GIS map link (the map residents and police in Kazakhstan use)."""
+    return f"https://2gis.kz/geo/{longitude:.6f},{latitude:.6f}"
+
+
+def post_link(chat_id: int | None, message_id: int | None) -> str | None:
+    """A link to a message in a supergroup, for its members (t.me/c/…)."""
+    if chat_id is None or message_id is None or not str(chat_id).startswith("-100"):
+        return None
+    return f"https://t.me/c/{str(chat_id)[4:]}/{message_id}"
+
+
+#: the digest names this many categories and precincts (the busiest first)
+DIGEST_TOP = 15
+
+#: /mine lists this many reports (a message holds 4096 characters)
+MAX_HELD_LINES = 50
+
+
+def duration(seconds: float, locale: str) -> str:
+    """A span of time as the reader says it (Babel): 45 min, 3 h, 2 days."""
+    return format_timedelta(timedelta(seconds=seconds), threshold=1.5, locale=locale)
+
+
+class RendererBase:
+    def __init__(
+        self,
+        i18n: I18n,
+        categories: tuple[Category, ...],
+        zone: ZoneInfo,
+        staff_locale: str,
+        answer_hours: int,
+        directory: DirectoryService | None = None,
+    ) -> None:
+        self.i18n = i18n
+        self.categories = {c.key: c for c in categories}
+        self.zone = zone
+        self.staff_locale = staff_locale
+        self.answer_hours = answer_hours
+        #: precincts and inspectors by id (the post names them, and mentions a linked one)
+        self.directory = directory
+
+    def category_label(self, key: str, locale: str) -> str:
+        category = self.categories.get(key)
+        return category.label(locale) if category else key
+
+    def _to_staff(self, report: Report, payload: dict[str, object]) -> dict[str, object]:
+        """Where a message about a report goes in the staff group: its open forum topic, or
+        as a reply to its post; a closed topic takes no messages, so then the group itself."""
+        if report.staff_thread_id is not None:
+            if report.status in OPEN or report.staff_thread_shared:
+                payload["message_thread_id"] = report.staff_thread_id
+            else:
+                return payload
+        if report.staff_message_id:
+            payload["reply_parameters"] = {
+                "message_id": report.staff_message_id,
+                "allow_sending_without_reply": True,
+            }
+        return payload
+
+    def _precinct(self, report: Report) -> Precinct | None:
+        if self.directory is None or report.precinct_id is None:
+            return None
+        return self.directory.current.precinct(report.precinct_id)
+
+    def _precinct_line(self, report: Report) -> str:
+        """Its precinct and inspector (the linked officer mentioned by id, so Telegram tells
+        them), or a flag for the duty officer to route it by hand."""
+        locale = self.staff_locale
+        precinct = self._precinct(report)
+        if precinct is None and report.precinct_id is not None:
+            # placed when it came in; the directory has changed since
+            return _("🏘 {precinct} (no longer in the directory)").format(
+                precinct=escape(report.precinct_id)
+            )
+        if precinct is None and report.latitude is None:
+            # a typed address was never placed on the map: no precinct was looked for
+            return _("🏘 ⚠️ Typed address, not located on a map: find its precinct by hand")
+        if precinct is None:
+            return _("🏘 ⚠️ Unassigned: no precinct for this place; route it by hand")
+        line = f"🏘 {escape(precinct.name(locale))} ({escape(precinct.district(locale))})"
+        if self.directory is not None and report.inspector_id:
+            inspector = self.directory.current.inspector(report.inspector_id)
+            if inspector is not None:
+                name = escape(f"{inspector.rank(locale)} {inspector.full_name}")
+                user_id = self.directory.linked_user(inspector.id)
+                if user_id is not None:
+                    name = f'<a href="tg://user?id={user_id}">{name}</a>'
+                line += f" · 👮 {name}"
+        return line
+
+    def _status_line(self, report: Report, officer: str | None) -> str:
+        """Status, who changed it and when (the post is edited with every change)."""
+        line = _("Status: {status}").format(status=_(STATUS_NAMES[report.status]))
+        if report.status is not Status.NEW:
+            if officer:
+                line += f" · {escape(officer)}"
+            line += " · " + format_datetime(
+                report.updated_at, "HH:mm", tzinfo=self.zone, locale=self.staff_locale
+            )
+        return line
+
+    def staff_text(
+        self, report: Report, earlier_reports: int | None, officer: str | None = None
+    ) -> str:
+        locale = self.staff_locale
+        when = format_datetime(
+            report.created_at, "d MMMM y, HH:mm", tzinfo=self.zone, locale=locale
+        )
+        lines = [
+            "<b>{}</b> · {}".format(
+                escape(_("Report № {number}").format(number=report.id)),
+                escape(self.category_label(report.category, locale)),
+            ),
+            self._status_line(report, officer),
+            f"🕒 {when}",
+        ]
+        if report.priority == "high":
+            lines.insert(0, _("🔴 <b>Urgent</b>"))
+        if report.description:
+            lines.append("📝 " + escape(report.description))
+        if report.latitude is not None and report.longitude is not None:
+            link = two_gis(report.latitude, report.longitude)
+            lines.append(
+                f'📍 {report.latitude:.5f}, {report.longitude:.5f} · <a href="{link}">2GIS</a>'
+            )
+        elif report.address:
+            lines.append(
+                _("📍 {address} · ⚠️ location not verified").format(address=escape(report.address))
+            )
+        if report.media:
+            lines.append(
+                ngettext(
+                    "📷 {count} photo or video above",
+                    "📷 {count} photos or videos above",
+                    len(report.media),
+                ).format(count=len(report.media))
+            )
+        if report.voice_file_id:
+            lines.append(_("🎙 Voice message above"))
+        lines.append(self._precinct_line(report))
+        if report.reporter_id == FORGOTTEN:
+            lines.append(_("👤 The resident's details were erased at their request"))
+        elif report.anonymous:
+            # no reporter card at all: name, phone and history would point at the person
+            lines.append(_("👤 Anonymous: the resident chose not to show their name"))
+        else:
+            who = escape(report.reporter_name or "")
+            if report.reporter_username:
+                who += f" @{escape(report.reporter_username)}"
+            details = [f"👤 {who.strip() or '—'}"]
+            details.append(LANGUAGE_NAMES.get(report.language, report.language))
+            if report.phone:
+                details.append(f"📞 {escape(report.phone)}")
+            if earlier_reports is not None:
+                details.append(
+                    ngettext(
+                        "{count} earlier report", "{count} earlier reports", earlier_reports
+                    ).format(count=earlier_reports)
+                )
+            lines.append(" · ".join(details))
+        return "\n".join(lines)
+
+    # --- follow-ups ----------------------------------------------------------------------------
+
+    def _staff_message(
+        self, report: Report, text: str, ref: str, chat_id: int | None = None
+    ) -> NewMessage | None:
+        """Under the report's post (in its topic); before the post has arrived, to `chat_id`."""
+        if report.staff_chat_id is None:
+            if chat_id is None:
+                return None
+            return NewMessage(chat_id, "sendMessage", {"text": text}, ref=ref)
+        return NewMessage(
+            report.staff_chat_id, "sendMessage", self._to_staff(report, {"text": text}), ref=ref
+        )
