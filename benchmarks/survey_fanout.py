@@ -97,7 +97,7 @@ async def measure(
         clock.now + timedelta(days=7),
     )
     survey, audience = await service.draft(draft, STAFF, 1, "Officer")
-    await service.send(survey["id"], 1, "Officer")
+    await service.send(survey.id, 1, "Officer")
     batches = []
     rows = 0
     while rows < audience:  # one batch per run of the follow-up, as the scheduler runs it
@@ -106,7 +106,7 @@ async def measure(
         batches.append(time.perf_counter() - started)
         async with db.read() as conn:
             cur = await conn.execute(
-                "SELECT count(*) FROM outbox WHERE ref = ?", (f"csurvey:{survey['id']}",)
+                "SELECT count(*) FROM outbox WHERE ref = ?", (f"csurvey:{survey.id}",)
             )
             rows = (await cur.fetchone())[0]
     fanned = (sum(batches), max(batches), len(batches))
@@ -115,19 +115,19 @@ async def measure(
     async with db.transaction() as conn:  # as if the delivery worker had sent them all
         await conn.execute(
             "UPDATE outbox SET state = 'done', sent_at = created_at WHERE ref = ?",
-            (f"csurvey:{survey['id']}",),
+            (f"csurvey:{survey.id}",),
         )
     timings = []
     for n in range(answers):
         t0 = time.perf_counter_ns()
-        await service.answer(10_000 + n % followers, survey["id"], n % 3)
+        await service.answer(10_000 + n % followers, survey.id, n % 3)
         timings.append(time.perf_counter_ns() - t0)
     timings.sort()
 
     started = time.perf_counter()
-    await service.close(survey["id"], "Officer")
+    await service.close(survey.id, "Officer")
     closed = time.perf_counter() - started
-    results = await service.results(survey["id"])
+    results = await service.results(survey.id)
     assert results is not None and results.total.answered == min(answers, followers)
     started = time.perf_counter()
     renderer.chart(results)

@@ -365,10 +365,10 @@ async def _survey(app: SakshyApp, precinct: str) -> int:
         app.clock() + timedelta(days=3),
     )
     survey, _ = await app.community.draft(draft, STAFF, OFFICER, "Officer")
-    assert await app.community.send(survey["id"], OFFICER, "Officer") == "sent"
+    assert await app.community.send(survey.id, OFFICER, "Officer") == "sent"
     while await app.followups.run_due():
         pass
-    return int(survey["id"])
+    return int(survey.id)
 
 
 def rss_mib() -> float:
