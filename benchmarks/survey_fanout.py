@@ -31,7 +31,7 @@ from bot.services.directory import DirectoryService
 from bot.services.followups import FollowUps
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
-from bot.telegram.community_render import CommunityRenderer
+from bot.telegram.staff.community.render import CommunityRenderer
 
 STAFF = -1001
 PRECINCTS = ["zhd-vokzal", "yubileyny", "mzhk", "koksay-1"]

@@ -51,9 +51,7 @@ from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
-from bot.telegram.community_render import CommunityRenderer
-from bot.telegram.duty_render import DutyTelegramRenderer
-from bot.telegram.helper_render import HelperTelegramRenderer
+from bot.telegram.bot_profile import BotProfile
 from bot.telegram.middlewares import (
     BanMiddleware,
     FloodGuard,
@@ -62,11 +60,13 @@ from bot.telegram.middlewares import (
     UserI18nMiddleware,
     UserMiddleware,
 )
-from bot.telegram.profile import BotProfile
-from bot.telegram.render import TelegramReportRenderer
+from bot.telegram.report_renderer import TelegramReportRenderer
 from bot.telegram.sender import TelegramSender
 from bot.telegram.session import FloodControlMiddleware, InboxRequestMiddleware, InboxSession
-from bot.telegram.staff import AdminGate, StaffGate
+from bot.telegram.staff.community.render import CommunityRenderer
+from bot.telegram.staff.duties.render import DutyTelegramRenderer
+from bot.telegram.staff.helpers.render import HelperTelegramRenderer
+from bot.telegram.staff_members import AdminGate, StaffGate
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from bot.services.inbox import Inbox
 from bot.services.ratelimit import RateLimiter
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
+from bot.telegram.bot_profile import BotProfile
 from bot.telegram.health import HealthServer
-from bot.telegram.profile import BotProfile
 from bot.telegram.session import REPLAY, feed_raw
 from bot.telegram.webhook import WebhookServer
 

@@ -5,28 +5,24 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.telegram.access import resident_area, staff_area
-from bot.telegram.routers import (
-    community,
-    community_staff,
-    directory_admin,
-    duties,
-    duties_staff,
-    errors,
-    fallback,
-    groups,
-    helper_profile,
-    helpers_staff,
-    info,
-    inspector,
-    my_reports,
-    report,
-    staff,
-    staff_desk,
-    start,
-    subscriptions,
-    survey,
-    volunteer,
-)
+from bot.telegram.common import errors, fallback, groups
+from bot.telegram.resident.community import router as community
+from bot.telegram.resident.helper import application as helper_application
+from bot.telegram.resident.helper import duty_offers
+from bot.telegram.resident.helper import profile as helper_profile
+from bot.telegram.resident.info import router as info
+from bot.telegram.resident.inspector import router as inspector
+from bot.telegram.resident.my_reports import router as my_reports
+from bot.telegram.resident.report import router as report
+from bot.telegram.resident.start import router as start
+from bot.telegram.resident.subscriptions import router as subscriptions
+from bot.telegram.resident.survey import router as survey
+from bot.telegram.staff.community import router as community_staff
+from bot.telegram.staff.desk import router as staff_desk
+from bot.telegram.staff.directory import router as directory_admin
+from bot.telegram.staff.duties import router as duties_staff
+from bot.telegram.staff.helpers import router as helpers_staff
+from bot.telegram.staff.reports import router as staff_reports
 
 
 def routers() -> list[Router]:
@@ -40,10 +36,10 @@ def routers() -> list[Router]:
             info.router(),
             report.router(),
             my_reports.router(),
-            volunteer.router(),
+            helper_application.router(),
             helper_profile.router(),
             subscriptions.router(),
-            duties.router(),
+            duty_offers.router(),
             inspector.router(),
             survey.router(),
             community.router(),
@@ -54,7 +50,7 @@ def routers() -> list[Router]:
             helpers_staff.router(),
             staff_desk.router(),
             community_staff.router(),
-            staff.router(),
+            staff_reports.router(),
         ),
         groups.router(),
         fallback.router(),

@@ -24,7 +24,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
 from bot.telegram import texts
-from bot.telegram.staff import AdminGate, StaffGate
+from bot.telegram.staff_members import AdminGate, StaffGate
 
 log = logging.getLogger(__name__)
 

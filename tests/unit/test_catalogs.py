@@ -159,7 +159,7 @@ def test_buttons_are_distinct_in_every_language() -> None:
 
 
 def test_descriptions_and_commands_fit_telegram_limits() -> None:
-    from bot.telegram import profile
+    from bot.telegram import bot_profile as profile
 
     i18n = build_i18n("kk")
     for lang in LOCALES:

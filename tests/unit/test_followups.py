@@ -20,7 +20,7 @@ from bot.services.reports import ReportService
 from bot.services.surveys import Answer, SurveyService
 from bot.services.users import UserService
 from bot.storage.db import Database
-from bot.telegram.render import TelegramReportRenderer
+from bot.telegram.report_renderer import TelegramReportRenderer
 from tests.conftest import FixedClock
 
 STAFF = -1001

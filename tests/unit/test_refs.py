@@ -32,7 +32,7 @@ STORED = [
     ("report:1000:receipt", RefKind.REPORT, 1000, "receipt"),
     # reports: follow-up and audit subjects (report_followups.py, desk.py)
     ("report:1000", RefKind.REPORT, 1000, ""),
-    # duties (bot/telegram/duty_render.py, bot/services/duties.py)
+    # duties (bot/telegram/staff/duties/render.py, bot/services/duties.py)
     ("duty:17:post", RefKind.DUTY, 17, "post"),
     ("duty:17:roster", RefKind.DUTY, 17, "roster"),
     ("duty:17:short", RefKind.DUTY, 17, "short"),
@@ -47,7 +47,7 @@ STORED = [
     ("duty:17", RefKind.DUTY, 17, ""),  # follow-up subject: waves, the end, the close
     ("duty:17:42", RefKind.DUTY, 17, "42"),  # follow-up subject: a helper's "I'm here"
     ("duty:17:42:24", RefKind.DUTY, 17, "42:24"),  # follow-up subject: a reminder
-    # helpers (bot/telegram/helper_render.py, bot/services/helpers.py)
+    # helpers (bot/telegram/staff/helpers/render.py, bot/services/helpers.py)
     ("helper:5:topic", RefKind.HELPER, 5, "topic"),
     ("helper:5:post", RefKind.HELPER, 5, "post"),
     ("helper:5:edit", RefKind.HELPER, 5, "edit"),
@@ -57,7 +57,7 @@ STORED = [
     ("helper:5:question", RefKind.HELPER, 5, "question"),
     ("helper:5:answer", RefKind.HELPER, 5, "answer"),
     ("helper:5:notice", RefKind.HELPER, 5, "notice"),
-    # community surveys (bot/telegram/community_render.py, bot/services/community.py)
+    # community surveys (bot/telegram/staff/community/render.py, bot/services/community.py)
     ("csurvey:3", RefKind.CSURVEY, 3, ""),
     ("csurvey:3:chart", RefKind.CSURVEY, 3, "chart"),
     ("csurvey:3:results:2", RefKind.CSURVEY, 3, "results:2"),

@@ -16,7 +16,7 @@ from bot.services.delivery import Outbox
 from bot.services.reports import TOPIC_OF, ReportLimits, ReportRefused, ReportService
 from bot.services.users import UserService
 from bot.storage.db import Database
-from bot.telegram.render import TelegramReportRenderer
+from bot.telegram.report_renderer import TelegramReportRenderer
 from tests.conftest import FixedClock
 
 STAFF = -1001

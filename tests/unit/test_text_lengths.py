@@ -34,8 +34,8 @@ from bot.domain.duties import MAX_LEADER
 from bot.domain.reports import MAX_DESCRIPTION, MAX_NOTE
 from bot.services.desk import MAX_REASON
 from bot.telegram.buttons import LANGUAGE_NAMES
-from bot.telegram.routers.report import MAX_ADDRESS
-from bot.telegram.routers.volunteer import MAX_HELPER_NOTE
+from bot.telegram.resident.helper.application import MAX_HELPER_NOTE
+from bot.telegram.resident.report.router import MAX_ADDRESS
 from bot.testing.fake_telegram.html_parser import parse_html
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,62 +62,65 @@ UNTRACED_BUTTONS = {
     ("bot/telegram/buttons.py", "name"): "a language named in itself (checked below)",
     ("bot/telegram/buttons.py", "c.label(locale)"): "a category: load_categories refuses over 24",
     (
-        "bot/telegram/community_render.py",
+        "bot/telegram/staff/community/render.py",
         "('✅ ' if n == chosen else '') + self.option(survey, n, locale)",
     ): "a survey option typed by staff",
     (
-        "bot/telegram/routers/helper_profile.py",
+        "bot/telegram/resident/helper/profile.py",
         "('✅' if n in days else '') + names[n]",
     ): "a weekday abbreviation",
     (
-        "bot/telegram/routers/helper_profile.py",
+        "bot/telegram/resident/helper/profile.py",
         "('✅ ' if b in bands else '') + band_names[b]",
     ): "a time band",
-    ("bot/telegram/routers/inspector.py", "p.name(locale)"): "a precinct from the directory",
-    ("bot/telegram/routers/inspector.py", "'⬅️'"): "an arrow",
-    ("bot/telegram/routers/inspector.py", "'➡️'"): "an arrow",
     (
-        "bot/telegram/routers/my_reports.py",
+        "bot/telegram/resident/inspector/router.py",
+        "p.name(locale)",
+    ): "a precinct from the directory",
+    ("bot/telegram/resident/inspector/router.py", "'⬅️'"): "an arrow",
+    ("bot/telegram/resident/inspector/router.py", "'➡️'"): "an arrow",
+    (
+        "bot/telegram/resident/my_reports/router.py",
         "_line(report, renderer, user.language)[:60]",
     ): "a report's summary line, cut at 60",
-    ("bot/telegram/routers/my_reports.py", "'◀️'"): "an arrow",
-    ("bot/telegram/routers/my_reports.py", "'▶️'"): "an arrow",
+    ("bot/telegram/resident/my_reports/router.py", "'◀️'"): "an arrow",
+    ("bot/telegram/resident/my_reports/router.py", "'▶️'"): "an arrow",
     (
-        "bot/telegram/routers/subscriptions.py",
+        "bot/telegram/resident/subscriptions/router.py",
         "('✅ ' if item.wants(kind) else '⬜ ') + names[kind]",
     ): "a kind of notice (a tick and a name)",
     (
-        "bot/telegram/routers/subscriptions.py",
+        "bot/telegram/resident/subscriptions/router.py",
         "p.name(user.language)",
     ): "a precinct from the directory",
-    ("bot/telegram/routers/survey.py", "f'{n} ⭐'"): "a rating",
+    ("bot/telegram/resident/survey/router.py", "f'{n} ⭐'"): "a rating",
     (
-        "bot/telegram/routers/volunteer.py",
+        "bot/telegram/resident/helper/application.py",
         "('✅ ' if p.id in chosen else '') + p.name(user.language)",
     ): "a precinct from the directory",
     (
-        "bot/telegram/routers/volunteer.py",
+        "bot/telegram/resident/helper/application.py",
         "texts.helper_done() + (f' ({len(chosen)})' if chosen else '')",
     ): "«Done» and a count (helper_done is checked alone)",
     (
-        "bot/telegram/routers/volunteer.py",
+        "bot/telegram/resident/helper/application.py",
         "('✅' if n in days else '') + day_names[n]",
     ): "a weekday abbreviation",
     (
-        "bot/telegram/routers/volunteer.py",
+        "bot/telegram/resident/helper/application.py",
         "('✅ ' if band in bands else '') + band_names[band]",
     ): "a time band",
-    ("bot/telegram/routers/volunteer.py", "text"): "a precinct page label built above",
+    ("bot/telegram/resident/helper/application.py", "text"): "a precinct page label built above",
     (
-        "bot/telegram/render/staff_posts.py",
+        "bot/telegram/staff/reports/render.py",
         "'📋 ' + str(t['title'])[:40]",
     ): "a ready answer's title, cut at 40",
     (
-        "bot/telegram/render/staff_posts.py",
+        "bot/telegram/staff/reports/render.py",
         "_(text)",
     ): "a reason of REJECT_REASONS (listed in BY_HAND)",
-    ("bot/telegram/render/resident.py", "label"): "a survey answer (listed in BY_HAND)",
-    ("bot/telegram/helper_render.py", "text"): "a staff action on an application (BY_HAND)",
+    ("bot/telegram/resident/report/render.py", "label"): "a survey answer (listed in BY_HAND)",
+    ("bot/telegram/staff/helpers/render.py", "text"): "a staff action on an application (BY_HAND)",
 }
 
 #: the catalog texts behind some UNTRACED_BUTTONS, still held to the length rule

@@ -1,0 +1,1 @@
+"""The community feature: its router, texts and rendering side by side."""

@@ -1,0 +1,1 @@
+"""The helper feature: its router, texts and rendering side by side."""

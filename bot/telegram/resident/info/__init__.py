@@ -1,0 +1,1 @@
+"""/help, /privacy and the other answers a resident reads."""

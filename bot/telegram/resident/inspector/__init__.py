@@ -1,0 +1,1 @@
+"""The inspector feature: its router, texts and rendering side by side."""

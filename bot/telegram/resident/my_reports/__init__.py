@@ -1,0 +1,1 @@
+"""The my reports feature: its router, texts and rendering side by side."""

@@ -1,0 +1,231 @@
+"""/myreports: the resident's reports with their status and history; withdraw while new."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+
+from bot.config import Settings
+from bot.domain.reports import Report, Status
+from bot.domain.users import User
+from bot.services.reports import ReportService
+from bot.telegram import texts
+from bot.telegram.buttons import (
+    BTN_BACK,
+    BTN_CANCEL,
+    BTN_MY_REPORTS,
+    back_cancel_keyboard,
+    main_menu,
+)
+from bot.telegram.callbacks import MyReportsCb
+from bot.telegram.editing import edit_text
+from bot.telegram.filters import ButtonFilter
+from bot.telegram.report_renderer import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
+from bot.telegram.states import ReportChat
+
+PER_PAGE = 5
+
+
+def router() -> Router:
+    r = Router(name="my_reports")
+    r.message.register(show_list, Command("myreports"))
+    r.message.register(show_list, ButtonFilter(BTN_MY_REPORTS))
+    r.callback_query.register(start_writing, MyReportsCb.filter(F.action == "write"))
+    r.callback_query.register(on_button, MyReportsCb.filter())
+    writing = StateFilter(ReportChat.writing)
+    r.message.register(stop_writing, writing, ButtonFilter(BTN_CANCEL))
+    r.message.register(stop_writing, writing, ButtonFilter(BTN_BACK))
+    # a command is not words for the officer: it goes on to its own feature
+    r.message.register(
+        write, writing, (F.text & ~F.text.startswith("/")) | F.photo | F.voice | F.video
+    )
+    r.message.register(write_unsupported, writing)
+    return r
+
+
+async def start_writing(
+    query: CallbackQuery, callback_data: MyReportsCb, state: FSMContext
+) -> None:
+    await query.answer()
+    await state.set_state(ReportChat.writing)
+    await state.set_data({"report": callback_data.value})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            texts.write_to_officer_prompt(callback_data.value), reply_markup=back_cancel_keyboard()
+        )
+
+
+async def write(message: Message, state: FSMContext, user: User, reports: ReportService) -> None:
+    data = await state.get_data()
+    number = int(data.get("report", 0))
+    album = message.media_group_id
+    if album is None:
+        await state.clear()
+    else:
+        # an album arrives as several messages: stay in this step for its other items
+        await state.update_data(album=album)
+    same_album = album is not None and data.get("album") == album
+    report = await reports.write_to_staff(
+        user.id, number, message.message_id, header=not same_album
+    )
+    if same_album:
+        return  # one header and one answer per album
+    if report is None:
+        await state.clear()
+        await message.answer(texts.write_not_possible(), reply_markup=main_menu())
+        return
+    await message.answer(texts.relayed_to_officer(report.id), reply_markup=main_menu())
+
+
+async def stop_writing(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(texts.cancelled(), reply_markup=main_menu())
+
+
+async def write_unsupported(message: Message) -> None:
+    await message.answer(texts.write_unsupported())
+
+
+def _line(report: Report, renderer: TelegramReportRenderer, locale: str) -> str:
+    status = _(STATUS_NAMES[report.status])
+    return f"№ {report.id} · {renderer.category_label(report.category, locale)} · {status}"
+
+
+async def _list_view(
+    user: User, reports: ReportService, renderer: TelegramReportRenderer, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    items, total = await reports.mine(user.id, page, PER_PAGE)
+    if total == 0:
+        return texts.my_reports_none(), None
+    pages = (total + PER_PAGE - 1) // PER_PAGE
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=_line(report, renderer, user.language)[:60],
+                callback_data=MyReportsCb(action="open", value=report.id).pack(),
+            )
+        ]
+        for report in items
+    ]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text="◀️", callback_data=MyReportsCb(action="page", value=page - 1).pack()
+            )
+        )
+    if page + 1 < pages:
+        nav.append(
+            InlineKeyboardButton(
+                text="▶️", callback_data=MyReportsCb(action="page", value=page + 1).pack()
+            )
+        )
+    if nav:
+        rows.append(nav)
+    return texts.my_reports_header(page + 1, pages), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def show_list(
+    message: Message, user: User, reports: ReportService, renderer: TelegramReportRenderer
+) -> None:
+    text, markup = await _list_view(user, reports, renderer, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: MyReportsCb,
+    user: User,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    settings: Settings,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(texts.stale_button())
+        return
+    if callback_data.action == "page":
+        await query.answer()
+        text, markup = await _list_view(user, reports, renderer, max(callback_data.value, 0))
+        await edit_text(message, text, markup)
+        return
+    if callback_data.action == "withdraw":
+        result = await reports.withdraw(user.id, callback_data.value)
+        if result is None:
+            await query.answer(texts.stale_button())
+            return
+        if not result.changed:
+            # taken meanwhile: say so; the card stays as it is (an identical edit is refused)
+            await query.answer(texts.my_report_cannot_withdraw(), show_alert=True)
+            return
+        await query.answer(texts.my_report_withdrawn(result.report.id))
+    elif callback_data.action != "open":
+        await query.answer(texts.stale_button())
+        return
+    found = await reports.card(user.id, callback_data.value)
+    if found is None:  # not theirs (a forged number), or gone
+        await query.answer(texts.stale_button())
+        return
+    if callback_data.action == "open":
+        await query.answer()
+    report, history = found
+    lines = [
+        f"<b>{escape(_line(report, renderer, user.language))}</b>",
+    ]
+    if report.description:
+        description = report.description
+        lines.append(
+            "📝 " + escape(description if len(description) <= 300 else description[:299] + "…")
+        )
+    for event in history:
+        when = format_datetime(
+            datetime.fromisoformat(str(event["at"])),
+            "d MMM, HH:mm",
+            tzinfo=settings.zone,
+            locale=user.language,
+        )
+        line = f"• {when}: {texts.history_event(str(event['action']))}"
+        note = event["note"]
+        if event["action"] in ("resolve", "reject") and note:
+            note = str(note)
+            if note in REJECT_REASONS:
+                note = _(REJECT_REASONS[note])
+            else:
+                note = escape(note if len(note) <= 300 else note[:299] + "…")
+            line += f" ({note})"
+        lines.append(line)
+    rows = []
+    if report.status in (Status.NEW, Status.TAKEN):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.write_button(),
+                    callback_data=MyReportsCb(action="write", value=report.id).pack(),
+                )
+            ]
+        )
+    if report.status is Status.NEW:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.withdraw_button(),
+                    callback_data=MyReportsCb(action="withdraw", value=report.id).pack(),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=texts.back_to_list(),
+                callback_data=MyReportsCb(action="page", value=0).pack(),
+            )
+        ]
+    )
+    await edit_text(message, "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows))

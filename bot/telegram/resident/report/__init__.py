@@ -1,0 +1,1 @@
+"""The report feature: its router, texts and rendering side by side."""

@@ -1,0 +1,1 @@
+"""/start, the consent to the privacy notice, /language and the main menu."""

@@ -1,0 +1,1 @@
+"""The subscriptions feature: its router, texts and rendering side by side."""

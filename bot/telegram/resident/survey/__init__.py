@@ -1,0 +1,1 @@
+"""The survey feature: its router, texts and rendering side by side."""

@@ -1,0 +1,1 @@
+"""The desk feature: its router, texts and rendering side by side."""

@@ -1,0 +1,214 @@
+"""The staff desk: a report's card, statistics, search results, the held list and
+the daily digest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import Report, Status
+from bot.services.desk import Card
+from bot.services.stats import Stats
+from bot.telegram import texts
+from bot.telegram.common.render import (
+    DIGEST_TOP,
+    MAX_HELD_LINES,
+    STATUS_NAMES,
+    RendererBase,
+    duration,
+    post_link,
+)
+
+
+class DeskViews(RendererBase):
+    # --- the staff desk ------------------------------------------------------------------------
+
+    def card(self, card: Card) -> str:
+        """/card N: the report as its post shows it, then every step: when, who, what."""
+        lines = [self.staff_text(card.report, None), "", texts.card_history_title()]
+        steps = [(e["at"], e.get("actor_name") or texts.actor_name(e["actor"]), e["action"],
+                  e.get("note")) for e in card.history]  # fmt: skip
+        steps += [(a["at"], a["actor_name"] or "—", a["action"], a["detail"]) for a in card.audit]
+        for at, who, action, note in sorted(steps, key=lambda step: step[0]):
+            when = format_datetime(
+                datetime.fromisoformat(at),
+                "d MMM, HH:mm",
+                tzinfo=self.zone,
+                locale=self.staff_locale,
+            )
+            line = f"• {when} · {escape(who)} · {escape(texts.event_name(action))}"
+            if note:
+                line += f" · {escape(str(note)[:300])}"
+            lines.append(line)
+        return "\n".join(lines)
+
+    def stats_summary(self, stats: Stats, precinct_name: str | None, locale: str) -> str:
+        """In `locale` throughout (the requester's: texts, dates and categories alike)."""
+        period = stats.period
+        span = format_date(period.first, "d MMM", locale=locale)
+        if period.last != period.first:
+            span += "–" + format_date(period.last, "d MMM y", locale=locale)
+        else:
+            span = format_date(period.first, "d MMM y", locale=locale)
+        head = texts.stats_title(span, precinct_name)
+        if stats.empty:
+            return texts.stats_empty(span, precinct_name)
+        lines = [head, texts.stats_total(stats.total)]
+        parts = [
+            f"{_(STATUS_NAMES[Status(status)])} {texts.format_number(count)}"
+            for status, count in sorted(
+                stats.by_status.items(), key=lambda i: list(Status).index(Status(i[0]))
+            )
+        ]
+        lines.append(" · ".join(parts))
+        for key, series in sorted(stats.per_day.items(), key=lambda i: -sum(i[1])):
+            lines.append(
+                f"• {escape(self.category_label(key, locale))}: {texts.format_number(sum(series))}"
+            )
+        if stats.take_median_min is not None:
+            lines.append(texts.stats_take(texts.duration(round(stats.take_median_min))))
+        if stats.resolve_median_min is not None:
+            lines.append(texts.stats_resolve(texts.duration(round(stats.resolve_median_min))))
+        if stats.rating_mean is not None:
+            lines.append(
+                texts.stats_rating(
+                    format_decimal(round(stats.rating_mean, 1), locale=locale), stats.ratings
+                )
+            )
+        return "\n".join(lines)
+
+    def chart_labels(self, locale: str) -> dict[str, str]:
+        """Category names without emoji (the chart's font has none)."""
+        return {
+            key: "".join(ch for ch in self.category_label(key, locale) if ord(ch) < 0x2000).strip()
+            for key in self.categories
+        }
+
+    def found_list(self, rows: list[dict[str, Any]]) -> str:
+        if not rows:
+            return texts.find_nothing()
+        lines = [texts.find_title(len(rows))]
+        for row in rows:
+            when = format_datetime(
+                datetime.fromisoformat(row["created_at"]), "d MMM y", tzinfo=self.zone,
+                locale=self.staff_locale,
+            )  # fmt: skip
+            lines.append(
+                "• № {} · {} · {} · {}".format(
+                    row["id"],
+                    escape(self.category_label(row["category"], self.staff_locale)),
+                    _(STATUS_NAMES[Status(row["status"])]),
+                    when,
+                )
+            )
+        return "\n".join(lines)
+
+    def digest(self, day: date, figures: dict[str, Any], chat_id: int) -> NewMessage:
+        """Yesterday in figures, for the staff group (one line on an empty day)."""
+        locale = self.staff_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            when = format_date(day, "d MMMM y", locale=locale)
+            new = len(figures["new"])
+            surveys = figures["surveys"]
+            answered = sum(surveys["solved"].values())
+            if not new and not figures["resolved"] and not answered and not figures["open"]:
+                text = _("📊 {day}: no reports, nothing open.").format(day=when)
+                return NewMessage(chat_id, "sendMessage", {"text": text}, ref="digest")
+            lines = [_("📊 <b>The day in figures: {day}</b>").format(day=when)]
+            lines.append(
+                _(
+                    "New: {new} · resolved: {resolved} · rejected: {rejected} · open now: "
+                    "{open}, of them overdue: {overdue}"
+                ).format(
+                    new=new,
+                    resolved=figures["resolved"],
+                    rejected=figures["rejected"],
+                    open=figures["open"],
+                    overdue=figures["overdue"],
+                )
+            )
+            if figures["by_category"]:
+                lines.append(
+                    _("By category: {list}").format(
+                        list=", ".join(
+                            f"{escape(self.category_label(key, locale))} {count}"
+                            for key, count in figures["by_category"].most_common(DIGEST_TOP)
+                        )
+                    )
+                )
+            if figures["by_precinct"]:
+                names = []
+                ranked = figures["by_precinct"].most_common()
+                for precinct_id, count in ranked[:DIGEST_TOP]:
+                    precinct = (
+                        self.directory.current.precinct(precinct_id)
+                        if self.directory and precinct_id
+                        else None
+                    )
+                    label = precinct.name(locale) if precinct else (precinct_id or _("unassigned"))
+                    names.append(f"{escape(label[:60])} {count}")
+                if len(ranked) > DIGEST_TOP:  # a message holds 4096 characters
+                    names.append(_("… and {count} more").format(count=len(ranked) - DIGEST_TOP))
+                lines.append(_("By precinct: {list}").format(list=", ".join(names)))
+            medians = []
+            if figures["take_median"] is not None:
+                medians.append(
+                    _("median time to take: {time}").format(
+                        time=duration(figures["take_median"], locale)
+                    )
+                )
+            if figures["resolve_median"] is not None:
+                medians.append(
+                    _("to resolve: {time}").format(time=duration(figures["resolve_median"], locale))
+                )
+            if medians:
+                lines.append("⏱ " + ", ".join(medians))
+            if answered:
+                solved = surveys["solved"]
+                line = _(
+                    "Surveys: {count} answered; solved {yes}, partly {partly}, not solved {no}"
+                ).format(
+                    count=answered,
+                    yes=solved.get("yes", 0),
+                    partly=solved.get("partly", 0),
+                    no=solved.get("no", 0),
+                )
+                if surveys["rating"] is not None:
+                    line += " · " + _("average rating {rating} of 5").format(
+                        rating=format_decimal(surveys["rating"], "0.0", locale=locale)
+                    )
+                lines.append(line)
+        return NewMessage(chat_id, "sendMessage", {"text": "\n".join(lines)}, ref="digest")
+
+    def held_list(self, reports: list[Report]) -> str:
+        """/mine: an officer's open reports, each with a link to its post (staff language)."""
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            if not reports:
+                return _("You hold no open reports.")
+            lines = [
+                ngettext(
+                    "<b>You hold {count} open report:</b>",
+                    "<b>You hold {count} open reports:</b>",
+                    len(reports),
+                ).format(count=len(reports))
+            ]
+            for report in reports[:MAX_HELD_LINES]:
+                when = format_datetime(
+                    report.updated_at, "d MMM, HH:mm", tzinfo=self.zone, locale=self.staff_locale
+                )
+                number = f"№ {report.id}"
+                link = post_link(report.staff_chat_id, report.staff_message_id)
+                if link:
+                    number = f'<a href="{link}">{number}</a>'
+                category = escape(self.category_label(report.category, self.staff_locale))
+                lines.append(f"• {number} · {category} · {when}")
+            if len(reports) > MAX_HELD_LINES:
+                lines.append(_("… and {count} more").format(count=len(reports) - MAX_HELD_LINES))
+        return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The directory feature: its router, texts and rendering side by side."""

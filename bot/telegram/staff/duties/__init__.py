@@ -1,0 +1,1 @@
+"""The duties feature: its router, texts and rendering side by side."""

@@ -1,0 +1,1 @@
+"""The helpers feature: its router, texts and rendering side by side."""

@@ -1,0 +1,346 @@
+"""Messages for the staff group: a report's topic and post, its buttons, what the
+resident writes, reminders and follow-ups."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from babel.numbers import format_decimal
+
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import OPEN, Action, Report, Status
+from bot.services.reports import ask_ref, post_ref, topic_ref
+from bot.telegram.callbacks import SEEN, StaffCb
+from bot.telegram.common.render import REJECT_REASONS, TOPIC_NAME_MAX, RendererBase, post_link
+
+
+class StaffPosts(RendererBase):
+    def staff_topic(self, report: Report, chat_id: int) -> NewMessage:
+        """The report's own forum topic: number, category and where (a topic name holds 128
+        characters)."""
+        locale = self.staff_locale
+        number = f"№ {report.id}"  # the same in both languages
+        precinct = self._precinct(report)
+        if precinct is not None:
+            where = precinct.name(locale)
+        elif report.latitude is not None and report.longitude is not None:
+            where = f"{report.latitude:.4f}, {report.longitude:.4f}"
+        else:
+            where = " ".join((report.address or "").split())
+        parts = [number, self.category_label(report.category, locale)]
+        if where:
+            parts.append(where)
+        name = " · ".join(parts)
+        if len(name) > TOPIC_NAME_MAX:
+            name = name[: TOPIC_NAME_MAX - 1].rstrip() + "…"
+        return NewMessage(chat_id, "createForumTopic", {"name": name}, ref=topic_ref(report.id))
+
+    def topic_state(self, report: Report, closed: bool) -> NewMessage | None:
+        """Close the topic when the report is closed, reopen it when the report is (never a
+        precinct's topic, which its other reports share)."""
+        if report.staff_chat_id is None or report.staff_thread_id is None:
+            return None
+        if report.staff_thread_shared:
+            return None
+        return NewMessage(
+            report.staff_chat_id,
+            "closeForumTopic" if closed else "reopenForumTopic",
+            {"message_thread_id": report.staff_thread_id},
+            ref=f"report:{report.id}:{'close' if closed else 'reopen'}",
+        )
+
+    def staff_post(
+        self,
+        report: Report,
+        chat_id: int,
+        earlier_reports: int,
+        thread_id: int | None = None,
+        alike: list[tuple[int, int]] | None = None,
+    ) -> list[NewMessage]:
+        """As few messages as Telegram allows: the photos/videos as one album, the voice, the
+        map pin, then the post itself (the one officers act on); all in the report's topic
+        when it has one. `alike`: open reports that may be the same thing (number, metres),
+        shown with a one-tap «same as №…»."""
+        messages = self._staff_post(report, chat_id, earlier_reports, alike or [])
+        if thread_id is None:
+            return messages
+        return [
+            NewMessage(m.chat_id, m.method, {**m.payload, "message_thread_id": thread_id}, m.ref)
+            for m in messages
+        ]
+
+    def _staff_post(
+        self, report: Report, chat_id: int, earlier_reports: int, alike: list[tuple[int, int]]
+    ) -> list[NewMessage]:
+        locale = self.staff_locale
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            number = _("Report № {number}").format(number=report.id)
+            messages: list[NewMessage] = []
+            if len(report.media) == 1:  # an album needs 2-10 items
+                item = report.media[0]
+                method = "sendPhoto" if item.kind == "photo" else "sendVideo"
+                payload = {item.kind: item.file_id, "caption": number}
+                messages.append(NewMessage(chat_id, method, payload))
+            elif report.media:
+                media = [{"type": item.kind, "media": item.file_id} for item in report.media]
+                media[0]["caption"] = number
+                messages.append(NewMessage(chat_id, "sendMediaGroup", {"media": media}))
+
+            if report.voice_file_id:
+                messages.append(
+                    NewMessage(
+                        chat_id,
+                        "sendVoice",
+                        {"voice": report.voice_file_id, "caption": number},
+                    )
+                )
+            if report.latitude is not None and report.longitude is not None:
+                messages.append(
+                    NewMessage(
+                        chat_id,
+                        "sendLocation",
+                        {"latitude": report.latitude, "longitude": report.longitude},
+                    )
+                )
+            text = self.staff_text(report, earlier_reports)
+            keyboard = self.staff_keyboard(report)
+            if alike and report.status is Status.NEW:
+                text += "\n" + _("🔁 Maybe the same as: {list}").format(
+                    list=", ".join(
+                        _("№ {number} ({metres} m away)").format(
+                            number=number, metres=format_decimal(metres, locale=locale)
+                        )
+                        for number, metres in alike
+                    )
+                )
+                rows = keyboard["inline_keyboard"]
+                assert isinstance(rows, list)  # staff_keyboard's rows of buttons
+                rows.append(
+                    [
+                        {
+                            "text": _("🔁 Same as № {number}").format(number=number),
+                            "callback_data": StaffCb(
+                                action=f"dup{number}", report=report.id, seen="n"
+                            ).pack(),
+                        }
+                        for number, _metres in alike
+                    ]
+                )
+            messages.append(
+                NewMessage(
+                    chat_id,
+                    "sendMessage",
+                    {"text": text, "reply_markup": keyboard},
+                    ref=post_ref(report.id),
+                )
+            )
+            return messages
+
+    def staff_keyboard(
+        self,
+        report: Report,
+        menu: str | None = None,
+        templates: list[dict[str, Any]] | None = None,
+    ) -> dict[str, object]:
+        """The buttons under a staff post, for the report as it is now (staff language);
+        `menu` "reject" lists the reasons, "resolve" offers a note for the resident."""
+
+        def button(text: str, action: str) -> dict[str, str]:
+            data = StaffCb(action=action, report=report.id, seen=SEEN[report.status.value])
+            return {"text": text, "callback_data": data.pack()}
+
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            if menu == "reject" and report.status in OPEN:
+                rows = [[button(_(text), f"rj_{code}")] for code, text in REJECT_REASONS.items()]
+                rows.append([button(_("✍️ Another reason (type it)"), "rj_typed")])
+                rows.append([button(_("⬅️ Back"), "back")])
+            elif menu == "resolve" and report.status is Status.TAKEN:
+                rows = [
+                    [button(_("✍️ Resolve with a note for the resident"), "rs_note")],
+                    [button(_("✅ Resolve without a note"), "rs_plain")],
+                    [button(_("⬅️ Back"), "back")],
+                ]
+            elif menu == "templates" and report.status in OPEN:
+                rows = [
+                    [button("📋 " + str(t["title"])[:40], f"tp{t['id']}")]
+                    for t in (templates or [])[:8]
+                ]
+                rows.append([button(_("⬅️ Back"), "back")])
+            elif report.status is Status.NEW:
+                rows = [
+                    [button(_("🙋 Take"), "take"), button(_("⛔ Reject"), "reject")],
+                    [button(_("📋 Ready answers"), "templates")],
+                ]
+            elif report.status is Status.TAKEN:
+                rows = [
+                    [button(_("✅ Resolved"), "resolve"), button(_("⛔ Reject"), "reject")],
+                    [button(_("🙋 Take"), "take"), button(_("📋 Ready answers"), "templates")],
+                ]
+            elif report.status in (Status.RESOLVED, Status.REJECTED):
+                rows = [[button(_("🔄 Reopen"), "reopen")]]
+            else:
+                rows = []
+        return {"inline_keyboard": rows}
+
+    def staff_post_update(
+        self, report: Report, earlier_reports: int, officer: str | None
+    ) -> NewMessage | None:
+        if report.staff_chat_id is None or report.staff_message_id is None:
+            return None  # the post is not delivered yet; it will be sent as it was stored
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = self.staff_text(report, earlier_reports, officer)
+        return NewMessage(
+            report.staff_chat_id,
+            "editMessageText",
+            {
+                "message_id": report.staff_message_id,
+                "text": text,
+                "reply_markup": self.staff_keyboard(report),
+            },
+            ref=f"report:{report.id}:edit",
+        )
+
+    def duplicate_joined(self, original: Report, duplicate: Report) -> NewMessage | None:
+        """Under the original's post: another resident reported the same thing."""
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "🔁 Report № {number} is the same thing and joined this one; its author is told "
+                "how this one ends. /card {number} shows what they sent."
+            ).format(number=duplicate.id)
+        return self._staff_message(original, text, f"report:{original.id}:joined:{duplicate.id}")
+
+    def resident_says(self, report: Report, from_chat: int, message_id: int) -> list[NewMessage]:
+        """The resident's answer, into the staff group under the report post."""
+        assert report.staff_chat_id is not None
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            header = _("💬 The resident about report № {number}:").format(number=report.id)
+        ref = f"report:{report.id}:relay"
+        copy: dict[str, object] = {"from_chat_id": from_chat, "message_id": message_id}
+        if report.staff_thread_id is not None and (
+            report.status in OPEN or report.staff_thread_shared
+        ):
+            copy["message_thread_id"] = report.staff_thread_id
+        return [
+            NewMessage(
+                report.staff_chat_id, "sendMessage", self._to_staff(report, {"text": header}), ref
+            ),
+            NewMessage(report.staff_chat_id, "copyMessage", copy, ref=ref),
+        ]
+
+    def ask_note(
+        self, report: Report, action: Action, officer_id: int, officer: str, version: int
+    ) -> NewMessage:
+        """Ask the officer who pressed the button for the note (resolve) or the reason
+        (reject); a reply to this very message completes the action."""
+        assert report.staff_chat_id is not None
+        mention = f'<a href="tg://user?id={officer_id}">{escape(officer)}</a>'
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            if action is Action.RESOLVE:
+                text = _(
+                    "{officer}, reply to this message with a note for the resident about what "
+                    "was done: report № {number} is resolved when you send it."
+                )
+                hint = _("What was done")
+            else:
+                text = _(
+                    "{officer}, reply to this message with the reason for rejecting report "
+                    "№ {number}: the resident will see it."
+                )
+                hint = _("The reason")
+            text = text.format(officer=mention, number=report.id)
+        payload = self._to_staff(report, {"text": text})
+        payload["reply_markup"] = {
+            "force_reply": True,
+            "selective": True,
+            "input_field_placeholder": hint,
+        }
+        return NewMessage(
+            report.staff_chat_id,
+            "sendMessage",
+            payload,
+            ref=ask_ref(report.id, action, version),
+        )
+
+    def resident_unreachable(self, report: Report) -> NewMessage:
+        assert report.staff_chat_id is not None
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "⚠️ The resident of report № {number} has blocked the bot: messages do not "
+                "reach them."
+            ).format(number=report.id)
+        return NewMessage(
+            report.staff_chat_id,
+            "sendMessage",
+            self._to_staff(report, {"text": text}),
+            ref=f"report:{report.id}:unreachable",
+        )
+
+    def remind_untaken(
+        self, report: Report, minutes: int, chat_id: int | None = None
+    ) -> NewMessage | None:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = ngettext(
+                "⏰ Report № {number} has waited {minutes} minute: nobody has taken it.",
+                "⏰ Report № {number} has waited {minutes} minutes: nobody has taken it.",
+                minutes,
+            ).format(number=report.id, minutes=minutes)
+        return self._staff_message(report, text, f"report:{report.id}:remind", chat_id)
+
+    def escalate_untaken(
+        self, report: Report, minutes: int, chat_id: int, admins: list[tuple[int, str]]
+    ) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = ngettext(
+                "⚠️ Report № {number} has waited {minutes} minute and nobody has taken it. "
+                "Please assign it.",
+                "⚠️ Report № {number} has waited {minutes} minutes and nobody has taken it. "
+                "Please assign it.",
+                minutes,
+            ).format(number=report.id, minutes=minutes)
+        link = post_link(report.staff_chat_id, report.staff_message_id)
+        if link and chat_id != report.staff_chat_id:
+            text += f'\n<a href="{link}">№ {report.id}</a>'
+        if admins:
+            text += "\n" + " ".join(
+                f'<a href="tg://user?id={user_id}">{escape(name[:40])}</a>'
+                for user_id, name in admins[:10]
+            )
+        ref = f"report:{report.id}:escalate"
+        if chat_id == report.staff_chat_id:
+            message = self._staff_message(report, text, ref)
+            assert message is not None
+            return message
+        return NewMessage(chat_id, "sendMessage", {"text": text}, ref=ref)
+
+    def remind_unresolved(
+        self, report: Report, officer_id: int, officer: str, hours: int
+    ) -> NewMessage | None:
+        mention = f'<a href="tg://user?id={officer_id}">{escape(officer[:40])}</a>'
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = ngettext(
+                "⏰ {officer}, report № {number} has been yours for {hours} hour and is not "
+                "resolved yet.",
+                "⏰ {officer}, report № {number} has been yours for {hours} hours and is not "
+                "resolved yet.",
+                hours,
+            ).format(officer=mention, number=report.id, hours=hours)
+        return self._staff_message(report, text, f"report:{report.id}:unresolved")
+
+    def not_solved(self, report: Report, comment: str | None) -> NewMessage:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "❗ The resident says report № {number} is not solved: it is open again."
+            ).format(number=report.id)
+        message = self._staff_message(report, text, f"report:{report.id}:not_solved")
+        assert message is not None
+        return message
+
+    def survey_comment(self, report: Report, comment: str) -> NewMessage | None:
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _("💬 The resident's comment on report № {number}: {comment}").format(
+                number=report.id, comment=escape(comment)
+            )
+        return self._staff_message(report, text, f"report:{report.id}:survey_comment")
