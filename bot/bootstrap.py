@@ -52,6 +52,7 @@ from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm import SQLiteStorage
 from bot.telegram.bot_profile import BotProfile
+from bot.telegram.legacy_buttons import LEGACY, LegacyButtons
 from bot.telegram.middlewares import (
     BanMiddleware,
     FloodGuard,
@@ -384,6 +385,7 @@ def build_dispatcher(services: Services, storage: SQLiteStorage, time_scale: flo
     )
     dp.update.outer_middleware(BanMiddleware())
     dp.message.outer_middleware(StaffForumMiddleware(services.chats))
+    dp.callback_query.outer_middleware(LegacyButtons(LEGACY))
     dp.include_routers(*telegram.routers())
     return dp
 

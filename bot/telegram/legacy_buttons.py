@@ -1,0 +1,77 @@
+"""Buttons from before a release that changed their callback data keep working.
+
+Inline buttons live for weeks: a staff post from last month, a resident's survey in an old
+chat. When a release changes how a `CallbackData` is packed (a new field, an action split
+into an enum and a value), the old string would no longer parse, and the press would be
+answered as a stale button. This outer middleware reads an old string, translates it into
+the new packing, and lets the press go on as if the button had been drawn today.
+
+Each entry says which release retires it (at least one release after the change), like the
+retired button labels in `locales/retired-labels.toml`. A translation never invents: an old
+string it cannot read is passed on unchanged and answered as stale."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, TelegramObject
+
+#: the separator CallbackData packs with
+SEP = ":"
+
+
+@dataclass(frozen=True)
+class Legacy:
+    """One old packing of one prefix: `translate` takes the parts after the prefix and
+    returns the new callback data, or None when the string is not of this old shape."""
+
+    prefix: str
+    translate: Callable[[list[str]], str | None]
+    since: str  # the release that changed the packing
+    remove_after: str  # the first release that may drop this entry
+
+
+def translate(data: str, table: Mapping[str, tuple[Legacy, ...]]) -> str | None:
+    """The new callback data for an old one, or None when `data` is not an old packing."""
+    prefix, _, rest = data.partition(SEP)
+    for legacy in table.get(prefix, ()):
+        new = legacy.translate(rest.split(SEP) if rest else [])
+        if new is not None and new != data:
+            return new
+    return None
+
+
+class LegacyButtons(BaseMiddleware):
+    """Outer middleware on callback queries: an old packing is replaced by the new one
+    before any filter reads it."""
+
+    def __init__(self, table: Mapping[str, tuple[Legacy, ...]]) -> None:
+        self.table = table
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, CallbackQuery) and event.data:
+            new = translate(event.data, self.table)
+            if new is not None:
+                event = event.model_copy(update={"data": new})
+                if event.bot is None and data.get("bot") is not None:
+                    event = event.as_(data["bot"])
+        return await handler(event, data)
+
+
+def table(*entries: Legacy) -> dict[str, tuple[Legacy, ...]]:
+    found: dict[str, tuple[Legacy, ...]] = {}
+    for entry in entries:
+        found[entry.prefix] = (*found.get(entry.prefix, ()), entry)
+    return found
+
+
+#: every old packing still honoured; features add theirs here (see docs/architecture)
+LEGACY: dict[str, tuple[Legacy, ...]] = table()
