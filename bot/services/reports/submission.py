@@ -150,7 +150,7 @@ class ReportSubmission:
         lat, lon = report.latitude, report.longitude
         dlat = rule.radius_m / 111_320
         dlon = rule.radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
-        rows = await self.repo.near_open(
+        nearby = await self.repo.near_open(
             conn,
             report.category,
             self.clock() - rule.window,
@@ -158,7 +158,6 @@ class ReportSubmission:
             report.id,
         )
         found = [
-            (int(row["id"]), int(distance_m(lat, lon, row["latitude"], row["longitude"])))
-            for row in rows
+            (near.id, int(distance_m(lat, lon, near.latitude, near.longitude))) for near in nearby
         ]
         return sorted((f for f in found if f[1] <= rule.radius_m), key=lambda f: f[1])[:3]
