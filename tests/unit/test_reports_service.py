@@ -13,7 +13,13 @@ from bot.domain.delivery import OutgoingMessage
 from bot.domain.reports import Media, ReportDraft, Status
 from bot.i18n import build_i18n
 from bot.services.delivery import Outbox
-from bot.services.reports import TOPIC_OF, ReportLimits, ReportRefused, ReportService
+from bot.services.reports import (
+    TOPIC_OF,
+    ReportLimits,
+    ReportRefused,
+    ReportService,
+    SimilarRule,
+)
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.telegram.render import TelegramReportRenderer
@@ -277,3 +283,19 @@ async def test_withdrawn_before_its_topic_existed(db: Database, clock: FixedCloc
         await reports.delivery.on_sent(conn, topic, 77)
     rows = await outbox_rows(db)
     assert rows[-1][1:3] == ("closeForumTopic", {"message_thread_id": 77})
+
+
+async def test_a_new_report_lists_open_ones_of_its_kind_nearby(
+    db: Database, clock: FixedClock
+) -> None:
+    reports = await service(db, clock)
+    reports.submission.similar = SimilarRule()
+    user = await resident(db, clock)
+    first = await reports.submission.submit(user, DRAFT, name=None, username=None)
+    far = dataclasses.replace(DRAFT, latitude=DRAFT.latitude + 0.01)  # about 1.1 km north
+    await reports.submission.submit(user, far, name=None, username=None)
+    near = dataclasses.replace(DRAFT, latitude=DRAFT.latitude + 0.0005)  # about 56 m north
+    second = await reports.submission.submit(user, near, name=None, username=None)
+    async with db.read() as conn:
+        alike = await reports.submission._alike(conn, second)
+    assert alike == [(first.id, 55)], "the far one is not the same thing"
