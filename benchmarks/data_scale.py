@@ -119,14 +119,16 @@ async def measure(path: Path, samples: int, out: dict[str, Any]) -> None:
         rng = random.Random(3)
         people = [RESIDENT_BASE + rng.randrange(max(1, residents - 10)) for _ in range(samples)]
         numbers = [rng.randint(1, reports) for _ in range(samples)]
-        warm = [app.reports.mine(p, 0, 5) for p in people[:50]]
+        warm = [app.reports.resident.mine(p, 0, 5) for p in people[:50]]
         await asyncio.gather(*warm)
 
-        p50, p99, pages = await timed([lambda p=p: app.reports.mine(p, 0, 5) for p in people])
+        p50, p99, pages = await timed(
+            [lambda p=p: app.reports.resident.mine(p, 0, 5) for p in people]
+        )
         mean_total = sum(total for _, total in pages) / len(pages)
         out["myreports"] = (p50, p99, f"{mean_total:.0f} reports each on average")
         busiest = RESIDENT_BASE  # the Pareto spread makes the first resident the busiest
-        p50, p99, pages = await timed([lambda: app.reports.mine(busiest, 0, 5)] * 50)
+        p50, p99, pages = await timed([lambda: app.reports.resident.mine(busiest, 0, 5)] * 50)
         out["myreports_busiest"] = (p50, p99, f"{pages[0][1]} reports")
         p50, p99, cards = await timed([lambda n=n: desk.card(n) for n in numbers])
         assert all(card is not None for card in cards)

@@ -240,7 +240,7 @@ def build(
     )
     helpers.on_leave = duties.release
     surveys = SurveyService(
-        db, outbox, clock, reports, renderer.survey_comment, renderer.not_solved
+        db, outbox, clock, reports.resident, renderer.survey_comment, renderer.not_solved
     )
     community_renderer = CommunityRenderer(
         i18n, settings.staff_language, settings.zone, directory, settings.survey_min_answers
@@ -306,7 +306,7 @@ def build(
         community_renderer=community_renderer,
         alerts=alerts,
         inbox=inbox,
-        privacy=PrivacyService(db, clock, outbox, reports.redraw_post, storage.invalidate),
+        privacy=PrivacyService(db, clock, outbox, reports.core.redraw_post, storage.invalidate),
         i18n=i18n,
     )
     dp = build_dispatcher(services, storage, time_scale)
@@ -333,7 +333,7 @@ def build(
         on_moved=chats.record_migration,
         on_sent=hooks.sent,
         on_failed=hooks.failed,
-        on_topic_gone=reports.on_topic_gone,
+        on_topic_gone=reports.delivery.on_topic_gone,
         prepare=hooks.prepare,
     )
     return Wiring(
@@ -397,16 +397,16 @@ def delivery_hooks(services: Services) -> DeliveryHooks:
     hooks = DeliveryHooks()
     # forum topics written as markers, in rows with or without a ref (an album's photos)
     hooks.before_any_send(
-        lambda message, payload: reports.prepare(replace(message, payload=payload))
+        lambda message, payload: reports.delivery.prepare(replace(message, payload=payload))
     )
     hooks.before_any_send(lambda message, payload: helpers.prepare(payload))
 
-    hooks.when_sent(RefKind.REPORT, reports.on_sent)
-    hooks.when_failed(RefKind.REPORT, reports.on_failed)
+    hooks.when_sent(RefKind.REPORT, reports.delivery.on_sent)
+    hooks.when_failed(RefKind.REPORT, reports.delivery.on_failed)
 
     async def resident_unreachable(message: OutgoingMessage, ref: Ref) -> None:
         if ref.id is not None and ref.parts[-1:] != ("survey",):  # closed: nothing to do
-            await reports.resident_unreachable(ref.id)
+            await reports.conversation.resident_unreachable(ref.id)
 
     hooks.when_unreachable(RefKind.REPORT, resident_unreachable)
 

@@ -12,7 +12,7 @@ from bot.domain.delivery import NewMessage
 from bot.domain.reports import MAX_NOTE, Report
 from bot.domain.surveys import SatisfactionSurvey, Solved
 from bot.services.delivery import Outbox
-from bot.services.reports import ReportService
+from bot.services.reports import ResidentReports
 from bot.storage.db import Database
 from bot.storage.repositories import FollowUpRepository, ReportRepository
 
@@ -41,7 +41,7 @@ class SurveyService:
         db: Database,
         outbox: Outbox,
         clock: Callable[[], datetime],
-        reports: ReportService,
+        reports: ResidentReports,
         comment_to_staff: Callable[[Report, str], NewMessage | None],
         not_solved: Callable[[Report, str | None], NewMessage | None],
     ) -> None:

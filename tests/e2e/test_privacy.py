@@ -76,7 +76,7 @@ async def test_forget_me_erases_me_keeps_the_statistics_and_edits_the_staff_post
         "Ваше сообщение № 1000 ещё не закрыто, и сотрудникам может понадобиться связаться с Вами"
     )
     assert bot.app is not None
-    await bot.app.reports.withdraw(9981, 1000)  # the resident takes it back: it is closed
+    await bot.app.reports.resident.withdraw(9981, 1000)  # the resident takes it back: it is closed
     await tg.wait_for(lambda: bool(post.edits), timeout=10)
 
     await me.send("/forgetme")

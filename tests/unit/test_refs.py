@@ -9,7 +9,7 @@ from bot.domain.refs import Ref, RefKind
 
 #: every shape written by bot/ (renderers, services, storage), with what it reads as
 STORED = [
-    # reports: outbox refs (bot/telegram/render/, bot/services/reports.py)
+    # reports: outbox refs (bot/telegram/render/, bot/services/reports/)
     ("report:1000:post", RefKind.REPORT, 1000, "post"),
     ("report:1000:topic", RefKind.REPORT, 1000, "topic"),
     ("report:1000:ask:resolve:7", RefKind.REPORT, 1000, "ask:resolve:7"),

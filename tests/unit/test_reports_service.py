@@ -13,7 +13,13 @@ from bot.domain.delivery import OutgoingMessage
 from bot.domain.reports import Media, ReportDraft, Status
 from bot.i18n import build_i18n
 from bot.services.delivery import Outbox
-from bot.services.reports import TOPIC_OF, ReportLimits, ReportRefused, ReportService
+from bot.services.reports import (
+    TOPIC_OF,
+    ReportLimits,
+    ReportRefused,
+    ReportService,
+    SimilarRule,
+)
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.telegram.report_renderer import TelegramReportRenderer
@@ -74,7 +80,7 @@ async def test_submit_stores_everything_and_queues_the_post_and_receipt(
 ) -> None:
     reports = await service(db, clock)
     user = await resident(db, clock)
-    report = await reports.submit(user, DRAFT, name="Айгерім <Б>", username="aigerim")
+    report = await reports.submission.submit(user, DRAFT, name="Айгерім <Б>", username="aigerim")
     assert report.id == 1000, "numbers start at 1000"
     assert report.status is Status.NEW and report.media == DRAFT.media
     rows = await outbox_rows(db)
@@ -108,12 +114,13 @@ async def test_a_send_handled_twice_makes_one_report(db: Database, clock: FixedC
     reports = await service(db, clock)
     user = await resident(db, clock)
     keyed = dataclasses.replace(DRAFT, key="wizard-1")
-    first = await reports.submit(user, keyed, name="Айгерім", username=None)
-    again = await reports.submit(user, keyed, name="Айгерім", username=None)
+    first = await reports.submission.submit(user, keyed, name="Айгерім", username=None)
+    again = await reports.submission.submit(user, keyed, name="Айгерім", username=None)
     assert again.id == first.id == 1000
     assert len(await outbox_rows(db)) == 4, "one post, one receipt"
-    other = await reports.submit(user, dataclasses.replace(DRAFT, key="wizard-2"), name=None,
-                                 username=None)  # fmt: skip
+    other = await reports.submission.submit(
+        user, dataclasses.replace(DRAFT, key="wizard-2"), name=None, username=None
+    )
     assert other.id == 1001, "another wizard is another report"
 
 
@@ -124,7 +131,7 @@ async def test_anonymous_report_shows_no_reporter_card(db: Database, clock: Fixe
         category="parking", description="Жол бөгелген", address="Байтұрсынов к-сі 12",
         anonymous=True, phone="+77011234567",
     )  # fmt: skip
-    report = await reports.submit(user, draft, name="Aigerim", username="aigerim")
+    report = await reports.submission.submit(user, draft, name="Aigerim", username="aigerim")
     assert report.reporter_name is None and report.reporter_username is None
     post = (await outbox_rows(db))[0][2]["text"]
     assert "👤 Анонимно" in post
@@ -136,7 +143,7 @@ async def test_no_consent_no_report(db: Database, clock: FixedClock) -> None:
     reports = await service(db, clock)
     user = await resident(db, clock, consent=False)
     with pytest.raises(ReportRefused) as refused:
-        await reports.submit(user, DRAFT, name=None, username=None)
+        await reports.submission.submit(user, DRAFT, name=None, username=None)
     assert refused.value.reason == "consent"
     assert await outbox_rows(db) == []
 
@@ -144,16 +151,16 @@ async def test_no_consent_no_report(db: Database, clock: FixedClock) -> None:
 async def test_limits_of_open_and_hourly_reports(db: Database, clock: FixedClock) -> None:
     reports = await service(db, clock, max_open=2, max_per_hour=3)
     user = await resident(db, clock)
-    await reports.submit(user, DRAFT, name=None, username=None)
-    await reports.submit(user, DRAFT, name=None, username=None)
+    await reports.submission.submit(user, DRAFT, name=None, username=None)
+    await reports.submission.submit(user, DRAFT, name=None, username=None)
     with pytest.raises(ReportRefused) as refused:
-        await reports.submit(user, DRAFT, name=None, username=None)
+        await reports.submission.submit(user, DRAFT, name=None, username=None)
     assert (refused.value.reason, refused.value.limit) == ("open", 2)
     async with db.transaction() as conn:  # staff resolved them
         await conn.execute("UPDATE reports SET status = 'resolved'")
-    await reports.submit(user, DRAFT, name=None, username=None)
+    await reports.submission.submit(user, DRAFT, name=None, username=None)
     with pytest.raises(ReportRefused) as refused:
-        await reports.submit(user, DRAFT, name=None, username=None)
+        await reports.submission.submit(user, DRAFT, name=None, username=None)
     assert refused.value.reason == "hourly"
     async with db.read() as conn:
         count = await (await conn.execute("SELECT count(*) FROM reports")).fetchone()
@@ -164,8 +171,9 @@ async def test_an_incomplete_draft_is_refused(db: Database, clock: FixedClock) -
     reports = await service(db, clock)
     user = await resident(db, clock)
     with pytest.raises(ReportRefused, match="incomplete"):
-        await reports.submit(user, ReportDraft(category="noise", description="x"), name=None,
-                             username=None)  # fmt: skip
+        await reports.submission.submit(
+            user, ReportDraft(category="noise", description="x"), name=None, username=None
+        )
 
 
 async def test_the_staff_post_id_is_recorded_when_delivered(
@@ -173,10 +181,10 @@ async def test_the_staff_post_id_is_recorded_when_delivered(
 ) -> None:
     reports = await service(db, clock)
     user = await resident(db, clock)
-    report = await reports.submit(user, DRAFT, name=None, username=None)
+    report = await reports.submission.submit(user, DRAFT, name=None, username=None)
     message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
     async with db.transaction() as conn:
-        await reports.on_sent(conn, message, 555)
+        await reports.delivery.on_sent(conn, message, 555)
     stored = await reports.get(report.id)
     assert stored is not None
     assert (stored.staff_chat_id, stored.staff_message_id) == (STAFF, 555)
@@ -191,11 +199,11 @@ async def test_a_post_delivered_after_a_change_is_brought_up_to_date(
 ) -> None:
     reports = await service(db, clock)
     user = await resident(db, clock)
-    report = await reports.submit(user, DRAFT, name=None, username=None)
-    assert (await reports.withdraw(user.id, report.id)).changed  # type: ignore[union-attr]
+    report = await reports.submission.submit(user, DRAFT, name=None, username=None)
+    assert (await reports.resident.withdraw(user.id, report.id)).changed  # type: ignore[union-attr]
     message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
     async with db.transaction() as conn:
-        await reports.on_sent(conn, message, 555)
+        await reports.delivery.on_sent(conn, message, 555)
     last = (await outbox_rows(db))[-1]
     assert last[1] == "editMessageText" and last[2]["message_id"] == 555
     assert "Статус: отозвано" in last[2]["text"]
@@ -207,16 +215,16 @@ async def test_a_post_delivered_after_a_field_changed_shows_it_and_a_new_one_is_
 ) -> None:
     reports = await service(db, clock)
     user = await resident(db, clock)
-    report = await reports.submit(user, DRAFT, name=None, username=None)
+    report = await reports.submission.submit(user, DRAFT, name=None, username=None)
     message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
     async with db.transaction() as conn:
-        await reports.on_sent(conn, message, 555)
+        await reports.delivery.on_sent(conn, message, 555)
     assert (await outbox_rows(db))[-1][1] == "sendMessage", "nothing to bring up to date"
-    second = await reports.submit(user, DRAFT, name=None, username=None)
-    assert await reports.set_priority(second.id, "high", 1, "Officer") is not None
+    second = await reports.submission.submit(user, DRAFT, name=None, username=None)
+    assert await reports.actions.set_priority(second.id, "high", 1, "Officer") is not None
     message = OutgoingMessage(9, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1001:post")
     async with db.transaction() as conn:
-        await reports.on_sent(conn, message, 556)
+        await reports.delivery.on_sent(conn, message, 556)
     last = (await outbox_rows(db))[-1]
     assert last[1] == "editMessageText" and last[2]["message_id"] == 556
     assert "🔴" in last[2]["text"]
@@ -226,7 +234,7 @@ async def test_a_post_delivered_after_a_field_changed_shows_it_and_a_new_one_is_
 async def test_with_topics_the_post_waits_for_its_topic(db: Database, clock: FixedClock) -> None:
     reports = await service(db, clock, topics=True)
     user = await resident(db, clock)
-    report = await reports.submit(user, DRAFT, name=None, username=None)
+    report = await reports.submission.submit(user, DRAFT, name=None, username=None)
     rows = await outbox_rows(db)
     assert [(chat, method) for chat, method, _, _ in rows] == [
         (STAFF, "createForumTopic"),
@@ -240,11 +248,13 @@ async def test_with_topics_the_post_waits_for_its_topic(db: Database, clock: Fix
     assert all(p["message_thread_id"] == placeholder for _, _, p, _ in rows[1:4])
 
     row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=rows[3][3])
-    assert "message_thread_id" not in await reports.prepare(row), "no topic (yet): the group"
+    assert "message_thread_id" not in await reports.delivery.prepare(row), (
+        "no topic (yet): the group"
+    )
     topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref=rows[0][3])
     async with db.transaction() as conn:
-        await reports.on_sent(conn, topic, 77)
-    assert (await reports.prepare(row))["message_thread_id"] == 77
+        await reports.delivery.on_sent(conn, topic, 77)
+    assert (await reports.delivery.prepare(row))["message_thread_id"] == 77
     stored = await reports.get(report.id)
     assert stored is not None and stored.staff_thread_id == 77
 
@@ -252,22 +262,40 @@ async def test_with_topics_the_post_waits_for_its_topic(db: Database, clock: Fix
 async def test_a_refused_topic_posts_without_one(db: Database, clock: FixedClock) -> None:
     reports = await service(db, clock, topics=True)
     user = await resident(db, clock)
-    await reports.submit(user, DRAFT, name=None, username=None)
+    await reports.submission.submit(user, DRAFT, name=None, username=None)
     rows = await outbox_rows(db)
     topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref="report:1000:topic")
     async with db.transaction() as conn:
-        await reports.on_failed(conn, topic, "Bad Request: not enough rights to create a topic")
+        await reports.delivery.on_failed(
+            conn, topic, "Bad Request: not enough rights to create a topic"
+        )
     row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=rows[3][3])
-    assert "message_thread_id" not in await reports.prepare(row)
+    assert "message_thread_id" not in await reports.delivery.prepare(row)
 
 
 async def test_withdrawn_before_its_topic_existed(db: Database, clock: FixedClock) -> None:
     reports = await service(db, clock, topics=True)
     user = await resident(db, clock)
-    await reports.submit(user, DRAFT, name=None, username=None)
-    assert (await reports.withdraw(user.id, 1000)).changed  # type: ignore[union-attr]
+    await reports.submission.submit(user, DRAFT, name=None, username=None)
+    assert (await reports.resident.withdraw(user.id, 1000)).changed  # type: ignore[union-attr]
     topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref="report:1000:topic")
     async with db.transaction() as conn:
-        await reports.on_sent(conn, topic, 77)
+        await reports.delivery.on_sent(conn, topic, 77)
     rows = await outbox_rows(db)
     assert rows[-1][1:3] == ("closeForumTopic", {"message_thread_id": 77})
+
+
+async def test_a_new_report_lists_open_ones_of_its_kind_nearby(
+    db: Database, clock: FixedClock
+) -> None:
+    reports = await service(db, clock)
+    reports.submission.similar = SimilarRule()
+    user = await resident(db, clock)
+    first = await reports.submission.submit(user, DRAFT, name=None, username=None)
+    far = dataclasses.replace(DRAFT, latitude=DRAFT.latitude + 0.01)  # about 1.1 km north
+    await reports.submission.submit(user, far, name=None, username=None)
+    near = dataclasses.replace(DRAFT, latitude=DRAFT.latitude + 0.0005)  # about 56 m north
+    second = await reports.submission.submit(user, near, name=None, username=None)
+    async with db.read() as conn:
+        alike = await reports.submission._alike(conn, second)
+    assert alike == [(first.id, 55)], "the far one is not the same thing"

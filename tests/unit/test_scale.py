@@ -86,7 +86,7 @@ async def test_the_big_reads_are_answered_from_indexes(seeded: Database, tmp_pat
 
 
 async def test_myreports_reads_the_residents_index(seeded: Database) -> None:
-    async def mine() -> None:  # what ReportService.mine reads
+    async def mine() -> None:  # what ResidentReports.mine reads
         repo = ReportRepository()
         async with seeded.read() as conn:
             assert await repo.count_by_reporter(conn, RESIDENT_BASE) > 5

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
 from bot.domain.reports import Media, Report, ReportDraft, Status
 from bot.storage.repositories._rows import to_db
+
+
+class NearReport(NamedTuple):
+    """An open report near another one: its number and where it is."""
+
+    id: int
+    latitude: float
+    longitude: float
 
 
 def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
@@ -248,18 +256,21 @@ class ReportRepository:
         since: datetime,
         box: tuple[float, float, float, float],
         exclude: int,
-    ) -> list[dict[str, Any]]:
+    ) -> list[NearReport]:
         """Open reports of `category` made since `since` inside the box (south, west, north,
         east): candidates for the same thing reported twice."""
         south, west, north, east = box
         cur = await conn.execute(
-            "SELECT id, latitude, longitude, created_at FROM reports"
+            "SELECT id, latitude, longitude FROM reports"
             " WHERE category = ? AND created_at >= ? AND status IN ('new', 'taken')"
             " AND latitude IS NOT NULL AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
             " AND id != ? ORDER BY id DESC LIMIT 50",
             (category, to_db(since), south, north, west, east, exclude),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [
+            NearReport(int(row["id"]), float(row["latitude"]), float(row["longitude"]))
+            for row in await cur.fetchall()
+        ]
 
     async def mark_duplicate(
         self,

@@ -72,7 +72,7 @@ async def write(message: Message, state: FSMContext, user: User, reports: Report
         # an album arrives as several messages: stay in this step for its other items
         await state.update_data(album=album)
     same_album = album is not None and data.get("album") == album
-    report = await reports.write_to_staff(
+    report = await reports.conversation.write_to_staff(
         user.id, number, message.message_id, header=not same_album
     )
     if same_album:
@@ -101,7 +101,7 @@ def _line(report: Report, renderer: TelegramReportRenderer, locale: str) -> str:
 async def _list_view(
     user: User, reports: ReportService, renderer: TelegramReportRenderer, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    items, total = await reports.mine(user.id, page, PER_PAGE)
+    items, total = await reports.resident.mine(user.id, page, PER_PAGE)
     if total == 0:
         return texts.my_reports_none(), None
     pages = (total + PER_PAGE - 1) // PER_PAGE
@@ -157,7 +157,7 @@ async def on_button(
         await edit_text(message, text, markup)
         return
     if callback_data.action == "withdraw":
-        result = await reports.withdraw(user.id, callback_data.value)
+        result = await reports.resident.withdraw(user.id, callback_data.value)
         if result is None:
             await query.answer(texts.stale_button())
             return
@@ -169,7 +169,7 @@ async def on_button(
     elif callback_data.action != "open":
         await query.answer(texts.stale_button())
         return
-    found = await reports.card(user.id, callback_data.value)
+    found = await reports.resident.card(user.id, callback_data.value)
     if found is None:  # not theirs (a forged number), or gone
         await query.answer(texts.stale_button())
         return

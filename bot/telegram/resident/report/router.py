@@ -104,7 +104,8 @@ async def begin(
     preset: tuple[float, float] | None = None,
 ) -> None:
     """`preset`: the place is already known (from the inspector lookup)."""
-    if not await reports.accepts_reports():  # no police chat would see it: say so, not later
+    # no police chat would see it: say so, not later
+    if not await reports.submission.accepts_reports():
         await state.clear()
         await message.answer(texts.reports_not_accepted_yet(), reply_markup=main_menu())
         return
@@ -448,7 +449,7 @@ async def send(query: CallbackQuery, state: FSMContext, user: User, reports: Rep
     # leaves neither a «Send» to replay nor a finished wizard waiting at its last step
     await state.clear()
     try:
-        await reports.submit(
+        await reports.submission.submit(
             user,
             draft,
             name=None if draft.anonymous else query.from_user.full_name,
@@ -474,7 +475,7 @@ async def send(query: CallbackQuery, state: FSMContext, user: User, reports: Rep
 async def resident_reply(message: Message, user: User, reports: ReportService) -> None:
     """The resident answers an officer's relayed message: it goes back to the staff group."""
     assert message.reply_to_message is not None
-    report = await reports.relay_from_resident(
+    report = await reports.conversation.relay_from_resident(
         user.id, message.reply_to_message.message_id, message.message_id
     )
     if report is None:

@@ -295,7 +295,7 @@ async def assign(
     if not await staff_gate.is_staff(bot, target[0], message.chat.id):
         await message.reply(texts.assign_not_staff())
         return
-    result = await reports.assign(
+    result = await reports.actions.assign(
         report.id, target[0], target[1], message.from_user.id, message.from_user.full_name
     )
     if result.changed:
@@ -328,7 +328,7 @@ async def recategorise(
     if before is not None and before.category == words[1]:
         await message.reply(texts.category_unchanged(number))
         return
-    updated = await reports.recategorise(
+    updated = await reports.actions.recategorise(
         number, words[1], message.from_user.id, message.from_user.full_name
     )
     if updated is None:
@@ -352,7 +352,7 @@ async def duplicate(
         return
     number, original = numbers
     assert number is not None and original is not None
-    result = await reports.mark_duplicate(
+    result = await reports.actions.mark_duplicate(
         number, original, message.from_user.id, message.from_user.full_name
     )
     if result is None:
@@ -461,7 +461,7 @@ async def priority(
     if number is None or level is None:
         await message.reply(texts.priority_usage())
         return
-    updated = await reports.set_priority(
+    updated = await reports.actions.set_priority(
         number, level, message.from_user.id, message.from_user.full_name
     )
     if updated is None:
@@ -502,7 +502,7 @@ async def relocate(
             await message.reply(texts.move_usage())
             return
         placement = found
-    updated = await reports.relocate(
+    updated = await reports.actions.relocate(
         number, latitude, longitude, placement, message.from_user.id, message.from_user.full_name
     )
     if updated is None:

@@ -135,9 +135,9 @@ async def link(
     if inspector is None:
         await message.reply(texts.staff_me_usage())
         return
-    if await reports.staff_profile(message.from_user.id) is None:
+    if await reports.actions.staff_profile(message.from_user.id) is None:
         surname = inspector.full_name.split()[0]
-        await reports.set_staff_profile(
+        await reports.actions.set_staff_profile(
             message.from_user.id, inspector.rank(settings.staff_language), surname
         )
     await message.reply(

@@ -85,7 +85,7 @@ async def on_button(
     action = callback_data.action
     seen = Status(SEEN_STATUS[callback_data.seen]) if callback_data.seen in SEEN_STATUS else None
     if action == "templates":
-        found = await reports.templates_for(report.category)
+        found = await reports.actions.templates_for(report.category)
         if not found:
             await query.answer(texts.templates_none(), show_alert=True)
             return
@@ -98,7 +98,7 @@ async def on_button(
         )
         return
     if action.startswith("tp") and (template_id := parse_number(action[2:])) is not None:
-        sent = await reports.send_template(
+        sent = await reports.actions.send_template(
             report.id, template_id, query.from_user.id, query.from_user.full_name
         )
         if sent is None:
@@ -119,7 +119,7 @@ async def on_button(
         )
         return
     if action in ASKS:
-        result = await reports.ask(
+        result = await reports.conversation.ask(
             report.id,
             ASKS[action],
             officer_id=query.from_user.id,
@@ -135,7 +135,7 @@ async def on_button(
         )
         return
     if action.startswith("dup") and (original := parse_number(action[3:])) is not None:
-        marked = await reports.mark_duplicate(
+        marked = await reports.actions.mark_duplicate(
             report.id, original, query.from_user.id, query.from_user.full_name, seen
         )
         if marked is None:
@@ -155,7 +155,7 @@ async def on_button(
     else:
         await query.answer(texts.stale_button())
         return
-    result = await reports.act(
+    result = await reports.actions.act(
         report.id,
         step,
         officer_id=query.from_user.id,
@@ -201,7 +201,7 @@ async def set_profile(message: Message, command: CommandObject, reports: ReportS
         await message.reply(texts.staff_me_usage())
         return
     rank, surname = " ".join(parts[:-1]), parts[-1]
-    await reports.set_staff_profile(message.from_user.id, rank, surname)
+    await reports.actions.set_staff_profile(message.from_user.id, rank, surname)
     await message.reply(texts.staff_me_saved(rank, surname))
 
 
@@ -210,7 +210,7 @@ async def held_reports(
 ) -> None:
     """/mine: the reports this officer has taken and not closed, with links to their posts."""
     assert message.from_user is not None  # the staff area's guard
-    held = await reports.held_by(message.from_user.id)
+    held = await reports.actions.held_by(message.from_user.id)
     await message.reply(renderer.held_list(held))
 
 
@@ -222,7 +222,7 @@ async def officer_message(message: Message, bot: Bot, reports: ReportService) ->
     reply = message.reply_to_message
     to_bot = _to_bot(message, bot)
     thread = message.message_thread_id if message.is_topic_message else None
-    outcome, result = await reports.from_officer(
+    outcome, result = await reports.conversation.from_officer(
         message.chat.id,
         message.message_id,
         officer_id=message.from_user.id,
@@ -252,6 +252,6 @@ async def officer_message(message: Message, bot: Bot, reports: ReportService) ->
 
 async def officer_edit(message: Message, reports: ReportService) -> None:
     """Telegram cannot change a copy the resident already has: say so, under the edit."""
-    number = await reports.relayed_to_resident(message.chat.id, message.message_id)
+    number = await reports.conversation.relayed_to_resident(message.chat.id, message.message_id)
     if number is not None:
         await message.reply(texts.staff_edit_not_relayed(number))

@@ -1,0 +1,51 @@
+"""Reports: a resident's submission is stored with everything it must cause, in one go; staff
+act on it, talk with its author through the bot, and the author follows it. One module per
+responsibility, all acting through the shared core (`changes`)."""
+
+from bot.services.reports.changes import ReportCore
+from bot.services.reports.conversation import ReportConversation
+from bot.services.reports.delivery import ReportDelivery
+from bot.services.reports.ports import (
+    DELIVERED,
+    RELAYABLE,
+    TOPIC_OF,
+    ActionResult,
+    ReportLimits,
+    ReportPlanner,
+    ReportRefused,
+    ReportRenderer,
+    Said,
+    SimilarRule,
+    ask_ref,
+    parse_ask,
+    post_ref,
+    topic_ref,
+)
+from bot.services.reports.resident import ResidentReports
+from bot.services.reports.service import ReportService
+from bot.services.reports.staff_actions import StaffActions
+from bot.services.reports.submission import ReportSubmission
+
+__all__ = [
+    "DELIVERED",
+    "RELAYABLE",
+    "TOPIC_OF",
+    "ActionResult",
+    "ReportConversation",
+    "ReportCore",
+    "ReportDelivery",
+    "ReportLimits",
+    "ReportPlanner",
+    "ReportRefused",
+    "ReportRenderer",
+    "ReportService",
+    "ReportSubmission",
+    "ResidentReports",
+    "Said",
+    "SimilarRule",
+    "StaffActions",
+    "ask_ref",
+    "parse_ask",
+    "post_ref",
+    "topic_ref",
+]

@@ -1,0 +1,234 @@
+"""The shared core of every change to a report: the lifecycle's transition, the history line,
+the staff post redrawn, the topic opened or closed, the followers told. The report services
+(submission, staff actions, the conversation, the resident's own, delivery) all act through it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.domain.reports import OPEN, Action, Actor, IllegalTransition, Report, Status, apply
+from bot.services.delivery import Outbox
+from bot.services.reports.ports import ActionResult, ReportPlanner, ReportRenderer
+from bot.storage.db import Database, Tx
+from bot.storage.repositories import (
+    RelayRepository,
+    ReportRepository,
+    StaffRepository,
+    TemplateRepository,
+)
+
+
+class ReportCore:
+    """The dependencies and the shared steps of the report services (inside their transactions)."""
+
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        renderer: ReportRenderer,
+        planner: ReportPlanner | None = None,
+        on_resolved: Callable[[Tx, Report], Awaitable[None]] | None = None,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.renderer = renderer
+        #: follow-ups (reminders, escalations, the survey) scheduled and cancelled with changes
+        self.planner = planner
+        #: inside the transaction that resolves a report (area alerts for those who opted in)
+        self.on_resolved = on_resolved
+        self.repo = ReportRepository()
+        self.staff = StaffRepository()
+        self.relays = RelayRepository()
+        self.templates = TemplateRepository()
+
+    async def get(self, report_id: int) -> Report | None:
+        async with self.db.read() as conn:
+            return await self.repo.get(conn, report_id)
+
+    async def staff_act(
+        self,
+        conn: Tx,
+        report_id: int,
+        action: Action,
+        officer_id: int,
+        officer_name: str,
+        reason: str | None,
+        note: str | None,
+        seen: Status | None,
+        version: int | None = None,
+    ) -> ActionResult:
+        """A staff action inside the caller's transaction: refused if the report is not as the
+        officer saw it (`seen`, or `version` for a note asked for earlier); otherwise the post,
+        the resident's notice, the followers and the topic follow the change."""
+        report = await self.repo.get(conn, report_id)
+        if report is None:
+            raise LookupError(f"report {report_id} does not exist")
+        if seen is not None and report.status is not seen:
+            # the officer pressed a button of the post as it was: someone was faster
+            return await self.refused(conn, report, "changed meanwhile")
+        if version is not None and await self.repo.version(conn, report_id) != version:
+            # a note asked for before a change (even one that came back to the same status)
+            return await self.refused(conn, report, "changed meanwhile")
+        result = await self.transition(
+            conn,
+            report,
+            action,
+            Actor.STAFF,
+            officer_id,
+            officer_id=officer_id,
+            note=note if note is not None else reason,
+            actor_name=officer_name,
+        )
+        if not result.changed:
+            return await self.refused(conn, result.report, result.refused)
+        updated = result.report
+        if action is Action.REOPEN:
+            await self.topic_state(conn, updated, closed=False)  # before anything is posted
+        earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+        # a note is signed by whoever wrote it, not by whoever holds the report
+        who = officer_id if note else updated.officer_id
+        signer = await self.staff.profile(conn, who) if who else None
+        edit = self.renderer.staff_post_update(updated, earlier, officer_name)
+        if edit is not None:
+            await self.outbox.add(conn, edit)
+        notice = self.renderer.resident_notice(updated, action, signer, reason, note)
+        if notice is not None:
+            await self.outbox.add(conn, notice)
+        if action in (Action.RESOLVE, Action.REJECT):
+            await self.tell_followers(conn, updated)
+        if action is Action.RESOLVE and self.on_resolved is not None:
+            await self.on_resolved(conn, updated)
+        if action is Action.REOPEN and updated.duplicate_of is not None:
+            await self.repo.unfollow(conn, updated.id)  # handled on its own again
+        if updated.status not in OPEN:
+            await self.topic_state(conn, updated, closed=True)
+        return ActionResult(updated, True)
+
+    async def transition(
+        self,
+        conn: Tx,
+        report: Report,
+        action: Action,
+        actor: Actor,
+        actor_id: int,
+        *,
+        officer_id: int | None = None,
+        note: str | None = None,
+        actor_name: str | None = None,
+    ) -> ActionResult:
+        """The lifecycle decides; compare-and-set stores it; the history records it."""
+        try:
+            change = apply(
+                report.status, action, actor, holder=report.officer_id, officer_id=officer_id
+            )
+        except IllegalTransition as exc:
+            return ActionResult(report, False, str(exc))
+        if not await self.repo.change_status(
+            conn,
+            report.id,
+            expected=report.status,
+            expected_officer=report.officer_id,
+            status=change.status,
+            officer_id=change.officer_id,
+            now=self.clock(),
+        ):
+            current = await self.repo.get(conn, report.id)
+            assert current is not None
+            return ActionResult(current, False, "changed meanwhile")
+        event = "withdraw" if action is Action.WITHDRAW else action.value
+        await self.event(
+            conn,
+            report.id,
+            actor.value,
+            actor_id,
+            event,
+            from_status=report.status,
+            to_status=change.status,
+            note=note,
+            actor_name=actor_name,
+        )
+        updated = await self.repo.get(conn, report.id)
+        assert updated is not None
+        if self.planner is not None:
+            await self.planner.on_change(conn, updated, event)
+        return ActionResult(updated, True)
+
+    async def event(
+        self,
+        conn: Tx,
+        report_id: int,
+        actor: str,
+        actor_id: int | None,
+        action: str,
+        *,
+        from_status: Status | None = None,
+        to_status: Status | None = None,
+        note: str | None = None,
+        actor_name: str | None = None,
+    ) -> None:
+        """One line of the report's history (who, what, when)."""
+        await self.repo.add_event(
+            conn,
+            report_id,
+            actor=actor,
+            actor_id=actor_id,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            now=self.clock(),
+            actor_name=actor_name,
+        )
+
+    async def to_staff(
+        self,
+        conn: Tx,
+        report: Report,
+        resident_id: int,
+        message_id: int,
+        *,
+        header: bool = True,
+    ) -> None:
+        messages = self.renderer.resident_says(report, resident_id, message_id)
+        for message in messages if header else messages[1:]:  # [0] is the header
+            await self.outbox.add(conn, message)
+        await self.event(conn, report.id, "resident", resident_id, "resident_message")
+
+    async def redraw_post(self, conn: Tx, report_id: int) -> bool:
+        """Bring a report's staff post up to date (inside the caller's transaction); False if
+        it has no post yet (it will be sent as the report is then)."""
+        report = await self.repo.get(conn, report_id)
+        if report is None or report.staff_message_id is None:
+            return False
+        await self.redraw(conn, report)
+        return True
+
+    async def redraw(self, conn: Tx, report: Report) -> None:
+        """The staff post shows the report as it is now (a field changed, not its status)."""
+        earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
+        last = await self.repo.last_change(conn, report.id)
+        edit = self.renderer.staff_post_update(report, earlier, last[1] if last else None)
+        if edit is not None:
+            await self.outbox.add(conn, edit)
+
+    async def topic_state(self, conn: Tx, report: Report, closed: bool) -> None:
+        message = self.renderer.topic_state(report, closed)
+        if message is not None:
+            await self.outbox.add(conn, message)
+
+    async def tell_followers(self, conn: Tx, original: Report) -> None:
+        """Those whose reports joined this one hear how it ended, once (its own author gets
+        the usual notice instead)."""
+        for follower in await self.repo.followers(conn, original.id):
+            if follower["user_id"] != original.reporter_id:
+                await self.outbox.add(conn, self.renderer.original_closed(original, follower))
+        await self.repo.followers_told(conn, original.id, self.clock())
+
+    async def refused(self, conn: Tx, report: Report, why: str | None) -> ActionResult:
+        last = await self.repo.last_change(conn, report.id)
+        if last is None:
+            return ActionResult(report, False, why)
+        return ActionResult(report, False, why, by=last[1], by_id=last[0])

@@ -1,0 +1,124 @@
+"""Delivery hooks of report messages: where a post or topic landed, a topic refused or deleted, a
+post row's topic filled in when it is sent."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.refs import Ref, RefKind
+from bot.domain.reports import OPEN, Status
+from bot.services.delivery import fill_thread
+from bot.services.reports.changes import ReportCore
+from bot.services.reports.ports import DELIVERED, TOPIC_OF
+from bot.storage.db import Tx
+
+log = logging.getLogger(__name__)
+
+
+class ReportDelivery:
+    """The outbox's hooks for messages with a report ref."""
+
+    def __init__(self, core: ReportCore) -> None:
+        self.core = core
+        self.outbox = core.outbox
+        self.renderer = core.renderer
+        self.repo = core.repo
+
+    async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
+        """Delivery hook: remember where a report's staff post landed (replies trace back)."""
+        if (
+            message.method == "copyMessage"
+            and message.ref is not None
+            and message.ref.endswith(":relay")
+            and message.chat_id > 0  # an officer's message reached the resident
+        ):
+            # mark the officer's message in the staff group instead of writing a new one
+            await self.outbox.add(
+                conn,
+                NewMessage(
+                    int(message.payload["from_chat_id"]),
+                    "setMessageReaction",
+                    {
+                        "message_id": int(message.payload["message_id"]),
+                        "reaction": [{"type": "emoji", "emoji": DELIVERED}],
+                    },
+                    ref=message.ref.replace(":relay", ":delivered"),
+                ),
+            )
+            self.outbox.notify()
+        ref = Ref.of(message.ref)
+        if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
+            return
+        report_id = ref.id
+        if ref.part == "topic" and message_id is not None:
+            # the report's topic exists: its post rows, already queued, will go there
+            await self.repo.set_staff_topic(conn, report_id, message.chat_id, message_id)
+            report = await self.repo.get(conn, report_id)
+            if report is not None and report.status not in OPEN:  # withdrawn meanwhile
+                await self.core.topic_state(conn, report, closed=True)
+                self.outbox.notify()
+        elif ref.part == "post":
+            await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)
+            report = await self.repo.get(conn, report_id)
+            if report is not None and report.updated_at >= message.created_at:
+                # someone acted (or the resident withdrew, or staff changed its category,
+                # priority or place) after the post was written and before it arrived: bring it
+                # up to date now (a report just made has no such change: no needless edit)
+                changed = report.status is not Status.NEW
+                for action in ("category", "priority", "place"):
+                    changed = changed or await self.repo.has_event(conn, report.id, action)
+                if changed:
+                    await self.core.redraw(conn, report)
+                    self.outbox.notify()
+
+    async def on_failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
+        """Delivery hook: Telegram will not create the report's topic (topics switched off, or
+        the bot may not manage them): its post rows go to the group without one."""
+        ref = Ref.of(message.ref)
+        if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
+            return
+        report_id = ref.id
+        if ref.part == "topic":
+            log.error(
+                "report %s: Telegram refused its forum topic (%s); posting it without one. "
+                "Give the bot the right to manage topics, or switch topics off.",
+                report_id,
+                error,
+            )
+            await self.repo.set_staff_topic(conn, report_id, message.chat_id, None)
+
+    async def on_topic_gone(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
+        """Delivery hook: a message for a report's topic found it closed or deleted (it goes to
+        General). A deleted topic took the post and its buttons with it: post the report again,
+        without a topic, as it is now."""
+        ref = Ref.of(message.ref)
+        if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
+            return
+        if "not found" not in error.lower() and "deleted" not in error.lower():
+            return  # closed by hand: the post and its buttons are still there
+        report = await self.repo.get(conn, ref.id)
+        if report is None or report.staff_thread_id is None or report.staff_chat_id is None:
+            return
+        if report.staff_thread_shared:
+            return  # the precinct's topic: its messages go to General from now on
+        if message.payload.get("message_thread_id") != report.staff_thread_id:
+            return
+        log.warning("report %s: its topic was deleted; posting the report again", report.id)
+        await self.repo.set_staff_topic(conn, report.id, report.staff_chat_id, None)
+        await self.repo.set_staff_post(conn, report.id, report.staff_chat_id, None)
+        earlier = await self.repo.count_by_reporter(conn, report.reporter_id) - 1
+        for post in self.renderer.staff_post(report, report.staff_chat_id, earlier):
+            await self.outbox.add(conn, post)
+        self.outbox.notify()
+
+    async def prepare(self, message: OutgoingMessage) -> dict[str, Any]:
+        """Delivery hook: fill in the forum topic of a post row written before the topic
+        existed (no topic after all: the group itself)."""
+
+        async def thread_of(report_id: int) -> int | None:
+            report = await self.core.get(report_id)
+            return report.staff_thread_id if report is not None else None
+
+        return await fill_thread(message.payload, TOPIC_OF, thread_of)

@@ -1,0 +1,172 @@
+"""What the report services share with the rest: the ports they call (renderer, planner),
+their results and refusals, the settings, and the refs of the messages they write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.domain.delivery import NewMessage
+from bot.domain.reports import Action, Report
+from bot.storage.db import Tx
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """Stop abuse without hurting honest residents (settings)."""
+
+    max_open: int = 5
+    max_per_hour: int = 5
+
+
+class ReportRefused(Exception):
+    """The report was not stored; `reason` says why: consent, open, hourly, incomplete,
+    no_staff (no police chat would see it: STAFF_CHAT_ID is not set)."""
+
+    def __init__(self, reason: str, limit: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.limit = limit
+
+
+class ReportPlanner(Protocol):
+    async def on_change(self, conn: Tx, report: Report, event: str) -> None: ...
+
+
+class ReportRenderer(Protocol):
+    """Turns a stored report into the messages it causes (the telegram layer implements it)."""
+
+    def staff_post(
+        self,
+        report: Report,
+        chat_id: int,
+        earlier_reports: int,
+        thread_id: int | None = None,
+        alike: list[tuple[int, int]] | None = None,
+    ) -> list[NewMessage]: ...
+
+    def receipt(self, report: Report) -> NewMessage: ...
+
+    def staff_post_update(
+        self, report: Report, earlier_reports: int, officer: str | None
+    ) -> NewMessage | None: ...
+
+    def resident_notice(
+        self,
+        report: Report,
+        action: Action,
+        officer: tuple[str, str] | None,
+        reason: str | None,
+        note: str | None = None,
+    ) -> NewMessage | None: ...
+
+    def officer_says(
+        self, report: Report, officer: tuple[str, str] | None, from_chat: int, message_id: int
+    ) -> list[NewMessage]: ...
+
+    def resident_says(
+        self, report: Report, from_chat: int, message_id: int
+    ) -> list[NewMessage]: ...
+
+    def staff_topic(self, report: Report, chat_id: int) -> NewMessage: ...
+
+    def topic_state(self, report: Report, closed: bool) -> NewMessage | None: ...
+
+    def ask_note(
+        self, report: Report, action: Action, officer_id: int, officer: str, version: int
+    ) -> NewMessage: ...
+
+    def resident_unreachable(self, report: Report) -> NewMessage: ...
+
+    def recategorised(self, report: Report) -> NewMessage: ...
+
+    def relocated(self, report: Report) -> NewMessage: ...
+
+    def template_says(
+        self, report: Report, officer: tuple[str, str] | None, text: str
+    ) -> NewMessage: ...
+
+    def duplicate_notice(self, report: Report, original: Report) -> NewMessage: ...
+
+    def duplicate_joined(self, original: Report, duplicate: Report) -> NewMessage | None: ...
+
+    def original_closed(self, original: Report, follower: dict[str, Any]) -> NewMessage: ...
+
+    def not_solved(self, report: Report, comment: str | None) -> NewMessage: ...
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    report: Report
+    changed: bool
+    #: why nothing changed (the report as it is now tells the rest)
+    refused: str | None = None
+    #: who made the report's last change, as staff know them (for "someone was faster")
+    by: str | None = None
+    by_id: int | None = None
+
+
+#: the reaction on an officer's message once it reached the resident. Telegram allows only its
+#: own set of reaction emoji, which has no ✓; 👌 says "delivered" best among them.
+DELIVERED = "👌"
+
+
+def post_ref(report_id: int) -> str:
+    return f"report:{report_id}:post"
+
+
+def topic_ref(report_id: int) -> str:
+    return f"report:{report_id}:topic"
+
+
+def ask_ref(report_id: int, action: Action, version: int) -> str:
+    """The bot's request for a typed note (resolve) or reason (reject): a reply to it acts,
+    but only on the report as it was asked about (`version`: its last change)."""
+    return f"report:{report_id}:ask:{action.value}:{version}"
+
+
+def parse_ask(ref: str | None) -> tuple[int, Action, int] | None:
+    parts = (ref or "").split(":")
+    if len(parts) != 5 or parts[0] != "report" or parts[2] != "ask":
+        return None
+    try:
+        return int(parts[1]), Action(parts[3]), int(parts[4])
+    except ValueError:
+        return None
+
+
+#: in an outbox row: "the forum topic of this report", filled in when the row is sent
+TOPIC_OF = "topic_of_report"
+
+
+class Said(StrEnum):
+    """What became of an officer's message in the staff group."""
+
+    RELAYED = "relayed"  # copied to the resident
+    ACTED = "acted"  # it was the note or reason the bot asked for: the report changed
+    CHANGED = "changed"  # it was, but the report changed meanwhile: nothing happened
+    NOT_TEXT = "not_text"  # a note or reason must be text
+    TOO_LONG = "too_long"
+    NOT_A_REPORT = "not_a_report"  # a reply to a bot message that belongs to no report
+    IGNORED = "ignored"  # officers talking among themselves, outside any report
+    ERASED = "erased"  # the resident had their data erased (/forgetme): nobody to tell
+
+
+#: what an officer may send a resident (service messages, polls and games are not relayed)
+RELAYABLE = frozenset(
+    {
+        "text", "photo", "video", "voice", "audio", "document", "animation", "sticker",
+        "video_note", "location", "venue", "contact",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SimilarRule:
+    """Reports of the same category this close in place and time are shown as possibly the
+    same thing."""
+
+    radius_m: float = 150.0
+    window: timedelta = timedelta(hours=24)

@@ -1,0 +1,280 @@
+"""What staff do to a report: act on it, hand it over, close it as a duplicate, correct its place,
+priority or category, answer with a template; and an officer's own profile and reports."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.domain.directory import Placement
+from bot.domain.reports import OPEN, Action, Actor, Report, Status
+from bot.services.reports.changes import ReportCore
+from bot.services.reports.ports import ActionResult
+
+log = logging.getLogger(__name__)
+
+
+class StaffActions:
+    """Staff actions on reports."""
+
+    def __init__(self, core: ReportCore) -> None:
+        self.core = core
+        self.db = core.db
+        self.outbox = core.outbox
+        self.clock = core.clock
+        self.renderer = core.renderer
+        self.repo = core.repo
+        self.staff = core.staff
+        self.templates = core.templates
+        self.planner = core.planner
+
+    async def act(
+        self,
+        report_id: int,
+        action: Action,
+        *,
+        officer_id: int,
+        officer_name: str,
+        reason: str | None = None,
+        note: str | None = None,
+        seen: Status | None = None,
+    ) -> ActionResult:
+        """A staff action on a report: the lifecycle decides, the change, its history, the
+        edited staff post and the resident's notice are written in one transaction. Two
+        officers at once: the second finds the report changed and nothing happens. `reason`
+        is a listed rejection reason, `note` what the officer typed for the resident."""
+        async with self.db.transaction() as conn:
+            result = await self.core.staff_act(
+                conn, report_id, action, officer_id, officer_name, reason, note, seen
+            )
+        if result.changed:
+            self.outbox.notify()
+            log.info(
+                "report %s: %s by officer %s -> %s",
+                report_id,
+                action,
+                officer_id,
+                result.report.status,
+            )
+        return result
+
+    async def assign(
+        self,
+        report_id: int,
+        officer_id: int,
+        officer_name: str,
+        by_id: int,
+        by_name: str,
+    ) -> ActionResult:
+        """Hand a report to an officer (a new one, or one already held): they hold it as if
+        they had taken it, the resident is told who handles it, and the history says who
+        handed it over."""
+        async with self.db.transaction() as conn:
+            result = await self.core.staff_act(
+                conn, report_id, Action.TAKE, officer_id, officer_name, None, None, None
+            )
+            if result.changed and by_id != officer_id:
+                await self.core.event(
+                    conn, report_id, "staff", by_id, "assign", note=officer_name, actor_name=by_name
+                )
+        if result.changed:
+            self.outbox.notify()
+            log.info("report %s: handed to %s by %s", report_id, officer_id, by_id)
+        return result
+
+    async def mark_duplicate(
+        self,
+        report_id: int,
+        original_id: int,
+        by_id: int,
+        by_name: str,
+        seen: Status | None = None,
+    ) -> ActionResult | None:
+        """Report `report_id` is the same thing as `original_id` (or the report that one
+        joined): it is closed with a link, its author is told and follows the original, and so
+        do those who followed it. None if either report does not exist or the chain leads back
+        to it; a refused result if the original is closed ("original closed")."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            original = await self.repo.get(conn, original_id)
+            if report is None or original is None:
+                return None
+            visited = {original.id}
+            while original.duplicate_of is not None and original.duplicate_of not in visited:
+                first = await self.repo.get(conn, original.duplicate_of)
+                if first is None:
+                    break
+                visited.add(first.id)
+                original = first
+            if original.id == report.id or report.id in visited:
+                return None
+            if seen is not None and report.status is not seen:
+                return await self.core.refused(conn, report, "changed meanwhile")
+            if original.status not in OPEN:
+                return ActionResult(report, False, "original closed")
+            result = await self.core.transition(
+                conn,
+                report,
+                Action.REJECT,
+                Actor.STAFF,
+                by_id,
+                officer_id=by_id,
+                note=f"№ {original.id}",
+                actor_name=by_name,
+            )
+            if not result.changed:
+                return await self.core.refused(conn, result.report, result.refused)
+            await self.repo.mark_duplicate(
+                conn, report.id, original.id, report.reporter_id, report.language, self.clock()
+            )
+            await self.repo.move_followers(conn, report.id, original.id)
+            updated = await self.repo.get(conn, report.id)
+            assert updated is not None
+            earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
+            edit = self.renderer.staff_post_update(updated, earlier, by_name)
+            if edit is not None:
+                await self.outbox.add(conn, edit)
+            await self.outbox.add(conn, self.renderer.duplicate_notice(updated, original))
+            joined = self.renderer.duplicate_joined(original, updated)
+            if joined is not None:  # the officer on the original sees what came in
+                await self.outbox.add(conn, joined)
+            await self.core.topic_state(conn, updated, closed=True)
+        self.outbox.notify()
+        log.info("report %s: a duplicate of %s (by %s)", report_id, original.id, by_id)
+        return ActionResult(updated, True)
+
+    async def relocate(
+        self,
+        report_id: int,
+        latitude: float | None,
+        longitude: float | None,
+        placement: Placement,
+        by_id: int,
+        by_name: str,
+    ) -> Report | None:
+        """Staff correct where a report is (a location, or a precinct for a typed address):
+        its precinct and inspector follow, the post shows them, the resident is told. The
+        post stays where it is."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None or report.status not in OPEN:
+                return None  # a closed report stays where it was handled
+            await self.repo.set_place(
+                conn,
+                report_id,
+                latitude,
+                longitude,
+                placement.precinct_id,
+                placement.inspector_id,
+                self.clock(),
+            )
+            note = f"{report.precinct_id or '—'} → {placement.precinct_id or '—'}"
+            if latitude is not None and longitude is not None:
+                if report.latitude is not None and report.longitude is not None:
+                    note += f"; {report.latitude:.5f}, {report.longitude:.5f} →"
+                note += f" ({latitude:.5f}, {longitude:.5f})"
+            await self.core.event(
+                conn, report_id, "staff", by_id, "place", note=note, actor_name=by_name
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            await self.core.redraw(conn, updated)
+            await self.outbox.add(conn, self.renderer.relocated(updated))
+        self.outbox.notify()
+        return updated
+
+    async def set_priority(
+        self, report_id: int, priority: str, by_id: int, by_name: str
+    ) -> Report | None:
+        """Mark a report urgent (or normal again): its post says so, its reminders come
+        sooner. None if there is no such report."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                return None
+            if report.priority == priority:
+                return report
+            await self.repo.set_priority(conn, report_id, priority, self.clock())
+            await self.core.event(
+                conn, report_id, "staff", by_id, "priority", note=priority, actor_name=by_name
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            if self.planner is not None:
+                await self.planner.on_change(conn, updated, "priority")
+            await self.core.redraw(conn, updated)
+        self.outbox.notify()
+        return updated
+
+    async def recategorise(
+        self, report_id: int, category: str, by_id: int, by_name: str
+    ) -> Report | None:
+        """File a report under another category: the post shows it, the history keeps the old
+        one, the resident is told in their language. None if there is no such report."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                return None
+            if report.category == category:
+                return report
+            await self.repo.set_category(conn, report_id, category, self.clock())
+            await self.core.event(
+                conn,
+                report_id,
+                "staff",
+                by_id,
+                "category",
+                note=f"{report.category} → {category}",
+                actor_name=by_name,
+            )
+            updated = await self.repo.get(conn, report_id)
+            assert updated is not None
+            await self.core.redraw(conn, updated)
+            await self.outbox.add(conn, self.renderer.recategorised(updated))
+        self.outbox.notify()
+        return updated
+
+    async def send_template(
+        self, report_id: int, template_id: int, officer_id: int, officer_name: str
+    ) -> Report | None:
+        """A ready answer to the resident, in the resident's language, signed like an
+        officer's message and kept in the history. None if the report is closed or the
+        template is gone."""
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            template = await self.templates.get(conn, template_id)
+            if report is None or template is None or report.status not in OPEN:
+                return None
+            if template["category"] not in (None, report.category):
+                return None
+            text = template["text_kk"] if report.language == "kk" else template["text_ru"]
+            officer = await self.staff.profile(conn, officer_id)
+            await self.outbox.add(conn, self.renderer.template_says(report, officer, text))
+            await self.core.event(
+                conn,
+                report.id,
+                "staff",
+                officer_id,
+                "template",
+                note=template["title"],
+                actor_name=officer_name,
+            )
+        self.outbox.notify()
+        return report
+
+    async def templates_for(self, category: str) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await self.templates.active(conn, category)
+
+    async def held_by(self, officer_id: int) -> list[Report]:
+        """/mine: the reports an officer has taken and not closed."""
+        async with self.db.read() as conn:
+            return await self.repo.held_by(conn, officer_id)
+
+    async def set_staff_profile(self, user_id: int, rank: str, surname: str) -> None:
+        async with self.db.transaction() as conn:
+            await self.staff.set_profile(conn, user_id, rank, surname, self.clock())
+
+    async def staff_profile(self, user_id: int) -> tuple[str, str] | None:
+        async with self.db.read() as conn:
+            return await self.staff.profile(conn, user_id)

@@ -1,0 +1,163 @@
+"""A resident's report: stored with everything it must cause (the staff post, its topic, the
+receipt), in one go, within the limits."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from bot.domain.delivery import NewMessage
+from bot.domain.directory import Placement, distance_m
+from bot.domain.reports import Report, ReportDraft
+from bot.domain.users import User
+from bot.services.reports.changes import ReportCore
+from bot.services.reports.ports import TOPIC_OF, ReportLimits, ReportRefused, SimilarRule
+from bot.storage.db import Tx
+
+log = logging.getLogger(__name__)
+
+
+class ReportSubmission:
+    """Accepting a resident's report."""
+
+    def __init__(
+        self,
+        core: ReportCore,
+        staff_chat_id: Callable[[], Awaitable[int | None]],
+        limits: ReportLimits | None = None,
+        staff_topics: Callable[[], Awaitable[bool]] | None = None,
+        place: Callable[[float, float], Placement] | None = None,
+        similar: SimilarRule | None = None,
+        precinct_chats: Callable[[], frozenset[int]] | None = None,
+    ) -> None:
+        self.core = core
+        self.db = core.db
+        self.outbox = core.outbox
+        self.clock = core.clock
+        self.renderer = core.renderer
+        self.repo = core.repo
+        self.planner = core.planner
+        self.staff_chat_id = staff_chat_id
+        self.limits = limits or ReportLimits()
+        self.staff_topics = staff_topics
+        #: a report's precinct, inspector and destination from its location (the directory)
+        self.place = place
+        #: when a new report is shown with others that may be the same thing (None: never)
+        self.similar = similar
+        #: precincts' own staff chats (the directory): they see their reports without a group
+        self.precinct_chats = precinct_chats
+
+    async def accepts_reports(self) -> bool:
+        """Whether any police chat would see a report: the staff group is configured, or a
+        precinct has a staff chat of its own. Without one, nobody could answer a report, so
+        the resident is told so instead of being promised an answer."""
+        if await self.staff_chat_id() is not None:
+            return True
+        return self.precinct_chats is not None and bool(self.precinct_chats())
+
+    async def submit(
+        self,
+        reporter: User,
+        draft: ReportDraft,
+        *,
+        name: str | None,
+        username: str | None,
+    ) -> Report:
+        """Store the report, its media, its history and the messages it causes (the staff
+        post and the resident's receipt) in one transaction. Only a returned report exists."""
+        if not reporter.has_consent:
+            raise ReportRefused("consent")
+        if draft.problems():
+            raise ReportRefused("incomplete")
+        placement = Placement()
+        if self.place is not None and draft.latitude is not None and draft.longitude is not None:
+            placement = self.place(draft.latitude, draft.longitude)
+        staff_chat = placement.staff_chat_id or await self.staff_chat_id()
+        if staff_chat is None:  # no police chat would ever see it: not accepted
+            log.warning("a report by %s refused: STAFF_CHAT_ID is not set", reporter.id)
+            raise ReportRefused("no_staff")
+        shared = placement.staff_thread_id
+        # a topic of its own only in the main staff group, and only when it has topics
+        topics = placement.staff_chat_id is None and shared is None
+        topics = topics and staff_chat is not None and self.staff_topics is not None
+        topics = topics and await self.staff_topics()  # type: ignore[misc]
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            if draft.key is not None:
+                made = await self.repo.by_submission_key(conn, reporter.id, draft.key)
+                if made is not None:  # this «Send» was handled before (then the process died)
+                    report = await self.repo.get(conn, made)
+                    assert report is not None
+                    return report
+            open_now = await self.repo.count_by_reporter(conn, reporter.id, open_only=True)
+            if open_now >= self.limits.max_open:
+                raise ReportRefused("open", self.limits.max_open)
+            last_hour = await self.repo.count_by_reporter(
+                conn, reporter.id, since=now - timedelta(hours=1)
+            )
+            if last_hour >= self.limits.max_per_hour:
+                raise ReportRefused("hourly", self.limits.max_per_hour)
+            earlier = await self.repo.count_by_reporter(conn, reporter.id)
+            report_id = await self.repo.insert(
+                conn,
+                reporter_id=reporter.id,
+                draft=draft,
+                language=reporter.language,
+                reporter_name=None if draft.anonymous else name,
+                reporter_username=None if draft.anonymous else username,
+                now=now,
+                precinct_id=placement.precinct_id,
+                inspector_id=placement.inspector_id,
+                staff_chat_id=staff_chat,
+                shared_thread_id=shared if staff_chat is not None else None,
+            )
+            await self.core.event(conn, report_id, "resident", reporter.id, "submitted")
+            report = await self.repo.get(conn, report_id)
+            assert report is not None
+            if self.planner is not None:
+                await self.planner.on_change(conn, report, "submitted")
+            if staff_chat is not None:
+                alike = await self._alike(conn, report)
+                posts = self.renderer.staff_post(report, staff_chat, earlier, shared, alike)
+                if topics:
+                    # its own forum topic first; the post rows, written now, learn the topic's
+                    # id when they are sent (per-chat order: the topic is created before them)
+                    await self.outbox.add(conn, self.renderer.staff_topic(report, staff_chat))
+                    posts = [
+                        NewMessage(
+                            m.chat_id,
+                            m.method,
+                            {**m.payload, "message_thread_id": {TOPIC_OF: report.id}},
+                            m.ref,
+                        )
+                        for m in posts
+                    ]
+                for message in posts:
+                    await self.outbox.add(conn, message)
+            await self.outbox.add(conn, self.renderer.receipt(report))
+        self.outbox.notify()
+        log.info("report %s submitted by %s (%s)", report_id, reporter.id, draft.category)
+        return report
+
+    async def _alike(self, conn: Tx, report: Report) -> list[tuple[int, int]]:
+        """Open reports of the same category near this one, made lately: (number, metres),
+        the nearest three."""
+        rule = self.similar
+        if rule is None or report.latitude is None or report.longitude is None:
+            return []
+        lat, lon = report.latitude, report.longitude
+        dlat = rule.radius_m / 111_320
+        dlon = rule.radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+        nearby = await self.repo.near_open(
+            conn,
+            report.category,
+            self.clock() - rule.window,
+            (lat - dlat, lon - dlon, lat + dlat, lon + dlon),
+            report.id,
+        )
+        found = [
+            (near.id, int(distance_m(lat, lon, near.latitude, near.longitude))) for near in nearby
+        ]
+        return sorted((f for f in found if f[1] <= rule.radius_m), key=lambda f: f[1])[:3]
