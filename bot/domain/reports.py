@@ -216,3 +216,14 @@ class ServiceArea:
 
     def contains(self, latitude: float, longitude: float) -> bool:
         return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+
+@dataclass(frozen=True, slots=True)
+class FoundReport:
+    """A line of /find: one of a named reporter's reports."""
+
+    id: int
+    status: Status
+    category: str
+    created_at: datetime
+    reporter_name: str | None

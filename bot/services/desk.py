@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.directory_file import normalise_phone
-from bot.domain.reports import Report
+from bot.domain.reports import FoundReport, Report
 from bot.domain.users import FORGOTTEN
 from bot.storage.db import Database
 from bot.storage.repositories import (
@@ -48,7 +48,7 @@ class Found:
     """What /find found: one report's card, a list of reports, or nothing understood."""
 
     card: Card | None = None
-    reports: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[FoundReport] = field(default_factory=list)
     understood: bool = True
 
 

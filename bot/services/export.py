@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.stats import Period
 from bot.storage.db import Database
-from bot.storage.repositories import DutyRepository, StatsRepository, from_db
+from bot.storage.repositories import DutyRepository, StatsRepository
 
 PAGE = 1000
 #: Excel with Kazakh or Russian regional settings splits columns on ";", not ","
@@ -49,13 +49,11 @@ class ExportService:
         since = datetime.combine(period.first, time(0), self.zone)
         return since, datetime.combine(period.last + timedelta(days=1), time(0), self.zone)
 
-    def _local(self, value: str | None) -> str:
-        moment = from_db(value)
+    def _local(self, moment: datetime | None) -> str:
         return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    def _minutes(self, start: str | None, end: str | None) -> int | str:
-        a, b = from_db(start), from_db(end)
-        return int((b - a).total_seconds() // 60) if a and b else ""
+    def _minutes(self, start: datetime, end: datetime | None) -> int | str:
+        return int((end - start).total_seconds() // 60) if end else ""
 
     async def reports(self, period: Period, path: Path) -> int:
         """Write the reports CSV; returns how many rows."""
@@ -67,37 +65,37 @@ class ExportService:
             while True:
                 async with self.db.read() as conn:  # one page at a time: others go between
                     rows = await self.stats.export_page(conn, since, until, after, PAGE)
-                for row in rows:
-                    anonymous = bool(row["anonymous"])
+                for line in rows:
+                    anonymous = line.anonymous
                     out.writerow(
                         safe_cell(v)
                         for v in (
-                            row["id"],
-                            self._local(row["created_at"]),
-                            row["category"],
-                            row["status"],
-                            row["precinct_id"] or "",
-                            row["latitude"] or "",
-                            row["longitude"] or "",
-                            row["address"] or "",
+                            line.id,
+                            self._local(line.created_at),
+                            line.category,
+                            line.status,
+                            line.precinct_id or "",
+                            line.latitude or "",
+                            line.longitude or "",
+                            line.address or "",
                             "yes" if anonymous else "no",
-                            "" if anonymous else row["reporter_name"] or "",
-                            "" if anonymous else row["reporter_username"] or "",
-                            "" if anonymous else row["phone"] or "",
-                            row["language"],
-                            row["officer_name"] or "",
-                            self._local(row["taken_at"]),
-                            self._local(row["resolved_at"]),
-                            self._minutes(row["created_at"], row["taken_at"]),
-                            self._minutes(row["created_at"], row["resolved_at"]),
-                            row["solved"] or "",
-                            row["rating"] or "",
+                            "" if anonymous else line.reporter_name or "",
+                            "" if anonymous else line.reporter_username or "",
+                            "" if anonymous else line.phone or "",
+                            line.language,
+                            line.officer_name or "",
+                            self._local(line.taken_at),
+                            self._local(line.resolved_at),
+                            self._minutes(line.created_at, line.taken_at),
+                            self._minutes(line.created_at, line.resolved_at),
+                            line.solved or "",
+                            line.rating or "",
                         )
                     )
                 count += len(rows)
                 if len(rows) < PAGE:
                     return count
-                after = (rows[-1]["created_at"], rows[-1]["id"])
+                after = rows[-1].position
 
     async def events(self, period: Period, path: Path) -> int:
         """Write the audit CSV: every report event, then every staff action, each in time order;
@@ -112,23 +110,23 @@ class ExportService:
                 while True:
                     async with self.db.read() as conn:
                         rows = await page_of(conn, since, until, after, PAGE)
-                    for row in rows:
+                    for event in rows:
                         out.writerow(
                             safe_cell(v)
                             for v in (
-                                self._local(row["at"]),
-                                row["actor"],
-                                row["actor_id"] or "",
-                                row["actor_name"] or "",
-                                row["action"],
-                                row["subject"] or "",
-                                row["detail"] or "",
+                                self._local(event.at),
+                                event.actor,
+                                event.actor_id or "",
+                                event.actor_name or "",
+                                event.action,
+                                event.subject or "",
+                                event.detail or "",
                             )
                         )
                     count += len(rows)
                     if len(rows) < PAGE:
                         break
-                    after = (rows[-1]["at"], rows[-1]["id"])
+                    after = rows[-1].position
         return count
 
     async def hours(self, period: Period, path: Path) -> int:

@@ -11,30 +11,20 @@ it (the second claimer, in this process or another, finds it done).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.domain.followups import FollowUp as FollowUp  # handlers import it from here too
 from bot.storage.db import Database, Tx
-from bot.storage.repositories import FollowUpRepository, from_db
+from bot.storage.repositories import FollowUpRepository
 
 log = logging.getLogger(__name__)
 
 #: a handler failing this many times is given up (and logged): a bug must not spin forever
 MAX_ATTEMPTS = 8
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    id: int
-    kind: str
-    subject: str
-    due_at: datetime
-    attempts: int
-    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -113,10 +103,9 @@ class FollowUps:
 
     async def _run_one(self, row_id: int) -> int:
         async with self.db.read() as conn:
-            peek = await self.repo.claim_peek(conn, row_id)
-        if peek is None:
+            followup = await self.repo.claim_peek(conn, row_id)
+        if followup is None:
             return 0
-        followup = _followup(peek)
         entry = self._handlers.get(followup.kind)
         if entry is None:
             log.error("follow-up #%s: no handler for %r", row_id, followup.kind)
@@ -127,10 +116,10 @@ class FollowUps:
         try:
             prepared = await prepare(followup) if prepare is not None else None
             async with self.db.transaction() as conn:
-                row = await self.repo.claim(conn, row_id)
-                if row is None:
+                claimed = await self.repo.claim(conn, row_id)
+                if claimed is None:
                     return 0  # done or cancelled meanwhile (another claimer, a change)
-                outcome = await handler(conn, _followup(row), prepared)
+                outcome = await handler(conn, claimed, prepared)
                 if isinstance(outcome, Later):
                     await self.repo.later(conn, row_id, outcome.when, postponed=True)
                     if self.after is not None:
@@ -165,16 +154,3 @@ class FollowUps:
     async def next_due(self) -> datetime | None:
         async with self.db.read() as conn:
             return await self.repo.next_due(conn)
-
-
-def _followup(row: dict[str, Any]) -> FollowUp:
-    due = from_db(row["due_at"])
-    assert due is not None
-    return FollowUp(
-        id=row["id"],
-        kind=row["kind"],
-        subject=row["subject"],
-        due_at=due,
-        attempts=row["attempts"],
-        data=json.loads(row["data"] or "{}"),
-    )

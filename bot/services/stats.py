@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.storage.db import Database
-from bot.storage.repositories import StatsRepository, from_db
+from bot.storage.repositories import StatsRepository
 
 #: the longest period /stats draws day by day
 MAX_DAYS = 93
@@ -117,25 +117,23 @@ class StatsService:
         ):
             async for rows in chunks:
                 stats.total += len(rows)
-                for row in rows:
-                    created = from_db(row["created_at"])
-                    assert created is not None
-                    day = index[created.astimezone(zone).date()]
-                    series = stats.per_day.setdefault(row["category"], [0] * len(days))
+                for fact in rows:
+                    day = index[fact.created_at.astimezone(zone).date()]
+                    series = stats.per_day.setdefault(fact.category, [0] * len(days))
                     series[day] += 1
-                    stats.by_status[row["status"]] = stats.by_status.get(row["status"], 0) + 1
+                    stats.by_status[fact.status] = stats.by_status.get(fact.status, 0) + 1
                     today = daily[day]
-                    if row["take_s"] is not None:
-                        takes.append(float(row["take_s"]) / 60)
+                    if fact.take_s is not None:
+                        takes.append(fact.take_s / 60)
                         today["take"].append(takes[-1])
-                    if row["resolve_s"] is not None:
-                        resolves.append(float(row["resolve_s"]) / 60)
+                    if fact.resolve_s is not None:
+                        resolves.append(fact.resolve_s / 60)
                         today["resolve"].append(resolves[-1])
-                    if row["rating"] is not None:
-                        ratings.append(int(row["rating"]))
-                        today["rating"].append(float(row["rating"]))
-                    if row["solved"] is not None:
-                        stats.solved[row["solved"]] = stats.solved.get(row["solved"], 0) + 1
+                    if fact.rating is not None:
+                        ratings.append(fact.rating)
+                        today["rating"].append(float(fact.rating))
+                    if fact.solved is not None:
+                        stats.solved[fact.solved] = stats.solved.get(fact.solved, 0) + 1
         stats.take_median_min = statistics.median(takes) if takes else None
         stats.resolve_median_min = statistics.median(resolves) if resolves else None
         stats.take_by_day = [statistics.median(d["take"]) if d["take"] else None for d in daily]

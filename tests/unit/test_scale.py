@@ -166,8 +166,7 @@ async def test_a_late_export_page_costs_what_the_first_one_does(seeded: Database
                 pages.append(steps)
                 if len(rows) < 5:
                     break
-                key = "at" if page_of == repo.events_page else "created_at"
-                after = (rows[-1][key], rows[-1]["id"])
+                after = rows[-1].position
             assert len(pages) > 100, "enough pages to tell"
             costs.append((pages[0], max(pages[len(pages) // 2 :])))
         await conn.set_progress_handler(None, 0)

@@ -7,6 +7,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.reports import FoundReport, Status
 from bot.storage.repositories._rows import to_db
 
 
@@ -93,7 +94,7 @@ class ModerationRepository:
 
     async def find_reports(
         self, conn: aiosqlite.Connection, phone: str | None, username: str | None, limit: int
-    ) -> list[dict[str, Any]]:
+    ) -> list[FoundReport]:
         """Reports of a named reporter by phone or username: anonymous ones never match."""
         if phone is not None:
             cur = await conn.execute(
@@ -108,7 +109,16 @@ class ModerationRepository:
                 " ORDER BY id DESC LIMIT ?",
                 (username, limit),
             )
-        return [dict(row) for row in await cur.fetchall()]
+        return [
+            FoundReport(
+                id=int(row["id"]),
+                status=Status(row["status"]),
+                category=row["category"],
+                created_at=datetime.fromisoformat(row["created_at"]),
+                reporter_name=row["reporter_name"],
+            )
+            for row in await cur.fetchall()
+        ]
 
 
 class TemplateRepository:

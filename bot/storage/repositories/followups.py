@@ -8,8 +8,22 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.followups import FollowUp
 from bot.domain.surveys import SatisfactionSurvey, Solved
 from bot.storage.repositories._rows import from_db, to_db
+
+
+def _followup(row: aiosqlite.Row) -> FollowUp:
+    due = from_db(row["due_at"])
+    assert due is not None
+    return FollowUp(
+        id=int(row["id"]),
+        kind=row["kind"],
+        subject=row["subject"],
+        due_at=due,
+        attempts=int(row["attempts"]),
+        data=json.loads(row["data"] or "{}"),
+    )
 
 
 class FollowUpRepository:
@@ -52,12 +66,12 @@ class FollowUpRepository:
         )
         return cur.rowcount
 
-    async def pending(self, conn: aiosqlite.Connection, kind: str) -> list[dict[str, Any]]:
+    async def pending(self, conn: aiosqlite.Connection, kind: str) -> list[FollowUp]:
         cur = await conn.execute(
             "SELECT * FROM followups WHERE kind = ? AND state = 'pending' ORDER BY due_at",
             (kind,),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_followup(row) for row in await cur.fetchall()]
 
     async def due(self, conn: aiosqlite.Connection, now: datetime, limit: int) -> list[int]:
         cur = await conn.execute(
@@ -67,15 +81,15 @@ class FollowUpRepository:
         )
         return [int(row[0]) for row in await cur.fetchall()]
 
-    async def claim_peek(self, conn: aiosqlite.Connection, row_id: int) -> dict[str, Any] | None:
+    async def claim_peek(self, conn: aiosqlite.Connection, row_id: int) -> FollowUp | None:
         """The row if it is still pending (a look before claiming: nothing is held)."""
         cur = await conn.execute(
             "SELECT * FROM followups WHERE id = ? AND state = 'pending'", (row_id,)
         )
         row = await cur.fetchone()
-        return dict(row) if row else None
+        return _followup(row) if row else None
 
-    async def claim(self, conn: aiosqlite.Connection, row_id: int) -> dict[str, Any] | None:
+    async def claim(self, conn: aiosqlite.Connection, row_id: int) -> FollowUp | None:
         """Inside the acting transaction: the row, if it is still pending (the write lock of
         BEGIN IMMEDIATE makes a second claimer wait and then find it done)."""
         cur = await conn.execute(
@@ -86,7 +100,7 @@ class FollowUpRepository:
             return None
         cur = await conn.execute("SELECT * FROM followups WHERE id = ?", (row_id,))
         row = await cur.fetchone()
-        return dict(row) if row else None
+        return _followup(row) if row else None
 
     async def done(self, conn: aiosqlite.Connection, row_id: int, now: datetime) -> None:
         await conn.execute(

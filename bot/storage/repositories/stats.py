@@ -3,12 +3,134 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import aiosqlite
 
-from bot.storage.repositories._rows import to_db
+from bot.domain.reports import Status
+from bot.domain.surveys import Solved
+from bot.storage.repositories._rows import from_db, to_db
+
+#: a keyset position for the export's pages: (time, id) in the database's own text, handed back
+#: as it came (never re-made from a parsed moment, which could sort differently)
+Position = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFact:
+    """One report as /stats counts it: when and what, where it stands, the seconds to its
+    first take and first resolution, and its survey's answers (if any)."""
+
+    id: int
+    category: str
+    created_at: datetime
+    status: Status
+    take_s: float | None
+    resolve_s: float | None
+    rating: int | None
+    solved: Solved | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """One line of the reports export."""
+
+    id: int
+    created_at: datetime
+    category: str
+    status: Status
+    precinct_id: str | None
+    latitude: float | None
+    longitude: float | None
+    address: str | None
+    anonymous: bool
+    reporter_name: str | None
+    reporter_username: str | None
+    phone: str | None
+    language: str
+    officer_id: int | None
+    officer_name: str | None
+    taken_at: datetime | None
+    resolved_at: datetime | None
+    solved: Solved | None
+    rating: int | None
+    #: where the next page starts
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class ExportEvent:
+    """One line of the audit export: a report's event or a staff action."""
+
+    id: int
+    at: datetime
+    actor: str
+    actor_id: int | None
+    actor_name: str | None
+    action: str
+    subject: str | None
+    detail: str | None
+    #: where the next page starts
+    position: Position
+
+
+def _moment(value: str) -> datetime:
+    moment = from_db(value)
+    assert moment is not None
+    return moment
+
+
+def _fact(row: aiosqlite.Row) -> ReportFact:
+    return ReportFact(
+        id=int(row["id"]),
+        category=row["category"],
+        created_at=_moment(row["created_at"]),
+        status=Status(row["status"]),
+        take_s=float(row["take_s"]) if row["take_s"] is not None else None,
+        resolve_s=float(row["resolve_s"]) if row["resolve_s"] is not None else None,
+        rating=int(row["rating"]) if row["rating"] is not None else None,
+        solved=Solved(row["solved"]) if row["solved"] is not None else None,
+    )
+
+
+def _export_report(row: aiosqlite.Row) -> ExportReport:
+    return ExportReport(
+        id=int(row["id"]),
+        created_at=_moment(row["created_at"]),
+        category=row["category"],
+        status=Status(row["status"]),
+        precinct_id=row["precinct_id"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        address=row["address"],
+        anonymous=bool(row["anonymous"]),
+        reporter_name=row["reporter_name"],
+        reporter_username=row["reporter_username"],
+        phone=row["phone"],
+        language=row["language"],
+        officer_id=row["officer_id"],
+        officer_name=row["officer_name"],
+        taken_at=from_db(row["taken_at"]),
+        resolved_at=from_db(row["resolved_at"]),
+        solved=Solved(row["solved"]) if row["solved"] is not None else None,
+        rating=int(row["rating"]) if row["rating"] is not None else None,
+        position=(row["created_at"], int(row["id"])),
+    )
+
+
+def _export_event(row: aiosqlite.Row) -> ExportEvent:
+    return ExportEvent(
+        id=int(row["id"]),
+        at=_moment(row["at"]),
+        actor=row["actor"],
+        actor_id=row["actor_id"],
+        actor_name=row["actor_name"],
+        action=row["action"],
+        subject=row["subject"],
+        detail=row["detail"],
+        position=(row["at"], int(row["id"])),
+    )
 
 
 class StatsRepository:
@@ -21,7 +143,7 @@ class StatsRepository:
         until: datetime,
         precinct: str | None,
         chunk: int = 2000,
-    ) -> AsyncGenerator[list[aiosqlite.Row]]:
+    ) -> AsyncGenerator[list[ReportFact]]:
         """Reports made in [since, until) (in one precinct, or all), with the seconds to their
         first take and first resolution, and their survey (if answered): `chunk` rows at a
         time, never the whole period in memory."""
@@ -40,7 +162,7 @@ class StatsRepository:
         )
         try:
             while rows := list(await cur.fetchmany(chunk)):
-                yield rows
+                yield [_fact(row) for row in rows]
         finally:
             await cur.close()
 
@@ -49,11 +171,11 @@ class StatsRepository:
         conn: aiosqlite.Connection,
         since: datetime,
         until: datetime,
-        after: tuple[str, int] | None,
+        after: Position | None,
         limit: int,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ExportReport]:
         """One page of reports for /export, in the order they were made (keyset: the ones
-        after `after`, a (created_at, id) pair, read along the index on created_at), each with
+        after `after`, the last line's position, read along the index on created_at), each with
         its first take and resolution times, the officer's name and its survey."""
         # the cursor's own time is the lower bound: the index is entered at the cursor, not at
         # the period's start (each page would walk again everything before it)
@@ -75,18 +197,18 @@ class StatsRepository:
             " ORDER BY r.created_at, r.id LIMIT ?",
             (at, to_db(until), at, after_id, limit),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_export_report(row) for row in await cur.fetchall()]
 
     async def events_page(
         self,
         conn: aiosqlite.Connection,
         since: datetime,
         until: datetime,
-        after: tuple[str, int] | None,
+        after: Position | None,
         limit: int,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ExportEvent]:
         """A page of the report events in [since, until) for /export's audit, in time order
-        (keyset: after `after`, an (at, id) pair, along the index on `at`)."""
+        (keyset: after `after`, the last line's position, along the index on `at`)."""
         at, after_id = after or (to_db(since), 0)
         cur = await conn.execute(
             "SELECT e.id, e.at, e.actor, CASE WHEN e.actor = 'staff' THEN e.actor_id END"
@@ -96,16 +218,16 @@ class StatsRepository:
             " ORDER BY e.at, e.id LIMIT ?",
             (at, to_db(until), at, after_id, limit),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_export_event(row) for row in await cur.fetchall()]
 
     async def audit_page(
         self,
         conn: aiosqlite.Connection,
         since: datetime,
         until: datetime,
-        after: tuple[str, int] | None,
+        after: Position | None,
         limit: int,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ExportEvent]:
         """A page of the staff actions in [since, until) for /export's audit, in time order."""
         at, after_id = after or (to_db(since), 0)
         cur = await conn.execute(
@@ -115,4 +237,4 @@ class StatsRepository:
             " ORDER BY a.at, a.id LIMIT ?",
             (at, to_db(until), at, after_id, limit),
         )
-        return [dict(row) for row in await cur.fetchall()]
+        return [_export_event(row) for row in await cur.fetchall()]

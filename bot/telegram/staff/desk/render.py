@@ -13,7 +13,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.domain.delivery import NewMessage
-from bot.domain.reports import Report, Status
+from bot.domain.reports import FoundReport, Report, Status
 from bot.services.desk import Card
 from bot.services.stats import Stats
 from bot.telegram import texts
@@ -91,23 +91,17 @@ class DeskViews(RendererBase):
             for key in self.categories
         }
 
-    def found_list(self, rows: list[dict[str, Any]]) -> str:
+    def found_list(self, rows: list[FoundReport]) -> str:
         if not rows:
             return texts.find_nothing()
         lines = [texts.find_title(len(rows))]
         for row in rows:
             when = format_datetime(
-                datetime.fromisoformat(row["created_at"]), "d MMM y", tzinfo=self.zone,
+                row.created_at, "d MMM y", tzinfo=self.zone,
                 locale=self.staff_locale,
             )  # fmt: skip
-            lines.append(
-                "• № {} · {} · {} · {}".format(
-                    row["id"],
-                    escape(self.category_label(row["category"], self.staff_locale)),
-                    _(STATUS_NAMES[Status(row["status"])]),
-                    when,
-                )
-            )
+            category = escape(self.category_label(row.category, self.staff_locale))
+            lines.append(f"• № {row.id} · {category} · {_(STATUS_NAMES[row.status])} · {when}")
         return "\n".join(lines)
 
     def digest(self, day: date, figures: dict[str, Any], chat_id: int) -> NewMessage:

@@ -1,0 +1,20 @@
+"""A follow-up as stored: something a feature asked to happen later, about one subject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One follow-up: its kind (whose handler runs it), its subject ("report:12", …), when it
+    falls due, how often it has been tried, and the data it was scheduled with."""
+
+    id: int
+    kind: str
+    subject: str
+    due_at: datetime
+    attempts: int
+    data: dict[str, Any]
