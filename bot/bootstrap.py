@@ -50,7 +50,7 @@ from bot.services.subscriptions import SubscriptionService
 from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 from bot.storage.db import Database
-from bot.storage.fsm import SQLiteStorage
+from bot.storage.fsm_storage import SQLiteStorage
 from bot.telegram.bot_profile import BotProfile
 from bot.telegram.legacy_buttons import LEGACY, LegacyButtons
 from bot.telegram.middlewares import (

@@ -8,11 +8,6 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 ROW_LOOKUP = re.compile(r"\brow\[")
-#: still to be turned into objects, each with the reason it waits; an entry goes once its file
-#: no longer has a lookup (the test below says so)
-WAITING = {
-    "services/reports.py": "being split in its own branch: its nearby search comes after",
-}
 
 
 def _lookups() -> dict[str, list[str]]:
@@ -28,14 +23,7 @@ def _lookups() -> dict[str, list[str]]:
 
 
 def test_no_row_lookups_outside_storage() -> None:
-    found = {path: lines for path, lines in _lookups().items() if path not in WAITING}
-    assert found == {}, "let the repository return an object (bot/storage/repositories)"
-
-
-def test_the_waiting_list_is_not_stale() -> None:
-    found = _lookups()
-    stale = [path for path in WAITING if (BOT / path).exists() and path not in found]
-    assert stale == [], "no row lookups left there: take it off WAITING"
+    assert _lookups() == {}, "let the repository return an object (bot/storage/repositories)"
 
 
 def test_the_scan_sees_a_lookup() -> None:

@@ -11,7 +11,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.storage.db import Database, StorageError
-from bot.storage.fsm import SQLiteStorage
+from bot.storage.fsm_storage import SQLiteStorage
 from bot.storage.migrations import Migration, current_version, load_migrations, migrate
 from tests.conftest import FixedClock
 

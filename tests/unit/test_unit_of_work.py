@@ -13,7 +13,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.services.inbox import Inbox
 from bot.storage.db import UNIT, Database
-from bot.storage.fsm import SQLiteStorage
+from bot.storage.fsm_storage import SQLiteStorage
 from bot.storage.unit import UpdateUnit
 from tests.conftest import FixedClock
 

@@ -4,7 +4,7 @@ responsibility, all acting through the shared core (`changes`)."""
 
 from bot.services.reports.changes import ReportCore
 from bot.services.reports.conversation import ReportConversation
-from bot.services.reports.delivery import ReportDelivery
+from bot.services.reports.outcomes import ReportDelivery
 from bot.services.reports.ports import (
     DELIVERED,
     RELAYABLE,

@@ -10,7 +10,7 @@ from bot.domain.reports import Report
 from bot.services.delivery import Outbox
 from bot.services.reports.changes import ReportCore
 from bot.services.reports.conversation import ReportConversation
-from bot.services.reports.delivery import ReportDelivery
+from bot.services.reports.outcomes import ReportDelivery
 from bot.services.reports.ports import ReportLimits, ReportPlanner, ReportRenderer, SimilarRule
 from bot.services.reports.resident import ResidentReports
 from bot.services.reports.staff_actions import StaffActions
