@@ -31,7 +31,7 @@ from bot.services.directory import DirectoryService
 from bot.services.followups import FollowUps
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
-from bot.telegram.staff.community.render import CommunityRenderer
+from bot.telegram.staff.community.render import TelegramCommunityRenderer
 
 STAFF = -1001
 PRECINCTS = ["zhd-vokzal", "yubileyny", "mzhk", "koksay-1"]
@@ -85,7 +85,7 @@ async def measure(
         return STAFF
 
     followups = FollowUps(db, clock)
-    renderer = CommunityRenderer(build_i18n("kk"), "ru", zone, directory)
+    renderer = TelegramCommunityRenderer(build_i18n("kk"), "ru", zone, directory)
     service = CommunitySurveyService(
         db, Outbox(clock), clock, followups, renderer, staff, zone, None
     )

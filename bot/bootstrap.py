@@ -64,9 +64,9 @@ from bot.telegram.middlewares import (
 from bot.telegram.report_renderer import TelegramReportRenderer
 from bot.telegram.sender import TelegramSender
 from bot.telegram.session import FloodControlMiddleware, InboxRequestMiddleware, InboxSession
-from bot.telegram.staff.community.render import CommunityRenderer
-from bot.telegram.staff.duties.render import DutyTelegramRenderer
-from bot.telegram.staff.helpers.render import HelperTelegramRenderer
+from bot.telegram.staff.community.render import TelegramCommunityRenderer
+from bot.telegram.staff.duties.render import TelegramDutyRenderer
+from bot.telegram.staff.helpers.render import TelegramHelperRenderer
 from bot.telegram.staff_members import AdminGate, StaffGate
 
 log = logging.getLogger(__name__)
@@ -96,15 +96,15 @@ class Services:
     directory: DirectoryService
     surveys: SurveyService
     helpers: HelperService
-    helper_renderer: HelperTelegramRenderer
+    helper_renderer: TelegramHelperRenderer
     duties: DutyService
-    duty_renderer: DutyTelegramRenderer
+    duty_renderer: TelegramDutyRenderer
     desk: DeskService
     stats_service: StatsService
     subscriptions: SubscriptionService
     exports: ExportService
     community: CommunitySurveyService
-    community_renderer: CommunityRenderer
+    community_renderer: TelegramCommunityRenderer
     alerts: OpsAlerts
     inbox: Inbox
     privacy: PrivacyService
@@ -205,7 +205,7 @@ def build(
             float(settings.duplicate_radius_m), timedelta(hours=settings.duplicate_hours)
         ),
     )
-    helper_renderer = HelperTelegramRenderer(
+    helper_renderer = TelegramHelperRenderer(
         i18n, settings.staff_language, settings.zone, directory, clock
     )
     helpers = HelperService(
@@ -218,7 +218,7 @@ def build(
         HelperRules(settings.helper_min_age, timedelta(days=settings.helper_cooldown_days)),
         staff_topics=chats.staff_topics,
     )
-    duty_renderer = DutyTelegramRenderer(
+    duty_renderer = TelegramDutyRenderer(
         i18n, settings.staff_language, settings.zone, directory, settings.duty_checkin_radius_m
     )
     duties = DutyService(
@@ -242,7 +242,7 @@ def build(
     surveys = SurveyService(
         db, outbox, clock, reports.resident, renderer.survey_comment, renderer.not_solved
     )
-    community_renderer = CommunityRenderer(
+    community_renderer = TelegramCommunityRenderer(
         i18n, settings.staff_language, settings.zone, directory, settings.survey_min_answers
     )
     community = CommunitySurveyService(

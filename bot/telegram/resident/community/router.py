@@ -13,7 +13,7 @@ from bot.services.community import Answer, CommunitySurveyService
 from bot.telegram import texts
 from bot.telegram.callbacks import CommunityCb
 from bot.telegram.editing import edit_text
-from bot.telegram.staff.community.render import CommunityRenderer
+from bot.telegram.staff.community.render import TelegramCommunityRenderer
 
 
 def router() -> Router:
@@ -27,7 +27,7 @@ async def on_answer(
     callback_data: CommunityCb,
     user: User,
     community: CommunitySurveyService,
-    community_renderer: CommunityRenderer,
+    community_renderer: TelegramCommunityRenderer,
 ) -> None:
     outcome = await community.answer(user.id, callback_data.survey, callback_data.option)
     if outcome.answer is Answer.NOT_YOURS or outcome.survey is None:

@@ -14,7 +14,7 @@ from bot.services.duties import Answer, CheckIn, DutyService
 from bot.telegram import texts
 from bot.telegram.callbacks import DutyCb
 from bot.telegram.editing import drop_inline_keyboard, edit_text
-from bot.telegram.staff.duties.render import DutyTelegramRenderer
+from bot.telegram.staff.duties.render import TelegramDutyRenderer
 
 
 def router() -> Router:
@@ -43,7 +43,7 @@ async def on_button(
     callback_data: DutyCb,
     user: User,
     duties: DutyService,
-    duty_renderer: DutyTelegramRenderer,
+    duty_renderer: TelegramDutyRenderer,
 ) -> None:
     message = query.message
     if not isinstance(message, Message):
@@ -129,7 +129,7 @@ def _refusal(answer: Answer, duty: Duty | None, other: int | None, duties: DutyS
 
 
 async def located(
-    message: Message, user: User, duties: DutyService, duty_renderer: DutyTelegramRenderer
+    message: Message, user: User, duties: DutyService, duty_renderer: TelegramDutyRenderer
 ) -> None:
     """A location from a helper on duty now is their check-in place; anyone else's goes on to
     the inspector lookup."""
@@ -146,7 +146,7 @@ async def located(
 
 
 async def mine(
-    message: Message, user: User, duties: DutyService, duty_renderer: DutyTelegramRenderer
+    message: Message, user: User, duties: DutyService, duty_renderer: TelegramDutyRenderer
 ) -> None:
     """/myduties: the duties this person took, upcoming first, and the hours served."""
     rows = await duties.mine(user.id)

@@ -39,7 +39,7 @@ CHART = "sakshy:survey-chart"
 CHART_AREAS = 20
 
 
-class CommunityRenderer:
+class TelegramCommunityRenderer:
     def __init__(
         self,
         i18n: I18n,

@@ -23,7 +23,7 @@ from bot.telegram import texts
 from bot.telegram.access import Staff
 from bot.telegram.callbacks import SurveyDraftCb
 from bot.telegram.editing import edit_text
-from bot.telegram.staff.community.render import CommunityRenderer
+from bot.telegram.staff.community.render import TelegramCommunityRenderer
 from bot.telegram.staff_members import parse_number
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ async def survey(
     command: CommandObject,
     desk: DeskService,
     community: CommunitySurveyService,
-    community_renderer: CommunityRenderer,
+    community_renderer: TelegramCommunityRenderer,
     directory: DirectoryService,
     settings: Settings,
 ) -> None:
@@ -94,7 +94,7 @@ async def survey(
 async def _list(
     message: Message,
     community: CommunitySurveyService,
-    renderer: CommunityRenderer,
+    renderer: TelegramCommunityRenderer,
     settings: Settings,
 ) -> None:
     items = await community.recent()
@@ -113,7 +113,7 @@ async def _results(
     message: Message,
     number: int,
     community: CommunitySurveyService,
-    renderer: CommunityRenderer,
+    renderer: TelegramCommunityRenderer,
     directory: DirectoryService,
     settings: Settings,
 ) -> None:
@@ -138,7 +138,7 @@ async def _csv(
     message: Message,
     number: int,
     community: CommunitySurveyService,
-    renderer: CommunityRenderer,
+    renderer: TelegramCommunityRenderer,
     directory: DirectoryService,
     settings: Settings,
 ) -> None:
@@ -160,7 +160,7 @@ async def on_draft(
     callback_data: SurveyDraftCb,
     desk: DeskService,
     community: CommunitySurveyService,
-    community_renderer: CommunityRenderer,
+    community_renderer: TelegramCommunityRenderer,
 ) -> None:
     message = query.message
     assert isinstance(message, Message)  # the staff area's filter

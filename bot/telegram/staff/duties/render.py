@@ -21,7 +21,7 @@ from bot.telegram.callbacks import DutyCb
 from bot.telegram.staff.helpers.render import mask_phone
 
 
-class DutyTelegramRenderer:
+class TelegramDutyRenderer:
     #: roster lines on the post (a message holds 4096 characters; 100 seats would not fit)
     ROSTER = 40
 

@@ -20,7 +20,7 @@ from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
 from bot.telegram import texts
 from bot.telegram.access import Staff
-from bot.telegram.staff.duties.render import DutyTelegramRenderer
+from bot.telegram.staff.duties.render import TelegramDutyRenderer
 from bot.telegram.staff_members import parse_number
 
 PHONES = {"phones", "телефондар", "телефоны"}
@@ -44,7 +44,7 @@ async def duty(
     command: CommandObject,
     bot: Bot,
     duties: DutyService,
-    duty_renderer: DutyTelegramRenderer,
+    duty_renderer: TelegramDutyRenderer,
     directory: DirectoryService,
     settings: Settings,
     user: User | None,

@@ -43,7 +43,7 @@ def mask_phone(phone: str) -> str:
     return "•••"
 
 
-class HelperTelegramRenderer:
+class TelegramHelperRenderer:
     def __init__(
         self,
         i18n: I18n,

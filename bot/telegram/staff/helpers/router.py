@@ -18,7 +18,7 @@ from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.access import Staff
 from bot.telegram.callbacks import HelperCb
-from bot.telegram.staff.helpers.render import SEEN_HELPER, HelperTelegramRenderer
+from bot.telegram.staff.helpers.render import SEEN_HELPER, TelegramHelperRenderer
 from bot.telegram.staff_members import parse_number
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ async def listing(
     message: Message,
     command: CommandObject,
     helpers: HelperService,
-    helper_renderer: HelperTelegramRenderer,
+    helper_renderer: TelegramHelperRenderer,
     directory: DirectoryService,
 ) -> None:
     """/helpers: counts per precinct and state; /helpers [status] [precinct]: the people."""
@@ -103,7 +103,7 @@ async def card(
     message: Message,
     command: CommandObject,
     helpers: HelperService,
-    helper_renderer: HelperTelegramRenderer,
+    helper_renderer: TelegramHelperRenderer,
 ) -> None:
     """/helper N: one application or helper, with the audit of who changed what."""
     number = parse_number(command.args or "")
