@@ -147,9 +147,10 @@ def build(
     request_timeout: float,
     time_scale: float,
     refresh_staff_admins: Callable[[], Awaitable[None]],
+    session_class: Callable[..., InboxSession] = InboxSession,
 ) -> Wiring:
     """Build the bot as configured; `refresh_staff_admins` is the runtime's hourly check."""
-    bot = build_bot(settings, limiter, inbox, request_timeout)
+    bot = build_bot(settings, limiter, inbox, request_timeout, session_class)
     staff_admins = partial(_staff_admins, bot)
     i18n = build_i18n(settings.default_locale)
     users = UserService(db, clock, settings.default_locale)
@@ -352,13 +353,18 @@ def build(
 
 
 def build_bot(
-    settings: Settings, limiter: RateLimiter, inbox: Inbox, request_timeout: float
+    settings: Settings,
+    limiter: RateLimiter,
+    inbox: Inbox,
+    request_timeout: float,
+    session_class: Callable[..., InboxSession] = InboxSession,
 ) -> Bot:
-    """The Bot, its requests through the one rate limiter and recorded in the inbox."""
-    session = InboxSession(timeout=request_timeout)
+    """The Bot, its requests through the one rate limiter and recorded in the inbox.
+    `session_class`: the tests' in-process session (bot/testing/inprocess.py) or the real one."""
+    session = session_class(timeout=request_timeout)
     if settings.telegram_api_url is not None:
         base = str(settings.telegram_api_url).rstrip("/")
-        session = InboxSession(api=TelegramAPIServer.from_base(base), timeout=request_timeout)
+        session = session_class(api=TelegramAPIServer.from_base(base), timeout=request_timeout)
     session.middleware(FloodControlMiddleware(limiter))
     session.middleware(InboxRequestMiddleware(inbox))
     return Bot(

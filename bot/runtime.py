@@ -33,7 +33,7 @@ from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.telegram.bot_profile import BotProfile
 from bot.telegram.health import HealthServer
-from bot.telegram.session import REPLAY, feed_raw
+from bot.telegram.session import REPLAY, InboxSession, feed_raw
 from bot.telegram.webhook import WebhookServer
 
 __all__ = ["SakshyApp", "Services", "StartupError"]
@@ -61,8 +61,11 @@ class SakshyApp:
         polling_timeout: int = 10,
         request_timeout: float = 30.0,
         time_scale: float = 1.0,
+        session_class: Callable[..., InboxSession] = InboxSession,
     ) -> None:
-        """`time_scale` speeds up the rate limiter's clock, for a fake Telegram that runs fast."""
+        """`time_scale` speeds up the rate limiter's clock, for a fake Telegram that runs fast;
+        `session_class` carries the Bot API requests (the tests' in-process one, or HTTP)."""
+        self.session_class = session_class
         self.settings = settings
         self.clock = clock
         self.polling_timeout = polling_timeout
@@ -131,6 +134,7 @@ class SakshyApp:
             request_timeout=self.request_timeout,
             time_scale=self.time_scale,
             refresh_staff_admins=self._refresh_staff_admins,
+            session_class=self.session_class,
         )
         services = wiring.services
         self.services = services
