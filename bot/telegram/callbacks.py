@@ -6,6 +6,8 @@ is answered as a stale button."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 from bot.domain.numbers import Number
@@ -74,8 +76,19 @@ class ProfileCb(CallbackData, prefix="pf"):
     value: str = ""
 
 
+class DutyAction(StrEnum):
+    """A button under a duty offer or a check-in prompt; the values are the strings packed
+    before."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
+    HERE = "here"
+    OUT = "out"
+
+
 class DutyCb(CallbackData, prefix="du"):
-    action: str  # accept, decline, withdraw, here, out
+    action: DutyAction
     duty: Number
 
 
