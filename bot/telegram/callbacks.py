@@ -71,9 +71,20 @@ class HelperCb(CallbackData, prefix="hp"):
     seen: str  # the status the post showed
 
 
+class ProfileAction(StrEnum):
+    """A button under a helper's /profile card; the values are the strings packed before."""
+
+    EDIT = "edit"
+    DAY = "day"  # value: a weekday, 0-6
+    BAND = "band"  # value: a time band (BANDS)
+    SHOW = "show"
+    RETIRE = "retire"
+    RETIRE_YES = "retire_yes"
+
+
 class ProfileCb(CallbackData, prefix="pf"):
-    action: str  # edit, day, band, show, retire
-    value: str = ""
+    action: ProfileAction
+    value: str = ""  # read by the action's handler, which answers stale to one it cannot use
 
 
 class DutyAction(StrEnum):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.resources import demo_directory_path
-from bot.telegram.callbacks import HelperCb, ProfileCb, VolunteerCb
+from bot.telegram.callbacks import HelperCb, ProfileAction, ProfileCb, VolunteerCb
 from bot.testing.directories import grid
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
@@ -125,10 +125,10 @@ async def test_apply_check_register_activate(
     await user.send("/profile")
     card = await user.next_message()
     assert "ҚК-0042" in card.text
-    await user.press(card, data=ProfileCb(action="retire", value=""))
+    await user.press(card, data=ProfileCb(action=ProfileAction.RETIRE, value=""))
     await tg.wait_for(lambda: "pf:retire_yes" in str(card.reply_markup), timeout=5)
     assert (await db_of("SELECT status FROM helpers"))[0][0] == "active", "not before confirming"
-    await user.press(card, data=ProfileCb(action="retire_yes", value=""))
+    await user.press(card, data=ProfileCb(action=ProfileAction.RETIRE_YES, value=""))
     stepped_down = await user.next_message(timeout=10)
     assert stepped_down.text
     assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'retired'"))
@@ -180,9 +180,9 @@ async def test_the_helpers_profile_and_the_staff_lists(
     await user.send("/profile")
     card = await user.next_message()
     assert "№ 1" in card.text and "Жұмыс істелген сағат: 0 мин" in card.text
-    await user.press(card, data=ProfileCb(action="edit", value=""))
+    await user.press(card, data=ProfileCb(action=ProfileAction.EDIT, value=""))
     await tg.wait_for(lambda: "pf:day:0" in str(card.reply_markup), timeout=5)
-    await user.press(card, data=ProfileCb(action="day", value="0"))
+    await user.press(card, data=ProfileCb(action=ProfileAction.DAY, value="0"))
     await tg.wait_for(lambda: "Дүй" in card.text, timeout=5)
     days = await db_of("SELECT days FROM helpers")
     assert days[0][0] == "[0, 5]"
