@@ -60,9 +60,24 @@ class SurveyCb(CallbackData, prefix="sv"):
     value: str
 
 
-class VolunteerCb(CallbackData, prefix="vo"):
-    action: str  # consent, cancel, precinct, precincts_done, day, band, availability_done, send
-    value: str = ""
+class HelperApplicationAction(StrEnum):
+    """A button of the helper application wizard; the values are the strings packed before
+    0.1.0, so a button posted then still parses."""
+
+    CONSENT = "consent"
+    CANCEL = "cancel"
+    PRECINCT = "precinct"  # value: a precinct id
+    PAGE = "page"  # value: a page of the precinct list
+    PRECINCTS_DONE = "precincts_done"
+    DAY = "day"  # value: a weekday, 0-6
+    BAND = "band"  # value: a time band (BANDS)
+    AVAILABILITY_DONE = "availability_done"
+    SEND = "send"
+
+
+class HelperApplicationCb(CallbackData, prefix="vo"):
+    action: HelperApplicationAction
+    value: str = ""  # read by the action's handler, which answers stale to one it cannot use
 
 
 class HelperCb(CallbackData, prefix="hp"):
