@@ -6,6 +6,8 @@ is answered as a stale button."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 from bot.domain.numbers import Number
@@ -58,9 +60,24 @@ class SurveyCb(CallbackData, prefix="sv"):
     value: str
 
 
-class VolunteerCb(CallbackData, prefix="vo"):
-    action: str  # consent, cancel, precinct, precincts_done, day, band, availability_done, send
-    value: str = ""
+class HelperApplicationAction(StrEnum):
+    """A button of the helper application wizard; the values are the strings packed before
+    0.1.0, so a button posted then still parses."""
+
+    CONSENT = "consent"
+    CANCEL = "cancel"
+    PRECINCT = "precinct"  # value: a precinct id
+    PAGE = "page"  # value: a page of the precinct list
+    PRECINCTS_DONE = "precincts_done"
+    DAY = "day"  # value: a weekday, 0-6
+    BAND = "band"  # value: a time band (BANDS)
+    AVAILABILITY_DONE = "availability_done"
+    SEND = "send"
+
+
+class HelperApplicationCb(CallbackData, prefix="vo"):
+    action: HelperApplicationAction
+    value: str = ""  # read by the action's handler, which answers stale to one it cannot use
 
 
 class HelperCb(CallbackData, prefix="hp"):
@@ -69,13 +86,35 @@ class HelperCb(CallbackData, prefix="hp"):
     seen: str  # the status the post showed
 
 
+class ProfileAction(StrEnum):
+    """A button under a helper's /profile card; the values are the strings packed before."""
+
+    EDIT = "edit"
+    DAY = "day"  # value: a weekday, 0-6
+    BAND = "band"  # value: a time band (BANDS)
+    SHOW = "show"
+    RETIRE = "retire"
+    RETIRE_YES = "retire_yes"
+
+
 class ProfileCb(CallbackData, prefix="pf"):
-    action: str  # edit, day, band, show, retire
-    value: str = ""
+    action: ProfileAction
+    value: str = ""  # read by the action's handler, which answers stale to one it cannot use
+
+
+class DutyAction(StrEnum):
+    """A button under a duty offer or a check-in prompt; the values are the strings packed
+    before."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"
+    HERE = "here"
+    OUT = "out"
 
 
 class DutyCb(CallbackData, prefix="du"):
-    action: str  # accept, decline, withdraw, here, out
+    action: DutyAction
     duty: Number
 
 

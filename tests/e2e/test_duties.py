@@ -15,7 +15,7 @@ import pytest
 
 from bot.domain.helpers import HelperAction, HelperDraft
 from bot.services.clock import WorldClock
-from bot.telegram.callbacks import DutyCb
+from bot.telegram.callbacks import DutyAction, DutyCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
 
@@ -117,7 +117,7 @@ async def test_a_duty_from_the_form_to_the_hours_served(
 
     # first come, first served: Aliya takes the only seat, Boris's offer says so
     assert elsewhere.unread() == [], "not offered outside their precincts"
-    await aliya.press(offer_kk, data=DutyCb(action="accept", duty=1))
+    await aliya.press(offer_kk, data=DutyCb(action=DutyAction.ACCEPT, duty=1))
     await tg.wait_for(lambda: "Сіз осы кезекшілікке жазылдыңыз" in offer_kk.text, timeout=5)
     assert offer_kk.button_texts == ["↩️ Орнымнан бас тарту"]
     await tg.wait_for(lambda: "Все места заняты" in offer_ru.text, timeout=10)
@@ -128,11 +128,11 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     assert "+77001234567" not in post.text, "phones only on request"
 
     # Aliya gives the seat back: it is offered again, and Boris takes it
-    await aliya.press(offer_kk, data=DutyCb(action="withdraw", duty=1))
+    await aliya.press(offer_kk, data=DutyCb(action=DutyAction.WITHDRAW, duty=1))
     await tg.wait_for(lambda: "Сіз орныңыздан бас тарттыңыз" in offer_kk.text, timeout=5)
     again = await boris.next_message(timeout=10)
     assert again.text.startswith("🛡 Дежурство для общественных помощников, № 1")
-    await boris.press(again, data=DutyCb(action="accept", duty=1))
+    await boris.press(again, data=DutyCb(action=DutyAction.ACCEPT, duty=1))
     await tg.wait_for(lambda: "Вы записаны на это дежурство" in again.text, timeout=5)
     await tg.wait_for(lambda: "1. Серікбаев Ерлан (№ 2)" in post.text, timeout=10)
 
@@ -153,7 +153,7 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     clock.now = STARTS - timedelta(minutes=14)
     prompt = await boris.next_message(timeout=10)
     assert prompt.button_texts == ["📍 Я на месте"]
-    await boris.press(prompt, data=DutyCb(action="here", duty=1))
+    await boris.press(prompt, data=DutyCb(action=DutyAction.HERE, duty=1))
     assert (await boris.next_message()).text.startswith("✅ Вы отмечены на дежурстве № 1.")
     await boris.send_location(42.3200, 69.6300)  # away from the meeting point
     far = await boris.next_message()
@@ -164,7 +164,7 @@ async def test_a_duty_from_the_form_to_the_hours_served(
     clock.now = STARTS + timedelta(hours=3)
     end = await boris.next_message(timeout=10)
     assert end.button_texts == ["🏁 Завершить дежурство"]
-    await boris.press(end, data=DutyCb(action="out", duty=1))
+    await boris.press(end, data=DutyCb(action=DutyAction.OUT, duty=1))
     assert (await boris.next_message()).text == (
         "🏁 Дежурство завершено. Засчитано: 3 ч. Спасибо за помощь!"
     )
@@ -214,7 +214,7 @@ async def test_a_cancelled_duty_reaches_everyone_on_it(
     await staff.next_message()
     await staff.next_message(timeout=10)
     offer = await aliya.next_message(timeout=10)
-    await aliya.press(offer, data=DutyCb(action="accept", duty=1))
+    await aliya.press(offer, data=DutyCb(action=DutyAction.ACCEPT, duty=1))
     await tg.wait_for(lambda: "Сіз осы кезекшілікке жазылдыңыз" in offer.text, timeout=5)
 
     # a change reaches everyone on the duty, in their language, with the new time
@@ -281,8 +281,12 @@ async def test_two_helpers_press_accept_on_the_last_seat_at_once(
     # the late press's own edit, if it made one, lands after the outbox's "all seats taken"
     tg.fail_next("editMessageReplyMarkup", delay=0.5)
     queries = {
-        aliya.id: await aliya.press(offers[aliya.id], data=DutyCb(action="accept", duty=1)),
-        boris.id: await boris.press(offers[boris.id], data=DutyCb(action="accept", duty=1)),
+        aliya.id: await aliya.press(
+            offers[aliya.id], data=DutyCb(action=DutyAction.ACCEPT, duty=1)
+        ),
+        boris.id: await boris.press(
+            offers[boris.id], data=DutyCb(action=DutyAction.ACCEPT, duty=1)
+        ),
     }
     answers = {uid: await tg.user(uid).answer_of(q, timeout=10) for uid, q in queries.items()}
     rows = await db_of("SELECT u.id, o.state FROM duty_offers o JOIN helpers h"

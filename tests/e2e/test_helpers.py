@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from bot.resources import demo_directory_path
-from bot.telegram.callbacks import HelperCb, ProfileCb, VolunteerCb
+from bot.telegram.callbacks import (
+    HelperApplicationAction,
+    HelperApplicationCb,
+    HelperCb,
+    ProfileAction,
+    ProfileCb,
+)
 from bot.testing.directories import grid
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
@@ -40,7 +46,9 @@ async def apply(tg: FakeTelegram, user: Any, lang: str, send: bool = True) -> An
     intro = await user.next_message()
     await user.send_sticker()  # a button is expected here
     assert (await user.next_message()).text
-    await user.press(intro, data=VolunteerCb(action="consent", value="yes"))
+    await user.press(
+        intro, data=HelperApplicationCb(action=HelperApplicationAction.CONSENT, value="yes")
+    )
     await user.next_message()  # name
     await user.send("Ерлан")  # one word
     assert (await user.next_message()).text  # asked again, in the user's language
@@ -60,22 +68,32 @@ async def apply(tg: FakeTelegram, user: Any, lang: str, send: bool = True) -> An
     await user.send_contact(phone_number="+77011112233", first_name="Someone")  # own id though
     await user.next_message()  # precincts
     listing = await user.next_message()
-    await user.press(listing, data=VolunteerCb(action="precinct", value="mzhk"))
+    await user.press(
+        listing, data=HelperApplicationCb(action=HelperApplicationAction.PRECINCT, value="mzhk")
+    )
     await tg.wait_for(lambda: ticked(listing) == ["vo:precinct:mzhk"], timeout=5)
-    await user.press(listing, data=VolunteerCb(action="precincts_done", value=""))
+    await user.press(
+        listing, data=HelperApplicationCb(action=HelperApplicationAction.PRECINCTS_DONE, value="")
+    )
     when = await user.next_message()
-    await user.press(when, data=VolunteerCb(action="day", value="5"))
+    await user.press(when, data=HelperApplicationCb(action=HelperApplicationAction.DAY, value="5"))
     await tg.wait_for(lambda: ticked(when) == ["vo:day:5"], timeout=5)
-    await user.press(when, data=VolunteerCb(action="band", value="evening"))
+    await user.press(
+        when, data=HelperApplicationCb(action=HelperApplicationAction.BAND, value="evening")
+    )
     await tg.wait_for(lambda: ticked(when) == ["vo:day:5", "vo:band:evening"], timeout=5)
-    await user.press(when, data=VolunteerCb(action="availability_done", value=""))
+    await user.press(
+        when, data=HelperApplicationCb(action=HelperApplicationAction.AVAILABILITY_DONE, value="")
+    )
     await user.next_message()  # note
     await user.tap(SKIP[lang])
     summary = await user.next_message()
     assert IIN in summary.text, "the applicant sees their own IIN"
     if not send:
         return summary
-    await user.press(summary, data=VolunteerCb(action="send", value=""))
+    await user.press(
+        summary, data=HelperApplicationCb(action=HelperApplicationAction.SEND, value="")
+    )
     received = await user.next_message(timeout=10)
     assert "№ 1" in received.text
     return await tg.group(STAFF_CHAT).next_message(timeout=10)
@@ -125,10 +143,10 @@ async def test_apply_check_register_activate(
     await user.send("/profile")
     card = await user.next_message()
     assert "ҚК-0042" in card.text
-    await user.press(card, data=ProfileCb(action="retire", value=""))
+    await user.press(card, data=ProfileCb(action=ProfileAction.RETIRE, value=""))
     await tg.wait_for(lambda: "pf:retire_yes" in str(card.reply_markup), timeout=5)
     assert (await db_of("SELECT status FROM helpers"))[0][0] == "active", "not before confirming"
-    await user.press(card, data=ProfileCb(action="retire_yes", value=""))
+    await user.press(card, data=ProfileCb(action=ProfileAction.RETIRE_YES, value=""))
     stepped_down = await user.next_message(timeout=10)
     assert stepped_down.text
     assert await eventually(lambda: db_of("SELECT 1 FROM helpers WHERE status = 'retired'"))
@@ -180,9 +198,9 @@ async def test_the_helpers_profile_and_the_staff_lists(
     await user.send("/profile")
     card = await user.next_message()
     assert "№ 1" in card.text and "Жұмыс істелген сағат: 0 мин" in card.text
-    await user.press(card, data=ProfileCb(action="edit", value=""))
+    await user.press(card, data=ProfileCb(action=ProfileAction.EDIT, value=""))
     await tg.wait_for(lambda: "pf:day:0" in str(card.reply_markup), timeout=5)
-    await user.press(card, data=ProfileCb(action="day", value="0"))
+    await user.press(card, data=ProfileCb(action=ProfileAction.DAY, value="0"))
     await tg.wait_for(lambda: "Дүй" in card.text, timeout=5)
     days = await db_of("SELECT days FROM helpers")
     assert days[0][0] == "[0, 5]"
@@ -274,7 +292,9 @@ async def to_the_precincts_step(user: Any) -> Any:
     await user.next_message()
     await user.send("/volunteer")
     intro = await user.next_message()
-    await user.press(intro, data=VolunteerCb(action="consent", value="yes"))
+    await user.press(
+        intro, data=HelperApplicationCb(action=HelperApplicationAction.CONSENT, value="yes")
+    )
     await user.next_message()
     await user.send("Серікбаев Ерлан Болатұлы")
     await user.next_message()
@@ -297,7 +317,9 @@ async def test_many_precincts_come_in_pages_and_only_the_newest_list_counts(
     first_page = buttons(listing)
     assert len([b for b in first_page if b[1].startswith("vo:precinct:")]) == 8
     assert ("1 / 3", "vo:page:0") in first_page
-    await user.press(listing, data=VolunteerCb(action="page", value="1"))
+    await user.press(
+        listing, data=HelperApplicationCb(action=HelperApplicationAction.PAGE, value="1")
+    )
     await tg.wait_for(lambda: ("2 / 3", "vo:page:1") in buttons(listing), timeout=5)
     second = [b for b in buttons(listing) if b[1].startswith("vo:precinct:")]
     assert not set(second) & set(first_page), "another eight"
@@ -311,7 +333,9 @@ async def test_many_precincts_come_in_pages_and_only_the_newest_list_counts(
     await tg.wait_for(lambda: listing.reply_markup is None, timeout=5)  # the older list is bare
     query = await user.press_stale(second[1][1], listing)
     assert "устарела" in (await user.answer_of(query))["text"]
-    await user.press(added, data=VolunteerCb(action="precincts_done", value=""))
+    await user.press(
+        added, data=HelperApplicationCb(action=HelperApplicationAction.PRECINCTS_DONE, value="")
+    )
     assert (await user.next_message()).text.startswith("Шаг 6/7.")
     state = await db_of("SELECT data FROM fsm_states WHERE key LIKE '%9960%'")
     chosen = json.loads(state[0][0])["helper"]["precincts"]
@@ -326,24 +350,35 @@ async def test_a_precinct_gone_before_sending_brings_back_that_step_only(
     data = json.loads(demo_directory_path().read_text("utf-8"))
     data["features"] = [f for f in data["features"] if f["properties"]["id"] != "mzhk"]
     await bot.app.directory.import_text(json.dumps(data, ensure_ascii=False), "pilot.geojson")
-    await user.press(summary, data=VolunteerCb(action="send", value=""))
+    await user.press(
+        summary, data=HelperApplicationCb(action=HelperApplicationAction.SEND, value="")
+    )
     told = await user.next_message()
     assert told.text.startswith("Выбранного Вами участка больше нет в справочнике.")
     await user.next_message()  # step 5 again
     listing = await user.next_message()
     assert ticked(listing) == [], "the gone one is dropped"
     assert await db_of("SELECT id FROM helpers") == []
-    await user.press(listing, data=VolunteerCb(action="precinct", value="zhd-vokzal"))
+    await user.press(
+        listing,
+        data=HelperApplicationCb(action=HelperApplicationAction.PRECINCT, value="zhd-vokzal"),
+    )
     await tg.wait_for(lambda: ticked(listing) == ["vo:precinct:zhd-vokzal"], timeout=5)
-    await user.press(listing, data=VolunteerCb(action="precincts_done", value=""))
+    await user.press(
+        listing, data=HelperApplicationCb(action=HelperApplicationAction.PRECINCTS_DONE, value="")
+    )
     when = await user.next_message()
     assert ticked(when) == ["vo:day:5", "vo:band:evening"], "the days and times are kept"
-    await user.press(when, data=VolunteerCb(action="availability_done", value=""))
+    await user.press(
+        when, data=HelperApplicationCb(action=HelperApplicationAction.AVAILABILITY_DONE, value="")
+    )
     await user.next_message()
     await user.tap(SKIP["ru"])
     summary = await user.next_message()
     assert "Серікбаев Ерлан Болатұлы" in summary.text and IIN in summary.text
-    await user.press(summary, data=VolunteerCb(action="send", value=""))
+    await user.press(
+        summary, data=HelperApplicationCb(action=HelperApplicationAction.SEND, value="")
+    )
     assert "№ 1" in (await user.next_message(timeout=10)).text
     rows = await db_of("SELECT precincts FROM helpers")
     assert rows[0][0] == '["zhd-vokzal"]'

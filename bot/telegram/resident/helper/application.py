@@ -10,6 +10,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -33,6 +34,7 @@ from bot.domain.helpers import (
     iin_birth_date,
     iin_problem,
 )
+from bot.domain.numbers import parse_number
 from bot.domain.users import User
 from bot.services.directory import DirectoryService
 from bot.services.helpers import ApplicationRefused, HelperService
@@ -45,7 +47,8 @@ from bot.telegram.buttons import (
     BTN_VOLUNTEER,
     main_menu,
 )
-from bot.telegram.callbacks import VolunteerCb
+from bot.telegram.callbacks import HelperApplicationAction as Do
+from bot.telegram.callbacks import HelperApplicationCb
 from bot.telegram.editing import (
     clear_inline_keyboard,
     drop_inline_keyboard,
@@ -69,7 +72,7 @@ MAX_HELPER_NOTE = 500
 
 def router() -> Router:
     not_command_text = ~F.text.startswith("/")
-    r = Router(name="volunteer")
+    r = Router(name="helper_application")
     r.message.register(applicant_answer, F.reply_to_message, F.text, not_command_text)
     r.message.register(begin, Command("volunteer"))
     r.message.register(begin, ButtonFilter(BTN_VOLUNTEER))
@@ -77,7 +80,17 @@ def router() -> Router:
     not_command = ~F.text.startswith("/")
     r.message.register(cancel, in_form, ButtonFilter(BTN_CANCEL))
     r.message.register(back, in_form, ButtonFilter(BTN_BACK))
-    r.callback_query.register(on_button, VolunteerCb.filter())
+    on = r.callback_query.register
+    on(on_cancel, _pressed(Do.CANCEL), in_form, _on_a_message)
+    on(on_consent, _pressed(Do.CONSENT), HelperForm.consent, _newest)
+    on(on_precinct, _pressed(Do.PRECINCT), HelperForm.precincts, _newest)
+    on(on_page, _pressed(Do.PAGE), HelperForm.precincts, _newest)
+    on(on_precincts_done, _pressed(Do.PRECINCTS_DONE), HelperForm.precincts, _newest)
+    on(on_day, _pressed(Do.DAY), HelperForm.availability, _newest)
+    on(on_band, _pressed(Do.BAND), HelperForm.availability, _newest)
+    on(on_availability_done, _pressed(Do.AVAILABILITY_DONE), HelperForm.availability, _newest)
+    on(on_send, _pressed(Do.SEND), HelperForm.confirm, _newest)
+    on(stale, HelperApplicationCb.filter())  # the wrong step or an old keyboard: last
     r.message.register(got_name, HelperForm.name, F.text, not_command)
     r.message.register(got_birth, HelperForm.birth, F.text, not_command)
     r.message.register(got_iin, HelperForm.iin, F.text, not_command)
@@ -151,12 +164,12 @@ async def begin(
             [
                 InlineKeyboardButton(
                     text=texts.helper_agree(),
-                    callback_data=VolunteerCb(action="consent", value="yes").pack(),
+                    callback_data=HelperApplicationCb(action=Do.CONSENT, value="yes").pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    text=_t(BTN_CANCEL), callback_data=VolunteerCb(action="cancel").pack()
+                    text=_t(BTN_CANCEL), callback_data=HelperApplicationCb(action=Do.CANCEL).pack()
                 )
             ],
         ]
@@ -220,7 +233,7 @@ def _precinct_keyboard(
         [
             InlineKeyboardButton(
                 text=("✅ " if p.id in chosen else "") + p.name(user.language),
-                callback_data=VolunteerCb(action="precinct", value=p.id).pack(),
+                callback_data=HelperApplicationCb(action=Do.PRECINCT, value=p.id).pack(),
             )
         ]
         for p in shown
@@ -229,7 +242,8 @@ def _precinct_keyboard(
         rows.append(
             [
                 InlineKeyboardButton(
-                    text=text, callback_data=VolunteerCb(action="page", value=str(to)).pack()
+                    text=text,
+                    callback_data=HelperApplicationCb(action=Do.PAGE, value=str(to)).pack(),
                 )
                 for text, to in (
                     ("◀️", (page - 1) % pages),
@@ -242,7 +256,7 @@ def _precinct_keyboard(
         [
             InlineKeyboardButton(
                 text=texts.helper_done() + (f" ({len(chosen)})" if chosen else ""),
-                callback_data=VolunteerCb(action="precincts_done").pack(),
+                callback_data=HelperApplicationCb(action=Do.PRECINCTS_DONE).pack(),
             )
         ]
     )
@@ -258,21 +272,21 @@ def _availability_keyboard(data: dict[str, Any]) -> InlineKeyboardMarkup:
         [
             InlineKeyboardButton(
                 text=("✅" if n in days else "") + day_names[n],
-                callback_data=VolunteerCb(action="day", value=str(n)).pack(),
+                callback_data=HelperApplicationCb(action=Do.DAY, value=str(n)).pack(),
             )
             for n in range(7)
         ],
         [
             InlineKeyboardButton(
                 text=("✅ " if band in bands else "") + band_names[band],
-                callback_data=VolunteerCb(action="band", value=band).pack(),
+                callback_data=HelperApplicationCb(action=Do.BAND, value=band).pack(),
             )
             for band in BANDS
         ],
         [
             InlineKeyboardButton(
                 text=texts.helper_done(),
-                callback_data=VolunteerCb(action="availability_done").pack(),
+                callback_data=HelperApplicationCb(action=Do.AVAILABILITY_DONE).pack(),
             )
         ],
     ]
@@ -284,12 +298,13 @@ def _confirm_keyboard() -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=texts.helper_send(), callback_data=VolunteerCb(action="send").pack()
+                    text=texts.helper_send(),
+                    callback_data=HelperApplicationCb(action=Do.SEND).pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    text=_t(BTN_CANCEL), callback_data=VolunteerCb(action="cancel").pack()
+                    text=_t(BTN_CANCEL), callback_data=HelperApplicationCb(action=Do.CANCEL).pack()
                 )
             ],
         ]
@@ -447,146 +462,219 @@ def _step_of(problem: str) -> Any:
     return HelperForm.availability
 
 
-async def on_button(
+def _pressed(action: Do) -> CallbackQueryFilter:
+    return HelperApplicationCb.filter(F.action == action)
+
+
+def _on_a_message(query: CallbackQuery) -> dict[str, Message] | bool:
+    """The button's message is still readable; passed to the handler as `message`."""
+    return {"message": query.message} if isinstance(query.message, Message) else False
+
+
+async def _newest(query: CallbackQuery, state: FSMContext) -> dict[str, Message] | bool:
+    """Filter of every wizard button but Cancel: it is under the newest keyboard the wizard
+    drew (a keyboard from an earlier step or an earlier list does not count)."""
+    message = query.message
+    if isinstance(message, Message) and message.message_id == (await _data(state)).get("kb"):
+        return {"message": message}
+    return False
+
+
+async def stale(query: CallbackQuery, state: FSMContext) -> None:
+    """A press no step takes: answered as stale, and an old keyboard loses its buttons."""
+    await query.answer(texts.stale_button())
+    message = query.message
+    if isinstance(message, Message) and message.message_id != (await _data(state)).get("kb"):
+        await drop_inline_keyboard(message)
+
+
+async def on_cancel(query: CallbackQuery, message: Message, state: FSMContext) -> None:
+    await query.answer()
+    await drop_inline_keyboard(message)
+    await cancel(message, state)
+
+
+async def on_consent(
     query: CallbackQuery,
-    callback_data: VolunteerCb,
+    message: Message,
+    state: FSMContext,
+    user: User,
+    directory: DirectoryService,
+    helpers: HelperService,
+) -> None:
+    await query.answer()
+    await drop_inline_keyboard(message)
+    await _save(state, consent_at=helpers.clock().isoformat())
+    await ask(message, state, HelperForm.name, directory, user)
+
+
+async def _redraw_precincts(
+    query: CallbackQuery,
+    message: Message,
+    data: dict[str, Any],
+    directory: DirectoryService,
+    user: User,
+) -> None:
+    markup = _precinct_keyboard(data, directory, user).model_dump(mode="json", exclude_none=True)
+    await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
+
+
+async def on_precinct(
+    query: CallbackQuery,
+    message: Message,
+    callback_data: HelperApplicationCb,
+    state: FSMContext,
+    user: User,
+    directory: DirectoryService,
+) -> None:
+    """A precinct in the list: ticked, or unticked if it was."""
+    data = await _data(state)
+    chosen = list(data.get("precincts") or [])
+    if callback_data.value in chosen:
+        chosen.remove(callback_data.value)
+    elif directory.current.precinct(callback_data.value) is None:
+        await query.answer(texts.stale_button())
+        return
+    elif len(chosen) >= MAX_PRECINCTS:
+        await query.answer(texts.helper_too_many_precincts(MAX_PRECINCTS), show_alert=True)
+        return
+    else:
+        chosen.append(callback_data.value)
+    await query.answer()
+    await _save(state, precincts=chosen)
+    data["precincts"] = chosen
+    await _redraw_precincts(query, message, data, directory, user)
+
+
+async def on_page(
+    query: CallbackQuery,
+    message: Message,
+    callback_data: HelperApplicationCb,
+    state: FSMContext,
+    user: User,
+    directory: DirectoryService,
+) -> None:
+    await query.answer()
+    data = await _data(state)
+    data["page"] = int(callback_data.value) if callback_data.value.isdecimal() else 0
+    await _save(state, page=data["page"])
+    await _redraw_precincts(query, message, data, directory, user)
+
+
+async def on_precincts_done(
+    query: CallbackQuery,
+    message: Message,
+    state: FSMContext,
+    user: User,
+    directory: DirectoryService,
+) -> None:
+    if not (await _data(state)).get("precincts"):
+        await query.answer(texts.helper_choose_a_precinct(), show_alert=True)
+        return
+    await query.answer()
+    await drop_inline_keyboard(message)
+    await ask(message, state, HelperForm.availability, directory, user)
+
+
+async def on_day(
+    query: CallbackQuery, message: Message, callback_data: HelperApplicationCb, state: FSMContext
+) -> None:
+    day = parse_number(callback_data.value, high=6)
+    if day is None:
+        await query.answer(texts.stale_button())
+        return
+    await _toggle(query, message, state, "days", day)
+
+
+async def on_band(
+    query: CallbackQuery, message: Message, callback_data: HelperApplicationCb, state: FSMContext
+) -> None:
+    if callback_data.value not in BANDS:
+        await query.answer(texts.stale_button())
+        return
+    await _toggle(query, message, state, "bands", callback_data.value)
+
+
+async def _toggle(
+    query: CallbackQuery, message: Message, state: FSMContext, key: str, value: Any
+) -> None:
+    """A day or a band in the availability keyboard: ticked, or unticked if it was."""
+    data = await _data(state)
+    chosen = list(data.get(key) or [])
+    if value in chosen:
+        chosen.remove(value)
+    else:
+        chosen.append(value)
+    await query.answer()
+    await _save(state, **{key: sorted(chosen) if key == "days" else chosen})
+    data[key] = chosen
+    markup = _availability_keyboard(data).model_dump(mode="json", exclude_none=True)
+    await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
+
+
+async def on_availability_done(
+    query: CallbackQuery,
+    message: Message,
+    state: FSMContext,
+    user: User,
+    directory: DirectoryService,
+) -> None:
+    data = await _data(state)
+    if not data.get("days") or not data.get("bands"):
+        await query.answer(texts.helper_choose_availability(), show_alert=True)
+        return
+    await query.answer()
+    await drop_inline_keyboard(message)
+    await ask(message, state, HelperForm.note, directory, user)
+
+
+async def on_send(
+    query: CallbackQuery,
+    message: Message,
     state: FSMContext,
     user: User,
     directory: DirectoryService,
     helpers: HelperService,
     settings: Settings,
 ) -> None:
-    message = query.message
-    current = await state.get_state()
-    action = callback_data.action
-    if not isinstance(message, Message):
-        await query.answer(texts.stale_button())
-        return
-    if action == "cancel" and current is not None and current.startswith("HelperForm"):
-        await query.answer()
-        await drop_inline_keyboard(message)
-        await cancel(message, state)
-        return
-    if message.message_id != (await _data(state)).get("kb"):
-        # a keyboard from an earlier step or an earlier list: only the newest one counts
-        await query.answer(texts.stale_button())
-        await drop_inline_keyboard(message)
-        return
-    if action == "consent" and current == HelperForm.consent.state:
-        await query.answer()
-        await drop_inline_keyboard(message)
-        await _save(state, consent_at=helpers.clock().isoformat())
-        await ask(message, state, HelperForm.name, directory, user)
-        return
-    if action == "precinct" and current == HelperForm.precincts.state:
-        data = await _data(state)
-        chosen = list(data.get("precincts") or [])
-        if callback_data.value in chosen:
-            chosen.remove(callback_data.value)
-        elif directory.current.precinct(callback_data.value) is None:
-            await query.answer(texts.stale_button())
-            return
-        elif len(chosen) >= MAX_PRECINCTS:
-            await query.answer(texts.helper_too_many_precincts(MAX_PRECINCTS), show_alert=True)
-            return
-        else:
-            chosen.append(callback_data.value)
-        await query.answer()
-        await _save(state, precincts=chosen)
-        data["precincts"] = chosen
-        markup = _precinct_keyboard(data, directory, user).model_dump(
-            mode="json", exclude_none=True
+    """Send on the summary: the application is made, or refused with the reason."""
+    data = await _data(state)
+    draft = HelperDraft(
+        full_name=data.get("full_name", ""),
+        birth_date=date.fromisoformat(data.get("birth_date", "1900-01-01")),
+        iin=data.get("iin", ""),
+        phone=data.get("phone", ""),
+        precincts=tuple(data.get("precincts") or ()),
+        days=tuple(data.get("days") or ()),
+        bands=tuple(data.get("bands") or ()),
+        note=data.get("note", ""),
+    )
+    today = helpers.clock().astimezone(settings.zone).date()
+    consent = data.get("consent_at")
+    try:
+        helper = await helpers.apply(
+            user, draft, today, datetime.fromisoformat(consent) if consent else None
         )
-        await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
-        return
-    if action == "page" and current == HelperForm.precincts.state:
-        await query.answer()
-        data = await _data(state)
-        data["page"] = int(callback_data.value) if callback_data.value.isdecimal() else 0
-        await _save(state, page=data["page"])
-        markup = _precinct_keyboard(data, directory, user).model_dump(
-            mode="json", exclude_none=True
-        )
-        await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
-        return
-    if action == "precincts_done" and current == HelperForm.precincts.state:
-        if not (await _data(state)).get("precincts"):
-            await query.answer(texts.helper_choose_a_precinct(), show_alert=True)
-            return
+    except ApplicationRefused as exc:
         await query.answer()
         await drop_inline_keyboard(message)
-        await ask(message, state, HelperForm.availability, directory, user)
-        return
-    if action in ("day", "band") and current == HelperForm.availability.state:
-        data = await _data(state)
-        key = "days" if action == "day" else "bands"
-        raw = callback_data.value
-        if (action == "day" and not (raw.isdecimal() and int(raw) < 7)) or (
-            action == "band" and raw not in BANDS
-        ):
-            await query.answer(texts.stale_button())
+        if exc.reason == "problems":  # rules changed meanwhile: fix that step, keep the rest
+            known = {p.id for p in directory.current.precincts}
+            await _save(state, precincts=[p for p in draft.precincts if p in known], page=0)
+            await message.answer(texts.helper_problem(exc.problems[0], helpers.rules.min_age))
+            await ask(message, state, _step_of(exc.problems[0]), directory, user)
             return
-        value: Any = int(raw) if action == "day" else raw
-        chosen = list(data.get(key) or [])
-        if value in chosen:
-            chosen.remove(value)
-        else:
-            chosen.append(value)
-        await query.answer()
-        await _save(state, **{key: sorted(chosen) if action == "day" else chosen})
-        data[key] = chosen
-        markup = _availability_keyboard(data).model_dump(mode="json", exclude_none=True)
-        await set_inline_keyboard(query.bot, message.chat.id, message.message_id, markup)  # type: ignore[arg-type]
-        return
-    if action == "availability_done" and current == HelperForm.availability.state:
-        data = await _data(state)
-        if not data.get("days") or not data.get("bands"):
-            await query.answer(texts.helper_choose_availability(), show_alert=True)
-            return
-        await query.answer()
-        await drop_inline_keyboard(message)
-        await ask(message, state, HelperForm.note, directory, user)
-        return
-    if action == "send" and current == HelperForm.confirm.state:
-        data = await _data(state)
-        draft = HelperDraft(
-            full_name=data.get("full_name", ""),
-            birth_date=date.fromisoformat(data.get("birth_date", "1900-01-01")),
-            iin=data.get("iin", ""),
-            phone=data.get("phone", ""),
-            precincts=tuple(data.get("precincts") or ()),
-            days=tuple(data.get("days") or ()),
-            bands=tuple(data.get("bands") or ()),
-            note=data.get("note", ""),
-        )
-        today = helpers.clock().astimezone(settings.zone).date()
-        consent = data.get("consent_at")
-        try:
-            helper = await helpers.apply(
-                user, draft, today, datetime.fromisoformat(consent) if consent else None
-            )
-        except ApplicationRefused as exc:
-            await query.answer()
-            await drop_inline_keyboard(message)
-            if exc.reason == "problems":  # rules changed meanwhile: fix that step, keep the rest
-                known = {p.id for p in directory.current.precincts}
-                await _save(state, precincts=[p for p in draft.precincts if p in known], page=0)
-                await message.answer(texts.helper_problem(exc.problems[0], helpers.rules.min_age))
-                await ask(message, state, _step_of(exc.problems[0]), directory, user)
-                return
-            await state.clear()
-            until = (
-                format_date(exc.until.astimezone(settings.zone), "d MMMM y", locale=user.language)
-                if exc.until
-                else None
-            )
-            await message.answer(
-                texts.helper_refused(exc.reason, exc.problems, until), reply_markup=main_menu()
-            )
-            return
-        await query.answer()
         await state.clear()
-        await drop_inline_keyboard(message)
-        await message.answer(texts.helper_received(helper.id), reply_markup=main_menu())
+        until = (
+            format_date(exc.until.astimezone(settings.zone), "d MMMM y", locale=user.language)
+            if exc.until
+            else None
+        )
+        await message.answer(
+            texts.helper_refused(exc.reason, exc.problems, until), reply_markup=main_menu()
+        )
         return
-    await query.answer(texts.stale_button())
+    await query.answer()
+    await state.clear()
+    await drop_inline_keyboard(message)
+    await message.answer(texts.helper_received(helper.id), reply_markup=main_menu())

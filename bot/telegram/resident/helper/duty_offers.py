@@ -12,17 +12,33 @@ from bot.domain.duties import Duty, DutyStatus, OfferState, may_withdraw
 from bot.domain.users import User
 from bot.services.duties import Answer, CheckIn, DutyService
 from bot.telegram import texts
-from bot.telegram.callbacks import DutyCb
+from bot.telegram.callbacks import DutyAction, DutyCb
 from bot.telegram.editing import drop_inline_keyboard, edit_text
 from bot.telegram.staff.duties.render import TelegramDutyRenderer
 
 
 def router() -> Router:
     r = Router(name="duties")
-    r.callback_query.register(on_button, DutyCb.filter())
+    on = r.callback_query.register
+    on(on_accept, DutyCb.filter(F.action == DutyAction.ACCEPT), _on_a_message)
+    on(on_decline, DutyCb.filter(F.action == DutyAction.DECLINE), _on_a_message)
+    on(on_withdraw, DutyCb.filter(F.action == DutyAction.WITHDRAW), _on_a_message)
+    on(on_here, DutyCb.filter(F.action == DutyAction.HERE), _on_a_message)
+    on(on_out, DutyCb.filter(F.action == DutyAction.OUT), _on_a_message)
+    on(stale, DutyCb.filter())  # anything else of this prefix, last
     r.message.register(mine, Command("myduties"))
     r.message.register(located, F.location)
     return r
+
+
+def _on_a_message(query: CallbackQuery) -> dict[str, Message] | bool:
+    """Filter of every press here: the button's message is still readable (it is edited or
+    answered under); it is passed to the handler as `message`."""
+    return {"message": query.message} if isinstance(query.message, Message) else False
+
+
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
 
 
 def _withdraw_keyboard(duty_id: int) -> InlineKeyboardMarkup:
@@ -31,85 +47,120 @@ def _withdraw_keyboard(duty_id: int) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=texts.duty_withdraw_button(),
-                    callback_data=DutyCb(action="withdraw", duty=duty_id).pack(),
+                    callback_data=DutyCb(action=DutyAction.WITHDRAW, duty=duty_id).pack(),
                 )
             ]
         ]
     )
 
 
-async def on_button(
+async def on_accept(
     query: CallbackQuery,
+    message: Message,
     callback_data: DutyCb,
     user: User,
     duties: DutyService,
     duty_renderer: TelegramDutyRenderer,
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(texts.stale_button())
-        return
-    action, duty_id = callback_data.action, callback_data.duty
-    if action in ("accept", "decline"):
-        outcome = await duties.answer(user.id, duty_id, accept=action == "accept")
-        duty = outcome.duty
-        if outcome.answer in (Answer.ACCEPTED, Answer.DECLINED) and duty is not None:
-            await query.answer()
-            body = duty_renderer.offer_text(duty, user.language)
-            if outcome.answer is Answer.ACCEPTED:
-                if may_withdraw(duties.clock(), duty.starts_at, duties.rules.withdraw_hours):
-                    note = texts.duty_accepted(duties.rules.withdraw_hours)
-                    keyboard = _withdraw_keyboard(duty_id)
-                else:  # too close to the start to give the seat back through the bot
-                    note, keyboard = texts.duty_accepted_late(duty.leader_phone), None
-                await edit_text(message, body + "\n\n" + note, keyboard)
-            else:
-                await edit_text(message, body + "\n\n" + texts.duty_declined())
-            return
-        await query.answer(
-            _refusal(outcome.answer, outcome.duty, outcome.other, duties), show_alert=True
-        )
-        if (
-            outcome.answer in (Answer.FULL, Answer.OVER, Answer.STALE, Answer.NOT_ACTIVE)
-            and not outcome.outbox_edits
-        ):
-            await drop_inline_keyboard(message)
-        return
-    if action == "withdraw":
-        outcome = await duties.withdraw(user.id, duty_id)
-        if outcome.answer is Answer.WITHDRAWN and outcome.duty is not None:
-            await query.answer()
-            body = duty_renderer.offer_text(outcome.duty, user.language)
-            await edit_text(message, body + "\n\n" + texts.duty_withdrawn())
-            return
-        await query.answer(_refusal(outcome.answer, outcome.duty, None, duties), show_alert=True)
-        if outcome.answer in (Answer.OVER, Answer.STALE):
-            await drop_inline_keyboard(message)
-        return
-    if action == "here":
-        result, duty = await duties.check_in(user.id, duty_id)
-        if result is CheckIn.NOT_YET:
-            await query.answer(texts.duty_check_in_not_yet(), show_alert=True)
-            return
+    await _answer(query, message, callback_data.duty, user, duties, duty_renderer, accept=True)
+
+
+async def on_decline(
+    query: CallbackQuery,
+    message: Message,
+    callback_data: DutyCb,
+    user: User,
+    duties: DutyService,
+    duty_renderer: DutyTelegramRenderer,
+) -> None:
+    await _answer(query, message, callback_data.duty, user, duties, duty_renderer, accept=False)
+
+
+async def _answer(
+    query: CallbackQuery,
+    message: Message,
+    duty_id: int,
+    user: User,
+    duties: DutyService,
+    duty_renderer: DutyTelegramRenderer,
+    *,
+    accept: bool,
+) -> None:
+    """Accept or Decline under an offer: the offer is edited to say what was chosen, or the
+    refusal is shown in an alert."""
+    outcome = await duties.answer(user.id, duty_id, accept=accept)
+    duty = outcome.duty
+    if outcome.answer in (Answer.ACCEPTED, Answer.DECLINED) and duty is not None:
         await query.answer()
-        await drop_inline_keyboard(message)
-        if result is CheckIn.DONE:
-            await message.answer(texts.duty_checked_in(duty_id))
-        elif result is CheckIn.ALREADY:
-            await message.answer(texts.duty_already_here())
+        body = duty_renderer.offer_text(duty, user.language)
+        if outcome.answer is Answer.ACCEPTED:
+            if may_withdraw(duties.clock(), duty.starts_at, duties.rules.withdraw_hours):
+                note = texts.duty_accepted(duties.rules.withdraw_hours)
+                keyboard = _withdraw_keyboard(duty_id)
+            else:  # too close to the start to give the seat back through the bot
+                note, keyboard = texts.duty_accepted_late(duty.leader_phone), None
+            await edit_text(message, body + "\n\n" + note, keyboard)
         else:
-            await message.answer(texts.duty_nothing_now())
+            await edit_text(message, body + "\n\n" + texts.duty_declined())
         return
-    if action == "out":
-        minutes, _duty = await duties.check_out(user.id, duty_id)
+    await query.answer(
+        _refusal(outcome.answer, outcome.duty, outcome.other, duties), show_alert=True
+    )
+    if (
+        outcome.answer in (Answer.FULL, Answer.OVER, Answer.STALE, Answer.NOT_ACTIVE)
+        and not outcome.outbox_edits
+    ):
+        await drop_inline_keyboard(message)
+
+
+async def on_withdraw(
+    query: CallbackQuery,
+    message: Message,
+    callback_data: DutyCb,
+    user: User,
+    duties: DutyService,
+    duty_renderer: DutyTelegramRenderer,
+) -> None:
+    outcome = await duties.withdraw(user.id, callback_data.duty)
+    if outcome.answer is Answer.WITHDRAWN and outcome.duty is not None:
         await query.answer()
-        await drop_inline_keyboard(message)
-        if minutes is None:
-            await message.answer(texts.duty_nothing_to_check_out())
-        else:
-            await message.answer(texts.duty_checked_out(texts.duration(minutes)))
+        body = duty_renderer.offer_text(outcome.duty, user.language)
+        await edit_text(message, body + "\n\n" + texts.duty_withdrawn())
         return
-    await query.answer(texts.stale_button())
+    await query.answer(_refusal(outcome.answer, outcome.duty, None, duties), show_alert=True)
+    if outcome.answer in (Answer.OVER, Answer.STALE):
+        await drop_inline_keyboard(message)
+
+
+async def on_here(
+    query: CallbackQuery, message: Message, callback_data: DutyCb, user: User, duties: DutyService
+) -> None:
+    """«I am here» under the check-in prompt."""
+    result, _duty = await duties.check_in(user.id, callback_data.duty)
+    if result is CheckIn.NOT_YET:
+        await query.answer(texts.duty_check_in_not_yet(), show_alert=True)
+        return
+    await query.answer()
+    await drop_inline_keyboard(message)
+    if result is CheckIn.DONE:
+        await message.answer(texts.duty_checked_in(callback_data.duty))
+    elif result is CheckIn.ALREADY:
+        await message.answer(texts.duty_already_here())
+    else:
+        await message.answer(texts.duty_nothing_now())
+
+
+async def on_out(
+    query: CallbackQuery, message: Message, callback_data: DutyCb, user: User, duties: DutyService
+) -> None:
+    """«Check out» at the end of a duty."""
+    minutes, _duty = await duties.check_out(user.id, callback_data.duty)
+    await query.answer()
+    await drop_inline_keyboard(message)
+    if minutes is None:
+        await message.answer(texts.duty_nothing_to_check_out())
+    else:
+        await message.answer(texts.duty_checked_out(texts.duration(minutes)))
 
 
 def _refusal(answer: Answer, duty: Duty | None, other: int | None, duties: DutyService) -> str:

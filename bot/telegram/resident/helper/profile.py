@@ -3,17 +3,21 @@ hours served), with «✏️ Change when I am free» and «🏁 Step down»."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from collections.abc import Sequence
+from typing import Any
+
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.domain.helpers import BANDS, Helper, HelperAction, HelperStatus
+from bot.domain.numbers import parse_number
 from bot.domain.users import User
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyService
 from bot.services.helpers import HelperService
 from bot.telegram import texts
-from bot.telegram.callbacks import ProfileCb
+from bot.telegram.callbacks import ProfileAction, ProfileCb
 from bot.telegram.editing import edit_text
 
 STEP_DOWN_FROM = (HelperStatus.REGISTERED, HelperStatus.ACTIVE, HelperStatus.SUSPENDED)
@@ -22,8 +26,41 @@ STEP_DOWN_FROM = (HelperStatus.REGISTERED, HelperStatus.ACTIVE, HelperStatus.SUS
 def router() -> Router:
     r = Router(name="helper_profile")
     r.message.register(show, Command("profile"))
-    r.callback_query.register(on_button, ProfileCb.filter())
+    on = r.callback_query.register
+    on(on_edit, ProfileCb.filter(F.action == ProfileAction.EDIT), _own_card)
+    on(on_show, ProfileCb.filter(F.action == ProfileAction.SHOW), _own_card)
+    on(on_day, ProfileCb.filter(F.action == ProfileAction.DAY), _own_card)
+    on(on_band, ProfileCb.filter(F.action == ProfileAction.BAND), _own_card)
+    on(on_retire, ProfileCb.filter(F.action == ProfileAction.RETIRE), _own_card, _may_step_down)
+    on(
+        on_retire_yes,
+        ProfileCb.filter(F.action == ProfileAction.RETIRE_YES),
+        _own_card,
+        _may_step_down,
+    )
+    on(stale, ProfileCb.filter())  # anything else of this prefix, or of no helper: last
     return r
+
+
+async def _own_card(
+    query: CallbackQuery, user: User, helpers: HelperService
+) -> dict[str, Any] | bool:
+    """Filter of every press here: the card is still readable and its owner is a helper
+    (not stepped down); the message and the helper are passed on as `message` and `helper`."""
+    if not isinstance(query.message, Message):
+        return False
+    helper = await helpers.current_of(user.id)
+    if helper is None or helper.ended:
+        return False
+    return {"message": query.message, "helper": helper}
+
+
+def _may_step_down(query: CallbackQuery, helper: Helper) -> bool:
+    return helper.status in STEP_DOWN_FROM
+
+
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
 
 
 async def _card(
@@ -57,20 +94,21 @@ def _keyboard(helper: Helper, editing: bool) -> InlineKeyboardMarkup:
                 [
                     InlineKeyboardButton(
                         text=("✅" if n in days else "") + names[n],
-                        callback_data=ProfileCb(action="day", value=str(n)).pack(),
+                        callback_data=ProfileCb(action=ProfileAction.DAY, value=str(n)).pack(),
                     )
                     for n in range(7)
                 ],
                 [
                     InlineKeyboardButton(
                         text=("✅ " if b in bands else "") + band_names[b],
-                        callback_data=ProfileCb(action="band", value=b).pack(),
+                        callback_data=ProfileCb(action=ProfileAction.BAND, value=b).pack(),
                     )
                     for b in BANDS
                 ],
                 [
                     InlineKeyboardButton(
-                        text=texts.helper_done(), callback_data=ProfileCb(action="show").pack()
+                        text=texts.helper_done(),
+                        callback_data=ProfileCb(action=ProfileAction.SHOW).pack(),
                     )
                 ],
             ]
@@ -79,7 +117,7 @@ def _keyboard(helper: Helper, editing: bool) -> InlineKeyboardMarkup:
         [
             InlineKeyboardButton(
                 text=texts.helper_edit_availability(),
-                callback_data=ProfileCb(action="edit").pack(),
+                callback_data=ProfileCb(action=ProfileAction.EDIT).pack(),
             )
         ]
     ]
@@ -87,7 +125,8 @@ def _keyboard(helper: Helper, editing: bool) -> InlineKeyboardMarkup:
         rows.append(
             [
                 InlineKeyboardButton(
-                    text=texts.helper_step_down(), callback_data=ProfileCb(action="retire").pack()
+                    text=texts.helper_step_down(),
+                    callback_data=ProfileCb(action=ProfileAction.RETIRE).pack(),
                 )
             ]
         )
@@ -110,84 +149,126 @@ async def show(
     )
 
 
-async def on_button(
+async def on_day(
     query: CallbackQuery,
+    message: Message,
+    helper: Helper,
     callback_data: ProfileCb,
     user: User,
     helpers: HelperService,
     directory: DirectoryService,
     duties: DutyService,
 ) -> None:
-    message = query.message
-    helper = await helpers.current_of(user.id)
-    if not isinstance(message, Message) or helper is None or helper.ended:
+    day = parse_number(callback_data.value, high=6)
+    if day is None:
         await query.answer(texts.stale_button())
         return
-    action = callback_data.action
-    if action in ("day", "band"):
-        days = list(helper.days)
-        bands = list(helper.bands)
-        if action == "day" and callback_data.value.isdecimal() and int(callback_data.value) < 7:
-            value = int(callback_data.value)
-            days = [d for d in days if d != value] if value in days else [*days, value]
-        elif action == "band" and callback_data.value in BANDS:
-            value_b = callback_data.value
-            bands = [b for b in bands if b != value_b] if value_b in bands else [*bands, value_b]
-        else:
-            await query.answer(texts.stale_button())
-            return
-        updated = await helpers.set_availability(user.id, days, bands)
-        if updated is None:
-            await query.answer(texts.helper_choose_availability(), show_alert=True)
-            return
-        await query.answer()
-        await edit_text(
-            message,
-            await _card(updated, directory, user.language, duties),
-            _keyboard(updated, True),
-        )
+    days = [d for d in helper.days if d != day] if day in helper.days else [*helper.days, day]
+    await _set_availability(query, message, user, helpers, directory, duties, days, helper.bands)
+
+
+async def on_band(
+    query: CallbackQuery,
+    message: Message,
+    helper: Helper,
+    callback_data: ProfileCb,
+    user: User,
+    helpers: HelperService,
+    directory: DirectoryService,
+    duties: DutyService,
+) -> None:
+    band = callback_data.value
+    if band not in BANDS:
+        await query.answer(texts.stale_button())
         return
-    if action == "edit":
-        await query.answer()
-        await edit_text(
-            message, await _card(helper, directory, user.language, duties), _keyboard(helper, True)
-        )
+    bands = (
+        [b for b in helper.bands if b != band] if band in helper.bands else [*helper.bands, band]
+    )
+    await _set_availability(query, message, user, helpers, directory, duties, helper.days, bands)
+
+
+async def _set_availability(
+    query: CallbackQuery,
+    message: Message,
+    user: User,
+    helpers: HelperService,
+    directory: DirectoryService,
+    duties: DutyService,
+    days: Sequence[int],
+    bands: Sequence[str],
+) -> None:
+    updated = await helpers.set_availability(user.id, list(days), list(bands))
+    if updated is None:
+        await query.answer(texts.helper_choose_availability(), show_alert=True)
         return
-    if action == "show":
-        await query.answer()
-        await edit_text(
-            message, await _card(helper, directory, user.language, duties), _keyboard(helper, False)
-        )
-        return
-    if action == "retire" and helper.status in STEP_DOWN_FROM:
-        # one more tap: stepping down cannot be undone (applying again has a cool-down)
-        await query.answer()
-        confirm = InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=texts.helper_step_down_yes(),
-                        callback_data=ProfileCb(action="retire_yes").pack(),
-                    )
-                ],
-                [
-                    InlineKeyboardButton(
-                        text=texts.helper_step_down_no(),
-                        callback_data=ProfileCb(action="show").pack(),
-                    )
-                ],
-            ]
-        )
-        await edit_text(message, texts.helper_step_down_confirm(), confirm)
-        return
-    if action == "retire_yes" and helper.status in STEP_DOWN_FROM:
-        result = await helpers.act(
-            helper.id, HelperAction.RETIRE, officer_id=user.id, officer_name="—"
-        )
-        await query.answer()
-        if result.changed:
-            await edit_text(
-                message, await _card(result.helper, directory, user.language, duties), None
-            )
-        return
-    await query.answer(texts.stale_button())
+    await query.answer()
+    await edit_text(
+        message, await _card(updated, directory, user.language, duties), _keyboard(updated, True)
+    )
+
+
+async def on_edit(
+    query: CallbackQuery,
+    message: Message,
+    helper: Helper,
+    user: User,
+    directory: DirectoryService,
+    duties: DutyService,
+) -> None:
+    """«✏️ Change when I am free»: the card with the days and bands to tick."""
+    await query.answer()
+    await edit_text(
+        message, await _card(helper, directory, user.language, duties), _keyboard(helper, True)
+    )
+
+
+async def on_show(
+    query: CallbackQuery,
+    message: Message,
+    helper: Helper,
+    user: User,
+    directory: DirectoryService,
+    duties: DutyService,
+) -> None:
+    """Done editing, or «no» to stepping down: the card as /profile shows it."""
+    await query.answer()
+    await edit_text(
+        message, await _card(helper, directory, user.language, duties), _keyboard(helper, False)
+    )
+
+
+async def on_retire(query: CallbackQuery, message: Message) -> None:
+    """One more tap: stepping down cannot be undone (applying again has a cool-down)."""
+    await query.answer()
+    confirm = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.helper_step_down_yes(),
+                    callback_data=ProfileCb(action=ProfileAction.RETIRE_YES).pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=texts.helper_step_down_no(),
+                    callback_data=ProfileCb(action=ProfileAction.SHOW).pack(),
+                )
+            ],
+        ]
+    )
+    await edit_text(message, texts.helper_step_down_confirm(), confirm)
+
+
+async def on_retire_yes(
+    query: CallbackQuery,
+    message: Message,
+    helper: Helper,
+    user: User,
+    helpers: HelperService,
+    directory: DirectoryService,
+    duties: DutyService,
+) -> None:
+    result = await helpers.act(helper.id, HelperAction.RETIRE, officer_id=user.id, officer_name="—")
+    await query.answer()
+    if result.changed:
+        await edit_text(message, await _card(result.helper, directory, user.language, duties), None)

@@ -17,7 +17,7 @@ from bot.domain.delivery import NewMessage
 from bot.domain.duties import Duty, DutyCandidate, DutyOffer, DutyStatus, OfferState
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
-from bot.telegram.callbacks import DutyCb
+from bot.telegram.callbacks import DutyAction, DutyCb
 from bot.telegram.staff.helpers.render import mask_phone
 
 
@@ -203,11 +203,11 @@ class TelegramDutyRenderer:
                     [
                         {
                             "text": _("✅ I will come"),
-                            "callback_data": DutyCb(action="accept", duty=duty.id).pack(),
+                            "callback_data": DutyCb(action=DutyAction.ACCEPT, duty=duty.id).pack(),
                         },
                         {
                             "text": _("✖️ Not this time"),
-                            "callback_data": DutyCb(action="decline", duty=duty.id).pack(),
+                            "callback_data": DutyCb(action=DutyAction.DECLINE, duty=duty.id).pack(),
                         },
                     ]
                 ]
@@ -249,7 +249,9 @@ class TelegramDutyRenderer:
                         [
                             {
                                 "text": texts.duty_withdraw_button(),
-                                "callback_data": DutyCb(action="withdraw", duty=duty.id).pack(),
+                                "callback_data": DutyCb(
+                                    action=DutyAction.WITHDRAW, duty=duty.id
+                                ).pack(),
                             }
                         ]
                     ]
@@ -329,7 +331,9 @@ class TelegramDutyRenderer:
                         [
                             {
                                 "text": button,
-                                "callback_data": DutyCb(action="here", duty=duty.id).pack(),
+                                "callback_data": DutyCb(
+                                    action=DutyAction.HERE, duty=duty.id
+                                ).pack(),
                             }
                         ]
                     ]
@@ -355,7 +359,7 @@ class TelegramDutyRenderer:
                         [
                             {
                                 "text": button,
-                                "callback_data": DutyCb(action="out", duty=duty.id).pack(),
+                                "callback_data": DutyCb(action=DutyAction.OUT, duty=duty.id).pack(),
                             }
                         ]
                     ]
