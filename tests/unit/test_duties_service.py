@@ -70,19 +70,30 @@ class Renderer:
         )
 
     def accepted_changed(self, duty: Duty, offer: DutyOffer, what: str) -> NewMessage:
-        return NewMessage(offer.user_id, "sendMessage", {"text": what}, ref="duty:x")
+        return NewMessage(offer.user_id, "sendMessage", {"text": what}, ref=Ref.duty(duty.id, "x"))
 
     def reminder(self, duty: Duty, offer: DutyOffer, hours: int) -> list[NewMessage]:
-        return [NewMessage(offer.user_id, "sendMessage", {"text": f"remind {hours}"}, ref="duty:x")]
+        return [
+            NewMessage(
+                offer.user_id,
+                "sendMessage",
+                {"text": f"remind {hours}"},
+                ref=Ref.duty(duty.id, "x"),
+            )
+        ]
 
     def start_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage:
-        return NewMessage(offer.user_id, "sendMessage", {"text": "start"}, ref="duty:x")
+        return NewMessage(
+            offer.user_id, "sendMessage", {"text": "start"}, ref=Ref.duty(duty.id, "x")
+        )
 
     def short_of(self, duty: Duty, free: int) -> NewMessage:
-        return NewMessage(STAFF, "sendMessage", {"text": f"short {free}"}, ref="duty:short")
+        return NewMessage(
+            STAFF, "sendMessage", {"text": f"short {free}"}, ref=Ref.duty(duty.id, "short")
+        )
 
     def end_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage:
-        return NewMessage(offer.user_id, "sendMessage", {"text": "end"}, ref="duty:x")
+        return NewMessage(offer.user_id, "sendMessage", {"text": "end"}, ref=Ref.duty(duty.id, "x"))
 
 
 def duties_of(db: Database, clock: FixedClock, **rules: Any) -> tuple[DutyService, FollowUps]:
