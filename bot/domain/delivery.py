@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.domain.refs import Ref
+
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMessage:
@@ -17,7 +19,7 @@ class OutgoingMessage:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
-    ref: str | None = None
+    ref: Ref | None = None
     #: 0 for what a person is waiting for, 1 for bulk (offers to many helpers)
     priority: int = 0
 
@@ -29,7 +31,7 @@ class NewMessage:
     chat_id: int
     method: str
     payload: dict[str, Any] = field(default_factory=dict)
-    ref: str | None = None
+    ref: Ref | None = None
     priority: int = 0
 
 

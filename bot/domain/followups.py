@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.refs import Ref
+
 
 @dataclass(frozen=True)
 class FollowUp:
-    """One follow-up: its kind (whose handler runs it), its subject ("report:12", …), when it
+    """One follow-up: its kind (whose handler runs it), its subject (`Ref.report(12)`, …), when it
     falls due, how often it has been tried, and the data it was scheduled with."""
 
     id: int
     kind: str
-    subject: str
+    subject: Ref
     due_at: datetime
     attempts: int
     data: dict[str, Any]

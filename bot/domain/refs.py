@@ -70,6 +70,44 @@ class Ref:
         except ValueError:
             return None
 
+    @classmethod
+    def report(cls, report_id: int, *part: object) -> Ref:
+        """`Ref.report(1000, "ask", "resolve", 7)` is "report:1000:ask:resolve:7"."""
+        return cls(RefKind.REPORT, report_id, _joined(part))
+
+    @classmethod
+    def duty(cls, duty_id: int, *part: object) -> Ref:
+        """`Ref.duty(17, "offer", 42)` is "duty:17:offer:42"."""
+        return cls(RefKind.DUTY, duty_id, _joined(part))
+
+    @classmethod
+    def helper(cls, helper_id: int, *part: object) -> Ref:
+        """`Ref.helper(5, "post")` is "helper:5:post"."""
+        return cls(RefKind.HELPER, helper_id, _joined(part))
+
+    @classmethod
+    def csurvey(cls, survey_id: int, *part: object) -> Ref:
+        """`Ref.csurvey(3, "results", 1)` is "csurvey:3:results:1"."""
+        return cls(RefKind.CSURVEY, survey_id, _joined(part))
+
+    @classmethod
+    def alert(cls, report_id: int) -> Ref:
+        """A new report told to a resident who follows its area: "alert:1000"."""
+        return cls(RefKind.ALERT, report_id)
+
+    @classmethod
+    def ops(cls, *part: object) -> Ref:
+        """`Ref.ops("group_lost", -1001)` is "ops:group_lost:-1001"."""
+        return cls(RefKind.OPS, None, _joined(part))
+
+    def plus(self, *more: object) -> Ref:
+        """The same ref with more parts: `Ref.duty(17, "remind", 42, 1).plus("pin")`."""
+        return Ref(self.kind, self.id, _joined((*self.parts, *more)))
+
+    def with_part(self, *part: object) -> Ref:
+        """The same kind and id, another part: "report:1000:relay" → "report:1000:delivered"."""
+        return Ref(self.kind, self.id, _joined(part))
+
     @property
     def number(self) -> int:
         """`id`, for a ref that must have one (ValueError for one without)."""
@@ -89,3 +127,8 @@ class Ref:
         if self.part:
             text += f":{self.part}"
         return text
+
+
+def _joined(part: tuple[object, ...]) -> str:
+    """Parts as stored: `str()` of each (an enum's value), colon-separated."""
+    return ":".join(str(p) for p in part)

@@ -58,7 +58,7 @@ class BackupService:
                 return
             day = self._next_day(self.clock())
             await self.followups.schedule(
-                conn, KIND, str(Ref(RefKind.BACKUP, part=day.isoformat())), self._due(day)
+                conn, KIND, Ref(RefKind.BACKUP, part=day.isoformat()), self._due(day)
             )
 
     async def _copy(self, followup: FollowUp) -> Backup:
@@ -78,8 +78,8 @@ class BackupService:
         return made
 
     async def _after(self, conn: Tx, followup: FollowUp, _: Any) -> None:
-        day = date.fromisoformat(Ref.parse(followup.subject).part) + timedelta(days=1)
+        day = date.fromisoformat(followup.subject.part) + timedelta(days=1)
         day = max(day, self._next_day(self.clock()))  # after a long downtime: not a burst
         await self.followups.schedule(
-            conn, KIND, str(Ref(RefKind.BACKUP, part=day.isoformat())), self._due(day)
+            conn, KIND, Ref(RefKind.BACKUP, part=day.isoformat()), self._due(day)
         )

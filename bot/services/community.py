@@ -29,6 +29,7 @@ from bot.domain.community import (
     tally,
 )
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref
 from bot.services.delivery import Outbox
 from bot.services.export import DELIMITER, safe_cell
 from bot.services.followups import FollowUp, FollowUps, Later
@@ -144,8 +145,8 @@ class CommunitySurveyService:
                 conn, survey_id, SurveyStatus.DRAFT, SurveyStatus.OPEN, now, by_id, by_name
             ):
                 return "gone"
-            await self.followups.schedule(conn, SEND, f"csurvey:{survey_id}", now)
-            await self.followups.schedule(conn, CLOSE, f"csurvey:{survey_id}", ends_at)
+            await self.followups.schedule(conn, SEND, Ref.csurvey(survey_id), now)
+            await self.followups.schedule(conn, CLOSE, Ref.csurvey(survey_id), ends_at)
         return "sent"
 
     async def discard(self, survey_id: int) -> bool:
@@ -167,7 +168,7 @@ class CommunitySurveyService:
     async def _send(self, conn: Tx, followup: FollowUp, chat_id: int | None) -> Later | None:
         """One batch of messages per run (the write lock is held briefly: residents are not kept
         waiting by a survey to a whole city), then again at once until every one is queued."""
-        survey_id = int(followup.subject.split(":")[1])
+        survey_id = followup.subject.number
         survey = await self.repo.get(conn, survey_id)
         if survey is None or survey.status is not SurveyStatus.OPEN:
             return None
@@ -204,7 +205,7 @@ class CommunitySurveyService:
         return await self.staff_chat_id()
 
     async def _close_due(self, conn: Tx, followup: FollowUp, chat_id: int | None) -> None:
-        await self._close(conn, int(followup.subject.split(":")[1]), None, chat_id)
+        await self._close(conn, followup.subject.number, None, chat_id)
 
     async def _close(
         self, conn: Tx, survey_id: int, by_name: str | None, chat_id: int | None
@@ -214,8 +215,8 @@ class CommunitySurveyService:
         ):
             return False
         # messages not sent yet would only offer buttons that no longer count
-        await self.outbox.repo.drop_pending(conn, f"csurvey:{survey_id}")
-        await self.followups.cancel(conn, f"csurvey:{survey_id}", SEND, CLOSE)
+        await self.outbox.repo.drop_pending(conn, Ref.csurvey(survey_id))
+        await self.followups.cancel(conn, Ref.csurvey(survey_id), SEND, CLOSE)
         survey = await self.repo.get(conn, survey_id)
         assert survey is not None
         await self.repo.seal(conn, survey_id, len(survey.options))

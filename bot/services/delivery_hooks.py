@@ -2,7 +2,7 @@
 
 The delivery worker knows nothing of reports or duties. When a row is about to be sent, has
 been sent, failed for good or found its person unreachable, it asks this registry, which reads
-the row's ref once (`Ref.of`, bot/domain/refs.py) and calls the hooks registered for its
+the row's typed ref (`Ref`, bot/domain/refs.py) and calls the hooks registered for its
 kind (`RefKind.REPORT` → the report service's, `RefKind.DUTY` → the duty service's …). A row
 without a ref, or with a ref of no known kind, has no hooks of a kind. One sort of hook looks at
 every row instead: filling in a forum topic written as a marker in the payload, which the rows
@@ -76,26 +76,26 @@ class DeliveryHooks:
         payload = message.payload
         for hook in self._prepare_any:
             payload = await hook(message, payload)
-        ref = Ref.of(message.ref)
+        ref = message.ref
         if ref is not None:
             for hook in self._prepare.get(ref.kind, ()):
                 payload = await hook(message, payload)
         return payload
 
     async def sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
-        ref = Ref.of(message.ref)
+        ref = message.ref
         if ref is not None:
             for hook in self._sent.get(ref.kind, ()):
                 await hook(conn, message, message_id)
 
     async def failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
-        ref = Ref.of(message.ref)
+        ref = message.ref
         if ref is not None:
             for hook in self._failed.get(ref.kind, ()):
                 await hook(conn, message, error)
 
     async def unreachable(self, message: OutgoingMessage) -> None:
-        ref = Ref.of(message.ref)
+        ref = message.ref
         if ref is not None:
             for hook in self._unreachable.get(ref.kind, ()):
                 await hook(message, ref)

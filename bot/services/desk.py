@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.directory_file import normalise_phone
+from bot.domain.refs import Ref
 from bot.domain.reports import FoundReport, Report
 from bot.domain.users import FORGOTTEN
 from bot.storage.db import Database
@@ -78,7 +79,7 @@ class DeskService:
             if ban_id is None:
                 return BanResult.ALREADY
             await self.repo.audit(
-                conn, by_id, by_name, chat_id, "ban", f"report:{report_id}", reason, now
+                conn, by_id, by_name, chat_id, "ban", str(Ref.report(report_id)), reason, now
             )
         log.info("report %s: its author banned by %s", report_id, by_id)
         return BanResult.BANNED
@@ -95,7 +96,7 @@ class DeskService:
             if lifted is None:
                 return BanResult.NOT_BANNED
             await self.repo.audit(
-                conn, by_id, by_name, chat_id, "unban", f"report:{report_id}", None, now
+                conn, by_id, by_name, chat_id, "unban", str(Ref.report(report_id)), None, now
             )
         log.info("report %s: its author's ban lifted by %s", report_id, by_id)
         return BanResult.LIFTED
@@ -177,14 +178,14 @@ class DeskService:
             return Card(
                 report,
                 await self.reports.history(conn, report_id),
-                await self.repo.audit_of(conn, f"report:{report_id}"),
+                await self.repo.audit_of(conn, str(Ref.report(report_id))),
             )
 
     async def looked(
         self, actor_id: int, actor_name: str | None, chat_id: int, action: str, what: str
     ) -> None:
         """A look at personal data (/find, /card): recorded like any staff action."""
-        subject = f"report:{what}" if what.isdecimal() else None
+        subject = str(Ref.report(int(what))) if what.isdecimal() else None
         async with self.db.transaction() as conn:
             await self.repo.audit(
                 conn, actor_id, actor_name, chat_id, action, subject, what[:100], self.clock()

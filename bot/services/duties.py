@@ -30,6 +30,7 @@ from bot.domain.duties import (
     wave_size,
 )
 from bot.domain.helpers import HelperStatus
+from bot.domain.refs import Ref, RefKind
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
 from bot.services.report_followups import in_quiet_hours
@@ -64,6 +65,14 @@ class DutyRules:
     quiet: tuple[time, time] | None = None
     urgent: timedelta = timedelta(hours=12)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
+
+
+def _duty_ref(ref: Ref | None) -> tuple[int, tuple[str, ...]] | None:
+    """A duty's outbox ref as its number and what follows ("duty:17:offer:42" is
+    (17, ("offer", "42"))); None for any other ref."""
+    if ref is None or ref.kind is not RefKind.DUTY or ref.id is None:
+        return None
+    return ref.id, ref.parts
 
 
 class Answer(StrEnum):
@@ -159,10 +168,10 @@ class DutyService:
             assert duty is not None
             if chat is not None:
                 await self.outbox.add(conn, self.renderer.post(duty, []))
-            await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
+            await self.followups.schedule(conn, WAVE, Ref.duty(duty_id), now)
             if draft.starts_at - SHORT_WARNING > now:
                 await self.followups.schedule(
-                    conn, SHORT, f"duty:{duty_id}", draft.starts_at - SHORT_WARNING
+                    conn, SHORT, Ref.duty(duty_id), draft.starts_at - SHORT_WARNING
                 )
         self.outbox.notify()
         log.info("duty %s created by %s: %s seats", duty_id, officer_id, draft.seats)
@@ -198,7 +207,7 @@ class DutyService:
                     await self.outbox.add(
                         conn, self.renderer.accepted_changed(duty, offer, "cancelled")
                     )
-            await self.followups.cancel(conn, f"duty:{duty_id}", WAVE, END, CLOSE)
+            await self.followups.cancel(conn, Ref.duty(duty_id), WAVE, END, CLOSE)
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
         return duty
@@ -244,7 +253,7 @@ class DutyService:
                 await self._plan_personal(conn, duty, offer.helper_id, now)
                 await self.outbox.add(conn, self.renderer.accepted_changed(duty, offer, "changed"))
             if states.get(OfferState.ACCEPTED, 0) < draft.seats:
-                await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
+                await self.followups.schedule(conn, WAVE, Ref.duty(duty_id), now)
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
         return "changed", duty
@@ -294,7 +303,7 @@ class DutyService:
                 return Outcome(Answer.STALE)
             state = offer.state
             closed_by_outbox = state is OfferState.CLOSED and await self.outbox.repo.ever(
-                conn, f"duty:{duty_id}:closed:{offer.helper_id}"
+                conn, Ref.duty(duty_id, "closed", offer.helper_id)
             )
             if not duty.is_open or duty.starts_at <= now:
                 return Outcome(Answer.OVER, duty, outbox_edits=closed_by_outbox)
@@ -353,7 +362,7 @@ class DutyService:
                 conn, duty_id, helper_id, (OfferState.ACCEPTED,), OfferState.WITHDRAWN, now
             )
             await self._cancel_personal(conn, duty_id, helper_id)
-            await self.followups.schedule(conn, WAVE, f"duty:{duty_id}", now)
+            await self.followups.schedule(conn, WAVE, Ref.duty(duty_id), now)
             await self._refresh_post(conn, duty_id)
         self.outbox.notify()
         return Outcome(Answer.WITHDRAWN, duty)
@@ -435,42 +444,43 @@ class DutyService:
                     conn, duty.id, helper_id, (OfferState.ACCEPTED,), OfferState.WITHDRAWN, now
                 )
                 await self._cancel_personal(conn, duty.id, helper_id)
-                await self.followups.schedule(conn, WAVE, f"duty:{duty.id}", now)
+                await self.followups.schedule(conn, WAVE, Ref.duty(duty.id), now)
             else:
                 await self.repo.set_state(
                     conn, duty.id, helper_id, (OfferState.OFFERED,), OfferState.CLOSED, now
                 )
-                await self.outbox.repo.drop_pending(conn, f"duty:{duty.id}:offer:{helper_id}")
+                await self.outbox.repo.drop_pending(conn, Ref.duty(duty.id, "offer", helper_id))
             await self._refresh_post(conn, duty.id)
 
     async def undeliverable(self, conn: Tx, message: OutgoingMessage) -> None:
         """Delivery hook: an offer Telegram will not deliver (blocked, refused) is closed, so
         it holds no place in the next wave."""
-        parts = (message.ref or "").split(":")
-        if len(parts) == 4 and parts[0] == "duty" and parts[2] == "offer":
-            await self.repo.set_state(
-                conn,
-                int(parts[1]),
-                int(parts[3]),
-                (OfferState.OFFERED,),
-                OfferState.CLOSED,
-                self.clock(),
-            )
+        match _duty_ref(message.ref):
+            case (duty_id, ("offer", helper_id)):
+                await self.repo.set_state(
+                    conn,
+                    duty_id,
+                    int(helper_id),
+                    (OfferState.OFFERED,),
+                    OfferState.CLOSED,
+                    self.clock(),
+                )
 
     # --- delivery hooks ------------------------------------------------------------------------
 
     async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
         """An offer reached a helper: remember its message (to edit it when the seats fill). If
         it filled while the offer was on its way, edit it now."""
-        parts = (message.ref or "").split(":")
-        if len(parts) == 3 and parts[0] == "duty" and parts[2] == "post":
-            # answers that came while the post was on its way are not on it yet
-            if await self.repo.states(conn, int(parts[1])):
-                await self._refresh_post(conn, int(parts[1]))
-            return
-        if len(parts) != 4 or parts[0] != "duty" or parts[2] != "offer" or not message_id:
-            return
-        duty_id, helper_id = int(parts[1]), int(parts[3])
+        match _duty_ref(message.ref):
+            case (duty_id, ("post",)):
+                # answers that came while the post was on its way are not on it yet
+                if await self.repo.states(conn, duty_id):
+                    await self._refresh_post(conn, duty_id)
+                return
+            case (duty_id, ("offer", helper)) if message_id:
+                helper_id = int(helper)
+            case _:
+                return
         state = await self.repo.set_message(conn, duty_id, helper_id, message_id)
         if state is OfferState.CLOSED:
             duty = await self.repo.get(conn, duty_id)
@@ -482,10 +492,11 @@ class DutyService:
     async def prepare(self, message: OutgoingMessage, payload: dict[str, Any]) -> dict[str, Any]:
         """The staff post and its roster are drawn when sent, so a burst of answers costs one
         edit, never a stale one."""
-        parts = (message.ref or "").split(":")
-        if len(parts) != 3 or parts[0] != "duty" or parts[2] not in ("post", "roster"):
-            return payload
-        found = await self.card(int(parts[1]))
+        match _duty_ref(message.ref):
+            case (duty_id, ("post" | "roster",)):
+                found = await self.card(duty_id)
+            case _:
+                return payload
         if found is None:
             return payload
         return {**payload, **self.renderer.post_payload(*found)}
@@ -493,7 +504,7 @@ class DutyService:
     # --- follow-ups ----------------------------------------------------------------------------
 
     async def _wave(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
-        duty_id = int(job.subject.split(":")[1])
+        duty_id = job.subject.number
         duty = await self.repo.get(conn, duty_id)
         now = self.clock()
         if duty is None or not duty.is_open:
@@ -543,7 +554,7 @@ class DutyService:
     async def _short(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         """Hours before the start, seats still empty: the staff group hears it while there is
         time to phone someone."""
-        duty_id = int(job.subject.split(":")[1])
+        duty_id = job.subject.number
         duty = await self.repo.get(conn, duty_id)
         if duty is None or not duty.is_open or duty.staff_chat_id is None:
             return None
@@ -553,11 +564,12 @@ class DutyService:
         return None
 
     async def _remind(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
-        _, duty_id, helper_id, hours = job.subject.split(":")
-        duty = await self.repo.get(conn, int(duty_id))
+        duty_id = job.subject.number
+        helper_id, hours = job.subject.parts
+        duty = await self.repo.get(conn, duty_id)
         if duty is None or not duty.is_open:
             return None
-        offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
+        offer = await self._offer_of_helper(conn, duty_id, int(helper_id))
         if offer is None or offer.state is not OfferState.ACCEPTED:
             return None
         if self.clock() >= duty.starts_at:
@@ -567,9 +579,10 @@ class DutyService:
         return None
 
     async def _start(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
-        _, duty_id, helper_id = job.subject.split(":")
-        duty = await self.repo.get(conn, int(duty_id))
-        offer = await self._offer_of_helper(conn, int(duty_id), int(helper_id))
+        duty_id = job.subject.number
+        (helper_id,) = job.subject.parts
+        duty = await self.repo.get(conn, duty_id)
+        offer = await self._offer_of_helper(conn, duty_id, int(helper_id))
         if duty is None or not duty.is_open or offer is None:
             return None
         if self.clock() >= duty.ends_at:
@@ -579,7 +592,7 @@ class DutyService:
         return None
 
     async def _end(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
-        duty_id = int(job.subject.split(":")[1])
+        duty_id = job.subject.number
         duty = await self.repo.get(conn, duty_id)
         if duty is None or not duty.is_open:
             return None
@@ -594,7 +607,7 @@ class DutyService:
 
     async def _close(self, conn: Tx, job: FollowUp, _: Any) -> Later | None:
         """Long after the end: whoever forgot to check out is checked out at the end."""
-        duty_id = int(job.subject.split(":")[1])
+        duty_id = job.subject.number
         duty = await self.repo.get(conn, duty_id)
         if duty is None or not duty.is_open:
             return None
@@ -617,30 +630,30 @@ class DutyService:
         """Reminders 24 h and 1 h before (those still ahead), the "I'm here" prompt, and the
         duty's end (once per duty)."""
         starts, ends = duty.starts_at, duty.ends_at
-        base = f"duty:{duty.id}:{helper_id}"
+        base = Ref.duty(duty.id, helper_id)
         for hours in (24, 1):
             due = starts - timedelta(hours=hours)
             if due > now:
-                await self.followups.schedule(conn, REMIND, f"{base}:{hours}", due)
+                await self.followups.schedule(conn, REMIND, base.plus(hours), due)
         await self.followups.schedule(conn, START, base, max(starts - START_PROMPT, now))
-        await self.followups.schedule(conn, END, f"duty:{duty.id}", ends)
-        await self.followups.schedule(conn, CLOSE, f"duty:{duty.id}", ends + AUTO_CHECKOUT)
+        await self.followups.schedule(conn, END, Ref.duty(duty.id), ends)
+        await self.followups.schedule(conn, CLOSE, Ref.duty(duty.id), ends + AUTO_CHECKOUT)
 
     async def _cancel_personal(self, conn: Tx, duty_id: int, helper_id: int) -> None:
-        base = f"duty:{duty_id}:{helper_id}"
+        base = Ref.duty(duty_id, helper_id)
         for hours in (24, 1):
-            await self.followups.cancel(conn, f"{base}:{hours}", REMIND)
-            ref = f"duty:{duty_id}:remind:{helper_id}:{hours}"
+            await self.followups.cancel(conn, base.plus(hours), REMIND)
+            ref = Ref.duty(duty_id, "remind", helper_id, hours)
             await self.outbox.repo.drop_pending(conn, ref)
-            await self.outbox.repo.drop_pending(conn, ref + ":pin")
+            await self.outbox.repo.drop_pending(conn, ref.plus("pin"))
         await self.followups.cancel(conn, base, START)
-        await self.outbox.repo.drop_pending(conn, f"duty:{duty_id}:start:{helper_id}")
+        await self.outbox.repo.drop_pending(conn, Ref.duty(duty_id, "start", helper_id))
 
     async def _close_offers(self, conn: Tx, duty: Duty, why: str) -> None:
         """Unanswered offers end: those delivered are edited to say why, those not yet sent
         are not sent at all."""
         for offer in await self.repo.close_open(conn, duty.id):
-            ref = f"duty:{duty.id}:offer:{offer.helper_id}"
+            ref = Ref.duty(duty.id, "offer", offer.helper_id)
             await self.outbox.repo.drop_pending(conn, ref)
             if offer.message_id:
                 await self.outbox.add(conn, self.renderer.offer_closed(duty, offer, why))
@@ -650,14 +663,14 @@ class DutyService:
         states = await self.repo.states(conn, duty.id)
         waiting, taken = states.get(OfferState.OFFERED, 0), states.get(OfferState.ACCEPTED, 0)
         if waiting == 0 and taken < duty.seats:
-            await self.followups.schedule(conn, WAVE, f"duty:{duty.id}", self.clock())
+            await self.followups.schedule(conn, WAVE, Ref.duty(duty.id), self.clock())
 
     async def _refresh_post(self, conn: Tx, duty_id: int) -> None:
         """One pending edit of the staff post at a time; it is drawn when sent."""
-        ref = f"duty:{duty_id}:roster"
+        ref = Ref.duty(duty_id, "roster")
         if await self.outbox.repo.has_pending(conn, ref):
             return
-        post = await self.outbox.repo.sent_to(conn, f"duty:{duty_id}:post")
+        post = await self.outbox.repo.sent_to(conn, Ref.duty(duty_id, "post"))
         if post is None:
             return  # the post itself is not out yet: it will be drawn as it is then
         chat_id, message_id = post

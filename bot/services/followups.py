@@ -1,7 +1,7 @@
 """Follow-ups: durable rows for what must happen later, and the runner that acts on them.
 
 Any feature schedules one with a single call inside the transaction of the change that needs it
-(`await followups.schedule(conn, "survey", f"report:{n}", due)`) and cancels it the same way.
+(`await followups.schedule(conn, "survey", Ref.report(n), due)`) and cancels it the same way.
 The runner claims a due row and calls its kind's handler in one transaction, which also marks
 the row done: the handler's outbox rows and the "done" commit together, so a crash neither
 loses a follow-up (the row is still pending after a restart, and runs then, late) nor doubles
@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.followups import FollowUp as FollowUp  # handlers import it from here too
+from bot.domain.refs import Ref
 from bot.storage.db import Database, Tx
 from bot.storage.repositories import FollowUpRepository
 
@@ -73,7 +74,7 @@ class FollowUps:
         self,
         conn: Tx,
         kind: str,
-        subject: str,
+        subject: Ref,
         due: datetime,
         data: dict[str, Any] | None = None,
     ) -> None:
@@ -81,11 +82,11 @@ class FollowUps:
         the pending one."""
         await self.repo.schedule(conn, kind, subject, due, data or {}, self.clock())
 
-    async def move_pending(self, conn: Tx, kind: str, subject: str, due: datetime) -> None:
+    async def move_pending(self, conn: Tx, kind: str, subject: Ref, due: datetime) -> None:
         """A pending one falls due at another time; one already done stays done."""
         await self.repo.move_pending(conn, kind, subject, due)
 
-    async def cancel(self, conn: Tx, subject: str, *kinds: str) -> None:
+    async def cancel(self, conn: Tx, subject: Ref, *kinds: str) -> None:
         """Inside the transaction of the change that makes them moot."""
         await self.repo.cancel(conn, subject, kinds, self.clock())
 
@@ -102,8 +103,14 @@ class FollowUps:
             return done
 
     async def _run_one(self, row_id: int) -> int:
-        async with self.db.read() as conn:
-            followup = await self.repo.claim_peek(conn, row_id)
+        try:
+            async with self.db.read() as conn:
+                followup = await self.repo.claim_peek(conn, row_id)
+        except ValueError as exc:  # a subject written by a newer release, or mangled
+            log.error("follow-up #%s: unreadable subject (%s)", row_id, exc)
+            async with self.db.transaction() as conn:
+                await self.repo.give_up(conn, row_id, f"unreadable subject: {exc}")
+            return 0
         if followup is None:
             return 0
         entry = self._handlers.get(followup.kind)

@@ -27,6 +27,7 @@ from bot.domain.helpers import (
     helper_apply,
     may_apply_again,
 )
+from bot.domain.refs import Ref, RefKind
 from bot.domain.users import User
 from bot.services.delivery import Outbox, fill_thread
 from bot.storage.db import Database, Tx
@@ -269,7 +270,7 @@ class HelperService:
                 await self.on_leave(conn, helper_id)
             updated = await self.repo.get(conn, helper_id)
             assert updated is not None
-            post = await self.outbox.repo.sent_to(conn, f"helper:{helper_id}:post")
+            post = await self.outbox.repo.sent_to(conn, Ref.helper(helper_id, "post"))
             if post is not None:
                 await self.outbox.add(conn, self.renderer.post_update(updated, *post))
                 if actor is HelperActor.APPLICANT:  # the helper stepped down: the staff are told
@@ -336,15 +337,16 @@ class HelperService:
         staff_chat = await self.staff_chat_id()  # before the transaction: one lock
         async with self.db.transaction() as conn:
             ref = await self.relays.ref_of(conn, user_id, reply_to)
-            parts = (ref or "").split(":")
-            if len(parts) != 3 or parts[0] != "helper" or parts[2] != "question":
+            if ref is None or ref.kind is not RefKind.HELPER or ref.id is None:
                 return None
-            helper = await self.repo.get(conn, int(parts[1]))
+            if ref.parts != ("question",):
+                return None
+            helper = await self.repo.get(conn, ref.id)
             if helper is None or helper.user_id != user_id:
                 return None
             if not helper.undecided:
                 return None  # decided: no more answers into the staff group
-            post = await self.outbox.repo.sent_to(conn, f"helper:{helper.id}:post")
+            post = await self.outbox.repo.sent_to(conn, Ref.helper(helper.id, "post"))
             chat = post[0] if post else staff_chat
             if chat is None:
                 return None
@@ -362,14 +364,17 @@ class HelperService:
         action None: a question for the applicant."""
         async with self.db.read() as conn:
             ref = await self.relays.ref_of(conn, chat_id, message_id)
-        parts = (ref or "").split(":")
-        if len(parts) != 5 or parts[0] != "helper" or parts[2] != "ask":
+        if ref is None or ref.kind is not RefKind.HELPER or ref.id is None:
             return None
-        try:
-            action = None if parts[3] == "question" else HelperAction(parts[3])
-            return int(parts[1]), action, parts[4]
-        except ValueError:
-            return None
+        match ref.parts:
+            case ("ask", asked, status):
+                try:
+                    action = None if asked == "question" else HelperAction(asked)
+                except ValueError:
+                    return None
+                return ref.id, action, status
+            case _:
+                return None
 
     async def reveal_iin(self, helper_id: int, *, officer_id: int, officer_name: str) -> str | None:
         """The full IIN, for a staff administrator; the look is audited."""
@@ -421,9 +426,9 @@ class HelperService:
 
     async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
         """Delivery hook: an application's topic exists; remember its id."""
-        parts = (message.ref or "").split(":")
-        if len(parts) == 3 and parts[0] == "helper" and parts[2] == "topic" and message_id:
-            await self.repo.set_thread(conn, int(parts[1]), message_id)
+        match message.ref:
+            case Ref(RefKind.HELPER, int(helper_id), "topic") if message_id:
+                await self.repo.set_thread(conn, helper_id, message_id)
 
     async def prepare(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Delivery hook: fill in an application's topic (none after all: the group)."""

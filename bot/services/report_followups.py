@@ -114,7 +114,7 @@ class ReportFollowUps:
     # --- what a change of a report schedules and cancels -----------------------------------
 
     async def on_change(self, conn: Tx, report: Report, event: str) -> None:
-        subject = str(Ref(RefKind.REPORT, report.id))
+        subject = Ref.report(report.id)
         now = self.clock()
         if event in ("submitted", "priority"):
             if event == "priority" and report.status is not Status.NEW:
@@ -154,13 +154,13 @@ class ReportFollowUps:
                 return
             day = self._next_digest_day(self.clock())
             await self.followups.schedule(
-                conn, DIGEST, str(Ref(RefKind.DIGEST, part=day.isoformat())), self._digest_time(day)
+                conn, DIGEST, Ref(RefKind.DIGEST, part=day.isoformat()), self._digest_time(day)
             )
 
     # --- handlers: inside the claiming transaction ------------------------------------------
 
     async def _report(self, conn: Tx, followup: FollowUp) -> Report | None:
-        return await self.reports.get(conn, Ref.parse(followup.subject).number)
+        return await self.reports.get(conn, followup.subject.number)
 
     async def _context(self, followup: FollowUp) -> dict[str, Any]:
         return {"staff": await self.staff_chat_id(), "admins": []}
@@ -247,7 +247,7 @@ class ReportFollowUps:
     async def _digest(self, conn: Tx, followup: FollowUp, context: dict[str, Any]) -> None:
         """Yesterday's figures (the day before the digest's own date), then tomorrow's digest
         scheduled in the same transaction: a digest due during downtime is sent late, once."""
-        digest_day = date.fromisoformat(Ref.parse(followup.subject).part)
+        digest_day = date.fromisoformat(followup.subject.part)
         day = digest_day - timedelta(days=1)
         zone = self.timing.zone
         start = datetime.combine(day, time(0), tzinfo=zone)
@@ -276,7 +276,7 @@ class ReportFollowUps:
         await self.followups.schedule(
             conn,
             DIGEST,
-            str(Ref(RefKind.DIGEST, part=following.isoformat())),
+            Ref(RefKind.DIGEST, part=following.isoformat()),
             self._digest_time(following),
         )
         return None

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Report
 from bot.domain.subscriptions import LocalPriority, Subscription, SubscriptionKind
 from bot.services.delivery import Outbox
@@ -63,7 +64,7 @@ class SubscriptionService:
         person is waiting for."""
         if report.precinct_id is None:
             return
-        if await self.outbox.repo.ever(conn, f"alert:{report.id}"):
+        if await self.outbox.repo.ever(conn, Ref.alert(report.id)):
             return  # resolved again after a reopen: told once is enough
         listeners = await self.repo.listeners(conn, report.precinct_id, SubscriptionKind.ALERTS)
         for listener in listeners:
@@ -108,7 +109,7 @@ class SubscriptionService:
     async def _tell(self, conn: Tx, precinct_id: str) -> None:
         items = await self.priorities.current(conn, precinct_id)
         # a list not yet sent is replaced by this one: one message per change burst
-        await self.outbox.repo.drop_pending(conn, f"priorities:{precinct_id}")
+        await self.outbox.repo.drop_pending(conn, Ref(RefKind.PRIORITIES, part=precinct_id))
         for listener in await self.repo.listeners(conn, precinct_id, SubscriptionKind.PRIORITIES):
             await self.outbox.add(
                 conn,

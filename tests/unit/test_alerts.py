@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref
 from bot.services.alerts import OpsAlerts
 from bot.services.delivery import Outbox
 from bot.services.users import UserService
@@ -21,11 +22,11 @@ STAFF = -1001
 
 class Renderer:
     def group_lost(self, user_id: int, language: str, chat_id: int) -> NewMessage:
-        return NewMessage(user_id, "sendMessage", {"text": f"lost {language}"}, ref="ops:lost")
+        return NewMessage(user_id, "sendMessage", {"text": f"lost {language}"}, ref=Ref.ops("lost"))
 
     def outbox_stalled(self, user_id: int, language: str, minutes: int) -> NewMessage:
         return NewMessage(
-            user_id, "sendMessage", {"text": f"stalled {minutes} {language}"}, ref="ops:stall"
+            user_id, "sendMessage", {"text": f"stalled {minutes} {language}"}, ref=Ref.ops("stall")
         )
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.__main__ import main
+from bot.domain.refs import Ref
 from bot.domain.reports import ReportDraft
 from bot.services.backups import BackupService
 from bot.services.followups import FollowUps
@@ -132,14 +133,14 @@ async def test_the_daily_backup_runs_keeps_the_newest_and_survives_a_failure(
     await service.ensure_scheduled()  # a restart: still one
     async with db.read() as conn:
         (pending,) = await followups.repo.pending(conn, "backup")
-    assert pending.subject == "backup:2026-11-22", "tomorrow 03:30 (it is 11:30 now)"
+    assert pending.subject == Ref.parse("backup:2026-11-22"), "tomorrow 03:30 (it is 11:30 now)"
     folder.parent.mkdir(exist_ok=True)
     folder.write_text("a file where the folder should be")  # the copy fails
     clock.now = datetime(2026, 11, 21, 22, 31, tzinfo=UTC)  # 03:31 in Almaty
     assert await followups.run_due() == 0
     async with db.read() as conn:
         (retry,) = await followups.repo.pending(conn, "backup")
-    assert retry.attempts == 1 and retry.subject == "backup:2026-11-22", "tried again"
+    assert retry.attempts == 1 and retry.subject == Ref.parse("backup:2026-11-22"), "tried again"
     folder.unlink()
     folder.mkdir()
     for _ in range(3):  # three days
@@ -150,7 +151,7 @@ async def test_the_daily_backup_runs_keeps_the_newest_and_survives_a_failure(
     assert all(reports_in(folder / name) == 2 for name in names)
     async with db.read() as conn:
         (following,) = await followups.repo.pending(conn, "backup")
-    assert following.subject == "backup:2026-11-26"
+    assert following.subject == Ref.parse("backup:2026-11-26")
 
 
 def test_the_backup_and_restore_commands(

@@ -23,6 +23,7 @@ from bot.domain.community import (
     tally,
 )
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref
 from bot.services.community import Answer, CommunitySurveyService, Results
 from bot.services.delivery import Outbox
 from bot.services.followups import FollowUps
@@ -107,7 +108,7 @@ class Renderer:
             recipient.user_id,
             "sendMessage",
             {"text": f"{survey.id} {recipient.language} {recipient.precinct_id}"},
-            ref=f"csurvey:{survey.id}",
+            ref=Ref.csurvey(survey.id),
             priority=1,
         )
 
@@ -118,7 +119,7 @@ class Renderer:
                 chat_id,
                 "sendMessage",
                 {"text": f"results {counts} final={results.final}"},
-                ref=f"csurvey:{results.survey.id}:results:0",
+                ref=Ref.csurvey(results.survey.id, "results", 0),
             )
         ]
 

@@ -20,6 +20,7 @@ from bot.domain.delivery import (
     Transient,
     Unreachable,
 )
+from bot.domain.refs import Ref
 from bot.services.clock import utc_now
 from bot.services.delivery import DeliveryWorker, Outbox
 from bot.storage.db import Database
@@ -360,3 +361,31 @@ async def test_a_delivered_message_is_marked_done_even_if_the_first_try_fails(
         await until(lambda: not worker._tasks)
     assert [s for _, s, *_ in await states(db)] == ["done", "done"]
     assert not failures
+
+
+async def test_a_row_with_a_ref_of_a_newer_release_is_still_delivered(
+    db: Database, sender: ScriptedSender
+) -> None:
+    """A ref this release cannot read (an upgrade rolled back with rows in flight) reads as no
+    ref: the row goes out, no hook hears of it, the stored text is left as it was."""
+    heard: list[Ref | None] = []
+
+    async def on_sent(_conn: Any, message: OutgoingMessage, _message_id: int | None) -> None:
+        heard.append(message.ref)
+
+    outbox, worker = make_worker(db, sender, on_sent=on_sent)
+    async with db.transaction() as conn:
+        await outbox.add(conn, NewMessage(1, "sendMessage", {"text": "new"}))
+        await outbox.add(
+            conn, NewMessage(1, "sendMessage", {"text": "old"}, ref=Ref.duty(17, "offer", 42))
+        )
+        await conn.execute("UPDATE outbox SET ref = 'newfangled:1' WHERE ref IS NULL")
+    outbox.notify()
+    async with running(worker):
+        await until(lambda: len(sender.delivered) == 2)
+    assert sender.delivered == [(1, "new"), (1, "old")]
+    assert [(r, s) for r, s, *_ in await states(db)] == [
+        ("newfangled:1", "done"),
+        ("duty:17:offer:42", "done"),
+    ]
+    assert heard == [Ref.duty(17, "offer", 42)], "the unread one has no ref: no hook"

@@ -13,12 +13,12 @@ from bot.storage.db import Tx
 
 def row(ref: str | None, chat_id: int = 5, **payload: Any) -> OutgoingMessage:
     return OutgoingMessage(
-        1, chat_id, "sendMessage", payload, 0, datetime(2026, 1, 1, tzinfo=UTC), ref
+        1, chat_id, "sendMessage", payload, 0, datetime(2026, 1, 1, tzinfo=UTC), Ref.of(ref)
     )
 
 
 async def test_hooks_hear_their_own_kind_only() -> None:
-    heard: list[tuple[str, str | None, object]] = []
+    heard: list[tuple[str, Ref | None, object]] = []
     hooks = DeliveryHooks()
 
     async def sent(kind: str, _conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
@@ -39,11 +39,12 @@ async def test_hooks_hear_their_own_kind_only() -> None:
         await hooks.sent(conn, row(ref), 77)
         await hooks.failed(conn, row(ref), "blocked")
         await hooks.unreachable(row(ref))
+    post, offer = Ref.report(1000, "post"), Ref.duty(17, "offer", 42)
     assert heard == [
-        ("report", "report:1000:post", 77),
-        ("gone", "report:1000:post", Ref(RefKind.REPORT, 1000, "post")),
-        ("duty", "duty:17:offer:42", 77),
-        ("failed", "duty:17:offer:42", "blocked"),
+        ("report", post, 77),
+        ("gone", post, Ref(RefKind.REPORT, 1000, "post")),
+        ("duty", offer, 77),
+        ("failed", offer, "blocked"),
     ]
     assert hooks.kinds()["when_sent"] == [RefKind.DUTY, RefKind.REPORT]
 

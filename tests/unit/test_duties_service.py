@@ -23,6 +23,7 @@ from bot.domain.duties import (
     OfferState,
 )
 from bot.domain.helpers import HelperAction, HelperDraft
+from bot.domain.refs import Ref
 from bot.resources import demo_directory_path
 from bot.services.delivery import Outbox
 from bot.services.duties import Answer, CheckIn, DutyRules, DutyService
@@ -46,7 +47,7 @@ class Renderer:
     """Messages as data."""
 
     def post(self, duty: Duty, offers: list[DutyOffer]) -> NewMessage:
-        return NewMessage(STAFF, "sendMessage", {"text": "post"}, ref=f"duty:{duty.id}:post")
+        return NewMessage(STAFF, "sendMessage", {"text": "post"}, ref=Ref.duty(duty.id, "post"))
 
     def post_payload(self, duty: Duty, offers: list[DutyOffer]) -> dict[str, Any]:
         return {"text": f"{len(offers)} offers"}
@@ -56,7 +57,7 @@ class Renderer:
             helper.user_id,
             "sendMessage",
             {"text": f"offer {duty.id} {helper.language}"},
-            ref=f"duty:{duty.id}:offer:{helper.id}",
+            ref=Ref.duty(duty.id, "offer", helper.id),
             priority=1,
         )
 
@@ -65,23 +66,34 @@ class Renderer:
             offer.user_id,
             "editMessageText",
             {"message_id": offer.message_id, "text": why},
-            ref=f"duty:{duty.id}:closed:{offer.helper_id}",
+            ref=Ref.duty(duty.id, "closed", offer.helper_id),
         )
 
     def accepted_changed(self, duty: Duty, offer: DutyOffer, what: str) -> NewMessage:
-        return NewMessage(offer.user_id, "sendMessage", {"text": what}, ref="duty:x")
+        return NewMessage(offer.user_id, "sendMessage", {"text": what}, ref=Ref.duty(duty.id, "x"))
 
     def reminder(self, duty: Duty, offer: DutyOffer, hours: int) -> list[NewMessage]:
-        return [NewMessage(offer.user_id, "sendMessage", {"text": f"remind {hours}"}, ref="duty:x")]
+        return [
+            NewMessage(
+                offer.user_id,
+                "sendMessage",
+                {"text": f"remind {hours}"},
+                ref=Ref.duty(duty.id, "x"),
+            )
+        ]
 
     def start_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage:
-        return NewMessage(offer.user_id, "sendMessage", {"text": "start"}, ref="duty:x")
+        return NewMessage(
+            offer.user_id, "sendMessage", {"text": "start"}, ref=Ref.duty(duty.id, "x")
+        )
 
     def short_of(self, duty: Duty, free: int) -> NewMessage:
-        return NewMessage(STAFF, "sendMessage", {"text": f"short {free}"}, ref="duty:short")
+        return NewMessage(
+            STAFF, "sendMessage", {"text": f"short {free}"}, ref=Ref.duty(duty.id, "short")
+        )
 
     def end_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage:
-        return NewMessage(offer.user_id, "sendMessage", {"text": "end"}, ref="duty:x")
+        return NewMessage(offer.user_id, "sendMessage", {"text": "end"}, ref=Ref.duty(duty.id, "x"))
 
 
 def duties_of(db: Database, clock: FixedClock, **rules: Any) -> tuple[DutyService, FollowUps]:
@@ -479,7 +491,7 @@ async def test_an_offer_that_cannot_be_delivered_is_closed(db: Database, clock: 
     duty = await duties.create(draft(seats=1), 1, "Officer")
     await followups.run_due()
     failed = OutgoingMessage(
-        1, 980, "sendMessage", {}, 1, clock.now, ref=f"duty:{duty.id}:offer:{helper_id}"
+        1, 980, "sendMessage", {}, 1, clock.now, ref=Ref.duty(duty.id, "offer", helper_id)
     )
     async with db.transaction() as conn:
         await duties.undeliverable(conn, failed)

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.categories import load_categories
+from bot.domain.refs import Ref
 from bot.domain.reports import Action, ReportDraft
 from bot.i18n import build_i18n
 from bot.services.delivery import Outbox
@@ -20,6 +21,7 @@ from bot.services.reports import ReportService
 from bot.services.surveys import Answer, SurveyService
 from bot.services.users import UserService
 from bot.storage.db import Database
+from bot.storage.repositories._rows import to_db
 from bot.telegram.report_renderer import TelegramReportRenderer
 from tests.conftest import FixedClock
 
@@ -62,7 +64,7 @@ class Bench:
         from bot.domain.delivery import OutgoingMessage
 
         post = OutgoingMessage(
-            0, STAFF, "sendMessage", {}, 1, self.clock(), ref=f"report:{report_id}:post"
+            0, STAFF, "sendMessage", {}, 1, self.clock(), ref=Ref.report(report_id, "post")
         )
         async with self.db.transaction() as conn:
             await self.reports.delivery.on_sent(conn, post, message_id)
@@ -157,7 +159,7 @@ async def test_two_claimers_on_two_connections_act_once(
             runner.register("ping", handler)
         async with db.transaction() as conn:
             for n in range(5):
-                await first.schedule(conn, "ping", f"thing:{n}", clock.now - timedelta(minutes=1))
+                await first.schedule(conn, "ping", Ref.report(n), clock.now - timedelta(minutes=1))
         done = await asyncio.gather(first.run_due(), second.run_due())
     finally:
         await other_db.close()
@@ -180,7 +182,7 @@ async def test_a_failing_handler_rolls_back_and_retries(db: Database, clock: Fix
     runner = FollowUps(db, clock)
     runner.register("ping", handler)
     async with db.transaction() as conn:
-        await runner.schedule(conn, "ping", "x", clock.now)
+        await runner.schedule(conn, "ping", Ref.report(1), clock.now)
     assert await runner.run_due() == 0
     async with db.read() as conn:
         rows = await (await conn.execute("SELECT count(*) FROM outbox")).fetchone()
@@ -190,6 +192,36 @@ async def test_a_failing_handler_rolls_back_and_retries(db: Database, clock: Fix
     async with db.read() as conn:
         rows = await (await conn.execute("SELECT count(*) FROM outbox")).fetchone()
     assert rows[0] == 1
+
+
+async def test_an_unreadable_subject_is_given_up_and_the_tick_goes_on(
+    db: Database, clock: FixedClock
+) -> None:
+    """A subject this release cannot read (written by a newer one): logged and given up, the
+    follow-ups after it still run."""
+    ran: list[Ref] = []
+
+    async def handler(_conn: Any, followup: FollowUp, _: Any) -> None:
+        ran.append(followup.subject)
+
+    runner = FollowUps(db, clock)
+    runner.register("ping", handler)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO followups (kind, subject, due_at, data, created_at)"
+            " VALUES ('ping', 'newfangled:1', ?, '{}', ?)",
+            (to_db(clock.now - timedelta(minutes=1)), to_db(clock.now)),
+        )
+        await runner.schedule(conn, "ping", Ref.duty(17, 42), clock.now)
+    assert await runner.run_due() == 1
+    assert ran == [Ref.duty(17, 42)]
+    async with db.read() as conn:
+        rows = await (
+            await conn.execute("SELECT subject, state, last_error FROM followups ORDER BY id")
+        ).fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("newfangled:1", "cancelled"), ("duty:17:42", "done")]
+    assert "unreadable subject" in rows[0][2]
+    assert await runner.run_due() == 0, "given up: not tried again"
 
 
 def test_quiet_hours() -> None:

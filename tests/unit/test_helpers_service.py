@@ -209,7 +209,7 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
         row = await (
             await conn.execute("SELECT id FROM outbox WHERE ref LIKE '%:question'")
         ).fetchone()
-    sent = OutgoingMessage(row[0], 42, "sendMessage", {}, 1, clock.now, ref="x")
+    sent = OutgoingMessage(row[0], 42, "sendMessage", {}, 1, clock.now, ref=None)
     async with db.transaction() as conn:  # Telegram accepted the question: message id 900
         await outbox_.repo.mark_sent(conn, sent.id, 900, clock.now)
     answered = await asyncio.wait_for(helpers.answer(42, 900, "Иә, екі жыл"), timeout=scaled(5))

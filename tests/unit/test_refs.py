@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.helpers import HelperAction, HelperStatus
 from bot.domain.refs import Ref, RefKind
+from bot.domain.reports import Action
+from bot.services.reports import ask_ref, parse_ask, post_ref, topic_ref
 
 #: every shape written by bot/ (renderers, services, storage), with what it reads as
 STORED = [
@@ -97,3 +100,101 @@ def test_unknown_or_malformed_refs(text: str) -> None:
 
 def test_no_ref() -> None:
     assert Ref.of(None) is None
+
+
+def _built() -> list[tuple[Ref, str]]:
+    """Each ref and subject the code builds, beside the f-string an earlier release wrote for
+    it (the stored text must stay byte for byte: old rows and rows in flight still match)."""
+    report, duty, helper, survey, precinct, chat, n, hours = (
+        1000,
+        17,
+        42,
+        3,
+        "zhd-vokzal",
+        -1001,
+        2,
+        24,
+    )
+    action, version, status, day, what = (
+        Action.RESOLVE,
+        7,
+        HelperStatus.CHECKED,
+        "2026-12-07",
+        "changed",
+    )
+    return [
+        # reports (bot/services/reports/ports.py, bot/telegram/**/render.py, report_followups.py)
+        (post_ref(report), f"report:{report}:post"),
+        (topic_ref(report), f"report:{report}:topic"),
+        (ask_ref(report, action, version), f"report:{report}:ask:{action.value}:{version}"),
+        (Ref.report(report, "close"), f"report:{report}:close"),
+        (Ref.report(report, "reopen"), f"report:{report}:reopen"),
+        (Ref.report(report, "edit"), f"report:{report}:edit"),
+        (Ref.report(report, "notice"), f"report:{report}:notice"),
+        (Ref.report(report, "joined", report + 1), f"report:{report}:joined:{report + 1}"),
+        (Ref.report(report, "followed"), f"report:{report}:followed"),
+        (Ref.report(report, "relay"), f"report:{report}:relay"),
+        (Ref.report(report, "relay").with_part("delivered"), f"report:{report}:delivered"),
+        (Ref.report(report, "unreachable"), f"report:{report}:unreachable"),
+        (Ref.report(report, "remind"), f"report:{report}:remind"),
+        (Ref.report(report, "survey"), f"report:{report}:survey"),
+        (Ref.report(report, "receipt"), f"report:{report}:receipt"),
+        (Ref.report(report), f"report:{report}"),
+        (Ref(RefKind.DIGEST, part=day), f"digest:{day}"),
+        (Ref(RefKind.DIGEST), "digest"),
+        (Ref(RefKind.BACKUP, part=day), f"backup:{day}"),
+        # duties (bot/services/duties.py, bot/telegram/staff/duties/render.py)
+        (Ref.duty(duty), f"duty:{duty}"),
+        (Ref.duty(duty, "post"), f"duty:{duty}:post"),
+        (Ref.duty(duty, "roster"), f"duty:{duty}:roster"),
+        (Ref.duty(duty, "short"), f"duty:{duty}:short"),
+        (Ref.duty(duty, "offer", helper), f"duty:{duty}:offer:{helper}"),
+        (Ref.duty(duty, "closed", helper), f"duty:{duty}:closed:{helper}"),
+        (Ref.duty(duty, what, helper), f"duty:{duty}:{what}:{helper}"),
+        (Ref.duty(duty, "remind", helper, hours), f"duty:{duty}:remind:{helper}:{hours}"),
+        (
+            Ref.duty(duty, "remind", helper, hours).plus("pin"),
+            f"duty:{duty}:remind:{helper}:{hours}" + ":pin",
+        ),
+        (Ref.duty(duty, "start", helper), f"duty:{duty}:start:{helper}"),
+        (Ref.duty(duty, "end", helper), f"duty:{duty}:end:{helper}"),
+        (Ref.duty(duty, helper), f"duty:{duty}:{helper}"),
+        (Ref.duty(duty, helper).plus(hours), f"duty:{duty}:{helper}:{hours}"),
+        # helpers (bot/services/helpers.py, bot/telegram/staff/helpers/render.py)
+        (Ref.helper(helper, "topic"), f"helper:{helper}:topic"),
+        (Ref.helper(helper, "post"), f"helper:{helper}:post"),
+        (Ref.helper(helper, "edit"), f"helper:{helper}:edit"),
+        (
+            Ref.helper(helper, "ask", "question", status.value),
+            f"helper:{helper}:ask:{'question'}:{status.value}",
+        ),
+        (
+            Ref.helper(helper, "ask", HelperAction.CHECK.value, status.value),
+            f"helper:{helper}:ask:{HelperAction.CHECK.value}:{status.value}",
+        ),
+        (Ref.helper(helper, "stepped_down"), f"helper:{helper}:stepped_down"),
+        (Ref.helper(helper, "question"), f"helper:{helper}:question"),
+        (Ref.helper(helper, "answer"), f"helper:{helper}:answer"),
+        (Ref.helper(helper, "notice"), f"helper:{helper}:notice"),
+        # community surveys (bot/services/community.py, bot/telegram/staff/community/render.py)
+        (Ref.csurvey(survey), f"csurvey:{survey}"),
+        (Ref.csurvey(survey, "chart"), f"csurvey:{survey}:chart"),
+        (Ref.csurvey(survey, "results", n), f"csurvey:{survey}:results:{n}"),
+        # the rest (bot/telegram/resident/report/render.py, subscriptions.py)
+        (Ref.alert(report), f"alert:{report}"),
+        (Ref.ops("group_lost", chat), f"ops:group_lost:{chat}"),
+        (Ref.ops("outbox_stalled"), "ops:outbox_stalled"),
+        (Ref(RefKind.PRIORITIES, part=precinct), f"priorities:{precinct}"),
+    ]
+
+
+@pytest.mark.parametrize(("ref", "old"), _built(), ids=lambda x: str(x))
+def test_built_refs_keep_the_old_text(ref: Ref, old: str) -> None:
+    assert str(ref) == old
+    assert Ref.parse(old) == ref, "read back, it is the same value"
+
+
+def test_parse_ask_reads_only_an_ask() -> None:
+    assert parse_ask(ask_ref(1000, Action.REJECT, 0)) == (1000, Action.REJECT, 0)
+    for other in (Ref.report(1000, "post"), Ref.report(1000, "ask", "nope", 1), Ref.duty(1), None):
+        assert parse_ask(other) is None

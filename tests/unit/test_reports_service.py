@@ -10,6 +10,7 @@ import pytest
 
 from bot.domain.categories import load_categories
 from bot.domain.delivery import OutgoingMessage
+from bot.domain.refs import Ref
 from bot.domain.reports import Media, ReportDraft, Status
 from bot.i18n import build_i18n
 from bot.services.delivery import Outbox
@@ -182,7 +183,9 @@ async def test_the_staff_post_id_is_recorded_when_delivered(
     reports = await service(db, clock)
     user = await resident(db, clock)
     report = await reports.submission.submit(user, DRAFT, name=None, username=None)
-    message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
+    message = OutgoingMessage(
+        7, STAFF, "sendMessage", {}, 1, clock.now, ref=Ref.report(1000, "post")
+    )
     async with db.transaction() as conn:
         await reports.delivery.on_sent(conn, message, 555)
     stored = await reports.get(report.id)
@@ -201,7 +204,9 @@ async def test_a_post_delivered_after_a_change_is_brought_up_to_date(
     user = await resident(db, clock)
     report = await reports.submission.submit(user, DRAFT, name=None, username=None)
     assert (await reports.resident.withdraw(user.id, report.id)).changed  # type: ignore[union-attr]
-    message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
+    message = OutgoingMessage(
+        7, STAFF, "sendMessage", {}, 1, clock.now, ref=Ref.report(1000, "post")
+    )
     async with db.transaction() as conn:
         await reports.delivery.on_sent(conn, message, 555)
     last = (await outbox_rows(db))[-1]
@@ -216,13 +221,17 @@ async def test_a_post_delivered_after_a_field_changed_shows_it_and_a_new_one_is_
     reports = await service(db, clock)
     user = await resident(db, clock)
     report = await reports.submission.submit(user, DRAFT, name=None, username=None)
-    message = OutgoingMessage(7, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1000:post")
+    message = OutgoingMessage(
+        7, STAFF, "sendMessage", {}, 1, clock.now, ref=Ref.report(1000, "post")
+    )
     async with db.transaction() as conn:
         await reports.delivery.on_sent(conn, message, 555)
     assert (await outbox_rows(db))[-1][1] == "sendMessage", "nothing to bring up to date"
     second = await reports.submission.submit(user, DRAFT, name=None, username=None)
     assert await reports.actions.set_priority(second.id, "high", 1, "Officer") is not None
-    message = OutgoingMessage(9, STAFF, "sendMessage", {}, 1, clock.now, ref="report:1001:post")
+    message = OutgoingMessage(
+        9, STAFF, "sendMessage", {}, 1, clock.now, ref=Ref.report(1001, "post")
+    )
     async with db.transaction() as conn:
         await reports.delivery.on_sent(conn, message, 556)
     last = (await outbox_rows(db))[-1]
@@ -247,11 +256,11 @@ async def test_with_topics_the_post_waits_for_its_topic(db: Database, clock: Fix
     placeholder = {TOPIC_OF: 1000}
     assert all(p["message_thread_id"] == placeholder for _, _, p, _ in rows[1:4])
 
-    row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=rows[3][3])
+    row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=Ref.of(rows[3][3]))
     assert "message_thread_id" not in await reports.delivery.prepare(row), (
         "no topic (yet): the group"
     )
-    topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref=rows[0][3])
+    topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref=Ref.of(rows[0][3]))
     async with db.transaction() as conn:
         await reports.delivery.on_sent(conn, topic, 77)
     assert (await reports.delivery.prepare(row))["message_thread_id"] == 77
@@ -264,12 +273,14 @@ async def test_a_refused_topic_posts_without_one(db: Database, clock: FixedClock
     user = await resident(db, clock)
     await reports.submission.submit(user, DRAFT, name=None, username=None)
     rows = await outbox_rows(db)
-    topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref="report:1000:topic")
+    topic = OutgoingMessage(
+        1, STAFF, "createForumTopic", {}, 1, clock.now, ref=Ref.report(1000, "topic")
+    )
     async with db.transaction() as conn:
         await reports.delivery.on_failed(
             conn, topic, "Bad Request: not enough rights to create a topic"
         )
-    row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=rows[3][3])
+    row = OutgoingMessage(2, STAFF, "sendMessage", rows[3][2], 1, clock.now, ref=Ref.of(rows[3][3]))
     assert "message_thread_id" not in await reports.delivery.prepare(row)
 
 
@@ -278,7 +289,9 @@ async def test_withdrawn_before_its_topic_existed(db: Database, clock: FixedCloc
     user = await resident(db, clock)
     await reports.submission.submit(user, DRAFT, name=None, username=None)
     assert (await reports.resident.withdraw(user.id, 1000)).changed  # type: ignore[union-attr]
-    topic = OutgoingMessage(1, STAFF, "createForumTopic", {}, 1, clock.now, ref="report:1000:topic")
+    topic = OutgoingMessage(
+        1, STAFF, "createForumTopic", {}, 1, clock.now, ref=Ref.report(1000, "topic")
+    )
     async with db.transaction() as conn:
         await reports.delivery.on_sent(conn, topic, 77)
     rows = await outbox_rows(db)

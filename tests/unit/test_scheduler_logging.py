@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.domain.refs import Ref
 from bot.scheduler import FollowUpScheduler
 from bot.services.followups import FollowUp, FollowUps
 from bot.storage.db import Database
@@ -25,11 +26,11 @@ async def test_info_log_has_one_line_per_followup_and_none_from_apscheduler(
     handled: list[str] = []
 
     async def ping(conn: Any, followup: FollowUp, _: Any) -> None:
-        handled.append(followup.subject)
+        handled.append(str(followup.subject))
 
     followups.register("ping", ping)
     async with db.transaction() as conn:
-        await followups.schedule(conn, "ping", "report:1042", clock())
+        await followups.schedule(conn, "ping", Ref.report(1042), clock())
 
     ticks = 0
     enough = asyncio.Event()

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
-from bot.domain.refs import Ref, RefKind
+from bot.domain.refs import RefKind
 from bot.domain.reports import OPEN, Status
 from bot.services.delivery import fill_thread
 from bot.services.reports.changes import ReportCore
@@ -31,7 +31,8 @@ class ReportDelivery:
         if (
             message.method == "copyMessage"
             and message.ref is not None
-            and message.ref.endswith(":relay")
+            and message.ref.kind is RefKind.REPORT
+            and message.ref.parts == ("relay",)
             and message.chat_id > 0  # an officer's message reached the resident
         ):
             # mark the officer's message in the staff group instead of writing a new one
@@ -44,11 +45,11 @@ class ReportDelivery:
                         "message_id": int(message.payload["message_id"]),
                         "reaction": [{"type": "emoji", "emoji": DELIVERED}],
                     },
-                    ref=message.ref.replace(":relay", ":delivered"),
+                    ref=message.ref.with_part("delivered"),
                 ),
             )
             self.outbox.notify()
-        ref = Ref.of(message.ref)
+        ref = message.ref
         if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
             return
         report_id = ref.id
@@ -76,7 +77,7 @@ class ReportDelivery:
     async def on_failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
         """Delivery hook: Telegram will not create the report's topic (topics switched off, or
         the bot may not manage them): its post rows go to the group without one."""
-        ref = Ref.of(message.ref)
+        ref = message.ref
         if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
             return
         report_id = ref.id
@@ -93,7 +94,7 @@ class ReportDelivery:
         """Delivery hook: a message for a report's topic found it closed or deleted (it goes to
         General). A deleted topic took the post and its buttons with it: post the report again,
         without a topic, as it is now."""
-        ref = Ref.of(message.ref)
+        ref = message.ref
         if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
             return
         if "not found" not in error.lower() and "deleted" not in error.lower():

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Action, Report
 from bot.storage.db import Tx
 
@@ -113,28 +114,32 @@ class ActionResult:
 DELIVERED = "👌"
 
 
-def post_ref(report_id: int) -> str:
-    return f"report:{report_id}:post"
+def post_ref(report_id: int) -> Ref:
+    return Ref.report(report_id, "post")
 
 
-def topic_ref(report_id: int) -> str:
-    return f"report:{report_id}:topic"
+def topic_ref(report_id: int) -> Ref:
+    return Ref.report(report_id, "topic")
 
 
-def ask_ref(report_id: int, action: Action, version: int) -> str:
+def ask_ref(report_id: int, action: Action, version: int) -> Ref:
     """The bot's request for a typed note (resolve) or reason (reject): a reply to it acts,
     but only on the report as it was asked about (`version`: its last change)."""
-    return f"report:{report_id}:ask:{action.value}:{version}"
+    return Ref.report(report_id, "ask", action.value, version)
 
 
-def parse_ask(ref: str | None) -> tuple[int, Action, int] | None:
-    parts = (ref or "").split(":")
-    if len(parts) != 5 or parts[0] != "report" or parts[2] != "ask":
+def parse_ask(ref: Ref | None) -> tuple[int, Action, int] | None:
+    """`ask_ref` read back: (report, action, version); None for any other ref."""
+    if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
         return None
-    try:
-        return int(parts[1]), Action(parts[3]), int(parts[4])
-    except ValueError:
-        return None
+    match ref.parts:
+        case ("ask", action, version):
+            try:
+                return ref.id, Action(action), int(version)
+            except ValueError:
+                return None
+        case _:
+            return None
 
 
 #: in an outbox row: "the forum topic of this report", filled in when the row is sent

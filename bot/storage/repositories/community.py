@@ -17,6 +17,7 @@ from bot.domain.community import (
     SurveyStatus,
     SurveySummary,
 )
+from bot.domain.refs import Ref
 from bot.domain.users import CONSENT_VERSION
 from bot.storage.repositories._rows import from_db, to_db
 
@@ -286,7 +287,7 @@ class CommunitySurveyRepository:
         await conn.execute(  # the subquery runs once (not correlated): one pass each
             "DELETE FROM community_survey_recipients WHERE survey_id = ? AND user_id NOT IN ("
             " SELECT chat_id FROM outbox WHERE ref = ? AND sent_at IS NOT NULL)",
-            (survey_id, f"csurvey:{survey_id}"),
+            (survey_id, str(Ref.csurvey(survey_id))),
         )
         recipients, answers = await self.counts(conn, survey_id)
         per = {p: [0] * options for p in recipients}

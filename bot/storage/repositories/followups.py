@@ -9,17 +9,19 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.followups import FollowUp
+from bot.domain.refs import Ref
 from bot.domain.surveys import SatisfactionSurvey, Solved
 from bot.storage.repositories._rows import from_db, to_db
 
 
 def _followup(row: aiosqlite.Row) -> FollowUp:
+    """ValueError for a subject this release cannot read (the runner gives such a row up)."""
     due = from_db(row["due_at"])
     assert due is not None
     return FollowUp(
         id=int(row["id"]),
         kind=row["kind"],
-        subject=row["subject"],
+        subject=Ref.parse(row["subject"]),
         due_at=due,
         attempts=int(row["attempts"]),
         data=json.loads(row["data"] or "{}"),
@@ -33,7 +35,7 @@ class FollowUpRepository:
         self,
         conn: aiosqlite.Connection,
         kind: str,
-        subject: str,
+        subject: Ref,
         due: datetime,
         data: dict[str, Any],
         now: datetime,
@@ -44,34 +46,42 @@ class FollowUpRepository:
             " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (kind, subject) WHERE state = 'pending'"
             " DO UPDATE SET due_at = excluded.due_at, data = excluded.data",
-            (kind, subject, to_db(due), json.dumps(data, ensure_ascii=False), to_db(now)),
+            (kind, str(subject), to_db(due), json.dumps(data, ensure_ascii=False), to_db(now)),
         )
 
     async def move_pending(
-        self, conn: aiosqlite.Connection, kind: str, subject: str, due: datetime
+        self, conn: aiosqlite.Connection, kind: str, subject: Ref, due: datetime
     ) -> None:
         await conn.execute(
             "UPDATE followups SET due_at = ? WHERE kind = ? AND subject = ? AND state = 'pending'",
-            (to_db(due), kind, subject),
+            (to_db(due), kind, str(subject)),
         )
 
     async def cancel(
-        self, conn: aiosqlite.Connection, subject: str, kinds: tuple[str, ...], now: datetime
+        self, conn: aiosqlite.Connection, subject: Ref, kinds: tuple[str, ...], now: datetime
     ) -> int:
         marks = ", ".join("?" for _ in kinds)
         cur = await conn.execute(
             "UPDATE followups SET state = 'cancelled', done_at = ?"
             f" WHERE subject = ? AND state = 'pending' AND kind IN ({marks})",
-            (to_db(now), subject, *kinds),
+            (to_db(now), str(subject), *kinds),
         )
         return cur.rowcount
 
     async def pending(self, conn: aiosqlite.Connection, kind: str) -> list[FollowUp]:
+        """The pending ones of a kind (one whose subject this release cannot read is left out:
+        the runner gives it up when it falls due)."""
         cur = await conn.execute(
             "SELECT * FROM followups WHERE kind = ? AND state = 'pending' ORDER BY due_at",
             (kind,),
         )
-        return [_followup(row) for row in await cur.fetchall()]
+        found = []
+        for row in await cur.fetchall():
+            try:
+                found.append(_followup(row))
+            except ValueError:
+                continue
+        return found
 
     async def due(self, conn: aiosqlite.Connection, now: datetime, limit: int) -> list[int]:
         cur = await conn.execute(
@@ -82,7 +92,8 @@ class FollowUpRepository:
         return [int(row[0]) for row in await cur.fetchall()]
 
     async def claim_peek(self, conn: aiosqlite.Connection, row_id: int) -> FollowUp | None:
-        """The row if it is still pending (a look before claiming: nothing is held)."""
+        """The row if it is still pending (a look before claiming: nothing is held); ValueError
+        for one whose subject this release cannot read."""
         cur = await conn.execute(
             "SELECT * FROM followups WHERE id = ? AND state = 'pending'", (row_id,)
         )

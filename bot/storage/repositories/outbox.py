@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.refs import Ref
 from bot.storage.repositories._rows import from_db, to_db
 
 
@@ -20,7 +21,8 @@ def _outgoing(row: aiosqlite.Row) -> OutgoingMessage:
         payload=json.loads(row["payload"]),
         attempts=row["attempts"],
         created_at=datetime.fromisoformat(row["created_at"]),
-        ref=row["ref"],
+        # a ref from a newer release reads as None: the row is still delivered
+        ref=Ref.of(row["ref"]),
         priority=row["priority"],
     )
 
@@ -38,30 +40,30 @@ class OutboxRepository:
                 json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")),
                 to_db(now),
                 to_db(now),
-                message.ref,
+                str(message.ref) if message.ref is not None else None,
                 message.priority,
             ),
         )
         return int(cur.lastrowid or 0)
 
-    async def drop_pending(self, conn: aiosqlite.Connection, ref: str) -> int:
+    async def drop_pending(self, conn: aiosqlite.Connection, ref: Ref) -> int:
         """Rows not sent yet that are no longer needed (an offer for a duty now full): settled
         without a send. A row already in flight goes out; its sender fixes it afterwards."""
         cur = await conn.execute(
             "UPDATE outbox SET state = 'done', last_error = 'not needed any more'"
             " WHERE ref = ? AND state = 'pending'",
-            (ref,),
+            (str(ref),),
         )
         return cur.rowcount
 
-    async def ever(self, conn: aiosqlite.Connection, ref: str) -> bool:
+    async def ever(self, conn: aiosqlite.Connection, ref: Ref) -> bool:
         """Whether a message with this reference was ever written (sent or not)."""
-        cur = await conn.execute("SELECT 1 FROM outbox WHERE ref = ? LIMIT 1", (ref,))
+        cur = await conn.execute("SELECT 1 FROM outbox WHERE ref = ? LIMIT 1", (str(ref),))
         return await cur.fetchone() is not None
 
-    async def has_pending(self, conn: aiosqlite.Connection, ref: str) -> bool:
+    async def has_pending(self, conn: aiosqlite.Connection, ref: Ref) -> bool:
         cur = await conn.execute(
-            "SELECT 1 FROM outbox WHERE ref = ? AND state = 'pending' LIMIT 1", (ref,)
+            "SELECT 1 FROM outbox WHERE ref = ? AND state = 'pending' LIMIT 1", (str(ref),)
         )
         return await cur.fetchone() is not None
 
@@ -174,21 +176,21 @@ class OutboxRepository:
         cur = await conn.execute("SELECT state, count(*) FROM outbox GROUP BY state")
         return {row[0]: row[1] for row in await cur.fetchall()}
 
-    async def sent_to(self, conn: aiosqlite.Connection, ref: str) -> tuple[int, int] | None:
+    async def sent_to(self, conn: aiosqlite.Connection, ref: Ref) -> tuple[int, int] | None:
         """Where the message with this reference landed: (chat, message id)."""
         cur = await conn.execute(
             "SELECT chat_id, telegram_message_id FROM outbox WHERE ref = ? AND state = 'done'"
             " AND telegram_message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (ref,),
+            (str(ref),),
         )
         row = await cur.fetchone()
         return (int(row[0]), int(row[1])) if row else None
 
-    async def sent_message_id(self, conn: aiosqlite.Connection, ref: str) -> int | None:
+    async def sent_message_id(self, conn: aiosqlite.Connection, ref: Ref) -> int | None:
         cur = await conn.execute(
             "SELECT telegram_message_id FROM outbox WHERE ref = ? AND state = 'done'"
             " ORDER BY id DESC LIMIT 1",
-            (ref,),
+            (str(ref),),
         )
         row = await cur.fetchone()
         return row[0] if row else None

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import aiosqlite
 
+from bot.domain.refs import Ref
 from bot.domain.users import FORGOTTEN
 from bot.storage.repositories._rows import to_db
 
@@ -134,12 +135,12 @@ class ErasureRepository:
         # (a post still owed goes as it is; the edit written after it brings it up to date)
         await conn.executemany(
             "UPDATE outbox SET payload = '{}' WHERE ref LIKE ? AND state IN ('done', 'failed')",
-            [(f"report:{n}:%",) for n in reports] + [(f"helper:{h}:%",) for h in helpers],
+            [(f"{Ref.report(n)}:%",) for n in reports] + [(f"{Ref.helper(h)}:%",) for h in helpers],
         )
         await conn.execute("DELETE FROM fsm_states WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
         await conn.executemany(  # a survey still to come would go to nobody
             "UPDATE followups SET state = 'cancelled' WHERE subject = ? AND state = 'pending'",
-            [(f"report:{number}",) for number in reports],
+            [(str(Ref.report(number)),) for number in reports],
         )
         await conn.executemany(  # their photos: file ids of pictures they took
             "DELETE FROM report_media WHERE report_id = ?", [(n,) for n in reports]

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 import aiosqlite
 
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Media, Report, ReportDraft, Status
 from bot.storage.repositories._rows import to_db
 
@@ -469,15 +470,16 @@ class RelayRepository:
         # a message the bot relayed into the staff group for a report (the resident's words)
         return await self._report_of_outbox(conn, chat_id, message_id)
 
-    async def ref_of(self, conn: aiosqlite.Connection, chat_id: int, message_id: int) -> str | None:
-        """The outbox reference of a message the bot sent (None for anything else)."""
+    async def ref_of(self, conn: aiosqlite.Connection, chat_id: int, message_id: int) -> Ref | None:
+        """The outbox reference of a message the bot sent (None for anything else, or one from a
+        newer release)."""
         cur = await conn.execute(
             "SELECT ref FROM outbox WHERE chat_id = ? AND telegram_message_id = ?"
             " AND ref IS NOT NULL ORDER BY id DESC LIMIT 1",
             (chat_id, message_id),
         )
         row = await cur.fetchone()
-        return str(row[0]) if row else None
+        return Ref.of(str(row[0])) if row else None
 
     async def relayed_from(
         self, conn: aiosqlite.Connection, from_chat_id: int, message_id: int
@@ -492,7 +494,8 @@ class RelayRepository:
             (from_chat_id, message_id),
         )
         row = await cur.fetchone()
-        return int(str(row[0]).split(":")[1]) if row else None
+        ref = Ref.of(str(row[0])) if row else None
+        return ref.id if ref is not None else None
 
     async def report_of_relayed(
         self, conn: aiosqlite.Connection, chat_id: int, message_id: int
@@ -508,9 +511,5 @@ class RelayRepository:
             (chat_id, message_id),
         )
         row = await cur.fetchone()
-        if row is None:
-            return None
-        try:
-            return int(str(row[0]).split(":")[1])
-        except (IndexError, ValueError):
-            return None
+        ref = Ref.of(str(row[0])) if row else None
+        return ref.id if ref is not None and ref.kind is RefKind.REPORT else None

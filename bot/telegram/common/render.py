@@ -14,6 +14,7 @@ from babel.dates import format_datetime, format_timedelta
 from bot.domain.categories import Category
 from bot.domain.delivery import NewMessage
 from bot.domain.directory import Precinct
+from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Report, Status
 from bot.domain.users import FORGOTTEN
 from bot.i18n import N_
@@ -206,7 +207,7 @@ class RendererBase:
     # --- follow-ups ----------------------------------------------------------------------------
 
     def _staff_message(
-        self, report: Report, text: str, ref: str, chat_id: int | None = None
+        self, report: Report, text: str, ref: Ref, chat_id: int | None = None
     ) -> NewMessage | None:
         """Under the report's post (in its topic); before the post has arrived, to `chat_id`."""
         if report.staff_chat_id is None:

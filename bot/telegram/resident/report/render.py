@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Action, Report, Status
 from bot.domain.subscriptions import LocalPriority
 from bot.telegram import texts
@@ -56,7 +57,7 @@ class ResidentNotices(RendererBase):
             else:
                 return None
         return NewMessage(
-            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+            report.reporter_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "notice")
         )
 
     def duplicate_notice(self, report: Report, original: Report) -> NewMessage:
@@ -67,7 +68,7 @@ class ResidentNotices(RendererBase):
                 "you how it ends."
             ).format(number=report.id, original=original.id)
         return NewMessage(
-            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+            report.reporter_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "notice")
         )
 
     def group_lost(self, user_id: int, language: str, chat_id: int) -> NewMessage:
@@ -78,7 +79,9 @@ class ResidentNotices(RendererBase):
                 "there). Residents' reports are kept, but they cannot reach the staff. Please add "
                 "the bot back to the group as an administrator."
             )
-        return NewMessage(user_id, "sendMessage", {"text": text}, ref=f"ops:group_lost:{chat_id}")
+        return NewMessage(
+            user_id, "sendMessage", {"text": text}, ref=Ref.ops("group_lost", chat_id)
+        )
 
     def outbox_stalled(self, user_id: int, language: str, minutes: int) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(language):
@@ -87,7 +90,7 @@ class ResidentNotices(RendererBase):
                 "residents send is kept and goes out once Telegram is reachable; please check the "
                 "server's connection and its log."
             ).format(minutes=minutes)
-        return NewMessage(user_id, "sendMessage", {"text": text}, ref="ops:outbox_stalled")
+        return NewMessage(user_id, "sendMessage", {"text": text}, ref=Ref.ops("outbox_stalled"))
 
     def area_alert(self, report: Report, user_id: int, language: str) -> NewMessage:
         """To a resident who follows the area: what kind of problem, where, and that it is
@@ -102,7 +105,7 @@ class ResidentNotices(RendererBase):
                 area=escape(where), category=escape(self.category_label(report.category, language))
             )
         return NewMessage(
-            user_id, "sendMessage", {"text": text}, ref=f"alert:{report.id}", priority=1
+            user_id, "sendMessage", {"text": text}, ref=Ref.alert(report.id), priority=1
         )
 
     def priorities_changed(
@@ -121,7 +124,7 @@ class ResidentNotices(RendererBase):
             user_id,
             "sendMessage",
             {"text": texts.whole_lines(lines)},
-            ref=f"priorities:{precinct_id}",
+            ref=Ref(RefKind.PRIORITIES, part=precinct_id),
             priority=1,
         )
 
@@ -144,7 +147,7 @@ class ResidentNotices(RendererBase):
             follower["user_id"],
             "sendMessage",
             {"text": text},
-            ref=f"report:{follower['duplicate_id']}:followed",
+            ref=Ref.report(follower["duplicate_id"], "followed"),
         )
 
     def template_says(
@@ -160,7 +163,7 @@ class ResidentNotices(RendererBase):
             report.reporter_id,
             "sendMessage",
             {"text": f"{header}\n{escape(text)}"},
-            ref=f"report:{report.id}:relay",
+            ref=Ref.report(report.id, "relay"),
         )
 
     def relocated(self, report: Report) -> NewMessage:
@@ -176,7 +179,7 @@ class ResidentNotices(RendererBase):
                     number=report.id
                 )
         return NewMessage(
-            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+            report.reporter_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "notice")
         )
 
     def recategorised(self, report: Report) -> NewMessage:
@@ -186,7 +189,7 @@ class ResidentNotices(RendererBase):
                 category=escape(self.category_label(report.category, report.language)),
             )
         return NewMessage(
-            report.reporter_id, "sendMessage", {"text": text}, ref=f"report:{report.id}:notice"
+            report.reporter_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "notice")
         )
 
     def officer_says(
@@ -199,7 +202,7 @@ class ResidentNotices(RendererBase):
             header = _("💬 {officer} about your report № {number}:").format(
                 officer=escape(who), number=report.id
             )
-        ref = f"report:{report.id}:relay"
+        ref = Ref.report(report.id, "relay")
         return [
             NewMessage(report.reporter_id, "sendMessage", {"text": header}, ref=ref),
             NewMessage(
@@ -237,7 +240,7 @@ class ResidentNotices(RendererBase):
             report.reporter_id,
             "sendMessage",
             {"text": text, "reply_markup": keyboard},
-            ref=f"report:{report.id}:survey",
+            ref=Ref.report(report.id, "survey"),
         )
 
     def receipt(self, report: Report) -> NewMessage:
@@ -256,5 +259,5 @@ class ResidentNotices(RendererBase):
             report.reporter_id,
             "sendMessage",
             {"text": text, "reply_markup": menu},
-            ref=f"report:{report.id}:receipt",
+            ref=Ref.report(report.id, "receipt"),
         )

@@ -26,6 +26,7 @@ from bot.domain.community import (
     fold_small,
 )
 from bot.domain.delivery import NewMessage, OutgoingMessage, Rejected
+from bot.domain.refs import Ref, RefKind
 from bot.services.community import Results
 from bot.services.directory import DirectoryService
 from bot.telegram import charts, texts
@@ -133,7 +134,7 @@ class TelegramCommunityRenderer:
         if markup is not None:
             payload["reply_markup"] = markup.model_dump(exclude_none=True)
         return NewMessage(
-            recipient.user_id, "sendMessage", payload, ref=f"csurvey:{survey.id}", priority=1
+            recipient.user_id, "sendMessage", payload, ref=Ref.csurvey(survey.id), priority=1
         )
 
     # --- staff ---------------------------------------------------------------------------------
@@ -316,13 +317,13 @@ class TelegramCommunityRenderer:
                     chat_id,
                     "sendPhoto",
                     {"photo": CHART, "caption": self.headline(results), "detailed": detailed},
-                    ref=f"csurvey:{survey_id}:chart",
+                    ref=Ref.csurvey(survey_id, "chart"),
                 )
             )
         for n, part in enumerate(texts.chunks(self.results_text(results, detailed))):
             posts.append(
                 NewMessage(
-                    chat_id, "sendMessage", {"text": part}, ref=f"csurvey:{survey_id}:results:{n}"
+                    chat_id, "sendMessage", {"text": part}, ref=Ref.csurvey(survey_id, "results", n)
                 )
             )
         return posts
@@ -347,8 +348,7 @@ class TelegramCommunityRenderer:
     @staticmethod
     def chart_survey(message: OutgoingMessage) -> int | None:
         """The survey a results chart row is for, or None for any other row."""
-        ref = message.ref or ""
-        if message.payload.get("photo") != CHART or not ref.startswith("csurvey:"):
+        ref = message.ref
+        if message.payload.get("photo") != CHART or ref is None or ref.kind is not RefKind.CSURVEY:
             return None
-        number = ref.split(":")[1]
-        return int(number) if number.isdecimal() else None
+        return ref.id if ref.id is not None and ref.id >= 0 else None

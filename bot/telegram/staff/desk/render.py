@@ -13,6 +13,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import FoundReport, Report, Status
 from bot.services.desk import Card
 from bot.services.stats import Stats
@@ -114,7 +115,7 @@ class DeskViews(RendererBase):
             answered = sum(surveys["solved"].values())
             if not new and not figures["resolved"] and not answered and not figures["open"]:
                 text = _("📊 {day}: no reports, nothing open.").format(day=when)
-                return NewMessage(chat_id, "sendMessage", {"text": text}, ref="digest")
+                return NewMessage(chat_id, "sendMessage", {"text": text}, ref=Ref(RefKind.DIGEST))
             lines = [_("📊 <b>The day in figures: {day}</b>").format(day=when)]
             lines.append(
                 _(
@@ -179,7 +180,9 @@ class DeskViews(RendererBase):
                         rating=format_decimal(surveys["rating"], "0.0", locale=locale)
                     )
                 lines.append(line)
-        return NewMessage(chat_id, "sendMessage", {"text": "\n".join(lines)}, ref="digest")
+        return NewMessage(
+            chat_id, "sendMessage", {"text": "\n".join(lines)}, ref=Ref(RefKind.DIGEST)
+        )
 
     def held_list(self, reports: list[Report]) -> str:
         """/mine: an officer's open reports, each with a link to its post (staff language)."""

@@ -15,6 +15,7 @@ from babel.dates import format_datetime
 
 from bot.domain.delivery import NewMessage
 from bot.domain.duties import Duty, DutyCandidate, DutyOffer, DutyStatus, OfferState
+from bot.domain.refs import Ref
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
 from bot.telegram.callbacks import DutyAction, DutyCb
@@ -72,7 +73,7 @@ class TelegramDutyRenderer:
     def post(self, duty: Duty, offers: list[DutyOffer]) -> NewMessage:
         assert duty.staff_chat_id is not None  # posted only when there is a staff group
         payload = self.post_payload(duty, offers)
-        return NewMessage(duty.staff_chat_id, "sendMessage", payload, ref=f"duty:{duty.id}:post")
+        return NewMessage(duty.staff_chat_id, "sendMessage", payload, ref=Ref.duty(duty.id, "post"))
 
     def post_payload(self, duty: Duty, offers: list[DutyOffer]) -> dict[str, Any]:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
@@ -158,7 +159,7 @@ class TelegramDutyRenderer:
             )
         assert duty.staff_chat_id is not None  # the service asks only when there is a group
         return NewMessage(
-            duty.staff_chat_id, "sendMessage", {"text": text}, ref=f"duty:{duty.id}:short"
+            duty.staff_chat_id, "sendMessage", {"text": text}, ref=Ref.duty(duty.id, "short")
         )
 
     # --- to helpers ----------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class TelegramDutyRenderer:
             helper.user_id,
             "sendMessage",
             {"text": text, "reply_markup": keyboard},
-            ref=f"duty:{duty.id}:offer:{helper.id}",
+            ref=Ref.duty(duty.id, "offer", helper.id),
             priority=1,
         )
 
@@ -226,7 +227,7 @@ class TelegramDutyRenderer:
             offer.user_id,
             "editMessageText",
             {"message_id": offer.message_id, "text": text},
-            ref=f"duty:{duty.id}:closed:{offer.helper_id}",
+            ref=Ref.duty(duty.id, "closed", offer.helper_id),
             priority=1,
         )
 
@@ -272,7 +273,7 @@ class TelegramDutyRenderer:
             offer.user_id,
             "sendMessage",
             payload,
-            ref=f"duty:{duty.id}:{what}:{offer.helper_id}",
+            ref=Ref.duty(duty.id, what, offer.helper_id),
         )
 
     def reminder(self, duty: Duty, offer: DutyOffer, hours: int) -> list[NewMessage]:
@@ -292,7 +293,7 @@ class TelegramDutyRenderer:
             lines.append(_("The meeting point is on the map below."))
             title = self.place(duty, locale)[:100]
             address = self.when(duty, locale)
-        ref = f"duty:{duty.id}:remind:{offer.helper_id}:{hours}"
+        ref = Ref.duty(duty.id, "remind", offer.helper_id, hours)
         return [
             NewMessage(offer.user_id, "sendMessage", {"text": "\n".join(lines)}, ref=ref),
             NewMessage(
@@ -304,7 +305,7 @@ class TelegramDutyRenderer:
                     "title": title,
                     "address": address,
                 },
-                ref=ref + ":pin",
+                ref=ref.plus("pin"),
             ),
         ]
 
@@ -339,7 +340,7 @@ class TelegramDutyRenderer:
                     ]
                 },
             },
-            ref=f"duty:{duty.id}:start:{offer.helper_id}",
+            ref=Ref.duty(duty.id, "start", offer.helper_id),
         )
 
     def end_prompt(self, duty: Duty, offer: DutyOffer) -> NewMessage:
@@ -365,5 +366,5 @@ class TelegramDutyRenderer:
                     ]
                 },
             },
-            ref=f"duty:{duty.id}:end:{offer.helper_id}",
+            ref=Ref.duty(duty.id, "end", offer.helper_id),
         )

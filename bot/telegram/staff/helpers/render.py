@@ -14,6 +14,7 @@ from babel.dates import format_datetime
 
 from bot.domain.delivery import NewMessage
 from bot.domain.helpers import Helper, HelperAction, HelperEvent, HelperStatus, age_on, mask_iin
+from bot.domain.refs import Ref
 from bot.services.clock import Clock
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
@@ -205,7 +206,7 @@ class TelegramHelperRenderer:
         """The application's own forum topic: «🤝 № 12 · name» (a topic name holds 128)."""
         name = f"🤝 № {helper.id} · {' '.join(helper.full_name.split())}"[:128]
         return NewMessage(
-            chat_id, "createForumTopic", {"name": name}, ref=f"helper:{helper.id}:topic"
+            chat_id, "createForumTopic", {"name": name}, ref=Ref.helper(helper.id, "topic")
         )
 
     def _in_thread(self, helper: Helper, payload: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +217,7 @@ class TelegramHelperRenderer:
     def application_post(self, helper: Helper, chat_id: int) -> list[NewMessage]:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             payload = {"text": self.staff_text(helper), "reply_markup": self.staff_keyboard(helper)}
-        return [NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper.id}:post")]
+        return [NewMessage(chat_id, "sendMessage", payload, ref=Ref.helper(helper.id, "post"))]
 
     def post_update(self, helper: Helper, chat_id: int, message_id: int) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
@@ -225,7 +226,7 @@ class TelegramHelperRenderer:
                 "text": self.staff_text(helper),
                 "reply_markup": self.staff_keyboard(helper),
             }
-        return NewMessage(chat_id, "editMessageText", payload, ref=f"helper:{helper.id}:edit")
+        return NewMessage(chat_id, "editMessageText", payload, ref=Ref.helper(helper.id, "edit"))
 
     def ask(
         self,
@@ -267,8 +268,9 @@ class TelegramHelperRenderer:
             chat_id,
             "sendMessage",
             payload,
-            ref=f"helper:{helper.id}:ask:{action.value if action else 'question'}:"
-            f"{helper.status.value}",
+            ref=Ref.helper(
+                helper.id, "ask", action.value if action else "question", helper.status.value
+            ),
         )
 
     def stepped_down(self, helper: Helper, chat_id: int, reply_to: int | None) -> NewMessage:
@@ -282,7 +284,9 @@ class TelegramHelperRenderer:
                 "message_id": reply_to,
                 "allow_sending_without_reply": True,
             }
-        return NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper.id}:stepped_down")
+        return NewMessage(
+            chat_id, "sendMessage", payload, ref=Ref.helper(helper.id, "stepped_down")
+        )
 
     def question(self, helper: Helper, text: str) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(helper.language):
@@ -291,7 +295,7 @@ class TelegramHelperRenderer:
                 "\n\nReply to this message to answer."
             ).format(number=helper.id, question=escape(text))
         return NewMessage(
-            helper.user_id, "sendMessage", {"text": body}, ref=f"helper:{helper.id}:question"
+            helper.user_id, "sendMessage", {"text": body}, ref=Ref.helper(helper.id, "question")
         )
 
     def answer(self, helper: Helper, text: str, chat_id: int, reply_to: int | None) -> NewMessage:
@@ -305,7 +309,7 @@ class TelegramHelperRenderer:
                 "message_id": reply_to,
                 "allow_sending_without_reply": True,
             }
-        return NewMessage(chat_id, "sendMessage", payload, ref=f"helper:{helper.id}:answer")
+        return NewMessage(chat_id, "sendMessage", payload, ref=Ref.helper(helper.id, "answer"))
 
     def applicant_notice(
         self,
@@ -347,5 +351,5 @@ class TelegramHelperRenderer:
             else:
                 return None
         return NewMessage(
-            helper.user_id, "sendMessage", {"text": text}, ref=f"helper:{number}:notice"
+            helper.user_id, "sendMessage", {"text": text}, ref=Ref.helper(number, "notice")
         )

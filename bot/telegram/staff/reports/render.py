@@ -11,6 +11,7 @@ from aiogram.utils.i18n import ngettext
 from babel.numbers import format_decimal
 
 from bot.domain.delivery import NewMessage
+from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Action, Report, Status
 from bot.services.reports import ask_ref, post_ref, topic_ref
 from bot.telegram.callbacks import SEEN, StaffCb
@@ -49,7 +50,7 @@ class StaffPosts(RendererBase):
             report.staff_chat_id,
             "closeForumTopic" if closed else "reopenForumTopic",
             {"message_thread_id": report.staff_thread_id},
-            ref=f"report:{report.id}:{'close' if closed else 'reopen'}",
+            ref=Ref.report(report.id, "close" if closed else "reopen"),
         )
 
     def staff_post(
@@ -200,7 +201,7 @@ class StaffPosts(RendererBase):
                 "text": text,
                 "reply_markup": self.staff_keyboard(report),
             },
-            ref=f"report:{report.id}:edit",
+            ref=Ref.report(report.id, "edit"),
         )
 
     def duplicate_joined(self, original: Report, duplicate: Report) -> NewMessage | None:
@@ -210,14 +211,14 @@ class StaffPosts(RendererBase):
                 "🔁 Report № {number} is the same thing and joined this one; its author is told "
                 "how this one ends. /card {number} shows what they sent."
             ).format(number=duplicate.id)
-        return self._staff_message(original, text, f"report:{original.id}:joined:{duplicate.id}")
+        return self._staff_message(original, text, Ref.report(original.id, "joined", duplicate.id))
 
     def resident_says(self, report: Report, from_chat: int, message_id: int) -> list[NewMessage]:
         """The resident's answer, into the staff group under the report post."""
         assert report.staff_chat_id is not None
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             header = _("💬 The resident about report № {number}:").format(number=report.id)
-        ref = f"report:{report.id}:relay"
+        ref = Ref.report(report.id, "relay")
         copy: dict[str, object] = {"from_chat_id": from_chat, "message_id": message_id}
         if report.staff_thread_id is not None and (
             report.status in OPEN or report.staff_thread_shared
@@ -275,7 +276,7 @@ class StaffPosts(RendererBase):
             report.staff_chat_id,
             "sendMessage",
             self._to_staff(report, {"text": text}),
-            ref=f"report:{report.id}:unreachable",
+            ref=Ref.report(report.id, "unreachable"),
         )
 
     def remind_untaken(
@@ -287,7 +288,7 @@ class StaffPosts(RendererBase):
                 "⏰ Report № {number} has waited {minutes} minutes: nobody has taken it.",
                 minutes,
             ).format(number=report.id, minutes=minutes)
-        return self._staff_message(report, text, f"report:{report.id}:remind", chat_id)
+        return self._staff_message(report, text, Ref.report(report.id, "remind"), chat_id)
 
     def escalate_untaken(
         self, report: Report, minutes: int, chat_id: int, admins: list[tuple[int, str]]
@@ -308,7 +309,7 @@ class StaffPosts(RendererBase):
                 f'<a href="tg://user?id={user_id}">{escape(name[:40])}</a>'
                 for user_id, name in admins[:10]
             )
-        ref = f"report:{report.id}:escalate"
+        ref = Ref.report(report.id, "escalate")
         if chat_id == report.staff_chat_id:
             message = self._staff_message(report, text, ref)
             assert message is not None
@@ -327,14 +328,14 @@ class StaffPosts(RendererBase):
                 "resolved yet.",
                 hours,
             ).format(officer=mention, number=report.id, hours=hours)
-        return self._staff_message(report, text, f"report:{report.id}:unresolved")
+        return self._staff_message(report, text, Ref.report(report.id, "unresolved"))
 
     def not_solved(self, report: Report, comment: str | None) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             text = _(
                 "❗ The resident says report № {number} is not solved: it is open again."
             ).format(number=report.id)
-        message = self._staff_message(report, text, f"report:{report.id}:not_solved")
+        message = self._staff_message(report, text, Ref.report(report.id, "not_solved"))
         assert message is not None
         return message
 
@@ -343,4 +344,4 @@ class StaffPosts(RendererBase):
             text = _("💬 The resident's comment on report № {number}: {comment}").format(
                 number=report.id, comment=escape(comment)
             )
-        return self._staff_message(report, text, f"report:{report.id}:survey_comment")
+        return self._staff_message(report, text, Ref.report(report.id, "survey_comment"))
