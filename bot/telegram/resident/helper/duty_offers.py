@@ -71,7 +71,7 @@ async def on_decline(
     callback_data: DutyCb,
     user: User,
     duties: DutyService,
-    duty_renderer: DutyTelegramRenderer,
+    duty_renderer: TelegramDutyRenderer,
 ) -> None:
     await _answer(query, message, callback_data.duty, user, duties, duty_renderer, accept=False)
 
@@ -82,7 +82,7 @@ async def _answer(
     duty_id: int,
     user: User,
     duties: DutyService,
-    duty_renderer: DutyTelegramRenderer,
+    duty_renderer: TelegramDutyRenderer,
     *,
     accept: bool,
 ) -> None:
@@ -119,7 +119,7 @@ async def on_withdraw(
     callback_data: DutyCb,
     user: User,
     duties: DutyService,
-    duty_renderer: DutyTelegramRenderer,
+    duty_renderer: TelegramDutyRenderer,
 ) -> None:
     outcome = await duties.withdraw(user.id, callback_data.duty)
     if outcome.answer is Answer.WITHDRAWN and outcome.duty is not None:
