@@ -26,9 +26,9 @@ from bot.domain.community import Option, SurveyDraft
 from bot.domain.users import CONSENT_VERSION
 from bot.i18n import build_i18n
 from bot.services.community import CommunitySurveyService
-from bot.services.delivery import Outbox
 from bot.services.directory import DirectoryService
 from bot.services.followups import FollowUps
+from bot.services.outbox import Outbox
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.telegram.staff.community.render import TelegramCommunityRenderer

@@ -21,7 +21,7 @@ from aiogram.utils.i18n import I18n
 from bot import telegram
 from bot.config import Settings
 from bot.domain.categories import Category
-from bot.domain.delivery import OutgoingMessage
+from bot.domain.outbox import OutgoingMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import ServiceArea
 from bot.i18n import build_i18n
@@ -30,8 +30,6 @@ from bot.services.alerts import OpsAlerts
 from bot.services.backups import BackupService
 from bot.services.chats import ChatService
 from bot.services.community import CommunitySurveyService
-from bot.services.delivery import DeliveryWorker, Outbox
-from bot.services.delivery_hooks import DeliveryHooks
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyRules, DutyService
@@ -40,6 +38,7 @@ from bot.services.followups import FollowUps
 from bot.services.helpers import HelperRules, HelperService
 from bot.services.inbox import Inbox
 from bot.services.incidents import IncidentService
+from bot.services.outbox import DeliveryHooks, DeliveryWorker, Outbox
 from bot.services.privacy import PrivacyService
 from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps

@@ -26,8 +26,8 @@ from bot.bootstrap import Services, StartupError, build
 from bot.config import STAFF_CHAT_MISSING, Settings
 from bot.domain.categories import Category, CategoryError, load_categories
 from bot.services.clock import utc_now
-from bot.services.delivery import DeliveryWorker, Outbox
 from bot.services.inbox import Inbox
+from bot.services.outbox import DeliveryWorker, Outbox
 from bot.services.ratelimit import RateLimiter
 from bot.storage.db import Database
 from bot.storage.migrations import migrate

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.domain.delivery import NewMessage
-from bot.services.delivery import Outbox
+from bot.domain.outbox import NewMessage
+from bot.services.outbox import Outbox
 from bot.storage.db import Database, Tx
 from bot.storage.repositories.ops import OpsRepository
 

@@ -28,11 +28,11 @@ from bot.domain.community import (
     fold_small,
     tally,
 )
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
-from bot.services.delivery import Outbox
 from bot.services.export import DELIMITER, safe_cell
 from bot.services.followups import FollowUp, FollowUps, Later
+from bot.services.outbox import Outbox
 from bot.services.report_followups import in_quiet_hours
 from bot.storage.db import Database, Tx
 from bot.storage.repositories import CommunitySurveyRepository

@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.directory import Directory, distance_m
 from bot.domain.duties import (
     Duty,
@@ -30,9 +29,10 @@ from bot.domain.duties import (
     wave_size,
 )
 from bot.domain.helpers import HelperStatus
+from bot.domain.outbox import NewMessage, OutgoingMessage
 from bot.domain.refs import Ref, RefKind
-from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
+from bot.services.outbox import Outbox
 from bot.services.report_followups import in_quiet_hours
 from bot.storage.db import Database, Tx
 from bot.storage.repositories import DutyRepository

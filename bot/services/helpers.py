@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from bot.domain.delivery import NewMessage, OutgoingMessage
 from bot.domain.helpers import (
     Helper,
     HelperAction,
@@ -27,9 +26,10 @@ from bot.domain.helpers import (
     helper_apply,
     may_apply_again,
 )
+from bot.domain.outbox import NewMessage, OutgoingMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.users import User
-from bot.services.delivery import Outbox, fill_thread
+from bot.services.outbox import Outbox, fill_thread
 from bot.storage.db import Database, Tx
 from bot.storage.repositories import (
     FsmRepository,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.storage.db import Database, Tx
 from bot.storage.repositories.privacy import ErasureRepository, PrivacyRepository
 

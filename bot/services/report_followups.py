@@ -15,11 +15,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Report, Status
-from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps, Later
+from bot.services.outbox import Outbox
 from bot.storage.db import Tx
 from bot.storage.repositories import FollowUpRepository, ReportRepository, UserRepository
 

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Report
 from bot.domain.subscriptions import LocalPriority, Subscription, SubscriptionKind
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.storage.db import Database, Tx
 from bot.storage.repositories.subscriptions import PriorityRepository, SubscriptionRepository
 

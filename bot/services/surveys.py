@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.reports import MAX_NOTE, Report
 from bot.domain.surveys import SatisfactionSurvey, Solved
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.services.reports import ResidentReports
 from bot.storage.db import Database
 from bot.storage.repositories import FollowUpRepository, ReportRepository

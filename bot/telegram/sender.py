@@ -22,7 +22,7 @@ from aiogram.exceptions import (
 from aiogram.types import ForumTopic, Message, MessageId
 from pydantic import ValidationError
 
-from bot.domain.delivery import (
+from bot.domain.outbox import (
     ChatMoved,
     Rejected,
     RetryLater,

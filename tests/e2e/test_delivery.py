@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
 
@@ -109,7 +109,7 @@ async def test_rows_committed_before_a_restart_are_sent_after_it(
     await user.next_message()
     await bot.stop()
     # committed while no bot runs (as if it died right after the commit)
-    from bot.services.delivery import Outbox
+    from bot.services.outbox import Outbox
     from bot.storage.db import Database
 
     db = Database(bot.db_path)

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.timeouts import scaled

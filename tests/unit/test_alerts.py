@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.services.alerts import OpsAlerts
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.services.users import UserService
 from bot.storage.db import Database
 from tests.conftest import FixedClock

@@ -22,11 +22,11 @@ from bot.domain.community import (
     parse_form,
     tally,
 )
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.services.community import Answer, CommunitySurveyService, Results
-from bot.services.delivery import Outbox
 from bot.services.followups import FollowUps
+from bot.services.outbox import Outbox
 from bot.services.subscriptions import SubscriptionService
 from bot.services.users import UserService
 from bot.storage.db import Database

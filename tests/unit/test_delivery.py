@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.delivery import (
+from bot.domain.outbox import (
     ChatMoved,
     DeliveryError,
     NewMessage,
@@ -22,7 +22,7 @@ from bot.domain.delivery import (
 )
 from bot.domain.refs import Ref
 from bot.services.clock import utc_now
-from bot.services.delivery import DeliveryWorker, Outbox
+from bot.services.outbox import DeliveryWorker, Outbox
 from bot.storage.db import Database
 from bot.testing.timeouts import scaled
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.delivery import OutgoingMessage
+from bot.domain.outbox import OutgoingMessage
 from bot.domain.refs import Ref, RefKind
-from bot.services.delivery_hooks import DeliveryHooks
+from bot.services.outbox import DeliveryHooks
 from bot.storage.db import Tx
 
 

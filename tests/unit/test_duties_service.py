@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.delivery import NewMessage
 from bot.domain.directory_file import parse_directory
 from bot.domain.duties import (
     Duty,
@@ -23,13 +22,14 @@ from bot.domain.duties import (
     OfferState,
 )
 from bot.domain.helpers import HelperAction, HelperDraft
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.resources import demo_directory_path
-from bot.services.delivery import Outbox
 from bot.services.duties import Answer, CheckIn, DutyRules, DutyService
 from bot.services.export import ExportService
 from bot.services.followups import FollowUps
 from bot.services.helpers import HelperRules, HelperService
+from bot.services.outbox import Outbox
 from bot.services.stats import Period
 from bot.services.users import UserService
 from bot.storage.db import Database
@@ -484,7 +484,7 @@ async def test_hours_set_by_staff_are_kept_at_check_out(db: Database, clock: Fix
 
 
 async def test_an_offer_that_cannot_be_delivered_is_closed(db: Database, clock: FixedClock) -> None:
-    from bot.domain.delivery import OutgoingMessage
+    from bot.domain.outbox import OutgoingMessage
 
     helper_id = await active_helper(db, clock, 980)
     duties, followups = duties_of(db, clock)

@@ -14,8 +14,8 @@ from bot.domain.categories import load_categories
 from bot.domain.refs import Ref
 from bot.domain.reports import Action, ReportDraft
 from bot.i18n import build_i18n
-from bot.services.delivery import Outbox
 from bot.services.followups import FollowUp, FollowUps
+from bot.services.outbox import Outbox
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps, in_quiet_hours
 from bot.services.reports import ReportService
 from bot.services.surveys import Answer, SurveyService
@@ -61,7 +61,7 @@ class Bench:
 
     async def deliver_post(self, report_id: int, message_id: int = 500) -> None:
         """Telegram accepted the staff post (as the delivery worker would record it)."""
-        from bot.domain.delivery import OutgoingMessage
+        from bot.domain.outbox import OutgoingMessage
 
         post = OutgoingMessage(
             0, STAFF, "sendMessage", {}, 1, self.clock(), ref=Ref.report(report_id, "post")
@@ -172,7 +172,7 @@ async def test_a_failing_handler_rolls_back_and_retries(db: Database, clock: Fix
 
     async def handler(conn: Any, followup: FollowUp, _: Any) -> None:
         attempts.append(followup.attempts)
-        from bot.domain.delivery import NewMessage
+        from bot.domain.outbox import NewMessage
 
         await outbox.add(conn, NewMessage(42, "sendMessage", {"text": "hi"}))
         if len(attempts) == 1:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.domain.delivery import NewMessage
 from bot.domain.helpers import Helper, HelperAction, HelperDraft, HelperStatus, mask_iin
-from bot.services.delivery import Outbox
+from bot.domain.outbox import NewMessage
 from bot.services.helpers import ApplicationRefused, HelperRules, HelperService
+from bot.services.outbox import Outbox
 from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.testing.timeouts import scaled
@@ -181,7 +181,7 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
     answer's own transaction (one connection, one lock)."""
     import asyncio
 
-    from bot.domain.delivery import OutgoingMessage
+    from bot.domain.outbox import OutgoingMessage
     from bot.services.chats import ChatService
 
     class AskingRenderer(Renderer):

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.categories import load_categories
-from bot.domain.delivery import OutgoingMessage
+from bot.domain.outbox import OutgoingMessage
 from bot.domain.refs import Ref
 from bot.domain.reports import Media, ReportDraft, Status
 from bot.i18n import build_i18n
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.services.reports import (
     TOPIC_OF,
     ReportLimits,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.reports import ReportDraft
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.services.retention import RetentionService
 from bot.services.users import UserService
 from bot.storage.db import Database

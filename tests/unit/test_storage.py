@@ -265,10 +265,10 @@ async def test_each_one_statement_block_runs_exactly_one_statement(
     from contextlib import asynccontextmanager
     from typing import Any
 
-    from bot.domain.delivery import NewMessage
+    from bot.domain.outbox import NewMessage
     from bot.services.clock import utc_now
-    from bot.services.delivery import DeliveryWorker, Outbox
     from bot.services.inbox import Inbox
+    from bot.services.outbox import DeliveryWorker, Outbox
 
     blocks: list[list[str]] = []
     real = Database.one_statement

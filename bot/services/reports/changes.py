@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.domain.reports import OPEN, Action, Actor, IllegalTransition, Report, Status, apply
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.services.reports.ports import ActionResult, ReportPlanner, ReportRenderer
 from bot.storage.db import Database, Tx
 from bot.storage.repositories import (

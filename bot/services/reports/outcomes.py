@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.outbox import NewMessage, OutgoingMessage
 from bot.domain.refs import RefKind
 from bot.domain.reports import OPEN, Status
-from bot.services.delivery import fill_thread
+from bot.services.outbox import fill_thread
 from bot.services.reports.changes import ReportCore
 from bot.services.reports.ports import DELIVERED, TOPIC_OF
 from bot.storage.db import Tx

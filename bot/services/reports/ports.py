@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Action, Report
 from bot.storage.db import Tx

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.domain.directory import Placement
 from bot.domain.reports import Report
-from bot.services.delivery import Outbox
+from bot.services.outbox import Outbox
 from bot.services.reports.changes import ReportCore
 from bot.services.reports.conversation import ReportConversation
 from bot.services.reports.outcomes import ReportDelivery

@@ -8,8 +8,8 @@ import math
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.domain.delivery import NewMessage
 from bot.domain.directory import Placement, distance_m
+from bot.domain.outbox import NewMessage
 from bot.domain.reports import Report, ReportDraft
 from bot.domain.users import User
 from bot.services.reports.changes import ReportCore

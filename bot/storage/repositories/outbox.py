@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.delivery import NewMessage, OutgoingMessage
+from bot.domain.outbox import NewMessage, OutgoingMessage
 from bot.domain.refs import Ref
 from bot.storage.repositories._rows import from_db, to_db
 

@@ -12,8 +12,8 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime, format_timedelta
 
 from bot.domain.categories import Category
-from bot.domain.delivery import NewMessage
 from bot.domain.directory import Precinct
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Report, Status
 from bot.domain.users import FORGOTTEN

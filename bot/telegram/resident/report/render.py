@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Action, Report, Status
 from bot.domain.subscriptions import LocalPriority

@@ -25,7 +25,7 @@ from bot.domain.community import (
     Tally,
     fold_small,
 )
-from bot.domain.delivery import NewMessage, OutgoingMessage, Rejected
+from bot.domain.outbox import NewMessage, OutgoingMessage, Rejected
 from bot.domain.refs import Ref, RefKind
 from bot.services.community import Results
 from bot.services.directory import DirectoryService

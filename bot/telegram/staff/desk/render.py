@@ -12,7 +12,7 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import FoundReport, Report, Status
 from bot.services.desk import Card

@@ -13,8 +13,8 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
-from bot.domain.delivery import NewMessage
 from bot.domain.duties import Duty, DutyCandidate, DutyOffer, DutyStatus, OfferState
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.services.directory import DirectoryService
 from bot.telegram import texts

@@ -12,8 +12,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
-from bot.domain.delivery import NewMessage
 from bot.domain.helpers import Helper, HelperAction, HelperEvent, HelperStatus, age_on, mask_iin
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.services.clock import Clock
 from bot.services.directory import DirectoryService

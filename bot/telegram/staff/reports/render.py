@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.numbers import format_decimal
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Action, Report, Status
 from bot.services.reports import ask_ref, post_ref, topic_ref
