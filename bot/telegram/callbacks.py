@@ -6,29 +6,49 @@ is answered as a stale button."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 from bot.domain.numbers import Number
 
 
 class LanguageCb(CallbackData, prefix="lang"):
-    code: str
+    code: str  # one of bot.domain.users.LOCALES; the handler's filter says which
+
+
+class ConsentAction(StrEnum):
+    YES = "yes"
+    NO = "no"
+    WITHDRAW = "withdraw"
 
 
 class ConsentCb(CallbackData, prefix="consent"):
-    action: str  # "yes", "no", "withdraw"
+    action: ConsentAction
+
+
+class ForgetAction(StrEnum):
+    YES = "yes"
+    NO = "no"
 
 
 class ForgetCb(CallbackData, prefix="forget"):
-    action: str  # "yes", "no"
+    action: ForgetAction
 
 
 class CategoryCb(CallbackData, prefix="rc"):
     key: str
 
 
+class ReportStep(StrEnum):
+    NAMED = "named"
+    ANONYMOUS = "anonymous"
+    SEND = "send"
+    CANCEL = "cancel"
+
+
 class ReportStepCb(CallbackData, prefix="rs"):
-    action: str  # "named", "anonymous", "send", "cancel"
+    action: ReportStep
 
 
 class StaffCb(CallbackData, prefix="st"):
@@ -42,8 +62,15 @@ SEEN = {"new": "n", "taken": "t", "resolved": "s", "rejected": "j", "withdrawn":
 SEEN_STATUS = {code: status for status, code in SEEN.items()}
 
 
+class MyReportsAction(StrEnum):
+    PAGE = "page"  # value: a page, from 0
+    OPEN = "open"  # value: a report number
+    WITHDRAW = "withdraw"  # value: a report number
+    WRITE = "write"  # value: a report number
+
+
 class MyReportsCb(CallbackData, prefix="mr"):
-    action: str  # "page", "open", "withdraw"
+    action: MyReportsAction
     value: Number  # page number or report number
 
 
@@ -52,10 +79,20 @@ class InspectorCb(CallbackData, prefix="in"):
     value: str
 
 
+class SurveyStep(StrEnum):
+    SOLVED = "s"  # value: a Solved answer (yes, partly, no)
+    RATING = "r"  # value: 1-5
+    NO_COMMENT = "c"  # value: "-"
+
+
+#: the ratings a SurveyCb of the RATING step may carry
+RATINGS = ("1", "2", "3", "4", "5")
+
+
 class SurveyCb(CallbackData, prefix="sv"):
-    step: str  # "s" was it solved (value yes/partly/no), "r" rating (value 1-5), "c" no comment
+    step: SurveyStep
     report: Number
-    value: str
+    value: str  # what the step's filter allows: a Solved answer, a rating, "-"
 
 
 class VolunteerCb(CallbackData, prefix="vo"):

@@ -19,7 +19,7 @@ from bot.telegram.buttons import (
     language_keyboard,
     main_menu,
 )
-from bot.telegram.callbacks import ConsentCb, LanguageCb
+from bot.telegram.callbacks import ConsentAction, ConsentCb, LanguageCb
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.resident.inspector import router as inspector
@@ -38,8 +38,11 @@ def router() -> Router:
     r.message.register(ask_language, ButtonFilter(BTN_LANGUAGE))
     r.message.register(show_menu, ButtonFilter(BTN_MENU))
     r.message.register(cancel, Command("cancel"))
-    r.callback_query.register(choose_language, LanguageCb.filter())
-    r.callback_query.register(answer_consent, ConsentCb.filter(F.action.in_({"yes", "no"})))
+    r.callback_query.register(choose_language, LanguageCb.filter(F.code.in_(LOCALES)))
+    r.callback_query.register(stale, LanguageCb.filter())  # a language no longer offered
+    r.callback_query.register(
+        answer_consent, ConsentCb.filter(F.action.in_({ConsentAction.YES, ConsentAction.NO}))
+    )
     return r
 
 
@@ -77,9 +80,6 @@ async def choose_language(
     users: UserService,
     i18n: I18n,
 ) -> None:
-    if callback_data.code not in LOCALES:
-        await query.answer(texts.stale_button())
-        return
     first_choice = not user.language_chosen
     user = await users.set_language(user.id, callback_data.code)
     with i18n.use_locale(user.language):
@@ -89,6 +89,10 @@ async def choose_language(
             await query.message.answer(texts.language_set(), reply_markup=main_menu())
             if first_choice and user.should_be_asked_consent:
                 await _ask_consent(query.message, state)
+
+
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
 
 
 async def _ask_consent(message: Message, state: FSMContext) -> None:
@@ -108,7 +112,8 @@ async def answer_consent(
     then = data.get("then")
     preset = data.get("preset")
     await state.clear()
-    if callback_data.action == "yes":
+    agreed = callback_data.action is ConsentAction.YES
+    if agreed:
         changed, reply = await users.give_consent(user.id), texts.consent_given()
     else:
         changed, reply = await users.decline_consent(user.id), texts.consent_declined()
@@ -119,7 +124,7 @@ async def answer_consent(
     if not isinstance(query.message, Message):
         return
     await query.message.answer(reply, reply_markup=main_menu())
-    if then == "report" and callback_data.action == "yes":
+    if then == "report" and agreed:
         from bot.telegram.resident.report.router import start_wizard  # the step asked for consent
 
         user = await users.get_required(user.id)
