@@ -74,9 +74,23 @@ class MyReportsCb(CallbackData, prefix="mr"):
     value: Number  # page number or report number
 
 
-class InspectorCb(CallbackData, prefix="in"):
-    action: str  # "pick" (value: precinct id), "page" (value: page), "report" (value: lat,lon)
-    value: str
+class InspectorPickCb(CallbackData, prefix="inp"):
+    """A precinct from the list (before 0.1.0: "in:pick:<precinct>")."""
+
+    precinct: str
+
+
+class InspectorPageCb(CallbackData, prefix="ing"):
+    """A page of the precinct list (before 0.1.0: "in:page:<page>")."""
+
+    page: Number
+
+
+class InspectorReportCb(CallbackData, prefix="inr"):
+    """Report a problem at the place just looked up (before 0.1.0: "in:report:<lat>,<lon>")."""
+
+    lat: float
+    lon: float
 
 
 class SurveyStep(StrEnum):
