@@ -11,6 +11,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 
 from bot.domain.numbers import Number
+from bot.domain.subscriptions import SubscriptionKind
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -130,9 +131,25 @@ class DutyCb(CallbackData, prefix="du"):
     duty: Number
 
 
-class SubCb(CallbackData, prefix="sb"):
-    action: str  # add, surveys, priorities, alerts, remove
-    value: str  # a precinct id (add) or a subscription id
+class SubAddCb(CallbackData, prefix="sba"):
+    """Follow a precinct from a list of matches (before 0.1.0: "sb:add:<precinct>")."""
+
+    precinct: str
+
+
+class SubSwitchCb(CallbackData, prefix="sbs"):
+    """Switch a kind of message of a following on or off: the state asked for, so a double tap
+    changes nothing (before 0.1.0: "sb:<kind>:<subscription>.<0|1>")."""
+
+    kind: SubscriptionKind
+    subscription: Number
+    on: bool
+
+
+class SubRemoveCb(CallbackData, prefix="sbr"):
+    """Stop following (before 0.1.0: "sb:remove:<subscription>")."""
+
+    subscription: Number
 
 
 class CommunityCb(CallbackData, prefix="cs"):

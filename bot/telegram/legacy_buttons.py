@@ -21,10 +21,14 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, TelegramObject
 
 from bot.domain.numbers import parse_number
+from bot.domain.subscriptions import SubscriptionKind
 from bot.telegram.callbacks import (
     InspectorPageCb,
     InspectorPickCb,
     InspectorReportCb,
+    SubAddCb,
+    SubRemoveCb,
+    SubSwitchCb,
 )
 
 #: the separator CallbackData packs with
@@ -103,7 +107,32 @@ def inspector_before_0_1(parts: list[str]) -> str | None:
     return None
 
 
+def subscriptions_before_0_1(parts: list[str]) -> str | None:
+    """Before 0.1.0 a following's buttons packed one str value after their action:
+    "sb:add:<precinct id>", "sb:remove:<subscription>", and
+    "sb:<kind>:<subscription>.<0|1>" (kind: surveys, priorities or alerts; 1 switches on)."""
+    if len(parts) != 2:
+        return None
+    action, value = parts
+    try:
+        if action == "add":
+            return SubAddCb(precinct=value).pack()
+        number_text, _, wanted = value.partition(".")
+        number = parse_number(number_text)
+        if number is None:
+            return None
+        if action == "remove":
+            return SubRemoveCb(subscription=number).pack()
+        if action in tuple(SubscriptionKind) and wanted in ("0", "1"):
+            kind = SubscriptionKind(action)
+            return SubSwitchCb(kind=kind, subscription=number, on=wanted == "1").pack()
+    except ValueError:  # a value the new packing cannot hold (one with a ":")
+        return None
+    return None
+
+
 #: every old packing still honoured; features add theirs here (see docs/architecture)
 LEGACY: dict[str, tuple[Legacy, ...]] = table(
     Legacy("in", inspector_before_0_1, since="0.1.0", remove_after="0.2.0"),
+    Legacy("sb", subscriptions_before_0_1, since="0.1.0", remove_after="0.2.0"),
 )
