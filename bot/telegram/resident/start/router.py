@@ -40,9 +40,8 @@ def router() -> Router:
     r.message.register(cancel, Command("cancel"))
     r.callback_query.register(choose_language, LanguageCb.filter(F.code.in_(LOCALES)))
     r.callback_query.register(stale, LanguageCb.filter())  # a language no longer offered
-    r.callback_query.register(
-        answer_consent, ConsentCb.filter(F.action.in_({ConsentAction.YES, ConsentAction.NO}))
-    )
+    r.callback_query.register(consent_yes, ConsentCb.filter(F.action == ConsentAction.YES))
+    r.callback_query.register(consent_no, ConsentCb.filter(F.action == ConsentAction.NO))
     return r
 
 
@@ -100,33 +99,45 @@ async def _ask_consent(message: Message, state: FSMContext) -> None:
     await message.answer(texts.consent_question(), reply_markup=consent_keyboard())
 
 
-async def answer_consent(
+async def consent_yes(
     query: CallbackQuery,
-    callback_data: ConsentCb,
     state: FSMContext,
     user: User,
     users: UserService,
     categories: tuple[Category, ...],
 ) -> None:
     data = await state.get_data()
-    then = data.get("then")
-    preset = data.get("preset")
-    await state.clear()
-    agreed = callback_data.action is ConsentAction.YES
-    if agreed:
-        changed, reply = await users.give_consent(user.id), texts.consent_given()
-    else:
-        changed, reply = await users.decline_consent(user.id), texts.consent_declined()
-    await query.answer()
-    if not changed:
-        return  # a second tap: the first one answered and removed the buttons
-    await drop_inline_keyboard(query.message)
-    if not isinstance(query.message, Message):
-        return
-    await query.message.answer(reply, reply_markup=main_menu())
-    if then == "report" and agreed:
+    then, preset = data.get("then"), data.get("preset")
+    message = await _consent_answered(
+        query, state, await users.give_consent(user.id), texts.consent_given()
+    )
+    if message is not None and then == "report":
         from bot.telegram.resident.report.router import start_wizard  # the step asked for consent
 
         user = await users.get_required(user.id)
         place = (float(preset[0]), float(preset[1])) if preset else None
-        await start_wizard(query.message, state, user, categories, place)
+        await start_wizard(message, state, user, categories, place)
+
+
+async def consent_no(
+    query: CallbackQuery, state: FSMContext, user: User, users: UserService
+) -> None:
+    await _consent_answered(
+        query, state, await users.decline_consent(user.id), texts.consent_declined()
+    )
+
+
+async def _consent_answered(
+    query: CallbackQuery, state: FSMContext, changed: bool, reply: str
+) -> Message | None:
+    """What both answers do: end the question's step, say so once (a second tap changes
+    nothing and the first removed the buttons). The message to go on in, if any."""
+    await state.clear()
+    await query.answer()
+    if not changed:
+        return None
+    await drop_inline_keyboard(query.message)
+    if not isinstance(query.message, Message):
+        return None
+    await query.message.answer(reply, reply_markup=main_menu())
+    return query.message
