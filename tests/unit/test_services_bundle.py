@@ -14,8 +14,9 @@ from bot.bootstrap import Services
 
 #: what a handler may ask for that is not a service: aiogram's own (the bot, the FSM context,
 #: a Command or CallbackData filter's result), the UserMiddleware's stored user, and what
-#: the filters of bot/telegram hand on (helpers_staff's typed-reply filter)
-NOT_SERVICES = {"bot", "state", "command", "callback_data", "user", "asked"}
+#: the filters of bot/telegram hand on (helpers_staff's typed-reply filter, the resident
+#: routers' OnMessage: the message a press came from)
+NOT_SERVICES = {"bot", "state", "command", "callback_data", "user", "asked", "message"}
 
 
 def handlers(router: Router) -> Iterator[tuple[str, str]]:
