@@ -16,7 +16,16 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.categories import Category
 from bot.i18n import N_
-from bot.telegram.callbacks import CategoryCb, ConsentCb, ForgetCb, LanguageCb, ReportStepCb
+from bot.telegram.callbacks import (
+    CategoryCb,
+    ConsentAction,
+    ConsentCb,
+    ForgetAction,
+    ForgetCb,
+    LanguageCb,
+    ReportStep,
+    ReportStepCb,
+)
 
 BTN_REPORT = N_("📝 Report a violation")
 BTN_BACK = N_("⬅️ Back")
@@ -67,10 +76,14 @@ def consent_keyboard() -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=_("✅ I agree"), callback_data=ConsentCb(action="yes").pack()
+                    text=_("✅ I agree"), callback_data=ConsentCb(action=ConsentAction.YES).pack()
                 )
             ],
-            [InlineKeyboardButton(text=_("Not now"), callback_data=ConsentCb(action="no").pack())],
+            [
+                InlineKeyboardButton(
+                    text=_("Not now"), callback_data=ConsentCb(action=ConsentAction.NO).pack()
+                )
+            ],
         ]
     )
 
@@ -78,11 +91,12 @@ def consent_keyboard() -> InlineKeyboardMarkup:
 def privacy_keyboard(has_consent: bool) -> InlineKeyboardMarkup:
     if has_consent:
         button = InlineKeyboardButton(
-            text=_("Withdraw consent"), callback_data=ConsentCb(action="withdraw").pack()
+            text=_("Withdraw consent"),
+            callback_data=ConsentCb(action=ConsentAction.WITHDRAW).pack(),
         )
     else:
         button = InlineKeyboardButton(
-            text=_("✅ I agree"), callback_data=ConsentCb(action="yes").pack()
+            text=_("✅ I agree"), callback_data=ConsentCb(action=ConsentAction.YES).pack()
         )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
@@ -92,10 +106,11 @@ def forget_keyboard() -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=_("🗑 Yes, erase my data"), callback_data=ForgetCb(action="yes").pack()
+                    text=_("🗑 Yes, erase my data"),
+                    callback_data=ForgetCb(action=ForgetAction.YES).pack(),
                 ),
                 InlineKeyboardButton(
-                    text=_("Keep my data"), callback_data=ForgetCb(action="no").pack()
+                    text=_("Keep my data"), callback_data=ForgetCb(action=ForgetAction.NO).pack()
                 ),
             ]
         ]
@@ -154,7 +169,7 @@ def category_keyboard(categories: tuple[Category, ...], locale: str) -> InlineKe
     rows.append(
         [
             InlineKeyboardButton(
-                text=_(BTN_CANCEL), callback_data=ReportStepCb(action="cancel").pack()
+                text=_(BTN_CANCEL), callback_data=ReportStepCb(action=ReportStep.CANCEL).pack()
             )
         ]
     )
@@ -167,13 +182,13 @@ def anonymity_keyboard() -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=_("👤 Show my name to the police"),
-                    callback_data=ReportStepCb(action="named").pack(),
+                    callback_data=ReportStepCb(action=ReportStep.NAMED).pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
                     text=_("🕶 Report anonymously"),
-                    callback_data=ReportStepCb(action="anonymous").pack(),
+                    callback_data=ReportStepCb(action=ReportStep.ANONYMOUS).pack(),
                 )
             ],
         ]
@@ -186,12 +201,12 @@ def confirm_keyboard() -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=_("✅ Send to the police"),
-                    callback_data=ReportStepCb(action="send").pack(),
+                    callback_data=ReportStepCb(action=ReportStep.SEND).pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    text=_(BTN_CANCEL), callback_data=ReportStepCb(action="cancel").pack()
+                    text=_(BTN_CANCEL), callback_data=ReportStepCb(action=ReportStep.CANCEL).pack()
                 )
             ],
         ]

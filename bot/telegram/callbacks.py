@@ -11,26 +11,45 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 
 from bot.domain.numbers import Number
+from bot.domain.subscriptions import SubscriptionKind
 
 
 class LanguageCb(CallbackData, prefix="lang"):
-    code: str
+    code: str  # one of bot.domain.users.LOCALES; the handler's filter says which
+
+
+class ConsentAction(StrEnum):
+    YES = "yes"
+    NO = "no"
+    WITHDRAW = "withdraw"
 
 
 class ConsentCb(CallbackData, prefix="consent"):
-    action: str  # "yes", "no", "withdraw"
+    action: ConsentAction
+
+
+class ForgetAction(StrEnum):
+    YES = "yes"
+    NO = "no"
 
 
 class ForgetCb(CallbackData, prefix="forget"):
-    action: str  # "yes", "no"
+    action: ForgetAction
 
 
 class CategoryCb(CallbackData, prefix="rc"):
     key: str
 
 
+class ReportStep(StrEnum):
+    NAMED = "named"
+    ANONYMOUS = "anonymous"
+    SEND = "send"
+    CANCEL = "cancel"
+
+
 class ReportStepCb(CallbackData, prefix="rs"):
-    action: str  # "named", "anonymous", "send", "cancel"
+    action: ReportStep
 
 
 class StaffCb(CallbackData, prefix="st"):
@@ -44,20 +63,51 @@ SEEN = {"new": "n", "taken": "t", "resolved": "s", "rejected": "j", "withdrawn":
 SEEN_STATUS = {code: status for status, code in SEEN.items()}
 
 
+class MyReportsAction(StrEnum):
+    PAGE = "page"  # value: a page, from 0
+    OPEN = "open"  # value: a report number
+    WITHDRAW = "withdraw"  # value: a report number
+    WRITE = "write"  # value: a report number
+
+
 class MyReportsCb(CallbackData, prefix="mr"):
-    action: str  # "page", "open", "withdraw"
+    action: MyReportsAction
     value: Number  # page number or report number
 
 
-class InspectorCb(CallbackData, prefix="in"):
-    action: str  # "pick" (value: precinct id), "page" (value: page), "report" (value: lat,lon)
-    value: str
+class InspectorPickCb(CallbackData, prefix="inp"):
+    """A precinct from the list (before 0.1.0: "in:pick:<precinct>")."""
+
+    precinct: str
+
+
+class InspectorPageCb(CallbackData, prefix="ing"):
+    """A page of the precinct list (before 0.1.0: "in:page:<page>")."""
+
+    page: Number
+
+
+class InspectorReportCb(CallbackData, prefix="inr"):
+    """Report a problem at the place just looked up (before 0.1.0: "in:report:<lat>,<lon>")."""
+
+    lat: float
+    lon: float
+
+
+class SurveyStep(StrEnum):
+    SOLVED = "s"  # value: a Solved answer (yes, partly, no)
+    RATING = "r"  # value: 1-5
+    NO_COMMENT = "c"  # value: "-"
+
+
+#: the ratings a SurveyCb of the RATING step may carry
+RATINGS = ("1", "2", "3", "4", "5")
 
 
 class SurveyCb(CallbackData, prefix="sv"):
-    step: str  # "s" was it solved (value yes/partly/no), "r" rating (value 1-5), "c" no comment
+    step: SurveyStep
     report: Number
-    value: str
+    value: str  # what the step's filter allows: a Solved answer, a rating, "-"
 
 
 class HelperApplicationAction(StrEnum):
@@ -118,9 +168,25 @@ class DutyCb(CallbackData, prefix="du"):
     duty: Number
 
 
-class SubCb(CallbackData, prefix="sb"):
-    action: str  # add, surveys, priorities, alerts, remove
-    value: str  # a precinct id (add) or a subscription id
+class SubAddCb(CallbackData, prefix="sba"):
+    """Follow a precinct from a list of matches (before 0.1.0: "sb:add:<precinct>")."""
+
+    precinct: str
+
+
+class SubSwitchCb(CallbackData, prefix="sbs"):
+    """Switch a kind of message of a following on or off: the state asked for, so a double tap
+    changes nothing (before 0.1.0: "sb:<kind>:<subscription>.<0|1>")."""
+
+    kind: SubscriptionKind
+    subscription: Number
+    on: bool
+
+
+class SubRemoveCb(CallbackData, prefix="sbr"):
+    """Stop following (before 0.1.0: "sb:remove:<subscription>")."""
+
+    subscription: Number
 
 
 class CommunityCb(CallbackData, prefix="cs"):

@@ -12,12 +12,24 @@ string it cannot read is passed on unchanged and answered as stale."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, TelegramObject
+
+from bot.domain.numbers import parse_number
+from bot.domain.subscriptions import SubscriptionKind
+from bot.telegram.callbacks import (
+    InspectorPageCb,
+    InspectorPickCb,
+    InspectorReportCb,
+    SubAddCb,
+    SubRemoveCb,
+    SubSwitchCb,
+)
 
 #: the separator CallbackData packs with
 SEP = ":"
@@ -73,5 +85,54 @@ def table(*entries: Legacy) -> dict[str, tuple[Legacy, ...]]:
     return found
 
 
+def inspector_before_0_1(parts: list[str]) -> str | None:
+    """Before 0.1.0 the inspector lookup packed one str value after its action:
+    "in:pick:<precinct id>", "in:page:<page>", "in:report:<lat>,<lon>" (five decimals each)."""
+    if len(parts) != 2:
+        return None
+    action, value = parts
+    try:
+        if action == "pick":
+            return InspectorPickCb(precinct=value).pack()
+        if action == "page":
+            page = parse_number(value)
+            return None if page is None else InspectorPageCb(page=page).pack()
+        if action == "report":
+            lat, lon = (float(v) for v in value.split(","))
+            if not (math.isfinite(lat) and math.isfinite(lon)):
+                return None
+            return InspectorReportCb(lat=lat, lon=lon).pack()
+    except ValueError:  # not two numbers, or a value the new packing cannot hold
+        return None
+    return None
+
+
+def subscriptions_before_0_1(parts: list[str]) -> str | None:
+    """Before 0.1.0 a following's buttons packed one str value after their action:
+    "sb:add:<precinct id>", "sb:remove:<subscription>", and
+    "sb:<kind>:<subscription>.<0|1>" (kind: surveys, priorities or alerts; 1 switches on)."""
+    if len(parts) != 2:
+        return None
+    action, value = parts
+    try:
+        if action == "add":
+            return SubAddCb(precinct=value).pack()
+        number_text, _, wanted = value.partition(".")
+        number = parse_number(number_text)
+        if number is None:
+            return None
+        if action == "remove":
+            return SubRemoveCb(subscription=number).pack()
+        if action in tuple(SubscriptionKind) and wanted in ("0", "1"):
+            kind = SubscriptionKind(action)
+            return SubSwitchCb(kind=kind, subscription=number, on=wanted == "1").pack()
+    except ValueError:  # a value the new packing cannot hold (one with a ":")
+        return None
+    return None
+
+
 #: every old packing still honoured; features add theirs here (see docs/architecture)
-LEGACY: dict[str, tuple[Legacy, ...]] = table()
+LEGACY: dict[str, tuple[Legacy, ...]] = table(
+    Legacy("in", inspector_before_0_1, since="0.1.0", remove_after="0.2.0"),
+    Legacy("sb", subscriptions_before_0_1, since="0.1.0", remove_after="0.2.0"),
+)

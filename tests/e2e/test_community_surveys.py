@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.services.clock import WorldClock
-from bot.telegram.callbacks import CommunityCb, SubCb, SurveyDraftCb
+from bot.telegram.callbacks import CommunityCb, SubRemoveCb, SubSwitchCb, SurveyDraftCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_desk import png_series
@@ -68,7 +68,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     await follow(farida, "вокзал")
     await farida.send("/subscriptions")
     card = await farida.next_message()
-    await farida.press(card, data=SubCb(action="surveys", value="5.0"))
+    await farida.press(card, data=SubSwitchCb(kind="surveys", subscription=5, on=False))
     await tg.wait_for(lambda: "⬜ опросы жителей" in card.button_texts, timeout=5)
 
     # a survey missing Russian in an option, and one missing the Kazakh question: refused
@@ -200,7 +200,7 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     # Boris stops following: the next survey, to every area, does not reach him
     await boris.send("/subscriptions")
     card = await boris.next_message()
-    await boris.press(card, data=SubCb(action="remove", value="2"))
+    await boris.press(card, data=SubRemoveCb(subscription=2))
     await tg.wait_for(lambda: "отписались от новостей" in card.text, timeout=5)
     clock.now = NOW + timedelta(hours=10)  # 21:00 in Almaty
     second = FORM.replace("кому: zhd-vokzal, mzhk", "кому: все").replace(

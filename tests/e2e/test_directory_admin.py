@@ -9,7 +9,7 @@ from typing import Any
 from bot.resources import demo_directory_path
 from bot.services.directory import DirectoryService
 from bot.storage.db import Database
-from bot.telegram.callbacks import CategoryCb, InspectorCb, ReportStepCb, StaffCb
+from bot.telegram.callbacks import CategoryCb, InspectorReportCb, ReportStepCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 from tests.e2e.test_inspector import lookup
@@ -84,7 +84,7 @@ async def test_an_officer_linked_to_an_inspector_is_mentioned_on_their_reports(
     resident = tg.user(9805, first_name="Aigerim", language_code="kk")
     await onboard(resident, "kk")
     card, _, _ = await lookup(resident, 42.300, 69.610)
-    await resident.press(card, data=InspectorCb(action="report", value="42.30000,69.61000"))
+    await resident.press(card, data=InspectorReportCb(lat=42.3, lon=69.61))
     await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))
     await resident.next_message()
     await resident.send("Шу")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.callbacks import CategoryCb, InspectorCb, ReportStepCb
+from bot.telegram.callbacks import CategoryCb, InspectorPickCb, InspectorReportCb, ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
 
@@ -92,7 +92,7 @@ async def test_the_list_a_typed_name_and_the_deep_link(tg: FakeTelegram, bot: Ru
         "МЖК шағынауданы",
         "Юбилейный шағынауданы",
     ]
-    await user.press(listing, data=InspectorCb(action="pick", value="mzhk"))
+    await user.press(listing, data=InspectorPickCb(precinct="mzhk"))
     card = await user.next_message()
     assert "Әбдіров Дәурен (демо)" in card.text and card.buttons == [], "no place to report at"
     await user.next_message()  # contact
@@ -124,7 +124,7 @@ async def test_a_report_made_here_shows_its_precinct_and_inspector(
     user = tg.user(9705, first_name="Aigerim", language_code="kk")
     await onboard(user, "kk")
     card, _, _ = await lookup(user, 42.300, 69.610)
-    await user.press(card, data=InspectorCb(action="report", value="42.30000,69.61000"))
+    await user.press(card, data=InspectorReportCb(lat=42.3, lon=69.61))
     await user.press(await user.next_message(), data=CategoryCb(key="noise"))
     await user.next_message()  # what happened?
     await user.send("Түнде вокзал маңында шу")

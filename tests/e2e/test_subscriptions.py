@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.telegram.callbacks import StaffCb, SubCb
+from bot.telegram.callbacks import StaffCb, SubRemoveCb, SubSwitchCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
 from tests.e2e.test_desk import located_report
@@ -71,13 +71,13 @@ async def test_opt_in_alerts_and_opt_out(tg: FakeTelegram, bot: RunningBot, db_o
     await ru.send("/subscriptions")
     card = await ru.next_message()
     assert "✅ решённые сообщения рядом" in card.button_texts
-    await ru.press(card, data=SubCb(action="alerts", value="2.0"))
+    await ru.press(card, data=SubSwitchCb(kind="alerts", subscription=2, on=False))
     await tg.wait_for(lambda: "⬜ решённые сообщения рядом" in card.button_texts, timeout=5)
     query = await ru.press_stale("sb:alerts:2.0", card)  # a double tap: still off
     await ru.answer_of(query)
     await kk.send("/subscriptions")
     card_kk = await kk.next_message()
-    await kk.press(card_kk, data=SubCb(action="remove", value="1"))
+    await kk.press(card_kk, data=SubRemoveCb(subscription=1))
     await tg.wait_for(lambda: "аумаққа жазылым тоқтатылды" in card_kk.text, timeout=5)
     query = await ru.press_stale("sb:remove:1", card)
     assert "устарела" in (await ru.answer_of(query))["text"], "not someone else's"

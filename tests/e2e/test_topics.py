@@ -14,7 +14,7 @@ from bot.resources import demo_directory_path
 from bot.telegram.callbacks import (
     CategoryCb,
     HelperCb,
-    InspectorCb,
+    InspectorReportCb,
     MyReportsCb,
     ReportStepCb,
     StaffCb,
@@ -339,7 +339,7 @@ async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
         resident = tg.user(user_id, first_name="R", language_code="kk")
         await onboard(resident, "kk")
         card, _, _ = await lookup(resident, lat, lon)
-        await resident.press(card, data=InspectorCb(action="report", value=f"{lat:.5f},{lon:.5f}"))
+        await resident.press(card, data=InspectorReportCb(lat=round(lat, 5), lon=round(lon, 5)))
         await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))
         await resident.next_message()
         await resident.send("Шу")

@@ -16,8 +16,8 @@ from bot.bootstrap import Services
 #: a Command or CallbackData filter's result), the UserMiddleware's stored user, and what
 #: the filters of bot/telegram hand on (helpers_staff's typed-reply filter)
 NOT_SERVICES = {"bot", "state", "command", "callback_data", "user", "asked"}
-#: what the filters of the helper's routers hand on: the press's message when it is readable,
-#: and the helper whose /profile card was pressed
+#: what the filters of the routers hand on: the press's message when it is readable (OnMessage
+#: and the helper's routers), and the helper whose /profile card was pressed
 NOT_SERVICES |= {"message", "helper"}
 
 

@@ -19,7 +19,7 @@ from bot.telegram.buttons import (
     main_menu,
     privacy_keyboard,
 )
-from bot.telegram.callbacks import ConsentCb, ForgetCb
+from bot.telegram.callbacks import ConsentAction, ConsentCb, ForgetAction, ForgetCb
 from bot.telegram.editing import drop_inline_keyboard, edit_text
 from bot.telegram.filters import ButtonFilter
 
@@ -32,8 +32,11 @@ def router() -> Router:
     r.message.register(show_privacy, ButtonFilter(BTN_PRIVACY))
     r.message.register(my_data, Command("mydata"))
     r.message.register(forget_me, Command("forgetme"))
-    r.callback_query.register(forget_answer, ForgetCb.filter())
-    r.callback_query.register(withdraw_consent, ConsentCb.filter(F.action == "withdraw"))
+    r.callback_query.register(forget_yes, ForgetCb.filter(F.action == ForgetAction.YES))
+    r.callback_query.register(forget_no, ForgetCb.filter(F.action == ForgetAction.NO))
+    r.callback_query.register(
+        withdraw_consent, ConsentCb.filter(F.action == ConsentAction.WITHDRAW)
+    )
     return r
 
 
@@ -56,15 +59,15 @@ async def forget_me(message: Message, user: User, privacy: PrivacyService) -> No
         await message.answer(texts.forget_confirm(), reply_markup=forget_keyboard())
 
 
-async def forget_answer(
-    query: CallbackQuery, callback_data: ForgetCb, user: User, privacy: PrivacyService
-) -> None:
+async def forget_no(query: CallbackQuery) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await edit_text(query.message, texts.forget_kept())
+
+
+async def forget_yes(query: CallbackQuery, user: User, privacy: PrivacyService) -> None:
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
-    if callback_data.action != "yes":
-        if message is not None:
-            await edit_text(message, texts.forget_kept())
-        return
     erased = await privacy.forget(user.id)
     if erased.open_reports:  # a report made since the question
         text = texts.forget_open_reports(list(erased.open_reports))

@@ -5,8 +5,11 @@ sent outside any conversation."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -29,7 +32,7 @@ from bot.telegram.buttons import (
     inspector_place_keyboard,
     main_menu,
 )
-from bot.telegram.callbacks import InspectorCb
+from bot.telegram.callbacks import InspectorPageCb, InspectorPickCb, InspectorReportCb
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.resident.inspector.cards import contact_of, inspector_card, outside_card, venue_of
@@ -49,8 +52,32 @@ def router() -> Router:
     r.message.register(by_location, StateFilter(None, InspectorLookup.place), F.location)
     r.message.register(by_name, looking, F.text)
     r.message.register(place_expected, looking)
-    r.callback_query.register(on_button, InspectorCb.filter())
+    on_list = OnMessage()
+    r.callback_query.register(show_page, on_list, InspectorPageCb.filter())
+    r.callback_query.register(pick, on_list, InspectorPickCb.filter())
+    r.callback_query.register(report_here, on_list, InspectorReportCb.filter())
+    # last: what matched nothing above, and an old "in:…" string no translation could read
+    r.callback_query.register(stale, F.data.startswith(STALE_PREFIXES))
     return r
+
+
+#: this feature's callback data, and the packing before 0.1.0 ("in:<action>:<value>")
+STALE_PREFIXES = tuple(
+    f"{prefix}:"
+    for prefix in (
+        "in",
+        InspectorPickCb.__prefix__,
+        InspectorPageCb.__prefix__,
+        InspectorReportCb.__prefix__,
+    )
+)
+
+
+class OnMessage(Filter):
+    """The press came from a message the bot can still edit, passed on as `message`."""
+
+    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
+        return {"message": query.message} if isinstance(query.message, Message) else False
 
 
 async def ask_place(message: Message, state: FSMContext, directory: DirectoryService) -> None:
@@ -130,7 +157,7 @@ def _list(precincts: list, locale: str, page: int, paged: bool) -> InlineKeyboar
     rows = [
         [
             InlineKeyboardButton(
-                text=p.name(locale), callback_data=InspectorCb(action="pick", value=p.id).pack()
+                text=p.name(locale), callback_data=InspectorPickCb(precinct=p.id).pack()
             )
         ]
         for p in shown
@@ -139,73 +166,73 @@ def _list(precincts: list, locale: str, page: int, paged: bool) -> InlineKeyboar
         nav = []
         if page > 0:
             nav.append(
-                InlineKeyboardButton(
-                    text="⬅️", callback_data=InspectorCb(action="page", value=str(page - 1)).pack()
-                )
+                InlineKeyboardButton(text="⬅️", callback_data=InspectorPageCb(page=page - 1).pack())
             )
         if (page + 1) * PER_PAGE < len(ordered):
             nav.append(
-                InlineKeyboardButton(
-                    text="➡️", callback_data=InspectorCb(action="page", value=str(page + 1)).pack()
-                )
+                InlineKeyboardButton(text="➡️", callback_data=InspectorPageCb(page=page + 1).pack())
             )
         if nav:
             rows.append(nav)
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def on_button(
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
+
+
+async def show_page(
     query: CallbackQuery,
-    callback_data: InspectorCb,
+    callback_data: InspectorPageCb,
+    message: Message,
+    user: User,
+    directory: DirectoryService,
+) -> None:
+    await query.answer()
+    page = min(callback_data.page, 10_000)
+    markup = _list(list(directory.current.precincts), user.language, page, True)
+    if markup.inline_keyboard:
+        await message.edit_reply_markup(reply_markup=markup)
+
+
+async def pick(
+    query: CallbackQuery,
+    callback_data: InspectorPickCb,
+    message: Message,
     state: FSMContext,
     user: User,
     directory: DirectoryService,
     subscriptions: SubscriptionService,
+) -> None:
+    found = directory.of_precinct(callback_data.precinct)
+    if found is None:  # the directory changed since the list was shown
+        await query.answer(texts.stale_button())
+        return
+    await query.answer()
+    await drop_inline_keyboard(message)
+    if await state.get_state() == InspectorLookup.place.state:
+        await state.clear()  # any other conversation (a report being written) goes on
+    await answer(message, found, user.language, None, subscriptions)
+
+
+async def report_here(
+    query: CallbackQuery,
+    callback_data: InspectorReportCb,
+    message: Message,
+    state: FSMContext,
+    user: User,
     area: ServiceArea,
     categories: tuple[Category, ...],
     reports: ReportService,
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
+    place = (callback_data.lat, callback_data.lon)
+    if not all(math.isfinite(v) for v in place) or not area.contains(*place):
         await query.answer(texts.stale_button())
         return
-    if callback_data.action == "page" and callback_data.value.isdecimal():
-        page = int(callback_data.value)
-        await query.answer()
-        markup = _list(list(directory.current.precincts), user.language, min(page, 10_000), True)
-        if markup.inline_keyboard:
-            await message.edit_reply_markup(reply_markup=markup)
-        return
-    if callback_data.action == "pick":
-        found = directory.of_precinct(callback_data.value)
-        if found is None:  # the directory changed since the list was shown
-            await query.answer(texts.stale_button())
-            return
-        await query.answer()
-        await drop_inline_keyboard(message)
-        if await state.get_state() == InspectorLookup.place.state:
-            await state.clear()  # any other conversation (a report being written) goes on
-        await answer(message, found, user.language, None, subscriptions)
-        return
-    if callback_data.action == "report":
-        place = _place(callback_data.value)
-        if place is None or not area.contains(*place):
-            await query.answer(texts.stale_button())
-            return
-        await query.answer()
-        from bot.telegram.resident.report.router import begin  # the wizard, with the place set
+    await query.answer()
+    from bot.telegram.resident.report.router import begin  # the wizard, with the place set
 
-        await begin(message, state, user, categories, reports, preset=place)
-        return
-    await query.answer(texts.stale_button())
-
-
-def _place(value: str) -> tuple[float, float] | None:
-    try:
-        lat, lon = (float(v) for v in value.split(","))
-    except ValueError:
-        return None
-    return lat, lon
+    await begin(message, state, user, categories, reports, preset=place)
 
 
 async def answer(
@@ -232,8 +259,8 @@ async def answer(
                 [
                     InlineKeyboardButton(
                         text=texts.inspector_report_here(),
-                        callback_data=InspectorCb(
-                            action="report", value=f"{place[0]:.5f},{place[1]:.5f}"
+                        callback_data=InspectorReportCb(
+                            lat=round(place[0], 5), lon=round(place[1], 5)
                         ).pack(),
                     )
                 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -24,7 +25,7 @@ from bot.telegram.buttons import (
     back_cancel_keyboard,
     main_menu,
 )
-from bot.telegram.callbacks import MyReportsCb
+from bot.telegram.callbacks import MyReportsAction, MyReportsCb
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.report_renderer import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
@@ -33,12 +34,29 @@ from bot.telegram.states import ReportChat
 PER_PAGE = 5
 
 
+class OnMessage(Filter):
+    """The press came from a message the bot can still edit, passed on as `message`."""
+
+    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
+        return {"message": query.message} if isinstance(query.message, Message) else False
+
+
 def router() -> Router:
     r = Router(name="my_reports")
     r.message.register(show_list, Command("myreports"))
     r.message.register(show_list, ButtonFilter(BTN_MY_REPORTS))
-    r.callback_query.register(start_writing, MyReportsCb.filter(F.action == "write"))
-    r.callback_query.register(on_button, MyReportsCb.filter())
+    r.callback_query.register(start_writing, MyReportsCb.filter(F.action == MyReportsAction.WRITE))
+    on_list = OnMessage()
+    r.callback_query.register(
+        show_page, on_list, MyReportsCb.filter(F.action == MyReportsAction.PAGE)
+    )
+    r.callback_query.register(
+        open_card, on_list, MyReportsCb.filter(F.action == MyReportsAction.OPEN)
+    )
+    r.callback_query.register(
+        withdraw, on_list, MyReportsCb.filter(F.action == MyReportsAction.WITHDRAW)
+    )
+    r.callback_query.register(stale, MyReportsCb.filter())  # last: what matched nothing above
     writing = StateFilter(ReportChat.writing)
     r.message.register(stop_writing, writing, ButtonFilter(BTN_CANCEL))
     r.message.register(stop_writing, writing, ButtonFilter(BTN_BACK))
@@ -109,7 +127,7 @@ async def _list_view(
         [
             InlineKeyboardButton(
                 text=_line(report, renderer, user.language)[:60],
-                callback_data=MyReportsCb(action="open", value=report.id).pack(),
+                callback_data=MyReportsCb(action=MyReportsAction.OPEN, value=report.id).pack(),
             )
         ]
         for report in items
@@ -118,13 +136,15 @@ async def _list_view(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                text="◀️", callback_data=MyReportsCb(action="page", value=page - 1).pack()
+                text="◀️",
+                callback_data=MyReportsCb(action=MyReportsAction.PAGE, value=page - 1).pack(),
             )
         )
     if page + 1 < pages:
         nav.append(
             InlineKeyboardButton(
-                text="▶️", callback_data=MyReportsCb(action="page", value=page + 1).pack()
+                text="▶️",
+                callback_data=MyReportsCb(action=MyReportsAction.PAGE, value=page + 1).pack(),
             )
         )
     if nav:
@@ -139,42 +159,70 @@ async def show_list(
     await message.answer(text, reply_markup=markup)
 
 
-async def on_button(
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
+
+
+async def show_page(
     query: CallbackQuery,
     callback_data: MyReportsCb,
+    message: Message,
+    user: User,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+) -> None:
+    await query.answer()
+    text, markup = await _list_view(user, reports, renderer, callback_data.value)
+    await edit_text(message, text, markup)
+
+
+async def open_card(
+    query: CallbackQuery,
+    callback_data: MyReportsCb,
+    message: Message,
     user: User,
     reports: ReportService,
     renderer: TelegramReportRenderer,
     settings: Settings,
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(texts.stale_button())
-        return
-    if callback_data.action == "page":
-        await query.answer()
-        text, markup = await _list_view(user, reports, renderer, max(callback_data.value, 0))
-        await edit_text(message, text, markup)
-        return
-    if callback_data.action == "withdraw":
-        result = await reports.resident.withdraw(user.id, callback_data.value)
-        if result is None:
-            await query.answer(texts.stale_button())
-            return
-        if not result.changed:
-            # taken meanwhile: say so; the card stays as it is (an identical edit is refused)
-            await query.answer(texts.my_report_cannot_withdraw(), show_alert=True)
-            return
-        await query.answer(texts.my_report_withdrawn(result.report.id))
-    elif callback_data.action != "open":
-        await query.answer(texts.stale_button())
-        return
     found = await reports.resident.card(user.id, callback_data.value)
     if found is None:  # not theirs (a forged number), or gone
         await query.answer(texts.stale_button())
         return
-    if callback_data.action == "open":
-        await query.answer()
+    await query.answer()
+    await _show_card(message, found, user, renderer, settings)
+
+
+async def withdraw(
+    query: CallbackQuery,
+    callback_data: MyReportsCb,
+    message: Message,
+    user: User,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    settings: Settings,
+) -> None:
+    result = await reports.resident.withdraw(user.id, callback_data.value)
+    if result is None:
+        await query.answer(texts.stale_button())
+        return
+    if not result.changed:
+        # taken meanwhile: say so; the card stays as it is (an identical edit is refused)
+        await query.answer(texts.my_report_cannot_withdraw(), show_alert=True)
+        return
+    await query.answer(texts.my_report_withdrawn(result.report.id))
+    found = await reports.resident.card(user.id, callback_data.value)
+    if found is not None:
+        await _show_card(message, found, user, renderer, settings)
+
+
+async def _show_card(
+    message: Message,
+    found: tuple[Report, list[dict[str, object]]],
+    user: User,
+    renderer: TelegramReportRenderer,
+    settings: Settings,
+) -> None:
     report, history = found
     lines = [
         f"<b>{escape(_line(report, renderer, user.language))}</b>",
@@ -207,7 +255,7 @@ async def on_button(
             [
                 InlineKeyboardButton(
                     text=texts.write_button(),
-                    callback_data=MyReportsCb(action="write", value=report.id).pack(),
+                    callback_data=MyReportsCb(action=MyReportsAction.WRITE, value=report.id).pack(),
                 )
             ]
         )
@@ -216,7 +264,9 @@ async def on_button(
             [
                 InlineKeyboardButton(
                     text=texts.withdraw_button(),
-                    callback_data=MyReportsCb(action="withdraw", value=report.id).pack(),
+                    callback_data=MyReportsCb(
+                        action=MyReportsAction.WITHDRAW, value=report.id
+                    ).pack(),
                 )
             ]
         )
@@ -224,7 +274,7 @@ async def on_button(
         [
             InlineKeyboardButton(
                 text=texts.back_to_list(),
-                callback_data=MyReportsCb(action="page", value=0).pack(),
+                callback_data=MyReportsCb(action=MyReportsAction.PAGE, value=0).pack(),
             )
         ]
     )

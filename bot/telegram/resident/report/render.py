@@ -15,7 +15,7 @@ from bot.domain.reports import Action, Report, Status
 from bot.domain.subscriptions import LocalPriority
 from bot.telegram import texts
 from bot.telegram.buttons import main_menu
-from bot.telegram.callbacks import SurveyCb
+from bot.telegram.callbacks import SurveyCb, SurveyStep
 from bot.telegram.common.render import REJECT_REASONS, RendererBase
 
 
@@ -230,7 +230,9 @@ class ResidentNotices(RendererBase):
                 [
                     {
                         "text": label,
-                        "callback_data": SurveyCb(step="s", report=report.id, value=value).pack(),
+                        "callback_data": SurveyCb(
+                            step=SurveyStep.SOLVED, report=report.id, value=value
+                        ).pack(),
                     }
                     for label, value in answers
                 ]

@@ -34,7 +34,7 @@ from bot.telegram.buttons import (
     media_keyboard,
     phone_keyboard,
 )
-from bot.telegram.callbacks import CategoryCb, ReportStepCb
+from bot.telegram.callbacks import CategoryCb, ReportStep, ReportStepCb
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.states import Onboarding, ReportForm
@@ -52,7 +52,9 @@ def router() -> Router:
     r.message.register(begin, ButtonFilter(BTN_REPORT))
     in_report = StateFilter(ReportForm)
     r.message.register(cancel, in_report, ButtonFilter(BTN_CANCEL))
-    r.callback_query.register(cancel_button, in_report, ReportStepCb.filter(F.action == "cancel"))
+    r.callback_query.register(
+        cancel_button, in_report, ReportStepCb.filter(F.action == ReportStep.CANCEL)
+    )
     r.message.register(back, in_report, ButtonFilter(BTN_BACK))
 
     r.callback_query.register(choose_category, ReportForm.category, CategoryCb.filter())
@@ -79,7 +81,7 @@ def router() -> Router:
     r.callback_query.register(
         choose_anonymity,
         ReportForm.anonymity,
-        ReportStepCb.filter(F.action.in_({"named", "anonymous"})),
+        ReportStepCb.filter(F.action.in_({ReportStep.NAMED, ReportStep.ANONYMOUS})),
     )
     r.message.register(anonymity_expected, ReportForm.anonymity, not_command)
 
@@ -87,7 +89,9 @@ def router() -> Router:
     r.message.register(phone_skip, ReportForm.phone, ButtonFilter(BTN_SKIP))
     r.message.register(phone_other, ReportForm.phone, not_command)
 
-    r.callback_query.register(send, ReportForm.confirm, ReportStepCb.filter(F.action == "send"))
+    r.callback_query.register(
+        send, ReportForm.confirm, ReportStepCb.filter(F.action == ReportStep.SEND)
+    )
     r.message.register(confirm_expected, ReportForm.confirm, not_command)
     return r
 
@@ -404,7 +408,7 @@ async def choose_anonymity(
     query: CallbackQuery, callback_data: ReportStepCb, state: FSMContext
 ) -> None:
     await query.answer()
-    await _save(state, anonymous=callback_data.action == "anonymous")
+    await _save(state, anonymous=callback_data.action is ReportStep.ANONYMOUS)
     await drop_inline_keyboard(query.message)
     if isinstance(query.message, Message):
         await ask_phone(query.message, state)

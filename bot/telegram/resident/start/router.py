@@ -19,7 +19,7 @@ from bot.telegram.buttons import (
     language_keyboard,
     main_menu,
 )
-from bot.telegram.callbacks import ConsentCb, LanguageCb
+from bot.telegram.callbacks import ConsentAction, ConsentCb, LanguageCb
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.resident.inspector import router as inspector
@@ -38,8 +38,10 @@ def router() -> Router:
     r.message.register(ask_language, ButtonFilter(BTN_LANGUAGE))
     r.message.register(show_menu, ButtonFilter(BTN_MENU))
     r.message.register(cancel, Command("cancel"))
-    r.callback_query.register(choose_language, LanguageCb.filter())
-    r.callback_query.register(answer_consent, ConsentCb.filter(F.action.in_({"yes", "no"})))
+    r.callback_query.register(choose_language, LanguageCb.filter(F.code.in_(LOCALES)))
+    r.callback_query.register(stale, LanguageCb.filter())  # a language no longer offered
+    r.callback_query.register(consent_yes, ConsentCb.filter(F.action == ConsentAction.YES))
+    r.callback_query.register(consent_no, ConsentCb.filter(F.action == ConsentAction.NO))
     return r
 
 
@@ -77,9 +79,6 @@ async def choose_language(
     users: UserService,
     i18n: I18n,
 ) -> None:
-    if callback_data.code not in LOCALES:
-        await query.answer(texts.stale_button())
-        return
     first_choice = not user.language_chosen
     user = await users.set_language(user.id, callback_data.code)
     with i18n.use_locale(user.language):
@@ -91,37 +90,54 @@ async def choose_language(
                 await _ask_consent(query.message, state)
 
 
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
+
+
 async def _ask_consent(message: Message, state: FSMContext) -> None:
     await state.set_state(Onboarding.consent)
     await message.answer(texts.consent_question(), reply_markup=consent_keyboard())
 
 
-async def answer_consent(
+async def consent_yes(
     query: CallbackQuery,
-    callback_data: ConsentCb,
     state: FSMContext,
     user: User,
     users: UserService,
     categories: tuple[Category, ...],
 ) -> None:
     data = await state.get_data()
-    then = data.get("then")
-    preset = data.get("preset")
-    await state.clear()
-    if callback_data.action == "yes":
-        changed, reply = await users.give_consent(user.id), texts.consent_given()
-    else:
-        changed, reply = await users.decline_consent(user.id), texts.consent_declined()
-    await query.answer()
-    if not changed:
-        return  # a second tap: the first one answered and removed the buttons
-    await drop_inline_keyboard(query.message)
-    if not isinstance(query.message, Message):
-        return
-    await query.message.answer(reply, reply_markup=main_menu())
-    if then == "report" and callback_data.action == "yes":
+    then, preset = data.get("then"), data.get("preset")
+    message = await _consent_answered(
+        query, state, await users.give_consent(user.id), texts.consent_given()
+    )
+    if message is not None and then == "report":
         from bot.telegram.resident.report.router import start_wizard  # the step asked for consent
 
         user = await users.get_required(user.id)
         place = (float(preset[0]), float(preset[1])) if preset else None
-        await start_wizard(query.message, state, user, categories, place)
+        await start_wizard(message, state, user, categories, place)
+
+
+async def consent_no(
+    query: CallbackQuery, state: FSMContext, user: User, users: UserService
+) -> None:
+    await _consent_answered(
+        query, state, await users.decline_consent(user.id), texts.consent_declined()
+    )
+
+
+async def _consent_answered(
+    query: CallbackQuery, state: FSMContext, changed: bool, reply: str
+) -> Message | None:
+    """What both answers do: end the question's step, say so once (a second tap changes
+    nothing and the first removed the buttons). The message to go on in, if any."""
+    await state.clear()
+    await query.answer()
+    if not changed:
+        return None
+    await drop_inline_keyboard(query.message)
+    if not isinstance(query.message, Message):
+        return None
+    await query.message.answer(reply, reply_markup=main_menu())
+    return query.message

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -18,14 +18,13 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext
 
-from bot.domain.numbers import parse_number
 from bot.domain.subscriptions import Subscription, SubscriptionKind
 from bot.domain.users import User
 from bot.services.directory import DirectoryService
 from bot.services.subscriptions import SubscriptionService
 from bot.telegram import texts
 from bot.telegram.buttons import BTN_CANCEL, BTN_SEND_LOCATION, consent_keyboard, main_menu
-from bot.telegram.callbacks import SubCb
+from bot.telegram.callbacks import SubAddCb, SubRemoveCb, SubSwitchCb
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.states import Onboarding, SubscribeForm
@@ -42,8 +41,27 @@ def router() -> Router:
     r.message.register(by_location, in_form, F.location)
     r.message.register(by_name, in_form, F.text, ~F.text.startswith("/"))
     r.message.register(expected, in_form, ~F.text.startswith("/"))
-    r.callback_query.register(on_button, SubCb.filter())
+    on_card = OnMessage()
+    r.callback_query.register(add, on_card, SubAddCb.filter())
+    r.callback_query.register(switch, on_card, SubSwitchCb.filter())
+    r.callback_query.register(remove, on_card, SubRemoveCb.filter())
+    # last: what matched nothing above, and an old "sb:…" string no translation could read
+    r.callback_query.register(stale, F.data.startswith(STALE_PREFIXES))
     return r
+
+
+#: this feature's callback data, and the packing before 0.1.0 ("sb:<action>:<value>")
+STALE_PREFIXES = tuple(
+    f"{prefix}:"
+    for prefix in ("sb", SubAddCb.__prefix__, SubSwitchCb.__prefix__, SubRemoveCb.__prefix__)
+)
+
+
+class OnMessage(Filter):
+    """The press came from a message the bot can still edit, passed on as `message`."""
+
+    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
+        return {"message": query.message} if isinstance(query.message, Message) else False
 
 
 async def begin(message: Message, state: FSMContext, user: User) -> None:
@@ -120,7 +138,7 @@ async def by_name(
     rows = [
         [
             InlineKeyboardButton(
-                text=p.name(user.language), callback_data=SubCb(action="add", value=p.id).pack()
+                text=p.name(user.language), callback_data=SubAddCb(precinct=p.id).pack()
             )
         ]
         for p in found[:8]
@@ -140,8 +158,8 @@ def _card(
         InlineKeyboardButton(
             text=("✅ " if item.wants(kind) else "⬜ ") + names[kind],
             # the state the press asks for, not "the other one": a double tap changes nothing
-            callback_data=SubCb(
-                action=kind, value=f"{item.id}.{0 if item.wants(kind) else 1}"
+            callback_data=SubSwitchCb(
+                kind=kind, subscription=item.id, on=not item.wants(kind)
             ).pack(),
         )
         for kind in KINDS
@@ -152,7 +170,7 @@ def _card(
             [
                 InlineKeyboardButton(
                     text=texts.subscription_stop(),
-                    callback_data=SubCb(action="remove", value=str(item.id)).pack(),
+                    callback_data=SubRemoveCb(subscription=item.id).pack(),
                 )
             ]
         ]
@@ -178,57 +196,60 @@ async def listing(
         await message.answer(text, reply_markup=markup)
 
 
-async def on_button(
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
+
+
+async def add(
     query: CallbackQuery,
-    callback_data: SubCb,
+    callback_data: SubAddCb,
+    message: Message,
     state: FSMContext,
     user: User,
     subscriptions: SubscriptionService,
     directory: DirectoryService,
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
+    precinct = directory.current.precinct(callback_data.precinct)
+    if precinct is None:
         await query.answer(texts.stale_button())
         return
-    if callback_data.action == "add":
-        precinct = directory.current.precinct(callback_data.value)
-        if precinct is None:
-            await query.answer(texts.stale_button())
-            return
-        await query.answer()
-        await edit_text(message, texts.subscribe_which())
-        await _follow(message, state, user, subscriptions, precinct)
-        return
-    number_text, _, wanted = callback_data.value.partition(".")
-    number = parse_number(number_text)
-    if number is None:
+    await query.answer()
+    await edit_text(message, texts.subscribe_which())
+    await _follow(message, state, user, subscriptions, precinct)
+
+
+async def remove(
+    query: CallbackQuery,
+    callback_data: SubRemoveCb,
+    message: Message,
+    user: User,
+    subscriptions: SubscriptionService,
+) -> None:
+    if not await subscriptions.remove(user.id, callback_data.subscription):
         await query.answer(texts.stale_button())
         return
-    if callback_data.action == "remove":
-        if await subscriptions.remove(user.id, number):
-            await query.answer()
-            await edit_text(message, texts.subscription_removed())
-        else:
-            await query.answer(texts.stale_button())
-        return
+    await query.answer()
+    await edit_text(message, texts.subscription_removed())
+
+
+async def switch(
+    query: CallbackQuery,
+    callback_data: SubSwitchCb,
+    message: Message,
+    user: User,
+    subscriptions: SubscriptionService,
+    directory: DirectoryService,
+) -> None:
+    number, kind, on = callback_data.subscription, callback_data.kind, callback_data.on
     current = next((i for i in await subscriptions.mine(user.id) if i.id == number), None)
-    if (
-        callback_data.action in KINDS
-        and wanted in ("0", "1")
-        and current is not None
-        and int(current.wants(SubscriptionKind(callback_data.action))) == int(wanted)
-    ):
+    if current is not None and current.wants(kind) == on:
         await query.answer()  # a double tap: it is that way already
         return
-    if (
-        callback_data.action in KINDS
-        and wanted in ("0", "1")
-        and await subscriptions.switch(user.id, number, callback_data.action, wanted == "1")
-    ):
-        await query.answer()
-        item = next((i for i in await subscriptions.mine(user.id) if i.id == number), None)
-        if item is not None:
-            text, markup = _card(item, directory, user)
-            await edit_text(message, text, markup)
+    if not await subscriptions.switch(user.id, number, kind, on):
+        await query.answer(texts.stale_button())
         return
-    await query.answer(texts.stale_button())
+    await query.answer()
+    item = next((i for i in await subscriptions.mine(user.id) if i.id == number), None)
+    if item is not None:
+        text, markup = _card(item, directory, user)
+        await edit_text(message, text, markup)
