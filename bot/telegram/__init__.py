@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.fsm.state import StatesGroup
 
 from bot.telegram.access import resident_area, staff_area
 from bot.telegram.common import errors, fallback, groups
@@ -55,3 +56,9 @@ def routers() -> list[Router]:
         groups.router(),
         fallback.router(),
     ]
+
+
+def state_groups() -> list[type[StatesGroup]]:
+    """Every conversation's states; each group is defined beside its feature's router (the
+    stored name is the group's class name and the step, so moving a group keeps them)."""
+    return [g for g in StatesGroup.__subclasses__() if g.__module__.startswith(__name__ + ".")]

@@ -19,9 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiogram.fsm.state import StatesGroup
 
-from bot.telegram import states as state_module
+from bot.telegram import state_groups
 from bot.telegram.callbacks import CategoryCb, ReportStepCb
 from bot.testing.fake_telegram import BotMessage, FakeTelegram, FakeUser, NoMessageError
 from bot.testing.timeouts import scaled, timeout_scale
@@ -30,11 +29,7 @@ from tests.e2e.processes import BotProcess, bot_process
 
 pytestmark = pytest.mark.slow  # real processes, each start about two seconds
 
-STATE_GROUPS = [
-    group
-    for group in vars(state_module).values()
-    if isinstance(group, type) and issubclass(group, StatesGroup) and group is not StatesGroup
-]
+STATE_GROUPS = state_groups()
 
 
 @pytest.fixture

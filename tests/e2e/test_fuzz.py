@@ -28,12 +28,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from aiogram.fsm.state import StatesGroup
 from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.telegram import states as state_module
+from bot.telegram import state_groups
 from bot.testing.fake_telegram import BotMessage, FakeTelegram, FakeUser, NoMessageError
 from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot
 
@@ -195,12 +194,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        known = {
-            s.state
-            for group in vars(state_module).values()
-            if isinstance(group, type) and issubclass(group, StatesGroup)
-            for s in group.__states__
-        }
+        known = {s.state for group in state_groups() for s in group.__states__}
         for state, data in conn.execute("SELECT state, data FROM fsm_states"):
             assert state is None or state in known, state
             json.loads(data)

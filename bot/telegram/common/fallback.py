@@ -16,7 +16,7 @@ from bot.telegram import texts
 from bot.telegram.buttons import consent_keyboard, main_menu
 from bot.telegram.filters import FirstContact
 from bot.telegram.resident.start import router as start
-from bot.telegram.states import Onboarding
+from bot.telegram.resident.start.router import Onboarding
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -55,7 +56,19 @@ from bot.telegram.editing import (
     set_inline_keyboard,
 )
 from bot.telegram.filters import ButtonFilter
-from bot.telegram.states import HelperForm
+
+
+class HelperForm(StatesGroup):
+    consent = State()
+    name = State()
+    birth = State()
+    iin = State()
+    phone = State()
+    precincts = State()
+    availability = State()
+    note = State()
+    confirm = State()
+
 
 ORDER = [
     HelperForm.name,

@@ -11,6 +11,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -36,7 +37,11 @@ from bot.telegram.callbacks import InspectorPageCb, InspectorPickCb, InspectorRe
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.resident.inspector.cards import contact_of, inspector_card, outside_card, venue_of
-from bot.telegram.states import InspectorLookup
+
+
+class InspectorLookup(StatesGroup):
+    place = State()  # waiting for a location, a microdistrict from the list, or its name
+
 
 PER_PAGE = 8
 

@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
@@ -29,7 +30,11 @@ from bot.telegram.callbacks import MyReportsAction, MyReportsCb
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.report_renderer import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
-from bot.telegram.states import ReportChat
+
+
+class ReportChat(StatesGroup):
+    writing = State()  # data: {"report": number}
+
 
 PER_PAGE = 5
 

@@ -11,6 +11,7 @@ from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.categories import Category
@@ -37,7 +38,18 @@ from bot.telegram.buttons import (
 from bot.telegram.callbacks import CategoryCb, ReportStep, ReportStepCb
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
-from bot.telegram.states import Onboarding, ReportForm
+from bot.telegram.resident.start.router import Onboarding
+
+
+class ReportForm(StatesGroup):
+    category = State()
+    description = State()
+    location = State()
+    media = State()
+    anonymity = State()
+    phone = State()
+    confirm = State()
+
 
 MAX_ADDRESS = 300
 

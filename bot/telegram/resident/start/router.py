@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
@@ -23,7 +24,10 @@ from bot.telegram.callbacks import ConsentAction, ConsentCb, LanguageCb
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.resident.inspector import router as inspector
-from bot.telegram.states import Onboarding
+
+
+class Onboarding(StatesGroup):
+    consent = State()
 
 
 def router() -> Router:

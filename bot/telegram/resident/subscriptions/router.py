@@ -8,6 +8,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -27,7 +28,12 @@ from bot.telegram.buttons import BTN_CANCEL, BTN_SEND_LOCATION, consent_keyboard
 from bot.telegram.callbacks import SubAddCb, SubRemoveCb, SubSwitchCb
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter
-from bot.telegram.states import Onboarding, SubscribeForm
+from bot.telegram.resident.start.router import Onboarding
+
+
+class SubscribeForm(StatesGroup):
+    where = State()  # a location or a precinct's name
+
 
 KINDS = tuple(SubscriptionKind)
 

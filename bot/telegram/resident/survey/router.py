@@ -8,6 +8,7 @@ from datetime import timedelta
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.domain.users import User
@@ -16,7 +17,11 @@ from bot.telegram import texts
 from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import RATINGS, SurveyCb, SurveyStep
 from bot.telegram.editing import edit_text
-from bot.telegram.states import SurveyComment
+
+
+class SurveyComment(StatesGroup):
+    writing = State()  # data: {"report": number}
+
 
 #: how long the comment step waits for the resident's text
 COMMENT_WINDOW = timedelta(hours=12)
