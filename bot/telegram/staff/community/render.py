@@ -29,7 +29,7 @@ from bot.domain.delivery import NewMessage, OutgoingMessage, Rejected
 from bot.services.community import Results
 from bot.services.directory import DirectoryService
 from bot.telegram import charts, texts
-from bot.telegram.callbacks import CommunityCb, SurveyDraftCb
+from bot.telegram.callbacks import CommunityCb, SurveyDraftAction, SurveyDraftCb
 
 log = logging.getLogger(__name__)
 
@@ -173,11 +173,15 @@ class CommunityRenderer:
                     [
                         InlineKeyboardButton(
                             text=_("📤 Send"),
-                            callback_data=SurveyDraftCb(action="send", survey=survey.id).pack(),
+                            callback_data=SurveyDraftCb(
+                                action=SurveyDraftAction.SEND, survey=survey.id
+                            ).pack(),
                         ),
                         InlineKeyboardButton(
                             text=_("🗑 Discard"),
-                            callback_data=SurveyDraftCb(action="discard", survey=survey.id).pack(),
+                            callback_data=SurveyDraftCb(
+                                action=SurveyDraftAction.DISCARD, survey=survey.id
+                            ).pack(),
                         ),
                     ]
                 ]
