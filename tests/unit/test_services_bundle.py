@@ -16,6 +16,8 @@ from bot.bootstrap import Services
 #: a Command or CallbackData filter's result), the UserMiddleware's stored user, and what
 #: the filters of bot/telegram hand on (helpers_staff's typed-reply filter)
 NOT_SERVICES = {"bot", "state", "command", "callback_data", "user", "asked"}
+#: the staff posts' OnItsPost filter: the pressed report and the status its post showed
+NOT_SERVICES |= {"report", "seen"}
 
 
 def handlers(router: Router) -> Iterator[tuple[str, str]]:
