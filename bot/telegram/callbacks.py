@@ -52,14 +52,79 @@ class ReportStepCb(CallbackData, prefix="rs"):
     action: ReportStep
 
 
+class StaffAction(StrEnum):
+    """A button under a staff post that carries no value of its own (the values are the
+    strings packed before 0.1.0: an old post's button parses unchanged)."""
+
+    TAKE = "take"
+    RESOLVE = "resolve"  # the menu: with or without a note
+    REJECT = "reject"  # the menu of reasons
+    REOPEN = "reopen"
+    BACK = "back"  # from a menu to the post's own buttons
+    TEMPLATES = "templates"  # the menu of ready answers
+    RESOLVE_PLAIN = "rs_plain"
+    RESOLVE_NOTE = "rs_note"  # the bot asks for the note
+    REJECT_TYPED = "rj_typed"  # the bot asks for the reason
+
+
+class Seen(StrEnum):
+    """The status a staff post showed when its button was pressed: a stale press is refused
+    (one letter: callback data holds 64 bytes)."""
+
+    NEW = "n"
+    TAKEN = "t"
+    RESOLVED = "s"
+    REJECTED = "j"
+    WITHDRAWN = "w"
+
+
 class StaffCb(CallbackData, prefix="st"):
-    action: str  # take, resolve, reject, reopen, back, or rj_<reason>
+    action: StaffAction
     report: Number
-    seen: str  # the status the post showed when pressed (SEEN codes): a stale press is refused
+    seen: Seen
 
 
-#: one letter per report status for StaffCb.seen (callback data holds 64 bytes)
-SEEN = {"new": "n", "taken": "t", "resolved": "s", "rejected": "j", "withdrawn": "w"}
+class RejectReason(StrEnum):
+    """Why staff reject a report: the stable codes of `REJECT_REASONS` (its texts)."""
+
+    NO_VIOLATION = "noviolation"
+    DUPLICATE = "duplicate"
+    NOT_POLICE = "notpolice"
+    FALSE = "false"
+
+
+class StaffRejectCb(CallbackData, prefix="stj"):
+    """Reject with one of the listed reasons (before 0.1.0: StaffCb "rj_<reason>")."""
+
+    reason: RejectReason
+    report: Number
+    seen: Seen
+
+
+class StaffTemplateCb(CallbackData, prefix="stt"):
+    """Send a ready answer to the resident (before 0.1.0: StaffCb "tp<template>")."""
+
+    template: Number
+    report: Number
+    seen: Seen
+
+
+class StaffDuplicateCb(CallbackData, prefix="std"):
+    """Close the report as the same as `original` (before 0.1.0: StaffCb "dup<original>")."""
+
+    original: Number
+    report: Number
+    seen: Seen
+
+
+#: one letter per report status for the staff buttons' `seen`
+SEEN = {
+    "new": Seen.NEW,
+    "taken": Seen.TAKEN,
+    "resolved": Seen.RESOLVED,
+    "rejected": Seen.REJECTED,
+    "withdrawn": Seen.WITHDRAWN,
+}
 SEEN_STATUS = {code: status for status, code in SEEN.items()}
 
 
@@ -130,8 +195,22 @@ class HelperApplicationCb(CallbackData, prefix="vo"):
     value: str = ""  # read by the action's handler, which answers stale to one it cannot use
 
 
+class HelperPress(StrEnum):
+    """A button under a helper's application (the strings packed before 0.1.0)."""
+
+    CHECK = "check"
+    ACTIVATE = "activate"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    RETIRE = "retire"
+    REGISTER = "register"  # the bot asks for the registration
+    REJECT = "reject"  # the bot asks for the reason
+    ASK = "ask"  # the bot asks for a question to the applicant
+    IIN = "iin"  # the full IIN, to administrators
+
+
 class HelperCb(CallbackData, prefix="hp"):
-    action: str  # check, reject, activate, suspend, resume, retire, iin
+    action: HelperPress
     helper: Number
     seen: str  # the status the post showed
 
@@ -196,6 +275,11 @@ class CommunityCb(CallbackData, prefix="cs"):
     option: Number
 
 
+class SurveyDraftAction(StrEnum):
+    SEND = "send"
+    DISCARD = "discard"
+
+
 class SurveyDraftCb(CallbackData, prefix="cd"):
-    action: str  # send, discard
+    action: SurveyDraftAction
     survey: Number

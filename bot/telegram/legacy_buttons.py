@@ -26,6 +26,11 @@ from bot.telegram.callbacks import (
     InspectorPageCb,
     InspectorPickCb,
     InspectorReportCb,
+    RejectReason,
+    Seen,
+    StaffDuplicateCb,
+    StaffRejectCb,
+    StaffTemplateCb,
     SubAddCb,
     SubRemoveCb,
     SubSwitchCb,
@@ -131,8 +136,30 @@ def subscriptions_before_0_1(parts: list[str]) -> str | None:
     return None
 
 
+def staff_valued(parts: list[str]) -> str | None:
+    """A staff post's button that carried its value inside the action, before 0.1.0:
+    "st:rj_<reason>:<report>:<seen>" (reject with a listed reason),
+    "st:tp<template>:<report>:<seen>" (send a ready answer) and
+    "st:dup<original>:<report>:<seen>" (close as the same as the original). The plain
+    actions ("st:take:<report>:<seen>" and the others) parse unchanged."""
+    if len(parts) != 3 or parts[2] not in set(Seen):
+        return None
+    action, seen = parts[0], Seen(parts[2])
+    report = parse_number(parts[1])
+    if report is None:
+        return None
+    if action.startswith("rj_") and action[3:] in set(RejectReason):
+        return StaffRejectCb(reason=RejectReason(action[3:]), report=report, seen=seen).pack()
+    if action.startswith("tp") and (template := parse_number(action[2:])) is not None:
+        return StaffTemplateCb(template=template, report=report, seen=seen).pack()
+    if action.startswith("dup") and (original := parse_number(action[3:])) is not None:
+        return StaffDuplicateCb(original=original, report=report, seen=seen).pack()
+    return None
+
+
 #: every old packing still honoured; features add theirs here (see docs/architecture)
 LEGACY: dict[str, tuple[Legacy, ...]] = table(
     Legacy("in", inspector_before_0_1, since="0.1.0", remove_after="0.2.0"),
     Legacy("sb", subscriptions_before_0_1, since="0.1.0", remove_after="0.2.0"),
+    Legacy("st", staff_valued, since="0.1.0", remove_after="0.2.0"),
 )

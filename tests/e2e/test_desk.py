@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.services.clock import WorldClock
-from bot.telegram.callbacks import CategoryCb, ReportStepCb, StaffCb
+from bot.telegram.callbacks import (
+    CategoryCb,
+    ReportStepCb,
+    StaffCb,
+    StaffDuplicateCb,
+    StaffTemplateCb,
+)
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 
@@ -303,7 +309,7 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await staff.next_message(timeout=10)
     assert "бірдей болуы мүмкін" not in (await staff.next_message(timeout=10)).text
 
-    await staff.press(officer, post, data=StaffCb(action="dup1000", report=1001, seen="n"))
+    await staff.press(officer, post, data=StaffDuplicateCb(original=1000, report=1001, seen="n"))
     told = await second.next_message(timeout=10)
     assert told.text.startswith("Ваше сообщение № 1001 о том же, что и сообщение № 1000")
     joined = await staff.next_message(timeout=10)  # under the original: what came in
@@ -388,8 +394,9 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
     ):
         number = 1000 if resident is kk_resident else 1001
         await staff.press(officer, post, data=StaffCb(action="templates", report=number, seen="n"))
-        await tg.wait_for(lambda p=post: "tp1" in str(p.reply_markup), timeout=5)
-        await staff.press(officer, post, data=StaffCb(action="tp1", report=number, seen="n"))
+        answer = StaffTemplateCb(template=1, report=number, seen="n")
+        await tg.wait_for(lambda p=post, a=answer: a.pack() in str(p.reply_markup), timeout=5)
+        await staff.press(officer, post, data=answer)
         said = await resident.next_message(timeout=10)
         assert said.text.endswith(expected)
         await tg.wait_for(lambda p=post: "st:take" in str(p.reply_markup), timeout=5)

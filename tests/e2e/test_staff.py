@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.telegram.callbacks import StaffCb
+from bot.telegram.callbacks import RejectReason, StaffCb, StaffRejectCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
 
@@ -160,7 +160,7 @@ async def test_reject_with_a_reason(tg: FakeTelegram, bot: RunningBot, db_of: An
     await officer.answer_of(query)
     await tg.wait_for(lambda: any(b["callback_data"] == "st:back:1000:n" for b in post.buttons))
     query = await staff.press(
-        officer, post, data=StaffCb(action="rj_notpolice", report=1000, seen="n")
+        officer, post, data=StaffRejectCb(reason=RejectReason.NOT_POLICE, report=1000, seen="n")
     )
     await officer.answer_of(query)
     notice = await resident.next_message(timeout=10)

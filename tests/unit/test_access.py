@@ -37,7 +37,14 @@ STAFF_PACKAGE = "bot.telegram.staff."
 RESIDENT_PACKAGE = "bot.telegram.resident."
 #: for every chat, on purpose: errors, /chatid and /help in groups, migrations, stale buttons
 OPEN_PACKAGE = "bot.telegram.common."
-STAFF_BUTTONS = (callbacks.StaffCb, callbacks.HelperCb, callbacks.SurveyDraftCb)
+STAFF_BUTTONS = (
+    callbacks.StaffCb,
+    callbacks.StaffRejectCb,
+    callbacks.StaffTemplateCb,
+    callbacks.StaffDuplicateCb,
+    callbacks.HelperCb,
+    callbacks.SurveyDraftCb,
+)
 STAFF_COMMANDS = {name for name, _ in profile.STAFF_COMMANDS} - {"help", "chatid"}
 
 STAFF_CHAT, PRECINCT_CHAT, ANALYSTS_CHAT, OTHER_GROUP = -1001, -1002, -1003, -1009
@@ -236,7 +243,7 @@ async def test_staff_handlers_work_in_their_own_chats() -> None:
     found = {f.handler.callback.__name__: f for f in walk(dp) if f.under(STAFF_AREA)}
     assert await reaches(found["find"], STAFF_CHAT, "supergroup")
     assert await reaches(found["stats"], ANALYSTS_CHAT, "supergroup")
-    assert await reaches(found["on_button"], PRECINCT_CHAT, "group")
+    assert await reaches(found["on_take"], PRECINCT_CHAT, "group")
 
 
 async def test_a_staff_handler_registered_outside_the_staff_area_is_caught() -> None:

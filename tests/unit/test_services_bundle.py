@@ -19,6 +19,8 @@ NOT_SERVICES = {"bot", "state", "command", "callback_data", "user", "asked"}
 #: what the filters of the routers hand on: the press's message when it is readable (OnMessage
 #: and the helper's routers), and the helper whose /profile card was pressed
 NOT_SERVICES |= {"message", "helper"}
+#: the staff posts' OnItsPost filter: the pressed report and the status its post showed
+NOT_SERVICES |= {"report", "seen"}
 
 
 def handlers(router: Router) -> Iterator[tuple[str, str]]:

@@ -30,7 +30,7 @@ from bot.domain.refs import Ref, RefKind
 from bot.services.community import Results
 from bot.services.directory import DirectoryService
 from bot.telegram import charts, texts
-from bot.telegram.callbacks import CommunityCb, SurveyDraftCb
+from bot.telegram.callbacks import CommunityCb, SurveyDraftAction, SurveyDraftCb
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +174,15 @@ class TelegramCommunityRenderer:
                     [
                         InlineKeyboardButton(
                             text=_("📤 Send"),
-                            callback_data=SurveyDraftCb(action="send", survey=survey.id).pack(),
+                            callback_data=SurveyDraftCb(
+                                action=SurveyDraftAction.SEND, survey=survey.id
+                            ).pack(),
                         ),
                         InlineKeyboardButton(
                             text=_("🗑 Discard"),
-                            callback_data=SurveyDraftCb(action="discard", survey=survey.id).pack(),
+                            callback_data=SurveyDraftCb(
+                                action=SurveyDraftAction.DISCARD, survey=survey.id
+                            ).pack(),
                         ),
                     ]
                 ]

@@ -10,7 +10,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, FSInputFile, Message
 
@@ -21,7 +21,7 @@ from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
 from bot.telegram.access import Staff
-from bot.telegram.callbacks import SurveyDraftCb
+from bot.telegram.callbacks import SurveyDraftAction, SurveyDraftCb
 from bot.telegram.editing import edit_text
 from bot.telegram.staff.community.render import TelegramCommunityRenderer
 from bot.telegram.staff_members import parse_number
@@ -33,8 +33,13 @@ def router() -> Router:
     """Under the staff area (bot.telegram.access): the chat and the role are checked there."""
     r = Router(name="community_staff")
     r.message.register(survey, Command("survey"), Staff("survey"))
+    pressed = Staff("survey_{action}", where="main")
+    send, discard = SurveyDraftAction.SEND, SurveyDraftAction.DISCARD
+    r.callback_query.register(on_send, SurveyDraftCb.filter(F.action == send), pressed)
+    r.callback_query.register(on_discard, SurveyDraftCb.filter(F.action == discard), pressed)
+    # last: any other press of this prefix is stale
     r.callback_query.register(
-        on_draft, SurveyDraftCb.filter(), Staff("survey_{action}", where="main")
+        stale, F.data.startswith(SurveyDraftCb.__prefix__ + ":"), Staff("survey", where="main")
     )
     return r
 
@@ -155,7 +160,28 @@ async def _csv(
         await message.reply_document(FSInputFile(path), caption=texts.survey_csv_caption(number))
 
 
-async def on_draft(
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
+
+
+async def on_discard(
+    query: CallbackQuery,
+    callback_data: SurveyDraftCb,
+    desk: DeskService,
+    community: CommunitySurveyService,
+) -> None:
+    message = query.message
+    assert isinstance(message, Message)  # the staff area's filter
+    number, who = callback_data.survey, query.from_user
+    if await community.discard(number):
+        await query.answer()
+        await desk.audited(who.id, who.full_name, message.chat.id, "survey_discard", str(number))
+        await edit_text(message, texts.survey_discarded(number))
+    else:
+        await query.answer(texts.survey_draft_gone(), show_alert=True)
+
+
+async def on_send(
     query: CallbackQuery,
     callback_data: SurveyDraftCb,
     desk: DeskService,
@@ -164,20 +190,7 @@ async def on_draft(
 ) -> None:
     message = query.message
     assert isinstance(message, Message)  # the staff area's filter
-    what = "survey_discard" if callback_data.action == "discard" else "survey_send"
-    number = callback_data.survey
-    who = query.from_user
-    if callback_data.action == "discard":
-        if await community.discard(number):
-            await query.answer()
-            await desk.audited(who.id, who.full_name, message.chat.id, what, str(number))
-            await edit_text(message, texts.survey_discarded(number))
-        else:
-            await query.answer(texts.survey_draft_gone(), show_alert=True)
-        return
-    if callback_data.action != "send":
-        await query.answer(texts.stale_button())
-        return
+    number, who = callback_data.survey, query.from_user
     outcome = await community.send(number, who.id, who.full_name)
     if outcome == "gone":
         await query.answer(texts.survey_draft_gone(), show_alert=True)

@@ -18,7 +18,7 @@ from bot.domain.refs import Ref
 from bot.services.clock import Clock
 from bot.services.directory import DirectoryService
 from bot.telegram import texts
-from bot.telegram.callbacks import HelperCb
+from bot.telegram.callbacks import HelperCb, HelperPress
 from bot.telegram.texts import format_number
 
 #: one letter per status for HelperCb.seen (a stale press is refused)
@@ -99,18 +99,24 @@ class TelegramHelperRenderer:
         status = helper.status
         options = {
             HelperStatus.APPLIED: [
-                ("check", _("✅ Checked by the police")),
-                ("reject", _("⛔ Reject")),
-                ("ask", _("❓ Ask for more")),
+                (HelperPress.CHECK, _("✅ Checked by the police")),
+                (HelperPress.REJECT, _("⛔ Reject")),
+                (HelperPress.ASK, _("❓ Ask for more")),
             ],
             HelperStatus.CHECKED: [
-                ("register", _("🏛 Registered by the akimat")),
-                ("reject", _("⛔ Reject")),
-                ("ask", _("❓ Ask for more")),
+                (HelperPress.REGISTER, _("🏛 Registered by the akimat")),
+                (HelperPress.REJECT, _("⛔ Reject")),
+                (HelperPress.ASK, _("❓ Ask for more")),
             ],
-            HelperStatus.REGISTERED: [("activate", _("▶️ Activate"))],
-            HelperStatus.ACTIVE: [("suspend", _("⏸ Suspend")), ("retire", _("🏁 Retire"))],
-            HelperStatus.SUSPENDED: [("resume", _("▶️ Resume")), ("retire", _("🏁 Retire"))],
+            HelperStatus.REGISTERED: [(HelperPress.ACTIVATE, _("▶️ Activate"))],
+            HelperStatus.ACTIVE: [
+                (HelperPress.SUSPEND, _("⏸ Suspend")),
+                (HelperPress.RETIRE, _("🏁 Retire")),
+            ],
+            HelperStatus.SUSPENDED: [
+                (HelperPress.RESUME, _("▶️ Resume")),
+                (HelperPress.RETIRE, _("🏁 Retire")),
+            ],
         }.get(status, [])
         rows = (
             [
@@ -131,7 +137,9 @@ class TelegramHelperRenderer:
             [
                 {
                     "text": _("👁 Full IIN (administrators)"),
-                    "callback_data": HelperCb(action="iin", helper=helper.id, seen="-").pack(),
+                    "callback_data": HelperCb(
+                        action=HelperPress.IIN, helper=helper.id, seen="-"
+                    ).pack(),
                 }
             ]
         )

@@ -17,23 +17,26 @@ from bot.services.directory import DirectoryService
 from bot.services.helpers import HelperService
 from bot.telegram import texts
 from bot.telegram.access import Staff
-from bot.telegram.callbacks import HelperCb
+from bot.telegram.callbacks import HelperCb, HelperPress
 from bot.telegram.staff.helpers.render import SEEN_HELPER, TelegramHelperRenderer
 from bot.telegram.staff_members import parse_number
 
 log = logging.getLogger(__name__)
 
+P = HelperPress
+#: buttons that act at once
 ACTS = {
-    "check": HelperAction.CHECK,
-    "activate": HelperAction.ACTIVATE,
-    "suspend": HelperAction.SUSPEND,
-    "resume": HelperAction.RESUME,
-    "retire": HelperAction.RETIRE,
+    P.CHECK: HelperAction.CHECK,
+    P.ACTIVATE: HelperAction.ACTIVATE,
+    P.SUSPEND: HelperAction.SUSPEND,
+    P.RESUME: HelperAction.RESUME,
+    P.RETIRE: HelperAction.RETIRE,
 }
-ASKS: dict[str, HelperAction | None] = {
-    "register": HelperAction.REGISTER,
-    "reject": HelperAction.REJECT,
-    "ask": None,  # a question for the applicant
+#: buttons after which the bot asks for a typed answer
+ASKS: dict[HelperPress, HelperAction | None] = {
+    P.REGISTER: HelperAction.REGISTER,
+    P.REJECT: HelperAction.REJECT,
+    P.ASK: None,  # a question for the applicant
 }
 REGISTRATION = re.compile(r"^\s*(\S{1,40})\s+(\d{2}\.\d{2}\.\d{4})\s*$")
 
@@ -44,8 +47,25 @@ def router() -> Router:
     r = Router(name="helpers_staff")
     pressed = "button {action} on helper {helper}"
     iin = Staff(pressed, where="main", admin=texts.helper_iin_admins_only)
-    r.callback_query.register(reveal_iin, HelperCb.filter(F.action == "iin"), iin)
-    r.callback_query.register(on_button, HelperCb.filter(), Staff(pressed, where="main"))
+    r.callback_query.register(reveal_iin, HelperCb.filter(F.action == P.IIN), iin)
+    staff = Staff(pressed, where="main")
+    for handler, press in (
+        (on_check, P.CHECK),
+        (on_activate, P.ACTIVATE),
+        (on_suspend, P.SUSPEND),
+        (on_resume, P.RESUME),
+        (on_retire, P.RETIRE),
+        (on_register, P.REGISTER),
+        (on_reject, P.REJECT),
+        (on_ask, P.ASK),
+    ):
+        r.callback_query.register(handler, HelperCb.filter(F.action == press), staff)
+    # last: any other press of this prefix is stale
+    r.callback_query.register(
+        stale,
+        F.data.startswith(HelperCb.__prefix__ + ":"),
+        Staff("button on a helper", where="main"),
+    )
     r.message.register(listing, Command("helpers"), Staff("helpers"))
     r.message.register(card, Command("helper"), Staff("helper"))
     # the answer to the bot's request: a refusal is silent, as for any words in the group
@@ -130,38 +150,57 @@ async def reveal_iin(query: CallbackQuery, callback_data: HelperCb, helpers: Hel
     )
 
 
-async def on_button(
-    query: CallbackQuery,
-    callback_data: HelperCb,
-    helpers: HelperService,
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
+
+
+async def _ask(
+    query: CallbackQuery, callback_data: HelperCb, helpers: HelperService, press: HelperPress
 ) -> None:
+    """The bot asks for a typed answer, in reply to the application's post."""
     message = query.message
     assert message is not None  # the staff area's filter
-    action = callback_data.action
     seen = SEEN_HELPER.get(callback_data.seen)
-    if action in ASKS:
-        current = await helpers.get(callback_data.helper)
-        if current is None or seen is None or current.status != seen:
-            await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
-            return
-        asked = await helpers.ask(
-            callback_data.helper,
-            ASKS[action],
-            officer_id=query.from_user.id,
-            officer_name=query.from_user.full_name,
-            chat_id=message.chat.id,
-            reply_to=message.message_id,
-        )
-        await query.answer(
-            texts.staff_reply_with_text() if asked else texts.staff_changed_meanwhile()
-        )
+    current = await helpers.get(callback_data.helper)
+    if current is None or seen is None or current.status != seen:
+        await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
         return
-    if action not in ACTS or seen is None or await helpers.get(callback_data.helper) is None:
+    asked = await helpers.ask(
+        callback_data.helper,
+        ASKS[press],
+        officer_id=query.from_user.id,
+        officer_name=query.from_user.full_name,
+        chat_id=message.chat.id,
+        reply_to=message.message_id,
+    )
+    await query.answer(texts.staff_reply_with_text() if asked else texts.staff_changed_meanwhile())
+
+
+async def on_register(
+    query: CallbackQuery, callback_data: HelperCb, helpers: HelperService
+) -> None:
+    await _ask(query, callback_data, helpers, P.REGISTER)
+
+
+async def on_reject(query: CallbackQuery, callback_data: HelperCb, helpers: HelperService) -> None:
+    await _ask(query, callback_data, helpers, P.REJECT)
+
+
+async def on_ask(query: CallbackQuery, callback_data: HelperCb, helpers: HelperService) -> None:
+    await _ask(query, callback_data, helpers, P.ASK)
+
+
+async def _act(
+    query: CallbackQuery, callback_data: HelperCb, helpers: HelperService, press: HelperPress
+) -> None:
+    """A button that acts at once: done, or why not."""
+    seen = SEEN_HELPER.get(callback_data.seen)
+    if seen is None or await helpers.get(callback_data.helper) is None:
         await query.answer(texts.stale_button())  # forged, or of no application there is
         return
     result = await helpers.act(
         callback_data.helper,
-        ACTS[action],
+        ACTS[press],
         officer_id=query.from_user.id,
         officer_name=query.from_user.full_name,
         seen=seen,
@@ -172,6 +211,28 @@ async def on_button(
         await query.answer(texts.helper_own_application(), show_alert=True)
     else:
         await query.answer(texts.staff_changed_meanwhile(), show_alert=True)
+
+
+async def on_check(query: CallbackQuery, callback_data: HelperCb, helpers: HelperService) -> None:
+    await _act(query, callback_data, helpers, P.CHECK)
+
+
+async def on_activate(
+    query: CallbackQuery, callback_data: HelperCb, helpers: HelperService
+) -> None:
+    await _act(query, callback_data, helpers, P.ACTIVATE)
+
+
+async def on_suspend(query: CallbackQuery, callback_data: HelperCb, helpers: HelperService) -> None:
+    await _act(query, callback_data, helpers, P.SUSPEND)
+
+
+async def on_resume(query: CallbackQuery, callback_data: HelperCb, helpers: HelperService) -> None:
+    await _act(query, callback_data, helpers, P.RESUME)
+
+
+async def on_retire(query: CallbackQuery, callback_data: HelperCb, helpers: HelperService) -> None:
+    await _act(query, callback_data, helpers, P.RETIRE)
 
 
 async def typed_answer(

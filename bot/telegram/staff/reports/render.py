@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.numbers import format_decimal
@@ -14,7 +15,16 @@ from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Action, Report, Status
 from bot.services.reports import ask_ref, post_ref, topic_ref
-from bot.telegram.callbacks import SEEN, StaffCb
+from bot.telegram.callbacks import (
+    SEEN,
+    RejectReason,
+    Seen,
+    StaffAction,
+    StaffCb,
+    StaffDuplicateCb,
+    StaffRejectCb,
+    StaffTemplateCb,
+)
 from bot.telegram.common.render import REJECT_REASONS, TOPIC_NAME_MAX, RendererBase, post_link
 
 
@@ -123,8 +133,8 @@ class StaffPosts(RendererBase):
                     [
                         {
                             "text": _("🔁 Same as № {number}").format(number=number),
-                            "callback_data": StaffCb(
-                                action=f"dup{number}", report=report.id, seen="n"
+                            "callback_data": StaffDuplicateCb(
+                                original=number, report=report.id, seen=Seen.NEW
                             ).pack(),
                         }
                         for number, _metres in alike
@@ -149,39 +159,56 @@ class StaffPosts(RendererBase):
         """The buttons under a staff post, for the report as it is now (staff language);
         `menu` "reject" lists the reasons, "resolve" offers a note for the resident."""
 
-        def button(text: str, action: str) -> dict[str, str]:
-            data = StaffCb(action=action, report=report.id, seen=SEEN[report.status.value])
+        seen = SEEN[report.status.value]
+
+        def button(text: str, data: StaffAction | CallbackData) -> dict[str, str]:
+            if isinstance(data, StaffAction):
+                data = StaffCb(action=data, report=report.id, seen=seen)
             return {"text": text, "callback_data": data.pack()}
 
+        A = StaffAction
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             if menu == "reject" and report.status in OPEN:
-                rows = [[button(_(text), f"rj_{code}")] for code, text in REJECT_REASONS.items()]
-                rows.append([button(_("✍️ Another reason (type it)"), "rj_typed")])
-                rows.append([button(_("⬅️ Back"), "back")])
+                rows = [
+                    [
+                        button(
+                            _(text),
+                            StaffRejectCb(reason=RejectReason(code), report=report.id, seen=seen),
+                        )
+                    ]
+                    for code, text in REJECT_REASONS.items()
+                ]
+                rows.append([button(_("✍️ Another reason (type it)"), A.REJECT_TYPED)])
+                rows.append([button(_("⬅️ Back"), A.BACK)])
             elif menu == "resolve" and report.status is Status.TAKEN:
                 rows = [
-                    [button(_("✍️ Resolve with a note for the resident"), "rs_note")],
-                    [button(_("✅ Resolve without a note"), "rs_plain")],
-                    [button(_("⬅️ Back"), "back")],
+                    [button(_("✍️ Resolve with a note for the resident"), A.RESOLVE_NOTE)],
+                    [button(_("✅ Resolve without a note"), A.RESOLVE_PLAIN)],
+                    [button(_("⬅️ Back"), A.BACK)],
                 ]
             elif menu == "templates" and report.status in OPEN:
                 rows = [
-                    [button("📋 " + str(t["title"])[:40], f"tp{t['id']}")]
+                    [
+                        button(
+                            "📋 " + str(t["title"])[:40],
+                            StaffTemplateCb(template=t["id"], report=report.id, seen=seen),
+                        )
+                    ]
                     for t in (templates or [])[:8]
                 ]
-                rows.append([button(_("⬅️ Back"), "back")])
+                rows.append([button(_("⬅️ Back"), A.BACK)])
             elif report.status is Status.NEW:
                 rows = [
-                    [button(_("🙋 Take"), "take"), button(_("⛔ Reject"), "reject")],
-                    [button(_("📋 Ready answers"), "templates")],
+                    [button(_("🙋 Take"), A.TAKE), button(_("⛔ Reject"), A.REJECT)],
+                    [button(_("📋 Ready answers"), A.TEMPLATES)],
                 ]
             elif report.status is Status.TAKEN:
                 rows = [
-                    [button(_("✅ Resolved"), "resolve"), button(_("⛔ Reject"), "reject")],
-                    [button(_("🙋 Take"), "take"), button(_("📋 Ready answers"), "templates")],
+                    [button(_("✅ Resolved"), A.RESOLVE), button(_("⛔ Reject"), A.REJECT)],
+                    [button(_("🙋 Take"), A.TAKE), button(_("📋 Ready answers"), A.TEMPLATES)],
                 ]
             elif report.status in (Status.RESOLVED, Status.REJECTED):
-                rows = [[button(_("🔄 Reopen"), "reopen")]]
+                rows = [[button(_("🔄 Reopen"), A.REOPEN)]]
             else:
                 rows = []
         return {"inline_keyboard": rows}

@@ -4,36 +4,65 @@ to residents; /me and /mine."""
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, Filter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.numbers import parse_number
-from bot.domain.reports import MAX_NOTE, Action, Status
+from bot.domain.reports import MAX_NOTE, Action, Report, Status
 from bot.services.chats import ChatService
 from bot.services.reports import DELIVERED, ActionResult, ReportService, Said
 from bot.telegram import texts
 from bot.telegram.access import Staff
-from bot.telegram.callbacks import SEEN_STATUS, StaffCb
+from bot.telegram.callbacks import (
+    SEEN_STATUS,
+    StaffAction,
+    StaffCb,
+    StaffDuplicateCb,
+    StaffRejectCb,
+    StaffTemplateCb,
+)
 from bot.telegram.editing import set_inline_keyboard
-from bot.telegram.report_renderer import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
+from bot.telegram.report_renderer import STATUS_NAMES, TelegramReportRenderer
 
-#: buttons that act at once
-ACTIONS = {"take": Action.TAKE, "rs_plain": Action.RESOLVE, "reopen": Action.REOPEN}
-#: buttons that only change the buttons, for this officer to choose
-MENUS = {"reject": "reject", "resolve": "resolve", "back": None}
-#: buttons after which the bot asks for a typed note or reason
-ASKS = {"rs_note": Action.RESOLVE, "rj_typed": Action.REJECT}
+#: a staff post's button, whatever its packing (the prefix of each, for the catch-all)
+STAFF_BUTTONS = (StaffCb, StaffRejectCb, StaffTemplateCb, StaffDuplicateCb)
+PostButton = StaffCb | StaffRejectCb | StaffTemplateCb | StaffDuplicateCb
 
 
 def router() -> Router:
     """Under the staff area (bot.telegram.access): the chat and the role are checked there."""
     r = Router(name="staff")
     pressed = Staff("button {action} on report {report}", where="posts")
-    r.callback_query.register(on_button, StaffCb.filter(), pressed)
+    on_post = OnItsPost()
+    A = StaffAction
+    for handler, action in (
+        (on_take, A.TAKE),
+        (on_resolve_plain, A.RESOLVE_PLAIN),
+        (on_reopen, A.REOPEN),
+        (on_resolve_menu, A.RESOLVE),
+        (on_reject_menu, A.REJECT),
+        (on_back, A.BACK),
+        (on_templates, A.TEMPLATES),
+        (on_resolve_note, A.RESOLVE_NOTE),
+        (on_reject_typed, A.REJECT_TYPED),
+    ):
+        r.callback_query.register(handler, StaffCb.filter(F.action == action), pressed, on_post)
+    # the audit names a refused press as the old packing did
+    rejected = Staff("button rj_{reason} on report {report}", where="posts")
+    r.callback_query.register(on_reject_reason, StaffRejectCb.filter(), rejected, on_post)
+    template = Staff("button tp{template} on report {report}", where="posts")
+    r.callback_query.register(on_template, StaffTemplateCb.filter(), template, on_post)
+    duplicate = Staff("button dup{original} on report {report}", where="posts")
+    r.callback_query.register(on_duplicate, StaffDuplicateCb.filter(), duplicate, on_post)
+    # last: any other press of these prefixes (a report gone, or posted elsewhere) is stale
+    r.callback_query.register(
+        stale, F.data.func(_is_post_button), Staff("button on a report", where="posts")
+    )
     r.message.register(set_profile, Command("me"), Staff("me", where="posts"))
     r.message.register(held_reports, Command("mine"), Staff("mine", where="posts"))
     # words for a resident: a refusal is silent (officers talk among themselves there too)
@@ -68,93 +97,45 @@ class ForResident(Filter):
         )
 
 
-async def on_button(
+class OnItsPost(Filter):
+    """The press is on the post of a report that exists, in the chat it was posted to: gives
+    the handler `report`, and `seen`, the status the post showed (otherwise the catch-all
+    answers stale). Follows the callback data's filter, which gives it `callback_data`."""
+
+    async def __call__(
+        self,
+        query: CallbackQuery,
+        callback_data: PostButton,
+        chats: ChatService,
+        reports: ReportService,
+    ) -> bool | dict[str, Any]:
+        if query.message is None:
+            return False
+        report = await reports.get(callback_data.report)
+        if report is None or not await _posted_here(
+            chats, report.staff_chat_id, query.message.chat.id
+        ):
+            return False
+        return {"report": report, "seen": Status(SEEN_STATUS[callback_data.seen])}
+
+
+def _is_post_button(data: str) -> bool:
+    return any(data.startswith(kind.__prefix__ + ":") for kind in STAFF_BUTTONS)
+
+
+async def stale(query: CallbackQuery) -> None:
+    await query.answer(texts.stale_button())
+
+
+async def _act(
     query: CallbackQuery,
-    callback_data: StaffCb,
-    bot: Bot,
-    chats: ChatService,
     reports: ReportService,
-    renderer: TelegramReportRenderer,
+    report: Report,
+    step: Action,
+    seen: Status,
+    reason: str | None = None,
 ) -> None:
-    message = query.message
-    assert message is not None  # the staff area's filter
-    report = await reports.get(callback_data.report)
-    if report is None or not await _posted_here(chats, report.staff_chat_id, message.chat.id):
-        await query.answer(texts.stale_button())
-        return
-    action = callback_data.action
-    seen = Status(SEEN_STATUS[callback_data.seen]) if callback_data.seen in SEEN_STATUS else None
-    if action == "templates":
-        found = await reports.actions.templates_for(report.category)
-        if not found:
-            await query.answer(texts.templates_none(), show_alert=True)
-            return
-        await query.answer()
-        await set_inline_keyboard(
-            bot,
-            message.chat.id,
-            message.message_id,
-            renderer.staff_keyboard(report, "templates", found),
-        )
-        return
-    if action.startswith("tp") and (template_id := parse_number(action[2:])) is not None:
-        sent = await reports.actions.send_template(
-            report.id, template_id, query.from_user.id, query.from_user.full_name
-        )
-        if sent is None:
-            await query.answer(texts.stale_button())
-        else:
-            await query.answer(texts.template_sent())
-        # the menu of answers: back to the post's own (a message too old to read has none)
-        if isinstance(message, Message) and "st:tp" in str(message.reply_markup):
-            await set_inline_keyboard(
-                bot, message.chat.id, message.message_id, renderer.staff_keyboard(sent or report)
-            )
-        return
-    if action in MENUS:
-        # only the buttons change, for this officer to choose: a direct answer
-        await query.answer()
-        await set_inline_keyboard(
-            bot, message.chat.id, message.message_id, renderer.staff_keyboard(report, MENUS[action])
-        )
-        return
-    if action in ASKS:
-        result = await reports.conversation.ask(
-            report.id,
-            ASKS[action],
-            officer_id=query.from_user.id,
-            officer_name=query.from_user.full_name,
-            seen=seen or report.status,
-        )
-        if result.refused:
-            await query.answer(staff_too_late(result, query.from_user.id), show_alert=True)
-        else:
-            await query.answer(texts.staff_reply_with_text())
-        await set_inline_keyboard(
-            bot, message.chat.id, message.message_id, renderer.staff_keyboard(result.report)
-        )
-        return
-    if action.startswith("dup") and (original := parse_number(action[3:])) is not None:
-        marked = await reports.actions.mark_duplicate(
-            report.id, original, query.from_user.id, query.from_user.full_name, seen
-        )
-        if marked is None:
-            await query.answer(texts.stale_button())
-        elif marked.changed:
-            await query.answer(texts.staff_done())
-        elif marked.refused == "original closed":
-            await query.answer(texts.duplicate_original_closed(original), show_alert=True)
-        else:
-            await query.answer(staff_too_late(marked, query.from_user.id), show_alert=True)
-        return
-    reason = None
-    if action.startswith("rj_") and action[3:] in REJECT_REASONS:
-        step, reason = Action.REJECT, action[3:]
-    elif action in ACTIONS:
-        step = ACTIONS[action]
-    else:
-        await query.answer(texts.stale_button())
-        return
+    """A button that acts at once: done, or who was faster."""
     result = await reports.actions.act(
         report.id,
         step,
@@ -167,6 +148,200 @@ async def on_button(
         await query.answer(texts.staff_done())
     else:
         await query.answer(staff_too_late(result, query.from_user.id), show_alert=True)
+
+
+async def on_take(
+    query: CallbackQuery, reports: ReportService, report: Report, seen: Status
+) -> None:
+    await _act(query, reports, report, Action.TAKE, seen)
+
+
+async def on_resolve_plain(
+    query: CallbackQuery, reports: ReportService, report: Report, seen: Status
+) -> None:
+    await _act(query, reports, report, Action.RESOLVE, seen)
+
+
+async def on_reopen(
+    query: CallbackQuery, reports: ReportService, report: Report, seen: Status
+) -> None:
+    await _act(query, reports, report, Action.REOPEN, seen)
+
+
+async def on_reject_reason(
+    query: CallbackQuery,
+    callback_data: StaffRejectCb,
+    reports: ReportService,
+    report: Report,
+    seen: Status,
+) -> None:
+    await _act(query, reports, report, Action.REJECT, seen, reason=callback_data.reason.value)
+
+
+async def _menu(
+    query: CallbackQuery,
+    bot: Bot,
+    renderer: TelegramReportRenderer,
+    report: Report,
+    menu: str | None,
+) -> None:
+    """Only the buttons change, for this officer to choose: a direct answer."""
+    assert query.message is not None  # OnItsPost
+    await query.answer()
+    await set_inline_keyboard(
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        renderer.staff_keyboard(report, menu),
+    )
+
+
+async def on_resolve_menu(
+    query: CallbackQuery, bot: Bot, renderer: TelegramReportRenderer, report: Report
+) -> None:
+    await _menu(query, bot, renderer, report, "resolve")
+
+
+async def on_reject_menu(
+    query: CallbackQuery, bot: Bot, renderer: TelegramReportRenderer, report: Report
+) -> None:
+    await _menu(query, bot, renderer, report, "reject")
+
+
+async def on_back(
+    query: CallbackQuery, bot: Bot, renderer: TelegramReportRenderer, report: Report
+) -> None:
+    await _menu(query, bot, renderer, report, None)
+
+
+async def _ask(
+    query: CallbackQuery,
+    bot: Bot,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    report: Report,
+    step: Action,
+    seen: Status,
+) -> None:
+    """The bot asks for a typed note or reason: a reply to its request completes the step."""
+    assert query.message is not None  # OnItsPost
+    result = await reports.conversation.ask(
+        report.id,
+        step,
+        officer_id=query.from_user.id,
+        officer_name=query.from_user.full_name,
+        seen=seen,
+    )
+    if result.refused:
+        await query.answer(staff_too_late(result, query.from_user.id), show_alert=True)
+    else:
+        await query.answer(texts.staff_reply_with_text())
+    await set_inline_keyboard(
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        renderer.staff_keyboard(result.report),
+    )
+
+
+async def on_resolve_note(
+    query: CallbackQuery,
+    bot: Bot,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    report: Report,
+    seen: Status,
+) -> None:
+    await _ask(query, bot, reports, renderer, report, Action.RESOLVE, seen)
+
+
+async def on_reject_typed(
+    query: CallbackQuery,
+    bot: Bot,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    report: Report,
+    seen: Status,
+) -> None:
+    await _ask(query, bot, reports, renderer, report, Action.REJECT, seen)
+
+
+async def on_templates(
+    query: CallbackQuery,
+    bot: Bot,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    report: Report,
+) -> None:
+    """The menu of ready answers for the report's category."""
+    assert query.message is not None  # OnItsPost
+    found = await reports.actions.templates_for(report.category)
+    if not found:
+        await query.answer(texts.templates_none(), show_alert=True)
+        return
+    await query.answer()
+    await set_inline_keyboard(
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        renderer.staff_keyboard(report, "templates", found),
+    )
+
+
+async def on_template(
+    query: CallbackQuery,
+    callback_data: StaffTemplateCb,
+    bot: Bot,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+    report: Report,
+) -> None:
+    """A ready answer goes to the resident; the post gets its own buttons back."""
+    message = query.message
+    assert message is not None  # OnItsPost
+    sent = await reports.actions.send_template(
+        report.id, callback_data.template, query.from_user.id, query.from_user.full_name
+    )
+    if sent is None:
+        await query.answer(texts.stale_button())
+    else:
+        await query.answer(texts.template_sent())
+    # the menu of answers: back to the post's own (a message too old to read has none)
+    if isinstance(message, Message) and _shows(message, StaffTemplateCb):
+        await set_inline_keyboard(
+            bot, message.chat.id, message.message_id, renderer.staff_keyboard(sent or report)
+        )
+
+
+def _shows(message: Message, kind: type[CallbackData]) -> bool:
+    """The message's buttons include one of this kind."""
+    markup = message.reply_markup
+    return markup is not None and any(
+        (button.callback_data or "").startswith(kind.__prefix__ + ":")
+        for row in markup.inline_keyboard
+        for button in row
+    )
+
+
+async def on_duplicate(
+    query: CallbackQuery,
+    callback_data: StaffDuplicateCb,
+    reports: ReportService,
+    report: Report,
+    seen: Status,
+) -> None:
+    original = callback_data.original
+    marked = await reports.actions.mark_duplicate(
+        report.id, original, query.from_user.id, query.from_user.full_name, seen
+    )
+    if marked is None:
+        await query.answer(texts.stale_button())
+    elif marked.changed:
+        await query.answer(texts.staff_done())
+    elif marked.refused == "original closed":
+        await query.answer(texts.duplicate_original_closed(original), show_alert=True)
+    else:
+        await query.answer(staff_too_late(marked, query.from_user.id), show_alert=True)
 
 
 async def _posted_here(chats: ChatService, report_chat: int | None, chat_id: int) -> bool:
