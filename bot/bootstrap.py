@@ -306,7 +306,9 @@ def build(
         community_renderer=community_renderer,
         alerts=alerts,
         inbox=inbox,
-        privacy=PrivacyService(db, clock, outbox, reports.core.redraw_post, storage.invalidate),
+        privacy=PrivacyService(
+            db, clock, outbox, reports.lifecycle.redraw_post, storage.invalidate
+        ),
         i18n=i18n,
     )
     dp = build_dispatcher(services, storage, time_scale)

@@ -104,19 +104,21 @@ async def test_created_and_cancelled_with_their_cause(db: Database, clock: Fixed
         ("report_remind", "2026-11-21T06:45:00+00:00"),
         ("report_escalate", "2026-11-21T07:15:00+00:00"),
     ]
-    await bench.reports.actions.act(report.id, Action.TAKE, officer_id=7, officer_name="Officer")
+    await bench.reports.lifecycle.act(report.id, Action.TAKE, officer_id=7, officer_name="Officer")
     assert await bench.followup_states() == [
         ("report_remind", "cancelled"),
         ("report_escalate", "cancelled"),
         ("report_unresolved", "pending"),
     ]
-    await bench.reports.actions.act(report.id, Action.RESOLVE, officer_id=7, officer_name="Officer")
+    await bench.reports.lifecycle.act(
+        report.id, Action.RESOLVE, officer_id=7, officer_name="Officer"
+    )
     assert (await bench.followup_states())[2:] == [
         ("report_unresolved", "cancelled"),
         ("survey", "pending"),
     ]
     # a change that fails (someone else was faster) schedules nothing
-    result = await bench.reports.actions.act(
+    result = await bench.reports.lifecycle.act(
         report.id, Action.RESOLVE, officer_id=8, officer_name="Other"
     )
     assert not result.changed and len(await bench.followup_states()) == 4
@@ -242,8 +244,10 @@ async def test_the_survey_waits_for_the_morning_and_no_reopens(
     user = await bench.resident()
     report = await bench.reports.submission.submit(user, DRAFT, name=None, username=None)
     await bench.deliver_post(report.id)
-    await bench.reports.actions.act(report.id, Action.TAKE, officer_id=7, officer_name="Officer")
-    await bench.reports.actions.act(report.id, Action.RESOLVE, officer_id=7, officer_name="Officer")
+    await bench.reports.lifecycle.act(report.id, Action.TAKE, officer_id=7, officer_name="Officer")
+    await bench.reports.lifecycle.act(
+        report.id, Action.RESOLVE, officer_id=7, officer_name="Officer"
+    )
     # 2 hours after resolving is 14:30 UTC = 19:30 in Almaty … make it 22:30 local instead
     clock.now = clock.now.replace(hour=17, minute=30)
     await bench.followups.run_due()
@@ -276,7 +280,9 @@ async def test_the_survey_waits_for_the_morning_and_no_reopens(
         for t in await bench.outbox_texts(STAFF)
     )
     # resolved again: no second survey
-    await bench.reports.actions.act(report.id, Action.RESOLVE, officer_id=7, officer_name="Officer")
+    await bench.reports.lifecycle.act(
+        report.id, Action.RESOLVE, officer_id=7, officer_name="Officer"
+    )
     assert await bench.rows("SELECT count(*) FROM followups WHERE kind = 'survey'") == [(1,)]
 
 
@@ -290,9 +296,11 @@ async def test_the_daily_digest(db: Database, clock: FixedClock) -> None:
     user = await bench.resident()
     report = await bench.reports.submission.submit(user, DRAFT, name=None, username=None)
     clock.now += timedelta(minutes=20)
-    await bench.reports.actions.act(report.id, Action.TAKE, officer_id=7, officer_name="Officer")
+    await bench.reports.lifecycle.act(report.id, Action.TAKE, officer_id=7, officer_name="Officer")
     clock.now += timedelta(hours=2)
-    await bench.reports.actions.act(report.id, Action.RESOLVE, officer_id=7, officer_name="Officer")
+    await bench.reports.lifecycle.act(
+        report.id, Action.RESOLVE, officer_id=7, officer_name="Officer"
+    )
     clock.now = clock.now.replace(day=22, hour=9)  # the bot was down at 08:30: sent late
     await bench.followups.run_due()
     digest = [t for t in await bench.outbox_texts(STAFF) if t.startswith("📊")]
@@ -331,7 +339,9 @@ async def test_escalation_mentions_the_admins_and_the_holder_is_reminded(
     assert escalation.startswith("⚠️ Сообщение № 1000 ждёт 45 минут")
     assert '<a href="tg://user?id=501">Начальник &lt;смены&gt;</a>' in escalation
 
-    await bench.reports.actions.act(report.id, Action.TAKE, officer_id=7, officer_name="Ерлан <Б>")
+    await bench.reports.lifecycle.act(
+        report.id, Action.TAKE, officer_id=7, officer_name="Ерлан <Б>"
+    )
     clock.now += timedelta(hours=25)
     assert await bench.followups.run_due() == 1
     reminder = (await bench.outbox_texts(STAFF))[-1]

@@ -5,6 +5,7 @@ but the roles every feature folder repeats."""
 from __future__ import annotations
 
 from collections import defaultdict
+from enum import Enum
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -55,3 +56,28 @@ def test_every_feature_folder_holds_a_router() -> None:
 
 def test_the_layers_exist() -> None:
     assert all((BOT / layer).is_dir() for layer in LAYERS)
+
+
+def test_presses_are_typed_and_dispatched_by_filters() -> None:
+    """One handler per action, matched by a filter on a typed field: no handler branches on
+    an action string, and no callback class says its actions in a comment."""
+    import inspect
+
+    from aiogram.filters.callback_data import CallbackData
+
+    from bot.telegram import callbacks
+
+    for path in (BOT / "telegram").rglob("*.py"):
+        assert "def on_button(" not in path.read_text("utf-8"), path
+    classes = [
+        c
+        for _, c in inspect.getmembers(callbacks, inspect.isclass)
+        if issubclass(c, CallbackData) and c is not CallbackData
+    ]
+    assert len(classes) >= 20
+    for cls in classes:
+        for name, field in cls.model_fields.items():
+            if name in ("action", "step"):
+                assert isinstance(field.annotation, type) and issubclass(field.annotation, Enum), (
+                    f"{cls.__name__}.{name} is {field.annotation}"
+                )

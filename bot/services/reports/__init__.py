@@ -1,9 +1,9 @@
 """Reports: a resident's submission is stored with everything it must cause, in one go; staff
 act on it, talk with its author through the bot, and the author follows it. One module per
-responsibility, all acting through the shared core (`changes`)."""
+responsibility, every change of status through the lifecycle (`lifecycle`)."""
 
-from bot.services.reports.changes import ReportCore
 from bot.services.reports.conversation import ReportConversation
+from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.outcomes import ReportDelivery
 from bot.services.reports.ports import (
     DELIVERED,
@@ -32,8 +32,8 @@ __all__ = [
     "TOPIC_OF",
     "ActionResult",
     "ReportConversation",
-    "ReportCore",
     "ReportDelivery",
+    "ReportLifecycle",
     "ReportLimits",
     "ReportPlanner",
     "ReportRefused",

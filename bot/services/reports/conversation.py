@@ -14,21 +14,21 @@ from bot.domain.reports import (
     apply,
 )
 from bot.domain.users import FORGOTTEN
-from bot.services.reports.changes import ReportCore
+from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import RELAYABLE, ActionResult, Said, parse_ask
 
 
 class ReportConversation:
     """Messages between the staff group and a report's author."""
 
-    def __init__(self, core: ReportCore) -> None:
-        self.core = core
-        self.db = core.db
-        self.outbox = core.outbox
-        self.renderer = core.renderer
-        self.repo = core.repo
-        self.staff = core.staff
-        self.relays = core.relays
+    def __init__(self, lifecycle: ReportLifecycle) -> None:
+        self.lifecycle = lifecycle
+        self.db = lifecycle.db
+        self.outbox = lifecycle.outbox
+        self.renderer = lifecycle.renderer
+        self.repo = lifecycle.repo
+        self.staff = lifecycle.staff
+        self.relays = lifecycle.relays
 
     async def ask(
         self, report_id: int, action: Action, *, officer_id: int, officer_name: str, seen: Status
@@ -40,7 +40,7 @@ class ReportConversation:
             if report is None:
                 raise LookupError(f"report {report_id} does not exist")
             if report.status is not seen:
-                return await self.core.refused(conn, report, "changed meanwhile")
+                return await self.lifecycle.refused(conn, report, "changed meanwhile")
             try:
                 apply(
                     report.status,
@@ -83,7 +83,7 @@ class ReportConversation:
                     return Said.NOT_TEXT, None
                 if len(text) > MAX_NOTE:
                     return Said.TOO_LONG, None
-                result = await self.core.staff_act(
+                result = await self.lifecycle.staff_act(
                     conn,
                     report_id,
                     action,
@@ -112,7 +112,7 @@ class ReportConversation:
                 officer = await self.staff.profile(conn, officer_id)
                 for message in self.renderer.officer_says(report, officer, chat_id, message_id):
                     await self.outbox.add(conn, message)
-                await self.core.event(
+                await self.lifecycle.event(
                     conn,
                     report.id,
                     "staff",
@@ -135,7 +135,7 @@ class ReportConversation:
                 return None
             if report.staff_chat_id is None:
                 return None
-            await self.core.to_staff(conn, report, resident_id, message_id)
+            await self.lifecycle.to_staff(conn, report, resident_id, message_id)
         self.outbox.notify()
         return report
 
@@ -150,7 +150,7 @@ class ReportConversation:
                 return None
             if report.status not in OPEN or report.staff_chat_id is None:
                 return None
-            await self.core.to_staff(conn, report, resident_id, message_id, header=header)
+            await self.lifecycle.to_staff(conn, report, resident_id, message_id, header=header)
         self.outbox.notify()
         return report
 
@@ -164,7 +164,7 @@ class ReportConversation:
             if await self.repo.has_event(conn, report_id, "resident_unreachable"):
                 return
             await self.outbox.add(conn, self.renderer.resident_unreachable(report))
-            await self.core.event(conn, report_id, "system", None, "resident_unreachable")
+            await self.lifecycle.event(conn, report_id, "system", None, "resident_unreachable")
         self.outbox.notify()
 
     async def relayed_to_resident(self, chat_id: int, message_id: int) -> int | None:

@@ -10,7 +10,7 @@ from bot.domain.outbox import NewMessage, OutgoingMessage
 from bot.domain.refs import RefKind
 from bot.domain.reports import OPEN, Status
 from bot.services.outbox import fill_thread
-from bot.services.reports.changes import ReportCore
+from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import DELIVERED, TOPIC_OF
 from bot.storage.db import Tx
 
@@ -20,11 +20,11 @@ log = logging.getLogger(__name__)
 class ReportDelivery:
     """The outbox's hooks for messages with a report ref."""
 
-    def __init__(self, core: ReportCore) -> None:
-        self.core = core
-        self.outbox = core.outbox
-        self.renderer = core.renderer
-        self.repo = core.repo
+    def __init__(self, lifecycle: ReportLifecycle) -> None:
+        self.lifecycle = lifecycle
+        self.outbox = lifecycle.outbox
+        self.renderer = lifecycle.renderer
+        self.repo = lifecycle.repo
 
     async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
         """Delivery hook: remember where a report's staff post landed (replies trace back)."""
@@ -58,7 +58,7 @@ class ReportDelivery:
             await self.repo.set_staff_topic(conn, report_id, message.chat_id, message_id)
             report = await self.repo.get(conn, report_id)
             if report is not None and report.status not in OPEN:  # withdrawn meanwhile
-                await self.core.topic_state(conn, report, closed=True)
+                await self.lifecycle.topic_state(conn, report, closed=True)
                 self.outbox.notify()
         elif ref.part == "post":
             await self.repo.set_staff_post(conn, report_id, message.chat_id, message_id)
@@ -71,7 +71,7 @@ class ReportDelivery:
                 for action in ("category", "priority", "place"):
                     changed = changed or await self.repo.has_event(conn, report.id, action)
                 if changed:
-                    await self.core.redraw(conn, report)
+                    await self.lifecycle.redraw(conn, report)
                     self.outbox.notify()
 
     async def on_failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
@@ -119,7 +119,7 @@ class ReportDelivery:
         existed (no topic after all: the group itself)."""
 
         async def thread_of(report_id: int) -> int | None:
-            report = await self.core.get(report_id)
+            report = await self.lifecycle.get(report_id)
             return report.staff_thread_id if report is not None else None
 
         return await fill_thread(message.payload, TOPIC_OF, thread_of)

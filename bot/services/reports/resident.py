@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.reports import Action, Actor, Report
-from bot.services.reports.changes import ReportCore
+from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import ActionResult
 from bot.storage.db import Tx
 
@@ -11,12 +11,12 @@ from bot.storage.db import Tx
 class ResidentReports:
     """What a resident sees and does with their own reports."""
 
-    def __init__(self, core: ReportCore) -> None:
-        self.core = core
-        self.db = core.db
-        self.outbox = core.outbox
-        self.renderer = core.renderer
-        self.repo = core.repo
+    def __init__(self, lifecycle: ReportLifecycle) -> None:
+        self.lifecycle = lifecycle
+        self.db = lifecycle.db
+        self.outbox = lifecycle.outbox
+        self.renderer = lifecycle.renderer
+        self.repo = lifecycle.repo
 
     async def mine(self, resident_id: int, page: int, per_page: int) -> tuple[list[Report], int]:
         """A page of the resident's reports, newest first, and how many there are."""
@@ -41,7 +41,7 @@ class ResidentReports:
             report = await self.repo.get(conn, report_id)
             if report is None or report.reporter_id != resident_id:
                 return None
-            result = await self.core.transition(
+            result = await self.lifecycle.transition(
                 conn, report, Action.WITHDRAW, Actor.RESIDENT, resident_id
             )
             if not result.changed:
@@ -51,8 +51,8 @@ class ResidentReports:
             edit = self.renderer.staff_post_update(updated, earlier, None)
             if edit is not None:
                 await self.outbox.add(conn, edit)
-            await self.core.topic_state(conn, updated, closed=True)
-            await self.core.tell_followers(conn, updated)  # theirs joined it: they must know
+            await self.lifecycle.topic_state(conn, updated, closed=True)
+            await self.lifecycle.tell_followers(conn, updated)  # theirs joined it: they must know
         self.outbox.notify()
         return ActionResult(updated, True)
 
@@ -64,13 +64,13 @@ class ResidentReports:
         report = await self.repo.get(conn, report_id)
         if report is None or report.reporter_id != resident_id:
             return None
-        result = await self.core.transition(
+        result = await self.lifecycle.transition(
             conn, report, Action.REOPEN, Actor.RESIDENT, resident_id, note=note
         )
         if not result.changed:
             return result
         updated = result.report
-        await self.core.topic_state(conn, updated, closed=False)
+        await self.lifecycle.topic_state(conn, updated, closed=False)
         earlier = await self.repo.count_by_reporter(conn, updated.reporter_id) - 1
         edit = self.renderer.staff_post_update(updated, earlier, None)
         if edit is not None:

@@ -1,4 +1,4 @@
-"""The report services, made together around one shared core."""
+"""The report services, made together around one lifecycle."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import datetime
 from bot.domain.directory import Placement
 from bot.domain.reports import Report
 from bot.services.outbox import Outbox
-from bot.services.reports.changes import ReportCore
 from bot.services.reports.conversation import ReportConversation
+from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.outcomes import ReportDelivery
 from bot.services.reports.ports import ReportLimits, ReportPlanner, ReportRenderer, SimilarRule
 from bot.services.reports.resident import ResidentReports
@@ -19,10 +19,11 @@ from bot.storage.db import Database, Tx
 
 
 class ReportService:
-    """Reports, by responsibility: `submission` (a resident's new report, the limits),
-    `actions` (what staff do to a report), `conversation` (officer and resident talking about
-    one), `resident` (a resident's own reports), `delivery` (the outbox's hooks). They share
-    `core`, the steps every change takes."""
+    """Reports, by responsibility: `lifecycle` (a change of status: staff's Take, Resolve,
+    Reject, Reopen, and the steps every change takes), `submission` (a resident's new report,
+    the limits), `actions` (staff's other work on a report: hand over, duplicates, place,
+    priority, category, ready answers), `conversation` (officer and resident talking about
+    one), `resident` (a resident's own reports), `delivery` (the outbox's hooks)."""
 
     def __init__(
         self,
@@ -39,9 +40,9 @@ class ReportService:
         on_resolved: Callable[[Tx, Report], Awaitable[None]] | None = None,
         precinct_chats: Callable[[], frozenset[int]] | None = None,
     ) -> None:
-        self.core = ReportCore(db, outbox, clock, renderer, planner, on_resolved)
+        self.lifecycle = ReportLifecycle(db, outbox, clock, renderer, planner, on_resolved)
         self.submission = ReportSubmission(
-            self.core,
+            self.lifecycle,
             staff_chat_id,
             limits,
             staff_topics=staff_topics,
@@ -49,10 +50,10 @@ class ReportService:
             similar=similar,
             precinct_chats=precinct_chats,
         )
-        self.actions = StaffActions(self.core)
-        self.conversation = ReportConversation(self.core)
-        self.resident = ResidentReports(self.core)
-        self.delivery = ReportDelivery(self.core)
+        self.actions = StaffActions(self.lifecycle)
+        self.conversation = ReportConversation(self.lifecycle)
+        self.resident = ResidentReports(self.lifecycle)
+        self.delivery = ReportDelivery(self.lifecycle)
 
     async def get(self, report_id: int) -> Report | None:
-        return await self.core.get(report_id)
+        return await self.lifecycle.get(report_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.domain.directory import Placement
 from bot.domain.reports import OPEN, Action, Actor, Report, Status
-from bot.services.reports.changes import ReportCore
+from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import ActionResult
 
 log = logging.getLogger(__name__)
@@ -17,46 +17,16 @@ log = logging.getLogger(__name__)
 class StaffActions:
     """Staff actions on reports."""
 
-    def __init__(self, core: ReportCore) -> None:
-        self.core = core
-        self.db = core.db
-        self.outbox = core.outbox
-        self.clock = core.clock
-        self.renderer = core.renderer
-        self.repo = core.repo
-        self.staff = core.staff
-        self.templates = core.templates
-        self.planner = core.planner
-
-    async def act(
-        self,
-        report_id: int,
-        action: Action,
-        *,
-        officer_id: int,
-        officer_name: str,
-        reason: str | None = None,
-        note: str | None = None,
-        seen: Status | None = None,
-    ) -> ActionResult:
-        """A staff action on a report: the lifecycle decides, the change, its history, the
-        edited staff post and the resident's notice are written in one transaction. Two
-        officers at once: the second finds the report changed and nothing happens. `reason`
-        is a listed rejection reason, `note` what the officer typed for the resident."""
-        async with self.db.transaction() as conn:
-            result = await self.core.staff_act(
-                conn, report_id, action, officer_id, officer_name, reason, note, seen
-            )
-        if result.changed:
-            self.outbox.notify()
-            log.info(
-                "report %s: %s by officer %s -> %s",
-                report_id,
-                action,
-                officer_id,
-                result.report.status,
-            )
-        return result
+    def __init__(self, lifecycle: ReportLifecycle) -> None:
+        self.lifecycle = lifecycle
+        self.db = lifecycle.db
+        self.outbox = lifecycle.outbox
+        self.clock = lifecycle.clock
+        self.renderer = lifecycle.renderer
+        self.repo = lifecycle.repo
+        self.staff = lifecycle.staff
+        self.templates = lifecycle.templates
+        self.planner = lifecycle.planner
 
     async def assign(
         self,
@@ -70,11 +40,11 @@ class StaffActions:
         they had taken it, the resident is told who handles it, and the history says who
         handed it over."""
         async with self.db.transaction() as conn:
-            result = await self.core.staff_act(
+            result = await self.lifecycle.staff_act(
                 conn, report_id, Action.TAKE, officer_id, officer_name, None, None, None
             )
             if result.changed and by_id != officer_id:
-                await self.core.event(
+                await self.lifecycle.event(
                     conn, report_id, "staff", by_id, "assign", note=officer_name, actor_name=by_name
                 )
         if result.changed:
@@ -109,10 +79,10 @@ class StaffActions:
             if original.id == report.id or report.id in visited:
                 return None
             if seen is not None and report.status is not seen:
-                return await self.core.refused(conn, report, "changed meanwhile")
+                return await self.lifecycle.refused(conn, report, "changed meanwhile")
             if original.status not in OPEN:
                 return ActionResult(report, False, "original closed")
-            result = await self.core.transition(
+            result = await self.lifecycle.transition(
                 conn,
                 report,
                 Action.REJECT,
@@ -123,7 +93,7 @@ class StaffActions:
                 actor_name=by_name,
             )
             if not result.changed:
-                return await self.core.refused(conn, result.report, result.refused)
+                return await self.lifecycle.refused(conn, result.report, result.refused)
             await self.repo.mark_duplicate(
                 conn, report.id, original.id, report.reporter_id, report.language, self.clock()
             )
@@ -138,7 +108,7 @@ class StaffActions:
             joined = self.renderer.duplicate_joined(original, updated)
             if joined is not None:  # the officer on the original sees what came in
                 await self.outbox.add(conn, joined)
-            await self.core.topic_state(conn, updated, closed=True)
+            await self.lifecycle.topic_state(conn, updated, closed=True)
         self.outbox.notify()
         log.info("report %s: a duplicate of %s (by %s)", report_id, original.id, by_id)
         return ActionResult(updated, True)
@@ -173,12 +143,12 @@ class StaffActions:
                 if report.latitude is not None and report.longitude is not None:
                     note += f"; {report.latitude:.5f}, {report.longitude:.5f} →"
                 note += f" ({latitude:.5f}, {longitude:.5f})"
-            await self.core.event(
+            await self.lifecycle.event(
                 conn, report_id, "staff", by_id, "place", note=note, actor_name=by_name
             )
             updated = await self.repo.get(conn, report_id)
             assert updated is not None
-            await self.core.redraw(conn, updated)
+            await self.lifecycle.redraw(conn, updated)
             await self.outbox.add(conn, self.renderer.relocated(updated))
         self.outbox.notify()
         return updated
@@ -195,14 +165,14 @@ class StaffActions:
             if report.priority == priority:
                 return report
             await self.repo.set_priority(conn, report_id, priority, self.clock())
-            await self.core.event(
+            await self.lifecycle.event(
                 conn, report_id, "staff", by_id, "priority", note=priority, actor_name=by_name
             )
             updated = await self.repo.get(conn, report_id)
             assert updated is not None
             if self.planner is not None:
                 await self.planner.on_change(conn, updated, "priority")
-            await self.core.redraw(conn, updated)
+            await self.lifecycle.redraw(conn, updated)
         self.outbox.notify()
         return updated
 
@@ -218,7 +188,7 @@ class StaffActions:
             if report.category == category:
                 return report
             await self.repo.set_category(conn, report_id, category, self.clock())
-            await self.core.event(
+            await self.lifecycle.event(
                 conn,
                 report_id,
                 "staff",
@@ -229,7 +199,7 @@ class StaffActions:
             )
             updated = await self.repo.get(conn, report_id)
             assert updated is not None
-            await self.core.redraw(conn, updated)
+            await self.lifecycle.redraw(conn, updated)
             await self.outbox.add(conn, self.renderer.recategorised(updated))
         self.outbox.notify()
         return updated
@@ -250,7 +220,7 @@ class StaffActions:
             text = template["text_kk"] if report.language == "kk" else template["text_ru"]
             officer = await self.staff.profile(conn, officer_id)
             await self.outbox.add(conn, self.renderer.template_says(report, officer, text))
-            await self.core.event(
+            await self.lifecycle.event(
                 conn,
                 report.id,
                 "staff",

@@ -12,7 +12,7 @@ from bot.domain.directory import Placement, distance_m
 from bot.domain.outbox import NewMessage
 from bot.domain.reports import Report, ReportDraft
 from bot.domain.users import User
-from bot.services.reports.changes import ReportCore
+from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import TOPIC_OF, ReportLimits, ReportRefused, SimilarRule
 from bot.storage.db import Tx
 
@@ -24,7 +24,7 @@ class ReportSubmission:
 
     def __init__(
         self,
-        core: ReportCore,
+        lifecycle: ReportLifecycle,
         staff_chat_id: Callable[[], Awaitable[int | None]],
         limits: ReportLimits | None = None,
         staff_topics: Callable[[], Awaitable[bool]] | None = None,
@@ -32,13 +32,13 @@ class ReportSubmission:
         similar: SimilarRule | None = None,
         precinct_chats: Callable[[], frozenset[int]] | None = None,
     ) -> None:
-        self.core = core
-        self.db = core.db
-        self.outbox = core.outbox
-        self.clock = core.clock
-        self.renderer = core.renderer
-        self.repo = core.repo
-        self.planner = core.planner
+        self.lifecycle = lifecycle
+        self.db = lifecycle.db
+        self.outbox = lifecycle.outbox
+        self.clock = lifecycle.clock
+        self.renderer = lifecycle.renderer
+        self.repo = lifecycle.repo
+        self.planner = lifecycle.planner
         self.staff_chat_id = staff_chat_id
         self.limits = limits or ReportLimits()
         self.staff_topics = staff_topics
@@ -113,7 +113,7 @@ class ReportSubmission:
                 staff_chat_id=staff_chat,
                 shared_thread_id=shared if staff_chat is not None else None,
             )
-            await self.core.event(conn, report_id, "resident", reporter.id, "submitted")
+            await self.lifecycle.event(conn, report_id, "resident", reporter.id, "submitted")
             report = await self.repo.get(conn, report_id)
             assert report is not None
             if self.planner is not None:

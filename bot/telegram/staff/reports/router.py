@@ -136,7 +136,7 @@ async def _act(
     reason: str | None = None,
 ) -> None:
     """A button that acts at once: done, or who was faster."""
-    result = await reports.actions.act(
+    result = await reports.lifecycle.act(
         report.id,
         step,
         officer_id=query.from_user.id,

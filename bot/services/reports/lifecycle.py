@@ -1,9 +1,14 @@
-"""The shared core of every change to a report: the lifecycle's transition, the history line,
-the staff post redrawn, the topic opened or closed, the followers told. The report services
-(submission, staff actions, the conversation, the resident's own, delivery) all act through it."""
+"""A report's lifecycle: every change of its status and what the change causes.
+
+`act` is what a staff button (Take, Resolve, Reject, Reopen) calls: the domain's transition
+table (`bot/domain/reports.py`, `apply`) decides, then in one transaction the new status, the
+history line, the redrawn staff post, the topic opened or closed, the resident's notice and the
+follow-ups (`planner`) are written. The other report services (submission, staff actions, the
+conversation, the resident's own, delivery outcomes) change a report through the same steps."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -18,9 +23,12 @@ from bot.storage.repositories import (
     TemplateRepository,
 )
 
+log = logging.getLogger(__name__)
 
-class ReportCore:
-    """The dependencies and the shared steps of the report services (inside their transactions)."""
+
+class ReportLifecycle:
+    """A report's changes of status, and the shared steps of the report services (inside
+    their transactions)."""
 
     def __init__(
         self,
@@ -47,6 +55,36 @@ class ReportCore:
     async def get(self, report_id: int) -> Report | None:
         async with self.db.read() as conn:
             return await self.repo.get(conn, report_id)
+
+    async def act(
+        self,
+        report_id: int,
+        action: Action,
+        *,
+        officer_id: int,
+        officer_name: str,
+        reason: str | None = None,
+        note: str | None = None,
+        seen: Status | None = None,
+    ) -> ActionResult:
+        """A staff action on a report: the lifecycle decides, the change, its history, the
+        edited staff post and the resident's notice are written in one transaction. Two
+        officers at once: the second finds the report changed and nothing happens. `reason`
+        is a listed rejection reason, `note` what the officer typed for the resident."""
+        async with self.db.transaction() as conn:
+            result = await self.staff_act(
+                conn, report_id, action, officer_id, officer_name, reason, note, seen
+            )
+        if result.changed:
+            self.outbox.notify()
+            log.info(
+                "report %s: %s by officer %s -> %s",
+                report_id,
+                action,
+                officer_id,
+                result.report.status,
+            )
+        return result
 
     async def staff_act(
         self,
