@@ -16,7 +16,7 @@ fast:
 lint:
 	$(BIN)ruff check .
 	$(BIN)ruff format --check .
-	$(BIN)mypy bot
+	$(BIN)mypy bot benchmarks
 	$(BIN)lint-imports
 
 # the documentation as CI builds it, into a temporary folder that is thrown away
