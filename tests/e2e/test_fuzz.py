@@ -34,6 +34,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.telegram import states as state_module
+from bot.telegram.callbacks import (
+    CommunityCb,
+    DutyCb,
+    HelperCb,
+    MyReportsCb,
+    StaffCb,
+    SubCb,
+    SurveyCb,
+    SurveyDraftCb,
+)
 from bot.testing.fake_telegram import BotMessage, FakeTelegram, FakeUser, NoMessageError
 from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot
 
@@ -55,9 +65,19 @@ MENU = [
     "✖️ Бас тарту", "✖️ Отмена", "✅ Дайын", "✅ Готово",
 ]  # fmt: skip
 FORGED = [
-    "st:take:1000:n", "st:resolve:1000:t", "hp:check:1:a", "du:accept:1", "sv:s:1000:no",
-    "mr:withdraw:1000", "cs:1:0", "cd:send:1", "sb:remove:1", "lang:en", "consent:maybe",
-    "rc:../../etc", "x" * 64, "", "du:accept:-1", "mr:open:99999999999",
+    # buttons of the bot's own kinds, none of them ever shown to this user
+    StaffCb(action="take", report=1000, seen="n").pack(),
+    StaffCb(action="resolve", report=1000, seen="t").pack(),
+    HelperCb(action="check", helper=1, seen="a").pack(),
+    DutyCb(action="accept", duty=1).pack(),
+    SurveyCb(step="s", report=1000, value="no").pack(),
+    MyReportsCb(action="withdraw", value=1000).pack(),
+    CommunityCb(survey=1, option=0).pack(),
+    SurveyDraftCb(action="send", survey=1).pack(),
+    SubCb(action="remove", value="1").pack(),
+    # literal on purpose: data no current button carries (unknown values, malformed, huge)
+    "lang:en", "consent:maybe", "rc:../../etc", "x" * 64, "", "du:accept:-1",
+    "mr:open:99999999999",
 ]  # fmt: skip
 TEXTS = st.one_of(
     st.text(max_size=80),

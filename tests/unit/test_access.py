@@ -28,6 +28,7 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 from bot import telegram
 from bot.telegram import access, callbacks, profile
 from bot.telegram.access import FLAG, GUARDED, RESIDENT_AREA, STAFF_AREA, Staff, StaffGuard
+from bot.telegram.callbacks import StaffCb
 from bot.telegram.routers import staff_desk, start
 
 PACKAGE = "bot.telegram.routers."
@@ -133,7 +134,11 @@ def event_in(chat_id: int, chat_type: str, event: str) -> TelegramObject:
     )
     if event == "callback_query":
         return CallbackQuery(
-            id="1", from_user=person, chat_instance="1", message=message, data="st:take:1:n"
+            id="1",
+            from_user=person,
+            chat_instance="1",
+            message=message,
+            data=StaffCb(action="take", report=1, seen="n").pack(),
         )
     return message
 
