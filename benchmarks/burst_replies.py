@@ -29,7 +29,7 @@ async def main(users: int) -> None:
     fake.group(-1001, title="Duty", bot_is_admin=True)
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             bot_token=TOKEN,
             telegram_api_url=fake.url,
             database_path=Path(folder) / "bench.db",

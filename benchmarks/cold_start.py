@@ -105,24 +105,24 @@ async def main(runs: int, database: Path | None) -> dict[str, float]:
             f"run {i + 1}: first getUpdates {first:.2f} s, profile set {settled:.2f} s, "
             f"RSS {rss / 1024:.1f} MiB, {idle / 1024:.1f} MiB after {IDLE_SECONDS:.0f} s idle"
         )
-    first = [r[0] for r in results]
-    rss = [r[2] / 1024 for r in results]
-    idle = [r[3] / 1024 for r in results]
+    firsts = [r[0] for r in results]
+    rsses = [r[2] / 1024 for r in results]
+    idles = [r[3] / 1024 for r in results]
     floors = [await aiogram_floor() for _ in range(runs)]
     floor_s = statistics.median(f[0] for f in floors)
     floor = statistics.median(f[1] for f in floors) / 1024
     what = f"a copy of {database.name}" if database else "a fresh database"
     print(
-        f"cold start to first getUpdates: median {statistics.median(first):.2f} s, "
-        f"worst {max(first):.2f} s; RSS median {statistics.median(rss):.1f} MiB started, "
-        f"{statistics.median(idle):.1f} MiB idle ({runs} runs, {what} each); "
+        f"cold start to first getUpdates: median {statistics.median(firsts):.2f} s, "
+        f"worst {max(firsts):.2f} s; RSS median {statistics.median(rsses):.1f} MiB started, "
+        f"{statistics.median(idles):.1f} MiB idle ({runs} runs, {what} each); "
         f"a process that only imports aiogram: {floor_s:.2f} s, {floor:.1f} MiB"
     )
     return {
-        "first": statistics.median(first),
-        "worst": max(first),
-        "rss": statistics.median(rss),
-        "idle": statistics.median(idle),
+        "first": statistics.median(firsts),
+        "worst": max(firsts),
+        "rss": statistics.median(rsses),
+        "idle": statistics.median(idles),
         "floor": floor,
         "floor_s": floor_s,
     }

@@ -26,8 +26,9 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def _status(key: str) -> int:
 
 
 async def timed(
-    calls: list[Callable[[], Awaitable[Any]]],
+    calls: Sequence[Callable[[], Awaitable[Any]]],
 ) -> tuple[float, float, list[Any]]:
     """p50 and p99 in milliseconds of awaiting each call in turn, and what they returned."""
     results, times = [], []
@@ -84,7 +85,7 @@ def month_before(today: date) -> Period:
 
 async def measure(path: Path, samples: int, out: dict[str, Any]) -> None:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=TOKEN,
         telegram_api_url="http://127.0.0.1:9",
         database_path=path,
@@ -97,9 +98,12 @@ async def measure(path: Path, samples: int, out: dict[str, Any]) -> None:
         text, (west, south, east, north) = grid(PRECINCTS, west=69.45, south=42.22)
         result = await app.directory.import_text(text, "bench.geojson")
         assert result.applied, result.problems[:3]
+        assert app.dp is not None
         desk, stats_service, exports = (app.dp[k] for k in ("desk", "stats_service", "exports"))
         async with app.db.read() as conn:
-            residents = (await (await conn.execute("SELECT count(*) FROM users")).fetchone())[0]
+            counted = await (await conn.execute("SELECT count(*) FROM users")).fetchone()
+            assert counted is not None
+            residents = counted[0]
             top = await (
                 await conn.execute(
                     "/* bench */ SELECT max(id) AS n, max(reporter_id) AS r FROM reports"
@@ -115,6 +119,7 @@ async def measure(path: Path, samples: int, out: dict[str, Any]) -> None:
                     )
                 ).fetchall()
             ]
+        assert top is not None
         reports = top["n"]
         rng = random.Random(3)
         people = [RESIDENT_BASE + rng.randrange(max(1, residents - 10)) for _ in range(samples)]
@@ -122,21 +127,19 @@ async def measure(path: Path, samples: int, out: dict[str, Any]) -> None:
         warm = [app.reports.resident.mine(p, 0, 5) for p in people[:50]]
         await asyncio.gather(*warm)
 
-        p50, p99, pages = await timed(
-            [lambda p=p: app.reports.resident.mine(p, 0, 5) for p in people]
-        )
+        p50, p99, pages = await timed([partial(app.reports.resident.mine, p, 0, 5) for p in people])
         mean_total = sum(total for _, total in pages) / len(pages)
         out["myreports"] = (p50, p99, f"{mean_total:.0f} reports each on average")
         busiest = RESIDENT_BASE  # the Pareto spread makes the first resident the busiest
         p50, p99, pages = await timed([lambda: app.reports.resident.mine(busiest, 0, 5)] * 50)
         out["myreports_busiest"] = (p50, p99, f"{pages[0][1]} reports")
-        p50, p99, cards = await timed([lambda n=n: desk.card(n) for n in numbers])
+        p50, p99, cards = await timed([partial(desk.card, n) for n in numbers])
         assert all(card is not None for card in cards)
         out["card"] = (p50, p99, "")
-        p50, p99, found = await timed([lambda n=n: desk.find(f"№ {n}") for n in numbers])
+        p50, p99, found = await timed([partial(desk.find, f"№ {n}") for n in numbers])
         assert all(f.card is not None for f in found)
         out["find_number"] = (p50, p99, "")
-        p50, p99, found = await timed([lambda p=p: desk.find(p) for p in phones])
+        p50, p99, found = await timed([partial(desk.find, p) for p in phones])
         assert all(f.reports for f in found)
         out["find_phone"] = (p50, p99, f"{len(phones)} phones")
 
@@ -144,9 +147,9 @@ async def measure(path: Path, samples: int, out: dict[str, Any]) -> None:
         times = []
         hits = 0
         for lat, lon in points:
-            started = time.perf_counter_ns()
+            began = time.perf_counter_ns()
             hits += app.directory.lookup(lat, lon).precinct is not None
-            times.append(time.perf_counter_ns() - started)
+            times.append(time.perf_counter_ns() - began)
         times.sort()
         out["lookup"] = (
             times[len(times) // 2] / 1e6,

@@ -26,7 +26,7 @@ from bot.app import SakshyApp
 from bot.config import Settings
 from bot.demo import demo_clock
 from bot.domain.duties import DutyDraft, MeetingPoint
-from bot.domain.helpers import HelperDraft
+from bot.domain.helpers import HelperDraft, HelperStatus
 from bot.storage.repositories import HelperRepository, UserRepository
 from bot.testing.fake_telegram import FakeTelegram
 
@@ -49,7 +49,9 @@ async def seed(app: SakshyApp, count: int) -> None:
             helper_id = await helpers.insert(
                 conn, user_id, draft, "kk" if n % 2 else "ru", "1", now
             )
-            await helpers.change_status(conn, helper_id, "applied", "active", now)
+            await helpers.change_status(
+                conn, helper_id, HelperStatus.APPLIED, HelperStatus.ACTIVE, now
+            )
 
 
 async def main(count: int) -> dict[str, float]:
@@ -58,7 +60,7 @@ async def main(count: int) -> dict[str, float]:
     fake.group(STAFF, title="Duty", bot_is_admin=True)
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             bot_token=TOKEN,
             telegram_api_url=fake.url,
             database_path=Path(folder) / "bench.db",

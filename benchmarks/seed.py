@@ -97,7 +97,9 @@ def _reports(
             name, username, phone, rng.choice(("kk", "ru")), status, officer, STAFF_CHAT,
             n * 2, _stamp(created), _stamp(updated), precinct, f"i{precinct[1:]}",
         )  # fmt: skip
-        events = [(n, _stamp(created), "resident", resident, "submitted", None, "new", None)]
+        events: list[tuple[int, str, str, int, str, str | None, str, str | None]] = [
+            (n, _stamp(created), "resident", resident, "submitted", None, "new", None)
+        ]
         if status == "withdrawn":
             events.append((n, _stamp(taken), "resident", resident, "withdraw", "new", status, None))
         elif officer is not None:

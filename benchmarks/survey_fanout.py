@@ -108,7 +108,9 @@ async def measure(
             cur = await conn.execute(
                 "SELECT count(*) FROM outbox WHERE ref = ?", (f"csurvey:{survey.id}",)
             )
-            rows = (await cur.fetchone())[0]
+            counted = await cur.fetchone()
+            assert counted is not None
+            rows = counted[0]
     fanned = (sum(batches), max(batches), len(batches))
     assert rows == audience == followers, (rows, audience, followers)
 

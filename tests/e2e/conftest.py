@@ -16,7 +16,6 @@ import pytest
 from bot.app import SakshyApp
 from bot.config import Settings
 from bot.services.clock import WorldClock
-from bot.telegram.callbacks import CategoryCb, ConsentCb, LanguageCb, ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.timeouts import scaled
 from tests.speedups import compiled_catalogs_once  # noqa: F401 (autouse: compiled once)
@@ -165,50 +164,3 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-SKIP = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}
-
-
-async def fill_report(
-    user: Any,
-    lang: str,
-    *,
-    description: str = "Шу / шум",
-    address: str = "Тұран 12",
-    who: str = "named",
-) -> Any:
-    """The report wizard up to its summary: noise, `description`, a typed `address`, no
-    photos, named or anonymous (`who`), no phone. Returns the summary, «Send» not pressed."""
-    await user.send("/report")
-    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
-    await user.next_message()
-    await user.send(description)
-    await user.next_message()
-    await user.send(address)
-    await user.next_message()
-    await user.tap(SKIP[lang])
-    await user.press(await user.next_message(), data=ReportStepCb(action=who))
-    await user.next_message()
-    await user.tap(SKIP[lang])
-    return await user.next_message()
-
-
-async def submit_report(user: Any, lang: str, **report: str) -> Any:
-    """A quick report (see fill_report), sent; returns the receipt."""
-    await user.press(await fill_report(user, lang, **report), data=ReportStepCb(action="send"))
-    return await user.next_message(timeout=10)
-
-
-async def onboard(user: Any, lang: str, consent: str | None = "yes") -> Any:
-    """/start, pick the language, then answer the consent question with "yes" or "no", or
-    leave it open (None). Returns the consent question."""
-    await user.send("/start")
-    await user.next_message()  # the welcome
-    await user.press(await user.next_message(), data=LanguageCb(code=lang))
-    await user.next_message()  # language switched
-    question = await user.next_message()
-    if consent is not None:
-        await user.press(question, data=ConsentCb(action=consent))
-        await user.next_message()
-    return question

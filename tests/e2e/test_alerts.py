@@ -8,7 +8,8 @@ import logging
 import pytest
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard
 
 
 async def test_removed_from_the_staff_group_the_admins_are_told_in_private(

@@ -6,7 +6,8 @@ import asyncio
 
 from bot.telegram.callbacks import CategoryCb, LanguageCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import RunningBot, onboard
+from tests.e2e.conftest import RunningBot
+from tests.e2e.scenarios import onboard
 
 NOT_UNDERSTOOD_KK = "Кешіріңіз, түсінбедім."
 UNSUPPORTED_KK = "Мұнда хабардың бұл түрін қабылдай алмаймын."

@@ -17,7 +17,8 @@ import pytest
 from bot.services.clock import WorldClock
 from bot.telegram.callbacks import CommunityCb, SubRemoveCb, SubSwitchCb, SurveyDraftCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard
 from tests.e2e.test_desk import png_series
 
 # Sunday 22.11.2026, 11:00 in Almaty; the survey ends the same day at 20:00 (15:00 UTC)
@@ -120,9 +121,11 @@ async def test_a_survey_reaches_the_targeted_followers_and_its_results_the_staff
     await boris.press(asked_ru, data=CommunityCb(survey=1, option=1))
     await tg.wait_for(lambda: "✅ Ваш ответ: «Нет, <темно>»." in asked_ru.text, timeout=5)
     await dana.press(asked_dana, data=CommunityCb(survey=1, option=0))
-    query = await erlan.press_stale("cs:1:0")  # never sent it
+    query = await erlan.press_stale(CommunityCb(survey=1, option=0).pack())  # never sent it
     assert "ескірген" in (await erlan.answer_of(query))["text"]
-    query = await boris.press_stale("cs:1:7", asked_ru)  # no such option
+    query = await boris.press_stale(
+        CommunityCb(survey=1, option=7).pack(), asked_ru
+    )  # no such option
     assert "устарела" in (await boris.answer_of(query))["text"]
     assert await eventually(
         lambda: db_of("SELECT 1 FROM community_survey_answers WHERE user_id = 9804")

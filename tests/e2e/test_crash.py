@@ -21,11 +21,12 @@ from pathlib import Path
 import pytest
 
 from bot.telegram import state_groups
-from bot.telegram.callbacks import CategoryCb, ReportStepCb
+from bot.telegram.callbacks import ReportStepCb
 from bot.testing.fake_telegram import BotMessage, FakeTelegram, FakeUser, NoMessageError
 from bot.testing.timeouts import scaled, timeout_scale
-from tests.e2e.conftest import STAFF_CHAT, TOKEN, fill_report, onboard
+from tests.e2e.conftest import STAFF_CHAT, TOKEN
 from tests.e2e.processes import BotProcess, bot_process
+from tests.e2e.scenarios import fill_report, onboard, quick_report, step_asked
 
 pytestmark = pytest.mark.slow  # real processes, each start about two seconds
 
@@ -152,13 +153,8 @@ async def test_sigterm_lets_the_reply_in_flight_finish_and_stops_cleanly(
     ), "the database was closed (its WAL checkpointed)"
 
 
-#: the Russian prompts of the report wizard, and what a resident answers to each
-STEPS = {
-    "Шаг 2/6": "Шумят соседи",
-    "Шаг 3/6": "ул. Байтурсынова, 12",
-    "Шаг 4/6": "⏭ Пропустить",
-    "Шаг 6/6": "⏭ Пропустить",
-}
+#: the report wizard in Russian, and what a resident answers to each question
+STEPS = quick_report("ru", description="Шумят соседи", address="ул. Байтурсынова, 12")
 RECEIPT = re.compile(r"^Ваше сообщение № (\d+) принято\.")
 POST = re.compile(r"^№ (\d+) хабарлама")
 
@@ -195,20 +191,11 @@ async def keep_reporting(user: FakeUser, receipts: list[int], stop: asyncio.Even
         except NoMessageError:  # nothing came (the bot was down when it mattered): again
             await user.send("/report")
             continue
-        text, markup = message.text or "", str(message.reply_markup)
-        if found := RECEIPT.match(text):
+        if found := RECEIPT.match(message.text or ""):
             receipts.append(int(found.group(1)))
             await user.send("/report")
-        elif "rc:noise" in markup:
-            await user.press(message, data=CategoryCb(key="noise"))
-        elif "rs:named" in markup:
-            await user.press(message, data=ReportStepCb(action="named"))
-        elif "rs:send" in markup:
-            await user.press(message, data=ReportStepCb(action="send"))
-        else:
-            answer = next((a for step, a in STEPS.items() if text.startswith(step)), None)
-            if answer is not None:
-                await user.send(answer)
+        elif step := step_asked(STEPS, message):
+            await step.answer_to(user, message, typed=True)
 
 
 #: Telegram's clock for the flood: 100 times faster. Faster still, a few milliseconds of a

@@ -12,14 +12,13 @@ from babel.dates import format_date
 
 from bot.services.clock import WorldClock
 from bot.telegram.callbacks import (
-    CategoryCb,
-    ReportStepCb,
     StaffCb,
     StaffDuplicateCb,
     StaffTemplateCb,
 )
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import button_shown, onboard, submit_report
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -270,19 +269,7 @@ async def test_a_report_handed_over_and_filed_under_another_category(
 
 async def located_report(user: Any, latitude: float, longitude: float) -> None:
     """Noise, a sentence, a shared location, no photos, named, no phone (Russian)."""
-    await user.send("/report")
-    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
-    await user.next_message()
-    await user.send("Громкая музыка")
-    await user.next_message()
-    await user.send_location(latitude, longitude)
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data=ReportStepCb(action="named"))
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
-    await user.next_message(timeout=10)
+    await submit_report(user, "ru", description="Громкая музыка", address=(latitude, longitude))
 
 
 async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original(
@@ -315,7 +302,9 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     joined = await staff.next_message(timeout=10)  # under the original: what came in
     assert joined.text.startswith("🔁 № 1001 хабарлама дәл осы мәселе туралы")
     assert joined.raw["reply_to_message"]["message_id"] == original.message_id
-    query = await staff.press_stale(officer, "st:dup1000:1001:n", post)
+    query = await staff.press_stale(
+        officer, StaffCb(action="dup1000", report=1001, seen="n").pack(), post
+    )
     assert (await officer.answer_of(query))["text"], "a second press changes nothing"
     rows = await db_of("SELECT id, status, duplicate_of FROM reports ORDER BY id")
     assert [tuple(r) for r in rows] == [
@@ -334,9 +323,9 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     # the original is resolved: its own author and both followers are told
     await staff.press(officer, original, data=StaffCb(action="take", report=1000, seen="n"))
     await first.next_message(timeout=10)
-    await tg.wait_for(lambda: "st:resolve:1000:t" in str(original.reply_markup), timeout=10)
+    await button_shown(tg, original, StaffCb(action="resolve", report=1000, seen="t"), within=10)
     await staff.press(officer, original, data=StaffCb(action="resolve", report=1000, seen="t"))
-    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(original.reply_markup), timeout=10)
+    await button_shown(tg, original, StaffCb(action="rs_plain", report=1000, seen="t"), within=10)
     await staff.press(officer, original, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     await first.next_message(timeout=10)
     followed = await second.next_message(timeout=10)
@@ -347,12 +336,12 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     await staff.send(officer, "/duplicate 1002 1000")
     assert (await staff.next_message()).text.startswith("Сообщение № 1000 закрыто: объединять")
     # reopened and resolved again: the followers are not told twice
-    await tg.wait_for(lambda: "st:reopen:1000:s" in str(original.reply_markup), timeout=10)
+    await button_shown(tg, original, StaffCb(action="reopen", report=1000, seen="s"), within=10)
     await staff.press(officer, original, data=StaffCb(action="reopen", report=1000, seen="s"))
     await first.next_message(timeout=10)
-    await tg.wait_for(lambda: "st:resolve:1000:t" in str(original.reply_markup), timeout=10)
+    await button_shown(tg, original, StaffCb(action="resolve", report=1000, seen="t"), within=10)
     await staff.press(officer, original, data=StaffCb(action="resolve", report=1000, seen="t"))
-    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(original.reply_markup), timeout=10)
+    await button_shown(tg, original, StaffCb(action="rs_plain", report=1000, seen="t"), within=10)
     await staff.press(officer, original, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     await first.next_message(timeout=10)
     assert second.unread() == [] and far.unread() == []
@@ -404,7 +393,9 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
     assert [tuple(r) for r in events] == [(1000, "Наряд выехал"), (1001, "Наряд выехал")]
     await staff.send(admin, "/template remove 1")
     assert (await staff.next_message()).text == "Готовый ответ #1 удалён."
-    query = await staff.press_stale(officer, "st:tp1:1000:n", kk_post)
+    query = await staff.press_stale(
+        officer, StaffCb(action="tp1", report=1000, seen="n").pack(), kk_post
+    )
     assert "устарела" in (await officer.answer_of(query))["text"], "a removed one is not sent"
 
 

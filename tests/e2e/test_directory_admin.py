@@ -9,9 +9,10 @@ from typing import Any
 from bot.resources import demo_directory_path
 from bot.services.directory import DirectoryService
 from bot.storage.db import Database
-from bot.telegram.callbacks import CategoryCb, InspectorReportCb, ReportStepCb, StaffCb
+from bot.telegram.callbacks import CategoryCb, InspectorReportCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard, submit_report
 from tests.e2e.test_inspector import lookup
 
 
@@ -85,17 +86,7 @@ async def test_an_officer_linked_to_an_inspector_is_mentioned_on_their_reports(
     await onboard(resident, "kk")
     card, _, _ = await lookup(resident, 42.300, 69.610)
     await resident.press(card, data=InspectorReportCb(lat=42.3, lon=69.61))
-    await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))
-    await resident.next_message()
-    await resident.send("Шу")
-    await resident.next_message()
-    await resident.next_message()
-    await resident.tap("⏭ Өткізіп жіберу")
-    await resident.press(await resident.next_message(), data=ReportStepCb(action="named"))
-    await resident.next_message()
-    await resident.tap("⏭ Өткізіп жіберу")
-    await resident.press(await resident.next_message(), data=ReportStepCb(action="send"))
-    await resident.next_message(timeout=10)
+    await submit_report(resident, "kk", start=False, description="Шу", address=None)
     await staff.next_message(timeout=10)  # the map pin
     post = await staff.next_message(timeout=10)
     mentions = [e for e in post.entities if e["type"] == "text_mention"]

@@ -12,7 +12,8 @@ from babel.dates import format_date
 from bot.domain.users import CONSENT_VERSION
 from bot.telegram.callbacks import ConsentCb, LanguageCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import RunningBot, onboard
+from tests.e2e.conftest import RunningBot
+from tests.e2e.scenarios import onboard
 
 WELCOME = {"kk": "Сәлеметсіз бе!", "ru": "Здравствуйте!"}
 PICK = {"kk": "Бот тілін таңдаңыз:", "ru": "Выберите язык бота:"}
@@ -34,7 +35,10 @@ async def test_first_contact_speaks_the_users_language(
     assert HELP_BUTTON[expected] in [label for row in user.reply_keyboard for label in row]
     picker = await user.next_message()
     assert picker.text == PICK[expected]
-    assert sorted(b["callback_data"] for b in picker.buttons) == ["lang:kk", "lang:ru"]
+    assert sorted(b["callback_data"] for b in picker.buttons) == [
+        LanguageCb(code="kk").pack(),
+        LanguageCb(code="ru").pack(),
+    ]
     rows = await db_of("SELECT language, language_chosen, consent_version FROM users WHERE id=5001")
     assert [tuple(r) for r in rows] == [(expected, 0, None)]
 

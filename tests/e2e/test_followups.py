@@ -13,7 +13,8 @@ import pytest
 from bot.services.clock import WorldClock
 from bot.telegram.callbacks import CategoryCb, StaffCb, SurveyCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import button_shown, onboard, submit_report
 from tests.e2e.test_staff import staff_post
 
 #: Saturday 21.11.2026, 11:30 in Almaty
@@ -49,9 +50,9 @@ async def reported_and_resolved(
     staff.add_member(officer)
     await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
     await resident.next_message(timeout=10)
-    await tg.wait_for(lambda: "st:resolve:1000:t" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="resolve", report=1000, seen="t"), within=10)
     await staff.press(officer, post, data=StaffCb(action="resolve", report=1000, seen="t"))
-    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="rs_plain", report=1000, seen="t"), within=10)
     await staff.press(officer, post, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     await resident.next_message(timeout=10)  # resolved
     return resident
@@ -73,10 +74,10 @@ async def test_the_survey_after_a_resolved_report(
     )
     assert survey.button_texts == ["✅ Да", "🟡 Частично", "❌ Нет"]
     await resident.press(survey, data=SurveyCb(step="s", report=1000, value="partly"))
-    await tg.wait_for(lambda: "sv:r:1000:4" in str(survey.reply_markup), timeout=5)
+    await button_shown(tg, survey, SurveyCb(step="r", report=1000, value="4"), within=5)
     assert survey.text.endswith("Как Вы оцените работу полиции по сообщению № 1000 — от 1 до 5?")
     await resident.press(survey, data=SurveyCb(step="r", report=1000, value="4"))
-    await tg.wait_for(lambda: "sv:c:1000:-" in str(survey.reply_markup), timeout=5)
+    await button_shown(tg, survey, SurveyCb(step="c", report=1000, value="-"), within=5)
     await resident.send("Стало тише, но <не> совсем")
     assert (await resident.next_message()).text.startswith("Спасибо за ответы")
     rows = await db_of("SELECT solved, rating, comment, officer_id FROM surveys")
@@ -127,7 +128,7 @@ async def test_a_survey_does_not_take_over_a_report_being_written(
     clock.now += timedelta(hours=3)
     survey = await resident.next_message(timeout=10)
     await resident.press(survey, data=SurveyCb(step="s", report=1000, value="yes"))
-    await tg.wait_for(lambda: "sv:r:1000:5" in str(survey.reply_markup), timeout=5)
+    await button_shown(tg, survey, SurveyCb(step="r", report=1000, value="5"), within=5)
 
     await resident.send("/report")  # a new report, before rating the old one
     await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))

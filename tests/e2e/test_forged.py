@@ -7,8 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.subscriptions import SubscriptionKind
+from bot.telegram.callbacks import (
+    CommunityCb,
+    DutyCb,
+    HelperCb,
+    MyReportsCb,
+    StaffCb,
+    SubRemoveCb,
+    SubSwitchCb,
+    SurveyCb,
+)
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard, submit_report
 
 
 async def quiet(db_of: Any) -> bool:
@@ -39,16 +51,16 @@ async def test_forged_presses_change_nothing_of_anyone_else(
     before = await snapshot(db_of)
     owner.unread(), other.unread()
     forged = [
-        "mr:withdraw:1000",  # another's report
-        "mr:open:1000",  # another's card: names, phone, history
-        "st:take:1000:n",  # a staff action, in a private chat
-        "st:resolve:1000:n",
-        "sv:s:1000:no",  # another's satisfaction survey
-        "sb:remove:1",  # another's following of an area
-        "sb:alerts:1.0",
-        "cs:1:0",  # a community survey never sent to them
-        "du:accept:1",  # a duty never offered to them
-        "hp:activate:1:a",
+        MyReportsCb(action="withdraw", value=1000).pack(),  # another's report
+        MyReportsCb(action="open", value=1000).pack(),  # another's card: names, phone, history
+        StaffCb(action="take", report=1000, seen="n").pack(),  # a staff action, in a private chat
+        StaffCb(action="resolve", report=1000, seen="n").pack(),
+        SurveyCb(step="s", report=1000, value="no").pack(),  # another's satisfaction survey
+        SubRemoveCb(subscription=1).pack(),  # another's following of an area
+        SubSwitchCb(kind=SubscriptionKind.ALERTS, subscription=1, on=False).pack(),
+        CommunityCb(survey=1, option=0).pack(),  # a community survey never sent to them
+        DutyCb(action="accept", duty=1).pack(),  # a duty never offered to them
+        HelperCb(action="activate", helper=1, seen="a").pack(),
     ]
     for data in forged:
         query = await other.press_stale(data)

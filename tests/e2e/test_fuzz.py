@@ -33,6 +33,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.telegram import state_groups
+from bot.telegram.callbacks import (
+    CommunityCb,
+    DutyCb,
+    HelperCb,
+    MyReportsCb,
+    StaffCb,
+    SubRemoveCb,
+    SurveyCb,
+    SurveyDraftCb,
+)
 from bot.testing.fake_telegram import BotMessage, FakeTelegram, FakeUser, NoMessageError
 from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot
 
@@ -54,9 +64,19 @@ MENU = [
     "✖️ Бас тарту", "✖️ Отмена", "✅ Дайын", "✅ Готово",
 ]  # fmt: skip
 FORGED = [
-    "st:take:1000:n", "st:resolve:1000:t", "hp:check:1:a", "du:accept:1", "sv:s:1000:no",
-    "mr:withdraw:1000", "cs:1:0", "cd:send:1", "sb:remove:1", "lang:en", "consent:maybe",
-    "rc:../../etc", "x" * 64, "", "du:accept:-1", "mr:open:99999999999",
+    # buttons of the bot's own kinds, none of them ever shown to this user
+    StaffCb(action="take", report=1000, seen="n").pack(),
+    StaffCb(action="resolve", report=1000, seen="t").pack(),
+    HelperCb(action="check", helper=1, seen="a").pack(),
+    DutyCb(action="accept", duty=1).pack(),
+    SurveyCb(step="s", report=1000, value="no").pack(),
+    MyReportsCb(action="withdraw", value=1000).pack(),
+    CommunityCb(survey=1, option=0).pack(),
+    SurveyDraftCb(action="send", survey=1).pack(),
+    SubRemoveCb(subscription=1).pack(),
+    # literal on purpose: data no current button carries (unknown values, malformed, huge)
+    "lang:en", "consent:maybe", "rc:../../etc", "x" * 64, "", "du:accept:-1",
+    "mr:open:99999999999",
 ]  # fmt: skip
 TEXTS = st.one_of(
     st.text(max_size=80),
@@ -308,29 +328,30 @@ async def play(world: World, scripts: list[tuple[str, list[Action]]]) -> None:
     await asyncio.gather(*people)
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,  # the same cases on every run: CI fails on a bug, not on luck
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["kk", "ru"]), st.lists(ACTIONS, min_size=20, max_size=40)),
-        min_size=PEOPLE,
-        max_size=PEOPLE,
+def test_whatever_people_do_the_bot_answers_and_keeps_its_data(world: World) -> None:
+    """Crowds of people doing anything, then the count of what they did: in one test, so that
+    pytest-xdist cannot run the count on a worker where no crowd ran."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,  # the same cases on every run: CI fails on a bug, not on luck
+        suppress_health_check=[HealthCheck.too_slow],
     )
-)
-def test_whatever_people_do_the_bot_answers_and_keeps_its_data(
-    world: World, scripts: list[tuple[str, list[Action]]]
-) -> None:
-    world.problems.clear()
-    world.failed.records.clear()
-    world.run(play(world, scripts))
-    assert world.problems == [], world.problems[:5]
-    failures = [r.getMessage() for r in world.failed.records]
-    assert failures == [], failures[:3]
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(["kk", "ru"]), st.lists(ACTIONS, min_size=20, max_size=40)),
+            min_size=PEOPLE,
+            max_size=PEOPLE,
+        )
+    )
+    def one_crowd(scripts: list[tuple[str, list[Action]]]) -> None:
+        world.problems.clear()
+        world.failed.records.clear()
+        world.run(play(world, scripts))
+        assert world.problems == [], world.problems[:5]
+        failures = [r.getMessage() for r in world.failed.records]
+        assert failures == [], failures[:3]
 
-
-def test_the_fuzzing_ran_at_least_ten_thousand_actions(world: World) -> None:
+    one_crowd()
     assert world.actions >= 10_000 or EXAMPLES < 100, world.actions

@@ -14,7 +14,8 @@ from bot.domain.outbox import NewMessage
 from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.timeouts import scaled
-from tests.e2e.conftest import RunningBot, free_port, onboard
+from tests.e2e.conftest import RunningBot, free_port
+from tests.e2e.scenarios import onboard
 
 
 async def get_healthz(port: int) -> tuple[int, dict[str, Any]]:

@@ -20,10 +20,10 @@ from bot.telegram.callbacks import (
 from bot.testing.directories import grid
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import SKIP
 
 IIN = "900105300128"
 CANCEL = {"kk": "✖️ Болдырмау", "ru": "✖️ Отмена"}
-SKIP = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}
 
 
 def buttons(message: Any) -> list[tuple[str, str]]:

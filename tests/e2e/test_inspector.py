@@ -10,7 +10,8 @@ import pytest
 
 from bot.telegram.callbacks import CategoryCb, InspectorPickCb, InspectorReportCb, ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard, submit_report
 
 #: a point inside each demo square, its inspector and their police point
 SQUARES = [
@@ -146,19 +147,14 @@ async def test_a_report_made_here_shows_its_precinct_and_inspector(
     assert tuple(rows[0]) == ("zhd-vokzal", "demo-ins-1")
 
     # a typed address cannot be placed: unassigned, for the duty officer to route
-    await user.send("/report")
-    await user.press(await user.next_message(), data=CategoryCb(key="litter"))
-    await user.next_message()
-    await user.send("Қоқыс")
-    await user.next_message()
-    await user.send("Байтұрсынов көшесі 5")
-    await user.next_message()
-    await user.tap("⏭ Өткізіп жіберу")
-    await user.press(await user.next_message(), data=ReportStepCb(action="anonymous"))
-    await user.next_message()
-    await user.tap("⏭ Өткізіп жіберу")
-    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
-    await user.next_message(timeout=10)
+    await submit_report(
+        user,
+        "kk",
+        category="litter",
+        description="Қоқыс",
+        address="Байтұрсынов көшесі 5",
+        who="anonymous",
+    )
     post = await staff.next_message(timeout=10)
     assert "🏘 ⚠️ Тұрғын жазған мекенжай картада белгіленбеген" in post.text
     assert await eventually(lambda: db_of("SELECT 1 FROM reports WHERE precinct_id IS NULL"))

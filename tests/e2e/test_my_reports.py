@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.telegram.callbacks import MyReportsCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard, submit_report
 from tests.e2e.test_staff import staff_post
 
 

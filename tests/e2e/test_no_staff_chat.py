@@ -13,7 +13,8 @@ import pytest
 
 from bot.resources import demo_directory_path
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot
+from tests.e2e.scenarios import onboard, submit_report
 
 NOT_YET = {
     "kk": "Кешіріңіз, бот әзірге хабарламаларды қабылдай алмайды",

@@ -14,7 +14,8 @@ import pytest
 
 from bot.services.clock import WorldClock
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import RunningBot, onboard, submit_report
+from tests.e2e.conftest import RunningBot
+from tests.e2e.scenarios import onboard, submit_report
 from tests.e2e.test_followups import SATURDAY, reported_and_resolved
 
 STALE_RU = "устарела"

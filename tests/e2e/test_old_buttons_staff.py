@@ -12,7 +12,8 @@ from typing import Any
 from bot.telegram.callbacks import RejectReason, StaffRejectCb, StaffTemplateCb
 from bot.telegram.common.render import REJECT_REASONS
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard, submit_report
 from tests.e2e.test_helpers import IIN, apply
 from tests.e2e.test_staff import staff_post
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from bot.telegram.callbacks import ForgetCb, StaffCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot
+from tests.e2e.scenarios import onboard, submit_report
 from tests.e2e.test_staff import staff_post
 
 

@@ -27,8 +27,9 @@ from bot.telegram.callbacks import ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram, FakeUser, NoMessageError
 from bot.testing.fake_telegram.world import BotMessage
 from bot.testing.timeouts import scaled
-from tests.e2e.conftest import STAFF_CHAT, TOKEN, onboard
+from tests.e2e.conftest import STAFF_CHAT, TOKEN
 from tests.e2e.processes import BotProcess
+from tests.e2e.scenarios import onboard, quick_report, step_asked
 
 #: Telegram's clock 100 times faster (as in test_crash): the bot's limiter and the fake's
 #: limits agree, and a wizard's steps are milliseconds apart
@@ -51,25 +52,18 @@ def lost_place(message: BotMessage) -> bool:
     return menu and not RECEIPT.match(text)
 
 
-#: the wizard's steps in order: how each is recognised, and how a resident answers it
-#: ("{tag}" makes each answer unique, so the stored report shows which answer went where)
-WIZARD = [
-    ("category", lambda m: "rc:noise" in str(m.reply_markup), ("press", "rc:noise")),
-    ("description", lambda m: m.text.startswith("Шаг 2/6"), ("send", "Описание {tag}")),
-    ("location", lambda m: m.text.startswith("Шаг 3/6"), ("send", "Адрес {tag}")),
-    ("media", lambda m: m.text.startswith("Шаг 4/6"), ("tap", "⏭ Пропустить")),
-    ("anonymity", lambda m: "rs:named" in str(m.reply_markup), ("press", "rs:named")),
-    ("phone", lambda m: m.text.startswith("Шаг 6/6"), ("tap", "⏭ Пропустить")),
-    ("summary", lambda m: "rs:send" in str(m.reply_markup), ("press", "rs:send")),
-    ("receipt", lambda m: bool(RECEIPT.match(m.text or "")), None),
-]
+#: the wizard's questions in order, how each is recognised and how a resident answers it
+#: ("{tag}" makes each answer unique, so the stored report shows which answer went where);
+#: then the receipt, which ends a report
+WIZARD = quick_report("ru", description="Описание {tag}", address="Адрес {tag}")
+NAMES = [step.name for step in WIZARD] + ["receipt"]
 
 
 def step_of(message: BotMessage) -> str | None:
-    for name, seen, _ in WIZARD:
-        if seen(message):
-            return name
-    return None
+    if RECEIPT.match(message.text or ""):
+        return "receipt"
+    step = step_asked(WIZARD, message)
+    return step.name if step is not None else None
 
 
 @dataclass
@@ -97,13 +91,13 @@ class Wizard:
             try:
                 message = await self.user.next_message(timeout=60)
             except NoMessageError:
-                self.wrong.append(f"{tag}: stuck waiting for {WIZARD[expected][0]}")
+                self.wrong.append(f"{tag}: stuck waiting for {NAMES[expected]}")
                 return False
             if message.method not in ("sendMessage", "copyMessage"):
                 continue
             text = message.text or ""
             if lost_place(message):
-                self.wrong.append(f"{tag}: {text[:60]!r} while at {WIZARD[expected][0]}")
+                self.wrong.append(f"{tag}: {text[:60]!r} while at {NAMES[expected]}")
                 continue
             step = step_of(message)
             if step is None:
@@ -111,26 +105,19 @@ class Wizard:
             receipt = RECEIPT.match(text)
             if receipt and int(receipt.group(1)) in {number for number, _ in self.reports}:
                 continue  # an earlier receipt again (its send was in flight at a kill)
-            index = [name for name, _, _ in WIZARD].index(step)
+            index = NAMES.index(step)
             if index == expected - 1:
                 self.repeated += 1  # asked again: its answer was in flight at a kill
                 continue
             if index != expected:
-                self.wrong.append(f"{tag}: {step} came while {WIZARD[expected][0]} was awaited")
+                self.wrong.append(f"{tag}: {step} came while {NAMES[expected]} was awaited")
                 return False
-            action = WIZARD[index][2]
-            if action is None:  # the receipt
+            if step == "receipt":
                 found = RECEIPT.match(text)
                 assert found is not None
                 self.reports.append((int(found.group(1)), tag))
                 return True
-            kind, value = action
-            if kind == "press":
-                await self.user.press(message, data=value)
-            elif kind == "tap":
-                await self.user.tap(value)
-            else:
-                await self.user.send(value.format(tag=tag))
+            await WIZARD[index].answer_to(self.user, message, tag=tag)
             expected = index + 1
 
 
@@ -367,23 +354,13 @@ async def test_sigterm_right_after_send_stops_promptly_and_the_report_stands(
         await started(process, tg)
         await onboard(user, "ru")
         await user.send("/report")
-        summary = None
         # the wizard up to its summary (the receipt is not awaited: the stop comes first)
-        for name, _, action in WIZARD[:-1]:
+        for step in WIZARD[:-1]:
             message = await user.next_message(timeout=30)
-            assert step_of(message) == name, (name, message.text)
-            assert action is not None
-            kind, value = action
-            if name == "summary":
-                summary = message
-                break
-            if kind == "press":
-                await user.press(message, data=value)
-            elif kind == "tap":
-                await user.tap(value)
-            else:
-                await user.send(value.format(tag="x"))
-        assert summary is not None
+            assert step_of(message) == step.name, (step.name, message.text)
+            await step.answer_to(user, message, tag="x")
+        summary = await user.next_message(timeout=30)
+        assert step_of(summary) == "summary", summary.text
         # Telegram hangs on the bot's next request of «Send» (the keyboard removed after the
         # report is stored): the handler is still running when the stop comes
         hang = 30.0  # a stop that waits the hang out fails the bound below at any scale

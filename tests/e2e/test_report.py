@@ -8,7 +8,8 @@ import pytest
 
 from bot.telegram.callbacks import CategoryCb, ConsentCb, ReportStepCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard, submit_report
 
 LABELS = {
     "kk": {
@@ -92,19 +93,14 @@ async def test_anonymous_report_with_a_typed_address(
 ) -> None:
     user = tg.user(9102, first_name="Hidden", username="hidden", language_code="ru")
     await onboard(user, "ru")
-    await user.send("/report")
-    await user.press(await user.next_message(), data=CategoryCb(key="parking"))
-    await user.next_message()
-    await user.send("Машина перекрыла выезд со двора")
-    await user.next_message()
-    await user.send("ул. Байтурсынова 12, у школы")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data=ReportStepCb(action="anonymous"))
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
-    await user.next_message(timeout=10)
+    await submit_report(
+        user,
+        "ru",
+        category="parking",
+        description="Машина перекрыла выезд со двора",
+        address="ул. Байтурсынова 12, у школы",
+        who="anonymous",
+    )
     staff = tg.group(STAFF_CHAT)
     post = await staff.next_message(timeout=10)
     assert "Hidden" not in post.text and "hidden" not in post.text
@@ -194,19 +190,15 @@ async def test_an_album_that_describes_the_violation_is_kept_whole(
 async def test_a_single_photo_goes_as_a_photo(tg: FakeTelegram, bot: RunningBot) -> None:
     user = tg.user(9106, first_name="Bota", language_code="ru")
     await onboard(user, "ru")
-    await user.send("/report")
-    await user.press(await user.next_message(), data=CategoryCb(key="litter"))
-    await user.next_message()
-    await user.send_photo(caption="Свалка у арыка")
-    await user.next_message()
-    await user.send("ул. Байтурсынова 1")
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data=ReportStepCb(action="anonymous"))
-    await user.next_message()
-    await user.tap("⏭ Пропустить")
-    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
-    await user.next_message(timeout=10)
+    await submit_report(
+        user,
+        "ru",
+        category="litter",
+        description="Свалка у арыка",
+        photo=True,
+        address="ул. Байтурсынова 1",
+        who="anonymous",
+    )
     staff = tg.group(STAFF_CHAT)
     await tg.wait_for(lambda: len(staff.messages) == 2, timeout=10)
     assert [m.method for m in staff.messages] == ["sendPhoto", "sendMessage"]

@@ -8,7 +8,8 @@ import pytest
 
 from bot.telegram.callbacks import ConsentCb, LanguageCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard
 
 RESIDENT_COMMANDS = [
     "start", "report", "myreports", "inspector", "volunteer", "profile", "myduties", "help",
@@ -182,7 +183,10 @@ async def test_a_timeout_on_start_up_is_retried(
     assert default[0]["command"] == "start", "the call that timed out was made again"
 
 
-@pytest.mark.parametrize(("data", "action"), [("consent:yes", "given"), ("consent:no", "declined")])
+@pytest.mark.parametrize(
+    ("data", "action"),
+    [(ConsentCb(action="yes").pack(), "given"), (ConsentCb(action="no").pack(), "declined")],
+)
 async def test_double_tap_on_consent_is_answered_once(
     tg: FakeTelegram, bot: RunningBot, db_of: Any, data: str, action: str
 ) -> None:

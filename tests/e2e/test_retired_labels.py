@@ -16,7 +16,8 @@ from bot.resources import locales_dir
 from bot.services.clock import WorldClock
 from bot.telegram.buttons import BTN_REPORT, BTN_VOLUNTEER
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import RunningBot, onboard
+from tests.e2e.conftest import RunningBot
+from tests.e2e.scenarios import onboard
 
 #: the labels of release 0.1.0, still on residents' phones
 OLD_REPORT_KK = "📝 Құқықбұзушылық туралы хабарлау"

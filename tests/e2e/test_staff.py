@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.telegram.callbacks import RejectReason, StaffCb, StaffRejectCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
+from tests.e2e.scenarios import onboard, submit_report
 
 
 async def staff_post(tg: FakeTelegram, bot: RunningBot) -> Any:
@@ -56,7 +57,10 @@ async def test_take_resolve_with_notices_in_the_residents_language(
     )
     await officer.answer_of(query)
     await tg.wait_for(
-        lambda: any(b["callback_data"] == "st:rs_note:1000:t" for b in current.buttons)
+        lambda: any(
+            b["callback_data"] == StaffCb(action="rs_note", report=1000, seen="t").pack()
+            for b in current.buttons
+        )
     )
     assert [b["text"] for b in current.buttons] == [
         "✍️ Түсініктемемен шешу",
@@ -158,7 +162,12 @@ async def test_reject_with_a_reason(tg: FakeTelegram, bot: RunningBot, db_of: An
     staff.add_member(officer)
     query = await staff.press(officer, post, data=StaffCb(action="reject", report=1000, seen="n"))
     await officer.answer_of(query)
-    await tg.wait_for(lambda: any(b["callback_data"] == "st:back:1000:n" for b in post.buttons))
+    await tg.wait_for(
+        lambda: any(
+            b["callback_data"] == StaffCb(action="back", report=1000, seen="n").pack()
+            for b in post.buttons
+        )
+    )
     query = await staff.press(
         officer, post, data=StaffRejectCb(reason=RejectReason.NOT_POLICE, report=1000, seen="n")
     )
@@ -309,7 +318,9 @@ async def test_a_non_member_is_refused_the_same_way_by_every_staff_router(
     await staff.send(stranger, "/ban 1000 spam")  # administrators' own refusal
     staff.members.pop(stranger.id)
     assert (await staff.next_message()).text == ADMINS_ONLY
-    query = await staff.press(stranger, post, data="st:take:1000:n")
+    query = await staff.press(
+        stranger, post, data=StaffCb(action="take", report=1000, seen="n").pack()
+    )
     assert (await stranger.answer_of(query))["text"] == STAFF_ONLY
     await staff.send(stranger, "Мы уже едем", reply_to=post)
     staff.members.pop(stranger.id)

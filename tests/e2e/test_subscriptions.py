@@ -9,16 +9,17 @@ from typing import Any
 
 from bot.telegram.callbacks import StaffCb, SubRemoveCb, SubSwitchCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot, onboard
+from tests.e2e.conftest import STAFF_CHAT, RunningBot
+from tests.e2e.scenarios import button_shown, onboard
 from tests.e2e.test_desk import located_report
 
 
 async def resolve(tg: FakeTelegram, post: Any, officer: Any, number: int) -> None:
     staff = tg.group(STAFF_CHAT)
     await staff.press(officer, post, data=StaffCb(action="take", report=number, seen="n"))
-    await tg.wait_for(lambda: f"st:resolve:{number}:t" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="resolve", report=number, seen="t"))
     await staff.press(officer, post, data=StaffCb(action="resolve", report=number, seen="t"))
-    await tg.wait_for(lambda: f"st:rs_plain:{number}:t" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="rs_plain", report=number, seen="t"))
     await staff.press(officer, post, data=StaffCb(action="rs_plain", report=number, seen="t"))
 
 

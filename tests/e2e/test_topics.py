@@ -12,23 +12,14 @@ import pytest
 
 from bot.resources import demo_directory_path
 from bot.telegram.callbacks import (
-    CategoryCb,
     HelperCb,
     InspectorReportCb,
     MyReportsCb,
-    ReportStepCb,
     StaffCb,
 )
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import (
-    STAFF_CHAT,
-    TIME_SCALE,
-    TOKEN,
-    RunningBot,
-    eventually,
-    onboard,
-    submit_report,
-)
+from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually
+from tests.e2e.scenarios import button_shown, onboard, submit_report
 from tests.e2e.test_helpers import apply
 from tests.e2e.test_inspector import lookup
 
@@ -65,13 +56,13 @@ async def test_a_typed_reason_rejects_and_closes_the_topic(
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
 
     await staff.press(officer, post, data=StaffCb(action="reject", report=1000, seen="n"))
-    await tg.wait_for(lambda: "st:rj_typed:1000:n" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="rj_typed", report=1000, seen="n"), within=10)
     assert post.button_texts[-2:] == ["✍️ Басқа себепті жазу", "⬅️ Артқа"]
     await staff.press(officer, post, data=StaffCb(action="rj_typed", report=1000, seen="n"))
     prompt = await staff.next_message(timeout=10)
     assert prompt.thread_id == thread, "the request for the reason is in the report's topic"
     assert prompt.text.startswith("Daulet, № 1000 хабарламаны қабылдамау себебін")
-    await tg.wait_for(lambda: "st:take:1000:n" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="take", report=1000, seen="n"), within=10)
 
     await staff.send(officer, "x" * 1001, reply_to=prompt, thread_id=thread)
     assert (await staff.next_message()).text.startswith("Мәтін тым ұзын: тұрғынға ең көбі 1\xa0000")
@@ -219,14 +210,16 @@ async def test_mine_lists_the_reports_an_officer_holds(
     assert links == [f"https://t.me/c/1000000001/{p.message_id}" for p in posts]
 
 
-async def press_in_menu(tg: FakeTelegram, officer: Any, post: Any, menu: str, data: str) -> None:
+async def press_in_menu(
+    tg: FakeTelegram, officer: Any, post: Any, menu: str, button: StaffCb
+) -> None:
     """Open a post's menu ("resolve" or "reject") and press one of its buttons."""
     staff = tg.group(STAFF_CHAT)
-    status = data.rsplit(":", 1)[1]
-    await tg.wait_for(lambda: f"st:{menu}:1000:{status}" in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data=StaffCb(action=menu, report=1000, seen=status))
-    await tg.wait_for(lambda: data in str(post.reply_markup), timeout=10)
-    await staff.press(officer, post, data=data)
+    opener = StaffCb(action=menu, report=button.report, seen=button.seen)
+    await button_shown(tg, post, opener)
+    await staff.press(officer, post, data=opener)
+    await button_shown(tg, post, button)
+    await staff.press(officer, post, data=button)
 
 
 async def test_a_note_asked_for_before_a_change_does_not_act_after_it(
@@ -249,15 +242,21 @@ async def test_a_note_asked_for_before_a_change_does_not_act_after_it(
     await resident.next_message(timeout=10)
 
     # the first officer asks to resolve with a note; the second resolves and reopens meanwhile
-    await press_in_menu(tg, first, post, "resolve", "st:rs_note:1000:t")
+    await press_in_menu(
+        tg, first, post, "resolve", StaffCb(action="rs_note", report=1000, seen="t")
+    )
     old_prompt = await staff.next_message(timeout=10)
-    await press_in_menu(tg, second, post, "resolve", "st:rs_plain:1000:t")
+    await press_in_menu(
+        tg, second, post, "resolve", StaffCb(action="rs_plain", report=1000, seen="t")
+    )
     await resident.next_message(timeout=10)  # resolved
-    await tg.wait_for(lambda: "st:reopen:1000:s" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="reopen", report=1000, seen="s"), within=10)
     await staff.press(second, post, data=StaffCb(action="reopen", report=1000, seen="s"))
     await resident.next_message(timeout=10)  # reopened
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'taken'"))
-    query = await staff.press_stale(first, "st:take:1000:s", post)  # a stale button
+    query = await staff.press_stale(
+        first, StaffCb(action="take", report=1000, seen="s").pack(), post
+    )  # a stale button
     alert = (await first.answer_of(query))["text"]
     assert len(alert) <= 200 and alert.endswith("қазір «қарауға алынды» күйінде.")
     await staff.send(first, "Шара қолданылды", reply_to=old_prompt)
@@ -266,7 +265,9 @@ async def test_a_note_asked_for_before_a_change_does_not_act_after_it(
     assert (await db_of("SELECT status FROM reports"))[0][0] == "taken", "the old note did nothing"
 
     # a note is signed by the officer who wrote it, not by the one who holds the report
-    await press_in_menu(tg, first, post, "resolve", "st:rs_note:1000:t")
+    await press_in_menu(
+        tg, first, post, "resolve", StaffCb(action="rs_note", report=1000, seen="t")
+    )
     prompt = await staff.next_message(timeout=10)
     await staff.send(first, "Көршілерге ескерту жасалды", reply_to=prompt)
     notice = await resident.next_message(timeout=10)
@@ -305,7 +306,9 @@ async def test_a_deleted_topic_gets_the_report_posted_again(
     ]
     new_post = arrived[2]
     assert new_post.text.startswith("№ 1000 хабарлама") and new_post.thread_id is None
-    assert "st:take:1000:n" in str(new_post.reply_markup), "the buttons are back"
+    assert StaffCb(action="take", report=1000, seen="n").pack() in str(new_post.reply_markup), (
+        "the buttons are back"
+    )
     await eventually(
         lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id = ?", new_post.message_id)
     )
@@ -340,17 +343,9 @@ async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
         await onboard(resident, "kk")
         card, _, _ = await lookup(resident, lat, lon)
         await resident.press(card, data=InspectorReportCb(lat=round(lat, 5), lon=round(lon, 5)))
-        await resident.press(await resident.next_message(), data=CategoryCb(key="noise"))
-        await resident.next_message()
-        await resident.send("Шу")
-        await resident.next_message()
-        await resident.next_message()
-        await resident.tap("⏭ Өткізіп жіберу")
-        await resident.press(await resident.next_message(), data=ReportStepCb(action="anonymous"))
-        await resident.next_message()
-        await resident.tap("⏭ Өткізіп жіберу")
-        await resident.press(await resident.next_message(), data=ReportStepCb(action="send"))
-        await resident.next_message(timeout=10)
+        await submit_report(
+            resident, "kk", start=False, description="Шу", address=None, who="anonymous"
+        )
 
     await report_at(9622, 42.300, 69.610)  # ЖД вокзал
     await staff.next_message(timeout=10)  # the map pin
@@ -359,7 +354,9 @@ async def test_precincts_route_their_reports_to_their_own_chat_or_topic(
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
     officer = await officer_in(tg)
     await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))
-    await press_in_menu(tg, officer, post, "resolve", "st:rs_plain:1000:t")
+    await press_in_menu(
+        tg, officer, post, "resolve", StaffCb(action="rs_plain", report=1000, seen="t")
+    )
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE status = 'resolved'"))
     assert not staff.all_topics[shared].closed, "the precinct's topic stays open"
 
@@ -394,7 +391,9 @@ async def test_a_precinct_chat_cannot_act_on_another_chats_report(
     await tg.group(STAFF_CHAT).next_message(timeout=10)
     await eventually(lambda: db_of("SELECT 1 FROM reports WHERE staff_message_id IS NOT NULL"))
     # a forged press in the precinct's chat on a report that is not there
-    query = await precinct_chat.press_stale(member, "st:reject:1000:n")
+    query = await precinct_chat.press_stale(
+        member, StaffCb(action="reject", report=1000, seen="n").pack()
+    )
     assert (await member.answer_of(query))["text"].startswith("Бұл батырма ескірген")
     assert (await db_of("SELECT status FROM reports"))[0][0] == "new"
 

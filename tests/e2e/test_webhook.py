@@ -11,7 +11,8 @@ import aiohttp
 import pytest
 
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import TOKEN, RunningBot, eventually, free_port, onboard
+from tests.e2e.conftest import TOKEN, RunningBot, eventually, free_port
+from tests.e2e.scenarios import onboard
 
 PUBLIC = "https://sakshy.example.kz:8443"
 WEBHOOK_URL = f"{PUBLIC}/telegram/updates"

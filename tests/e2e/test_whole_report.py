@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.callbacks import CategoryCb, ReportStepCb, StaffCb
+from bot.telegram.callbacks import StaffCb
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually, onboard
+from tests.e2e.conftest import STAFF_CHAT, TIME_SCALE, TOKEN, RunningBot, eventually
+from tests.e2e.scenarios import button_shown, onboard, submit_report
 
-SKIP = {"kk": "⏭ Өткізіп жіберу", "ru": "⏭ Пропустить"}
 TAKEN = {
     "kk": "№ 1000 хабарламаңызды капитан Ахметов қарауға алды.",
     "ru": "Ваше сообщение № 1000 принято в работу, им занимается капитан Ахметов.",
@@ -46,22 +46,13 @@ async def tg(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram]:
 
 
 async def report(user: Any, lang: str, *, anonymous: bool) -> None:
-    await user.send("/report")
-    await user.press(await user.next_message(), data=CategoryCb(key="noise"))
-    await user.next_message()
-    await user.send("Түнгі 2-де қатты музыка <b>&</b> айқай / громкая музыка")
-    await user.next_message()
-    await user.send("Тұран даңғылы 12, 3-подъезд")
-    await user.next_message()
-    await user.tap(SKIP[lang])
-    await user.press(
-        await user.next_message(),
-        data=ReportStepCb(action="anonymous" if anonymous else "named"),
+    receipt = await submit_report(
+        user,
+        lang,
+        description="Түнгі 2-де қатты музыка <b>&</b> айқай / громкая музыка",
+        address="Тұран даңғылы 12, 3-подъезд",
+        who="anonymous" if anonymous else "named",
     )
-    await user.next_message()
-    await user.tap(SKIP[lang])
-    await user.press(await user.next_message(), data=ReportStepCb(action="send"))
-    receipt = await user.next_message(timeout=10)
     assert "№ 1000" in receipt.text
 
 
@@ -127,16 +118,16 @@ async def test_a_whole_report(
     assert answer.method == "copyMessage" and answer.text == "Иә / да, 3-й"
     assert header.thread_id == answer.thread_id == thread, "back in the same place"
 
-    await tg.wait_for(lambda: "st:resolve:1000:t" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="resolve", report=1000, seen="t"), within=10)
     await staff.press(officer, post, data=StaffCb(action="resolve", report=1000, seen="t"))
-    await tg.wait_for(lambda: "st:rs_plain:1000:t" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="rs_plain", report=1000, seen="t"), within=10)
     await staff.press(officer, post, data=StaffCb(action="rs_plain", report=1000, seen="t"))
     assert (await resident.next_message(timeout=10)).text == RESOLVED[lang]
     if topics:
         assert thread is not None
         await tg.wait_for(lambda: staff.all_topics[thread].closed, timeout=10)
 
-    await tg.wait_for(lambda: "st:reopen:1000:s" in str(post.reply_markup), timeout=10)
+    await button_shown(tg, post, StaffCb(action="reopen", report=1000, seen="s"), within=10)
     await staff.press(officer, post, data=StaffCb(action="reopen", report=1000, seen="s"))
     assert (await resident.next_message(timeout=10)).text == REOPENED[lang]
     if topics:

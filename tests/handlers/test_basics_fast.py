@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.inprocess import InProcessBot
-from tests.e2e.conftest import onboard
+from tests.e2e.scenarios import onboard
 
 
 async def test_language_switch_holds_for_later_messages(

@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.testing.fake_telegram import FakeTelegram
 from bot.testing.inprocess import InProcessBot
-from tests.e2e.conftest import STAFF_CHAT, onboard, submit_report
+from tests.e2e.conftest import STAFF_CHAT
+from tests.e2e.scenarios import onboard, submit_report
 
 
 async def test_a_report_reaches_the_staff_and_the_resident_gets_a_receipt(

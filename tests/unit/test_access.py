@@ -29,6 +29,7 @@ from bot import telegram
 from bot.telegram import access, callbacks
 from bot.telegram import bot_profile as profile
 from bot.telegram.access import FLAG, GUARDED, RESIDENT_AREA, STAFF_AREA, Staff, StaffGuard
+from bot.telegram.callbacks import StaffCb
 from bot.telegram.resident.start import router as start
 from bot.telegram.staff.desk import router as staff_desk
 
@@ -130,7 +131,11 @@ def event_in(chat_id: int, chat_type: str, event: str) -> TelegramObject:
     )
     if event == "callback_query":
         return CallbackQuery(
-            id="1", from_user=person, chat_instance="1", message=message, data="st:take:1:n"
+            id="1",
+            from_user=person,
+            chat_instance="1",
+            message=message,
+            data=StaffCb(action="take", report=1, seen="n").pack(),
         )
     return message
 
