@@ -303,7 +303,7 @@ async def test_a_duplicate_is_offered_linked_and_its_author_follows_the_original
     assert joined.text.startswith("🔁 № 1001 хабарлама дәл осы мәселе туралы")
     assert joined.raw["reply_to_message"]["message_id"] == original.message_id
     query = await staff.press_stale(
-        officer, StaffCb(action="dup1000", report=1001, seen="n").pack(), post
+        officer, StaffDuplicateCb(original=1000, report=1001, seen="n").pack(), post
     )
     assert (await officer.answer_of(query))["text"], "a second press changes nothing"
     rows = await db_of("SELECT id, status, duplicate_of FROM reports ORDER BY id")
@@ -394,7 +394,7 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
     await staff.send(admin, "/template remove 1")
     assert (await staff.next_message()).text == "Готовый ответ #1 удалён."
     query = await staff.press_stale(
-        officer, StaffCb(action="tp1", report=1000, seen="n").pack(), kk_post
+        officer, StaffTemplateCb(template=1, report=1000, seen="n").pack(), kk_post
     )
     assert "устарела" in (await officer.answer_of(query))["text"], "a removed one is not sent"
 

@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
 
 import pytest
 
@@ -15,9 +16,17 @@ from tests import orphans
 pytestmark = pytest.mark.skipif(not orphans.supported(), reason="needs Linux /proc")
 
 
+def _wait_until_running(pid: int, command: str, limit: float = 10.0) -> None:
+    """On a loaded machine /proc may show an empty command line for a moment after exec."""
+    deadline = time.monotonic() + limit
+    while orphans._command(pid) != command and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_a_child_left_running_is_found_and_killed() -> None:
     child = subprocess.Popen(["sleep", "60"])
     try:
+        _wait_until_running(child.pid, "sleep 60")
         found = {p.pid: p for p in orphans.leftovers()}
         assert child.pid in found, found
         assert found[child.pid].command == "sleep 60"
