@@ -55,7 +55,7 @@ from bot.telegram.editing import (
     drop_inline_keyboard,
     set_inline_keyboard,
 )
-from bot.telegram.filters import ButtonFilter
+from bot.telegram.filters import ButtonFilter, OnMessage
 
 
 class HelperForm(StatesGroup):
@@ -94,7 +94,7 @@ def router() -> Router:
     r.message.register(cancel, in_form, ButtonFilter(BTN_CANCEL))
     r.message.register(back, in_form, ButtonFilter(BTN_BACK))
     on = r.callback_query.register
-    on(on_cancel, _pressed(Do.CANCEL), in_form, _on_a_message)
+    on(on_cancel, _pressed(Do.CANCEL), in_form, OnMessage())
     on(on_consent, _pressed(Do.CONSENT), HelperForm.consent, _newest)
     on(on_precinct, _pressed(Do.PRECINCT), HelperForm.precincts, _newest)
     on(on_page, _pressed(Do.PAGE), HelperForm.precincts, _newest)
@@ -477,11 +477,6 @@ def _step_of(problem: str) -> Any:
 
 def _pressed(action: Do) -> CallbackQueryFilter:
     return HelperApplicationCb.filter(F.action == action)
-
-
-def _on_a_message(query: CallbackQuery) -> dict[str, Message] | bool:
-    """The button's message is still readable; passed to the handler as `message`."""
-    return {"message": query.message} if isinstance(query.message, Message) else False
 
 
 async def _newest(query: CallbackQuery, state: FSMContext) -> dict[str, Message] | bool:

@@ -14,27 +14,22 @@ from bot.services.duties import Answer, CheckIn, DutyService
 from bot.telegram import texts
 from bot.telegram.callbacks import DutyAction, DutyCb
 from bot.telegram.editing import drop_inline_keyboard, edit_text
+from bot.telegram.filters import OnMessage
 from bot.telegram.staff.duties.render import TelegramDutyRenderer
 
 
 def router() -> Router:
     r = Router(name="duties")
     on = r.callback_query.register
-    on(on_accept, DutyCb.filter(F.action == DutyAction.ACCEPT), _on_a_message)
-    on(on_decline, DutyCb.filter(F.action == DutyAction.DECLINE), _on_a_message)
-    on(on_withdraw, DutyCb.filter(F.action == DutyAction.WITHDRAW), _on_a_message)
-    on(on_here, DutyCb.filter(F.action == DutyAction.HERE), _on_a_message)
-    on(on_out, DutyCb.filter(F.action == DutyAction.OUT), _on_a_message)
+    on(on_accept, DutyCb.filter(F.action == DutyAction.ACCEPT), OnMessage())
+    on(on_decline, DutyCb.filter(F.action == DutyAction.DECLINE), OnMessage())
+    on(on_withdraw, DutyCb.filter(F.action == DutyAction.WITHDRAW), OnMessage())
+    on(on_here, DutyCb.filter(F.action == DutyAction.HERE), OnMessage())
+    on(on_out, DutyCb.filter(F.action == DutyAction.OUT), OnMessage())
     on(stale, DutyCb.filter())  # anything else of this prefix, last
     r.message.register(mine, Command("myduties"))
     r.message.register(located, F.location)
     return r
-
-
-def _on_a_message(query: CallbackQuery) -> dict[str, Message] | bool:
-    """Filter of every press here: the button's message is still readable (it is edited or
-    answered under); it is passed to the handler as `message`."""
-    return {"message": query.message} if isinstance(query.message, Message) else False
 
 
 async def stale(query: CallbackQuery) -> None:

@@ -6,10 +6,9 @@ sent outside any conversation."""
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -35,7 +34,7 @@ from bot.telegram.buttons import (
 )
 from bot.telegram.callbacks import InspectorPageCb, InspectorPickCb, InspectorReportCb
 from bot.telegram.editing import drop_inline_keyboard
-from bot.telegram.filters import ButtonFilter
+from bot.telegram.filters import ButtonFilter, OnMessage
 from bot.telegram.resident.inspector.cards import contact_of, inspector_card, outside_card, venue_of
 
 
@@ -76,13 +75,6 @@ STALE_PREFIXES = tuple(
         InspectorReportCb.__prefix__,
     )
 )
-
-
-class OnMessage(Filter):
-    """The press came from a message the bot can still edit, passed on as `message`."""
-
-    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
-        return {"message": query.message} if isinstance(query.message, Message) else False
 
 
 async def ask_place(message: Message, state: FSMContext, directory: DirectoryService) -> None:

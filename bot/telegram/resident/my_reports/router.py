@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
-from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -28,7 +27,7 @@ from bot.telegram.buttons import (
 )
 from bot.telegram.callbacks import MyReportsAction, MyReportsCb
 from bot.telegram.editing import edit_text
-from bot.telegram.filters import ButtonFilter
+from bot.telegram.filters import ButtonFilter, OnMessage
 from bot.telegram.report_renderer import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
 
 
@@ -37,13 +36,6 @@ class ReportChat(StatesGroup):
 
 
 PER_PAGE = 5
-
-
-class OnMessage(Filter):
-    """The press came from a message the bot can still edit, passed on as `message`."""
-
-    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
-        return {"message": query.message} if isinstance(query.message, Message) else False
 
 
 def router() -> Router:

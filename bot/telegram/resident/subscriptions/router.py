@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -27,7 +27,7 @@ from bot.telegram import texts
 from bot.telegram.buttons import BTN_CANCEL, BTN_SEND_LOCATION, consent_keyboard, main_menu
 from bot.telegram.callbacks import SubAddCb, SubRemoveCb, SubSwitchCb
 from bot.telegram.editing import edit_text
-from bot.telegram.filters import ButtonFilter
+from bot.telegram.filters import ButtonFilter, OnMessage
 from bot.telegram.resident.start.router import Onboarding
 
 
@@ -61,13 +61,6 @@ STALE_PREFIXES = tuple(
     f"{prefix}:"
     for prefix in ("sb", SubAddCb.__prefix__, SubSwitchCb.__prefix__, SubRemoveCb.__prefix__)
 )
-
-
-class OnMessage(Filter):
-    """The press came from a message the bot can still edit, passed on as `message`."""
-
-    async def __call__(self, query: CallbackQuery) -> bool | dict[str, Any]:
-        return {"message": query.message} if isinstance(query.message, Message) else False
 
 
 async def begin(message: Message, state: FSMContext, user: User) -> None:
