@@ -484,14 +484,17 @@ class RelayRepository:
     async def relayed_from(
         self, conn: aiosqlite.Connection, from_chat_id: int, message_id: int
     ) -> int | None:
-        """The report a staff message was copied to its resident for (None if it was not)."""
+        """The report a staff message was relayed to its resident for (None if it was not):
+        its ref names the source ("report:N:relay:<chat>:<message>"); before 0.2 the ref was
+        "report:N:relay" and the copy's payload named it."""
         cur = await conn.execute(
-            "SELECT ref FROM outbox WHERE method = 'copyMessage'"
-            " AND json_extract(payload, '$.from_chat_id') = ?"
-            " AND json_extract(payload, '$.message_id') = ?"
-            " AND state = 'done' AND chat_id > 0 AND ref LIKE 'report:%:relay'"
+            "SELECT ref FROM outbox WHERE state = 'done' AND chat_id > 0"
+            " AND (ref LIKE 'report:%:relay:' || :chat || ':' || :message"
+            " OR (ref LIKE 'report:%:relay' AND method = 'copyMessage'"
+            " AND json_extract(payload, '$.from_chat_id') = :chat"
+            " AND json_extract(payload, '$.message_id') = :message))"
             " ORDER BY id DESC LIMIT 1",
-            (from_chat_id, message_id),
+            {"chat": from_chat_id, "message": message_id},
         )
         row = await cur.fetchone()
         ref = Ref.of(str(row[0])) if row else None
