@@ -36,7 +36,18 @@ class _Shown:
             self._seen.popitem(last=False)
 
 
-_SHOWN = _Shown()
+def _shown(message: Message) -> _Shown:
+    """The memory of the bot this message came through: one per Bot object, so a bot started
+    again, or a second bot in the same process (tests, the demo), starts with none. Not a
+    global: message ids repeat across bots and test worlds."""
+    bot = message.bot
+    if bot is None:  # a message not bound to a bot: nothing to remember by
+        return _Shown()
+    memory = getattr(bot, "_sakshy_shown", None)
+    if not isinstance(memory, _Shown):
+        memory = _Shown()
+        setattr(bot, "_sakshy_shown", memory)  # noqa: B010 (a private attribute of ours)
+    return memory
 
 
 def _fingerprint(text: str | None, markup: InlineKeyboardMarkup | None) -> str:
@@ -50,7 +61,8 @@ async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) ->
         return
     before = _fingerprint(message.html_text, message.reply_markup)
     after = _fingerprint(message.html_text, None)
-    if _SHOWN.done(message.chat.id, message.message_id, before, after):
+    memory = _shown(message)
+    if memory.done(message.chat.id, message.message_id, before, after):
         return  # removed a moment ago (a double tap)
     try:
         await message.edit_reply_markup(reply_markup=None)
@@ -58,7 +70,7 @@ async def drop_inline_keyboard(message: Message | InaccessibleMessage | None) ->
         if not any(text in exc.message for text in _HARMLESS):
             raise
         log.debug("keyboard of message %s already gone: %s", message.message_id, exc.message)
-    _SHOWN.note(message.chat.id, message.message_id, before, after)
+    memory.note(message.chat.id, message.message_id, before, after)
 
 
 async def clear_inline_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
@@ -93,11 +105,12 @@ async def edit_text(
         return  # Telegram would refuse an edit that changes nothing
     before = _fingerprint(message.html_text, message.reply_markup)
     shown = _fingerprint(text, reply_markup)
-    if _SHOWN.done(message.chat.id, message.message_id, before, shown):
+    memory = _shown(message)
+    if memory.done(message.chat.id, message.message_id, before, shown):
         return  # made to show this a moment ago (a double tap)
     try:
         await message.edit_text(text, reply_markup=reply_markup)
     except TelegramBadRequest as exc:
         if not any(harmless in exc.message for harmless in _HARMLESS):
             raise
-    _SHOWN.note(message.chat.id, message.message_id, before, shown)
+    memory.note(message.chat.id, message.message_id, before, shown)
