@@ -12,9 +12,11 @@ only (from the first reply sent to the last one shown in the staff group):
 - Telegram requests per relay (everything but getUpdates), and group messages per relay;
 - the process's RSS once started (before any update) and at the end.
 
-`--baseline <commit>` runs that commit of this repository too (checked out into a temporary
-git worktree, run with the same interpreter), alternating with the working tree round by round
-(`--rounds`), so that the ratio is measured on one machine in one run.
+`--baseline <commit>` runs that commit of this repository too (checked out into a temporary git
+worktree, run with the same interpreter), alternating with the working tree round by round
+(`--rounds`), so that the ratio is measured on one machine in one run. `--profile FILE` samples
+the working tree's last run with py-spy (folded stacks, for a flame graph; its CPU figures then
+include the sampling).
 
     python -m benchmarks.relay --people 50 --each 10 --baseline 3cedbf2 --rounds 2
 """
@@ -126,7 +128,9 @@ async def report(user: Any) -> None:
     await _until(user, lambda m: "№" in (m.text or "") and not _inline(m))  # the receipt
 
 
-async def one_run(who: str, source: Path, people: int, each: int) -> Figures:
+async def one_run(
+    who: str, source: Path, people: int, each: int, profile: Path | None = None
+) -> Figures:
     fake = FakeTelegram(token=TOKEN, rate_limits=False)
     await fake.start()
     staff = fake.group(STAFF, title="Duty", bot_is_admin=True)
@@ -144,13 +148,18 @@ async def one_run(who: str, source: Path, people: int, each: int) -> Figures:
             # limits off on the bot's side too: its limiter's minute lasts 0.6 ms
             TELEGRAM_TIME_SCALE="0.00001",
         )
+        command = [sys.executable, "-m", "bot", "run"]
+        if profile is not None:  # py-spy samples the bot; its own process is the bot's parent
+            command = ["py-spy", "record", "--format", "raw", "-r", "250", "-o", str(profile),
+                       "--subprocesses", "--", *command]  # fmt: skip
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=env, cwd=source,
+            *command, env=env, cwd=source,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
+        bot_pid = proc.pid if profile is None else await _child_of(proc.pid)
         try:
             await fake.wait_for(lambda: fake.first_poll_at is not None, timeout=60)
-            rss_start = rss_mib(proc.pid)
+            rss_start = rss_mib(bot_pid)
             residents = [
                 fake.user(80_000_000 + i, first_name=f"R{i}", language_code="kk")
                 for i in range(people)
@@ -165,7 +174,7 @@ async def one_run(who: str, source: Path, people: int, each: int) -> Figures:
             await asyncio.sleep(1.0)  # the reactions and receipts of the set-up settle
             before_requests = _requests(fake)
             before_group = len(staff.messages)
-            before_cpu = cpu_seconds(proc.pid)
+            before_cpu = cpu_seconds(bot_pid)
             loop = asyncio.get_running_loop()
             started = loop.time()
             texts = {f"жауап {i}-{k}" for i in range(people) for k in range(each)}
@@ -191,7 +200,7 @@ async def one_run(who: str, source: Path, people: int, each: int) -> Figures:
 
             await fake.wait_for(arrived, timeout=600)
             seconds = loop.time() - started
-            cpu = cpu_seconds(proc.pid) - before_cpu
+            cpu = cpu_seconds(bot_pid) - before_cpu
             await asyncio.sleep(0.5)  # the acknowledgements that follow the last relay
             relays = people * each
             figures = Figures(
@@ -202,7 +211,7 @@ async def one_run(who: str, source: Path, people: int, each: int) -> Figures:
                 requests=(_requests(fake) - before_requests) / relays,
                 group_messages=(len(staff.messages) - before_group) / relays,
                 rss_start=rss_start,
-                rss_end=rss_mib(proc.pid),
+                rss_end=rss_mib(bot_pid),
             )
         finally:
             proc.terminate()
@@ -211,6 +220,20 @@ async def one_run(who: str, source: Path, people: int, each: int) -> Figures:
         if err.strip():
             print(f"[{who}] stderr: {err.decode(errors='replace')[-800:]}", file=sys.stderr)
     return figures
+
+
+def _read(path: str) -> str:
+    return Path(path).read_text()
+
+
+async def _child_of(pid: int) -> int:
+    """The bot process py-spy started (its only child)."""
+    for _ in range(200):
+        children = _read(f"/proc/{pid}/task/{pid}/children").split()
+        if children:
+            return int(children[0])
+        await asyncio.sleep(0.05)
+    raise RuntimeError("py-spy started no bot")
 
 
 def _requests(fake: FakeTelegram) -> int:
@@ -258,7 +281,9 @@ def summary(runs: list[Figures]) -> dict[str, dict[str, float]]:
     return out
 
 
-async def main(people: int, each: int, baseline: str | None, rounds: int) -> dict[str, Any]:
+async def main(
+    people: int, each: int, baseline: str | None, rounds: int, profile: Path | None = None
+) -> dict[str, Any]:
     runs: list[Figures] = []
     with contextlib.ExitStack() as stack:
         sources = [("current", ROOT)]
@@ -266,7 +291,8 @@ async def main(people: int, each: int, baseline: str | None, rounds: int) -> dic
             sources.insert(0, (f"baseline {baseline}", stack.enter_context(checkout(baseline))))
         for round_ in range(rounds):
             for who, source in sources:
-                figures = await one_run(who, source, people, each)
+                sampled = profile if who == "current" and round_ == rounds - 1 else None
+                figures = await one_run(who, source, people, each, sampled)
                 runs.append(figures)
                 print(
                     f"round {round_ + 1}, {who}: {figures.relays} relays in "
@@ -296,7 +322,12 @@ if __name__ == "__main__":
     parser.add_argument("--baseline", help="a commit of this repository to run alongside")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="sample the working tree's last run with py-spy, into this file",
+    )
     args = parser.parse_args()
-    result = asyncio.run(main(args.people, args.each, args.baseline, args.rounds))
+    result = asyncio.run(main(args.people, args.each, args.baseline, args.rounds, args.profile))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))

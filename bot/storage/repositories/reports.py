@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -122,16 +123,18 @@ class ReportRepository:
         return int(row[0]) if row else None
 
     async def get(self, conn: aiosqlite.Connection, report_id: int) -> Report | None:
-        cur = await conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,))
+        """The report with its photos and videos, in one statement (every action reads it)."""
+        cur = await conn.execute(
+            "SELECT *, (SELECT json_group_array(json_array(position, kind, file_id,"
+            " file_unique_id)) FROM report_media m WHERE m.report_id = reports.id) AS media_json"
+            " FROM reports WHERE id = ?",
+            (report_id,),
+        )
         row = await cur.fetchone()
         if row is None:
             return None
-        cur = await conn.execute(
-            "SELECT kind, file_id, file_unique_id FROM report_media WHERE report_id = ?"
-            " ORDER BY position",
-            (report_id,),
-        )
-        media = tuple(Media(r[0], r[1], r[2]) for r in await cur.fetchall())
+        items = sorted(json.loads(row["media_json"] or "[]"))  # by position
+        media = tuple(Media(kind, file_id, unique) for _, kind, file_id, unique in items)
         return _report(row, media)
 
     async def by_reporter(
