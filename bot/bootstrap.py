@@ -28,6 +28,7 @@ from bot.i18n import build_i18n
 from bot.scheduler import FollowUpScheduler
 from bot.services.alerts import OpsAlerts
 from bot.services.backups import BackupService
+from bot.services.bot_profile import ProfileLedger
 from bot.services.chats import ChatService
 from bot.services.community import CommunitySurveyService
 from bot.services.desk import DeskService
@@ -342,7 +343,9 @@ def build(
         services=services,
         bot=bot,
         dp=dp,
-        profile=BotProfile(i18n, settings.default_locale, chats.staff_chat_id),
+        profile=BotProfile(
+            i18n, settings.default_locale, chats.staff_chat_id, ProfileLedger(db, clock)
+        ),
         followups=followups,
         report_followups=report_followups,
         scheduler=scheduler,

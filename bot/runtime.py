@@ -203,7 +203,8 @@ class SakshyApp:
     async def _reach_telegram(self) -> bool:
         assert self.bot is not None
         try:
-            me = await self._keep_trying("reach Telegram", self.bot.get_me)
+            # bot.me() keeps the answer: aiogram's polling asks for it again, and gets it free
+            me = await self._keep_trying("reach Telegram", self.bot.me)
         except (ClientDecodeError, TelegramNotFound) as exc:
             raise StartupError(
                 "TELEGRAM_API_URL: the server there does not answer like a Telegram Bot API "
@@ -242,7 +243,6 @@ class SakshyApp:
             log.warning("cannot read the staff group %s (%s): is the bot in it?", chat_id, exc)
             return
         self.chats.learn_forum(chat.id, bool(chat.is_forum))
-        await self._refresh_staff_admins()
 
     async def _refresh_staff_admins(self) -> None:
         """Who the staff group's administrators are, kept for the day the group cannot be
@@ -270,11 +270,11 @@ class SakshyApp:
                 log.exception("cannot check the directory for a new import")
 
     async def _start_background(self) -> None:
+        """What need not wait for updates to flow: the outbox worker, the directory watch, the
+        scheduler; then, in their own task, the bot's profile (only what changed since the
+        last start) and the staff group's administrators."""
         assert self.bot is not None and self.dp is not None and self.profile is not None
-        profile_task = asyncio.create_task(
-            self.profile.apply(self.bot, self.settings.startup_retry_seconds),
-            name="bot-profile",
-        )
+        profile_task = asyncio.create_task(self._settle_in(), name="bot-profile")
         assert self.worker is not None
         await self._remember_recent_sends()
         worker_task = asyncio.create_task(self.worker.run(), name="delivery")
@@ -286,6 +286,12 @@ class SakshyApp:
         for task in (profile_task, worker_task, directory_task):
             task.add_done_callback(_log_failure)
             self._background.append(task)
+
+    async def _settle_in(self) -> None:
+        assert self.bot is not None and self.profile is not None
+        await asyncio.sleep(0)  # the first getUpdates (or the webhook) goes out first
+        await self._refresh_staff_admins()
+        await self.profile.apply(self.bot, self.settings.startup_retry_seconds)
 
     async def _serve_webhook(self) -> None:
         """Telegram posts updates to our server until `stop()`; setWebhook retries until

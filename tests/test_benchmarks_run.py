@@ -59,3 +59,12 @@ def test_data_scale_runs_on_a_seeded_database(tmp_path: Path) -> None:
 def test_survey_fanout_reaches_every_follower() -> None:
     printed = _run("benchmarks.survey_fanout", "--followers", "200", "--answers", "50")
     assert "200 outbox rows" in printed
+
+
+def test_relay_counts_one_group_message_per_relay(tmp_path: Path) -> None:
+    out = tmp_path / "relay.json"
+    _run("benchmarks.relay", "--people", "2", "--each", "2", "--rounds", "1", "--json", str(out))
+    current = json.loads(out.read_text())["current"]
+    assert current["group_messages_per_relay"] == 1.0, "a relay is one message in the group"
+    assert current["requests_per_relay"] == 2.0, "the message, and the 👌 on its source"
+    assert current["relays_per_second"] > 0 and current["cpu_ms_per_relay"] > 0

@@ -20,7 +20,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.storage.db import Database
-from bot.storage.repositories.inbox import FailedUpdateRepository, InboxRepository
+from bot.storage.repositories.inbox import (
+    RECEIVE_CHUNK,
+    FailedUpdateRepository,
+    InboxRepository,
+)
 from bot.storage.unit import UpdateUnit
 
 log = logging.getLogger(__name__)
@@ -43,8 +47,12 @@ class Inbox:
         """Keep a batch as Telegram sent it (id, JSON); call before confirming it."""
         if not updates:
             return
-        async with self.db.transaction() as conn:
-            known = await self.repo.receive(conn, updates, self.clock())
+        if len(updates) <= RECEIVE_CHUNK:  # one statement: atomic alone, no BEGIN and COMMIT
+            async with self.db.one_statement() as conn:
+                known = await self.repo.receive(conn, updates, self.clock())
+        else:
+            async with self.db.transaction() as conn:
+                known = await self.repo.receive(conn, updates, self.clock())
         if known:
             log.info("Telegram sent %s update(s) again that were received before", len(known))
             self._duplicates.update(known)

@@ -1,15 +1,19 @@
 """The bot's face in Telegram: command menus and descriptions per language and scope.
 
-Set at start-up in the background: Telegram answering 429, 5xx or timing out must not stop the
-bot from serving residents; each call that failed is retried until it succeeds.
+Set at start-up in the background, once polling runs: Telegram answering 429, 5xx or timing out
+must not stop the bot from serving residents; each call that failed is retried until it
+succeeds. What Telegram accepted is remembered (a digest per call, in the database), so a
+restart that changed nothing sets nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -18,6 +22,13 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+)
+from aiogram.methods import (
+    DeleteMyCommands,
+    SetMyCommands,
+    SetMyDescription,
+    SetMyShortDescription,
+    TelegramMethod,
 )
 from aiogram.types import (
     BotCommand,
@@ -76,28 +87,50 @@ DESCRIPTION = N_(
 SHORT_DESCRIPTION = N_("Your link to the local police. Emergency: 102 / 112.")
 
 
+class Ledger(Protocol):
+    """What was last set, per bot and call: the digest of each request Telegram accepted."""
+
+    async def already_set(self, bot_id: int) -> dict[str, str]: ...
+
+    async def remember(self, bot_id: int, call: str, digest: str) -> None: ...
+
+
 @dataclass
 class ProfileCall:
     name: str
-    run: Callable[[], Awaitable[object]]
+    method: TelegramMethod[Any]
+
+    @property
+    def digest(self) -> str:
+        """What this call asks of Telegram, as a hash: the same menus and texts, the same
+        digest (another language or command changes it)."""
+        request = f"{type(self.method).__name__}:{self.method.model_dump_json(exclude_none=True)}"
+        return hashlib.sha256(request.encode()).hexdigest()
 
 
 class BotProfile:
-    """Builds and applies every setMyCommands / setMyDescription call the bot needs."""
+    """Builds and applies every setMyCommands / setMyDescription call the bot needs; a call
+    whose request is the one Telegram accepted last time is not made again (a restart with
+    nothing changed costs Telegram no request)."""
 
     def __init__(
         self,
         i18n: I18n,
         default_locale: str,
         staff_chat_id: Callable[[], Awaitable[int | None]],
+        ledger: Ledger | None = None,
     ) -> None:
-        """`staff_chat_id` resolves the staff group's current id (it follows migrations)."""
+        """`staff_chat_id` resolves the staff group's current id (it follows migrations);
+        without a `ledger` every call is made at every start."""
         self.i18n = i18n
         self.default_locale = default_locale
         self.resolve_staff_chat = staff_chat_id
+        self.ledger = ledger
         self.staff_chat_id: int | None = None
         self.done = asyncio.Event()
         self.refused: list[str] = []
+        #: the calls made at the last `apply` (those already set are not made again)
+        self.made: list[str] = []
 
     def _commands(self, items: list[tuple[str, str]], locale: str) -> list[BotCommand]:
         return [
@@ -105,55 +138,47 @@ class BotProfile:
             for name, msgid in items
         ]
 
-    def calls(self, bot: Bot) -> list[ProfileCall]:
+    def calls(self) -> list[ProfileCall]:
         calls: list[ProfileCall] = []
         # None: the default for every language we have no entry for
         languages: list[str | None] = [None, *LOCALES]
         for lang in languages:
-            calls.extend(self._language_calls(bot, lang))
+            calls.extend(self._language_calls(lang))
         # Commands of the default scope would show in every chat: keep them empty.
         calls.append(
-            ProfileCall(
-                "commands/default-scope",
-                lambda: bot.delete_my_commands(scope=BotCommandScopeDefault()),
-            )
+            ProfileCall("commands/default-scope", DeleteMyCommands(scope=BotCommandScopeDefault()))
         )
         return calls
 
-    def _language_calls(self, bot: Bot, lang: str | None) -> list[ProfileCall]:
-        """The calls for one language (None: every language without its own entry); the
-        lambdas close over this call's `lang` and `locale`, never over a loop variable."""
-        calls: list[ProfileCall] = []
+    def _language_calls(self, lang: str | None) -> list[ProfileCall]:
+        """The calls for one language (None: every language without its own entry)."""
         locale = lang or self.default_locale
         tag = lang or "default"
-        calls.append(
+        calls = [
             ProfileCall(
                 f"commands/private/{tag}",
-                lambda: bot.set_my_commands(
-                    self._commands(RESIDENT_COMMANDS, locale),
+                SetMyCommands(
+                    commands=self._commands(RESIDENT_COMMANDS, locale),
                     scope=BotCommandScopeAllPrivateChats(),
                     language_code=lang,
                 ),
-            )
-        )
-        calls.append(
+            ),
             ProfileCall(
                 f"commands/groups/{tag}",
-                lambda: bot.set_my_commands(
-                    self._commands(GROUP_COMMANDS, locale),
+                SetMyCommands(
+                    commands=self._commands(GROUP_COMMANDS, locale),
                     scope=BotCommandScopeAllGroupChats(),
                     language_code=lang,
                 ),
-            )
-        )
-        staff_chat_id = self.staff_chat_id  # resolved by `apply` before it builds the calls
-        if staff_chat_id is not None:
+            ),
+        ]
+        if self.staff_chat_id is not None:  # resolved by `apply` before it builds the calls
             calls.append(
                 ProfileCall(
                     f"commands/staff/{tag}",
-                    lambda: bot.set_my_commands(
-                        self._commands(STAFF_COMMANDS, locale),
-                        scope=BotCommandScopeChat(chat_id=staff_chat_id),
+                    SetMyCommands(
+                        commands=self._commands(STAFF_COMMANDS, locale),
+                        scope=BotCommandScopeChat(chat_id=self.staff_chat_id),
                         language_code=lang,
                     ),
                 )
@@ -161,7 +186,7 @@ class BotProfile:
         calls.append(
             ProfileCall(
                 f"description/{tag}",
-                lambda: bot.set_my_description(
+                SetMyDescription(
                     description=self.i18n.gettext(DESCRIPTION, locale=locale),
                     language_code=lang,
                 ),
@@ -170,7 +195,7 @@ class BotProfile:
         calls.append(
             ProfileCall(
                 f"short_description/{tag}",
-                lambda: bot.set_my_short_description(
+                SetMyShortDescription(
                     short_description=self.i18n.gettext(SHORT_DESCRIPTION, locale=locale),
                     language_code=lang,
                 ),
@@ -179,18 +204,21 @@ class BotProfile:
         return calls
 
     async def apply(self, bot: Bot, retry_seconds: float, max_wait: float = 3600.0) -> None:
-        """Apply every call; retry failures (429 after retry_after, 5xx/timeouts with backoff).
+        """Apply every call that changed since Telegram last accepted it; retry failures (429
+        after retry_after, 5xx/timeouts with backoff).
 
         A refusal that will not change on retry is logged and skipped: the other calls are
-        still made.
+        still made, and the refused one is tried again at the next start.
         """
         self.staff_chat_id = await self.resolve_staff_chat()
-        pending = self.calls(bot)
+        known = await self.ledger.already_set(bot.id) if self.ledger is not None else {}
+        pending = [c for c in self.calls() if known.get(c.name) != c.digest]
+        self.made = []
         delay = retry_seconds
         while pending:
             call = pending[0]
             try:
-                await call.run()
+                await bot(call.method)
             except TelegramRetryAfter as exc:
                 log.warning("%s: Telegram asks to wait %s s", call.name, exc.retry_after)
                 await asyncio.sleep(exc.retry_after)
@@ -212,7 +240,12 @@ class BotProfile:
                 # A refusal will not change on retry: report it and go on with the rest.
                 log.error("%s refused by Telegram: %s", call.name, exc.message)
                 self.refused.append(call.name)
+            else:
+                self.made.append(call.name)
+                if self.ledger is not None:
+                    await self.ledger.remember(bot.id, call.name, call.digest)
             pending.pop(0)
             delay = retry_seconds
-        log.info("bot commands and descriptions are set")
+        if self.made:
+            log.info("bot commands and descriptions set: %s", ", ".join(self.made))
         self.done.set()

@@ -92,12 +92,16 @@ async def test_add_details_from_the_card(tg: FakeTelegram, bot: RunningBot, db_o
     assert "✍️ Қызметкерге жазу" in [b["text"] for b in listing.buttons]
     await user.press(listing, data=MyReportsCb(action="write", value=1000))
     assert (await user.next_message()).text.startswith("№ 1000 хабарламаға не қосқыңыз")
-    await user.send("Музыка әлі де қатты, қазір 02:00")
-    assert (await user.next_message()).text.startswith("✓ № 1000 хабарламаңыз бойынша")
-    header = await staff.next_message(timeout=10)
-    assert header.text == "💬 № 1000 хабарлама бойынша тұрғын жазады:"
-    copied = await staff.next_message(timeout=10)
-    assert copied.method == "copyMessage" and copied.text == "Музыка әлі де қатты, қазір 02:00"
+    sent = await user.send("Музыка әлі де <b>қатты</b>, қазір 02:00")
+    # queued, not «sent»: the 👌 on the resident's message says when it arrived
+    assert (await user.next_message()).text.startswith("⏳ № 1000 хабарлама бойынша")
+    relayed = await staff.next_message(timeout=10)
+    assert relayed.method == "sendMessage", "one message: the header and the words"
+    assert relayed.text == (
+        "💬 № 1000 хабарлама бойынша тұрғын жазады:\nМузыка әлі де <b>қатты</b>, қазір 02:00"
+    )
+    await tg.wait_for(lambda: tg.reactions.get((user.id, sent["message_id"])), timeout=10)
+    assert tg.reactions[(user.id, sent["message_id"])] == ["👌"]
     # cancelling writes nothing
     await user.press(listing, data=MyReportsCb(action="write", value=1000))
     await user.next_message()
@@ -123,9 +127,11 @@ async def test_add_details_with_an_album(tg: FakeTelegram, bot: RunningBot) -> N
     for _ in range(3):
         await user.send_photo(media_group_id="more")
     answer = await user.next_message()
-    assert answer.text.startswith("✓ Отправлено дежурному сотруднику")
-    await tg.wait_for(lambda: len(staff.messages) == before + 4, timeout=10)
-    assert staff.messages[before].text == "💬 № 1000 хабарлама бойынша тұрғын жазады:"  # kk staff
-    copies = [m for m in staff.messages[before:] if m.method == "copyMessage"]
-    assert len(copies) == 3, "every photo of the album reached the staff"
-    assert len([m for m in user.messages if m.text.startswith("✓")]) == 1, "one answer"
+    assert answer.text.startswith("⏳ Передаём дежурному сотруднику")
+    await tg.wait_for(lambda: len(staff.messages) == before + 3, timeout=10)
+    copies = staff.messages[before:]
+    assert [m.method for m in copies] == ["copyMessage"] * 3, "every photo, and no header apart"
+    assert copies[0].text == "💬 № 1000 хабарлама бойынша тұрғын жазады:"  # kk staff, as caption
+    assert [m.text for m in copies[1:]] == [None, None]
+    assert len([m for m in user.messages if m.text.startswith("⏳")]) == 1, "one answer"
+    await tg.wait_for(lambda: len(tg.reactions) == 3, timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
@@ -168,6 +169,8 @@ async def test_a_timeout_on_start_up_is_retried(
     tg: FakeTelegram, bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     await bot.stop()
+    with sqlite3.connect(bot.db_path) as conn:  # as on a new install: nothing set yet
+        conn.execute("DELETE FROM bot_profile")
     tg.fail_next("setMyCommands", delay=2.5, times=1)
     app = await bot.start(request_timeout=1)
     user = tg.user(7007, first_name="Yerlan", language_code="ru")
@@ -181,6 +184,34 @@ async def test_a_timeout_on_start_up_is_retried(
     assert [c["command"] for c in ru] == RESIDENT_COMMANDS
     default = tg.commands(scope={"type": "all_private_chats"}, language_code=None)
     assert default[0]["command"] == "start", "the call that timed out was made again"
+
+
+PROFILE_METHODS = ("setMyCommands", "deleteMyCommands", "setMyDescription", "setMyShortDescription")
+
+
+def profile_calls(tg: FakeTelegram) -> int:
+    return sum(len(tg.calls_of(method)) for method in PROFILE_METHODS)
+
+
+async def test_a_restart_sets_only_what_changed(tg: FakeTelegram, bot: RunningBot) -> None:
+    assert bot.app is not None and bot.app.profile is not None
+    await tg.wait_for(lambda: bot.app.profile.done.is_set(), timeout=10)  # type: ignore[union-attr]
+    first = profile_calls(tg)
+    assert first == 3 * 5 + 1, "each language (and the default): 3 menus, 2 descriptions"
+
+    app = await bot.restart()
+    await tg.wait_for(lambda: app.profile is not None and app.profile.done.is_set(), timeout=10)
+    assert profile_calls(tg) == first, "nothing changed: nothing asked of Telegram"
+    assert app.profile is not None and app.profile.made == []
+
+    moved = -1009999  # the staff group is another one now: only its menus are set again
+    tg.group(moved, title="Duty unit", bot_is_admin=True)
+    app = await bot.restart(staff_chat_id=moved)
+    await tg.wait_for(lambda: app.profile is not None and app.profile.done.is_set(), timeout=10)
+    assert app.profile is not None
+    assert app.profile.made == ["commands/staff/default", "commands/staff/kk", "commands/staff/ru"]
+    staff = tg.commands(scope={"type": "chat", "chat_id": moved}, language_code="ru")
+    assert [c["command"] for c in staff] == STAFF_COMMANDS
 
 
 @pytest.mark.parametrize(

@@ -194,13 +194,14 @@ async def test_officer_and_resident_talk_through_the_bot(
 
     await staff.send(officer, "// между нами: это тот же адрес, что вчера", reply_to=post)
     said = await staff.send(officer, "Выезжаем. Подъезд <b>3</b>?", reply_to=post)
-    header = await resident.next_message(timeout=10)
-    assert header.text == "💬 По Вашему сообщению № 1000 пишет лейтенант Серіков:"
     copied = await resident.next_message(timeout=10)
-    assert copied.method == "copyMessage" and copied.text == "Выезжаем. Подъезд <b>3</b>?"
-    assert "Secret" not in header.text + copied.text, "never the officer's Telegram name"
+    assert copied.method == "sendMessage", "one message: the header over the officer's words"
+    assert copied.text == (
+        "💬 По Вашему сообщению № 1000 пишет лейтенант Серіков:\nВыезжаем. Подъезд <b>3</b>?"
+    ), "the officer's text shown as written, not read as markup"
+    assert "Secret" not in copied.text, "never the officer's Telegram name"
     await tg.wait_for(lambda: any(v == ["👌"] for v in tg.reactions.values()), timeout=10)
-    assert list(tg.reactions.values()) == [["👌"]], "only the relayed message is marked"
+    assert tg.reactions == {(STAFF_CHAT, said["message_id"]): ["👌"]}, "only the relayed one"
     assert all("между нами" not in m.text for m in resident.messages), "// stays internal"
 
     async def copy_recorded() -> bool:
@@ -216,14 +217,14 @@ async def test_officer_and_resident_talk_through_the_bot(
     assert (await staff.next_message()).text.startswith(
         "✏️ Түзетулер № 1000 хабарламаны жіберген тұрғынға жетпейді"
     )
-    await resident.reply(copied, "Да, третий подъезд, 5 этаж")
-    assert (await resident.next_message()).text == (
-        "✓ Отправлено дежурному сотруднику по сообщению № 1000."
-    )
-    back_header = await staff.next_message(timeout=10)
-    assert back_header.text == "💬 № 1000 хабарлама бойынша тұрғын жазады:"
+    answer = await resident.reply(copied, "Да, третий подъезд, 5 этаж")
     back = await staff.next_message(timeout=10)
-    assert back.method == "copyMessage" and back.text == "Да, третий подъезд, 5 этаж"
+    assert back.method == "sendMessage"
+    assert back.text == "💬 № 1000 хабарлама бойынша тұрғын жазады:\nДа, третий подъезд, 5 этаж"
+    assert back.raw["reply_to_message"]["message_id"] == post.message_id, "under the post"
+    await tg.wait_for(lambda: (resident.id, answer["message_id"]) in tg.reactions, timeout=10)
+    assert tg.reactions[(resident.id, answer["message_id"])] == ["👌"]
+    assert resident.unread() == [], "the mark is the acknowledgement, not a message"
     events = await db_of("SELECT action FROM report_events ORDER BY id")
     assert [e[0] for e in events] == ["submitted", "officer_message", "resident_message"]
 

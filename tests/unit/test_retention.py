@@ -4,6 +4,7 @@ text but keep their Telegram ids."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from bot.domain.outbox import NewMessage
@@ -58,4 +59,28 @@ async def test_old_closed_reports_lose_who_and_exactly_where(
     assert tuple(rows[1])[1] == "Айгерім", "closed 100 days ago: kept"
     assert tuple(rows[2])[1] == "Айгерім", "still open: kept"
     assert [tuple(r) for r in sent] == [("{}", 77)], "the id stays (replies are traced by it)"
+    assert await RetentionService(db, clock, 365).run() == (0, 0), "once"
+
+
+async def test_an_old_copy_keeps_its_source_not_the_caption_written_over_it(
+    db: Database, clock: FixedClock
+) -> None:
+    async with db.transaction() as conn:
+        outbox = Outbox(clock)
+        copy = {"from_chat_id": 42, "message_id": 9, "caption": "💬 № 1000\nАйгерім, +7701…"}
+        await outbox.add(conn, NewMessage(-1001, "copyMessage", copy))
+        plain = {"from_chat_id": 42, "message_id": 10}  # an album's other photo: no caption
+        await outbox.add(conn, NewMessage(-1001, "copyMessage", plain))
+        await conn.execute("UPDATE outbox SET state = 'done', telegram_message_id = id + 70")
+    clock.now += timedelta(days=400)
+    assert await RetentionService(db, clock, 365).run() == (0, 1)
+    async with db.read() as conn:
+        rows = await (
+            await conn.execute("SELECT payload, telegram_message_id FROM outbox ORDER BY id")
+        ).fetchall()
+    kept = [(json.loads(r[0]), r[1]) for r in rows]
+    assert kept == [
+        ({"from_chat_id": 42, "message_id": 9}, 71),
+        ({"from_chat_id": 42, "message_id": 10}, 72),
+    ], "a reply to the copy is still traced to its source; the words are gone"
     assert await RetentionService(db, clock, 365).run() == (0, 0), "once"

@@ -10,6 +10,7 @@ from bot.services.reports.ports import (
     RELAYABLE,
     TOPIC_OF,
     ActionResult,
+    Relayed,
     ReportLimits,
     ReportPlanner,
     ReportRefused,
@@ -19,6 +20,8 @@ from bot.services.reports.ports import (
     ask_ref,
     parse_ask,
     post_ref,
+    relay_ref,
+    relayed_source,
     topic_ref,
 )
 from bot.services.reports.resident import ResidentReports
@@ -31,6 +34,7 @@ __all__ = [
     "RELAYABLE",
     "TOPIC_OF",
     "ActionResult",
+    "Relayed",
     "ReportConversation",
     "ReportDelivery",
     "ReportLifecycle",
@@ -47,5 +51,7 @@ __all__ = [
     "ask_ref",
     "parse_ask",
     "post_ref",
+    "relay_ref",
+    "relayed_source",
     "topic_ref",
 ]

@@ -15,7 +15,7 @@ from bot.domain.reports import (
 )
 from bot.domain.users import FORGOTTEN
 from bot.services.reports.lifecycle import ReportLifecycle
-from bot.services.reports.ports import RELAYABLE, ActionResult, Said, parse_ask
+from bot.services.reports.ports import RELAYABLE, ActionResult, Relayed, Said, parse_ask
 
 
 class ReportConversation:
@@ -60,20 +60,19 @@ class ReportConversation:
 
     async def from_officer(
         self,
-        chat_id: int,
-        message_id: int,
+        source: Relayed,
         *,
         officer_id: int,
         officer_name: str,
         reply_to: int | None,
         thread_id: int | None,
         text: str | None,
-        content_type: str,
     ) -> tuple[Said, ActionResult | None]:
         """An officer's message in the staff group. In reply to the bot's request for a note
         or a reason it completes that action; in reply to a report's post (or anything the
         bot posted for it), or anywhere in a report's forum topic, it is relayed to the
         resident; anything else stays among staff."""
+        chat_id = source.chat_id
         async with self.db.transaction() as conn:
             ref = await self.relays.ref_of(conn, chat_id, reply_to) if reply_to else None
             asked = parse_ask(ref)
@@ -105,12 +104,12 @@ class ReportConversation:
                     report = await self.repo.by_topic(conn, chat_id, thread_id)
                 if report is None:
                     return (Said.NOT_A_REPORT if reply_to else Said.IGNORED), None
-                if content_type not in RELAYABLE:
+                if source.content_type not in RELAYABLE:
                     return Said.IGNORED, None
                 if report.reporter_id == FORGOTTEN:
                     return Said.ERASED, None
                 officer = await self.staff.profile(conn, officer_id)
-                for message in self.renderer.officer_says(report, officer, chat_id, message_id):
+                for message in self.renderer.officer_says(report, officer, source):
                     await self.outbox.add(conn, message)
                 await self.lifecycle.event(
                     conn,
@@ -124,10 +123,10 @@ class ReportConversation:
         self.outbox.notify()
         return said, outcome
 
-    async def relay_from_resident(
-        self, resident_id: int, reply_to: int, message_id: int
-    ) -> Report | None:
-        """The resident answered a relayed officer message: copy it to the staff group."""
+    async def relay_from_resident(self, reply_to: int, said: Relayed) -> Report | None:
+        """The resident answered a relayed officer message: it goes to the staff group (its
+        own message gets the DELIVERED reaction when Telegram has taken the relay)."""
+        resident_id = said.chat_id
         async with self.db.transaction() as conn:
             report_id = await self.relays.report_of_relayed(conn, resident_id, reply_to)
             report = await self.repo.get(conn, report_id) if report_id else None
@@ -135,22 +134,23 @@ class ReportConversation:
                 return None
             if report.staff_chat_id is None:
                 return None
-            await self.lifecycle.to_staff(conn, report, resident_id, message_id)
+            await self.lifecycle.to_staff(conn, report, said)
         self.outbox.notify()
         return report
 
     async def write_to_staff(
-        self, resident_id: int, report_id: int, message_id: int, *, header: bool = True
+        self, report_id: int, said: Relayed, *, header: bool = True
     ) -> Report | None:
         """ "Add details" from the report card: the resident's message goes under the post.
         Only their own report, and only while it is open."""
+        resident_id = said.chat_id
         async with self.db.transaction() as conn:
             report = await self.repo.get(conn, report_id)
             if report is None or report.reporter_id != resident_id:
                 return None
             if report.status not in OPEN or report.staff_chat_id is None:
                 return None
-            await self.lifecycle.to_staff(conn, report, resident_id, message_id, header=header)
+            await self.lifecycle.to_staff(conn, report, said, header=header)
         self.outbox.notify()
         return report
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.domain.reports import OPEN, Action, Actor, IllegalTransition, Report, Status, apply
 from bot.services.outbox import Outbox
-from bot.services.reports.ports import ActionResult, ReportPlanner, ReportRenderer
+from bot.services.reports.ports import ActionResult, Relayed, ReportPlanner, ReportRenderer
 from bot.storage.db import Database, Tx
 from bot.storage.repositories import (
     RelayRepository,
@@ -225,15 +225,13 @@ class ReportLifecycle:
         self,
         conn: Tx,
         report: Report,
-        resident_id: int,
-        message_id: int,
+        said: Relayed,
         *,
         header: bool = True,
     ) -> None:
-        messages = self.renderer.resident_says(report, resident_id, message_id)
-        for message in messages if header else messages[1:]:  # [0] is the header
+        for message in self.renderer.resident_says(report, said, header=header):
             await self.outbox.add(conn, message)
-        await self.event(conn, report.id, "resident", resident_id, "resident_message")
+        await self.event(conn, report.id, "resident", said.chat_id, "resident_message")
 
     async def redraw_post(self, conn: Tx, report_id: int) -> bool:
         """Bring a report's staff post up to date (inside the caller's transaction); False if

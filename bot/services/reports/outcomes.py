@@ -11,7 +11,7 @@ from bot.domain.refs import RefKind
 from bot.domain.reports import OPEN, Status
 from bot.services.outbox import fill_thread
 from bot.services.reports.lifecycle import ReportLifecycle
-from bot.services.reports.ports import DELIVERED, TOPIC_OF
+from bot.services.reports.ports import DELIVERED, TOPIC_OF, relayed_source
 from bot.storage.db import Tx
 
 log = logging.getLogger(__name__)
@@ -27,22 +27,27 @@ class ReportDelivery:
         self.repo = lifecycle.repo
 
     async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
-        """Delivery hook: remember where a report's staff post landed (replies trace back)."""
-        if (
+        """Delivery hook: a relay reached the other side (its source gets the DELIVERED
+        reaction); remember where a report's staff post or topic landed (replies trace back)."""
+        source = relayed_source(message.ref)
+        if source is None and (
             message.method == "copyMessage"
             and message.ref is not None
             and message.ref.kind is RefKind.REPORT
             and message.ref.parts == ("relay",)
-            and message.chat_id > 0  # an officer's message reached the resident
+            and message.chat_id > 0  # written before 0.2: an officer's message copied
         ):
-            # mark the officer's message in the staff group instead of writing a new one
+            source = int(message.payload["from_chat_id"]), int(message.payload["message_id"])
+        if source is not None and message.ref is not None:
+            # the sender's own message is marked instead of a new message being written
+            chat_id, source_id = source
             await self.outbox.add(
                 conn,
                 NewMessage(
-                    int(message.payload["from_chat_id"]),
+                    chat_id,
                     "setMessageReaction",
                     {
-                        "message_id": int(message.payload["message_id"]),
+                        "message_id": source_id,
                         "reaction": [{"type": "emoji", "emoji": DELIVERED}],
                     },
                     ref=message.ref.with_part("delivered"),

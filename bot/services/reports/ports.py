@@ -64,11 +64,11 @@ class ReportRenderer(Protocol):
     ) -> NewMessage | None: ...
 
     def officer_says(
-        self, report: Report, officer: tuple[str, str] | None, from_chat: int, message_id: int
+        self, report: Report, officer: tuple[str, str] | None, said: Relayed
     ) -> list[NewMessage]: ...
 
     def resident_says(
-        self, report: Report, from_chat: int, message_id: int
+        self, report: Report, said: Relayed, *, header: bool = True
     ) -> list[NewMessage]: ...
 
     def staff_topic(self, report: Report, chat_id: int) -> NewMessage: ...
@@ -109,7 +109,45 @@ class ActionResult:
     by_id: int | None = None
 
 
-#: the reaction on an officer's message once it reached the resident. Telegram allows only its
+@dataclass(frozen=True)
+class Relayed:
+    """A message to pass between a resident and the staff: where it is and what it says.
+
+    `html` is its text or caption with its formatting as HTML, escaped (None when it has
+    neither); `length` counts the characters Telegram counts in it (without the markup). The
+    relay goes as one message: the text under a header line, or the media copied with the
+    header in its caption; as two (the header, then the copy) only when they do not fit."""
+
+    chat_id: int
+    message_id: int
+    content_type: str = "text"
+    html: str | None = None
+    length: int = 0
+
+
+def relay_ref(report_id: int, said: Relayed) -> Ref:
+    """A relayed message's ref names the message it came from: once Telegram has taken the
+    relay, that message gets the DELIVERED reaction, and an edit to it is traced back."""
+    return Ref.report(report_id, "relay", said.chat_id, said.message_id)
+
+
+def relayed_source(ref: Ref | None) -> tuple[int, int] | None:
+    """`relay_ref` read back: (chat, message) the relay came from; None for any other ref
+    (and for relays written before 0.2, which name no source)."""
+    if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
+        return None
+    match ref.parts:
+        case ("relay", chat, message):
+            try:
+                return int(chat), int(message)
+            except ValueError:
+                return None
+        case _:
+            return None
+
+
+#: the reaction on a relayed message (an officer's, or a resident's) once its relay reached the
+#: other side: it costs no message of the group's budget. Telegram allows only its
 #: own set of reaction emoji, which has no ✓; 👌 says "delivered" best among them.
 DELIVERED = "👌"
 

@@ -19,7 +19,7 @@ from bot.storage.repositories.followups import FollowUpRepository
 from bot.storage.repositories.fsm import FsmRepository
 from bot.storage.repositories.helpers import HelperRepository
 from bot.storage.repositories.inbox import FailedUpdateRepository, InboxRepository
-from bot.storage.repositories.ops import OpsRepository
+from bot.storage.repositories.ops import BotProfileRepository, OpsRepository
 from bot.storage.repositories.outbox import OutboxRepository
 from bot.storage.repositories.privacy import (
     ErasureRepository,
@@ -32,6 +32,7 @@ from bot.storage.repositories.subscriptions import PriorityRepository, Subscript
 from bot.storage.repositories.users import UserRepository
 
 __all__ = [
+    "BotProfileRepository",
     "ChatRepository",
     "CommunitySurveyRepository",
     "DirectoryRepository",

@@ -10,6 +10,9 @@ import aiosqlite
 
 from bot.storage.repositories._rows import to_db
 
+#: updates stored by one statement (three values each, far below SQLite's 32,766)
+RECEIVE_CHUNK = 500
+
 
 class FailedUpdateRepository:
     """failed_updates: what a user sent when handling it failed."""
@@ -57,21 +60,21 @@ class InboxRepository:
     async def receive(
         self, conn: aiosqlite.Connection, updates: list[tuple[int, str]], now: datetime
     ) -> set[int]:
-        """Store what is new; return the ids already here (sent again by Telegram)."""
-        ids = [update_id for update_id, _ in updates]
+        """Store what is new; return the ids already here (sent again by Telegram). One
+        statement per `RECEIVE_CHUNK` updates (a batch from Telegram holds at most 100): the
+        rows it inserts come back, so what it skipped was here already."""
         known: set[int] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        stamp = to_db(now)
+        for start in range(0, len(updates), RECEIVE_CHUNK):
+            chunk = updates[start : start + RECEIVE_CHUNK]
+            rows = ",".join("(?, ?, ?)" for _ in chunk)
             cur = await conn.execute(
-                f"SELECT update_id FROM inbox WHERE update_id IN ({marks})",
-                chunk,
+                f"INSERT INTO inbox (update_id, body, received_at) VALUES {rows}"
+                " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+                [value for update_id, body in chunk for value in (update_id, body, stamp)],
             )
-            known.update(int(row[0]) for row in await cur.fetchall())
-        await conn.executemany(
-            "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
-            [(update_id, body, to_db(now)) for update_id, body in updates],
-        )
+            new = {int(row[0]) for row in await cur.fetchall()}
+            known.update(update_id for update_id, _ in chunk if update_id not in new)
         return known
 
     async def handled(self, conn: aiosqlite.Connection, ids: list[int], now: datetime) -> None:

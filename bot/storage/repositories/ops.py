@@ -59,3 +59,21 @@ class OpsRepository:
         )
         row = await cur.fetchone()
         return from_db(row[0]) if row else None
+
+
+class BotProfileRepository:
+    """bot_profile: the digest of each profile call Telegram accepted, per bot."""
+
+    async def digests(self, conn: aiosqlite.Connection, bot_id: int) -> dict[str, str]:
+        cur = await conn.execute("SELECT call, digest FROM bot_profile WHERE bot_id = ?", (bot_id,))
+        return {str(row[0]): str(row[1]) for row in await cur.fetchall()}
+
+    async def remember(
+        self, conn: aiosqlite.Connection, bot_id: int, call: str, digest: str, now: datetime
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO bot_profile (bot_id, call, digest, set_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (bot_id, call) DO UPDATE SET digest = excluded.digest,"
+            " set_at = excluded.set_at",
+            (bot_id, call, digest, to_db(now)),
+        )

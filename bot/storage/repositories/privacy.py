@@ -173,11 +173,16 @@ class RetentionRepository:
     async def blank_sent(self, conn: aiosqlite.Connection, before: datetime, limit: int) -> int:
         """Messages settled before `before` keep their Telegram ids (replies are traced by
         them), not their text: the names and phones in a staff post are not kept twice. A copy
-        of a message holds no text, only ids (a relayed reply is traced by them): kept."""
+        of a message keeps the ids of its source (a relayed reply is traced by them), not the
+        caption written over it."""
         cur = await conn.execute(
-            "UPDATE outbox SET payload = '{}' WHERE id IN (SELECT id FROM outbox"
+            "UPDATE outbox SET payload = CASE method WHEN 'copyMessage' THEN"
+            " json_object('from_chat_id', json_extract(payload, '$.from_chat_id'),"
+            " 'message_id', json_extract(payload, '$.message_id')) ELSE '{}' END"
+            " WHERE id IN (SELECT id FROM outbox"
             " WHERE state IN ('done', 'failed') AND payload <> '{}' AND created_at < ?"
-            " AND method <> 'copyMessage' ORDER BY created_at LIMIT ?)",
+            " AND (method <> 'copyMessage' OR json_extract(payload, '$.caption') IS NOT NULL)"
+            " ORDER BY created_at LIMIT ?)",
             (to_db(before), limit),
         )
         return cur.rowcount

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -122,16 +123,18 @@ class ReportRepository:
         return int(row[0]) if row else None
 
     async def get(self, conn: aiosqlite.Connection, report_id: int) -> Report | None:
-        cur = await conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,))
+        """The report with its photos and videos, in one statement (every action reads it)."""
+        cur = await conn.execute(
+            "SELECT *, (SELECT json_group_array(json_array(position, kind, file_id,"
+            " file_unique_id)) FROM report_media m WHERE m.report_id = reports.id) AS media_json"
+            " FROM reports WHERE id = ?",
+            (report_id,),
+        )
         row = await cur.fetchone()
         if row is None:
             return None
-        cur = await conn.execute(
-            "SELECT kind, file_id, file_unique_id FROM report_media WHERE report_id = ?"
-            " ORDER BY position",
-            (report_id,),
-        )
-        media = tuple(Media(r[0], r[1], r[2]) for r in await cur.fetchall())
+        items = sorted(json.loads(row["media_json"] or "[]"))  # by position
+        media = tuple(Media(kind, file_id, unique) for _, kind, file_id, unique in items)
         return _report(row, media)
 
     async def by_reporter(
@@ -484,14 +487,17 @@ class RelayRepository:
     async def relayed_from(
         self, conn: aiosqlite.Connection, from_chat_id: int, message_id: int
     ) -> int | None:
-        """The report a staff message was copied to its resident for (None if it was not)."""
+        """The report a staff message was relayed to its resident for (None if it was not):
+        its ref names the source ("report:N:relay:<chat>:<message>"); before 0.2 the ref was
+        "report:N:relay" and the copy's payload named it."""
         cur = await conn.execute(
-            "SELECT ref FROM outbox WHERE method = 'copyMessage'"
-            " AND json_extract(payload, '$.from_chat_id') = ?"
-            " AND json_extract(payload, '$.message_id') = ?"
-            " AND state = 'done' AND chat_id > 0 AND ref LIKE 'report:%:relay'"
+            "SELECT ref FROM outbox WHERE state = 'done' AND chat_id > 0"
+            " AND (ref LIKE 'report:%:relay:' || :chat || ':' || :message"
+            " OR (ref LIKE 'report:%:relay' AND method = 'copyMessage'"
+            " AND json_extract(payload, '$.from_chat_id') = :chat"
+            " AND json_extract(payload, '$.message_id') = :message))"
             " ORDER BY id DESC LIMIT 1",
-            (from_chat_id, message_id),
+            {"chat": from_chat_id, "message": message_id},
         )
         row = await cur.fetchone()
         ref = Ref.of(str(row[0])) if row else None

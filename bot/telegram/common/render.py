@@ -4,7 +4,7 @@ category and precinct, and a report's text as staff read it."""
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
+from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n, ngettext
@@ -19,6 +19,7 @@ from bot.domain.reports import OPEN, Report, Status
 from bot.domain.users import FORGOTTEN
 from bot.i18n import N_
 from bot.services.directory import DirectoryService
+from bot.services.reports.ports import Relayed
 
 STATUS_NAMES = {
     Status.NEW: N_("new"),
@@ -30,6 +31,31 @@ STATUS_NAMES = {
 LANGUAGE_NAMES = {"kk": "қазақша", "ru": "русский"}
 #: Telegram's limit for a forum topic's name
 TOPIC_NAME_MAX = 128
+#: Telegram's limits for a message's text and a media caption, in characters after formatting
+TEXT_MAX = 4096
+CAPTION_MAX = 1024
+#: what may carry a caption: the header of a relay goes into it
+CAPTIONED = frozenset({"photo", "video", "animation", "audio", "document", "voice"})
+
+
+def relay_messages(
+    chat_id: int, header: str, said: Relayed, ref: Ref, where: dict[str, object]
+) -> list[NewMessage]:
+    """One message for a relay wherever it fits: the text under the header (sendMessage), or
+    the media copied with the header above its caption (copyMessage); otherwise the header,
+    then the copy. `header` is HTML without tags; `where` holds the thread or reply fields."""
+    length = len(unescape(header)) + 1 + said.length
+    body = f"{header}\n{said.html}" if said.html else header
+    if said.content_type == "text" and said.html and length <= TEXT_MAX:
+        return [NewMessage(chat_id, "sendMessage", {**where, "text": body}, ref=ref)]
+    copy: dict[str, object] = {**where, "from_chat_id": said.chat_id, "message_id": said.message_id}
+    if said.content_type in CAPTIONED and length <= CAPTION_MAX:
+        return [NewMessage(chat_id, "copyMessage", {**copy, "caption": body}, ref=ref)]
+    return [
+        NewMessage(chat_id, "sendMessage", {**where, "text": header}, ref=ref.with_part("relay")),
+        NewMessage(chat_id, "copyMessage", copy, ref=ref),
+    ]
+
 
 #: why staff reject a report: stable codes, texts in both languages
 REJECT_REASONS = {

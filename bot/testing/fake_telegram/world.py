@@ -242,10 +242,13 @@ class FakeUser(ChatState):
 
     # --- acting in the private chat ------------------------------------------------------------
 
-    async def send(self, text: str) -> dict[str, Any]:
-        """Write ``text`` to the bot (commands get bot_command entities)."""
+    async def send(
+        self, text: str, *, entities: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """Write ``text`` to the bot (commands get bot_command entities; ``entities`` are the
+        formatting the user's app added: bold, links …)."""
         content: dict[str, Any] = {"text": text}
-        entities = find_entities(text)
+        entities = find_entities(text, entities)
         if entities:
             content["entities"] = entities
         return self._fake._post_user_message(self, self, content)
@@ -497,7 +500,14 @@ class FakeGroup(ChatState):
         return self._fake._press(self, user, bot_message, data=_packed(data), text=text)
 
     async def send_document(
-        self, user: FakeUser, file_name: str, data: bytes, caption: str | None = None
+        self,
+        user: FakeUser,
+        file_name: str,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        reply_to: BotMessage | dict[str, Any] | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         """``user`` sends a file to the group (the bot can download ``data`` with getFile)."""
         if user.id not in self.members:
@@ -510,7 +520,13 @@ class FakeGroup(ChatState):
             entities = find_entities(caption)
             if entities:
                 content["caption_entities"] = entities
-        return self._fake._post_user_message(self, user, content)
+        return self._fake._post_user_message(
+            self,
+            user,
+            content,
+            reply_to=None if reply_to is None else _message_id_of(reply_to),
+            thread_id=thread_id,
+        )
 
     async def press_stale(
         self, user: FakeUser, data: str, message: BotMessage | None = None

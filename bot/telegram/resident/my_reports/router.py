@@ -26,6 +26,7 @@ from bot.telegram.buttons import (
     main_menu,
 )
 from bot.telegram.callbacks import MyReportsAction, MyReportsCb
+from bot.telegram.common.relay import relayed
 from bot.telegram.editing import edit_text
 from bot.telegram.filters import ButtonFilter, OnMessage
 from bot.telegram.report_renderer import REJECT_REASONS, STATUS_NAMES, TelegramReportRenderer
@@ -88,7 +89,7 @@ async def write(message: Message, state: FSMContext, user: User, reports: Report
         await state.update_data(album=album)
     same_album = album is not None and data.get("album") == album
     report = await reports.conversation.write_to_staff(
-        user.id, number, message.message_id, header=not same_album
+        number, relayed(message), header=not same_album
     )
     if same_album:
         return  # one header and one answer per album
@@ -96,7 +97,8 @@ async def write(message: Message, state: FSMContext, user: User, reports: Report
         await state.clear()
         await message.answer(texts.write_not_possible(), reply_markup=main_menu())
         return
-    await message.answer(texts.relayed_to_officer(report.id), reply_markup=main_menu())
+    # queued, not yet delivered: the message gets a 👌 when the staff group has it
+    await message.answer(texts.relay_queued(report.id), reply_markup=main_menu())
 
 
 async def stop_writing(message: Message, state: FSMContext) -> None:

@@ -59,6 +59,14 @@ def write_to_officer_prompt(number: int) -> str:
     ).format(number=number)
 
 
+def relay_queued(number: int) -> str:
+    """Said when the message is queued, not when it arrived: the 👌 on it says that."""
+    return _(
+        "⏳ On its way to the duty officer of report № {number}. When it arrives, 👌 appears "
+        "on what you sent."
+    ).format(number=number)
+
+
 def write_not_possible() -> str:
     return _("This report is closed, so messages no longer go to the officer. Send a new report.")
 

@@ -13,10 +13,11 @@ from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Action, Report, Status
 from bot.domain.subscriptions import LocalPriority
+from bot.services.reports.ports import Relayed, relay_ref
 from bot.telegram import texts
 from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import SurveyCb, SurveyStep
-from bot.telegram.common.render import REJECT_REASONS, RendererBase
+from bot.telegram.common.render import REJECT_REASONS, RendererBase, relay_messages
 
 
 class ResidentNotices(RendererBase):
@@ -193,25 +194,16 @@ class ResidentNotices(RendererBase):
         )
 
     def officer_says(
-        self, report: Report, officer: tuple[str, str] | None, from_chat: int, message_id: int
+        self, report: Report, officer: tuple[str, str] | None, said: Relayed
     ) -> list[NewMessage]:
-        """An officer's message to the resident: a header naming the report, then the message
-        copied (copyMessage: any media, and never the officer's identity)."""
+        """An officer's message to the resident under a header naming the report: its text
+        written anew, or its media copied (copyMessage: never the officer's account)."""
         with self.i18n.context(), self.i18n.use_locale(report.language):
             who = " ".join(officer) if officer else _("the duty officer")
             header = _("💬 {officer} about your report № {number}:").format(
                 officer=escape(who), number=report.id
             )
-        ref = Ref.report(report.id, "relay")
-        return [
-            NewMessage(report.reporter_id, "sendMessage", {"text": header}, ref=ref),
-            NewMessage(
-                report.reporter_id,
-                "copyMessage",
-                {"from_chat_id": from_chat, "message_id": message_id},
-                ref=ref,
-            ),
-        ]
+        return relay_messages(report.reporter_id, header, said, relay_ref(report.id, said), {})
 
     def survey(self, report: Report) -> NewMessage:
         """The first question to the resident, in their language."""

@@ -36,6 +36,7 @@ from bot.telegram.buttons import (
     phone_keyboard,
 )
 from bot.telegram.callbacks import CategoryCb, ReportStep, ReportStepCb
+from bot.telegram.common.relay import relayed
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.resident.start.router import Onboarding
@@ -492,8 +493,8 @@ async def resident_reply(message: Message, user: User, reports: ReportService) -
     """The resident answers an officer's relayed message: it goes back to the staff group."""
     assert message.reply_to_message is not None
     report = await reports.conversation.relay_from_resident(
-        user.id, message.reply_to_message.message_id, message.message_id
+        message.reply_to_message.message_id, relayed(message)
     )
     if report is None:
         raise SkipHandler  # a reply to something else: the other handlers decide
-    await message.answer(texts.relayed_to_officer(report.id))
+    # no answer now: the reply gets a 👌 when the staff group has it (outbox, on delivery)

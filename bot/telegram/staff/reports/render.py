@@ -15,6 +15,7 @@ from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Action, Report, Status
 from bot.services.reports import ask_ref, post_ref, topic_ref
+from bot.services.reports.ports import Relayed, relay_ref
 from bot.telegram.callbacks import (
     SEEN,
     RejectReason,
@@ -25,7 +26,13 @@ from bot.telegram.callbacks import (
     StaffRejectCb,
     StaffTemplateCb,
 )
-from bot.telegram.common.render import REJECT_REASONS, TOPIC_NAME_MAX, RendererBase, post_link
+from bot.telegram.common.render import (
+    REJECT_REASONS,
+    TOPIC_NAME_MAX,
+    RendererBase,
+    post_link,
+    relay_messages,
+)
 
 
 class StaffPosts(RendererBase):
@@ -240,23 +247,25 @@ class StaffPosts(RendererBase):
             ).format(number=duplicate.id)
         return self._staff_message(original, text, Ref.report(original.id, "joined", duplicate.id))
 
-    def resident_says(self, report: Report, from_chat: int, message_id: int) -> list[NewMessage]:
-        """The resident's answer, into the staff group under the report post."""
+    def resident_says(
+        self, report: Report, said: Relayed, *, header: bool = True
+    ) -> list[NewMessage]:
+        """The resident's words, into the staff group under the report's post: in its topic,
+        which names the report already, under a shorter header (still with its number: a
+        topic closed meanwhile sends it to the General topic). Without `header` (the other
+        items of an album) a plain copy."""
         assert report.staff_chat_id is not None
+        where = self._to_staff(report, {})
+        ref = relay_ref(report.id, said)
+        if not header:
+            copy = {**where, "from_chat_id": said.chat_id, "message_id": said.message_id}
+            return [NewMessage(report.staff_chat_id, "copyMessage", copy, ref=ref)]
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
-            header = _("💬 The resident about report № {number}:").format(number=report.id)
-        ref = Ref.report(report.id, "relay")
-        copy: dict[str, object] = {"from_chat_id": from_chat, "message_id": message_id}
-        if report.staff_thread_id is not None and (
-            report.status in OPEN or report.staff_thread_shared
-        ):
-            copy["message_thread_id"] = report.staff_thread_id
-        return [
-            NewMessage(
-                report.staff_chat_id, "sendMessage", self._to_staff(report, {"text": header}), ref
-            ),
-            NewMessage(report.staff_chat_id, "copyMessage", copy, ref=ref),
-        ]
+            if "message_thread_id" in where:  # the number stays: a closed topic sends it
+                line = _("💬 The resident (№ {number}):").format(number=report.id)  # to General
+            else:
+                line = _("💬 The resident about report № {number}:").format(number=report.id)
+        return relay_messages(report.staff_chat_id, line, said, ref, where)
 
     def ask_note(
         self, report: Report, action: Action, officer_id: int, officer: str, version: int

@@ -26,6 +26,7 @@ from bot.telegram.callbacks import (
     StaffRejectCb,
     StaffTemplateCb,
 )
+from bot.telegram.common.relay import relayed
 from bot.telegram.editing import set_inline_keyboard
 from bot.telegram.report_renderer import STATUS_NAMES, TelegramReportRenderer
 
@@ -397,15 +398,14 @@ async def officer_message(message: Message, bot: Bot, reports: ReportService) ->
     reply = message.reply_to_message
     to_bot = _to_bot(message, bot)
     thread = message.message_thread_id if message.is_topic_message else None
+
     outcome, result = await reports.conversation.from_officer(
-        message.chat.id,
-        message.message_id,
+        relayed(message),
         officer_id=message.from_user.id,
         officer_name=message.from_user.full_name,
         reply_to=reply.message_id if to_bot and reply is not None else None,
         thread_id=thread,
         text=message.text,
-        content_type=message.content_type,
     )
     if outcome is Said.NOT_A_REPORT:
         await message.reply(texts.staff_not_a_report_post())

@@ -98,7 +98,3 @@ def staff_not_a_report_post() -> str:
     return _(
         "This message is not a report post: reply to a report's post to write to its resident."
     )
-
-
-def relayed_to_officer(number: int) -> str:
-    return _("✓ Sent to the duty officer of report № {number}.").format(number=number)
