@@ -44,6 +44,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.ratelimit import RateLimiter
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
 from bot.services.reports import ReportLimits, ReportService, SimilarRule
+from bot.services.reports.outcomes import SENT_PARTS
 from bot.services.retention import RetentionService
 from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
@@ -338,6 +339,7 @@ def build(
         on_failed=hooks.failed,
         on_topic_gone=reports.delivery.on_topic_gone,
         prepare=hooks.prepare,
+        wants_sent=hooks.wants_sent,
     )
     return Wiring(
         services=services,
@@ -411,7 +413,7 @@ def delivery_hooks(services: Services) -> DeliveryHooks:
     )
     hooks.before_any_send(lambda message, payload: helpers.prepare(payload))
 
-    hooks.when_sent(RefKind.REPORT, reports.delivery.on_sent)
+    hooks.when_sent(RefKind.REPORT, reports.delivery.on_sent, parts=SENT_PARTS)
     hooks.when_failed(RefKind.REPORT, reports.delivery.on_failed)
 
     async def resident_unreachable(message: OutgoingMessage, ref: Ref) -> None:

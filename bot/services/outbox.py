@@ -114,6 +114,8 @@ class DeliveryWorker:
         on_failed: Callable[[Tx, OutgoingMessage, str], Awaitable[None]] | None = None,
         on_topic_gone: Callable[[Tx, OutgoingMessage, str], Awaitable[None]] | None = None,
         prepare: Callable[[OutgoingMessage], Awaitable[dict[str, Any]]] | None = None,
+        #: whether `on_sent` would act on this row (None: it may act on any row with a ref)
+        wants_sent: Callable[[OutgoingMessage], bool] | None = None,
     ) -> None:
         self.db = db
         self.outbox = outbox
@@ -130,6 +132,7 @@ class DeliveryWorker:
         self.on_topic_gone = on_topic_gone
         #: fills in what was not known when the row was written (a forum topic's id)
         self.prepare = prepare
+        self.wants_sent = wants_sent
         self.repo = outbox.repo
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -271,9 +274,13 @@ class DeliveryWorker:
     async def _settle(self, message: OutgoingMessage, message_id: int | None) -> None:
         """Telegram accepted it: mark it done (with its follow-ups). Should that fail, mark it
         done alone, so the row never stays in flight (that would hold its chat and resend)."""
-        if self.on_sent is None or message.ref is None:
-            # nothing follows a message without a ref (the hooks act on refs only): "done" is
-            # one statement, atomic on its own; tried twice, like the full settlement below
+        if (
+            self.on_sent is None
+            or message.ref is None
+            or (self.wants_sent is not None and not self.wants_sent(message))
+        ):
+            # nothing follows this message (the hooks act on some refs only): "done" is one
+            # statement, atomic on its own; tried twice, like the full settlement below
             try:
                 async with self.db.one_statement() as conn:
                     await self.repo.mark_sent(conn, message.id, message_id, self.clock())
@@ -364,7 +371,8 @@ class DeliveryHooks:
     def __init__(self) -> None:
         self._prepare_any: list[Prepare] = []
         self._prepare: dict[RefKind, list[Prepare]] = {}
-        self._sent: dict[RefKind, list[Sent]] = {}
+        #: a hook, and the first parts of the refs it acts on (None: every ref of its kind)
+        self._sent: dict[RefKind, list[tuple[Sent, frozenset[str] | None]]] = {}
         self._failed: dict[RefKind, list[Failed]] = {}
         self._unreachable: dict[RefKind, list[UnreachableHook]] = {}
 
@@ -377,8 +385,10 @@ class DeliveryHooks:
     def before_send(self, kind: RefKind, hook: Prepare) -> None:
         self._prepare.setdefault(kind, []).append(hook)
 
-    def when_sent(self, kind: RefKind, hook: Sent) -> None:
-        self._sent.setdefault(kind, []).append(hook)
+    def when_sent(self, kind: RefKind, hook: Sent, *, parts: frozenset[str] | None = None) -> None:
+        """`parts`: the refs' first parts the hook acts on ("post", "topic" …); a row whose
+        ref has another is marked done in one statement, without a transaction."""
+        self._sent.setdefault(kind, []).append((hook, parts))
 
     def when_failed(self, kind: RefKind, hook: Failed) -> None:
         self._failed.setdefault(kind, []).append(hook)
@@ -410,11 +420,21 @@ class DeliveryHooks:
                 payload = await hook(message, payload)
         return payload
 
+    def _sent_hooks(self, ref: Ref | None) -> list[Sent]:
+        if ref is None:
+            return []
+        first = ref.parts[0] if ref.parts else ""
+        return [
+            hook for hook, parts in self._sent.get(ref.kind, ()) if parts is None or first in parts
+        ]
+
+    def wants_sent(self, message: OutgoingMessage) -> bool:
+        """Whether anything follows this row's delivery (else "done" is all there is to it)."""
+        return bool(self._sent_hooks(message.ref))
+
     async def sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
-        ref = message.ref
-        if ref is not None:
-            for hook in self._sent.get(ref.kind, ()):
-                await hook(conn, message, message_id)
+        for hook in self._sent_hooks(message.ref):
+            await hook(conn, message, message_id)
 
     async def failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
         ref = message.ref

@@ -20,9 +20,9 @@ from bot.domain.outbox import (
     Transient,
     Unreachable,
 )
-from bot.domain.refs import Ref
+from bot.domain.refs import Ref, RefKind
 from bot.services.clock import utc_now
-from bot.services.outbox import DeliveryWorker, Outbox
+from bot.services.outbox import DeliveryHooks, DeliveryWorker, Outbox
 from bot.storage.db import Database
 from bot.testing.timeouts import scaled
 
@@ -389,3 +389,39 @@ async def test_a_row_with_a_ref_of_a_newer_release_is_still_delivered(
         ("duty:17:offer:42", "done"),
     ]
     assert heard == [Ref.duty(17, "offer", 42)], "the unread one has no ref: no hook"
+
+
+async def test_a_row_no_hook_follows_is_done_in_one_statement(
+    db: Database, sender: ScriptedSender
+) -> None:
+    """A sent-hook registered for some parts of a kind's refs hears of those only; the other
+    rows of the kind are marked done without a transaction (no BEGIN, no COMMIT)."""
+    heard: list[str] = []
+
+    async def on_post(conn: Any, message: OutgoingMessage, message_id: int | None) -> None:
+        heard.append(str(message.ref))
+
+    hooks = DeliveryHooks()
+    hooks.when_sent(RefKind.REPORT, on_post, parts=frozenset({"post"}))
+    outbox, worker = make_worker(db, sender, on_sent=hooks.sent, wants_sent=hooks.wants_sent)
+    statements: list[str] = []
+    assert db.conn is not None
+    await db.conn.set_trace_callback(statements.append)
+    async with db.transaction() as conn:
+        await outbox.add(
+            conn, NewMessage(1, "sendMessage", {"text": "receipt"}, Ref.report(7, "receipt"))
+        )
+        await outbox.add(
+            conn, NewMessage(2, "sendMessage", {"text": "post"}, Ref.report(7, "post"))
+        )
+    outbox.notify()
+    async with running(worker):
+        await until(lambda: len(sender.delivered) == 2)
+        await until(lambda: not worker._tasks)
+    await db.conn.set_trace_callback(None)
+    assert heard == ["report:7:post"]
+    settled = [s for s in statements if s.startswith(("BEGIN", "UPDATE outbox SET state = 'done'"))]
+    begun = len([s for s in settled if s.startswith("BEGIN")])
+    assert begun == 3, "the add, the worker's start, the post's settlement: not the receipt's"
+    assert len([s for s in settled if s.startswith("UPDATE")]) == 2
+    assert [s for _, s, *_ in await states(db)] == ["done", "done"]

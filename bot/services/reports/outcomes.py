@@ -17,6 +17,11 @@ from bot.storage.db import Tx
 log = logging.getLogger(__name__)
 
 
+#: the refs' first parts `ReportDelivery.on_sent` acts on: a topic or post that landed, a relay
+#: (its source gets the 👌); any other report row is only marked done
+SENT_PARTS = frozenset({"topic", "post", "relay"})
+
+
 class ReportDelivery:
     """The outbox's hooks for messages with a report ref."""
 
