@@ -84,6 +84,16 @@ def main() -> None:
         biggest.unlink()
         broadcast, _, _ = _run("duty_broadcast", ["--helpers", str(helpers)], tmp / "duty.json")
         _run("burst_replies", ["--users", "20" if quick else "100"])
+        # resident → staff relays through the bot as a process (`--baseline <commit>` alone)
+        _run(
+            "relay",
+            [
+                *("--people", "10" if quick else "50"),
+                *("--each", "3" if quick else "10"),
+                *("--rounds", "1" if quick else "2"),
+            ],
+            tmp / "relay.json",
+        )
         _run(
             "survey_fanout",
             ["--followers", "2000" if quick else "50000", "--answers", "500" if quick else "10000"],
