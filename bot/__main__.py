@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import logging
 import signal
 import sys
+from collections.abc import Callable
 
 from bot.config import NO_TOKEN_HELP, STAFF_CHAT_MISSING, ConfigError, Settings, load_settings
 from bot.storage.db import StorageError
@@ -79,13 +79,19 @@ async def _run(settings: Settings) -> None:
         app = SakshyApp(settings, time_scale=settings.telegram_time_scale)
         await app.open()
         settle_the_heap()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            # Windows' event loops have no signal handlers: Ctrl+C still stops the bot there
-            # (KeyboardInterrupt), and a service manager's stop kills the process
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(app.stop()))
+        stop_on_signals(asyncio.get_running_loop(), lambda: asyncio.ensure_future(app.stop()))
         await app.run()
+
+
+def stop_on_signals(loop: asyncio.AbstractEventLoop, stop: Callable[[], object]) -> None:
+    """SIGINT and SIGTERM stop the bot gracefully (the outbox drains, handlers finish). Where
+    the event loop takes no signal handlers (Windows), a plain handler passes the stop to the
+    loop's thread instead."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop)
+        except NotImplementedError:
+            signal.signal(sig, lambda _sig, _frame: loop.call_soon_threadsafe(stop))
 
 
 async def _migrate(settings: Settings) -> list[str]:

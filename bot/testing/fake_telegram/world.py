@@ -474,12 +474,22 @@ class FakeGroup(ChatState):
         thread_id: int | None = None,
     ) -> dict[str, Any]:
         """``user`` writes in the group; privacy mode decides whether the bot gets it."""
-        if user.id not in self.members:
-            self.add_member(user)
         content: dict[str, Any] = {"text": text}
         entities = find_entities(text)
         if entities:
             content["entities"] = entities
+        return self._post(user, content, reply_to, thread_id)
+
+    def _post(
+        self,
+        user: FakeUser,
+        content: dict[str, Any],
+        reply_to: BotMessage | dict[str, Any] | None,
+        thread_id: int | None,
+    ) -> dict[str, Any]:
+        """``user`` (made a member if needed) posts ``content`` here."""
+        if user.id not in self.members:
+            self.add_member(user)
         return self._fake._post_user_message(
             self,
             user,
@@ -510,8 +520,6 @@ class FakeGroup(ChatState):
         thread_id: int | None = None,
     ) -> dict[str, Any]:
         """``user`` sends a file to the group (the bot can download ``data`` with getFile)."""
-        if user.id not in self.members:
-            self.add_member(user)
         content: dict[str, Any] = {
             "document": self._fake._new_file_object("document", file_name, data)
         }
@@ -520,13 +528,7 @@ class FakeGroup(ChatState):
             entities = find_entities(caption)
             if entities:
                 content["caption_entities"] = entities
-        return self._fake._post_user_message(
-            self,
-            user,
-            content,
-            reply_to=None if reply_to is None else _message_id_of(reply_to),
-            thread_id=thread_id,
-        )
+        return self._post(user, content, reply_to, thread_id)
 
     async def press_stale(
         self, user: FakeUser, data: str, message: BotMessage | None = None
