@@ -53,6 +53,7 @@ from bot.services.users import UserService
 from bot.storage.db import Database
 from bot.storage.fsm_storage import SQLiteStorage
 from bot.telegram.bot_profile import BotProfile
+from bot.telegram.filters import run_inline
 from bot.telegram.legacy_buttons import LEGACY, LegacyButtons
 from bot.telegram.middlewares import (
     BanMiddleware,
@@ -399,6 +400,7 @@ def build_dispatcher(services: Services, storage: SQLiteStorage, time_scale: flo
     dp.message.outer_middleware(StaffForumMiddleware(services.chats))
     dp.callback_query.outer_middleware(LegacyButtons(LEGACY))
     dp.include_routers(*telegram.routers())
+    run_inline(dp)  # aiogram would send every magic filter to a thread
     return dp
 
 
