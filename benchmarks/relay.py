@@ -15,8 +15,8 @@ only (from the first reply sent to the last one shown in the staff group):
 `--baseline <commit>` runs that commit of this repository too (checked out into a temporary git
 worktree, run with the same interpreter), alternating with the working tree round by round
 (`--rounds`), so that the ratio is measured on one machine in one run. `--profile FILE` samples
-the working tree's last run with py-spy (folded stacks, for a flame graph; its CPU figures then
-include the sampling).
+the working tree's last relay phase with py-spy (folded stacks with thread ids, for a flame
+graph; its CPU figures then include the sampling).
 
     python -m benchmarks.relay --people 50 --each 10 --baseline 3cedbf2 --rounds 2
 """
@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,33 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds and context switches by thread: the event loop (the main thread), the
+    database (aiosqlite's thread), the rest (executor threads); read from /proc."""
+    out = {"loop": 0.0, "database": 0.0, "other": 0.0, "switches": 0.0}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+            status = (task / "status").read_text()
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICKS
+        kind = (
+            "loop"
+            if task.name == str(pid)
+            else "database"
+            if name.startswith("Thread-")
+            else "other"
+        )
+        out[kind] += seconds
+        out["switches"] += sum(
+            int(line.split()[1]) for line in status.splitlines() if "ctxt_switches" in line
+        )
+    return out
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -67,6 +95,7 @@ class Figures:
     group_messages: float  # per relay
     rss_start: float
     rss_end: float
+    by_thread: dict[str, float]  # CPU ms per relay by thread, and context switches per relay
 
     @property
     def per_second(self) -> float:
@@ -148,15 +177,12 @@ async def one_run(
             # limits off on the bot's side too: its limiter's minute lasts 0.6 ms
             TELEGRAM_TIME_SCALE="0.00001",
         )
-        command = [sys.executable, "-m", "bot", "run"]
-        if profile is not None:  # py-spy samples the bot; its own process is the bot's parent
-            command = ["py-spy", "record", "--format", "raw", "-r", "250", "-o", str(profile),
-                       "--subprocesses", "--", *command]  # fmt: skip
         proc = await asyncio.create_subprocess_exec(
-            *command, env=env, cwd=source,
+            sys.executable, "-m", "bot", "run", env=env, cwd=source,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
-        bot_pid = proc.pid if profile is None else await _child_of(proc.pid)
+        bot_pid = proc.pid
+        sampler: asyncio.subprocess.Process | None = None
         try:
             await fake.wait_for(lambda: fake.first_poll_at is not None, timeout=60)
             rss_start = rss_mib(bot_pid)
@@ -172,9 +198,16 @@ async def one_run(
                 *(_until(u, lambda m: "Қабылдадық" in (m.text or "")) for u in residents)
             )
             await asyncio.sleep(1.0)  # the reactions and receipts of the set-up settle
+            if profile is not None:  # py-spy samples the relay phase only
+                sampler = await asyncio.create_subprocess_exec(
+                    _py_spy(), "record", "--format", "raw", "-r", "250", "--threads",
+                    "-o", str(profile), "--pid", str(bot_pid), stdout=asyncio.subprocess.DEVNULL,
+                )  # fmt: skip
+                await asyncio.sleep(1.0)  # py-spy attaches
             before_requests = _requests(fake)
             before_group = len(staff.messages)
             before_cpu = cpu_seconds(bot_pid)
+            before_threads = thread_cpu(bot_pid)
             loop = asyncio.get_running_loop()
             started = loop.time()
             texts = {f"жауап {i}-{k}" for i in range(people) for k in range(each)}
@@ -201,6 +234,10 @@ async def one_run(
             await fake.wait_for(arrived, timeout=600)
             seconds = loop.time() - started
             cpu = cpu_seconds(bot_pid) - before_cpu
+            after_threads = thread_cpu(bot_pid)
+            if sampler is not None:  # py-spy writes its file on SIGINT, as on Ctrl-C
+                sampler.send_signal(signal.SIGINT)
+                await sampler.wait()
             await asyncio.sleep(0.5)  # the acknowledgements that follow the last relay
             relays = people * each
             figures = Figures(
@@ -212,6 +249,12 @@ async def one_run(
                 group_messages=(len(staff.messages) - before_group) / relays,
                 rss_start=rss_start,
                 rss_end=rss_mib(bot_pid),
+                by_thread={
+                    k: (after_threads[k] - before_threads[k])
+                    * (1 if k == "switches" else 1000)
+                    / (people * each)
+                    for k in after_threads
+                },
             )
         finally:
             proc.terminate()
@@ -222,18 +265,111 @@ async def one_run(
     return figures
 
 
-def _read(path: str) -> str:
-    return Path(path).read_text()
+@dataclass
+class Burst:
+    who: str
+    people: int
+    last_seconds: float  # the last resident's words shown in the staff group
+    median_seconds: float
+    acknowledged: int  # residents whose words got the 👌
+    last_ack_seconds: float
+    refusals_429: int
+    group_per_minute: int  # the most staff group messages in any 60 s
 
 
-async def _child_of(pid: int) -> int:
-    """The bot process py-spy started (its only child)."""
-    for _ in range(200):
-        children = _read(f"/proc/{pid}/task/{pid}/children").split()
-        if children:
-            return int(children[0])
-        await asyncio.sleep(0.05)
-    raise RuntimeError("py-spy started no bot")
+async def _bot(source: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=source,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def burst_run(who: str, source: Path, people: int) -> Burst:
+    """`people` residents with a report each, their officer's question relayed to each; then
+    the bot restarts under Telegram's real limits (the fake's and its own) and everyone
+    answers at the same moment."""
+    fake = FakeTelegram(token=TOKEN, rate_limits=False)
+    await fake.start()
+    staff = fake.group(STAFF, title="Duty", bot_is_admin=True)
+    officer = fake.user(OFFICER, first_name="Officer", language_code="kk")
+    staff.add_member(officer)
+    with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ)
+        env.update(
+            BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url, STAFF_CHAT_ID=str(STAFF),
+            DATABASE_PATH=str(Path(folder) / "bench.db"), LOG_LEVEL="WARNING",
+            PYTHONPATH=str(source), TELEGRAM_TIME_SCALE="0.00001",
+        )  # fmt: skip
+        proc = await _bot(source, env)
+        try:  # the set-up, limits off
+            await fake.wait_for(lambda: fake.first_poll_at is not None, timeout=60)
+            residents = [
+                fake.user(81_000_000 + i, first_name=f"R{i}", language_code="kk")
+                for i in range(people)
+            ]
+            await asyncio.gather(*(report(user) for user in residents))
+            for post in await _posts(fake, staff, people):
+                await staff.send(officer, "Қабылдадық, нақтылаңызшы", reply_to=post)
+            relayed = await asyncio.gather(
+                *(_until(u, lambda m: "Қабылдадық" in (m.text or "")) for u in residents)
+            )
+            await asyncio.sleep(1.0)
+        finally:
+            proc.terminate()
+            await proc.communicate()
+        fake.limiter.enabled = True
+        del env["TELEGRAM_TIME_SCALE"]  # the bot's own limiter at Telegram's pace
+        fake.first_poll_at = None
+        proc = await _bot(source, env)
+        try:
+            await fake.wait_for(lambda: fake.first_poll_at is not None, timeout=60)
+            await asyncio.sleep(2.0)  # its profile and administrators, after polling starts
+            refusals = len([r for r in fake.refusals if r.error_code == 429])
+            before_group = len(staff.messages)
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            sent: list[tuple[Any, dict[str, Any]]] = []
+            for i, (user, to) in enumerate(zip(residents, relayed, strict=True)):
+                sent.append((user, await user.reply(to, f"жауап {i}")))
+            shown: dict[str, float] = {}
+            acked: dict[int, float] = {}
+            while len(shown) < people or len(acked) < people:
+                now = loop.time() - started
+                for m in staff.messages[before_group:]:
+                    for line in (m.text or "").split("\n"):
+                        if line.startswith("жауап ") and line not in shown:
+                            shown[line] = now
+                for user, message in sent:
+                    key = (user.id, message["message_id"])
+                    if user.id not in acked and fake.reactions.get(key):
+                        acked[user.id] = now
+                if now > 600:
+                    break
+                await asyncio.sleep(0.2)
+            moments = [m.date for m in staff.messages[before_group:]]
+            busiest = max((sum(1 for b in moments if a <= b < a + 60) for a in moments), default=0)
+            return Burst(
+                who=who,
+                people=people,
+                last_seconds=max(shown.values(), default=float("nan")),
+                median_seconds=statistics.median(shown.values()) if shown else float("nan"),
+                acknowledged=len(acked),
+                last_ack_seconds=max(acked.values(), default=float("nan")),
+                refusals_429=len([r for r in fake.refusals if r.error_code == 429]) - refusals,
+                group_per_minute=busiest,
+            )
+        finally:
+            proc.terminate()
+            _, err = await proc.communicate()
+            await fake.stop()
+            if err.strip():
+                print(f"[{who}] stderr: {err.decode(errors='replace')[-800:]}", file=sys.stderr)
+
+
+def _py_spy() -> str:
+    """py-spy from the interpreter's own bin folder (a venv), else from PATH."""
+    beside = Path(sys.executable).with_name("py-spy")
+    return str(beside) if beside.exists() else "py-spy"
 
 
 def _requests(fake: FakeTelegram) -> int:
@@ -281,6 +417,26 @@ def summary(runs: list[Figures]) -> dict[str, dict[str, float]]:
     return out
 
 
+async def bursts(people: int, baseline: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        sources = [("current", ROOT)]
+        if baseline:
+            sources.insert(0, (f"baseline {baseline}", stack.enter_context(checkout(baseline))))
+        for who, source in sources:
+            burst = await burst_run(who, source, people)
+            print(
+                f"{who}: {people} residents answer at once under Telegram's limits: the last "
+                f"shown to staff after {burst.last_seconds:.1f} s (median "
+                f"{burst.median_seconds:.1f} s); {burst.acknowledged} acknowledged with 👌, the "
+                f"last after {burst.last_ack_seconds:.1f} s; {burst.refusals_429} × 429; at most "
+                f"{burst.group_per_minute} group messages in a minute",
+                flush=True,
+            )
+            out[who] = burst.__dict__
+    return out
+
+
 async def main(
     people: int, each: int, baseline: str | None, rounds: int, profile: Path | None = None
 ) -> dict[str, Any]:
@@ -299,7 +455,8 @@ async def main(
                     f"{figures.seconds:.2f} s = {figures.per_second:.0f}/s; "
                     f"CPU {figures.cpu_ms:.2f} ms, {figures.requests:.2f} requests and "
                     f"{figures.group_messages:.2f} group messages per relay; RSS "
-                    f"{figures.rss_start:.0f} MiB started, {figures.rss_end:.0f} MiB at the end",
+                    f"{figures.rss_start:.0f} MiB started, {figures.rss_end:.0f} MiB at the end; "
+                    + ", ".join(f"{k} {v:.2f}" for k, v in figures.by_thread.items()),
                     flush=True,
                 )
     medians = summary(runs)
@@ -327,7 +484,15 @@ if __name__ == "__main__":
         type=Path,
         help="sample the working tree's last run with py-spy, into this file",
     )
+    parser.add_argument(
+        "--burst",
+        action="store_true",
+        help="instead: --people residents answer once, at once, under Telegram's real limits",
+    )
     args = parser.parse_args()
-    result = asyncio.run(main(args.people, args.each, args.baseline, args.rounds, args.profile))
+    if args.burst:
+        result = asyncio.run(bursts(args.people, args.baseline))
+    else:
+        result = asyncio.run(main(args.people, args.each, args.baseline, args.rounds, args.profile))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))

@@ -12,6 +12,7 @@ Flows, each by N residents (`--people`):
 - start: /start, the language, consent (3 updates each);
 - report: a whole report, named, with a typed address (8 updates each);
 - reply: an officer's reply to each report's post in the staff group, relayed (1 each);
+- relay: each resident's answer to the officer's words, relayed to the staff (1 each);
 - answer: an answer to a community survey sent to them all (1 each).
 
     python -m benchmarks.throughput --people 200
@@ -192,6 +193,14 @@ def staff_reply(post_id: int, text: str) -> dict[str, Any]:
     }
 
 
+def resident_reply(user_id: int, relayed_id: int, text: str) -> dict[str, Any]:
+    """A resident's answer to the officer's words the bot relayed to them."""
+    chat = {"id": user_id, "type": "private", "first_name": f"R{user_id}"}
+    to = {"message_id": relayed_id, "date": int(time.time()), "chat": chat, "text": "💬"}
+    to["from"] = {"id": BOT_ID, "is_bot": True, "first_name": "Sakshy"}
+    return message(user_id, text, reply_to_message=to)
+
+
 def start_flow(user_id: int) -> list[dict[str, Any]]:
     return [message(user_id, "/start"), press(user_id, "lang:ru"), press(user_id, "consent:yes")]
 
@@ -317,6 +326,7 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
     statements = itertools.count()
     assert app.db.conn is not None
     await app.db.conn.set_trace_callback(lambda sql: OWN in sql or next(statements))
+    hops = _count_hops(app.db.conn)
     worker = asyncio.create_task(app.worker.run())
     feeder = Feeder(lambda u: dp.feed_raw_update(bot, u), app.inbox.receive)
     results = []
@@ -328,7 +338,7 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
     async def flow(name: str, updates: list[dict[str, Any]]) -> None:
         feeder.latencies.clear()
         gc.collect()
-        calls, sql = session.calls, next(statements)
+        calls, sql, hopped = session.calls, next(statements), hops[0]
         began = time.perf_counter()
         await feeder.run(updates)
         await _drained(app)
@@ -336,6 +346,7 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
         row = figures(name, len(updates), seconds, feeder.latencies)
         row["sql"] = (next(statements) - sql - 1) / len(updates)
         row["requests"] = (session.calls - calls) / len(updates)
+        row["hops"] = (hops[0] - hopped) / len(updates)
         results.append(row)
 
     await flow("start", [u for r in residents for u in start_flow(r)])
@@ -347,6 +358,14 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
         posts = [int(row[0]) for row in await cur.fetchall() if row[0] is not None]
     assert len(posts) == people, f"every report was posted ({len(posts)} of {people})"
     await flow("reply", [staff_reply(post, "Наряд выехал, ожидайте") for post in posts])
+    async with app.db.read() as conn:  # the officer's words as each resident got them
+        cur = await conn.execute(
+            "SELECT chat_id, telegram_message_id FROM outbox WHERE id IN (SELECT max(id) FROM"
+            f" outbox WHERE chat_id >= 500000 AND method = 'sendMessage' GROUP BY chat_id) {OWN}"
+        )
+        relayed = [(int(row[0]), int(row[1])) for row in await cur.fetchall()]
+    assert len(relayed) == people, f"every resident got the officer's words ({len(relayed)})"
+    await flow("relay", [resident_reply(r, m, "Спасибо, жду") for r, m in relayed])
 
     # a community survey to everyone who follows the pilot's first square (set up, not timed)
     precinct = app.directory.current.precincts[0].id
@@ -359,6 +378,21 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
     worker.cancel()
     await app.db.close()
     return results
+
+
+def _count_hops(conn: Any) -> list[int]:
+    """Counts the calls that go to aiosqlite's thread and back (each statement, each fetch,
+    each cursor closed): every one is a handoff between two threads and a wake-up of the
+    event loop."""
+    count = [0]
+    run = conn._execute
+
+    async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return await run(fn, *args, **kwargs)
+
+    conn._execute = counted
+    return count
 
 
 async def _survey(app: SakshyApp, precinct: str) -> int:
@@ -399,14 +433,14 @@ async def main(people: int, echoes: int) -> dict[str, Any]:
     per_echo = 1 / bare["per_second"]
     print(
         f"{'flow':<10} {'updates':>8} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'× echo':>7}"
-        f" {'SQL/upd':>8} {'calls/upd':>9}"
+        f" {'SQL/upd':>8} {'hops/upd':>8} {'calls/upd':>9}"
     )
     for row in [bare, *rows]:
         ratio = (1 / row["per_second"]) / per_echo if row["per_second"] else 0.0
         print(
             f"{row['flow']:<10} {row['updates']:>8} {row['per_second']:>9.0f} "
             f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {ratio:>7.2f}"
-            f" {row.get('sql', 0):>8.1f} {row.get('requests', 1):>9.1f}"
+            f" {row.get('sql', 0):>8.1f} {row.get('hops', 0):>8.1f} {row.get('requests', 1):>9.1f}"
         )
     for row in rows:
         row["x_echo"] = (1 / row["per_second"]) / per_echo if row["per_second"] else 0.0
