@@ -35,7 +35,7 @@ def test_throughput_runs_every_flow(tmp_path: Path) -> None:
     out = tmp_path / "throughput.json"
     _run("benchmarks.throughput", "--people", "3", "--echoes", "200", "--json", str(out))
     figures = json.loads(out.read_text())
-    assert [f["flow"] for f in figures["flows"]] == ["start", "report", "reply", "answer"]
+    assert [f["flow"] for f in figures["flows"]] == ["start", "report", "reply", "relay", "answer"]
     assert all(f["updates"] > 0 and f["per_second"] > 0 for f in figures["flows"])
 
 

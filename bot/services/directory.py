@@ -128,7 +128,7 @@ class DirectoryService:
         }
         if dry_run:
             return ImportResult((), False, counts, changes)
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(slow=True) as conn:
             await self.repo.replace(
                 conn,
                 directory,

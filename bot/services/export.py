@@ -63,7 +63,8 @@ class ExportService:
             out = csv.writer(file, delimiter=DELIMITER)
             out.writerow(REPORT_COLUMNS)
             while True:
-                async with self.db.read() as conn:  # one page at a time: others go between
+                # one page at a time, on the database's thread: others go between
+                async with self.db.read(slow=True) as conn:
                     rows = await self.stats.export_page(conn, since, until, after, PAGE)
                 for line in rows:
                     anonymous = line.anonymous
@@ -108,7 +109,7 @@ class ExportService:
             for page_of in (self.stats.events_page, self.stats.audit_page):
                 after = None
                 while True:
-                    async with self.db.read() as conn:
+                    async with self.db.read(slow=True) as conn:
                         rows = await page_of(conn, since, until, after, PAGE)
                     for event in rows:
                         out.writerow(
@@ -131,7 +132,7 @@ class ExportService:
 
     async def hours(self, period: Period, path: Path) -> int:
         since, until = self._bounds(period)
-        async with self.db.read() as conn:
+        async with self.db.read(slow=True) as conn:
             rows = await self.duties.hours_by_helper(conn, since, until)
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             out = csv.writer(file, delimiter=DELIMITER)

@@ -29,13 +29,13 @@ class RetentionService:
         before = now - timedelta(days=self.days)
         reports = messages = 0
         while True:
-            async with self.db.transaction() as conn:
+            async with self.db.transaction(slow=True) as conn:
                 done = await self.repo.anonymise_closed(conn, before, BATCH, now)
             reports += done
             if done < BATCH:
                 break
         while True:
-            async with self.db.transaction() as conn:
+            async with self.db.transaction(slow=True) as conn:
                 done = await self.repo.blank_sent(conn, before, BATCH)
             messages += done
             if done < BATCH:

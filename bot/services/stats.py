@@ -112,7 +112,7 @@ class StatsService:
         # row by row as they come (a month of a city of a million is some 40,000 reports):
         # only the figures stay in memory, never the rows
         async with (
-            self.db.read() as conn,
+            self.db.read(slow=True) as conn,
             contextlib.aclosing(self.repo.period(conn, since, until, precinct)) as chunks,
         ):
             async for rows in chunks:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.storage import db as storage_db
 from bot.storage.db import Database, StorageError
 from bot.storage.fsm_storage import SQLiteStorage
 from bot.storage.migrations import Migration, current_version, load_migrations, migrate
@@ -315,3 +317,71 @@ async def test_each_one_statement_block_runs_exactly_one_statement(
     kinds = {block[0].split()[0] for block in blocks}
     assert {"INSERT", "DELETE", "UPDATE"} <= kinds, blocks
     assert all(len(block) == 1 for block in blocks), [b for b in blocks if len(b) != 1]
+
+
+async def _thread_of_statements(db: Database, *, slow: bool) -> int:
+    async with db.read(slow=slow) as conn:
+        await conn.create_function("thread_id", 0, threading.get_ident)
+        row = await (await conn.execute("SELECT thread_id()")).fetchone()
+    return int(row[0])
+
+
+async def test_statements_run_on_the_loop_and_slow_ones_on_the_thread(db: Database) -> None:
+    """A round trip to aiosqlite's thread costs more than a statement; long queries go
+    there all the same, so the loop keeps serving while they run."""
+    assert await _thread_of_statements(db, slow=False) == threading.get_ident()
+    assert await _thread_of_statements(db, slow=True) != threading.get_ident()
+    assert await _thread_of_statements(db, slow=False) == threading.get_ident()
+
+
+@pytest.mark.parametrize("slow", [False, True])
+async def test_a_write_that_meets_another_process_lock_waits_without_blocking_the_loop(
+    db: Database, slow: bool
+) -> None:
+    async with db.one_statement() as conn:
+        await conn.execute("CREATE TABLE scratch (n INTEGER)")
+    held, release = threading.Event(), threading.Event()
+
+    def other_process() -> None:  # an operator's command holding the write lock
+        other = sqlite3.connect(db.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        held.set()
+        release.wait(10)
+        other.execute("COMMIT")
+        other.close()
+
+    holder = threading.Thread(target=other_process)
+    holder.start()
+    await asyncio.to_thread(held.wait, 10)
+
+    async def write() -> None:
+        async with db.transaction(slow=slow) as conn:
+            await conn.execute("INSERT INTO scratch (n) VALUES (5)")
+
+    task = asyncio.create_task(write())
+    await asyncio.sleep(0.05)  # the loop runs this coroutine: the write does not block it
+    assert not task.done()
+    release.set()
+    await task
+    holder.join()
+    async with db.read() as conn:
+        rows = await (await conn.execute("SELECT n FROM scratch")).fetchall()
+    assert [r[0] for r in rows] == [5]
+
+
+async def test_the_wal_is_checkpointed_on_the_thread_every_so_many_writes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage_db, "CHECKPOINT_EVERY", 3)
+    async with db.one_statement() as conn:
+        await conn.execute("CREATE TABLE scratch (n INTEGER)")
+    seen: list[tuple[str, bool]] = []
+    await db.conn.set_trace_callback(lambda sql: seen.append((sql, db.conn.in_thread)))
+    try:
+        for n in range(6):
+            async with db.one_statement() as conn:
+                await conn.execute("INSERT INTO scratch (n) VALUES (?)", (n,))
+    finally:
+        await db.conn.set_trace_callback(None)
+    checkpoints = [in_thread for sql, in_thread in seen if "wal_checkpoint" in sql]
+    assert checkpoints == [True, True]
