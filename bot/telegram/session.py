@@ -9,9 +9,11 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import ClientDecodeError, TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, TelegramMethod
+from aiogram.methods.base import Response
 from aiogram.types import Update
 from pydantic import ValidationError
 
@@ -20,7 +22,6 @@ from bot.services.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
-    from aiogram.methods.base import Response
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,27 @@ class InboxRequestMiddleware(BaseRequestMiddleware):
             return True  # type: ignore[return-value]
 
 
-class InboxSession(AiohttpSession):
+class KeepsAnswerTypes(BaseSession):
+    """Holds on to the answer types aiogram reads Telegram's answers with (`Response[Message]`,
+    `Response[bool]`, …). pydantic keeps such generic classes only weakly, so a garbage
+    collection drops them and the next request builds the class and its validator again
+    (0.05–5 ms; in the throughput benchmark 120 times in 1,600 requests). One reference each
+    keeps them built."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._answer_types: dict[Any, type[Response[Any]]] = {}
+
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[Any], status_code: int, content: str
+    ) -> Response[Any]:
+        returning = method.__returning__
+        if returning not in self._answer_types:
+            self._answer_types[returning] = Response[returning]  # type: ignore[valid-type]
+        return super().check_response(bot, method, status_code, content)
+
+
+class InboxSession(KeepsAnswerTypes, AiohttpSession):
     """Keeps getUpdates' updates as Telegram sent them, for the inbox (aiogram's parsed
     objects hold placeholders that do not serialise back)."""
 
