@@ -52,26 +52,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 def thread_cpu(pid: int) -> dict[str, float]:
-    """CPU seconds and context switches by thread: the event loop (the main thread), the
-    database (aiosqlite's thread), the rest (executor threads); read from /proc."""
-    out = {"loop": 0.0, "database": 0.0, "other": 0.0, "switches": 0.0}
+    """CPU seconds on the event loop's thread (the main one) and on every other thread
+    (aiosqlite's, executors'), and context switches, from /proc."""
+    out = {"loop": 0.0, "threads": 0.0, "switches": 0.0}
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             stat = (task / "stat").read_text()
             status = (task / "status").read_text()
         except FileNotFoundError:  # the thread ended meanwhile
             continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat.rsplit(")", 1)[1].split()
         seconds = (int(fields[11]) + int(fields[12])) / TICKS
-        kind = (
-            "loop"
-            if task.name == str(pid)
-            else "database"
-            if name.startswith("Thread-")
-            else "other"
-        )
-        out[kind] += seconds
+        out["loop" if task.name == str(pid) else "threads"] += seconds
         out["switches"] += sum(
             int(line.split()[1]) for line in status.splitlines() if "ctxt_switches" in line
         )

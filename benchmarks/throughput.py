@@ -390,9 +390,9 @@ async def full(people: int, folder: Path) -> list[dict[str, Any]]:
 
 
 def _count_hops(conn: Any) -> list[int]:
-    """Counts the calls that go to aiosqlite's thread and back (each statement, each fetch,
-    each cursor closed): every one is a handoff between two threads and a wake-up of the
-    event loop."""
+    """Counts the calls into aiosqlite (each statement, each fetch, each cursor closed). Each
+    was a round trip to its thread until the statements moved onto the event loop (see
+    bot/storage/db.py); only long queries and waits for another process's lock go there now."""
     count = [0]
     run = conn._execute
 
@@ -442,7 +442,7 @@ async def main(people: int, echoes: int) -> dict[str, Any]:
     per_echo = 1 / bare["per_second"]
     print(
         f"{'flow':<10} {'updates':>8} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'× echo':>7}"
-        f" {'SQL/upd':>8} {'hops/upd':>8} {'calls/upd':>9}"
+        f" {'SQL/upd':>8} {'db/upd':>8} {'calls/upd':>9}"
     )
     for row in [bare, *rows]:
         ratio = (1 / row["per_second"]) / per_echo if row["per_second"] else 0.0
