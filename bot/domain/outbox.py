@@ -35,6 +35,22 @@ class NewMessage:
     priority: int = 0
 
 
+#: the reaction a relayed message's source gets once Telegram has taken the relay: "it
+#: arrived", without a message of its own
+DELIVERED = "👌"
+
+
+def delivered_mark(chat_id: int, message_id: int, ref: Ref) -> NewMessage:
+    """The DELIVERED reaction on a person's own message (`ref`: the relay's, with
+    ":delivered")."""
+    return NewMessage(
+        chat_id,
+        "setMessageReaction",
+        {"message_id": message_id, "reaction": [{"type": "emoji", "emoji": DELIVERED}]},
+        ref=ref.with_part("delivered"),
+    )
+
+
 class DeliveryError(Exception):
     """A send attempt that Telegram did not accept."""
 

@@ -26,7 +26,7 @@ from bot.domain.helpers import (
     helper_apply,
     may_apply_again,
 )
-from bot.domain.outbox import NewMessage, OutgoingMessage
+from bot.domain.outbox import NewMessage, OutgoingMessage, delivered_mark
 from bot.domain.refs import Ref, RefKind
 from bot.domain.users import User
 from bot.services.outbox import Outbox, fill_thread
@@ -77,7 +77,7 @@ class HelperRenderer(Protocol):
     def question(self, helper: Helper, text: str) -> NewMessage: ...
 
     def answer(
-        self, helper: Helper, text: str, chat_id: int, reply_to: int | None
+        self, helper: Helper, text: str, chat_id: int, reply_to: int | None, ref: Ref
     ) -> NewMessage: ...
 
 
@@ -330,10 +330,13 @@ class HelperService:
         self.outbox.notify()
         return helper
 
-    async def answer(self, user_id: int, reply_to: int, text: str) -> Helper | None:
-        """The applicant answers the police's question (a reply to it): into the staff group,
-        under the application. None if that message was no question to them, or the
-        application is decided."""
+    async def answer(
+        self, user_id: int, reply_to: int, text: str, message_id: int
+    ) -> Helper | None:
+        """The applicant answers the police's question (a reply to it, their message
+        `message_id`): into the staff group, under the application; once Telegram has taken
+        it, the applicant's message gets the DELIVERED reaction. None if that message was no
+        question to them, or the application is decided."""
         staff_chat = await self.staff_chat_id()  # before the transaction: one lock
         async with self.db.transaction() as conn:
             ref = await self.relays.ref_of(conn, user_id, reply_to)
@@ -351,8 +354,9 @@ class HelperService:
             if chat is None:
                 return None
             await self._audit(conn, helper.id, HelperActor.APPLICANT, user_id, None, "answer", text)
+            ref = Ref.helper(helper.id, "answer", user_id, message_id)
             await self.outbox.add(
-                conn, self.renderer.answer(helper, text, chat, post[1] if post else None)
+                conn, self.renderer.answer(helper, text, chat, post[1] if post else None, ref)
             )
         self.outbox.notify()
         return helper
@@ -425,10 +429,16 @@ class HelperService:
             return await self.repo.get(conn, helper.id)
 
     async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
-        """Delivery hook: an application's topic exists; remember its id."""
+        """Delivery hook: an application's topic exists, remember its id; an applicant's
+        answer reached the staff group, mark their message DELIVERED."""
         match message.ref:
             case Ref(RefKind.HELPER, int(helper_id), "topic") if message_id:
                 await self.repo.set_thread(conn, helper_id, message_id)
+            case Ref(RefKind.HELPER, int(), _) as ref if ref.parts[:1] == ("answer",):
+                source = _answer_source(ref)
+                if source is not None:  # answers written before 0.2 name no source
+                    await self.outbox.add(conn, delivered_mark(*source, ref))
+                    self.outbox.notify()
 
     async def prepare(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Delivery hook: fill in an application's topic (none after all: the group)."""
@@ -481,3 +491,12 @@ class HelperService:
     async def history(self, helper_id: int) -> list[HelperEvent]:
         async with self.db.read() as conn:
             return await self.repo.history(conn, helper_id)
+
+
+def _answer_source(ref: Ref) -> tuple[int, int] | None:
+    """(chat, message) of the applicant's answer an "answer" ref names."""
+    match ref.parts:
+        case ("answer", chat, message) if chat.lstrip("-").isdigit() and message.isdigit():
+            return int(chat), int(message)
+        case _:
+            return None

@@ -258,11 +258,15 @@ async def test_ask_for_more_is_relayed_both_ways(
         )
 
     assert await eventually(delivered)
-    await user.reply(question, "Да, два года в ДНД")
-    assert (await user.next_message()).text == "✓ Ваш ответ по заявке № 1 отправлен в полицию."
+    said = await user.reply(question, "Да, два года в ДНД")
+    assert (await user.next_message()).text == (
+        "⏳ Передаём ваш ответ по заявке № 1 в полицию. Когда дойдёт, на нём появится 👌."
+    )
     answer = await staff.next_message(timeout=10)
     assert answer.text == "💬 № 1 өтінім берушінің жауабы: Да, два года в ДНД"
     assert answer.raw["reply_to_message"]["message_id"] == post.message_id
+    # the answer reached the staff group: the applicant's own message says so
+    await tg.wait_for(lambda: tg.reactions.get((user.id, said["message_id"])) == ["👌"])
     events = await db_of("SELECT action, note FROM helper_events ORDER BY id")
     assert [tuple(e) for e in events][-2:] == [
         ("question", "Есть ли у Вас <опыт> дружинника?"),

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.domain.helpers import Helper, HelperAction, HelperDraft, HelperStatus, mask_iin
-from bot.domain.outbox import NewMessage
+from bot.domain.outbox import NewMessage, OutgoingMessage
+from bot.domain.refs import Ref
 from bot.services.helpers import ApplicationRefused, HelperRules, HelperService
 from bot.services.outbox import Outbox
 from bot.services.users import UserService
@@ -181,7 +182,6 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
     answer's own transaction (one connection, one lock)."""
     import asyncio
 
-    from bot.domain.outbox import OutgoingMessage
     from bot.services.chats import ChatService
 
     class AskingRenderer(Renderer):
@@ -190,9 +190,9 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
             return NewMessage(helper.user_id, "sendMessage", {"text": text}, ref=ref)
 
         def answer(
-            self, helper: Helper, text: str, chat_id: int, reply_to: int | None
+            self, helper: Helper, text: str, chat_id: int, reply_to: int | None, ref: Any
         ) -> NewMessage:
-            return NewMessage(chat_id, "sendMessage", {"text": f"answer: {text}"})
+            return NewMessage(chat_id, "sendMessage", {"text": f"answer: {text}"}, ref=ref)
 
     outbox_ = Outbox(clock)
     helpers = HelperService(
@@ -212,11 +212,30 @@ async def test_an_answer_before_the_post_arrived_goes_to_the_group_without_a_han
     sent = OutgoingMessage(row[0], 42, "sendMessage", {}, 1, clock.now, ref=None)
     async with db.transaction() as conn:  # Telegram accepted the question: message id 900
         await outbox_.repo.mark_sent(conn, sent.id, 900, clock.now)
-    answered = await asyncio.wait_for(helpers.answer(42, 900, "Иә, екі жыл"), timeout=scaled(5))
+    answered = await asyncio.wait_for(
+        helpers.answer(42, 900, "Иә, екі жыл", message_id=901), timeout=scaled(5)
+    )
     assert answered is not None
     assert (STAFF, "answer: Иә, екі жыл") in await outbox(db)
+    # Telegram takes the answer: the applicant's own message (901) gets the 👌, nothing more
+    async with db.read() as conn:
+        row = await (
+            await conn.execute("SELECT id, ref FROM outbox WHERE ref LIKE '%:answer:%'")
+        ).fetchone()
+    answer = OutgoingMessage(row[0], STAFF, "sendMessage", {}, 1, clock.now, ref=Ref.parse(row[1]))
+    async with db.transaction() as conn:
+        await helpers.on_sent(conn, answer, 5000)
+    async with db.read() as conn:
+        marks = await (
+            await conn.execute(
+                "SELECT chat_id, payload FROM outbox WHERE method = 'setMessageReaction'"
+            )
+        ).fetchall()
+    assert [(m[0], json.loads(m[1])) for m in marks] == [
+        (42, {"message_id": 901, "reaction": [{"type": "emoji", "emoji": "👌"}]})
+    ]
     await helpers.act(helper.id, HelperAction.REJECT, officer_id=7, officer_name="O")
-    assert await helpers.answer(42, 900, "тағы") is None, "decided: no more answers"
+    assert await helpers.answer(42, 900, "тағы", message_id=902) is None, "decided: no more"
 
 
 async def test_abandoned_drafts_are_erased_after_a_day(db: Database, clock: FixedClock) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.domain.outbox import NewMessage, OutgoingMessage
+from bot.domain.outbox import OutgoingMessage, delivered_mark
 from bot.domain.refs import RefKind
 from bot.domain.reports import OPEN, Status
 from bot.services.outbox import fill_thread
 from bot.services.reports.lifecycle import ReportLifecycle
-from bot.services.reports.ports import DELIVERED, TOPIC_OF, relayed_source
+from bot.services.reports.ports import TOPIC_OF, relayed_source
 from bot.storage.db import Tx
 
 log = logging.getLogger(__name__)
@@ -46,18 +46,7 @@ class ReportDelivery:
         if source is not None and message.ref is not None:
             # the sender's own message is marked instead of a new message being written
             chat_id, source_id = source
-            await self.outbox.add(
-                conn,
-                NewMessage(
-                    chat_id,
-                    "setMessageReaction",
-                    {
-                        "message_id": source_id,
-                        "reaction": [{"type": "emoji", "emoji": DELIVERED}],
-                    },
-                    ref=message.ref.with_part("delivered"),
-                ),
-            )
+            await self.outbox.add(conn, delivered_mark(chat_id, source_id, message.ref))
             self.outbox.notify()
         ref = message.ref
         if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:

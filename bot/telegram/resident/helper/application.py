@@ -141,7 +141,10 @@ async def applicant_answer(message: Message, user: User, helpers: HelperService)
     """The applicant answers the police's question (a reply to it)."""
     assert message.reply_to_message is not None
     helper = await helpers.answer(
-        user.id, message.reply_to_message.message_id, (message.text or "")[:1000]
+        user.id,
+        message.reply_to_message.message_id,
+        (message.text or "")[:1000],
+        message.message_id,
     )
     if helper is None:
         raise SkipHandler  # a reply to something else

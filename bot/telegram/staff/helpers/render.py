@@ -306,7 +306,9 @@ class TelegramHelperRenderer:
             helper.user_id, "sendMessage", {"text": body}, ref=Ref.helper(helper.id, "question")
         )
 
-    def answer(self, helper: Helper, text: str, chat_id: int, reply_to: int | None) -> NewMessage:
+    def answer(
+        self, helper: Helper, text: str, chat_id: int, reply_to: int | None, ref: Ref
+    ) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             body = _("💬 The applicant of № {number} answers: {answer}").format(
                 number=helper.id, answer=escape(text)
@@ -317,7 +319,7 @@ class TelegramHelperRenderer:
                 "message_id": reply_to,
                 "allow_sending_without_reply": True,
             }
-        return NewMessage(chat_id, "sendMessage", payload, ref=Ref.helper(helper.id, "answer"))
+        return NewMessage(chat_id, "sendMessage", payload, ref=ref)
 
     def applicant_notice(
         self,

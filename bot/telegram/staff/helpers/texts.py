@@ -332,9 +332,11 @@ def helper_not_found() -> str:
 
 
 def helper_answer_sent(number: int) -> str:
-    return _("✓ Your answer about application № {number} has been sent to the police.").format(
-        number=number
-    )
+    """Said when the answer is queued, not when it arrived: the 👌 on it says that."""
+    return _(
+        "⏳ Your answer about application № {number} is on its way to the police. When it "
+        "arrives, 👌 appears on it."
+    ).format(number=number)
 
 
 def helper_own_application() -> str:
