@@ -67,7 +67,8 @@ class PrivacyService:
         """Erase the person's data in one transaction (checked again inside it)."""
         posts = 0
         try:
-            async with self.db.transaction() as conn:
+            # slow: it rewrites the person's rows wherever they are, the outbox's old ones too
+            async with self.db.transaction(slow=True) as conn:
                 open_reports, helper = await self.erasures.blockers(conn, user_id)
                 if open_reports or helper:
                     return Erasure(tuple(open_reports), helper)
@@ -85,7 +86,7 @@ class PrivacyService:
         return Erasure(reports=len(numbers), posts=posts)
 
     async def everything(self, user_id: int) -> dict[str, Any]:
-        async with self.db.read() as conn:
+        async with self.db.read(slow=True) as conn:  # everything about a person: many tables
             held = await self.repo.everything(conn, user_id)
         return {"made_at": self.clock().isoformat(), "service": "Sakshy", **held}
 
