@@ -102,7 +102,7 @@ class CommunitySurveyService:
         self.repo = CommunitySurveyRepository()
         #: survey messages written to the outbox per transaction
         self.batch = 2000
-        followups.register(SEND, self._send, self._chat_before)
+        followups.register(SEND, self._send, self._chat_before, slow=True)  # 2,000 a batch
         followups.register(CLOSE, self._close_due, self._chat_before)
 
     # --- staff ---------------------------------------------------------------------------------

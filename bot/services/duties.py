@@ -146,7 +146,7 @@ class DutyService:
         self.staff_chat_id = staff_chat_id
         self.rules = rules
         self.repo = DutyRepository()
-        followups.register(WAVE, self._wave)
+        followups.register(WAVE, self._wave, slow=True)  # offers to a whole wave of helpers
         followups.register(REMIND, self._remind)
         followups.register(START, self._start)
         followups.register(END, self._end)

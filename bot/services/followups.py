@@ -55,6 +55,7 @@ class FollowUps:
         self.repo = FollowUpRepository()
         self._handlers: dict[str, tuple[Handler, Prepare | None]] = {}
         self._persistent: set[str] = set()
+        self._slow: set[str] = set()
         self._running = asyncio.Lock()
 
     def register(
@@ -64,11 +65,16 @@ class FollowUps:
         prepare: Prepare | None = None,
         *,
         persistent: bool = False,
+        slow: bool = False,
     ) -> None:
-        """`persistent`: retried (at most hourly) however often it fails, never given up."""
+        """`persistent`: retried (at most hourly) however often it fails, never given up.
+        `slow`: its transaction runs on the database's thread (a batch of thousands of
+        messages), so the event loop goes on answering people meanwhile."""
         self._handlers[kind] = (handler, prepare)
         if persistent:
             self._persistent.add(kind)
+        if slow:
+            self._slow.add(kind)
 
     async def schedule(
         self,
@@ -122,7 +128,7 @@ class FollowUps:
         handler, prepare = entry
         try:
             prepared = await prepare(followup) if prepare is not None else None
-            async with self.db.transaction() as conn:
+            async with self.db.transaction(slow=followup.kind in self._slow) as conn:
                 claimed = await self.repo.claim(conn, row_id)
                 if claimed is None:
                     return 0  # done or cancelled meanwhile (another claimer, a change)

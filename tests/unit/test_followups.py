@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.categories import load_categories
-from bot.domain.refs import Ref
+from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Action, ReportDraft
 from bot.i18n import build_i18n
 from bot.services.followups import FollowUp, FollowUps
@@ -369,3 +369,27 @@ async def test_every_missed_digest_is_sent_after_a_long_downtime(
         "SELECT subject FROM followups WHERE kind = 'digest' AND state = 'pending'"
     )
     assert pending == [("digest:2026-11-25",)]
+
+
+async def test_a_slow_kind_runs_its_transaction_on_the_database_thread(
+    db: Database, clock: FixedClock
+) -> None:
+    """A survey's batch of 2,000 messages must not hold the event loop: its kind says slow."""
+    import threading
+
+    runner = FollowUps(db, clock)
+    threads: dict[str, int] = {}
+
+    async def handler(conn: Any, followup: FollowUp, _: Any) -> None:
+        await conn.create_function("thread_id", 0, threading.get_ident)
+        row = await (await conn.execute("SELECT thread_id()")).fetchone()
+        threads[followup.kind] = int(row[0])
+
+    runner.register("quick", handler)
+    runner.register("big", handler, slow=True)
+    async with db.transaction() as conn:
+        await runner.schedule(conn, "quick", Ref(RefKind.REPORT, 1), clock.now)
+        await runner.schedule(conn, "big", Ref(RefKind.REPORT, 2), clock.now)
+    await runner.run_due()
+    assert threads["quick"] == threading.get_ident()
+    assert threads["big"] != threading.get_ident()
