@@ -385,9 +385,12 @@ async def test_a_ready_answer_reaches_each_resident_in_their_language(
         await staff.press(officer, post, data=StaffCb(action="templates", report=number, seen="n"))
         answer = StaffTemplateCb(template=1, report=number, seen="n")
         await tg.wait_for(lambda p=post, a=answer: a.pack() in str(p.reply_markup), timeout=5)
-        await staff.press(officer, post, data=answer)
+        query = await staff.press(officer, post, data=answer)
         said = await resident.next_message(timeout=10)
         assert said.text.endswith(expected)
+        # queued, not yet delivered when the officer is told: the words say so
+        told = (await officer.answer_of(query))["text"]
+        assert told == "⏳ Отправляется жителю на его языке."
         await tg.wait_for(lambda p=post: "st:take" in str(p.reply_markup), timeout=5)
     events = await db_of("SELECT report_id, note FROM report_events WHERE action = 'template'")
     assert [tuple(r) for r in events] == [(1000, "Наряд выехал"), (1001, "Наряд выехал")]

@@ -236,7 +236,8 @@ def template_unknown() -> str:
 
 
 def template_sent() -> str:
-    return _("✓ Sent to the resident in their language.")
+    """Said when the answer is queued (the outbox sends it in turn), not when it arrived."""
+    return _("⏳ On its way to the resident, in their language.")
 
 
 def analysts_figures_only() -> str:
