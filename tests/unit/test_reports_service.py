@@ -312,3 +312,30 @@ async def test_a_new_report_lists_open_ones_of_its_kind_nearby(
     async with db.read() as conn:
         alike = await reports.submission._alike(conn, second)
     assert alike == [(first.id, 55)], "the far one is not the same thing"
+
+
+async def test_a_relay_telegram_refuses_for_good_is_told_to_the_resident(
+    db: Database, clock: FixedClock
+) -> None:
+    """Instead of a 👌 that never comes, a word under the resident's own message."""
+    reports = await service(db, clock)
+    user = await resident(db, clock)
+    await reports.submission.submit(user, DRAFT, name=None, username=None)
+    before = len(await outbox_rows(db))
+    relay = OutgoingMessage(
+        9, STAFF, "sendMessage", {}, 1, clock.now, ref=Ref.report(1000, "relay", user.id, 55)
+    )
+    async with db.transaction() as conn:
+        await reports.delivery.on_failed(conn, relay, "Bad Request: message is too long")
+    told = (await outbox_rows(db))[before:]
+    assert [(chat, method) for chat, method, _, _ in told] == [(user.id, "sendMessage")]
+    payload = told[0][2]
+    assert payload["reply_parameters"]["message_id"] == 55
+    assert payload["text"].startswith("❗ № 1000 хабарлама бойынша кезекші полиция")
+    # an officer's message the resident could not get is not the resident's to hear about
+    back = OutgoingMessage(
+        10, user.id, "sendMessage", {}, 1, clock.now, ref=Ref.report(1000, "relay", STAFF, 77)
+    )
+    async with db.transaction() as conn:
+        await reports.delivery.on_failed(conn, back, "Bad Request: message is too long")
+    assert len(await outbox_rows(db)) == before + 1

@@ -75,11 +75,19 @@ class ReportDelivery:
 
     async def on_failed(self, conn: Tx, message: OutgoingMessage, error: str) -> None:
         """Delivery hook: Telegram will not create the report's topic (topics switched off, or
-        the bot may not manage them): its post rows go to the group without one."""
+        the bot may not manage them): its post rows go to the group without one. A resident's
+        message it will never take to the staff: the resident is told under it."""
         ref = message.ref
         if ref is None or ref.kind is not RefKind.REPORT or ref.id is None:
             return
         report_id = ref.id
+        source = relayed_source(ref)
+        if source is not None and source[0] > 0:  # from a resident's own chat
+            report = await self.repo.get(conn, report_id)
+            if report is not None and report.reporter_id == source[0]:
+                await self.outbox.add(conn, self.renderer.relay_failed(report, source[1]))
+                self.outbox.notify()
+            return
         if ref.part == "topic":
             log.error(
                 "report %s: Telegram refused its forum topic (%s); posting it without one. "

@@ -183,6 +183,22 @@ class ResidentNotices(RendererBase):
             report.reporter_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "notice")
         )
 
+    def relay_failed(self, report: Report, message_id: int) -> NewMessage:
+        """Telegram will never take the resident's message to the staff (`message_id`, in
+        their chat): they are told under it, instead of waiting for a 👌 that never comes."""
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            text = _(
+                "❗ This did not reach the duty officer of report № {number}. Send it again a "
+                "little later. In an emergency call 102 or 112."
+            ).format(number=report.id)
+        payload = {
+            "text": text,
+            "reply_parameters": {"message_id": message_id, "allow_sending_without_reply": True},
+        }
+        return NewMessage(
+            report.reporter_id, "sendMessage", payload, ref=Ref.report(report.id, "notice")
+        )
+
     def recategorised(self, report: Report) -> NewMessage:
         with self.i18n.context(), self.i18n.use_locale(report.language):
             text = _("The police filed your report № {number} under «{category}».").format(
