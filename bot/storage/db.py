@@ -112,6 +112,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._suspect = False
         self._writes = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         if sqlite3.sqlite_version_info < MIN_SQLITE:
@@ -154,6 +155,8 @@ class Database:
         self._conn = conn
 
     async def close(self) -> None:
+        if self._checkpoint is not None:  # let it finish: it holds the connection's thread
+            await asyncio.wait({self._checkpoint})
         if self._conn is not None:
             async with self._lock:
                 self._conn.in_thread = True
@@ -206,7 +209,7 @@ class Database:
             self._suspect = False
             if hook is not None:
                 hook.after_commit()
-            await self._wrote(conn)
+            self._wrote()
 
     @asynccontextmanager
     async def one_statement(self) -> AsyncIterator[Tx]:
@@ -218,7 +221,7 @@ class Database:
             conn = self.conn
             await self._recover(conn)
             yield conn
-            await self._wrote(conn)
+            self._wrote()
 
     @asynccontextmanager
     async def read(self, *, slow: bool = False) -> AsyncIterator[Tx]:
@@ -234,21 +237,33 @@ class Database:
             finally:
                 conn.in_thread = False
 
-    async def _wrote(self, conn: _Connection) -> None:
+    def _wrote(self) -> None:
         """Every `CHECKPOINT_EVERY` writes, the WAL is written back into the database file,
-        on the thread (SQLite's automatic checkpoint, off here, would run on the loop)."""
+        on the thread (SQLite's automatic checkpoint, off here, would run on the loop), as a
+        unit of work of its own: the write that counted has committed and returns at once."""
         self._writes += 1
-        if self._writes < CHECKPOINT_EVERY:
+        if self._writes < CHECKPOINT_EVERY or self._checkpoint is not None:
             return
         self._writes = 0
-        conn.in_thread = True
+        self._checkpoint = asyncio.get_running_loop().create_task(self._write_back())
+
+    async def _write_back(self) -> None:
         try:
-            # read to its end: a statement left open would refuse the next COMMIT
-            await conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.Error:
-            log.warning("WAL checkpoint failed; the next one tries again", exc_info=True)
+            async with self._lock:
+                conn = self._conn
+                if conn is None:  # closed meanwhile
+                    return
+                await self._recover(conn)
+                conn.in_thread = True
+                try:
+                    # read to its end: a statement left open would refuse the next COMMIT
+                    await conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    log.warning("WAL checkpoint failed; the next one tries again", exc_info=True)
+                finally:
+                    conn.in_thread = False
         finally:
-            conn.in_thread = False
+            self._checkpoint = None
 
     async def _recover(self, conn: _Connection) -> None:
         """After an interrupted unit of work: let its queued statements finish, then roll back
