@@ -149,47 +149,68 @@ async def report(user: Any) -> None:
     await _until(user, lambda m: "№" in (m.text or "") and not _inline(m))  # the receipt
 
 
-async def one_run(
-    who: str, source: Path, people: int, each: int, profile: Path | None = None
-) -> Figures:
+async def _world() -> tuple[FakeTelegram, Any, Any]:
+    """The fake Telegram, limits off, with the staff group and its officer."""
     fake = FakeTelegram(token=TOKEN, rate_limits=False)
     await fake.start()
     staff = fake.group(STAFF, title="Duty", bot_is_admin=True)
     officer = fake.user(OFFICER, first_name="Officer", language_code="kk")
     staff.add_member(officer)
+    return fake, staff, officer
+
+
+def _bot_env(fake: FakeTelegram, source: Path, folder: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=fake.url,
+        DATABASE_PATH=str(Path(folder) / "bench.db"),
+        STAFF_CHAT_ID=str(STAFF),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(source),
+        # limits off on the bot's side too: its limiter's minute lasts 0.6 ms
+        TELEGRAM_TIME_SCALE="0.00001",
+    )
+    return env
+
+
+async def _bot(source: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=source,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def _conversations(
+    fake: FakeTelegram, staff: Any, officer: Any, people: int, first_id: int
+) -> tuple[list[Any], list[Any]]:
+    """`people` residents, each with a report the officer answered under its post: the
+    residents, and the officer's words as each of them got them (to reply to)."""
+    residents = [
+        fake.user(first_id + i, first_name=f"R{i}", language_code="kk") for i in range(people)
+    ]
+    await asyncio.gather(*(report(user) for user in residents))
+    for post in await _posts(fake, staff, people):
+        await staff.send(officer, "Қабылдадық, нақтылаңызшы", reply_to=post)
+    relayed = await asyncio.gather(
+        *(_until(u, lambda m: "Қабылдадық" in (m.text or "")) for u in residents)
+    )
+    await asyncio.sleep(1.0)  # the reactions and receipts of the set-up settle
+    return residents, list(relayed)
+
+
+async def one_run(
+    who: str, source: Path, people: int, each: int, profile: Path | None = None
+) -> Figures:
+    fake, staff, officer = await _world()
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(os.environ)
-        env.update(
-            BOT_TOKEN=TOKEN,
-            TELEGRAM_API_URL=fake.url,
-            DATABASE_PATH=str(Path(folder) / "bench.db"),
-            STAFF_CHAT_ID=str(STAFF),
-            LOG_LEVEL="WARNING",
-            PYTHONPATH=str(source),
-            # limits off on the bot's side too: its limiter's minute lasts 0.6 ms
-            TELEGRAM_TIME_SCALE="0.00001",
-        )
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=env, cwd=source,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        proc = await _bot(source, _bot_env(fake, source, folder))
         bot_pid = proc.pid
         sampler: asyncio.subprocess.Process | None = None
         try:
             await fake.wait_for(lambda: fake.first_poll_at is not None, timeout=60)
             rss_start = rss_mib(bot_pid)
-            residents = [
-                fake.user(80_000_000 + i, first_name=f"R{i}", language_code="kk")
-                for i in range(people)
-            ]
-            await asyncio.gather(*(report(user) for user in residents))
-            posts = await _posts(fake, staff, people)
-            for post in posts:  # the officer answers every report under its post
-                await staff.send(officer, "Қабылдадық, нақтылаңызшы", reply_to=post)
-            relayed = await asyncio.gather(
-                *(_until(u, lambda m: "Қабылдадық" in (m.text or "")) for u in residents)
-            )
-            await asyncio.sleep(1.0)  # the reactions and receipts of the set-up settle
+            residents, relayed = await _conversations(fake, staff, officer, people, 80_000_000)
             if profile is not None:  # py-spy samples the relay phase only
                 sampler = await asyncio.create_subprocess_exec(
                     _py_spy(), "record", "--format", "raw", "-r", "250", "--threads",
@@ -244,7 +265,7 @@ async def one_run(
                 by_thread={
                     k: (after_threads[k] - before_threads[k])
                     * (1 if k == "switches" else 1000)
-                    / (people * each)
+                    / relays
                     for k in after_threads
                 },
             )
@@ -269,43 +290,17 @@ class Burst:
     group_per_minute: int  # the most staff group messages in any 60 s
 
 
-async def _bot(source: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=source,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-
-
 async def burst_run(who: str, source: Path, people: int) -> Burst:
     """`people` residents with a report each, their officer's question relayed to each; then
     the bot restarts under Telegram's real limits (the fake's and its own) and everyone
     answers at the same moment."""
-    fake = FakeTelegram(token=TOKEN, rate_limits=False)
-    await fake.start()
-    staff = fake.group(STAFF, title="Duty", bot_is_admin=True)
-    officer = fake.user(OFFICER, first_name="Officer", language_code="kk")
-    staff.add_member(officer)
+    fake, staff, officer = await _world()
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(os.environ)
-        env.update(
-            BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url, STAFF_CHAT_ID=str(STAFF),
-            DATABASE_PATH=str(Path(folder) / "bench.db"), LOG_LEVEL="WARNING",
-            PYTHONPATH=str(source), TELEGRAM_TIME_SCALE="0.00001",
-        )  # fmt: skip
+        env = _bot_env(fake, source, folder)
         proc = await _bot(source, env)
         try:  # the set-up, limits off
             await fake.wait_for(lambda: fake.first_poll_at is not None, timeout=60)
-            residents = [
-                fake.user(81_000_000 + i, first_name=f"R{i}", language_code="kk")
-                for i in range(people)
-            ]
-            await asyncio.gather(*(report(user) for user in residents))
-            for post in await _posts(fake, staff, people):
-                await staff.send(officer, "Қабылдадық, нақтылаңызшы", reply_to=post)
-            relayed = await asyncio.gather(
-                *(_until(u, lambda m: "Қабылдадық" in (m.text or "")) for u in residents)
-            )
-            await asyncio.sleep(1.0)
+            residents, relayed = await _conversations(fake, staff, officer, people, 81_000_000)
         finally:
             proc.terminate()
             await proc.communicate()
