@@ -50,7 +50,6 @@ from bot.telegram.session import (
     FloodControlMiddleware,
     InboxRequestMiddleware,
     KeepsAnswerTypes,
-    WorkerAnswers,
 )
 
 TOKEN = "42424242:BENCH-token-for-the-local-emulator"
@@ -133,7 +132,7 @@ class NullSession(BaseSession):
         return self.check_response(bot, method, 200, raw).result
 
 
-class BotNullSession(WorkerAnswers, KeepsAnswerTypes, NullSession):
+class BotNullSession(KeepsAnswerTypes, NullSession):
     """The null session with what the bot's own session adds to aiogram's response parsing
     (the bare echo keeps aiogram's as it is)."""
 

@@ -114,6 +114,6 @@ def message_id_of(result: object) -> int | None:
         return result.message_id
     if isinstance(result, ForumTopic):
         return result.message_thread_id
-    if isinstance(result, list) and result and isinstance(result[0], Message | MessageId):
+    if isinstance(result, list) and result and isinstance(result[0], Message):
         return result[0].message_id
     return None

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 from contextvars import ContextVar
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -15,7 +14,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.exceptions import ClientDecodeError, TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, TelegramMethod
 from aiogram.methods.base import Response
-from aiogram.types import ForumTopic, MessageId, Update
+from aiogram.types import Update
 from pydantic import ValidationError
 
 from bot.services.inbox import Inbox
@@ -183,64 +182,7 @@ class KeepsAnswerTypes(BaseSession):
         return super().check_response(bot, method, status_code, content)
 
 
-class WorkerAnswers(BaseSession):
-    """Reads the delivery worker's answers for what it uses: the sent message's id.
-
-    aiogram validates Telegram's whole answer into its types: for a `sendMessage` that is the
-    sent message with everything in it, the message it replies to included, and in the relay
-    benchmark's profile that validation was a fifth of the delivery worker's time. The worker
-    keeps only the message id (`bot.telegram.sender.message_id_of`), so a successful answer to
-    one of its requests is read as a bare `MessageId` (or list of them, a `ForumTopic` with its
-    thread id, `True`); anything else, and every error, goes through aiogram's full reading."""
-
-    def check_response(
-        self, bot: Bot, method: TelegramMethod[Any], status_code: int, content: str
-    ) -> Response[Any]:
-        if DELIVERY_WORKER.get() and HTTPStatus.OK <= status_code <= HTTPStatus.IM_USED:
-            lean = _lean_answer(content)
-            if lean is not None:
-                return lean
-        return super().check_response(bot, method, status_code, content)
-
-
-#: the answer type of `WorkerAnswers` (built once, held here: pydantic keeps it only weakly)
-LEAN_RESPONSE: type[Response[Any]] = Response[Any]
-
-
-def _lean_answer(content: str) -> Response[Any] | None:
-    try:
-        data = json.loads(content)
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or data.get("ok") is not True or "result" not in data:
-        return None
-    result = _lean(data["result"])
-    if result is None:
-        return None
-    return LEAN_RESPONSE.model_construct(ok=True, result=result)
-
-
-def _lean(result: Any) -> Any:
-    if result is True:
-        return True
-    if isinstance(result, dict):
-        if isinstance(result.get("message_id"), int):
-            return MessageId.model_construct(message_id=result["message_id"])
-        if isinstance(result.get("message_thread_id"), int):
-            return ForumTopic.model_construct(
-                message_thread_id=result["message_thread_id"],
-                name=str(result.get("name", "")),
-                icon_color=int(result.get("icon_color", 0)),
-            )
-        return None
-    if isinstance(result, list) and result:
-        ids = [m.get("message_id") if isinstance(m, dict) else None for m in result]
-        if all(isinstance(i, int) for i in ids):
-            return [MessageId.model_construct(message_id=int(i)) for i in ids if i is not None]
-    return None
-
-
-class InboxSession(WorkerAnswers, KeepsAnswerTypes, AiohttpSession):
+class InboxSession(KeepsAnswerTypes, AiohttpSession):
     """Keeps getUpdates' updates as Telegram sent them, for the inbox (aiogram's parsed
     objects hold placeholders that do not serialise back)."""
 
