@@ -6,7 +6,6 @@ from bot.services.reports.conversation import ReportConversation
 from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.outcomes import ReportDelivery
 from bot.services.reports.ports import (
-    DELIVERED,
     RELAYABLE,
     TOPIC_OF,
     ActionResult,
@@ -30,7 +29,6 @@ from bot.services.reports.staff_actions import StaffActions
 from bot.services.reports.submission import ReportSubmission
 
 __all__ = [
-    "DELIVERED",
     "RELAYABLE",
     "TOPIC_OF",
     "ActionResult",

@@ -8,7 +8,6 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.domain.outbox import DELIVERED as OUTBOX_DELIVERED
 from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import Action, Report
@@ -147,13 +146,6 @@ def relayed_source(ref: Ref | None) -> tuple[int, int] | None:
                 return None
         case _:
             return None
-
-
-#: the reaction on a relayed message (an officer's, or a resident's) once its relay reached the
-#: other side: it costs no message of the group's budget. Telegram allows only its
-#: own set of reaction emoji, which has no ✓; 👌 says "delivered" best among them.
-#: (bot.domain.outbox.DELIVERED, named here for the Telegram layer's reports)
-DELIVERED = OUTBOX_DELIVERED
 
 
 def post_ref(report_id: int) -> Ref:

@@ -13,9 +13,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.outbox import DELIVERED
 from bot.domain.reports import MAX_NOTE, Action, Report, Status
 from bot.services.chats import ChatService
-from bot.services.reports import DELIVERED, ActionResult, ReportService, Said
+from bot.services.reports import ActionResult, ReportService, Said
 from bot.telegram import texts
 from bot.telegram.access import Staff
 from bot.telegram.callbacks import (
