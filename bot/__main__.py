@@ -161,11 +161,13 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 def cmd_check_config(_: argparse.Namespace) -> int:
     settings = load_settings(require_token=True)
+    from bot.bootstrap import StartupError, legal_clock
     from bot.domain.categories import CategoryError, load_categories
 
     try:
         categories = load_categories(settings.categories_file)
-    except CategoryError as exc:
+        legal_clock(settings, categories)
+    except (CategoryError, StartupError) as exc:
         return _report([str(exc)])
     print("The configuration is valid:")
     for name in Settings.model_fields:

@@ -21,9 +21,11 @@ from aiogram.utils.i18n import I18n
 from bot import telegram
 from bot.config import Settings
 from bot.domain.categories import Category
+from bot.domain.deadlines import LegalClock, Terms
 from bot.domain.outbox import OutgoingMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import ServiceArea
+from bot.domain.workdays import CalendarError, kazakhstan
 from bot.i18n import build_i18n
 from bot.scheduler import FollowUpScheduler
 from bot.services.alerts import OpsAlerts
@@ -137,6 +139,36 @@ class Wiring:
     staff_admins: Callable[[int], Awaitable[list[tuple[int, str]]]]
 
 
+def legal_clock(settings: Settings, categories: tuple[Category, ...]) -> LegalClock:
+    """The working-day calendar (Kazakhstan's holidays and HOLIDAYS_FILE's days) and the terms
+    (the settings', and each category's own); a bad file is one plain line."""
+    text = None
+    if settings.holidays_file is not None:
+        try:
+            text = settings.holidays_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StartupError(
+                f"HOLIDAYS_FILE: cannot read {settings.holidays_file}: {exc}"
+            ) from None
+    try:
+        calendar = kazakhstan((), text)
+    except CalendarError as exc:
+        raise StartupError(str(exc).replace("\n", "; ")) from None
+    terms = Terms(
+        settings.answer_working_days, settings.refer_working_days, settings.extend_max_months
+    )
+    own = {
+        c.key: replace(
+            terms,
+            answer_days=c.answer_days or terms.answer_days,
+            refer_days=c.refer_days or terms.refer_days,
+        )
+        for c in categories
+        if c.answer_days or c.refer_days
+    }
+    return LegalClock(calendar, settings.zone, terms, own)
+
+
 def build(
     settings: Settings,
     db: Database,
@@ -146,6 +178,7 @@ def build(
     inbox: Inbox,
     limiter: RateLimiter,
     categories: tuple[Category, ...],
+    legal: LegalClock,
     request_timeout: float,
     time_scale: float,
     refresh_staff_admins: Callable[[], Awaitable[None]],
@@ -168,6 +201,8 @@ def build(
         settings.staff_language,
         settings.report_answer_hours,
         directory,
+        legal=legal,
+        clock=clock,
     )
     followups = FollowUps(db, clock, outbox.notify)
     timing = FollowUpTiming(
@@ -178,7 +213,6 @@ def build(
         quiet=settings.quiet,
         digest_at=settings.digest_at,
         zone=settings.zone,
-        answer_hours=settings.report_answer_hours,
     )
     report_followups = ReportFollowUps(
         followups,
@@ -190,6 +224,7 @@ def build(
         settings.supervisors_chat_id,
         staff_admins,
         analysts_chat_id=settings.analysts_chat_id,
+        legal=legal,
     )
     subscriptions = SubscriptionService(db, outbox, clock, renderer)
     reports = ReportService(
@@ -207,6 +242,7 @@ def build(
         similar=SimilarRule(
             float(settings.duplicate_radius_m), timedelta(hours=settings.duplicate_hours)
         ),
+        legal=legal,
     )
     helper_renderer = TelegramHelperRenderer(
         i18n, settings.staff_language, settings.zone, directory, clock

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     staff_locale: Literal["kk", "ru"] | None = None
     #: the usual time to an answer, told to residents in the receipt
     report_answer_hours: int = Field(default=24, ge=1, le=720)
+    #: the legal clock (issue 23): working days to answer a report and to pass one to the body
+    #: that handles it (a category may set its own), months an answer may be extended up to
+    answer_working_days: int = Field(default=15, ge=1, le=60)
+    refer_working_days: int = Field(default=3, ge=1, le=60)
+    extend_max_months: int = Field(default=2, ge=1, le=12)
+    #: days off and worked days the `holidays` package does not know: `YYYY-MM-DD off|work`
+    holidays_file: Path | None = Field(default=None)
     report_max_open: int = Field(default=5, ge=1, le=100)
     report_max_per_hour: int = Field(default=5, ge=1, le=100)
     #: per person in private chats: this many messages and presses at once, then this many a
@@ -132,7 +139,7 @@ class Settings(BaseSettings):
     def _empty_chat(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("categories_file", mode="before")
+    @field_validator("categories_file", "holidays_file", mode="before")
     @classmethod
     def _empty_path(cls, value: object) -> object:
         return None if value == "" else value
@@ -304,6 +311,10 @@ EXPECTED = {
     "startup_retry_seconds": "a number of seconds between 0 and 3600",
     "staff_locale": "kk or ru, or empty for DEFAULT_LOCALE",
     "report_answer_hours": "a whole number of hours between 1 and 720",
+    "answer_working_days": "a whole number of working days from 1 to 60",
+    "refer_working_days": "a whole number of working days from 1 to 60",
+    "extend_max_months": "a whole number of months from 1 to 12",
+    "holidays_file": "a path to a file of days, a line each like 2027-03-20 off, or empty",
     "report_max_open": "a whole number between 1 and 100",
     "report_max_per_hour": "a whole number between 1 and 100",
     "flood_burst": "a whole number from 1 to 1000",

@@ -22,7 +22,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from bot.bootstrap import Services, StartupError, build
+from bot.bootstrap import Services, StartupError, build, legal_clock
 from bot.config import STAFF_CHAT_MISSING, Settings
 from bot.domain.categories import Category, CategoryError, load_categories
 from bot.services.clock import utc_now
@@ -103,6 +103,7 @@ class SakshyApp:
                 self.categories = load_categories(self.settings.categories_file)
             except CategoryError as exc:
                 raise StartupError(str(exc)) from None
+            self.legal = legal_clock(self.settings, self.categories)
             self._build()
             await self.incidents.purge()
             await self.directory.load()
@@ -131,6 +132,7 @@ class SakshyApp:
             inbox=self.inbox,
             limiter=self.limiter,
             categories=self.categories,
+            legal=self.legal,
             request_timeout=self.request_timeout,
             time_scale=self.time_scale,
             refresh_staff_admins=self._refresh_staff_admins,

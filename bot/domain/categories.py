@@ -20,6 +20,10 @@ class Category:
     key: str
     emoji: str
     names: dict[str, str]
+    #: working days to answer and to refer a report of this kind (None: the operator's
+    #: ANSWER_WORKING_DAYS and REFER_WORKING_DAYS)
+    answer_days: int | None = None
+    refer_days: int | None = None
 
     def label(self, locale: str) -> str:
         return f"{self.emoji} {self.names[locale]}".strip()
@@ -59,7 +63,15 @@ def load_categories(path: Path | None = None) -> tuple[Category, ...]:
         emoji = entry.get("emoji", "")
         if not isinstance(emoji, str) or len(emoji) > 8:
             raise CategoryError(f"{where} ({key}): emoji must be short text")
-        category = Category(key, emoji, names)
+        terms: dict[str, int | None] = {}
+        for term in ("answer_days", "refer_days"):
+            value = entry.get(term)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60
+            ):
+                raise CategoryError(f"{where} ({key}): {term} must be a whole number from 1 to 60")
+            terms[term] = value
+        category = Category(key, emoji, names, terms["answer_days"], terms["refer_days"])
         for locale in LOCALES:
             if len(category.label(locale)) > MAX_LABEL:
                 raise CategoryError(

@@ -11,7 +11,7 @@ resolved | rejected ──reopen (staff; resident only from resolved)──▶ t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -203,6 +203,13 @@ class Report:
     duplicate_of: int | None = None
     #: "high": staff marked it urgent (recalled and escalated twice as soon)
     priority: str = "normal"
+    #: the legal clock: the last day of the answer's term (local), extensions made, and the
+    #: first answer's time, working days taken and working days late (0: in time)
+    due_on: date | None = None
+    extensions: int = 0
+    answered_at: datetime | None = None
+    answer_days: int | None = None
+    late_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ a comment:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 _LINE = re.compile(r"^\s*(\S+)\s+(\S+)\s*$")
@@ -31,15 +31,18 @@ class CalendarError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class WorkCalendar:
-    #: weekdays that are not worked: public holidays, the days they moved to, the operator's
+    #: weekdays that are not worked: the operator's, and the days holidays moved to
     days_off: frozenset[date] = frozenset()
     #: weekend days that are worked (a holiday moved the other way)
     worked: frozenset[date] = frozenset()
+    #: the public holidays (the `holidays` package's table, which fills in a year when it is
+    #: first asked about one: a bot running for years needs no restart on 1 January)
+    public: Container[date] = field(default=frozenset())
 
     def is_working(self, day: date) -> bool:
         if day in self.worked:
             return True
-        return day.weekday() < 5 and day not in self.days_off
+        return day.weekday() < 5 and day not in self.days_off and day not in self.public
 
     def add(self, start: date, days: int) -> date:
         """The `days`-th working day after `start` (`start` itself is not counted: an appeal
@@ -96,11 +99,11 @@ def parse_days(text: str, source: str = "HOLIDAYS_FILE") -> tuple[set[date], set
     return off, work
 
 
-def kazakhstan(years: Iterable[int], operator_text: str | None = None) -> WorkCalendar:
-    """Kazakhstan's calendar for `years`, with the operator's days on top (they win)."""
+def kazakhstan(years: Iterable[int] = (), operator_text: str | None = None) -> WorkCalendar:
+    """Kazakhstan's calendar (`years` filled in at once, any other when first asked), with the
+    operator's days on top (they win)."""
     import holidays  # the package's country tables load only here
 
     known = holidays.country_holidays("KZ", years=list(years))
     off, work = parse_days(operator_text) if operator_text else (set(), set())
-    days_off = (set(known) | off) - work
-    return WorkCalendar(frozenset(days_off), frozenset(work))
+    return WorkCalendar(frozenset(off - work), frozenset(work), known)

@@ -15,13 +15,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.domain.deadlines import LegalClock
 from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
-from bot.domain.reports import Report, Status
+from bot.domain.reports import OPEN, Report, Status
 from bot.services.followups import FollowUp, FollowUps, Later
 from bot.services.outbox import Outbox
 from bot.storage.db import Tx
-from bot.storage.repositories import FollowUpRepository, ReportRepository, UserRepository
+from bot.storage.repositories import (
+    FollowUpRepository,
+    ReportRepository,
+    StatsRepository,
+    UserRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,7 @@ ESCALATE = "report_escalate"
 UNRESOLVED = "report_unresolved"
 SURVEY = "survey"
 DIGEST = "digest"
+OVERDUE = "report_overdue"
 WAITING = (REMIND, ESCALATE)
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -43,7 +50,6 @@ class FollowUpTiming:
     quiet: tuple[time, time] = (time(22), time(8))
     digest_at: time = time(8, 30)
     zone: ZoneInfo = ALMATY
-    answer_hours: int = 24
 
 
 class FollowUpRenderer(Protocol):
@@ -62,6 +68,12 @@ class FollowUpRenderer(Protocol):
     def survey(self, report: Report) -> NewMessage: ...
 
     def digest(self, day: date, figures: dict[str, Any], chat_id: int) -> NewMessage: ...
+
+    def staff_post_update(
+        self, report: Report, earlier_reports: int, officer: str | None
+    ) -> NewMessage | None: ...
+
+    def overdue(self, report: Report) -> NewMessage | None: ...
 
 
 def in_quiet_hours(moment: datetime, quiet: tuple[time, time], zone: ZoneInfo) -> datetime | None:
@@ -88,7 +100,10 @@ class ReportFollowUps:
         supervisors_chat_id: int | None = None,
         admins: Callable[[int], Awaitable[list[tuple[int, str]]]] | None = None,
         analysts_chat_id: int | None = None,
+        legal: LegalClock | None = None,
     ) -> None:
+        #: the legal clock: an open report past its answer's term is flagged that day
+        self.legal = legal
         #: the interagency group's chat: it gets the daily digest too
         self.analysts_chat_id = analysts_chat_id
         self.followups = followups
@@ -102,12 +117,14 @@ class ReportFollowUps:
         self.reports = ReportRepository()
         self.surveys = FollowUpRepository()
         self.users = UserRepository()
+        self.stats = StatsRepository()
         # the staff group's id is read before the claiming transaction (one connection, one
         # lock: a read inside the transaction would wait for itself)
         followups.register(REMIND, self._remind, self._context)
         followups.register(ESCALATE, self._escalate, self._escalate_context)
         followups.register(UNRESOLVED, self._unresolved)
         followups.register(SURVEY, self._survey)
+        followups.register(OVERDUE, self._overdue)
         # the digest schedules the next one: it is never given up, only retried
         followups.register(DIGEST, self._digest, self._context, persistent=True)
 
@@ -116,6 +133,10 @@ class ReportFollowUps:
     async def on_change(self, conn: Tx, report: Report, event: str) -> None:
         subject = Ref.report(report.id)
         now = self.clock()
+        if report.status in OPEN and event in ("submitted", "extend", "reopen"):
+            await self._watch_term(conn, report, now)
+        if event == "extend":
+            return
         if event in ("submitted", "priority"):
             if event == "priority" and report.status is not Status.NEW:
                 return  # only a report nobody has taken waits on these
@@ -140,11 +161,20 @@ class ReportFollowUps:
                 {"officer": report.officer_id},
             )
         elif report.status is Status.RESOLVED:
-            await self.followups.cancel(conn, subject, *WAITING, UNRESOLVED)
+            await self.followups.cancel(conn, subject, *WAITING, UNRESOLVED, OVERDUE)
             if await self.surveys.survey(conn, report.id) is None:  # one survey per report
                 await self.followups.schedule(conn, SURVEY, subject, now + self.timing.survey_after)
         else:  # rejected, withdrawn
-            await self.followups.cancel(conn, subject, *WAITING, UNRESOLVED, SURVEY)
+            await self.followups.cancel(conn, subject, *WAITING, UNRESOLVED, SURVEY, OVERDUE)
+
+    async def _watch_term(self, conn: Tx, report: Report, now: datetime) -> None:
+        """The day after the answer's term ends (local midnight), the report is flagged: its
+        post is redrawn and the staff told. An extension moves it; a reopened report past its
+        term is flagged at once."""
+        if self.legal is None or report.due_on is None:
+            return
+        due = max(self.legal.overdue_at(report.due_on), now)
+        await self.followups.schedule(conn, OVERDUE, Ref.report(report.id), due)
 
     async def ensure_digest(self) -> None:
         """At start: the next daily digest is scheduled (a missed one is pending already and
@@ -226,6 +256,23 @@ class ReportFollowUps:
             self.outbox.notify()
         return None
 
+    async def _overdue(self, conn: Tx, followup: FollowUp, _: Any) -> None:
+        report = await self._report(conn, followup)
+        if report is None or report.status not in OPEN or self.legal is None:
+            return None  # answered meanwhile (its change should have cancelled this)
+        if not self.legal.is_overdue(report.due_on, self.clock()):
+            return None  # extended meanwhile: the extension scheduled its own
+        earlier = await self.reports.count_by_reporter(conn, report.reporter_id) - 1
+        last = await self.reports.last_change(conn, report.id)
+        edit = self.renderer.staff_post_update(report, earlier, last[1] if last else None)
+        if edit is not None:
+            await self.outbox.add(conn, edit)
+        notice = self.renderer.overdue(report)
+        if notice is not None:
+            await self.outbox.add(conn, notice)
+        self.outbox.notify()
+        return None
+
     async def _survey(self, conn: Tx, followup: FollowUp, _: Any) -> Later | None:
         report = await self._report(conn, followup)
         if report is None or report.status is not Status.RESOLVED:
@@ -252,8 +299,9 @@ class ReportFollowUps:
         zone = self.timing.zone
         start = datetime.combine(day, time(0), tzinfo=zone)
         end = start + timedelta(days=1)
-        overdue_before = end - timedelta(hours=self.timing.answer_hours)
-        figures = await self.reports.day_stats(conn, start, end, overdue_before)
+        figures = await self.reports.day_stats(conn, start, end, digest_day)
+        # the legal clock per precinct: yesterday's answers, and what is past its term today
+        figures["terms"] = await self.stats.terms(conn, start, end, digest_day)
         figures["surveys"] = await self.surveys.survey_stats(conn, start, end)
         figures["by_category"] = Counter(category for category, _ in figures["new"])
         figures["by_precinct"] = Counter(p for _, p in figures["new"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.deadlines import TermFigures
 from bot.storage.db import Database
 from bot.storage.repositories import StatsRepository
 
@@ -80,6 +81,8 @@ class Stats:
     take_by_day: list[float | None] = field(default_factory=list)
     resolve_by_day: list[float | None] = field(default_factory=list)
     rating_by_day: list[float | None] = field(default_factory=list)
+    #: the legal clock per precinct: answers in the period, open reports past their term now
+    terms: list[TermFigures] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -145,4 +148,6 @@ class StatsService:
         ]
         stats.ratings = len(ratings)
         stats.rating_mean = statistics.fmean(ratings) if ratings else None
+        async with self.db.read(slow=True) as conn:
+            stats.terms = await self.repo.terms(conn, since, until, self.today(), precinct)
         return stats

@@ -225,6 +225,8 @@ def placeholder_values() -> dict[str, str]:
                 "radius",
                 "distance",
                 "rating",
+                "in_time",
+                "late",
             ],
             number,
         ),

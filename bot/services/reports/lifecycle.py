@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from bot.domain.deadlines import LegalClock
 from bot.domain.reports import OPEN, Action, Actor, IllegalTransition, Report, Status, apply
 from bot.services.outbox import Outbox
 from bot.services.reports.ports import ActionResult, Relayed, ReportPlanner, ReportRenderer
@@ -38,8 +39,12 @@ class ReportLifecycle:
         renderer: ReportRenderer,
         planner: ReportPlanner | None = None,
         on_resolved: Callable[[Tx, Report], Awaitable[None]] | None = None,
+        *,
+        legal: LegalClock | None = None,
     ) -> None:
         self.db = db
+        #: the legal clock: a report's due date when it comes in, how its answer kept it
+        self.legal = legal
         self.outbox = outbox
         self.clock = clock
         self.renderer = renderer
@@ -177,6 +182,8 @@ class ReportLifecycle:
             assert current is not None
             return ActionResult(current, False, "changed meanwhile")
         event = "withdraw" if action is Action.WITHDRAW else action.value
+        if action in (Action.RESOLVE, Action.REJECT):
+            await self.record_answer(conn, report)
         await self.event(
             conn,
             report.id,
@@ -193,6 +200,14 @@ class ReportLifecycle:
         if self.planner is not None:
             await self.planner.on_change(conn, updated, event)
         return ActionResult(updated, True)
+
+    async def record_answer(self, conn: Tx, report: Report) -> None:
+        """The legal clock: how many working days the (first) answer took, and how late."""
+        if self.legal is None or report.due_on is None or report.answered_at is not None:
+            return
+        now = self.clock()
+        kept = self.legal.answered(report.created_at, report.due_on, now)
+        await self.repo.record_answer(conn, report.id, now, kept.days, kept.late)
 
     async def event(
         self,

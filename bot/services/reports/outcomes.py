@@ -64,10 +64,10 @@ class ReportDelivery:
             report = await self.repo.get(conn, report_id)
             if report is not None and report.updated_at >= message.created_at:
                 # someone acted (or the resident withdrew, or staff changed its category,
-                # priority or place) after the post was written and before it arrived: bring it
-                # up to date now (a report just made has no such change: no needless edit)
+                # priority, place or term) after the post was written and before it arrived:
+                # bring it up to date now (a report just made has no such change)
                 changed = report.status is not Status.NEW
-                for action in ("category", "priority", "place"):
+                for action in ("category", "priority", "place", "extend"):
                     changed = changed or await self.repo.has_event(conn, report.id, action)
                 if changed:
                     await self.lifecycle.redraw(conn, report)

@@ -4,7 +4,7 @@ their results and refusals, the settings, and the refs of the messages they writ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -85,6 +85,10 @@ class ReportRenderer(Protocol):
 
     def recategorised(self, report: Report) -> NewMessage: ...
 
+    def extended(self, report: Report, reason: str) -> NewMessage: ...
+
+    def overdue(self, report: Report) -> NewMessage | None: ...
+
     def relocated(self, report: Report) -> NewMessage: ...
 
     def template_says(
@@ -109,6 +113,17 @@ class ActionResult:
     #: who made the report's last change, as staff know them (for "someone was faster")
     by: str | None = None
     by_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An extension of a report's answer term: the report as it is now, or why not:
+    "closed", "no term" (received before the legal clock), "past", "not later", "too late"
+    (beyond `latest`, the legal maximum)."""
+
+    report: Report
+    refused: str | None = None
+    latest: date | None = None
 
 
 @dataclass(frozen=True)

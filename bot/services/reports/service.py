@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from bot.domain.deadlines import LegalClock
 from bot.domain.directory import Placement
 from bot.domain.reports import Report
 from bot.services.outbox import Outbox
@@ -39,8 +40,11 @@ class ReportService:
         similar: SimilarRule | None = None,
         on_resolved: Callable[[Tx, Report], Awaitable[None]] | None = None,
         precinct_chats: Callable[[], frozenset[int]] | None = None,
+        legal: LegalClock | None = None,
     ) -> None:
-        self.lifecycle = ReportLifecycle(db, outbox, clock, renderer, planner, on_resolved)
+        self.lifecycle = ReportLifecycle(
+            db, outbox, clock, renderer, planner, on_resolved, legal=legal
+        )
         self.submission = ReportSubmission(
             self.lifecycle,
             staff_chat_id,

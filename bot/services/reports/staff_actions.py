@@ -4,12 +4,14 @@ priority or category, answer with a template; and an officer's own profile and r
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
+from bot.domain.deadlines import ExtensionRefused
 from bot.domain.directory import Placement
 from bot.domain.reports import OPEN, Action, Actor, Report, Status
 from bot.services.reports.lifecycle import ReportLifecycle
-from bot.services.reports.ports import ActionResult
+from bot.services.reports.ports import ActionResult, Extension
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +205,53 @@ class StaffActions:
             await self.outbox.add(conn, self.renderer.recategorised(updated))
         self.outbox.notify()
         return updated
+
+    async def extend(
+        self, report_id: int, to: date | int, reason: str, by_id: int, by_name: str
+    ) -> Extension | None:
+        """Extend the answer's term of an open report, to a date or by so many working days,
+        with a reason: the post shows the new date, the history keeps the old one, the resident
+        is told why and until when. None if there is no such report."""
+        legal = self.lifecycle.legal
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                return None
+            if report.status not in OPEN:
+                return Extension(report, "closed")
+            if legal is None or report.due_on is None:
+                return Extension(report, "no term")
+            target = legal.later_by(report.due_on, to) if isinstance(to, int) else to
+            try:
+                new_due = legal.extended(
+                    report.category, report.created_at, report.due_on, target, self.clock()
+                )
+            except ExtensionRefused as refused:
+                return Extension(report, refused.reason, refused.latest)
+            if not await self.repo.extend(conn, report.id, new_due, report.due_on, self.clock()):
+                current = await self.repo.get(conn, report.id)
+                assert current is not None
+                return Extension(
+                    current, "not later", legal.latest(report.category, report.created_at)
+                )
+            await self.lifecycle.event(
+                conn,
+                report.id,
+                "staff",
+                by_id,
+                "extend",
+                note=f"{report.due_on.isoformat()} → {new_due.isoformat()}: {reason}",
+                actor_name=by_name,
+            )
+            updated = await self.repo.get(conn, report.id)
+            assert updated is not None
+            await self.lifecycle.redraw(conn, updated)
+            await self.outbox.add(conn, self.renderer.extended(updated, reason))
+            if self.planner is not None:
+                await self.planner.on_change(conn, updated, "extend")
+        self.outbox.notify()
+        log.info("report %s: answer term extended to %s by %s", report_id, new_due, by_id)
+        return Extension(updated)
 
     async def send_template(
         self, report_id: int, template_id: int, officer_id: int, officer_name: str

@@ -112,6 +112,9 @@ class ReportSubmission:
                 inspector_id=placement.inspector_id,
                 staff_chat_id=staff_chat,
                 shared_thread_id=shared if staff_chat is not None else None,
+                due_on=self.lifecycle.legal.due(draft.category, now)
+                if self.lifecycle.legal is not None
+                else None,
             )
             await self.lifecycle.event(conn, report_id, "resident", reporter.id, "submitted")
             report = await self.repo.get(conn, report_id)

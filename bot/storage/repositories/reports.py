@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import aiosqlite
@@ -50,6 +50,11 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
         media=media,
+        due_on=date.fromisoformat(row["due_on"]) if row["due_on"] else None,
+        extensions=row["extensions"],
+        answered_at=datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
+        answer_days=row["answer_days"],
+        late_days=row["late_days"],
     )
 
 
@@ -70,15 +75,17 @@ class ReportRepository:
         inspector_id: str | None = None,
         staff_chat_id: int | None = None,
         shared_thread_id: int | None = None,
+        due_on: date | None = None,
     ) -> int:
         """`staff_chat_id` and `shared_thread_id` when the post goes to a precinct's own topic
-        (known at once); else they are learnt from the delivery."""
+        (known at once); else they are learnt from the delivery. `due_on`: the legal clock's
+        last day for the answer."""
         cur = await conn.execute(
             "INSERT INTO reports (reporter_id, category, description, voice_file_id, latitude,"
             " longitude, address, location_verified, anonymous, reporter_name,"
             " reporter_username, phone, language, created_at, updated_at, precinct_id,"
-            " inspector_id, staff_chat_id, staff_thread_id, staff_thread_shared, submission_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " inspector_id, staff_chat_id, staff_thread_id, staff_thread_shared, submission_key,"
+            " due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 reporter_id,
                 draft.category,
@@ -101,6 +108,7 @@ class ReportRepository:
                 shared_thread_id,
                 int(shared_thread_id is not None),
                 draft.key,
+                due_on.isoformat() if due_on else None,
             ),
         )
         report_id = int(cur.lastrowid or 0)
@@ -193,9 +201,10 @@ class ReportRepository:
         return await self.get(conn, int(row[0])) if row else None
 
     async def day_stats(
-        self, conn: aiosqlite.Connection, start: datetime, end: datetime, overdue_before: datetime
+        self, conn: aiosqlite.Connection, start: datetime, end: datetime, today: date
     ) -> dict[str, Any]:
-        """The daily digest's figures for [start, end)."""
+        """The daily digest's figures for [start, end); "overdue": open reports whose answer's
+        term ended before `today`."""
         cur = await conn.execute(
             "SELECT category, coalesce(precinct_id, '') FROM reports"
             " WHERE created_at >= ? AND created_at < ?",
@@ -212,8 +221,8 @@ class ReportRepository:
         )
         firsts = [(row[0], float(row[1])) for row in await cur.fetchall()]
         cur = await conn.execute(
-            "SELECT count(*), sum(created_at < ?) FROM reports WHERE status IN ('new', 'taken')",
-            (to_db(overdue_before),),
+            "SELECT count(*), sum(due_on < ?) FROM reports WHERE status IN ('new', 'taken')",
+            (today.isoformat(),),
         )
         row = await cur.fetchone()
         return {
@@ -358,6 +367,32 @@ class ReportRepository:
         await conn.execute(
             "UPDATE reports SET priority = ?, updated_at = ? WHERE id = ?",
             (priority, to_db(now), report_id),
+        )
+
+    async def extend(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        due_on: date,
+        expected: date | None,
+        now: datetime,
+    ) -> bool:
+        """Move the answer's term, if it is still `expected` (two officers at once: one wins)."""
+        cur = await conn.execute(
+            "UPDATE reports SET due_on = ?, extensions = extensions + 1, updated_at = ?"
+            " WHERE id = ? AND due_on IS ?",
+            (due_on.isoformat(), to_db(now), report_id, expected.isoformat() if expected else None),
+        )
+        return cur.rowcount == 1
+
+    async def record_answer(
+        self, conn: aiosqlite.Connection, report_id: int, at: datetime, days: int, late: int
+    ) -> None:
+        """The first answer only (a reopened report answered again keeps its first)."""
+        await conn.execute(
+            "UPDATE reports SET answered_at = ?, answer_days = ?, late_days = ?"
+            " WHERE id = ? AND answered_at IS NULL",
+            (to_db(at), days, late, report_id),
         )
 
     async def set_category(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
+from bot.domain.deadlines import TermFigures
 from bot.domain.reports import Status
 from bot.domain.surveys import Solved
 from bot.storage.repositories._rows import from_db, to_db
@@ -133,8 +135,70 @@ def _export_event(row: aiosqlite.Row) -> ExportEvent:
     )
 
 
+class _Term:
+    def __init__(self) -> None:
+        self.days: list[int] = []
+        self.in_time = 0
+        self.overdue = 0
+
+
+async def _term_figures(
+    conn: aiosqlite.Connection,
+    since: datetime,
+    until: datetime,
+    today: date,
+    precinct: str | None = None,
+) -> list[TermFigures]:
+    """The legal clock per precinct: first answers given in [since, until) (working days
+    taken, in time or late) and open reports whose term ended before `today`. Reports
+    received before the clock existed have no term and are not counted. Busiest first."""
+    where = ""
+    args: tuple[str, ...] = ()
+    if precinct is not None:
+        where, args = " AND precinct_id = ?", (precinct,)
+    per: dict[str, _Term] = {}
+    cur = await conn.execute(
+        "SELECT coalesce(precinct_id, ''), answer_days, late_days FROM reports"
+        " WHERE answered_at >= ? AND answered_at < ? AND answer_days IS NOT NULL" + where,
+        (to_db(since), to_db(until), *args),
+    )
+    for place, days, late in await cur.fetchall():
+        term = per.setdefault(place, _Term())
+        term.days.append(int(days))
+        term.in_time += int(late == 0)
+    # open reports are few (the day's work, not the city's history): counted here, no sort
+    cur = await conn.execute(
+        "SELECT coalesce(precinct_id, '') FROM reports"
+        " WHERE status IN ('new', 'taken') AND due_on < ?" + where,
+        (today.isoformat(), *args),
+    )
+    for (place,) in await cur.fetchall():
+        per.setdefault(place, _Term()).overdue += 1
+    figures = [
+        TermFigures(
+            place or None,
+            len(term.days),
+            term.in_time,
+            statistics.median(term.days) if term.days else None,
+            term.overdue,
+        )
+        for place, term in per.items()
+    ]
+    return sorted(figures, key=lambda f: (-(f.answered + f.overdue), f.precinct_id or "~"))
+
+
 class StatsRepository:
     """Read-only figures for /stats (and, later, /export)."""
+
+    async def terms(
+        self,
+        conn: aiosqlite.Connection,
+        since: datetime,
+        until: datetime,
+        today: date,
+        precinct: str | None = None,
+    ) -> list[TermFigures]:
+        return await _term_figures(conn, since, until, today, precinct)
 
     async def period(
         self,

@@ -3,15 +3,17 @@ category and precinct, and a report's text as staff read it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 
 from bot.domain.categories import Category
+from bot.domain.deadlines import LegalClock
 from bot.domain.directory import Precinct
 from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref
@@ -99,6 +101,9 @@ class RendererBase:
         staff_locale: str,
         answer_hours: int,
         directory: DirectoryService | None = None,
+        *,
+        legal: LegalClock | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.i18n = i18n
         self.categories = {c.key: c for c in categories}
@@ -107,6 +112,44 @@ class RendererBase:
         self.answer_hours = answer_hours
         #: precincts and inspectors by id (the post names them, and mentions a linked one)
         self.directory = directory
+        #: the legal clock (the answer's term on the post, the receipt, the lists) and "now"
+        self.legal = legal
+        self.clock = clock
+
+    def is_overdue(self, report: Report) -> bool:
+        """Open and past the last day of its answer's term (in the city's time zone)."""
+        if self.legal is None or self.clock is None or report.status not in OPEN:
+            return False
+        return self.legal.is_overdue(report.due_on, self.clock())
+
+    def day(self, day: date, locale: str) -> str:
+        """A date as the reader writes it: 31 December 2026, 31 желтоқсан 2026 ж."""
+        return format_date(day, "d MMMM y", locale=locale)
+
+    def _term_line(self, report: Report) -> str | None:
+        """The legal clock on the staff post: the due date, overdue, or how the answer kept it."""
+        if report.due_on is None:
+            return None  # received before the clock
+        due = self.day(report.due_on, self.staff_locale)
+        if report.status in OPEN:
+            if self.is_overdue(report):
+                return _("⏰ <b>Overdue</b> (answer due by {date})").format(date=due)
+            if report.extensions:
+                return _("⏳ Answer due by {date} (extended)").format(date=due)
+            return _("⏳ Answer due by {date}").format(date=due)
+        if report.answer_days is None:
+            return None  # withdrawn by the resident: no answer was owed
+        if report.late_days:
+            return ngettext(
+                "⚖️ Answered {late} working day late ({days} in all)",
+                "⚖️ Answered {late} working days late ({days} in all)",
+                report.late_days,
+            ).format(late=report.late_days, days=report.answer_days)
+        return ngettext(
+            "⚖️ Answered in time, in {days} working day",
+            "⚖️ Answered in time, in {days} working days",
+            report.answer_days,
+        ).format(days=report.answer_days)
 
     def category_label(self, key: str, locale: str) -> str:
         category = self.categories.get(key)
@@ -208,6 +251,9 @@ class RendererBase:
         if report.voice_file_id:
             lines.append(_("🎙 Voice message above"))
         lines.append(self._precinct_line(report))
+        term = self._term_line(report)
+        if term is not None:
+            lines.append(term)
         if report.reporter_id == FORGOTTEN:
             lines.append(_("👤 The resident's details were erased at their request"))
         elif report.anonymous:

@@ -231,6 +231,9 @@ async def _show_card(
         lines.append(
             "📝 " + escape(description if len(description) <= 300 else description[:299] + "…")
         )
+    term = renderer.resident_term(report, user.language)
+    if term is not None:
+        lines.append(term)
     for event in history:
         when = format_datetime(
             datetime.fromisoformat(str(event["at"])),

@@ -44,6 +44,7 @@ def history_event(action: str) -> str:
         "officer_message": _("the officer wrote to you"),
         "resident_message": _("you wrote to the officer"),
         "resident_unreachable": _("you could not be reached: the bot is blocked"),
+        "extend": _("the answer's term extended"),
     }
     return names.get(action, action)
 

@@ -209,6 +209,36 @@ class ResidentNotices(RendererBase):
             report.reporter_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "notice")
         )
 
+    def extended(self, report: Report, reason: str) -> NewMessage:
+        """The resident hears that the answer will take longer, why, and until when."""
+        assert report.due_on is not None
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            text = _(
+                "The police need more time to answer your report № {number}: the answer is "
+                "now due by {date}.\nReason: {reason}"
+            ).format(
+                number=report.id,
+                date=self.day(report.due_on, report.language),
+                reason=f"<i>{escape(reason)}</i>",
+            )
+        return NewMessage(
+            report.reporter_id,
+            "sendMessage",
+            {"text": text},
+            ref=Ref.report(report.id, "extended", report.extensions),
+        )
+
+    def resident_term(self, report: Report, locale: str) -> str | None:
+        """/myreports: when the answer is due (for an open report)."""
+        if report.due_on is None or report.status not in (Status.NEW, Status.TAKEN):
+            return None
+        due = self.day(report.due_on, locale)
+        if self.is_overdue(report):
+            return _("📅 Answer due: {date} (overdue)").format(date=due)
+        if report.extensions:
+            return _("📅 Answer due: {date} (extended)").format(date=due)
+        return _("📅 Answer due: {date}").format(date=due)
+
     def officer_says(
         self, report: Report, officer: tuple[str, str] | None, said: Relayed
     ) -> list[NewMessage]:
@@ -264,6 +294,10 @@ class ResidentNotices(RendererBase):
                 "it is resolved.",
                 self.answer_hours,
             ).format(number=report.id, hours=self.answer_hours)
+            if report.due_on is not None:
+                text += "\n\n" + _("📅 By law, the answer is due by {date}.").format(
+                    date=self.day(report.due_on, report.language)
+                )
             menu = main_menu().model_dump(mode="json", exclude_none=True)
         return NewMessage(
             report.reporter_id,

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from bot.domain.deadlines import TermFigures
 from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import FoundReport, Report, Status
@@ -60,7 +61,8 @@ class DeskViews(RendererBase):
             span = format_date(period.first, "d MMM y", locale=locale)
         head = texts.stats_title(span, precinct_name)
         if stats.empty:
-            return texts.stats_empty(span, precinct_name)
+            terms = self.term_lines(stats.terms, locale)
+            return "\n".join([texts.stats_empty(span, precinct_name), *terms])
         lines = [head, texts.stats_total(stats.total)]
         parts = [
             f"{_(STATUS_NAMES[Status(status)])} {texts.format_number(count)}"
@@ -83,6 +85,7 @@ class DeskViews(RendererBase):
                     format_decimal(round(stats.rating_mean, 1), locale=locale), stats.ratings
                 )
             )
+        lines.extend(self.term_lines(stats.terms, locale))
         return "\n".join(lines)
 
     def chart_labels(self, locale: str) -> dict[str, str]:
@@ -142,12 +145,7 @@ class DeskViews(RendererBase):
                 names = []
                 ranked = figures["by_precinct"].most_common()
                 for precinct_id, count in ranked[:DIGEST_TOP]:
-                    precinct = (
-                        self.directory.current.precinct(precinct_id)
-                        if self.directory and precinct_id
-                        else None
-                    )
-                    label = precinct.name(locale) if precinct else (precinct_id or _("unassigned"))
+                    label = self.precinct_label(precinct_id, locale)
                     names.append(f"{escape(label[:60])} {count}")
                 if len(ranked) > DIGEST_TOP:  # a message holds 4096 characters
                     names.append(_("… and {count} more").format(count=len(ranked) - DIGEST_TOP))
@@ -180,6 +178,7 @@ class DeskViews(RendererBase):
                         rating=format_decimal(surveys["rating"], "0.0", locale=locale)
                     )
                 lines.append(line)
+            lines.extend(self.term_lines(figures.get("terms", []), locale))
         return NewMessage(
             chat_id, "sendMessage", {"text": "\n".join(lines)}, ref=Ref(RefKind.DIGEST)
         )
@@ -205,7 +204,58 @@ class DeskViews(RendererBase):
                 if link:
                     number = f'<a href="{link}">{number}</a>'
                 category = escape(self.category_label(report.category, self.staff_locale))
-                lines.append(f"• {number} · {category} · {when}")
+                line = f"• {number} · {category} · {when}"
+                if report.due_on is not None:
+                    due = format_date(report.due_on, "d MMM", locale=self.staff_locale)
+                    if self.is_overdue(report):
+                        line += " · " + _("⏰ <b>overdue</b>, was due {date}").format(date=due)
+                    else:
+                        line += " · " + _("⏳ due {date}").format(date=due)
+                lines.append(line)
             if len(reports) > MAX_HELD_LINES:
                 lines.append(_("… and {count} more").format(count=len(reports) - MAX_HELD_LINES))
+            late = sum(1 for report in reports if self.is_overdue(report))
+            if late:
+                lines.insert(
+                    1,
+                    ngettext(
+                        "⏰ {count} of them is overdue: answer it or extend it (/extend).",
+                        "⏰ {count} of them are overdue: answer them or extend them (/extend).",
+                        late,
+                    ).format(count=late),
+                )
         return "\n".join(lines)
+
+    def term_lines(self, terms: list[TermFigures], locale: str) -> list[str]:
+        """The legal clock per precinct (in the current gettext language, `locale` for
+        names and numbers): a heading and a line per precinct, the busiest first."""
+        if not terms:
+            return []
+        lines = [_("⚖️ <b>The legal time</b> (answers given; open reports past their term)")]
+        for figures in terms[:DIGEST_TOP]:
+            median = (
+                format_decimal(figures.median_days, "0.#", locale=locale)
+                if figures.median_days is not None
+                else "—"
+            )
+            lines.append(
+                _(
+                    "• {precinct}: answered {answered}, in time {in_time}, median {days} "
+                    "working days · overdue now {overdue}"
+                ).format(
+                    precinct=escape(self.precinct_label(figures.precinct_id, locale)[:60]),
+                    answered=figures.answered,
+                    in_time=figures.in_time,
+                    days=median,
+                    overdue=figures.overdue,
+                )
+            )
+        if len(terms) > DIGEST_TOP:
+            lines.append(_("… and {count} more").format(count=len(terms) - DIGEST_TOP))
+        return lines
+
+    def precinct_label(self, precinct_id: str | None, locale: str) -> str:
+        precinct = (
+            self.directory.current.precinct(precinct_id) if self.directory and precinct_id else None
+        )
+        return precinct.name(locale) if precinct else (precinct_id or _("unassigned"))

@@ -7,6 +7,7 @@ import asyncio
 import html
 import re
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 
 from aiogram import Bot, Router
@@ -17,6 +18,7 @@ from aiogram.utils.i18n import get_i18n
 
 from bot.config import Settings
 from bot.domain.categories import Category
+from bot.domain.reports import MAX_NOTE
 from bot.domain.users import User
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
@@ -49,6 +51,7 @@ def router() -> Router:
     r.message.register(duplicate, Command("duplicate"), Staff("duplicate"))
     r.message.register(priority, Command("priority"), Staff("priority"))
     r.message.register(relocate, Command("move"), Staff("move"))
+    r.message.register(extend, Command("extend"), Staff("extend"))
     r.message.register(local_priorities, Command("priorities"), Staff("priorities"))
     r.message.register(templates, Command("templates"), Staff("templates"))
     r.message.register(template, Command("template"), admins("template"))
@@ -468,6 +471,57 @@ async def priority(
         await message.reply(texts.card_usage())
         return
     await message.reply(texts.priority_set(number, level == "high"))
+
+
+DAYS = re.compile(r"^\+(\d{1,2})$")
+
+
+def parse_term(text: str) -> date | int | None:
+    """31.12.2026, 2026-12-31, or +10 (working days); None if it is none of them."""
+    if match := DAYS.match(text):
+        return int(match.group(1)) or None
+    for shape in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, shape).date()
+        except ValueError:
+            continue
+    return None
+
+
+async def extend(
+    message: Message,
+    command: CommandObject,
+    reports: ReportService,
+    renderer: TelegramReportRenderer,
+) -> None:
+    """/extend N 31.12.2026 reason (or +10 working days): the answer's term of an open report
+    is extended, the resident told why and until when; at most as far as the law allows."""
+    assert message.from_user is not None
+    words = (command.args or "").replace("№", " ").split(None, 2)
+    number = parse_number(words[0]) if words else None
+    to = parse_term(words[1]) if len(words) > 1 else None
+    reason = words[2].strip() if len(words) > 2 else ""
+    if number is None or to is None or not reason:
+        await message.reply(texts.extend_usage())
+        return
+    if len(reason) > MAX_NOTE:
+        await message.reply(texts.extend_reason_long(MAX_NOTE))
+        return
+    result = await reports.actions.extend(
+        number, to, reason, message.from_user.id, message.from_user.full_name
+    )
+    if result is None:
+        await message.reply(texts.card_usage())
+        return
+    locale = get_i18n().current_locale
+    report = result.report
+    if result.refused is None:
+        assert report.due_on is not None
+        await message.reply(texts.extended(number, renderer.day(report.due_on, locale)))
+        return
+    due = renderer.day(report.due_on, locale) if report.due_on else ""
+    latest = renderer.day(result.latest, locale) if result.latest else ""
+    await message.reply(texts.extend_refused(result.refused, number, due, latest))
 
 
 LATLON = re.compile(r"^\s*(-?\d{1,2}\.\d+)\s*(?:,\s*|\s+)(-?\d{1,3}\.\d+)\s*$")

@@ -113,6 +113,7 @@ def event_name(action: str) -> str:
         "template": _("ready answer sent"),
         "priority": _("priority set"),
         "place": _("place corrected"),
+        "extend": _("answer's term extended"),
     }
     return names.get(action, action)
 
@@ -244,6 +245,43 @@ def analysts_figures_only() -> str:
     return _(
         "This chat gets figures without personal data: the daily digest and /stats. Work on "
         "reports happens in the duty unit group."
+    )
+
+
+def extend_usage() -> str:
+    return _(
+        "To extend the answer's term of a report, write /extend, its number, the new date (or "
+        "+ and working days) and the reason the resident will read, like:\n"
+        "/extend 1042 15.01.2027 waiting for the akimat's answer\n"
+        "/extend 1042 +10 a witness is away"
+    )
+
+
+def extend_reason_long(limit: int) -> str:
+    return _("The reason is too long: at most {limit} characters.").format(limit=limit)
+
+
+def extended(number: int, day: str) -> str:
+    return _(
+        "⏳ Report № {number}: the answer is now due by {date}. The resident is told why."
+    ).format(number=number, date=day)
+
+
+def extend_refused(reason: str, number: int, due: str, latest: str) -> str:
+    if reason == "closed":
+        return _("Report № {number} is closed: there is no term to extend.").format(number=number)
+    if reason == "no term":
+        return _(
+            "Report № {number} came in before the legal clock: it has no term to extend."
+        ).format(number=number)
+    if reason == "past":
+        return _("That day has already passed: give a later date.")
+    if reason == "not later":
+        return _("Report № {number} is already due by {date}: give a later date.").format(
+            number=number, date=due
+        )
+    return _("By law the answer to report № {number} can be extended at most to {date}.").format(
+        number=number, date=latest
     )
 
 

@@ -326,6 +326,18 @@ class StaffPosts(RendererBase):
             ).format(number=report.id, minutes=minutes)
         return self._staff_message(report, text, Ref.report(report.id, "remind"), chat_id)
 
+    def overdue(self, report: Report) -> NewMessage | None:
+        """Under the post, the day after the answer's term ended."""
+        assert report.due_on is not None
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "⏰ Report № {number} is overdue: the answer was due by {date}. Answer the "
+                "resident, or extend the term with a reason: /extend {number} DD.MM.YYYY reason"
+            ).format(number=report.id, date=self.day(report.due_on, self.staff_locale))
+        return self._staff_message(
+            report, text, Ref.report(report.id, "overdue", report.extensions)
+        )
+
     def escalate_untaken(
         self, report: Report, minutes: int, chat_id: int, admins: list[tuple[int, str]]
     ) -> NewMessage:
