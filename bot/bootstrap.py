@@ -44,6 +44,7 @@ from bot.services.incidents import IncidentService
 from bot.services.outbox import DeliveryHooks, DeliveryWorker, Outbox
 from bot.services.privacy import PrivacyService
 from bot.services.ratelimit import RateLimiter
+from bot.services.referrals import ReferralService
 from bot.services.report_followups import FollowUpTiming, ReportFollowUps
 from bot.services.reports import ReportLimits, ReportService, SimilarRule
 from bot.services.reports.outcomes import SENT_PARTS
@@ -112,6 +113,7 @@ class Services:
     alerts: OpsAlerts
     inbox: Inbox
     privacy: PrivacyService
+    referrals: ReferralService
     i18n: I18n
 
     def workflow_data(self) -> dict[str, Any]:
@@ -244,6 +246,9 @@ def build(
         ),
         legal=legal,
     )
+    referrals = ReferralService(reports.lifecycle, renderer, legal)
+    renderer.bodies = referrals.body
+    report_followups.on_overdue = referrals.overdue
     helper_renderer = TelegramHelperRenderer(
         i18n, settings.staff_language, settings.zone, directory, clock
     )
@@ -348,6 +353,7 @@ def build(
         privacy=PrivacyService(
             db, clock, outbox, reports.lifecycle.redraw_post, storage.invalidate
         ),
+        referrals=referrals,
         i18n=i18n,
     )
     dp = build_dispatcher(services, storage, time_scale)
@@ -453,6 +459,9 @@ def delivery_hooks(services: Services) -> DeliveryHooks:
 
     hooks.when_sent(RefKind.REPORT, reports.delivery.on_sent, parts=SENT_PARTS)
     hooks.when_failed(RefKind.REPORT, reports.delivery.on_failed)
+    referrals = services.referrals
+    hooks.when_sent(RefKind.REFERRAL, referrals.on_sent, parts=frozenset({"post"}))
+    hooks.when_failed(RefKind.REFERRAL, referrals.on_failed)
 
     async def resident_unreachable(message: OutgoingMessage, ref: Ref) -> None:
         if ref.id is not None and ref.parts[-1:] != ("survey",):  # closed: nothing to do
@@ -487,6 +496,9 @@ async def _unreachable(services: Services, hooks: DeliveryHooks, message: Outgoi
     if chat_id > 0:
         await services.users.mark_unreachable(chat_id)
         await hooks.unreachable(message)
+    elif message.ref is not None and message.ref.kind is RefKind.REFERRAL:
+        # an outside body's chat: the referral's own failure tells the staff (when_failed)
+        log.warning("Telegram refuses messages to the body's chat %s", chat_id)
     else:
         log.error("Telegram refuses messages to group %s: is the bot still in it?", chat_id)
         await services.alerts.group_lost(chat_id, "refused (403)")

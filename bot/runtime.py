@@ -105,6 +105,7 @@ class SakshyApp:
                 raise StartupError(str(exc)) from None
             self.legal = legal_clock(self.settings, self.categories)
             self._build()
+            await self.services.referrals.load()
             await self.incidents.purge()
             await self.directory.load()
             self._warn_without_staff()

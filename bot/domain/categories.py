@@ -24,6 +24,9 @@ class Category:
     #: ANSWER_WORKING_DAYS and REFER_WORKING_DAYS)
     answer_days: int | None = None
     refer_days: int | None = None
+    #: the outside body this kind of report usually belongs to (its key): the staff post
+    #: offers the referral to it first
+    refer_to: str | None = None
 
     def label(self, locale: str) -> str:
         return f"{self.emoji} {self.names[locale]}".strip()
@@ -71,7 +74,10 @@ def load_categories(path: Path | None = None) -> tuple[Category, ...]:
             ):
                 raise CategoryError(f"{where} ({key}): {term} must be a whole number from 1 to 60")
             terms[term] = value
-        category = Category(key, emoji, names, terms["answer_days"], terms["refer_days"])
+        refer_to = entry.get("refer_to")
+        if refer_to is not None and (not isinstance(refer_to, str) or not KEY.match(refer_to)):
+            raise CategoryError(f"{where} ({key}): refer_to must be a body's key, like akimat")
+        category = Category(key, emoji, names, terms["answer_days"], terms["refer_days"], refer_to)
         for locale in LOCALES:
             if len(category.label(locale)) > MAX_LABEL:
                 raise CategoryError(

@@ -117,6 +117,11 @@ class LegalClock:
             self.calendar.count(self.local_day(received), day), self.calendar.count(due_on, day)
         )
 
+    def referred(self, category: str, received: datetime, at: datetime) -> Answered:
+        """A referral is the police's answer to an appeal that is not theirs: working days
+        from receipt, and past the term to refer."""
+        return self.answered(received, self.refer_by(category, received), at)
+
 
 @dataclass(frozen=True, slots=True)
 class TermFigures:

@@ -32,10 +32,21 @@ class RefKind(StrEnum):
     PRIORITIES = "priorities"
     DIGEST = "digest"
     BACKUP = "backup"
+    #: a report's referral to an outside body (its post in the body's chat, the body's asks)
+    REFERRAL = "referral"
 
 
 #: the kinds whose second field is an integer id
-NUMBERED = frozenset({RefKind.REPORT, RefKind.DUTY, RefKind.HELPER, RefKind.CSURVEY, RefKind.ALERT})
+NUMBERED = frozenset(
+    {
+        RefKind.REPORT,
+        RefKind.DUTY,
+        RefKind.HELPER,
+        RefKind.CSURVEY,
+        RefKind.ALERT,
+        RefKind.REFERRAL,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,11 @@ class Ref:
     def report(cls, report_id: int, *part: object) -> Ref:
         """`Ref.report(1000, "ask", "resolve", 7)` is "report:1000:ask:resolve:7"."""
         return cls(RefKind.REPORT, report_id, _joined(part))
+
+    @classmethod
+    def referral(cls, referral_id: int, *part: object) -> Ref:
+        """`Ref.referral(7, "post")` is "referral:7:post"."""
+        return cls(RefKind.REFERRAL, referral_id, _joined(part))
 
     @classmethod
     def duty(cls, duty_id: int, *part: object) -> Ref:

@@ -5,6 +5,8 @@ new ──take──▶ taken ──resolve──▶ resolved
  │             └──┴──reject──▶ rejected
  ├──reject──▶ rejected
  └──withdraw (resident)──▶ withdrawn
+new | taken ──refer (staff)──▶ referred ──resolve (the body, or staff recording its answer)──▶
+resolved; referred ──take (staff: taken back, or the body could not be reached)──▶ taken
 resolved | rejected ──reopen (staff; resident only from resolved)──▶ taken
 """
 
@@ -21,6 +23,8 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    #: passed to the outside body whose matter it is (an akimat's department …)
+    REFERRED = "referred"
 
 
 class Action(StrEnum):
@@ -29,11 +33,14 @@ class Action(StrEnum):
     REJECT = "reject"
     WITHDRAW = "withdraw"
     REOPEN = "reopen"
+    REFER = "refer"
 
 
 class Actor(StrEnum):
     STAFF = "staff"
     RESIDENT = "resident"
+    #: an outside body a report was referred to, from its own chat
+    BODY = "body"
 
 
 #: (status, action, actor) -> new status: the whole lifecycle
@@ -47,9 +54,14 @@ TRANSITIONS: dict[tuple[Status, Action, Actor], Status] = {
     (Status.RESOLVED, Action.REOPEN, Actor.STAFF): Status.TAKEN,
     (Status.REJECTED, Action.REOPEN, Actor.STAFF): Status.TAKEN,
     (Status.RESOLVED, Action.REOPEN, Actor.RESIDENT): Status.TAKEN,  # "not solved" in the survey
+    (Status.NEW, Action.REFER, Actor.STAFF): Status.REFERRED,
+    (Status.TAKEN, Action.REFER, Actor.STAFF): Status.REFERRED,
+    (Status.REFERRED, Action.RESOLVE, Actor.BODY): Status.RESOLVED,
+    (Status.REFERRED, Action.RESOLVE, Actor.STAFF): Status.RESOLVED,  # the body's answer
+    (Status.REFERRED, Action.TAKE, Actor.STAFF): Status.TAKEN,  # taken back
 }
 
-OPEN = frozenset({Status.NEW, Status.TAKEN})
+OPEN = frozenset({Status.NEW, Status.TAKEN, Status.REFERRED})
 
 
 class IllegalTransition(Exception):
@@ -85,7 +97,7 @@ def apply(
         raise IllegalTransition(status, action, actor, "a staff action needs the officer")
     if status is Status.TAKEN and action is Action.TAKE and holder == officer_id:
         raise IllegalTransition(status, action, actor, "the officer already holds it")
-    if action in (Action.TAKE, Action.REOPEN) and actor is Actor.STAFF:
+    if action in (Action.TAKE, Action.REOPEN, Action.REFER) and actor is Actor.STAFF:
         return Change(target, officer_id)
     if action is Action.WITHDRAW:
         return Change(target, None)
@@ -203,6 +215,8 @@ class Report:
     duplicate_of: int | None = None
     #: "high": staff marked it urgent (recalled and escalated twice as soon)
     priority: str = "normal"
+    #: the outside body it is referred to (while referred)
+    referred_to: str | None = None
     #: the legal clock: the last day of the answer's term (local), extensions made, and the
     #: first answer's time, working days taken and working days late (0: in time)
     due_on: date | None = None

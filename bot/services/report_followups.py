@@ -75,6 +75,8 @@ class FollowUpRenderer(Protocol):
 
     def overdue(self, report: Report) -> NewMessage | None: ...
 
+    def overdue_escalation(self, report: Report, chat_id: int) -> NewMessage: ...
+
 
 def in_quiet_hours(moment: datetime, quiet: tuple[time, time], zone: ZoneInfo) -> datetime | None:
     """When the quiet hours around `moment` end (local), or None outside them."""
@@ -104,6 +106,9 @@ class ReportFollowUps:
     ) -> None:
         #: the legal clock: an open report past its answer's term is flagged that day
         self.legal = legal
+        #: a referred report past its body's term: the body is reminded (bot/services/
+        #: referrals.py), inside the follow-up's transaction
+        self.on_overdue: Callable[[Tx, Report], Awaitable[None]] | None = None
         #: the interagency group's chat: it gets the daily digest too
         self.analysts_chat_id = analysts_chat_id
         self.followups = followups
@@ -133,7 +138,7 @@ class ReportFollowUps:
     async def on_change(self, conn: Tx, report: Report, event: str) -> None:
         subject = Ref.report(report.id)
         now = self.clock()
-        if report.status in OPEN and event in ("submitted", "extend", "reopen"):
+        if report.status in OPEN and event in ("submitted", "extend", "reopen", "refer"):
             await self._watch_term(conn, report, now)
         if event == "extend":
             return
@@ -151,6 +156,8 @@ class ReportFollowUps:
                     await self.followups.schedule(conn, kind, subject, due)
                 else:  # only what has not gone out yet moves: nothing is sent twice
                     await self.followups.move_pending(conn, kind, subject, due)
+        elif report.status is Status.REFERRED:  # the body's term is watched instead
+            await self.followups.cancel(conn, subject, *WAITING, UNRESOLVED)
         elif report.status is Status.TAKEN:  # taken, handed over, or reopened
             await self.followups.cancel(conn, subject, *WAITING, SURVEY)
             await self.followups.schedule(
@@ -270,6 +277,13 @@ class ReportFollowUps:
         notice = self.renderer.overdue(report)
         if notice is not None:
             await self.outbox.add(conn, notice)
+        if report.status is Status.REFERRED:
+            # an unanswered referral is escalated as an untaken report is
+            chat = self.supervisors_chat_id
+            if chat is not None:
+                await self.outbox.add(conn, self.renderer.overdue_escalation(report, chat))
+            if self.on_overdue is not None:
+                await self.on_overdue(conn, report)
         self.outbox.notify()
         return None
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.fsm.state import StatesGroup
 
-from bot.telegram.access import resident_area, staff_area
+from bot.telegram.access import partner_area, resident_area, staff_area
 from bot.telegram.common import errors, fallback, groups
+from bot.telegram.partner.referrals import router as partner_referrals
 from bot.telegram.resident.community import router as community
 from bot.telegram.resident.helper import application as helper_application
 from bot.telegram.resident.helper import duty_offers
@@ -23,13 +24,14 @@ from bot.telegram.staff.desk import router as staff_desk
 from bot.telegram.staff.directory import router as directory_admin
 from bot.telegram.staff.duties import router as duties_staff
 from bot.telegram.staff.helpers import router as helpers_staff
+from bot.telegram.staff.referrals import router as referrals_staff
 from bot.telegram.staff.reports import router as staff_reports
 
 
 def routers() -> list[Router]:
-    """Fresh routers for one Dispatcher (a Router can be attached only once). Residents' and
-    staff routers hang under their areas (bot.telegram.access), which check the chat, and for
-    staff the role, once for every handler under them."""
+    """Fresh routers for one Dispatcher (a Router can be attached only once). Residents',
+    staff and outside bodies' routers hang under their areas (bot.telegram.access), which
+    check the chat, and for staff the role, once for every handler under them."""
     return [
         errors.router(),
         resident_area(
@@ -51,8 +53,10 @@ def routers() -> list[Router]:
             helpers_staff.router(),
             staff_desk.router(),
             community_staff.router(),
+            referrals_staff.router(),
             staff_reports.router(),
         ),
+        partner_area(partner_referrals.router()),
         groups.router(),
         fallback.router(),
     ]

@@ -1,6 +1,9 @@
 """Who reaches which handlers, declared once on two parent routers.
 
-Residents' routers hang under `resident_area`, which lets through private chats only. Staff
+Residents' routers hang under `resident_area`, which lets through private chats only. The
+outside bodies' routers hang under `partner_area`, which lets through the chat of a body in
+the directory only (its members are the body's people; each press is checked against the
+referral's own body in the service). Staff
 routers hang under `staff_area`, which lets through the staff group, the precincts' own chats
 and the analysts' chat only, and whose `StaffGuard` checks the role before any handler under
 it runs. A handler there says what it is with a `Staff(...)` filter: which of those chats it
@@ -23,6 +26,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.services.chats import ChatService
 from bot.services.desk import DeskService
+from bot.services.referrals import ReferralService
 from bot.telegram import texts
 from bot.telegram.staff_members import AdminGate, StaffGate
 
@@ -33,6 +37,8 @@ GROUPS = F.chat.type.in_({"group", "supergroup"})
 #: the names of the two parent routers (tests find the areas by them)
 RESIDENT_AREA = "resident_area"
 STAFF_AREA = "staff_area"
+#: the outside bodies' own chats (reports referred to them)
+PARTNER_AREA = "partner_area"
 #: the update types the areas guard; a handler of any other type under them is refused by
 #: the tests (its chat would not be checked)
 GUARDED = ("message", "edited_message", "callback_query")
@@ -195,5 +201,23 @@ def staff_area(*routers: Router) -> Router:
     guard = StaffGuard()
     for name in GUARDED:
         area.observers[name].middleware(guard)
+    area.include_routers(*routers)
+    return area
+
+
+class InBodyChat(Filter):
+    """The partner area's own filter: the chat of an outside body in the directory."""
+
+    async def __call__(self, event: TelegramObject, referrals: ReferralService) -> bool:
+        chat_id = _chat_id(event)
+        return chat_id is not None and referrals.body_of_chat(chat_id) is not None
+
+
+def partner_area(*routers: Router) -> Router:
+    """The outside bodies' routers, reachable from their own chats only."""
+    area = Router(name=PARTNER_AREA)
+    area.message.filter(GROUPS, InBodyChat())
+    area.edited_message.filter(GROUPS, InBodyChat())
+    area.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), InBodyChat())
     area.include_routers(*routers)
     return area

@@ -65,6 +65,7 @@ class StaffAction(StrEnum):
     RESOLVE_PLAIN = "rs_plain"
     RESOLVE_NOTE = "rs_note"  # the bot asks for the note
     REJECT_TYPED = "rj_typed"  # the bot asks for the reason
+    REFER = "refer"  # the menu of outside bodies
 
 
 class Seen(StrEnum):
@@ -76,6 +77,7 @@ class Seen(StrEnum):
     RESOLVED = "s"
     REJECTED = "j"
     WITHDRAWN = "w"
+    REFERRED = "f"
 
 
 class StaffCb(CallbackData, prefix="st"):
@@ -117,6 +119,27 @@ class StaffDuplicateCb(CallbackData, prefix="std"):
     seen: Seen
 
 
+class StaffReferCb(CallbackData, prefix="str"):
+    """Refer the report to an outside body (its key) as outside the police's competence."""
+
+    body: str
+    report: Number
+    seen: Seen
+
+
+class BodyAction(StrEnum):
+    """A button under a report's post in an outside body's chat."""
+
+    ACCEPT = "accept"
+    ANSWER = "answer"  # the bot asks for the answer's text
+    CLOSE = "close"
+
+
+class BodyCb(CallbackData, prefix="bd"):
+    action: BodyAction
+    referral: Number
+
+
 #: one letter per report status for the staff buttons' `seen`
 SEEN = {
     "new": Seen.NEW,
@@ -124,6 +147,7 @@ SEEN = {
     "resolved": Seen.RESOLVED,
     "rejected": Seen.REJECTED,
     "withdrawn": Seen.WITHDRAWN,
+    "referred": Seen.REFERRED,
 }
 SEEN_STATUS = {code: status for status, code in SEEN.items()}
 

@@ -17,6 +17,7 @@ from bot.telegram.common.render import (
     post_link,
     two_gis,
 )
+from bot.telegram.partner.referrals.render import ReferralViews
 from bot.telegram.resident.report.render import ResidentNotices
 from bot.telegram.staff.desk.render import DeskViews
 from bot.telegram.staff.reports.render import StaffPosts
@@ -36,5 +37,5 @@ __all__ = [
 ]
 
 
-class TelegramReportRenderer(StaffPosts, ResidentNotices, DeskViews):
+class TelegramReportRenderer(StaffPosts, ResidentNotices, DeskViews, ReferralViews):
     """Every message a stored report causes; the parts live in the modules above."""

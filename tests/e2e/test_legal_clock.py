@@ -58,10 +58,10 @@ async def plain(db_of: Any, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in await db_of(sql, *args)]
 
 
-async def answer_to(tg: FakeTelegram, chat: Any, user: Any, text: str) -> Any:
-    """`user` writes `text` in the group; the bot's reply to it (other messages may come
-    meanwhile: digests, notices)."""
-    sent = await chat.send(user, text)
+async def answer_to(tg: FakeTelegram, chat: Any, user: Any, text: str, reply_to: Any = None) -> Any:
+    """`user` writes `text` in the group (in reply to `reply_to`); the bot's reply to it
+    (other messages may come meanwhile: digests, notices)."""
+    sent = await chat.send(user, text, reply_to=reply_to)
 
     def reply() -> Any:
         return next(
@@ -197,8 +197,10 @@ async def test_an_extension_with_a_reason_within_the_legal_maximum(
     assert (
         done.text
         == {
-            "kk": "⏳ № 1000 хабарлама: жаңа жауап мерзімі — 19 қаңтар 2027. Тұрғынға себебі айтылды.",
-            "ru": "⏳ Сообщение № 1000: новый срок ответа — 19 января 2027. Жителю сообщили причину.",
+            "kk": "⏳ № 1000 хабарлама: жаңа жауап мерзімі — 19 қаңтар 2027. "
+            "Тұрғынға себебі айтылды.",
+            "ru": "⏳ Сообщение № 1000: новый срок ответа — 19 января 2027. "
+            "Жителю сообщили причину.",
         }[lang]
     )
     told = await resident.next_message(timeout=10)

@@ -41,6 +41,7 @@ async def test_take_resolve_with_notices_in_the_residents_language(
         "🙋 Қарауға алу",
         "⛔ Қабылдамау",
         "📋 Дайын жауаптар",
+        "↪️ Жіберу",
     ]
 
     query = await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="n"))

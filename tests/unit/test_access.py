@@ -28,7 +28,15 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 from bot import telegram
 from bot.telegram import access, callbacks
 from bot.telegram import bot_profile as profile
-from bot.telegram.access import FLAG, GUARDED, RESIDENT_AREA, STAFF_AREA, Staff, StaffGuard
+from bot.telegram.access import (
+    FLAG,
+    GUARDED,
+    PARTNER_AREA,
+    RESIDENT_AREA,
+    STAFF_AREA,
+    Staff,
+    StaffGuard,
+)
 from bot.telegram.callbacks import StaffCb
 from bot.telegram.resident.start import router as start
 from bot.telegram.staff.desk import router as staff_desk
@@ -36,6 +44,8 @@ from bot.telegram.staff.desk import router as staff_desk
 #: a handler's package says who it is for: its router must hang under that area
 STAFF_PACKAGE = "bot.telegram.staff."
 RESIDENT_PACKAGE = "bot.telegram.resident."
+#: an outside body's chat (a report referred to it)
+PARTNER_PACKAGE = "bot.telegram.partner."
 #: for every chat, on purpose: errors, /chatid and /help in groups, migrations, stale buttons
 OPEN_PACKAGE = "bot.telegram.common."
 STAFF_BUTTONS = (
@@ -43,12 +53,21 @@ STAFF_BUTTONS = (
     callbacks.StaffRejectCb,
     callbacks.StaffTemplateCb,
     callbacks.StaffDuplicateCb,
+    callbacks.StaffReferCb,
     callbacks.HelperCb,
     callbacks.SurveyDraftCb,
 )
 STAFF_COMMANDS = {name for name, _ in profile.STAFF_COMMANDS} - {"help", "chatid"}
 
 STAFF_CHAT, PRECINCT_CHAT, ANALYSTS_CHAT, OTHER_GROUP = -1001, -1002, -1003, -1009
+BODY_CHAT = -1005
+
+
+class Referrals:
+    """What the partner area's filter asks of ReferralService."""
+
+    def body_of_chat(self, chat_id: int) -> object | None:
+        return object() if chat_id == BODY_CHAT else None
 
 
 class Chats:
@@ -145,7 +164,9 @@ async def reaches(found: Found, chat_id: int, chat_type: str) -> bool:
     the handler's router (what aiogram checks before the handlers there)."""
     event = event_in(chat_id, chat_type, found.event)
     for router in found.chain:
-        passed, _ = await router.observers[found.event].check_root_filters(event, chats=Chats())
+        passed, _ = await router.observers[found.event].check_root_filters(
+            event, chats=Chats(), referrals=Referrals()
+        )
         if not passed:
             return False
     return True
@@ -156,9 +177,13 @@ async def violations(dp: Dispatcher) -> list[str]:
     for found in walk(dp):
         module = module_of(found)
         if module.startswith("bot.") and not module.startswith(
-            (STAFF_PACKAGE, RESIDENT_PACKAGE, OPEN_PACKAGE)
+            (STAFF_PACKAGE, RESIDENT_PACKAGE, OPEN_PACKAGE, PARTNER_PACKAGE)
         ):
-            wrong.append(f"{found.name}: put its module under telegram/staff, resident or common")
+            wrong.append(
+                f"{found.name}: put its module under telegram/staff, resident, partner or common"
+            )
+        if found.under(PARTNER_AREA) or module.startswith(PARTNER_PACKAGE):
+            wrong += await partner_violations(found)
         if found.under(STAFF_AREA) or is_staff_handler(found):
             wrong += await staff_violations(found)
         if found.under(RESIDENT_AREA) or is_resident_module(module):
@@ -180,6 +205,22 @@ async def staff_violations(found: Found) -> list[str]:
     for chat_id, kind in ((OTHER_GROUP, "supergroup"), (7, "private")):
         if await reaches(found, chat_id, kind):
             wrong.append(f"{found.name}: reachable from a {kind} chat that is not staff's")
+    return wrong
+
+
+async def partner_violations(found: Found) -> list[str]:
+    """An outside body's handler: under the partner area, reachable from a body's chat only
+    (never the staff's, another group or a private chat)."""
+    if not found.under(PARTNER_AREA):
+        return [f"{found.name}: an outside body's handler outside the partner area"]
+    if found.event not in GUARDED:
+        return [f"{found.name}: the partner area filters {GUARDED} only"]
+    wrong = []
+    for chat_id, kind in ((STAFF_CHAT, "supergroup"), (OTHER_GROUP, "supergroup"), (7, "private")):
+        if await reaches(found, chat_id, kind):
+            wrong.append(f"{found.name}: reachable from a {kind} that is not a body's")
+    if not await reaches(found, BODY_CHAT, "supergroup"):
+        wrong.append(f"{found.name}: not reachable from the body's own chat")
     return wrong
 
 

@@ -45,7 +45,7 @@ def test_no_two_files_of_one_name_in_a_layer() -> None:
 
 def test_every_feature_folder_holds_a_router() -> None:
     telegram = BOT / "telegram"
-    for audience in ("resident", "staff"):
+    for audience in ("resident", "staff", "partner"):
         for folder in sorted(p for p in (telegram / audience).iterdir() if p.is_dir()):
             if folder.name == "__pycache__":
                 continue

@@ -67,6 +67,8 @@ VALUES: dict[str, dict[str, Any]] = {
         ),
     },
     "inspector_links": {"inspector_id": "insp-1"},
+    "bodies": {"id": "akimat", "contact": "telegram", "chat_id": -1009000000001, "active": 1},
+    "referrals": {"state": "accepted", "due_on": "2026-12-11", "reason": "competence"},
     "followups": {"kind": "report_remind", "state": "pending", "data": '{"n": 1}'},
     "surveys": {"solved": "partly", "rating": 4},
     "helpers": {

@@ -26,6 +26,11 @@ ALLOWED = [
     (Status.RESOLVED, Action.REOPEN, Actor.STAFF, Change(Status.TAKEN, 7)),
     (Status.REJECTED, Action.REOPEN, Actor.STAFF, Change(Status.TAKEN, 7)),
     (Status.RESOLVED, Action.REOPEN, Actor.RESIDENT, Change(Status.TAKEN, 5)),
+    (Status.NEW, Action.REFER, Actor.STAFF, Change(Status.REFERRED, 7)),
+    (Status.TAKEN, Action.REFER, Actor.STAFF, Change(Status.REFERRED, 7)),
+    (Status.REFERRED, Action.RESOLVE, Actor.BODY, Change(Status.RESOLVED, 5)),
+    (Status.REFERRED, Action.RESOLVE, Actor.STAFF, Change(Status.RESOLVED, 5)),
+    (Status.REFERRED, Action.TAKE, Actor.STAFF, Change(Status.TAKEN, 7)),
 ]
 
 

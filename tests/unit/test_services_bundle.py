@@ -21,6 +21,8 @@ NOT_SERVICES = {"bot", "state", "command", "callback_data", "user", "asked"}
 NOT_SERVICES |= {"message", "helper"}
 #: the staff posts' OnItsPost filter: the pressed report and the status its post showed
 NOT_SERVICES |= {"report", "seen"}
+#: an outside body's answer: the referral whose question it replies to (AnswerToBot)
+NOT_SERVICES |= {"referral_id"}
 
 
 def handlers(router: Router) -> Iterator[tuple[str, str]]:

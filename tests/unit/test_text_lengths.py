@@ -59,6 +59,13 @@ BUTTONS = {"KeyboardButton", "InlineKeyboardButton"}
 
 #: Buttons whose label is not a catalog text, by file and label expression, and why.
 UNTRACED_BUTTONS = {
+    (
+        "bot/telegram/staff/reports/render.py",
+        "'↪️ ' + body.name(self.staff_locale)[:40]",
+    ): "an outside body's name (at most 60, cut at 40), one button to a row",
+    ("bot/telegram/staff/reports/render.py", "label[:60]"): (
+        "«To:» and the body a category usually belongs to, cut at 60, alone on its row"
+    ),
     ("bot/telegram/buttons.py", "name"): "a language named in itself (checked below)",
     ("bot/telegram/buttons.py", "c.label(locale)"): "a category: load_categories refuses over 24",
     (
@@ -231,6 +238,9 @@ def placeholder_values() -> dict[str, str]:
             number,
         ),
         "chat_id": "-1009999999999",
+        "chat": "-1009999999999",
+        "body": "B" * 60,  # an outside body's name (MAX_BODY_NAME)
+        "how": "e" * 64 + "@" + "d" * 60 + ".kz",  # its e-mail address, or «by hand»
         "user_id": "9999999999",
         "iin": "999999999999",
         "phone": "+7 777 777 77 77",

@@ -45,6 +45,9 @@ class ReportLifecycle:
         self.db = db
         #: the legal clock: a report's due date when it comes in, how its answer kept it
         self.legal = legal
+        #: inside the transaction that takes a report out of «referred» (answered, taken back):
+        #: the referral follows (bot/services/referrals.py)
+        self.on_left_referral: Callable[[Tx, Report, Status], Awaitable[None]] | None = None
         self.outbox = outbox
         self.clock = clock
         self.renderer = renderer
@@ -161,8 +164,10 @@ class ReportLifecycle:
         officer_id: int | None = None,
         note: str | None = None,
         actor_name: str | None = None,
+        referred_to: str | None = None,
     ) -> ActionResult:
-        """The lifecycle decides; compare-and-set stores it; the history records it."""
+        """The lifecycle decides; compare-and-set stores it; the history records it.
+        `referred_to`: the body, for a referral."""
         try:
             change = apply(
                 report.status, action, actor, holder=report.officer_id, officer_id=officer_id
@@ -177,6 +182,7 @@ class ReportLifecycle:
             status=change.status,
             officer_id=change.officer_id,
             now=self.clock(),
+            referred_to=referred_to,
         ):
             current = await self.repo.get(conn, report.id)
             assert current is not None
@@ -184,10 +190,13 @@ class ReportLifecycle:
         event = "withdraw" if action is Action.WITHDRAW else action.value
         if action in (Action.RESOLVE, Action.REJECT):
             await self.record_answer(conn, report)
+        if report.status is Status.REFERRED and self.on_left_referral is not None:
+            await self.on_left_referral(conn, report, change.status)
         await self.event(
             conn,
             report.id,
-            actor.value,
+            # the history's actors predate referral: a body's step is the system's, named
+            "system" if actor is Actor.BODY else actor.value,
             actor_id,
             event,
             from_status=report.status,

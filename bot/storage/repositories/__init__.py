@@ -1,7 +1,8 @@
 """Every SQL string of the project lives in this package's repositories.
 
 One module per aggregate: users, fsm (conversation state), chats, inbox, outbox, reports,
-followups, directory, helpers, duties, community, desk, stats, subscriptions, ops, privacy;
+followups, directory, helpers, duties, community, desk, stats, subscriptions, ops, privacy,
+referrals;
 `_rows` holds what they share. Every repository is re-exported here, so
 `from bot.storage.repositories import X` keeps working; new code imports from the
 aggregate's module.
@@ -26,12 +27,14 @@ from bot.storage.repositories.privacy import (
     PrivacyRepository,
     RetentionRepository,
 )
+from bot.storage.repositories.referrals import BodyRepository, ReferralRepository
 from bot.storage.repositories.reports import RelayRepository, ReportRepository, StaffRepository
 from bot.storage.repositories.stats import StatsRepository
 from bot.storage.repositories.subscriptions import PriorityRepository, SubscriptionRepository
 from bot.storage.repositories.users import UserRepository
 
 __all__ = [
+    "BodyRepository",
     "BotProfileRepository",
     "ChatRepository",
     "CommunitySurveyRepository",
@@ -48,6 +51,7 @@ __all__ = [
     "OutboxRepository",
     "PriorityRepository",
     "PrivacyRepository",
+    "ReferralRepository",
     "RelayRepository",
     "ReportRepository",
     "RetentionRepository",

@@ -7,8 +7,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.reports import FoundReport, Status
+from bot.domain.reports import FoundReport
 from bot.storage.repositories._rows import to_db
+from bot.storage.repositories.reports import stored_status
 
 
 class ModerationRepository:
@@ -98,13 +99,13 @@ class ModerationRepository:
         """Reports of a named reporter by phone or username: anonymous ones never match."""
         if phone is not None:
             cur = await conn.execute(
-                "SELECT id, status, category, created_at, reporter_name FROM reports"
+                "SELECT id, status, referred_to, category, created_at, reporter_name FROM reports"
                 " WHERE anonymous = 0 AND phone = ? ORDER BY id DESC LIMIT ?",
                 (phone, limit),
             )
         else:
             cur = await conn.execute(
-                "SELECT id, status, category, created_at, reporter_name FROM reports"
+                "SELECT id, status, referred_to, category, created_at, reporter_name FROM reports"
                 " WHERE anonymous = 0 AND reporter_username = ? COLLATE NOCASE"
                 " ORDER BY id DESC LIMIT ?",
                 (username, limit),
@@ -112,7 +113,7 @@ class ModerationRepository:
         return [
             FoundReport(
                 id=int(row["id"]),
-                status=Status(row["status"]),
+                status=stored_status(row["status"], row["referred_to"]),
                 category=row["category"],
                 created_at=datetime.fromisoformat(row["created_at"]),
                 reporter_name=row["reporter_name"],

@@ -21,6 +21,13 @@ class NearReport(NamedTuple):
     longitude: float
 
 
+def stored_status(status: str, referred_to: str | None) -> Status:
+    """A referred report is stored as 'taken' with the body it went to (migration 0032)."""
+    if status == "taken" and referred_to is not None:
+        return Status.REFERRED
+    return Status(status)
+
+
 def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
     return Report(
         id=row["id"],
@@ -37,7 +44,7 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         reporter_username=row["reporter_username"],
         phone=row["phone"],
         language=row["language"],
-        status=Status(row["status"]),
+        status=stored_status(row["status"], row["referred_to"]),
         officer_id=row["officer_id"],
         staff_chat_id=row["staff_chat_id"],
         staff_message_id=row["staff_message_id"],
@@ -55,6 +62,7 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         answered_at=datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
         answer_days=row["answer_days"],
         late_days=row["late_days"],
+        referred_to=row["referred_to"],
     )
 
 
@@ -253,14 +261,34 @@ class ReportRepository:
         status: Status,
         officer_id: int | None,
         now: datetime,
+        referred_to: str | None = None,
     ) -> bool:
-        """Compare and set: False if someone changed the report meanwhile."""
+        """Compare and set: False if someone changed the report meanwhile. `referred_to`: the
+        body, for the status «referred» (stored as 'taken' with it)."""
+        referred = expected is Status.REFERRED
+        stored = "taken" if expected is Status.REFERRED else expected.value
         cur = await conn.execute(
-            "UPDATE reports SET status = ?, officer_id = ?, updated_at = ?"
-            " WHERE id = ? AND status = ? AND officer_id IS ?",
-            (status.value, officer_id, to_db(now), report_id, expected.value, expected_officer),
+            "UPDATE reports SET status = ?, officer_id = ?, updated_at = ?, referred_to = ?"
+            " WHERE id = ? AND status = ? AND officer_id IS ?"
+            " AND (referred_to IS NOT NULL) = ?",
+            (
+                "taken" if status is Status.REFERRED else status.value,
+                officer_id,
+                to_db(now),
+                referred_to if status is Status.REFERRED else None,
+                report_id,
+                stored,
+                expected_officer,
+                int(referred),
+            ),
         )
         return cur.rowcount == 1
+
+    async def set_due(self, conn: aiosqlite.Connection, report_id: int, due_on: date) -> None:
+        """The term moves to the body a report is referred to."""
+        await conn.execute(
+            "UPDATE reports SET due_on = ? WHERE id = ?", (due_on.isoformat(), report_id)
+        )
 
     async def near_open(
         self,

@@ -13,6 +13,7 @@ from bot.domain.deadlines import TermFigures
 from bot.domain.reports import Status
 from bot.domain.surveys import Solved
 from bot.storage.repositories._rows import from_db, to_db
+from bot.storage.repositories.reports import stored_status
 
 #: a keyset position for the export's pages: (time, id) in the database's own text, handed back
 #: as it came (never re-made from a parsed moment, which could sort differently)
@@ -88,7 +89,7 @@ def _fact(row: aiosqlite.Row) -> ReportFact:
         id=int(row["id"]),
         category=row["category"],
         created_at=_moment(row["created_at"]),
-        status=Status(row["status"]),
+        status=stored_status(row["status"], row["referred_to"]),
         take_s=float(row["take_s"]) if row["take_s"] is not None else None,
         resolve_s=float(row["resolve_s"]) if row["resolve_s"] is not None else None,
         rating=int(row["rating"]) if row["rating"] is not None else None,
@@ -101,7 +102,7 @@ def _export_report(row: aiosqlite.Row) -> ExportReport:
         id=int(row["id"]),
         created_at=_moment(row["created_at"]),
         category=row["category"],
-        status=Status(row["status"]),
+        status=stored_status(row["status"], row["referred_to"]),
         precinct_id=row["precinct_id"],
         latitude=row["latitude"],
         longitude=row["longitude"],
@@ -212,7 +213,7 @@ class StatsRepository:
         first take and first resolution, and their survey (if answered): `chunk` rows at a
         time, never the whole period in memory."""
         cur = await conn.execute(
-            "SELECT r.id, r.category, r.created_at, r.status,"
+            "SELECT r.id, r.category, r.created_at, r.status, r.referred_to,"
             " (SELECT (julianday(min(e.at)) - julianday(r.created_at)) * 86400"
             "   FROM report_events e WHERE e.report_id = r.id AND e.action = 'take') AS take_s,"
             " (SELECT (julianday(min(e.at)) - julianday(r.created_at)) * 86400"
@@ -245,7 +246,8 @@ class StatsRepository:
         # the period's start (each page would walk again everything before it)
         at, after_id = after or (to_db(since), 0)
         cur = await conn.execute(
-            "SELECT r.id, r.created_at, r.category, r.status, r.precinct_id, r.latitude,"
+            "SELECT r.id, r.created_at, r.category, r.status, r.referred_to, r.precinct_id,"
+            " r.latitude,"
             " r.longitude, r.address, r.anonymous, r.reporter_name, r.reporter_username,"
             " r.phone, r.language, r.officer_id,"
             " (SELECT min(e.at) FROM report_events e WHERE e.report_id = r.id"

@@ -16,6 +16,7 @@ from bot.domain.categories import Category
 from bot.domain.deadlines import LegalClock
 from bot.domain.directory import Precinct
 from bot.domain.outbox import NewMessage
+from bot.domain.referrals import Body
 from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Report, Status
 from bot.domain.users import FORGOTTEN
@@ -29,6 +30,7 @@ STATUS_NAMES = {
     Status.RESOLVED: N_("resolved"),
     Status.REJECTED: N_("rejected"),
     Status.WITHDRAWN: N_("withdrawn"),
+    Status.REFERRED: N_("referred"),
 }
 LANGUAGE_NAMES = {"kk": "қазақша", "ru": "русский"}
 #: Telegram's limit for a forum topic's name
@@ -115,6 +117,12 @@ class RendererBase:
         #: the legal clock (the answer's term on the post, the receipt, the lists) and "now"
         self.legal = legal
         self.clock = clock
+        #: the outside bodies reports are referred to, by key (set by the composition root)
+        self.bodies: Callable[[str], Body | None] = lambda key: None
+
+    def body_name(self, key: str, locale: str) -> str:
+        body = self.bodies(key)
+        return body.name(locale) if body else key
 
     def is_overdue(self, report: Report) -> bool:
         """Open and past the last day of its answer's term (in the city's time zone)."""
@@ -251,6 +259,12 @@ class RendererBase:
         if report.voice_file_id:
             lines.append(_("🎙 Voice message above"))
         lines.append(self._precinct_line(report))
+        if report.status is Status.REFERRED and report.referred_to:
+            lines.append(
+                _("↪️ Referred to: <b>{body}</b>").format(
+                    body=escape(self.body_name(report.referred_to, locale))
+                )
+            )
         term = self._term_line(report)
         if term is not None:
             lines.append(term)

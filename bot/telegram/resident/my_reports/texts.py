@@ -45,6 +45,8 @@ def history_event(action: str) -> str:
         "resident_message": _("you wrote to the officer"),
         "resident_unreachable": _("you could not be reached: the bot is blocked"),
         "extend": _("the answer's term extended"),
+        "refer": _("passed to the body that handles it"),
+        "body_accept": _("taken up by that body"),
     }
     return names.get(action, action)
 

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.outbox import NewMessage
 from bot.domain.refs import Ref, RefKind
-from bot.domain.reports import Action, Report, Status
+from bot.domain.reports import OPEN, Action, Report, Status
 from bot.domain.subscriptions import LocalPriority
 from bot.services.reports.ports import Relayed, relay_ref
 from bot.telegram import texts
@@ -230,9 +230,12 @@ class ResidentNotices(RendererBase):
 
     def resident_term(self, report: Report, locale: str) -> str | None:
         """/myreports: when the answer is due (for an open report)."""
-        if report.due_on is None or report.status not in (Status.NEW, Status.TAKEN):
+        if report.due_on is None or report.status not in OPEN:
             return None
         due = self.day(report.due_on, locale)
+        if report.status is Status.REFERRED and report.referred_to:
+            body = escape(self.body_name(report.referred_to, locale))
+            return _("↪️ Handled by: {body}; answer due: {date}").format(body=body, date=due)
         if self.is_overdue(report):
             return _("📅 Answer due: {date} (overdue)").format(date=due)
         if report.extensions:

@@ -114,6 +114,8 @@ def event_name(action: str) -> str:
         "priority": _("priority set"),
         "place": _("place corrected"),
         "extend": _("answer's term extended"),
+        "refer": _("referred to an outside body"),
+        "body_accept": _("accepted by the outside body"),
     }
     return names.get(action, action)
 

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import ngettext
 from babel.numbers import format_decimal
 
 from bot.domain.outbox import NewMessage
+from bot.domain.referrals import Body
 from bot.domain.refs import Ref
 from bot.domain.reports import OPEN, Action, Report, Status
 from bot.services.reports import ask_ref, post_ref, topic_ref
@@ -23,6 +24,7 @@ from bot.telegram.callbacks import (
     StaffAction,
     StaffCb,
     StaffDuplicateCb,
+    StaffReferCb,
     StaffRejectCb,
     StaffTemplateCb,
 )
@@ -162,11 +164,17 @@ class StaffPosts(RendererBase):
         report: Report,
         menu: str | None = None,
         templates: list[dict[str, Any]] | None = None,
+        bodies: list[Body] | None = None,
     ) -> dict[str, object]:
         """The buttons under a staff post, for the report as it is now (staff language);
-        `menu` "reject" lists the reasons, "resolve" offers a note for the resident."""
+        `menu` "reject" lists the reasons, "resolve" offers a note for the resident, "refer"
+        the outside bodies (`bodies`). A category that usually belongs to a body offers the
+        referral to it first."""
 
         seen = SEEN[report.status.value]
+
+        def refer(body: str) -> StaffReferCb:
+            return StaffReferCb(body=body, report=report.id, seen=seen)
 
         def button(text: str, data: StaffAction | CallbackData) -> dict[str, str]:
             if isinstance(data, StaffAction):
@@ -174,7 +182,13 @@ class StaffPosts(RendererBase):
             return {"text": text, "callback_data": data.pack()}
 
         A = StaffAction
+        category = self.categories.get(report.category)
+        usual = self.bodies(category.refer_to) if category and category.refer_to else None
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            usually = []
+            if usual is not None and usual.active:
+                label = _("↪️ To: {body}").format(body=usual.name(self.staff_locale))
+                usually = [[button(label[:60], refer(usual.id))]]
             if menu == "reject" and report.status in OPEN:
                 rows = [
                     [
@@ -187,7 +201,7 @@ class StaffPosts(RendererBase):
                 ]
                 rows.append([button(_("✍️ Another reason (type it)"), A.REJECT_TYPED)])
                 rows.append([button(_("⬅️ Back"), A.BACK)])
-            elif menu == "resolve" and report.status is Status.TAKEN:
+            elif menu == "resolve" and report.status in (Status.TAKEN, Status.REFERRED):
                 rows = [
                     [button(_("✍️ Resolve with a note for the resident"), A.RESOLVE_NOTE)],
                     [button(_("✅ Resolve without a note"), A.RESOLVE_PLAIN)],
@@ -204,15 +218,29 @@ class StaffPosts(RendererBase):
                     for t in (templates or [])[:8]
                 ]
                 rows.append([button(_("⬅️ Back"), A.BACK)])
+            elif menu == "refer" and report.status in (Status.NEW, Status.TAKEN):
+                rows = [
+                    [button("↪️ " + body.name(self.staff_locale)[:40], refer(body.id))]
+                    for body in (bodies or [])[:10]
+                ]
+                rows.append([button(_("⬅️ Back"), A.BACK)])
             elif report.status is Status.NEW:
                 rows = [
                     [button(_("🙋 Take"), A.TAKE), button(_("⛔ Reject"), A.REJECT)],
-                    [button(_("📋 Ready answers"), A.TEMPLATES)],
+                    [button(_("📋 Ready answers"), A.TEMPLATES), button(_("↪️ Refer"), A.REFER)],
                 ]
+                rows[:0] = usually
             elif report.status is Status.TAKEN:
                 rows = [
                     [button(_("✅ Resolved"), A.RESOLVE), button(_("⛔ Reject"), A.REJECT)],
                     [button(_("🙋 Take"), A.TAKE), button(_("📋 Ready answers"), A.TEMPLATES)],
+                    [button(_("↪️ Refer"), A.REFER)],
+                ]
+                rows[:0] = usually
+            elif report.status is Status.REFERRED:
+                rows = [
+                    [button(_("✅ Record the answer"), A.RESOLVE)],
+                    [button(_("🙋 Take back"), A.TAKE)],
                 ]
             elif report.status in (Status.RESOLVED, Status.REJECTED):
                 rows = [[button(_("🔄 Reopen"), A.REOPEN)]]
@@ -330,12 +358,38 @@ class StaffPosts(RendererBase):
         """Under the post, the day after the answer's term ended."""
         assert report.due_on is not None
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            if report.status is Status.REFERRED and report.referred_to:
+                text = self._body_late(report)
+                ref = Ref.report(report.id, "overdue", report.extensions)
+                return self._staff_message(report, text, ref)
             text = _(
                 "⏰ Report № {number} is overdue: the answer was due by {date}. Answer the "
                 "resident, or extend the term with a reason: /extend {number} DD.MM.YYYY reason"
             ).format(number=report.id, date=self.day(report.due_on, self.staff_locale))
         return self._staff_message(
             report, text, Ref.report(report.id, "overdue", report.extensions)
+        )
+
+    def _body_late(self, report: Report) -> str:
+        assert report.due_on is not None
+        return _(
+            "⏰ {body} has not answered report № {number}: the answer was due by {date}. "
+            "They are reminded in their chat; take the report back if it stalls."
+        ).format(
+            body=escape(self.body_name(report.referred_to or "", self.staff_locale)),
+            number=report.id,
+            date=self.day(report.due_on, self.staff_locale),
+        )
+
+    def overdue_escalation(self, report: Report, chat_id: int) -> NewMessage:
+        """To the supervisors: a referral its body has left unanswered."""
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = self._body_late(report)
+        link = post_link(report.staff_chat_id, report.staff_message_id)
+        if link:
+            text += f'\n<a href="{link}">№ {report.id}</a>'
+        return NewMessage(
+            chat_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "overdue_up")
         )
 
     def escalate_untaken(

@@ -11,11 +11,14 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.outbox import DELIVERED
+from bot.domain.referrals import COMPETENCE
 from bot.domain.reports import MAX_NOTE, Action, Report, Status
 from bot.services.chats import ChatService
+from bot.services.referrals import ReferralService
 from bot.services.reports import ActionResult, ReportService, Said
 from bot.telegram import texts
 from bot.telegram.access import Staff
@@ -24,16 +27,18 @@ from bot.telegram.callbacks import (
     StaffAction,
     StaffCb,
     StaffDuplicateCb,
+    StaffReferCb,
     StaffRejectCb,
     StaffTemplateCb,
 )
 from bot.telegram.common.relay import relayed
 from bot.telegram.editing import set_inline_keyboard
 from bot.telegram.report_renderer import STATUS_NAMES, TelegramReportRenderer
+from bot.telegram.staff.referrals import texts as referral_texts
 
 #: a staff post's button, whatever its packing (the prefix of each, for the catch-all)
-STAFF_BUTTONS = (StaffCb, StaffRejectCb, StaffTemplateCb, StaffDuplicateCb)
-PostButton = StaffCb | StaffRejectCb | StaffTemplateCb | StaffDuplicateCb
+STAFF_BUTTONS = (StaffCb, StaffRejectCb, StaffTemplateCb, StaffDuplicateCb, StaffReferCb)
+PostButton = StaffCb | StaffRejectCb | StaffTemplateCb | StaffDuplicateCb | StaffReferCb
 
 
 def router() -> Router:
@@ -52,6 +57,7 @@ def router() -> Router:
         (on_templates, A.TEMPLATES),
         (on_resolve_note, A.RESOLVE_NOTE),
         (on_reject_typed, A.REJECT_TYPED),
+        (on_refer_menu, A.REFER),
     ):
         r.callback_query.register(handler, StaffCb.filter(F.action == action), pressed, on_post)
     # the audit names a refused press as the old packing did
@@ -59,6 +65,8 @@ def router() -> Router:
     r.callback_query.register(on_reject_reason, StaffRejectCb.filter(), rejected, on_post)
     template = Staff("button tp{template} on report {report}", where="posts")
     r.callback_query.register(on_template, StaffTemplateCb.filter(), template, on_post)
+    refer = Staff("button refer {body} on report {report}", where="posts")
+    r.callback_query.register(on_refer, StaffReferCb.filter(), refer, on_post)
     duplicate = Staff("button dup{original} on report {report}", where="posts")
     r.callback_query.register(on_duplicate, StaffDuplicateCb.filter(), duplicate, on_post)
     # last: any other press of these prefixes (a report gone, or posted elsewhere) is stale
@@ -196,6 +204,54 @@ async def _menu(
         query.message.message_id,
         renderer.staff_keyboard(report, menu),
     )
+
+
+async def on_refer_menu(
+    query: CallbackQuery,
+    bot: Bot,
+    renderer: TelegramReportRenderer,
+    referrals: ReferralService,
+    report: Report,
+) -> None:
+    """The outside bodies to choose from (only the buttons change)."""
+    assert query.message is not None  # OnItsPost
+    found = referrals.active()
+    if not found:
+        await query.answer(referral_texts.no_bodies_to_refer(), show_alert=True)
+        return
+    await query.answer()
+    await set_inline_keyboard(
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        renderer.staff_keyboard(report, "refer", bodies=found),
+    )
+
+
+async def on_refer(
+    query: CallbackQuery,
+    callback_data: StaffReferCb,
+    referrals: ReferralService,
+    report: Report,
+    seen: Status,
+) -> None:
+    """One tap: referred as outside the police's competence (the usual words)."""
+    step = await referrals.refer(
+        report.id,
+        callback_data.body,
+        COMPETENCE,
+        query.from_user.id,
+        query.from_user.full_name,
+        seen=seen,
+    )
+    if step.refused is not None:
+        await query.answer(
+            referral_texts.refer_refused(step.refused.value, report.id), show_alert=True
+        )
+        return
+    found = referrals.body(callback_data.body)
+    name = found.name(get_i18n().current_locale) if found else callback_data.body
+    await query.answer(referral_texts.referred(report.id, name))
 
 
 async def on_resolve_menu(

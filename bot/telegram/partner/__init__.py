@@ -1,0 +1,1 @@
+"""The outside bodies' side: what reaches their own chats."""

@@ -1,0 +1,1 @@
+"""The directory of outside bodies and referral by command, in the staff group."""
