@@ -217,6 +217,9 @@ class Report:
     priority: str = "normal"
     #: the outside body it is referred to (while referred)
     referred_to: str | None = None
+    #: residents who reported the same thing: followed it instead of sending theirs, or
+    #: theirs was marked its duplicate
+    also_affected: int = 0
     #: the legal clock: the last day of the answer's term (local), extensions made, and the
     #: first answer's time, working days taken and working days late (0: in time)
     due_on: date | None = None
@@ -224,6 +227,17 @@ class Report:
     answered_at: datetime | None = None
     answer_days: int | None = None
     late_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Nearby:
+    """An open report a resident is shown before sending theirs: what and how far, never who
+    sent it or what they wrote."""
+
+    id: int
+    metres: int
+    status: Status
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

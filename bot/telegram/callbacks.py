@@ -52,6 +52,12 @@ class ReportStepCb(CallbackData, prefix="rs"):
     action: ReportStep
 
 
+class FollowCb(CallbackData, prefix="rf"):
+    """Before «Send»: follow this open report near the draft's place instead."""
+
+    report: Number
+
+
 class StaffAction(StrEnum):
     """A button under a staff post that carries no value of its own (the values are the
     strings packed before 0.1.0: an old post's button parses unchanged)."""

@@ -282,10 +282,18 @@ class ReportLifecycle:
     async def tell_followers(self, conn: Tx, original: Report) -> None:
         """Those whose reports joined this one hear how it ended, once (its own author gets
         the usual notice instead)."""
+        told = {original.reporter_id}
         for follower in await self.repo.followers(conn, original.id):
-            if follower["user_id"] != original.reporter_id:
+            if follower["user_id"] not in told:
+                told.add(follower["user_id"])
                 await self.outbox.add(conn, self.renderer.original_closed(original, follower))
         await self.repo.followers_told(conn, original.id, self.clock())
+        # those who followed it instead of sending their own
+        for watcher in await self.repo.watchers(conn, original.id):
+            if watcher["user_id"] not in told:
+                told.add(watcher["user_id"])
+                await self.outbox.add(conn, self.renderer.watched_closed(original, watcher))
+        await self.repo.watchers_told(conn, original.id, self.clock())
 
     async def refused(self, conn: Tx, report: Report, why: str | None) -> ActionResult:
         last = await self.repo.last_change(conn, report.id)

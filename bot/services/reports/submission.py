@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from bot.domain.directory import Placement, distance_m
 from bot.domain.outbox import NewMessage
-from bot.domain.reports import Report, ReportDraft
+from bot.domain.reports import OPEN, Nearby, Report, ReportDraft
 from bot.domain.users import User
 from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import TOPIC_OF, ReportLimits, ReportRefused, SimilarRule
@@ -144,23 +144,71 @@ class ReportSubmission:
         log.info("report %s submitted by %s (%s)", report_id, reporter.id, draft.category)
         return report
 
-    async def _alike(self, conn: Tx, report: Report) -> list[tuple[int, int]]:
-        """Open reports of the same category near this one, made lately: (number, metres),
-        the nearest three."""
-        rule = self.similar
-        if rule is None or report.latitude is None or report.longitude is None:
+    async def nearby(self, draft: ReportDraft) -> list[Nearby]:
+        """Before «Send»: open reports of the draft's category within the duplicate radius and
+        window of its location (the nearest three), to follow instead. None for a typed
+        address (no distance to measure)."""
+        if draft.latitude is None or draft.longitude is None:
             return []
-        lat, lon = report.latitude, report.longitude
+        async with self.db.read() as conn:
+            found = await self._near(conn, draft.category, draft.latitude, draft.longitude, 0)
+            reports = [await self.repo.get(conn, number) for number, _ in found]
+        return [
+            Nearby(report.id, metres, report.status, report.created_at)
+            for report, (_, metres) in zip(reports, found, strict=True)
+            if report is not None
+        ]
+
+    async def follow_instead(self, reporter: User, report_id: int, draft: ReportDraft) -> bool:
+        """The resident follows an open report near their draft instead of sending it: told
+        how it ends; its staff post counts them. False if it is not one they could have been
+        shown (closed meanwhile, elsewhere, another kind: a forged or stale press)."""
+        if not reporter.has_consent:
+            return False
+        offered = {near.id for near in await self.nearby(draft)}
+        if report_id not in offered:
+            return False
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None or report.status not in OPEN:
+                return False
+            if await self.repo.watch(conn, report_id, reporter.id, reporter.language, self.clock()):
+                await self.lifecycle.event(
+                    conn, report_id, "resident", reporter.id, "followed_instead"
+                )
+                updated = await self.repo.get(conn, report_id)
+                assert updated is not None
+                if updated.staff_message_id is not None:
+                    await self.lifecycle.redraw(conn, updated)
+        self.outbox.notify()
+        log.info("report %s followed by %s instead of a new one", report_id, reporter.id)
+        return True
+
+    async def _near(
+        self, conn: Tx, category: str, lat: float, lon: float, exclude: int
+    ) -> list[tuple[int, int]]:
+        """Open reports of `category` near a place, made lately: (number, metres), the
+        nearest three."""
+        rule = self.similar
+        if rule is None:
+            return []
         dlat = rule.radius_m / 111_320
         dlon = rule.radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
         nearby = await self.repo.near_open(
             conn,
-            report.category,
+            category,
             self.clock() - rule.window,
             (lat - dlat, lon - dlon, lat + dlat, lon + dlon),
-            report.id,
+            exclude,
         )
-        found = [
-            (near.id, int(distance_m(lat, lon, near.latitude, near.longitude))) for near in nearby
-        ]
+        found = [(near.id, int(distance_m(lat, lon, near.latitude, near.longitude)))
+                 for near in nearby]  # fmt: skip
         return sorted((f for f in found if f[1] <= rule.radius_m), key=lambda f: f[1])[:3]
+
+    async def _alike(self, conn: Tx, report: Report) -> list[tuple[int, int]]:
+        """Open reports of the same category near this one, made lately: (number, metres),
+        the nearest three."""
+        if report.latitude is None or report.longitude is None:
+            return []
+        return await self._near(conn, report.category, report.latitude, report.longitude,
+                                report.id)  # fmt: skip

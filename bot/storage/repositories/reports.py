@@ -63,6 +63,8 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         answer_days=row["answer_days"],
         late_days=row["late_days"],
         referred_to=row["referred_to"],
+        # only get() reads the count (sqlite3.Row: `in` looks at values, keys() at names)
+        also_affected=row["also_affected"] if "also_affected" in row.keys() else 0,  # noqa: SIM118
     )
 
 
@@ -142,7 +144,10 @@ class ReportRepository:
         """The report with its photos and videos, in one statement (every action reads it)."""
         cur = await conn.execute(
             "SELECT *, (SELECT json_group_array(json_array(position, kind, file_id,"
-            " file_unique_id)) FROM report_media m WHERE m.report_id = reports.id) AS media_json"
+            " file_unique_id)) FROM report_media m WHERE m.report_id = reports.id) AS media_json,"
+            " (SELECT count(*) FROM report_watchers w WHERE w.report_id = reports.id)"
+            " + (SELECT count(*) FROM report_followers f WHERE f.report_id = reports.id)"
+            " AS also_affected"
             " FROM reports WHERE id = ?",
             (report_id,),
         )
@@ -341,6 +346,42 @@ class ReportRepository:
             (report_id,),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+    async def watch(
+        self,
+        conn: aiosqlite.Connection,
+        report_id: int,
+        user_id: int,
+        language: str,
+        now: datetime,
+    ) -> bool:
+        """A resident follows a report instead of sending their own; False if they already
+        did."""
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO report_watchers (report_id, user_id, language, since)"
+            " VALUES (?, ?, ?, ?)",
+            (report_id, user_id, language, to_db(now)),
+        )
+        return cur.rowcount == 1
+
+    async def watchers(self, conn: aiosqlite.Connection, report_id: int) -> list[dict[str, Any]]:
+        """Residents who followed this report instead of sending theirs, not yet told how it
+        ended (those who blocked the bot are left out)."""
+        cur = await conn.execute(
+            "SELECT w.user_id, w.language FROM report_watchers w JOIN users u ON u.id = w.user_id"
+            " WHERE w.report_id = ? AND u.blocked_bot = 0 AND w.notified_at IS NULL",
+            (report_id,),
+        )
+        return [dict(row) for row in await cur.fetchall()]
+
+    async def watchers_told(
+        self, conn: aiosqlite.Connection, report_id: int, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE report_watchers SET notified_at = ? WHERE report_id = ?"
+            " AND notified_at IS NULL",
+            (to_db(now), report_id),
+        )
 
     async def followers_told(
         self, conn: aiosqlite.Connection, report_id: int, now: datetime

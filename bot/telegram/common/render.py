@@ -268,6 +268,14 @@ class RendererBase:
         term = self._term_line(report)
         if term is not None:
             lines.append(term)
+        if report.also_affected:
+            lines.append(
+                ngettext(
+                    "👥 {count} more resident reported the same",
+                    "👥 {count} more residents reported the same",
+                    report.also_affected,
+                ).format(count=report.also_affected)
+            )
         if report.reporter_id == FORGOTTEN:
             lines.append(_("👤 The resident's details were erased at their request"))
         elif report.anonymous:

@@ -151,6 +151,31 @@ class ResidentNotices(RendererBase):
             ref=Ref.report(follower["duplicate_id"], "followed"),
         )
 
+    def watched_closed(self, report: Report, watcher: dict[str, Any]) -> NewMessage:
+        """To a resident who followed this report instead of sending their own."""
+        with self.i18n.context(), self.i18n.use_locale(watcher["language"]):
+            if report.status is Status.RESOLVED:
+                text = _(
+                    "Report № {number}, which you followed, is resolved. Thank you for helping "
+                    "keep order."
+                )
+            elif report.status is Status.WITHDRAWN:
+                text = _(
+                    "Report № {number}, which you followed, was withdrawn by its author. If the "
+                    "problem is still there, please report it yourself."
+                )
+            else:
+                text = _(
+                    "Report № {number}, which you followed, was closed without being resolved. "
+                    "If the problem is still there, please report it yourself."
+                )
+        return NewMessage(
+            watcher["user_id"],
+            "sendMessage",
+            {"text": text.format(number=report.id)},
+            ref=Ref.report(report.id, "watched", watcher["user_id"]),
+        )
+
     def template_says(
         self, report: Report, officer: tuple[str, str] | None, text: str
     ) -> NewMessage:

@@ -12,8 +12,11 @@ from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
 
+from bot.config import Settings
 from bot.domain.categories import Category
 from bot.domain.reports import MAX_DESCRIPTION, MAX_MEDIA, Media, ReportDraft, ServiceArea
 from bot.domain.users import User
@@ -35,8 +38,9 @@ from bot.telegram.buttons import (
     media_keyboard,
     phone_keyboard,
 )
-from bot.telegram.callbacks import CategoryCb, ReportStep, ReportStepCb
+from bot.telegram.callbacks import CategoryCb, FollowCb, ReportStep, ReportStepCb
 from bot.telegram.common.relay import relayed
+from bot.telegram.common.render import STATUS_NAMES
 from bot.telegram.editing import drop_inline_keyboard
 from bot.telegram.filters import ButtonFilter
 from bot.telegram.resident.start.router import Onboarding
@@ -105,6 +109,7 @@ def router() -> Router:
     r.callback_query.register(
         send, ReportForm.confirm, ReportStepCb.filter(F.action == ReportStep.SEND)
     )
+    r.callback_query.register(follow_instead, ReportForm.confirm, FollowCb.filter())
     r.message.register(confirm_expected, ReportForm.confirm, not_command)
     return r
 
@@ -201,8 +206,14 @@ async def ask_phone(message: Message, state: FSMContext) -> None:
 
 
 async def ask_confirm(
-    message: Message, state: FSMContext, user: User, categories: tuple[Category, ...]
+    message: Message,
+    state: FSMContext,
+    user: User,
+    categories: tuple[Category, ...],
+    reports: ReportService,
+    settings: Settings,
 ) -> None:
+    """The summary, and open reports of the same kind close by to follow instead."""
     await state.set_state(ReportForm.confirm)
     draft = ReportDraft.from_json(await _draft(state))
     labels = {c.key: c.label(user.language) for c in categories}
@@ -224,7 +235,31 @@ async def ask_confirm(
         anonymous=draft.anonymous,
         phone=draft.phone is not None,
     )
-    await message.answer(summary, reply_markup=confirm_keyboard())
+    keyboard = confirm_keyboard()
+    nearby = await reports.submission.nearby(draft)
+    if nearby:
+        lines = [
+            texts.report_nearby_line(
+                near.id,
+                near.metres,
+                _(STATUS_NAMES[near.status]),
+                format_datetime(
+                    near.created_at, "d MMM, HH:mm", tzinfo=settings.zone, locale=user.language
+                ),
+            )
+            for near in nearby
+        ]
+        summary += "\n\n" + texts.report_nearby(lines)
+        follow = [
+            [
+                InlineKeyboardButton(
+                    text=texts.follow_button(near.id), callback_data=FollowCb(report=near.id).pack()
+                )
+            ]
+            for near in nearby
+        ]
+        keyboard = InlineKeyboardMarkup(inline_keyboard=follow + keyboard.inline_keyboard)
+    await message.answer(summary, reply_markup=keyboard)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -432,7 +467,12 @@ async def anonymity_expected(message: Message) -> None:
 
 
 async def got_phone(
-    message: Message, state: FSMContext, user: User, categories: tuple[Category, ...]
+    message: Message,
+    state: FSMContext,
+    user: User,
+    categories: tuple[Category, ...],
+    reports: ReportService,
+    settings: Settings,
 ) -> None:
     assert message.contact is not None
     if message.from_user is None or message.contact.user_id != message.from_user.id:
@@ -440,18 +480,41 @@ async def got_phone(
         return
     phone = message.contact.phone_number
     await _save(state, phone=phone if phone.startswith("+") else f"+{phone}")
-    await ask_confirm(message, state, user, categories)
+    await ask_confirm(message, state, user, categories, reports, settings)
 
 
 async def phone_skip(
-    message: Message, state: FSMContext, user: User, categories: tuple[Category, ...]
+    message: Message,
+    state: FSMContext,
+    user: User,
+    categories: tuple[Category, ...],
+    reports: ReportService,
+    settings: Settings,
 ) -> None:
     await _save(state, phone=None)
-    await ask_confirm(message, state, user, categories)
+    await ask_confirm(message, state, user, categories, reports, settings)
 
 
 async def phone_other(message: Message) -> None:
     await message.answer(texts.report_own_phone_only())
+
+
+async def follow_instead(
+    query: CallbackQuery, callback_data: FollowCb, state: FSMContext, user: User,
+    reports: ReportService,
+) -> None:  # fmt: skip
+    """Follow an open report shown under the summary instead of sending this one."""
+    draft = ReportDraft.from_json(await _draft(state))
+    if not await reports.submission.follow_instead(user, callback_data.report, draft):
+        await query.answer(texts.report_follow_gone(callback_data.report), show_alert=True)
+        return
+    await state.clear()
+    await query.answer()
+    await drop_inline_keyboard(query.message)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            texts.report_followed(callback_data.report), reply_markup=main_menu()
+        )
 
 
 async def confirm_expected(message: Message) -> None:

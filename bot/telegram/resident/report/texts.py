@@ -120,6 +120,38 @@ def report_summary(
     return "\n".join(lines) + "\n\n" + _("Send it to the police?")
 
 
+def report_nearby(lines: list[str]) -> str:
+    return _(
+        "🔁 Already reported near this place:\n{list}\nIf it is the same thing, you can follow "
+        "it instead: I will tell you how it ends, and the police see that it affects more "
+        "people."
+    ).format(list="\n".join(lines))
+
+
+def report_nearby_line(number: int, metres: int, status: str, when: str) -> str:
+    return _("• № {number} · {metres} m away · {status} · {when}").format(
+        number=number, metres=metres, status=status, when=when
+    )
+
+
+def follow_button(number: int) -> str:
+    return _("👁 Follow № {number}").format(number=number)
+
+
+def report_followed(number: int) -> str:
+    return _(
+        "You now follow report № {number}; yours was not sent. I will tell you how it ends, "
+        "and the police see that it affects you too."
+    ).format(number=number)
+
+
+def report_follow_gone(number: int) -> str:
+    return _(
+        "Report № {number} is closed or not near your place any more: send your own report, "
+        "or cancel."
+    ).format(number=number)
+
+
 def report_voice_description() -> str:
     return _("🎙 voice message")
 
