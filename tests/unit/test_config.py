@@ -273,3 +273,22 @@ def test_cli_help_says_what_runs_without_a_subcommand(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "run the bot (default)" not in result.stdout
     assert "without it, the demo" in " ".join(result.stdout.split())
+
+
+@pytest.mark.slow  # `python -m bot` in its own process
+def test_a_bad_holidays_file_stops_the_start_with_one_line_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "days.txt").write_text(
+        "# the operator's days\n2027-01-03 work\n2027-02-30 off\n", encoding="utf-8"
+    )
+    env_text = "BOT_TOKEN=1:a\nDATABASE_PATH=db/s.db\nHOLIDAYS_FILE=days.txt\n"
+    for command in ("check-config", "run"):
+        result = run_cli(tmp_path, command, env_text=env_text)
+        assert result.returncode != 0, command
+        assert "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.splitlines() if "HOLIDAYS_FILE" in line]
+        assert lines == [lines[0]] and "line 3" in lines[0] and "'2027-02-30'" in lines[0], (
+            command,
+            result.stderr,
+        )
+    missing = run_cli(tmp_path, "check-config", env_text=env_text.replace("days", "none"))
+    assert "HOLIDAYS_FILE: cannot read" in missing.stderr and "Traceback" not in missing.stderr
