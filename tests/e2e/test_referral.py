@@ -7,10 +7,13 @@ never told a wrong thing. A body without a chat: staff get a ready text and reco
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.services.clock import WorldClock
 from bot.telegram.callbacks import BodyCb, StaffCb, StaffReferCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
@@ -184,3 +187,56 @@ async def test_a_body_without_a_chat_gets_a_ready_text_and_staff_record_its_answ
     twice = await answer_to(tg, staff, officer, "/refer 1000 water ещё раз")
     assert twice.text == "Сообщение № 1000 закрыто или уже передано: передать его нельзя."
     assert await plain(db_of, "SELECT state FROM referrals") == [("sent",)]
+
+
+@pytest.mark.clock(datetime(2026, 12, 9, 10, 0, tzinfo=ZoneInfo("Asia/Almaty")))
+async def test_an_unanswered_referral_is_escalated_and_can_be_taken_back(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
+) -> None:
+    """Past the body's term: flagged under the post, the supervisors told, the body reminded
+    in its chat. Taken back: the body's post says so, its buttons go, a late press is
+    refused."""
+    supervisors = tg.group(-1003000000001, title="Supervisors")
+    await bot.restart(
+        staff_locale="ru",
+        followup_tick_seconds=0.1,
+        supervisors_chat_id=supervisors.chat_id,
+        remind_unresolved_hours=720,
+    )
+    staff = tg.group(STAFF_CHAT)
+    admin = tg.user(9741, first_name="Admin", language_code="ru")
+    officer = tg.user(9742, first_name="Officer", language_code="ru")
+    clerk = tg.user(9743, first_name="Clerk", language_code="ru")
+    staff.add_member(admin, admin=True)
+    staff.add_member(officer)
+    akimat = tg.group(BODY_CHAT, title="Akimat")
+    akimat.add_member(clerk)
+    await answer_to(tg, staff, admin, ADD_AKIMAT)
+    staff.unread()
+    resident = tg.user(9744, first_name="R", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru", category="litter", description="Свалка у школы")
+    post = await staff_post(tg, bot)
+    await staff.press(officer, post, data=StaffReferCb(body="akimat", report=1000, seen="n"))
+    on_body = await akimat.next_message(timeout=10)
+    await resident.next_message(timeout=10)  # referred: the akimat answers by 31 December
+    assert await plain(db_of, "SELECT due_on FROM referrals") == [("2026-12-31",)]
+
+    # 1 January, the first minute: the akimat has not answered
+    clock.set(datetime(2027, 1, 1, 0, 1, tzinfo=ZoneInfo("Asia/Almaty")))
+    late = "⏰ Организация «Акимат района Аль-Фараби» не ответила на сообщение № 1000"
+    flagged = await said(tg, staff, late)
+    assert flagged.raw["reply_to_message"]["message_id"] == post.message_id
+    escalated = await said(tg, supervisors, late)
+    assert "срок ответа был 31 декабря 2026" in escalated.text
+    reminder = await said(tg, akimat, "⏰ Обращение № 1000: срок ответа был 31 декабря 2026.")
+    assert reminder.raw["reply_to_message"]["message_id"] == on_body.message_id
+
+    # the police take it back: the akimat's post says so, and its buttons go
+    await staff.press(officer, post, data=StaffCb(action="take", report=1000, seen="f"))
+    await tg.wait_for(lambda: "отозвано полицией" in on_body.text, timeout=10)
+    assert not on_body.buttons
+    assert await plain(db_of, "SELECT status, referred_to FROM reports") == [("taken", None)]
+    assert await plain(db_of, "SELECT state FROM referrals") == [("recalled",)]
+    query = await akimat.press_stale(clerk, BodyCb(action="accept", referral=1).pack(), on_body)
+    assert (await clerk.answer_of(query))["text"] == SAID["ru"]["closed already"]
