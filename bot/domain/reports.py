@@ -217,6 +217,10 @@ class Report:
     priority: str = "normal"
     #: the outside body it is referred to (while referred)
     referred_to: str | None = None
+    #: how it came in: "telegram", "phone" or "walkin" (filed by an officer for a caller,
+    #: who gave their consent orally to `consent_by`)
+    channel: str = "telegram"
+    consent_by: str | None = None
     #: residents who reported the same thing: followed it instead of sending theirs, or
     #: theirs was marked its duplicate
     also_affected: int = 0

@@ -7,6 +7,9 @@ from datetime import datetime
 
 #: the placeholder person what a forgotten resident leaves for the statistics is linked to
 FORGOTTEN = 0
+#: the placeholder a report taken by phone or in person is linked to until its caller claims
+#: it in Telegram: nothing is ever sent to it (migration 0034)
+OFFLINE = -1
 
 LOCALES = ("kk", "ru")
 

@@ -23,7 +23,7 @@ REPORT_COLUMNS = [
     "number", "created", "category", "status", "precinct", "latitude", "longitude", "address",
     "anonymous", "reporter_name", "reporter_username", "phone", "language", "officer",
     "taken", "resolved", "minutes_to_take", "minutes_to_resolve", "survey_solved",
-    "survey_rating",
+    "survey_rating", "channel", "due", "answered_working_days", "late_working_days",
 ]  # fmt: skip
 EVENT_COLUMNS = ["at", "actor", "actor_id", "actor_name", "action", "subject", "detail"]
 HOURS_COLUMNS = ["helper", "full_name", "duties", "no_shows", "minutes"]
@@ -91,6 +91,10 @@ class ExportService:
                             self._minutes(line.created_at, line.resolved_at),
                             line.solved or "",
                             line.rating or "",
+                            line.channel,
+                            line.due_on or "",
+                            "" if line.answer_days is None else line.answer_days,
+                            "" if line.late_days is None else line.late_days,
                         )
                     )
                 count += len(rows)

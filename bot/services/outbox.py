@@ -41,7 +41,7 @@ from bot.domain.outbox import (
     Unreachable,
 )
 from bot.domain.refs import Ref, RefKind
-from bot.domain.users import FORGOTTEN
+from bot.domain.users import FORGOTTEN, OFFLINE
 from bot.storage.db import Database, Tx
 from bot.storage.repositories.outbox import OutboxRepository
 
@@ -87,6 +87,9 @@ class Outbox:
         written)."""
         if message.chat_id == FORGOTTEN:
             log.info("not sent: %s is for a resident whose data was erased", message.ref)
+            return 0
+        if message.chat_id == OFFLINE:
+            log.info("not sent: %s is for a caller not in Telegram (yet)", message.ref)
             return 0
         return await self.repo.add(conn, message, self.clock())
 

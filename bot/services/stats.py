@@ -81,6 +81,8 @@ class Stats:
     take_by_day: list[float | None] = field(default_factory=list)
     resolve_by_day: list[float | None] = field(default_factory=list)
     rating_by_day: list[float | None] = field(default_factory=list)
+    #: how the reports came in: telegram, phone, walkin
+    by_channel: dict[str, int] = field(default_factory=dict)
     #: the legal clock per precinct: answers in the period, open reports past their term now
     terms: list[TermFigures] = field(default_factory=list)
 
@@ -125,6 +127,7 @@ class StatsService:
                     series = stats.per_day.setdefault(fact.category, [0] * len(days))
                     series[day] += 1
                     stats.by_status[fact.status] = stats.by_status.get(fact.status, 0) + 1
+                    stats.by_channel[fact.channel] = stats.by_channel.get(fact.channel, 0) + 1
                     today = daily[day]
                     if fact.take_s is not None:
                         takes.append(fact.take_s / 60)

@@ -8,6 +8,7 @@ from aiogram.fsm.state import StatesGroup
 from bot.telegram.access import partner_area, resident_area, staff_area
 from bot.telegram.common import errors, fallback, groups
 from bot.telegram.partner.referrals import router as partner_referrals
+from bot.telegram.resident.claim import router as claim
 from bot.telegram.resident.community import router as community
 from bot.telegram.resident.helper import application as helper_application
 from bot.telegram.resident.helper import duty_offers
@@ -19,6 +20,7 @@ from bot.telegram.resident.report import router as report
 from bot.telegram.resident.start import router as start
 from bot.telegram.resident.subscriptions import router as subscriptions
 from bot.telegram.resident.survey import router as survey
+from bot.telegram.staff.callers import router as callers_staff
 from bot.telegram.staff.community import router as community_staff
 from bot.telegram.staff.desk import router as staff_desk
 from bot.telegram.staff.directory import router as directory_admin
@@ -39,6 +41,7 @@ def routers() -> list[Router]:
             info.router(),
             report.router(),
             my_reports.router(),
+            claim.router(),
             helper_application.router(),
             helper_profile.router(),
             subscriptions.router(),
@@ -54,6 +57,7 @@ def routers() -> list[Router]:
             staff_desk.router(),
             community_staff.router(),
             referrals_staff.router(),
+            callers_staff.router(),
             staff_reports.router(),
         ),
         partner_area(partner_referrals.router()),

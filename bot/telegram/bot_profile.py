@@ -72,6 +72,7 @@ STAFF_COMMANDS = [
     ("hours", N_("Public helpers' hours served this month")),
     ("find", N_("Find a report by number, phone or username")),
     ("card", N_("A report's whole history")),
+    ("phone", N_("File a report taken by phone (or /walkin: in person)")),
     ("extend", N_("Extend a report's answer term, with a reason")),
     ("refer", N_("Pass a report to an outside body, with a note")),
     ("bodies", N_("Outside bodies reports can be referred to")),

@@ -18,8 +18,8 @@ RESIDENT_COMMANDS = [
     "privacy", "mydata", "forgetme", "subscribe", "subscriptions", "cancel",
 ]  # fmt: skip
 STAFF_COMMANDS = [
-    "help", "me", "mine", "directory", "helpers", "duty", "hours", "find", "card", "extend",
-    "refer", "bodies", "banned",
+    "help", "me", "mine", "directory", "helpers", "duty", "hours", "find", "card", "phone",
+    "extend", "refer", "bodies", "banned",
     "stats", "templates", "priorities", "survey", "chatid",
 ]  # fmt: skip
 

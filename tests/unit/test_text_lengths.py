@@ -239,6 +239,8 @@ def placeholder_values() -> dict[str, str]:
         ),
         "chat_id": "-1009999999999",
         "chat": "-1009999999999",
+        "code": "9999 9999",  # a claim code as read out
+        "codes": ", ".join(["<code>" + "k" * 32 + "</code>"] * 30),  # every category's key
         "body": "B" * 60,  # an outside body's name (MAX_BODY_NAME)
         "how": "e" * 64 + "@" + "d" * 60 + ".kz",  # its e-mail address, or «by hand»
         "user_id": "9999999999",

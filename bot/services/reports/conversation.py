@@ -13,7 +13,7 @@ from bot.domain.reports import (
     Status,
     apply,
 )
-from bot.domain.users import FORGOTTEN
+from bot.domain.users import FORGOTTEN, OFFLINE
 from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import RELAYABLE, ActionResult, Relayed, Said, parse_ask
 
@@ -108,6 +108,8 @@ class ReportConversation:
                     return Said.IGNORED, None
                 if report.reporter_id == FORGOTTEN:
                     return Said.ERASED, None
+                if report.reporter_id == OFFLINE:
+                    return Said.OFFLINE, None
                 officer = await self.staff.profile(conn, officer_id)
                 for message in self.renderer.officer_says(report, officer, source):
                     await self.outbox.add(conn, message)

@@ -43,12 +43,14 @@ class ReportRenderer(Protocol):
         self,
         report: Report,
         chat_id: int,
-        earlier_reports: int,
+        earlier_reports: int | None,
         thread_id: int | None = None,
         alike: list[tuple[int, int]] | None = None,
     ) -> list[NewMessage]: ...
 
     def receipt(self, report: Report) -> NewMessage: ...
+
+    def claimed(self, report: Report) -> NewMessage: ...
 
     def staff_post_update(
         self, report: Report, earlier_reports: int, officer: str | None
@@ -208,6 +210,7 @@ class Said(StrEnum):
     NOT_A_REPORT = "not_a_report"  # a reply to a bot message that belongs to no report
     IGNORED = "ignored"  # officers talking among themselves, outside any report
     ERASED = "erased"  # the resident had their data erased (/forgetme): nobody to tell
+    OFFLINE = "offline"  # taken by phone or in person, not claimed in Telegram: call them
 
 
 #: what an officer may send a resident (service messages, polls and games are not relayed)

@@ -6,17 +6,31 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.domain.directory import Placement, distance_m
 from bot.domain.outbox import NewMessage
+from bot.domain.phone_reports import claim_hash, new_claim_code
 from bot.domain.reports import OPEN, Nearby, Report, ReportDraft
-from bot.domain.users import User
+from bot.domain.users import OFFLINE, User
 from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import TOPIC_OF, ReportLimits, ReportRefused, SimilarRule
 from bot.storage.db import Tx
 
 log = logging.getLogger(__name__)
+
+
+#: wrong claim codes a person may type in an hour
+MAX_CLAIM_FAILURES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    placement: Placement
+    staff_chat: int
+    shared: int | None
+    topics: bool
 
 
 class ReportSubmission:
@@ -48,6 +62,8 @@ class ReportSubmission:
         self.similar = similar
         #: precincts' own staff chats (the directory): they see their reports without a group
         self.precinct_chats = precinct_chats
+        #: wrong claim codes per person, this hour
+        self._claim_failures: dict[int, list[datetime]] = {}
 
     async def accepts_reports(self) -> bool:
         """Whether any police chat would see a report: the staff group is configured, or a
@@ -71,18 +87,7 @@ class ReportSubmission:
             raise ReportRefused("consent")
         if draft.problems():
             raise ReportRefused("incomplete")
-        placement = Placement()
-        if self.place is not None and draft.latitude is not None and draft.longitude is not None:
-            placement = self.place(draft.latitude, draft.longitude)
-        staff_chat = placement.staff_chat_id or await self.staff_chat_id()
-        if staff_chat is None:  # no police chat would ever see it: not accepted
-            log.warning("a report by %s refused: STAFF_CHAT_ID is not set", reporter.id)
-            raise ReportRefused("no_staff")
-        shared = placement.staff_thread_id
-        # a topic of its own only in the main staff group, and only when it has topics
-        topics = placement.staff_chat_id is None and shared is None
-        topics = topics and staff_chat is not None and self.staff_topics is not None
-        topics = topics and await self.staff_topics()  # type: ignore[misc]
+        where = await self._where(draft, reporter.id)
         now = self.clock()
         async with self.db.transaction() as conn:
             if draft.key is not None:
@@ -100,48 +105,149 @@ class ReportSubmission:
             if last_hour >= self.limits.max_per_hour:
                 raise ReportRefused("hourly", self.limits.max_per_hour)
             earlier = await self.repo.count_by_reporter(conn, reporter.id)
-            report_id = await self.repo.insert(
-                conn,
-                reporter_id=reporter.id,
-                draft=draft,
-                language=reporter.language,
-                reporter_name=None if draft.anonymous else name,
-                reporter_username=None if draft.anonymous else username,
-                now=now,
-                precinct_id=placement.precinct_id,
-                inspector_id=placement.inspector_id,
-                staff_chat_id=staff_chat,
-                shared_thread_id=shared if staff_chat is not None else None,
-                due_on=self.lifecycle.legal.due(draft.category, now)
-                if self.lifecycle.legal is not None
-                else None,
+            report = await self._file(
+                conn, where, reporter.id, reporter.language, draft, name, username, now, earlier
             )
-            await self.lifecycle.event(conn, report_id, "resident", reporter.id, "submitted")
-            report = await self.repo.get(conn, report_id)
-            assert report is not None
-            if self.planner is not None:
-                await self.planner.on_change(conn, report, "submitted")
-            if staff_chat is not None:
-                alike = await self._alike(conn, report)
-                posts = self.renderer.staff_post(report, staff_chat, earlier, shared, alike)
-                if topics:
-                    # its own forum topic first; the post rows, written now, learn the topic's
-                    # id when they are sent (per-chat order: the topic is created before them)
-                    await self.outbox.add(conn, self.renderer.staff_topic(report, staff_chat))
-                    posts = [
-                        NewMessage(
-                            m.chat_id,
-                            m.method,
-                            {**m.payload, "message_thread_id": {TOPIC_OF: report.id}},
-                            m.ref,
-                        )
-                        for m in posts
-                    ]
-                for message in posts:
-                    await self.outbox.add(conn, message)
+            await self.lifecycle.event(conn, report.id, "resident", reporter.id, "submitted")
             await self.outbox.add(conn, self.renderer.receipt(report))
         self.outbox.notify()
-        log.info("report %s submitted by %s (%s)", report_id, reporter.id, draft.category)
+        log.info("report %s submitted by %s (%s)", report.id, reporter.id, draft.category)
+        return report
+
+    async def for_caller(
+        self,
+        draft: ReportDraft,
+        caller: str,
+        channel: str,
+        language: str,
+        officer_id: int,
+        officer_name: str,
+    ) -> tuple[Report, str]:
+        """A report an officer takes by phone or in person: filed like a resident's, marked
+        with its channel and the officer who recorded the caller's oral consent, linked to
+        nobody in Telegram until the caller claims it with the code returned (kept hashed)."""
+        if draft.problems():
+            raise ReportRefused("incomplete")
+        where = await self._where(draft, officer_id)
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            report = await self._file(
+                conn, where, OFFLINE, language, draft, caller, None, now, None,
+                channel=channel, consent_by=officer_name,
+            )  # fmt: skip
+            await self.lifecycle.event(
+                conn, report.id, "staff", officer_id, f"taken_{channel}", actor_name=officer_name
+            )
+            while True:
+                code = new_claim_code()
+                if await self.repo.add_claim_code(conn, report.id, claim_hash(code), now):
+                    break
+        self.outbox.notify()
+        log.info("report %s taken by %s (%s) for a caller", report.id, officer_id, channel)
+        return report, code
+
+    def claims_left(self, user_id: int) -> int:
+        """Wrong codes a person may still try this hour (this process counts them)."""
+        hour_ago = self.clock() - timedelta(hours=1)
+        recent = [at for at in self._claim_failures.get(user_id, []) if at > hour_ago]
+        self._claim_failures[user_id] = recent
+        return MAX_CLAIM_FAILURES - len(recent)
+
+    async def claim(self, resident: User, code: str) -> Report | None:
+        """A caller claims, in Telegram, the report an officer filed for them: from now on its
+        updates reach them. None for a code that fits no unused one (never saying whether a
+        report exists)."""
+        if not resident.has_consent:
+            return None
+        async with self.db.transaction() as conn:
+            report_id = await self.repo.claim(
+                conn, claim_hash(code), resident.id, resident.language, OFFLINE, self.clock()
+            )
+            if report_id is None:
+                self._claim_failures.setdefault(resident.id, []).append(self.clock())
+                return None
+            await self.lifecycle.event(conn, report_id, "resident", resident.id, "claimed")
+            report = await self.repo.get(conn, report_id)
+            assert report is not None
+            await self.outbox.add(conn, self.renderer.claimed(report))
+        self.outbox.notify()
+        log.info("report %s claimed by %s", report_id, resident.id)
+        return report
+
+    async def _where(self, draft: ReportDraft, who: int) -> _Where:
+        """Where the post goes: the precinct's chat or topic from the place, else the staff
+        group (with a topic of its own when the group has topics)."""
+        placement = Placement()
+        if self.place is not None and draft.latitude is not None and draft.longitude is not None:
+            placement = self.place(draft.latitude, draft.longitude)
+        staff_chat = placement.staff_chat_id or await self.staff_chat_id()
+        if staff_chat is None:  # no police chat would ever see it: not accepted
+            log.warning("a report by %s refused: STAFF_CHAT_ID is not set", who)
+            raise ReportRefused("no_staff")
+        shared = placement.staff_thread_id
+        # a topic of its own only in the main staff group, and only when it has topics
+        topics = placement.staff_chat_id is None and shared is None
+        topics = topics and self.staff_topics is not None
+        topics = topics and await self.staff_topics()  # type: ignore[misc]
+        return _Where(placement, staff_chat, shared, topics)
+
+    async def _file(
+        self,
+        conn: Tx,
+        where: _Where,
+        reporter_id: int,
+        language: str,
+        draft: ReportDraft,
+        name: str | None,
+        username: str | None,
+        now: datetime,
+        earlier: int | None,
+        *,
+        channel: str = "telegram",
+        consent_by: str | None = None,
+    ) -> Report:
+        """The report, its media and its staff post (and topic), inside the caller's
+        transaction."""
+        placement, staff_chat, shared = where.placement, where.staff_chat, where.shared
+        report_id = await self.repo.insert(
+            conn,
+            reporter_id=reporter_id,
+            draft=draft,
+            language=language,
+            reporter_name=None if draft.anonymous else name,
+            reporter_username=None if draft.anonymous else username,
+            now=now,
+            precinct_id=placement.precinct_id,
+            inspector_id=placement.inspector_id,
+            staff_chat_id=staff_chat,
+            shared_thread_id=shared,
+            due_on=self.lifecycle.legal.due(draft.category, now)
+            if self.lifecycle.legal is not None
+            else None,
+            channel=channel,
+            consent_by=consent_by,
+        )
+        report = await self.repo.get(conn, report_id)
+        assert report is not None
+        if self.planner is not None:
+            await self.planner.on_change(conn, report, "submitted")
+        alike = await self._alike(conn, report)
+        posts = self.renderer.staff_post(report, staff_chat, earlier, shared, alike)
+        if where.topics:
+            # its own forum topic first; the post rows, written now, learn the topic's id when
+            # they are sent (per-chat order: the topic is created before them)
+            await self.outbox.add(conn, self.renderer.staff_topic(report, staff_chat))
+            posts = [
+                NewMessage(
+                    m.chat_id,
+                    m.method,
+                    {**m.payload, "message_thread_id": {TOPIC_OF: report.id}},
+                    m.ref,
+                )
+                for m in posts
+            ]
+        for message in posts:
+            await self.outbox.add(conn, message)
         return report
 
     async def nearby(self, draft: ReportDraft) -> list[Nearby]:

@@ -63,6 +63,8 @@ def _report(row: aiosqlite.Row, media: tuple[Media, ...] = ()) -> Report:
         answer_days=row["answer_days"],
         late_days=row["late_days"],
         referred_to=row["referred_to"],
+        channel=row["channel"],
+        consent_by=row["consent_by"],
         # only get() reads the count (sqlite3.Row: `in` looks at values, keys() at names)
         also_affected=row["also_affected"] if "also_affected" in row.keys() else 0,  # noqa: SIM118
     )
@@ -86,6 +88,8 @@ class ReportRepository:
         staff_chat_id: int | None = None,
         shared_thread_id: int | None = None,
         due_on: date | None = None,
+        channel: str = "telegram",
+        consent_by: str | None = None,
     ) -> int:
         """`staff_chat_id` and `shared_thread_id` when the post goes to a precinct's own topic
         (known at once); else they are learnt from the delivery. `due_on`: the legal clock's
@@ -95,7 +99,8 @@ class ReportRepository:
             " longitude, address, location_verified, anonymous, reporter_name,"
             " reporter_username, phone, language, created_at, updated_at, precinct_id,"
             " inspector_id, staff_chat_id, staff_thread_id, staff_thread_shared, submission_key,"
-            " due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " due_on, channel, consent_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 reporter_id,
                 draft.category,
@@ -119,6 +124,8 @@ class ReportRepository:
                 int(shared_thread_id is not None),
                 draft.key,
                 due_on.isoformat() if due_on else None,
+                channel,
+                consent_by,
             ),
         )
         report_id = int(cur.lastrowid or 0)
@@ -219,11 +226,15 @@ class ReportRepository:
         """The daily digest's figures for [start, end); "overdue": open reports whose answer's
         term ended before `today`."""
         cur = await conn.execute(
-            "SELECT category, coalesce(precinct_id, '') FROM reports"
+            "SELECT category, coalesce(precinct_id, ''), channel FROM reports"
             " WHERE created_at >= ? AND created_at < ?",
             (to_db(start), to_db(end)),
         )
-        new = [(row[0], row[1]) for row in await cur.fetchall()]
+        made = list(await cur.fetchall())
+        new = [(item[0], item[1]) for item in made]
+        channels: dict[str, int] = {}
+        for item in made:
+            channels[item[2]] = channels.get(item[2], 0) + 1
         cur = await conn.execute(
             "SELECT e.action, (julianday(e.at) - julianday(r.created_at)) * 86400"
             " FROM report_events e JOIN reports r ON r.id = e.report_id"
@@ -240,6 +251,7 @@ class ReportRepository:
         row = await cur.fetchone()
         return {
             "new": new,
+            "by_channel": channels,
             "take_seconds": [s for a, s in firsts if a == "take"],
             "resolve_seconds": [s for a, s in firsts if a == "resolve"],
             "resolved": sum(1 for a, _ in firsts if a == "resolve"),
@@ -346,6 +358,42 @@ class ReportRepository:
             (report_id,),
         )
         return [dict(row) for row in await cur.fetchall()]
+
+    async def add_claim_code(
+        self, conn: aiosqlite.Connection, report_id: int, code_hash: str, now: datetime
+    ) -> bool:
+        """False if the code is taken (a new one is drawn)."""
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO claim_codes (report_id, code_hash, created_at) VALUES (?, ?, ?)",
+            (report_id, code_hash, to_db(now)),
+        )
+        return cur.rowcount == 1
+
+    async def claim(
+        self,
+        conn: aiosqlite.Connection,
+        code_hash: str,
+        user_id: int,
+        language: str,
+        offline: int,
+        now: datetime,
+    ) -> int | None:
+        """The report an unused code belongs to, now the user's (and the code used); None for
+        a code that fits nothing unused."""
+        cur = await conn.execute(
+            "UPDATE claim_codes SET used_at = ?, used_by = ? WHERE code_hash = ?"
+            " AND used_at IS NULL RETURNING report_id",
+            (to_db(now), user_id, code_hash),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        report_id = int(row[0])
+        await conn.execute(
+            "UPDATE reports SET reporter_id = ?, language = ? WHERE id = ? AND reporter_id = ?",
+            (user_id, language, report_id, offline),
+        )
+        return report_id
 
     async def watch(
         self,

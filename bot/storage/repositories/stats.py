@@ -33,6 +33,8 @@ class ReportFact:
     resolve_s: float | None
     rating: int | None
     solved: Solved | None
+    #: how it came in: telegram, phone, walkin
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,11 @@ class ExportReport:
     rating: int | None
     #: where the next page starts
     position: Position
+    #: how it came in, and the legal clock: the term, working days to the answer, days late
+    channel: str = "telegram"
+    due_on: str | None = None
+    answer_days: int | None = None
+    late_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,7 @@ def _fact(row: aiosqlite.Row) -> ReportFact:
         resolve_s=float(row["resolve_s"]) if row["resolve_s"] is not None else None,
         rating=int(row["rating"]) if row["rating"] is not None else None,
         solved=Solved(row["solved"]) if row["solved"] is not None else None,
+        channel=row["channel"],
     )
 
 
@@ -119,6 +127,10 @@ def _export_report(row: aiosqlite.Row) -> ExportReport:
         solved=Solved(row["solved"]) if row["solved"] is not None else None,
         rating=int(row["rating"]) if row["rating"] is not None else None,
         position=(row["created_at"], int(row["id"])),
+        channel=row["channel"],
+        due_on=row["due_on"],
+        answer_days=row["answer_days"],
+        late_days=row["late_days"],
     )
 
 
@@ -213,7 +225,7 @@ class StatsRepository:
         first take and first resolution, and their survey (if answered): `chunk` rows at a
         time, never the whole period in memory."""
         cur = await conn.execute(
-            "SELECT r.id, r.category, r.created_at, r.status, r.referred_to,"
+            "SELECT r.id, r.category, r.created_at, r.status, r.referred_to, r.channel,"
             " (SELECT (julianday(min(e.at)) - julianday(r.created_at)) * 86400"
             "   FROM report_events e WHERE e.report_id = r.id AND e.action = 'take') AS take_s,"
             " (SELECT (julianday(min(e.at)) - julianday(r.created_at)) * 86400"
@@ -249,7 +261,7 @@ class StatsRepository:
             "SELECT r.id, r.created_at, r.category, r.status, r.referred_to, r.precinct_id,"
             " r.latitude,"
             " r.longitude, r.address, r.anonymous, r.reporter_name, r.reporter_username,"
-            " r.phone, r.language, r.officer_id,"
+            " r.phone, r.language, r.officer_id, r.channel, r.due_on, r.answer_days, r.late_days,"
             " (SELECT min(e.at) FROM report_events e WHERE e.report_id = r.id"
             "   AND e.action = 'take') AS taken_at,"
             " (SELECT min(e.at) FROM report_events e WHERE e.report_id = r.id"

@@ -296,6 +296,15 @@ class RendererBase:
                     ).format(count=earlier_reports)
                 )
             lines.append(" · ".join(details))
+        if report.channel != "telegram":
+            officer = escape(report.consent_by or "—")
+            if report.channel == "walkin":
+                line = _("🚶 Taken in person by {officer}; the caller agreed aloud to their data "
+                         "being kept").format(officer=officer)  # fmt: skip
+            else:
+                line = _("☎️ Taken by phone by {officer}; the caller agreed aloud to their data "
+                         "being kept").format(officer=officer)  # fmt: skip
+            lines.append(line)
         return "\n".join(lines)
 
     # --- follow-ups ----------------------------------------------------------------------------

@@ -17,7 +17,12 @@ from bot.services.reports.ports import Relayed, relay_ref
 from bot.telegram import texts
 from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import SurveyCb, SurveyStep
-from bot.telegram.common.render import REJECT_REASONS, RendererBase, relay_messages
+from bot.telegram.common.render import (
+    REJECT_REASONS,
+    STATUS_NAMES,
+    RendererBase,
+    relay_messages,
+)
 
 
 class ResidentNotices(RendererBase):
@@ -232,6 +237,22 @@ class ResidentNotices(RendererBase):
             )
         return NewMessage(
             report.reporter_id, "sendMessage", {"text": text}, ref=Ref.report(report.id, "notice")
+        )
+
+    def claimed(self, report: Report) -> NewMessage:
+        """A caller claimed, in Telegram, the report an officer took from them."""
+        with self.i18n.context(), self.i18n.use_locale(report.language):
+            text = _(
+                "Report № {number}, which the police took from you by phone or in person, is now "
+                "linked to you: its updates will come to this chat."
+            ).format(number=report.id)
+            text += "\n" + _("Status: {status}").format(status=_(STATUS_NAMES[report.status]))
+            menu = main_menu().model_dump(mode="json", exclude_none=True)
+        return NewMessage(
+            report.reporter_id,
+            "sendMessage",
+            {"text": text, "reply_markup": menu},
+            ref=Ref.report(report.id, "claimed"),
         )
 
     def extended(self, report: Report, reason: str) -> NewMessage:

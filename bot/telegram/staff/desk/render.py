@@ -85,8 +85,22 @@ class DeskViews(RendererBase):
                     format_decimal(round(stats.rating_mean, 1), locale=locale), stats.ratings
                 )
             )
+        channels = self.channel_line(stats.by_channel)
+        if channels:
+            lines.append(channels)
         lines.extend(self.term_lines(stats.terms, locale))
         return "\n".join(lines)
+
+    def channel_line(self, counts: dict[str, int]) -> str | None:
+        """How the reports came in, when not all by Telegram (current gettext language)."""
+        if not any(count for channel, count in counts.items() if channel != "telegram"):
+            return None
+        names = {"telegram": _("Telegram"), "phone": _("by phone"), "walkin": _("in person")}
+        parts = [
+            f"{names.get(channel, channel)} {count}"
+            for channel, count in sorted(counts.items(), key=lambda item: -item[1])
+        ]
+        return _("By channel: {list}").format(list=" · ".join(parts))
 
     def chart_labels(self, locale: str) -> dict[str, str]:
         """Category names without emoji (the chart's font has none)."""
@@ -132,6 +146,9 @@ class DeskViews(RendererBase):
                     overdue=figures["overdue"],
                 )
             )
+            channels = self.channel_line(figures.get("by_channel", {}))
+            if channels:
+                lines.append(channels)
             if figures["by_category"]:
                 lines.append(
                     _("By category: {list}").format(

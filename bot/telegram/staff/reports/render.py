@@ -76,7 +76,7 @@ class StaffPosts(RendererBase):
         self,
         report: Report,
         chat_id: int,
-        earlier_reports: int,
+        earlier_reports: int | None,
         thread_id: int | None = None,
         alike: list[tuple[int, int]] | None = None,
     ) -> list[NewMessage]:
@@ -93,7 +93,11 @@ class StaffPosts(RendererBase):
         ]
 
     def _staff_post(
-        self, report: Report, chat_id: int, earlier_reports: int, alike: list[tuple[int, int]]
+        self,
+        report: Report,
+        chat_id: int,
+        earlier_reports: int | None,
+        alike: list[tuple[int, int]],
     ) -> list[NewMessage]:
         locale = self.staff_locale
         with self.i18n.context(), self.i18n.use_locale(locale):

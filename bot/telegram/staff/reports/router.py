@@ -34,6 +34,7 @@ from bot.telegram.callbacks import (
 from bot.telegram.common.relay import relayed
 from bot.telegram.editing import set_inline_keyboard
 from bot.telegram.report_renderer import STATUS_NAMES, TelegramReportRenderer
+from bot.telegram.staff.callers import texts as caller_texts
 from bot.telegram.staff.referrals import texts as referral_texts
 
 #: a staff post's button, whatever its packing (the prefix of each, for the catch-all)
@@ -468,6 +469,8 @@ async def officer_message(message: Message, bot: Bot, reports: ReportService) ->
         await message.reply(texts.staff_not_a_report_post())
     elif outcome is Said.ERASED:
         await message.reply(texts.staff_resident_erased())
+    elif outcome is Said.OFFLINE:
+        await message.reply(caller_texts.caller_not_in_telegram())
     elif outcome is Said.NOT_TEXT:
         await message.reply(texts.staff_note_must_be_text())
     elif outcome is Said.TOO_LONG:

@@ -1,0 +1,1 @@
+"""A caller claims, in Telegram, the report an officer took from them."""

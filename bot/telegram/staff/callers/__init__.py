@@ -1,0 +1,1 @@
+"""Reports taken by phone or in person: the duty officer's form."""
