@@ -137,20 +137,29 @@ def chat_id_private(user_id: int) -> str:
 
 
 def staff_help() -> str:
-    return _(
-        "<b>Sakshy in the duty unit group</b>\n\n"
-        "Residents' reports arrive in this group; when the group has topics, each report gets "
-        "its own topic, closed when the report is. Under each post: «🙋 Take», «✅ Resolved» "
-        "(with or without a note for the resident), «⛔ Reject» (a reason from the list or "
-        "typed) and «🔄 Reopen».\n"
-        "Write in a report's topic, or reply to its post, to write to its resident; a message "
-        "starting with // stays in this group.\n"
-        "• /me rank surname: how residents see you, for example /me captain Akhmetov\n"
-        "• /me and your inspector id (from the directory): you are mentioned on your "
-        "precinct's reports\n"
-        "• /mine: the reports you hold\n"
-        "• /directory: the precincts and inspectors loaded, and how to replace them\n"
-        "• /chatid: the id of this group, for the STAFF_CHAT_ID setting"
+    return (
+        _(
+            "<b>Sakshy in the duty unit group</b>\n\n"
+            "Residents' reports arrive in this group; when the group has topics, each report gets "
+            "its own topic, closed when the report is. Under each post: «🙋 Take», «✅ Resolved» "
+            "(with or without a note for the resident), «⛔ Reject» (a reason from the list or "
+            "typed) and «🔄 Reopen».\n"
+            "Write in a report's topic, or reply to its post, to write to its resident; a message "
+            "starting with // stays in this group.\n"
+            "• /me rank surname: how residents see you, for example /me captain Akhmetov\n"
+            "• /me and your inspector id (from the directory): you are mentioned on your "
+            "precinct's reports\n"
+            "• /mine: the reports you hold\n"
+            "• /directory: the precincts and inspectors loaded, and how to replace them\n"
+            "• /chatid: the id of this group, for the STAFF_CHAT_ID setting"
+        )
+        + "\n"
+        + _(
+            "• /phone or /walkin: file a report taken by phone or in person\n"
+            "• /extend 1042 15.01.2027 reason: more time for the answer, within the law\n"
+            "• /refer 1042 akimat note, or «↪️ Refer» under a post: pass it to another body "
+            "(/bodies lists them)"
+        )
     )
 
 
