@@ -249,6 +249,15 @@ def build(
     referrals = ReferralService(reports.lifecycle, renderer, legal)
     renderer.bodies = referrals.body
     report_followups.on_overdue = referrals.overdue
+    usual = {c.key: c.refer_to for c in categories if c.refer_to}
+
+    def usual_body(category: str) -> str | None:
+        """The body a category usually belongs to, while it is in the directory."""
+        key = usual.get(category)
+        body = referrals.body(key) if key else None
+        return key if body is not None and body.active else None
+
+    report_followups.usual_body = usual_body
     helper_renderer = TelegramHelperRenderer(
         i18n, settings.staff_language, settings.zone, directory, clock
     )

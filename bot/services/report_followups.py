@@ -37,6 +37,9 @@ UNRESOLVED = "report_unresolved"
 SURVEY = "survey"
 DIGEST = "digest"
 OVERDUE = "report_overdue"
+#: a report of a kind that usually belongs to an outside body, still not referred when the
+#: term to pass it on ends
+REFER_DUE = "report_refer_due"
 WAITING = (REMIND, ESCALATE)
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -77,6 +80,8 @@ class FollowUpRenderer(Protocol):
 
     def overdue_escalation(self, report: Report, chat_id: int) -> NewMessage: ...
 
+    def refer_due(self, report: Report, body: str, refer_by: date) -> NewMessage | None: ...
+
 
 def in_quiet_hours(moment: datetime, quiet: tuple[time, time], zone: ZoneInfo) -> datetime | None:
     """When the quiet hours around `moment` end (local), or None outside them."""
@@ -109,6 +114,8 @@ class ReportFollowUps:
         #: a referred report past its body's term: the body is reminded (bot/services/
         #: referrals.py), inside the follow-up's transaction
         self.on_overdue: Callable[[Tx, Report], Awaitable[None]] | None = None
+        #: the outside body a category usually belongs to (its key), if any
+        self.usual_body: Callable[[str], str | None] = lambda category: None
         #: the interagency group's chat: it gets the daily digest too
         self.analysts_chat_id = analysts_chat_id
         self.followups = followups
@@ -130,6 +137,7 @@ class ReportFollowUps:
         followups.register(UNRESOLVED, self._unresolved)
         followups.register(SURVEY, self._survey)
         followups.register(OVERDUE, self._overdue)
+        followups.register(REFER_DUE, self._refer_due)
         # the digest schedules the next one: it is never given up, only retried
         followups.register(DIGEST, self._digest, self._context, persistent=True)
 
@@ -140,6 +148,10 @@ class ReportFollowUps:
         now = self.clock()
         if report.status in OPEN and event in ("submitted", "extend", "reopen", "refer"):
             await self._watch_term(conn, report, now)
+        usual = self.usual_body(report.category) is not None
+        if event == "submitted" and usual and self.legal is not None and report.due_on:
+            refer_by = self.legal.refer_by(report.category, report.created_at)
+            await self.followups.schedule(conn, REFER_DUE, subject, self.legal.overdue_at(refer_by))
         if event == "extend":
             return
         if event in ("submitted", "priority"):
@@ -285,6 +297,22 @@ class ReportFollowUps:
             if self.on_overdue is not None:
                 await self.on_overdue(conn, report)
         self.outbox.notify()
+        return None
+
+    async def _refer_due(self, conn: Tx, followup: FollowUp, _: Any) -> None:
+        """Still with the police when the term to pass it on has ended: said under its post
+        (the officers decide: it may be police work after all)."""
+        report = await self._report(conn, followup)
+        if report is None or report.status not in (Status.NEW, Status.TAKEN) or self.legal is None:
+            return None  # referred, or closed
+        body = self.usual_body(report.category)
+        if body is None:
+            return None
+        refer_by = self.legal.refer_by(report.category, report.created_at)
+        message = self.renderer.refer_due(report, body, refer_by)
+        if message is not None:
+            await self.outbox.add(conn, message)
+            self.outbox.notify()
         return None
 
     async def _survey(self, conn: Tx, followup: FollowUp, _: Any) -> Later | None:

@@ -240,3 +240,42 @@ async def test_an_unanswered_referral_is_escalated_and_can_be_taken_back(
     assert await plain(db_of, "SELECT state FROM referrals") == [("recalled",)]
     query = await akimat.press_stale(clerk, BodyCb(action="accept", referral=1).pack(), on_body)
     assert (await clerk.answer_of(query))["text"] == SAID["ru"]["closed already"]
+
+
+@pytest.mark.clock(datetime(2026, 12, 9, 10, 0, tzinfo=ZoneInfo("Asia/Almaty")))
+async def test_a_usually_akimat_report_not_passed_on_in_three_working_days_is_flagged(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any, clock: WorldClock
+) -> None:
+    """Litter (usually the akimat's) sent on Wednesday 9 December: the three working days to
+    pass it on end on Monday 14 December; kept by the police, it is flagged on the 15th. A
+    report referred in time is not."""
+    await bot.restart(staff_locale="kk", followup_tick_seconds=0.1, remind_unresolved_hours=720)
+    staff = tg.group(STAFF_CHAT)
+    admin = tg.user(9751, first_name="Admin", language_code="kk")
+    officer = tg.user(9752, first_name="Officer", language_code="kk")
+    staff.add_member(admin, admin=True)
+    staff.add_member(officer)
+    tg.group(BODY_CHAT, title="Akimat")
+    await answer_to(tg, staff, admin, ADD_AKIMAT)
+    staff.unread()
+    kept, passed = (tg.user(n, first_name="R", language_code="kk") for n in (9753, 9754))
+    for resident in (kept, passed):
+        await onboard(resident, "kk")
+        await submit_report(resident, "kk", category="litter", description="Қоқыс")
+    posts = [await staff.next_message(timeout=10), await staff.next_message(timeout=10)]
+    await staff.press(officer, posts[0], data=StaffCb(action="take", report=1000, seen="n"))
+    await staff.press(officer, posts[1], data=StaffReferCb(body="akimat", report=1001, seen="n"))
+
+    async def referred() -> bool:
+        return await plain(db_of, "SELECT count(*) FROM referrals") == [(1,)]
+
+    assert await eventually(referred, timeout=10)
+    clock.set(datetime(2026, 12, 14, 23, 50, tzinfo=ZoneInfo("Asia/Almaty")))
+    await said(tg, staff, "📊 Күн қорытындысы: 13 желтоқсан 2026")  # a tick went by
+    flag = "⏰ № 1000 хабарлама әдетте «Әл-Фараби ауданының әкімдігі» құзыретіндегі мәселе"
+    assert not any((m.text or "").startswith(flag) for m in staff.messages)
+    clock.set(datetime(2026, 12, 15, 0, 1, tzinfo=ZoneInfo("Asia/Almaty")))
+    note = await said(tg, staff, flag)
+    assert "14 желтоқсан 2026 аяқталды" in note.text
+    assert note.raw["reply_to_message"]["message_id"] == posts[0].message_id
+    assert not any("№ 1001 хабарлама әдетте" in (m.text or "") for m in staff.messages)

@@ -3,6 +3,7 @@ resident writes, reminders and follow-ups."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -384,6 +385,20 @@ class StaffPosts(RendererBase):
             number=report.id,
             date=self.day(report.due_on, self.staff_locale),
         )
+
+    def refer_due(self, report: Report, body: str, refer_by: date) -> NewMessage | None:
+        """Under the post: a report of a kind usually an outside body's, not passed on in the
+        term the law gives for it."""
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            text = _(
+                "⏰ Report № {number} is usually a matter for {body}, and the term to pass such "
+                "an appeal on ended on {date}. Refer it now, or keep it if it is police work."
+            ).format(
+                number=report.id,
+                body=escape(self.body_name(body, self.staff_locale)),
+                date=self.day(refer_by, self.staff_locale),
+            )
+        return self._staff_message(report, text, Ref.report(report.id, "refer_due"))
 
     def overdue_escalation(self, report: Report, chat_id: int) -> NewMessage:
         """To the supervisors: a referral its body has left unanswered."""
