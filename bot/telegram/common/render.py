@@ -209,6 +209,46 @@ class RendererBase:
                 line += f" · 👮 {name}"
         return line
 
+    def album(self, report: Report, chat_id: int, caption: str) -> list[NewMessage]:
+        """The report's photos and videos: one photo or video, or an album (2-10 items)."""
+        if len(report.media) == 1:
+            item = report.media[0]
+            method = "sendPhoto" if item.kind == "photo" else "sendVideo"
+            return [NewMessage(chat_id, method, {item.kind: item.file_id, "caption": caption})]
+        if not report.media:
+            return []
+        media = [{"type": item.kind, "media": item.file_id} for item in report.media]
+        media[0]["caption"] = caption
+        return [NewMessage(chat_id, "sendMediaGroup", {"media": media})]
+
+    def what_and_where(self, report: Report, *, flag_typed: bool) -> list[str]:
+        """What happened (escaped), where (a location with its 2GIS link, or the typed
+        address, flagged as not verified for staff), and the photos or videos above; in the
+        current gettext language."""
+        lines = []
+        if report.description:
+            lines.append("📝 " + escape(report.description))
+        if report.latitude is not None and report.longitude is not None:
+            link = two_gis(report.latitude, report.longitude)
+            lines.append(
+                f'📍 {report.latitude:.5f}, {report.longitude:.5f} · <a href="{link}">2GIS</a>'
+            )
+        elif report.address and flag_typed:
+            lines.append(
+                _("📍 {address} · ⚠️ location not verified").format(address=escape(report.address))
+            )
+        elif report.address:
+            lines.append("📍 " + escape(report.address))
+        if report.media:
+            lines.append(
+                ngettext(
+                    "📷 {count} photo or video above",
+                    "📷 {count} photos or videos above",
+                    len(report.media),
+                ).format(count=len(report.media))
+            )
+        return lines
+
     def _status_line(self, report: Report, officer: str | None) -> str:
         """Status, who changed it and when (the post is edited with every change)."""
         line = _("Status: {status}").format(status=_(STATUS_NAMES[report.status]))
@@ -237,25 +277,7 @@ class RendererBase:
         ]
         if report.priority == "high":
             lines.insert(0, _("🔴 <b>Urgent</b>"))
-        if report.description:
-            lines.append("📝 " + escape(report.description))
-        if report.latitude is not None and report.longitude is not None:
-            link = two_gis(report.latitude, report.longitude)
-            lines.append(
-                f'📍 {report.latitude:.5f}, {report.longitude:.5f} · <a href="{link}">2GIS</a>'
-            )
-        elif report.address:
-            lines.append(
-                _("📍 {address} · ⚠️ location not verified").format(address=escape(report.address))
-            )
-        if report.media:
-            lines.append(
-                ngettext(
-                    "📷 {count} photo or video above",
-                    "📷 {count} photos or videos above",
-                    len(report.media),
-                ).format(count=len(report.media))
-            )
+        lines += self.what_and_where(report, flag_typed=True)
         if report.voice_file_id:
             lines.append(_("🎙 Voice message above"))
         lines.append(self._precinct_line(report))

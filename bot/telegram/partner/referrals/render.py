@@ -6,14 +6,13 @@ from __future__ import annotations
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
 from bot.domain.outbox import NewMessage
 from bot.domain.referrals import COMPETENCE, Body, Contact, Referral, ReferralState
 from bot.domain.refs import Ref
 from bot.domain.reports import Report
 from bot.telegram.callbacks import BodyAction, BodyCb
-from bot.telegram.common.render import RendererBase, two_gis
+from bot.telegram.common.render import RendererBase
 
 STATES = {
     ReferralState.SENT: "",
@@ -40,23 +39,7 @@ class ReferralViews(RendererBase):
                 "due by {date}."
             ).format(body=escape(body.name(locale)), date=self.day(referral.due_on, locale)),
         ]
-        if report.description:
-            lines.append("📝 " + escape(report.description))
-        if report.latitude is not None and report.longitude is not None:
-            link = two_gis(report.latitude, report.longitude)
-            lines.append(
-                f'📍 {report.latitude:.5f}, {report.longitude:.5f} · <a href="{link}">2GIS</a>'
-            )
-        elif report.address:
-            lines.append("📍 " + escape(report.address))
-        if report.media:
-            lines.append(
-                ngettext(
-                    "📷 {count} photo or video above",
-                    "📷 {count} photos or videos above",
-                    len(report.media),
-                ).format(count=len(report.media))
-            )
+        lines += self.what_and_where(report, flag_typed=False)
         if referral.reason != COMPETENCE:
             lines.append(_("💬 The police's note: {note}").format(note=escape(referral.reason)))
         lines.append(
@@ -101,16 +84,8 @@ class ReferralViews(RendererBase):
         messages: list[NewMessage] = []
         with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
             number = _("Appeal № {number}").format(number=report.id)
-            if len(report.media) == 1:
-                item = report.media[0]
-                method = "sendPhoto" if item.kind == "photo" else "sendVideo"
-                messages.append(
-                    NewMessage(chat, method, {item.kind: item.file_id, "caption": number})
-                )
-            elif report.media:
-                media = [{"type": item.kind, "media": item.file_id} for item in report.media]
-                media[0]["caption"] = number
-                messages.append(NewMessage(chat, "sendMediaGroup", {"media": media}))
+            # never the resident's voice message: a voice tells who they are
+            messages += self.album(report, chat, number)
             if report.latitude is not None and report.longitude is not None:
                 messages.append(
                     NewMessage(

@@ -104,16 +104,7 @@ class StaffPosts(RendererBase):
         with self.i18n.context(), self.i18n.use_locale(locale):
             number = _("Report № {number}").format(number=report.id)
             messages: list[NewMessage] = []
-            if len(report.media) == 1:  # an album needs 2-10 items
-                item = report.media[0]
-                method = "sendPhoto" if item.kind == "photo" else "sendVideo"
-                payload = {item.kind: item.file_id, "caption": number}
-                messages.append(NewMessage(chat_id, method, payload))
-            elif report.media:
-                media = [{"type": item.kind, "media": item.file_id} for item in report.media]
-                media[0]["caption"] = number
-                messages.append(NewMessage(chat_id, "sendMediaGroup", {"media": media}))
-
+            messages += self.album(report, chat_id, number)
             if report.voice_file_id:
                 messages.append(
                     NewMessage(
