@@ -33,6 +33,7 @@ from bot.services.backups import BackupService
 from bot.services.bot_profile import ProfileLedger
 from bot.services.chats import ChatService
 from bot.services.community import CommunitySurveyService
+from bot.services.complaints import ComplaintService
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
 from bot.services.duties import DutyRules, DutyService
@@ -73,6 +74,7 @@ from bot.telegram.staff.community.render import TelegramCommunityRenderer
 from bot.telegram.staff.duties.render import TelegramDutyRenderer
 from bot.telegram.staff.helpers.render import TelegramHelperRenderer
 from bot.telegram.staff_members import AdminGate, StaffGate
+from bot.telegram.supervisors.complaints.render import ComplaintViews
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,7 @@ class Services:
     inbox: Inbox
     privacy: PrivacyService
     referrals: ReferralService
+    complaints: ComplaintService
     i18n: I18n
 
     def workflow_data(self) -> dict[str, Any]:
@@ -331,6 +334,24 @@ def build(
         timedelta(minutes=settings.outbox_stall_minutes),
         settings.default_locale,
     )
+    complaints = ComplaintService(
+        db,
+        outbox,
+        clock,
+        followups,
+        ComplaintViews(
+            i18n,
+            categories,
+            settings.zone,
+            settings.staff_language,
+            settings.report_answer_hours,
+            legal=legal,
+            clock=clock,
+        ),
+        legal,
+        settings.complaints_chat,
+        settings.complaint_answer_working_days,
+    )
     storage = SQLiteStorage(db, clock, DefaultKeyBuilder(with_destiny=True))
     helpers.conversations_changed = storage.invalidate
     services = Services(
@@ -363,6 +384,7 @@ def build(
             db, clock, outbox, reports.lifecycle.redraw_post, storage.invalidate
         ),
         referrals=referrals,
+        complaints=complaints,
         i18n=i18n,
     )
     dp = build_dispatcher(services, storage, time_scale)
@@ -471,6 +493,9 @@ def delivery_hooks(services: Services) -> DeliveryHooks:
     referrals = services.referrals
     hooks.when_sent(RefKind.REFERRAL, referrals.on_sent, parts=frozenset({"post"}))
     hooks.when_failed(RefKind.REFERRAL, referrals.on_failed)
+    hooks.when_sent(
+        RefKind.COMPLAINT, services.complaints.on_sent, parts=frozenset({"post", "relay", "said"})
+    )
 
     async def resident_unreachable(message: OutgoingMessage, ref: Ref) -> None:
         if ref.id is not None and ref.parts[-1:] != ("survey",):  # closed: nothing to do

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     supervisors_chat_id: int | None = Field(default=None)
     #: the interagency group's read-only chat: the daily digest and /stats, no personal data
     analysts_chat_id: int | None = Field(default=None)
+    #: where complaints about police officers go, and only there (the internal security
+    #: unit's chat); empty: the supervisors' chat; neither: the bot takes no complaints
+    complaints_chat_id: int | None = Field(default=None)
+    #: working days to answer a complaint about an officer
+    complaint_answer_working_days: int = Field(default=15, ge=1, le=60)
     #: a taken report not resolved after this many hours: a reminder to the officer holding it
     remind_unresolved_hours: float = Field(default=24, gt=0, le=720)
     #: the satisfaction survey goes this many hours after a report is resolved
@@ -173,7 +178,7 @@ class Settings(BaseSettings):
             raise ValueError("folder")
         return value
 
-    @field_validator("supervisors_chat_id", "analysts_chat_id", mode="before")
+    @field_validator("supervisors_chat_id", "analysts_chat_id", "complaints_chat_id", mode="before")
     @classmethod
     def _empty_supervisors(cls, value: object) -> object:
         return None if value == "" else value
@@ -202,6 +207,13 @@ class Settings(BaseSettings):
     def quiet(self) -> tuple[time, time]:
         start, end = self.quiet_hours.split("-")
         return _parse_clock(start), _parse_clock(end)
+
+    @property
+    def complaints_chat(self) -> int | None:
+        """Where complaints about officers go: their own chat, else the supervisors'."""
+        if self.complaints_chat_id is not None:
+            return self.complaints_chat_id
+        return self.supervisors_chat_id
 
     @property
     def digest_at(self) -> time:
@@ -325,6 +337,8 @@ EXPECTED = {
     "escalate_untaken_minutes": "minutes, a number above 0 (at most 2880)",
     "supervisors_chat_id": "the numeric id of the supervisors' group (negative), or empty",
     "analysts_chat_id": "the numeric id of the analysts' group (negative), or empty",
+    "complaints_chat_id": "the numeric id of the complaints group (negative), or empty",
+    "complaint_answer_working_days": "a whole number of working days from 1 to 60",
     "remind_unresolved_hours": "hours, a number above 0 (at most 720)",
     "survey_after_hours": "hours, a number from 0 to 720",
     "quiet_hours": "local hours like 22:00-08:00",
@@ -448,6 +462,15 @@ def load_settings(*, require_token: bool = True, env_file: str | Path | None = "
             [
                 "ANALYSTS_CHAT_ID: expected a chat of its own, not the staff or the supervisors' "
                 "group (the analysts' chat must never get personal data)"
+            ]
+        )
+    complaints = settings.complaints_chat
+    if complaints is not None and complaints in (settings.staff_chat_id, analysts):
+        key = "COMPLAINTS_CHAT_ID" if settings.complaints_chat_id else "SUPERVISORS_CHAT_ID"
+        raise ConfigError(
+            [
+                f"{key}: complaints about officers need a chat of their own, not the staff or "
+                "the analysts' group (the officers complained about sit there)"
             ]
         )
     return settings

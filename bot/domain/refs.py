@@ -34,6 +34,8 @@ class RefKind(StrEnum):
     BACKUP = "backup"
     #: a report's referral to an outside body (its post in the body's chat, the body's asks)
     REFERRAL = "referral"
+    #: a complaint about police conduct (its post in the complaints chat, the conversation)
+    COMPLAINT = "complaint"
 
 
 #: the kinds whose second field is an integer id
@@ -45,6 +47,7 @@ NUMBERED = frozenset(
         RefKind.CSURVEY,
         RefKind.ALERT,
         RefKind.REFERRAL,
+        RefKind.COMPLAINT,
     }
 )
 
@@ -90,6 +93,11 @@ class Ref:
     def referral(cls, referral_id: int, *part: object) -> Ref:
         """`Ref.referral(7, "post")` is "referral:7:post"."""
         return cls(RefKind.REFERRAL, referral_id, _joined(part))
+
+    @classmethod
+    def complaint(cls, complaint_id: int, *part: object) -> Ref:
+        """`Ref.complaint(3, "post")` is "complaint:3:post"."""
+        return cls(RefKind.COMPLAINT, complaint_id, _joined(part))
 
     @classmethod
     def duty(cls, duty_id: int, *part: object) -> Ref:

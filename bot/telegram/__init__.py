@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.fsm.state import StatesGroup
 
-from bot.telegram.access import partner_area, resident_area, staff_area
+from bot.telegram.access import partner_area, resident_area, staff_area, supervisors_area
 from bot.telegram.common import errors, fallback, groups
 from bot.telegram.partner.referrals import router as partner_referrals
 from bot.telegram.resident.claim import router as claim
 from bot.telegram.resident.community import router as community
+from bot.telegram.resident.complaint import router as complaint
 from bot.telegram.resident.helper import application as helper_application
 from bot.telegram.resident.helper import duty_offers
 from bot.telegram.resident.helper import profile as helper_profile
@@ -28,17 +29,20 @@ from bot.telegram.staff.duties import router as duties_staff
 from bot.telegram.staff.helpers import router as helpers_staff
 from bot.telegram.staff.referrals import router as referrals_staff
 from bot.telegram.staff.reports import router as staff_reports
+from bot.telegram.supervisors.complaints import router as supervisors_complaints
 
 
 def routers() -> list[Router]:
     """Fresh routers for one Dispatcher (a Router can be attached only once). Residents',
-    staff and outside bodies' routers hang under their areas (bot.telegram.access), which
-    check the chat, and for staff the role, once for every handler under them."""
+    staff, outside bodies' and the complaints chat's routers hang under their areas
+    (bot.telegram.access), which check the chat, and for staff the role, once for every
+    handler under them."""
     return [
         errors.router(),
         resident_area(
             start.router(),
             info.router(),
+            complaint.router(),
             report.router(),
             my_reports.router(),
             claim.router(),
@@ -61,6 +65,7 @@ def routers() -> list[Router]:
             staff_reports.router(),
         ),
         partner_area(partner_referrals.router()),
+        supervisors_area(supervisors_complaints.router()),
         groups.router(),
         fallback.router(),
     ]

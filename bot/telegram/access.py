@@ -25,9 +25,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.services.chats import ChatService
+from bot.services.complaints import ComplaintService
 from bot.services.desk import DeskService
 from bot.services.referrals import ReferralService
 from bot.telegram import texts
+from bot.telegram.common.texts import members_only
 from bot.telegram.staff_members import AdminGate, StaffGate
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ RESIDENT_AREA = "resident_area"
 STAFF_AREA = "staff_area"
 #: the outside bodies' own chats (reports referred to them)
 PARTNER_AREA = "partner_area"
+#: the complaints chat (the supervisors' or internal security's): complaints about officers
+SUPERVISORS_AREA = "supervisors_area"
 #: the update types the areas guard; a handler of any other type under them is refused by
 #: the tests (its chat would not be checked)
 GUARDED = ("message", "edited_message", "callback_query")
@@ -219,5 +223,50 @@ def partner_area(*routers: Router) -> Router:
     area.message.filter(GROUPS, InBodyChat())
     area.edited_message.filter(GROUPS, InBodyChat())
     area.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), InBodyChat())
+    area.include_routers(*routers)
+    return area
+
+
+class InComplaintsChat(Filter):
+    """The supervisors' area's own filter: the chat complaints about officers go to."""
+
+    async def __call__(self, event: TelegramObject, complaints: ComplaintService) -> bool:
+        chat_id = _chat_id(event)
+        return chat_id is not None and complaints.is_complaints_chat(chat_id)
+
+
+class MemberGuard(BaseMiddleware):
+    """The presser or writer must be a member of the chat now (asked of Telegram, cached
+    briefly): a person removed from the complaints chat loses its buttons at once, and a
+    message from a channel or an anonymous admin acts for nobody. A press is refused with an
+    alert; words are ignored."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        chat_id = _chat_id(event)
+        person = getattr(event, "from_user", None)
+        if chat_id is None or person is None or person.is_bot:
+            return None
+        gate: StaffGate = data["staff_gate"]
+        if not await gate.is_member(data["bot"], person.id, chat_id):
+            if isinstance(event, CallbackQuery):
+                await event.answer(members_only(), show_alert=True)
+            return None
+        return await handler(event, data)
+
+
+def supervisors_area(*routers: Router) -> Router:
+    """The complaints chat's routers, reachable from that chat only, by its members only."""
+    area = Router(name=SUPERVISORS_AREA)
+    area.message.filter(GROUPS, InComplaintsChat())
+    area.edited_message.filter(GROUPS, InComplaintsChat())
+    area.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), InComplaintsChat())
+    guard = MemberGuard()
+    for name in GUARDED:
+        area.observers[name].middleware(guard)
     area.include_routers(*routers)
     return area

@@ -42,6 +42,7 @@ BTN_MENU = N_("🏠 Main menu")
 BTN_INSPECTOR = N_("👮 My district inspector")
 BTN_PICK_FROM_LIST = N_("📋 Choose from the list")
 BTN_VOLUNTEER = N_("🤝 Become a public helper")
+BTN_COMPLAINT = N_("⚖️ Complaint about an officer")
 
 #: Each language named in itself, never translated: a reader finds their own.
 LANGUAGE_NAMES = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский"}
@@ -54,7 +55,7 @@ def main_menu() -> ReplyKeyboardMarkup:
             [KeyboardButton(text=_(BTN_REPORT)), KeyboardButton(text=_(BTN_MY_REPORTS))],
             [KeyboardButton(text=_(BTN_INSPECTOR)), KeyboardButton(text=_(BTN_VOLUNTEER))],
             [KeyboardButton(text=_(BTN_HELP)), KeyboardButton(text=_(BTN_LANGUAGE))],
-            [KeyboardButton(text=_(BTN_PRIVACY))],
+            [KeyboardButton(text=_(BTN_PRIVACY)), KeyboardButton(text=_(BTN_COMPLAINT))],
         ],
         resize_keyboard=True,
         is_persistent=True,

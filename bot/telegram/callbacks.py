@@ -146,6 +146,32 @@ class BodyCb(CallbackData, prefix="bd"):
     referral: Number
 
 
+class ComplaintAction(StrEnum):
+    """A button under a complaint's post in the complaints chat."""
+
+    TAKE = "take"
+    WRITE = "write"  # the bot asks for a message to the resident
+    ANSWER = "answer"  # the bot asks for the answer, which closes it
+
+
+class ComplaintCb(CallbackData, prefix="cp"):
+    action: ComplaintAction
+    complaint: Number
+
+
+class ComplaintStep(StrEnum):
+    """The resident's complaint wizard."""
+
+    NAMED = "named"
+    ANONYMOUS = "anonymous"
+    SEND = "send"
+    CANCEL = "cancel"
+
+
+class ComplaintStepCb(CallbackData, prefix="cw"):
+    action: ComplaintStep
+
+
 #: one letter per report status for the staff buttons' `seen`
 SEEN = {
     "new": Seen.NEW,

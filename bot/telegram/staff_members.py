@@ -38,6 +38,10 @@ class StaffGate:
             chat_id = await self.chats.staff_chat_id()
         if chat_id is None:
             return False
+        return await self.is_member(bot, user_id, chat_id)
+
+    async def is_member(self, bot: Bot, user_id: int, chat_id: int) -> bool:
+        """A member of this chat now (asked of Telegram at most once per `ttl`)."""
         cached = self._cache.get((chat_id, user_id))
         now = self.clock()
         if cached is not None and now - cached[0] < self.ttl:

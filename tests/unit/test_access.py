@@ -34,6 +34,8 @@ from bot.telegram.access import (
     PARTNER_AREA,
     RESIDENT_AREA,
     STAFF_AREA,
+    SUPERVISORS_AREA,
+    MemberGuard,
     Staff,
     StaffGuard,
 )
@@ -46,6 +48,8 @@ STAFF_PACKAGE = "bot.telegram.staff."
 RESIDENT_PACKAGE = "bot.telegram.resident."
 #: an outside body's chat (a report referred to it)
 PARTNER_PACKAGE = "bot.telegram.partner."
+#: the complaints chat (complaints about officers: never the staff's)
+SUPERVISORS_PACKAGE = "bot.telegram.supervisors."
 #: for every chat, on purpose: errors, /chatid and /help in groups, migrations, stale buttons
 OPEN_PACKAGE = "bot.telegram.common."
 STAFF_BUTTONS = (
@@ -61,6 +65,14 @@ STAFF_COMMANDS = {name for name, _ in profile.STAFF_COMMANDS} - {"help", "chatid
 
 STAFF_CHAT, PRECINCT_CHAT, ANALYSTS_CHAT, OTHER_GROUP = -1001, -1002, -1003, -1009
 BODY_CHAT = -1005
+COMPLAINTS_CHAT = -1006
+
+
+class Complaints:
+    """What the supervisors' area's filter asks of ComplaintService."""
+
+    def is_complaints_chat(self, chat_id: int) -> bool:
+        return chat_id == COMPLAINTS_CHAT
 
 
 class Referrals:
@@ -165,7 +177,7 @@ async def reaches(found: Found, chat_id: int, chat_type: str) -> bool:
     event = event_in(chat_id, chat_type, found.event)
     for router in found.chain:
         passed, _ = await router.observers[found.event].check_root_filters(
-            event, chats=Chats(), referrals=Referrals()
+            event, chats=Chats(), referrals=Referrals(), complaints=Complaints()
         )
         if not passed:
             return False
@@ -177,11 +189,14 @@ async def violations(dp: Dispatcher) -> list[str]:
     for found in walk(dp):
         module = module_of(found)
         if module.startswith("bot.") and not module.startswith(
-            (STAFF_PACKAGE, RESIDENT_PACKAGE, OPEN_PACKAGE, PARTNER_PACKAGE)
+            (STAFF_PACKAGE, RESIDENT_PACKAGE, OPEN_PACKAGE, PARTNER_PACKAGE, SUPERVISORS_PACKAGE)
         ):
             wrong.append(
-                f"{found.name}: put its module under telegram/staff, resident, partner or common"
+                f"{found.name}: put its module under telegram/staff, resident, partner, "
+                "supervisors or common"
             )
+        if found.under(SUPERVISORS_AREA) or module.startswith(SUPERVISORS_PACKAGE):
+            wrong += await supervisors_violations(found)
         if found.under(PARTNER_AREA) or module.startswith(PARTNER_PACKAGE):
             wrong += await partner_violations(found)
         if found.under(STAFF_AREA) or is_staff_handler(found):
@@ -224,6 +239,30 @@ async def partner_violations(found: Found) -> list[str]:
     return wrong
 
 
+async def supervisors_violations(found: Found) -> list[str]:
+    """The complaints chat's handler: under the supervisors' area, its members checked,
+    reachable from the complaints chat only (never the staff group, where the officers
+    complained about sit, nor any other chat)."""
+    if not found.under(SUPERVISORS_AREA):
+        return [f"{found.name}: a complaints chat's handler outside the supervisors' area"]
+    if found.event not in GUARDED:
+        return [f"{found.name}: the supervisors' area filters {GUARDED} only"]
+    wrong = []
+    own = found.chain[-1].observers[found.event]
+    if not any(isinstance(m, MemberGuard) for m in own._resolve_middlewares()):
+        wrong.append(f"{found.name}: MemberGuard does not run before it")
+    chats = (
+        (STAFF_CHAT, "supergroup"), (PRECINCT_CHAT, "supergroup"), (BODY_CHAT, "supergroup"),
+        (OTHER_GROUP, "supergroup"), (7, "private"),
+    )  # fmt: skip
+    for chat_id, kind in chats:
+        if await reaches(found, chat_id, kind):
+            wrong.append(f"{found.name}: reachable from a {kind} that is not the complaints'")
+    if not await reaches(found, COMPLAINTS_CHAT, "supergroup"):
+        wrong.append(f"{found.name}: not reachable from the complaints chat")
+    return wrong
+
+
 async def resident_violations(found: Found) -> list[str]:
     if not found.under(RESIDENT_AREA):
         return [f"{found.name}: a resident's handler outside the residents' area"]
@@ -250,7 +289,9 @@ async def test_every_handler_sits_where_its_chats_and_role_are_checked() -> None
     found = list(walk(dp))
     staff = [f for f in found if f.under(STAFF_AREA)]
     resident = [f for f in found if f.under(RESIDENT_AREA)]
+    supervisors = [f for f in found if f.under(SUPERVISORS_AREA)]
     assert len(staff) >= 30 and len(resident) >= 80, "the walk sees the real routers"
+    assert len(supervisors) >= 4, "the complaints chat's buttons and replies"
     assert all(is_staff_module(module_of(f)) for f in staff)
     assert all(is_resident_module(module_of(f)) for f in resident)
 

@@ -71,6 +71,7 @@ VALUES: dict[str, dict[str, Any]] = {
     "claim_codes": {"code_hash": "ab" * 32},
     "bodies": {"id": "akimat", "contact": "telegram", "chat_id": -1009000000001, "active": 1},
     "referrals": {"state": "accepted", "due_on": "2026-12-11", "reason": "competence"},
+    "complaints": {"status": "taken", "language": "ru", "due_on": "2026-12-09"},
     "followups": {"kind": "report_remind", "state": "pending", "data": '{"n": 1}'},
     "surveys": {"solved": "partly", "rating": 4},
     "helpers": {

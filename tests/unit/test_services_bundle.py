@@ -23,6 +23,8 @@ NOT_SERVICES |= {"message", "helper"}
 NOT_SERVICES |= {"report", "seen"}
 #: an outside body's answer: the referral whose question it replies to (AnswerToBot)
 NOT_SERVICES |= {"referral_id"}
+#: a supervisor's reply in the complaints chat: the complaint, and answer or message (ReplyToBot)
+NOT_SERVICES |= {"complaint_id", "what"}
 
 
 def handlers(router: Router) -> Iterator[tuple[str, str]]:

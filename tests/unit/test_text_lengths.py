@@ -234,6 +234,8 @@ def placeholder_values() -> dict[str, str]:
                 "rating",
                 "in_time",
                 "late",
+                "minimum",
+                "maximum",
             ],
             number,
         ),

@@ -2,7 +2,7 @@
 
 One module per aggregate: users, fsm (conversation state), chats, inbox, outbox, reports,
 followups, directory, helpers, duties, community, desk, stats, subscriptions, ops, privacy,
-referrals;
+referrals, complaints;
 `_rows` holds what they share. Every repository is re-exported here, so
 `from bot.storage.repositories import X` keeps working; new code imports from the
 aggregate's module.
@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.storage.repositories._rows import from_db, to_db
 from bot.storage.repositories.chats import ChatRepository
 from bot.storage.repositories.community import CommunitySurveyRepository
+from bot.storage.repositories.complaints import ComplaintRepository
 from bot.storage.repositories.desk import ModerationRepository, TemplateRepository
 from bot.storage.repositories.directory import DirectoryRepository
 from bot.storage.repositories.duties import DutyRepository
@@ -38,6 +39,7 @@ __all__ = [
     "BotProfileRepository",
     "ChatRepository",
     "CommunitySurveyRepository",
+    "ComplaintRepository",
     "DirectoryRepository",
     "DutyRepository",
     "ErasureRepository",

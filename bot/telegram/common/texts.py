@@ -176,3 +176,7 @@ def report_image_as_file() -> str:
         "Please send the picture as a photo, not as a file: a file keeps hidden details, such as "
         "where it was taken, and I do not keep it. In Telegram choose «Photo» when you attach it."
     )
+
+
+def members_only() -> str:
+    return _("Only members of this chat can do this.")

@@ -121,6 +121,10 @@ async def consent_yes(
         user = await users.get_required(user.id)
         place = (float(preset[0]), float(preset[1])) if preset else None
         await start_wizard(message, state, user, categories, place)
+    elif message is not None and then == "complaint":
+        from bot.telegram.resident.complaint.router import start_wizard as complaint_wizard
+
+        await complaint_wizard(message, state)
 
 
 async def consent_no(

@@ -1,0 +1,1 @@
+"""A complaint about a police officer: the resident's wizard and their replies."""

@@ -1,0 +1,2 @@
+"""The complaints chat: the supervisors or internal security, who read complaints about
+police conduct."""
