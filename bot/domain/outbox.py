@@ -80,6 +80,11 @@ class Unreachable(DeliveryError):
     """403: the user blocked the bot, or the bot left the group. Retrying will not help."""
 
 
+class Unchanged(DeliveryError):
+    """An edit drawn when sent that would show exactly what the message shows already: done
+    without a request (Telegram would refuse it as «message is not modified»)."""
+
+
 class Rejected(DeliveryError):
     """400 and the like: this message will never be accepted as it is."""
 

@@ -5,6 +5,7 @@ the transaction of the change that causes it, and every later step is a follow-u
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from bot.domain.duties import (
     wave_size,
 )
 from bot.domain.helpers import HelperStatus
-from bot.domain.outbox import NewMessage, OutgoingMessage
+from bot.domain.outbox import NewMessage, OutgoingMessage, Unchanged
 from bot.domain.refs import Ref, RefKind
 from bot.services.followups import FollowUp, FollowUps, Later
 from bot.services.outbox import Outbox
@@ -146,6 +147,10 @@ class DutyService:
         self.staff_chat_id = staff_chat_id
         self.rules = rules
         self.repo = DutyRepository()
+        #: the staff post as last delivered, by duty (its drawn payload as JSON), and what
+        #: each row on its way draws: a roster edit that would show the same is not sent
+        self._drawn: dict[int, str] = {}
+        self._drawing: dict[int, tuple[int, str]] = {}
         followups.register(WAVE, self._wave, slow=True)  # offers to a whole wave of helpers
         followups.register(REMIND, self._remind)
         followups.register(START, self._start)
@@ -471,6 +476,9 @@ class DutyService:
     async def on_sent(self, conn: Tx, message: OutgoingMessage, message_id: int | None) -> None:
         """An offer reached a helper: remember its message (to edit it when the seats fill). If
         it filled while the offer was on its way, edit it now."""
+        drawn = self._drawing.pop(message.id, None)
+        if drawn is not None:
+            self._drawn[drawn[0]] = drawn[1]
         match _duty_ref(message.ref):
             case (duty_id, ("post",)):
                 # answers that came while the post was on its way are not on it yet
@@ -499,7 +507,17 @@ class DutyService:
                 return payload
         if found is None:
             return payload
-        return {**payload, **self.renderer.post_payload(*found)}
+        drawn = self.renderer.post_payload(*found)
+        key = json.dumps(drawn, sort_keys=True, ensure_ascii=False)
+        if (
+            message.ref is not None
+            and message.ref.part == "roster"
+            and (self._drawn.get(duty_id) == key)
+        ):
+            # e.g. an answer that came while the post was on its way, drawn on it already
+            raise Unchanged(f"duty {duty_id}: the post shows this roster already")
+        self._drawing[message.id] = (duty_id, key)
+        return {**payload, **drawn}
 
     # --- follow-ups ----------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from bot.domain.outbox import (
     RetryLater,
     TopicGone,
     Transient,
+    Unchanged,
     Unreachable,
 )
 from bot.domain.refs import Ref, RefKind
@@ -257,6 +258,9 @@ class DeliveryWorker:
                 await self.on_unreachable(message)
         except TopicGone as exc:
             await self._redirect(message, str(exc))
+        except Unchanged:
+            log.debug("outbox #%s: the message shows this already; not sent", message.id)
+            await self._settle(message, None)
         except Rejected as exc:
             await self._fail(message, f"rejected: {exc}")
             log.error(

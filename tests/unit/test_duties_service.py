@@ -6,6 +6,7 @@ re-offers the seat, reminders and hours follow."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -33,6 +34,7 @@ from bot.services.outbox import Outbox
 from bot.services.stats import Period
 from bot.services.users import UserService
 from bot.storage.db import Database
+from bot.testing.timeouts import scaled
 from tests.conftest import FixedClock
 from tests.unit.test_helpers_service import Renderer as HelperRenderer
 
@@ -50,7 +52,8 @@ class Renderer:
         return NewMessage(STAFF, "sendMessage", {"text": "post"}, ref=Ref.duty(duty.id, "post"))
 
     def post_payload(self, duty: Duty, offers: list[DutyOffer]) -> dict[str, Any]:
-        return {"text": f"{len(offers)} offers"}
+        accepted = sum(o.state is OfferState.ACCEPTED for o in offers)
+        return {"text": f"{accepted} accepted"}
 
     def offer(self, duty: Duty, helper: DutyCandidate, free: int) -> NewMessage:
         return NewMessage(
@@ -533,3 +536,75 @@ async def test_staff_hear_of_empty_seats_hours_before(db: Database, clock: Fixed
     clock.now = STARTS - timedelta(hours=3)
     await followups.run_due()
     assert await outbox_texts(db, STAFF) == ["post", "short 2"]
+
+
+class RecordingSender:
+    """Telegram that accepts everything and remembers what it was asked."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, str]] = []
+
+    async def send(
+        self, chat_id: int, method: str, payload: dict[str, Any], bulk: bool = False
+    ) -> int | None:
+        self.sent.append((chat_id, method, str(payload.get("text"))))
+        return 1000 + len(self.sent)
+
+
+async def test_an_answer_drawn_on_the_post_already_costs_no_identical_edit(
+    db: Database, clock: FixedClock
+) -> None:
+    """A helper accepts while the staff post is still on its way: the post is drawn when
+    sent, with the seat taken, and the roster edit its delivery asks for would show the same
+    (Telegram refuses that as «message is not modified»): it is done without a request. A
+    later answer is drawn and sent as usual."""
+    from bot.domain.refs import RefKind
+    from bot.services.outbox import DeliveryHooks, DeliveryWorker
+
+    await active_helper(db, clock, 601)
+    await active_helper(db, clock, 602)
+    duties, followups = duties_of(db, clock, wave_factor=4)
+    duty = await duties.create(draft(seats=2), 1, "Officer")
+    await followups.run_due()
+    assert sorted(await offered_to(db, duty.id)) == [601, 602]
+    assert (await duties.answer(601, duty.id, accept=True)).answer is Answer.ACCEPTED
+
+    hooks = DeliveryHooks()
+    hooks.before_send(RefKind.DUTY, duties.prepare)
+    hooks.when_sent(RefKind.DUTY, duties.on_sent)
+    sender = RecordingSender()
+    worker = DeliveryWorker(
+        db, duties.outbox, sender, clock, backoff_base=0.01, idle_poll=0.05,
+        on_sent=hooks.sent, prepare=hooks.prepare, wants_sent=hooks.wants_sent,
+    )  # fmt: skip
+
+    async def roster_rows() -> list[tuple[str, int | None]]:
+        async with db.read() as conn:
+            cur = await conn.execute(
+                "SELECT state, telegram_message_id FROM outbox WHERE ref = ? ORDER BY id",
+                (f"duty:{duty.id}:roster",),
+            )
+            return [tuple(r) for r in await cur.fetchall()]  # type: ignore[misc]
+
+    task = asyncio.create_task(worker.run())
+    try:
+        async with asyncio.timeout(scaled(10)):
+            while [state for state, _ in await roster_rows()] != ["done"]:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        assert await roster_rows() == [("done", None)], "done without a request"
+        posts = [s for s in sender.sent if s[0] == STAFF and "accepted" in s[2]]
+        assert posts == [(STAFF, "sendMessage", "1 accepted")]
+
+        assert (await duties.answer(602, duty.id, accept=True)).answer is Answer.ACCEPTED
+        async with asyncio.timeout(scaled(10)):
+            while [state for state, _ in await roster_rows()] != ["done"] * 2:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        assert [s for s in sender.sent if s[0] == STAFF and "accepted" in s[2]] == [
+            (STAFF, "sendMessage", "1 accepted"),
+            (STAFF, "editMessageText", "2 accepted"),
+        ]
+    finally:
+        await worker.stop(grace=1)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
