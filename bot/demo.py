@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from datetime import datetime
 from datetime import time as clock_time
@@ -22,8 +24,12 @@ from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings, describe_errors
 from bot.services.clock import WorldClock, next_weekday_at, utc_now
+from bot.testing.timeouts import timeout_scale
 
 DEMO_TOKEN = "100200300:DEMO-token-for-the-local-emulator"
+#: the story, and the bot's stop after it, at most (times SAKSHY_TEST_TIMEOUT_SCALE)
+DEMO_LIMIT_SECONDS = 180.0
+STOP_LIMIT_SECONDS = 30.0
 RESIDENT_ID = 777001
 STAFF_CHAT_ID = -1001234567890
 
@@ -59,6 +65,40 @@ def _content(message: Any) -> str:
         loc = raw["location"]
         return f"📍 [map] {loc['latitude']}, {loc['longitude']}"
     return ""
+
+
+def where_stuck(db: Any) -> str:
+    """Every task of the loop and what it waits on, innermost last (and whether the database
+    is held): what a stuck demo prints instead of hanging."""
+    lines = [f"  database held: {db.held()}"]
+    for task in asyncio.all_tasks():
+        lines.append(f"  task {task.get_name()}:")
+        step: Any = task.get_coro()
+        for _ in range(40):
+            if step is None:
+                break
+            frame = next(
+                (
+                    getattr(step, a)
+                    for a in ("cr_frame", "gi_frame", "ag_frame")
+                    if getattr(step, a, None)
+                ),
+                None,
+            )
+            if frame is not None:
+                lines.append(
+                    f"    {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}"
+                )
+            step = next(
+                (
+                    getattr(step, a)
+                    for a in ("cr_await", "gi_yieldfrom", "ag_await")
+                    if getattr(step, a, None) is not None
+                ),
+                None,
+            )
+        lines.append(f"    waits on {step!r}")
+    return "\n".join(lines)
 
 
 def render_bot(message: Any) -> str:
@@ -259,98 +299,119 @@ async def run_demo(
         names = {"kk": "Айгерім", "ru": "Айгерим"}
         me = names[lang]
         user = fake.user(RESIDENT_ID, first_name=me, language_code="en")
+        stuck: list[str] = []
         try:
-            out.append(f"— Sakshy demo ({lang}): the real bot, a local Telegram emulator —\n")
-            out.append(f"👤 {me}: /start")
-            await user.send("/start")
-            answers = await _drain(user, out)
-            picker = next(
-                m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup
+            # a story of about 20 s: one still running after this long is stuck somewhere,
+            # and says where instead of hanging (a machine's load is allowed for)
+            async with asyncio.timeout(DEMO_LIMIT_SECONDS * timeout_scale()):
+                out.append(f"— Sakshy demo ({lang}): the real bot, a local Telegram emulator —\n")
+                out.append(f"👤 {me}: /start")
+                await user.send("/start")
+                answers = await _drain(user, out)
+                picker = next(
+                    m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup
+                )
+                label = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский"}[lang]
+                out.append(f"👤 {me}: presses [ {label} ]")
+                await user.press(picker, data=f"lang:{lang}")
+                answers = await _drain(user, out)
+                consent = next(
+                    m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup
+                )
+                agree = consent.reply_markup["inline_keyboard"][0][0]
+                out.append(f"👤 {me}: presses [ {agree['text']} ]")
+                await user.press(consent, data=agree["callback_data"])
+                await _drain(user, out)
+                help_label = _button(user.reply_keyboard, "ℹ️")
+                out.append(f"👤 {me}: {help_label}")
+                await user.tap(help_label)
+                await _drain(user, out)
+                out.append(f"👤 {me}: (a sticker)")
+                await user.send_sticker()
+                await _drain(user, out)
+                out.append(f"👤 {me}: <script>alert(1)</script> where is my inspector?")
+                await user.send("<script>alert(1)</script> where is my inspector?")
+                await _drain(user, out)
+                # my district inspector: a location inside the demo square «ЖД вокзал»
+                inspector_label = _button(user.reply_keyboard, "👮")
+                out.append(f"👤 {me}: {inspector_label}")
+                await user.tap(inspector_label)
+                await _drain(user, out)
+                out.append(f"👤 {me}: (shares a location: 42.3000, 69.6100, the railway station)")
+                await user.send_location(42.3000, 69.6100)
+                await _drain(user, out)
+                await _play_report(user, me, lang, out)
+                posts = await _drain(staff, out[:0])  # the topic first, then what is in it
+                for name in staff.topics.values():
+                    out.append(f"🏢 {staff_titles[lang]}, new topic «{name}»:")
+                out.extend(render_bot(post) for post in posts)
+                officer_names = {"kk": "Кезекші Марат", "ru": "Дежурный Марат"}
+                officer = fake.user(777002, first_name=officer_names[lang], language_code=lang)
+                staff.add_member(officer)
+                who = f"👮 {officer_names[lang]} ({staff_titles[lang]})"
+                profile = {"kk": "/me капитан Ахметов", "ru": "/me капитан Ахметов"}[lang]
+                out.append(f"{who}: {profile}")
+                await staff.send(officer, profile)
+                await _drain(staff, out)
+                post = posts[-1]
+                take = post.reply_markup["inline_keyboard"][0][0]
+                out.append(f"{who}: presses [ {take['text']} ]")
+                await staff.press(officer, post, data=take["callback_data"])
+                await _drain(user, out, first=10.0)
+                answer = {"kk": "Жақын арада барамыз. Подъезд нөмірі дұрыс па?",
+                          "ru": "Скоро будем. Номер подъезда верный?"}[lang]  # fmt: skip
+                out.append(f"{who}, in the report's topic: {answer}")
+                await staff.send(officer, answer, thread_id=post.thread_id)
+                relayed = await _drain(user, out, first=10.0)
+                reply = {"kk": "Иә, 3-подъезд", "ru": "Да, 3-й подъезд"}[lang]
+                out.append(f"👤 {me}, replying: {reply}")
+                await user.reply(relayed[-1], reply)
+                await _drain(user, out)
+                out.append(f"🏢 {staff_titles[lang]}:")
+                await _drain(staff, out, first=10.0)
+                # resolved, with a note for the resident (a reply to the bot's request)
+                await fake.wait_for(lambda: "st:resolve:" in str(post.reply_markup), timeout=10)
+                resolve = post.reply_markup["inline_keyboard"][0][0]
+                out.append(f"{who}: presses [ {resolve['text']} ]")
+                await staff.press(officer, post, data=resolve["callback_data"])
+                await fake.wait_for(lambda: "st:rs_note:" in str(post.reply_markup), timeout=10)
+                with_note = post.reply_markup["inline_keyboard"][0][0]
+                out.append(f"{who}: presses [ {with_note['text']} ]")
+                await staff.press(officer, post, data=with_note["callback_data"])
+                prompts = await _drain(staff, out, first=10.0)
+                note = {
+                    "kk": "Көршілерге ескерту жасалды, музыка өшірілді.",
+                    "ru": "Соседям вынесено предупреждение, музыку выключили.",
+                }[lang]
+                out.append(f"{who}, replying to the bot: {note}")
+                await staff.send(officer, note, reply_to=prompts[-1], thread_id=post.thread_id)
+                await _drain(user, out, first=10.0)
+                await fake.wait_for(
+                    lambda: all(t.closed for t in staff.all_topics.values()), timeout=10
+                )
+                out.append(f"🏢 {staff_titles[lang]}: the report's topic is closed")
+                await _play_duty(app, fake, staff, officer, who, lang, out)
+        except TimeoutError:
+            stuck.append(
+                "the demo's story did not end; it waited here:\n"
+                + traceback.format_exc()
+                + "the other tasks:\n"
+                + where_stuck(app.db)
             )
-            label = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский"}[lang]
-            out.append(f"👤 {me}: presses [ {label} ]")
-            await user.press(picker, data=f"lang:{lang}")
-            answers = await _drain(user, out)
-            consent = next(
-                m for m in answers if m.reply_markup and "inline_keyboard" in m.reply_markup
-            )
-            agree = consent.reply_markup["inline_keyboard"][0][0]
-            out.append(f"👤 {me}: presses [ {agree['text']} ]")
-            await user.press(consent, data=agree["callback_data"])
-            await _drain(user, out)
-            help_label = _button(user.reply_keyboard, "ℹ️")
-            out.append(f"👤 {me}: {help_label}")
-            await user.tap(help_label)
-            await _drain(user, out)
-            out.append(f"👤 {me}: (a sticker)")
-            await user.send_sticker()
-            await _drain(user, out)
-            out.append(f"👤 {me}: <script>alert(1)</script> where is my inspector?")
-            await user.send("<script>alert(1)</script> where is my inspector?")
-            await _drain(user, out)
-            # my district inspector: a location inside the demo square «ЖД вокзал»
-            inspector_label = _button(user.reply_keyboard, "👮")
-            out.append(f"👤 {me}: {inspector_label}")
-            await user.tap(inspector_label)
-            await _drain(user, out)
-            out.append(f"👤 {me}: (shares a location: 42.3000, 69.6100, the railway station)")
-            await user.send_location(42.3000, 69.6100)
-            await _drain(user, out)
-            await _play_report(user, me, lang, out)
-            posts = await _drain(staff, out[:0])  # the topic first, then what is in it
-            for name in staff.topics.values():
-                out.append(f"🏢 {staff_titles[lang]}, new topic «{name}»:")
-            out.extend(render_bot(post) for post in posts)
-            officer_names = {"kk": "Кезекші Марат", "ru": "Дежурный Марат"}
-            officer = fake.user(777002, first_name=officer_names[lang], language_code=lang)
-            staff.add_member(officer)
-            who = f"👮 {officer_names[lang]} ({staff_titles[lang]})"
-            profile = {"kk": "/me капитан Ахметов", "ru": "/me капитан Ахметов"}[lang]
-            out.append(f"{who}: {profile}")
-            await staff.send(officer, profile)
-            await _drain(staff, out)
-            post = posts[-1]
-            take = post.reply_markup["inline_keyboard"][0][0]
-            out.append(f"{who}: presses [ {take['text']} ]")
-            await staff.press(officer, post, data=take["callback_data"])
-            await _drain(user, out, first=10.0)
-            answer = {"kk": "Жақын арада барамыз. Подъезд нөмірі дұрыс па?",
-                      "ru": "Скоро будем. Номер подъезда верный?"}[lang]  # fmt: skip
-            out.append(f"{who}, in the report's topic: {answer}")
-            await staff.send(officer, answer, thread_id=post.thread_id)
-            relayed = await _drain(user, out, first=10.0)
-            reply = {"kk": "Иә, 3-подъезд", "ru": "Да, 3-й подъезд"}[lang]
-            out.append(f"👤 {me}, replying: {reply}")
-            await user.reply(relayed[-1], reply)
-            await _drain(user, out)
-            out.append(f"🏢 {staff_titles[lang]}:")
-            await _drain(staff, out, first=10.0)
-            # resolved, with a note for the resident (a reply to the bot's request)
-            await fake.wait_for(lambda: "st:resolve:" in str(post.reply_markup), timeout=10)
-            resolve = post.reply_markup["inline_keyboard"][0][0]
-            out.append(f"{who}: presses [ {resolve['text']} ]")
-            await staff.press(officer, post, data=resolve["callback_data"])
-            await fake.wait_for(lambda: "st:rs_note:" in str(post.reply_markup), timeout=10)
-            with_note = post.reply_markup["inline_keyboard"][0][0]
-            out.append(f"{who}: presses [ {with_note['text']} ]")
-            await staff.press(officer, post, data=with_note["callback_data"])
-            prompts = await _drain(staff, out, first=10.0)
-            note = {"kk": "Көршілерге ескерту жасалды, музыка өшірілді.",
-                    "ru": "Соседям вынесено предупреждение, музыку выключили."}[lang]  # fmt: skip
-            out.append(f"{who}, replying to the bot: {note}")
-            await staff.send(officer, note, reply_to=prompts[-1], thread_id=post.thread_id)
-            await _drain(user, out, first=10.0)
-            await fake.wait_for(
-                lambda: all(t.closed for t in staff.all_topics.values()), timeout=10
-            )
-            out.append(f"🏢 {staff_titles[lang]}: the report's topic is closed")
-            await _play_duty(app, fake, staff, officer, who, lang, out)
         finally:
-            await app.stop()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            try:
+                async with asyncio.timeout(STOP_LIMIT_SECONDS * timeout_scale()):
+                    await app.stop()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            except TimeoutError:
+                stuck.append("the bot did not stop:\n" + where_stuck(app.db))
+                task.cancel()
             await fake.stop()
     print("\n\n".join(out))
+    if stuck:
+        print("\n".join(stuck), file=sys.stderr)
+        return 1
     refusals = list(getattr(fake, "refusals", []))
     print(
         f"\n— {len(out)} steps in {time.monotonic() - started:.1f} s; "

@@ -163,6 +163,10 @@ class Database:
                 await self._conn.close()
                 self._conn = None
 
+    def held(self) -> bool:
+        """Whether a unit of work holds the connection now (for a stuck process's report)."""
+        return self._lock.locked()
+
     @property
     def conn(self) -> _Connection:
         if self._conn is None:

@@ -88,3 +88,16 @@ def test_a_bad_time_zone_stops_the_demo_with_the_configuration_lines(
         "  - TIMEZONE: expected an IANA time zone, like Asia/Almaty",
         "See .env.example for every key.",
     ]
+
+
+async def test_a_stuck_demo_says_where_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A story that does not end within its limit (here: half a second) stops the bot, prints
+    every task and what it waits on, and fails: a hang in CI names itself."""
+    monkeypatch.setattr("bot.demo.DEMO_LIMIT_SECONDS", 0.5)
+    assert await run_demo(lang="kk") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("the demo's story did not end; it waited here:\n")
+    assert "in run_demo" in err, "the story's place in the traceback"
+    assert "the other tasks:\n  database held: " in err and "waits on" in err
