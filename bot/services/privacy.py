@@ -34,10 +34,12 @@ class Erasure:
     helper: bool = False
     reports: int = 0
     posts: int = 0
+    #: complaints about officers not yet answered
+    open_complaints: tuple[int, ...] = ()
 
     @property
     def refused(self) -> bool:
-        return bool(self.open_reports) or self.helper
+        return bool(self.open_reports) or self.helper or bool(self.open_complaints)
 
 
 class PrivacyService:
@@ -60,8 +62,8 @@ class PrivacyService:
     async def can_forget(self, user_id: int) -> Erasure:
         """Whether /forgetme may go ahead now (asked before the confirmation)."""
         async with self.db.read() as conn:
-            open_reports, helper = await self.erasures.blockers(conn, user_id)
-        return Erasure(tuple(open_reports), helper)
+            open_reports, helper, complaints = await self.erasures.blockers(conn, user_id)
+        return Erasure(tuple(open_reports), helper, open_complaints=tuple(complaints))
 
     async def forget(self, user_id: int) -> Erasure:
         """Erase the person's data in one transaction (checked again inside it)."""
@@ -69,9 +71,9 @@ class PrivacyService:
         try:
             # slow: it rewrites the person's rows wherever they are, the outbox's old ones too
             async with self.db.transaction(slow=True) as conn:
-                open_reports, helper = await self.erasures.blockers(conn, user_id)
-                if open_reports or helper:
-                    return Erasure(tuple(open_reports), helper)
+                open_reports, helper, complaints = await self.erasures.blockers(conn, user_id)
+                if open_reports or helper or complaints:
+                    return Erasure(tuple(open_reports), helper, open_complaints=tuple(complaints))
                 numbers = await self.erasures.erase(conn, user_id, self.clock())
                 for number in numbers:
                     if self.redraw_post is not None and await self.redraw_post(conn, number):

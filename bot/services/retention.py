@@ -28,6 +28,8 @@ class RetentionService:
         now = self.clock()
         before = now - timedelta(days=self.days)
         reports = messages = 0
+        async with self.db.transaction() as conn:  # a few a month: one statement
+            await self.repo.unname_answered_complaints(conn, before)
         while True:
             async with self.db.transaction(slow=True) as conn:
                 done = await self.repo.anonymise_closed(conn, before, BATCH, now)

@@ -48,6 +48,7 @@ RESIDENT_COMMANDS = [
     ("start", N_("Start and main menu")),
     ("report", N_("Report a minor offence")),
     ("myreports", N_("My reports and their status")),
+    ("complaint", N_("A complaint about a police officer")),
     ("inspector", N_("My district inspector")),
     ("volunteer", N_("Become a public helper")),
     ("profile", N_("My public helper profile")),

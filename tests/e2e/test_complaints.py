@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.services.clock import WorldClock
-from bot.telegram.callbacks import ComplaintCb, ComplaintStepCb
+from bot.telegram.callbacks import ComplaintCb, ComplaintStepCb, ForgetCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
 from tests.e2e.scenarios import onboard
@@ -214,3 +214,41 @@ async def test_without_a_complaints_chat_the_bot_says_where_to_complain(
     answer = await resident.next_message()
     assert answer.text.startswith("Жалобы на сотрудников полиции в этом боте пока не принимаются")
     assert "eotinish.kz" in answer.text and "102" in answer.text
+
+
+async def test_forget_me_waits_for_the_answer_then_unlinks_the_complaint(
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
+) -> None:
+    """An open complaint holds /forgetme back (the supervisors may need to reach its author);
+    once answered, the person is erased: the complaint keeps the answer, not who wrote it or
+    what, and the post in the complaints chat is not kept in the outbox either."""
+    await bot.restart(staff_locale="ru", complaints_chat_id=COMPLAINTS_CHAT)
+    chat = tg.group(COMPLAINTS_CHAT, title="Internal security")
+    chief = tg.user(9942, first_name="Chief", language_code="ru")
+    chat.add_member(chief)
+    me = tg.user(9940, first_name="Aigerim", last_name="Secretova", language_code="ru")
+    await onboard(me, "ru")
+    await file_complaint(tg, me, "ru")
+    post = await chat.next_message(timeout=10)
+    await me.send("/mydata")
+    document = await me.next_message(timeout=10)
+    assert document.raw["document"]["file_name"] == f"sakshy-mydata-{me.id}.json"
+
+    await me.send("/forgetme")
+    assert (await me.next_message()).text.startswith(
+        "Ваша жалоба № 1 ещё без ответа, и руководителям может понадобиться связаться с Вами"
+    )
+    await chat.press(chief, post, data=ComplaintCb(action="answer", complaint=1))
+    ask = await chat.next_message(timeout=10)
+    await answer_to(tg, chat, chief, "Проверка проведена.", reply_to=ask)
+    assert (await me.next_message(timeout=10)).text.startswith("⚖️ Ответ на Вашу жалобу № 1")
+
+    await me.send("/forgetme")
+    question = await me.next_message()
+    await me.press(question, data=ForgetCb(action="yes"))
+    await tg.wait_for(lambda: question.text.startswith("Ваши данные удалены."), timeout=10)
+    assert await plain(db_of, "SELECT user_id, name, description, answer FROM complaints") == [
+        (0, None, "", "Проверка проведена.")
+    ]
+    kept = await plain(db_of, "SELECT payload FROM outbox WHERE ref LIKE 'complaint:1:%'")
+    assert not any("Secretova" in row[0] or WHAT in row[0] for row in kept)

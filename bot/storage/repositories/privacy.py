@@ -49,6 +49,8 @@ class PrivacyRepository:
         " WHERE user_id = ? ORDER BY id",
         "messages_sent_to_you": "SELECT method, state, created_at, sent_at FROM outbox"
         " WHERE chat_id = ? ORDER BY id",
+        "complaints": "SELECT id AS number, description, name, language, status, due_on,"
+        " answer, created_at, answered_at FROM complaints WHERE user_id = ? ORDER BY id",
     }
 
     async def everything(self, conn: aiosqlite.Connection, user_id: int) -> dict[str, Any]:
@@ -76,9 +78,12 @@ class ErasureRepository:
     """/forgetme: a person's data erased or unlinked; what counts for the statistics stays,
     linked to the placeholder person FORGOTTEN."""
 
-    async def blockers(self, conn: aiosqlite.Connection, user_id: int) -> tuple[list[int], bool]:
-        """Open reports (the officers may need to reach the person) and a helper application
-        or service still running (the law keeps helpers registered)."""
+    async def blockers(
+        self, conn: aiosqlite.Connection, user_id: int
+    ) -> tuple[list[int], bool, list[int]]:
+        """Open reports (the officers may need to reach the person), a helper application
+        or service still running (the law keeps helpers registered), and complaints about
+        officers not yet answered (the supervisors may need to reach them)."""
         cur = await conn.execute(
             "SELECT id FROM reports WHERE reporter_id = ? AND status IN ('new', 'taken')"
             " ORDER BY id",
@@ -89,7 +94,13 @@ class ErasureRepository:
             "SELECT 1 FROM helpers WHERE user_id = ? AND status NOT IN ('rejected', 'retired')",
             (user_id,),
         )
-        return open_reports, await cur.fetchone() is not None
+        helper = await cur.fetchone() is not None
+        cur = await conn.execute(
+            "SELECT id FROM complaints WHERE user_id = ? AND status IN ('new', 'taken')"
+            " ORDER BY id",
+            (user_id,),
+        )
+        return open_reports, helper, [int(r[0]) for r in await cur.fetchall()]
 
     async def erase(self, conn: aiosqlite.Connection, user_id: int, now: datetime) -> list[int]:
         """Erase in the caller's transaction; returns the reports unlinked. The person cannot
@@ -100,6 +111,8 @@ class ErasureRepository:
         reports = [int(r[0]) for r in await cur.fetchall()]
         cur = await conn.execute("SELECT id FROM helpers WHERE user_id = ?", (user_id,))
         helpers = [int(r[0]) for r in await cur.fetchall()]
+        cur = await conn.execute("SELECT id FROM complaints WHERE user_id = ?", (user_id,))
+        complaints = [int(r[0]) for r in await cur.fetchall()]
         stamp = to_db(now)
         await conn.execute(
             "UPDATE reports SET reporter_id = ?, reporter_name = NULL, reporter_username = NULL,"
@@ -119,6 +132,8 @@ class ErasureRepository:
             "UPDATE helper_events SET actor_id = ?, actor_name = NULL, note = NULL"
             " WHERE actor = 'applicant' AND actor_id = ?",
             "UPDATE bans SET user_id = ? WHERE user_id = ?",  # lifted ones: the record stays
+            # answered complaints: the answer and its dates stay, not who or what they wrote
+            "UPDATE complaints SET user_id = ?, name = NULL, description = '' WHERE user_id = ?",
         ):
             await conn.execute(sql, (FORGOTTEN, user_id))
         for sql in (
@@ -135,7 +150,9 @@ class ErasureRepository:
         # (a post still owed goes as it is; the edit written after it brings it up to date)
         await conn.executemany(
             "UPDATE outbox SET payload = '{}' WHERE ref LIKE ? AND state IN ('done', 'failed')",
-            [(f"{Ref.report(n)}:%",) for n in reports] + [(f"{Ref.helper(h)}:%",) for h in helpers],
+            [(f"{Ref.report(n)}:%",) for n in reports]
+            + [(f"{Ref.helper(h)}:%",) for h in helpers]
+            + [(f"{Ref.complaint(c)}:%",) for c in complaints],
         )
         await conn.execute("DELETE FROM fsm_states WHERE key LIKE ?", (f"%:{user_id}:{user_id}:%",))
         await conn.executemany(  # a survey still to come would go to nobody
@@ -167,6 +184,16 @@ class RetentionRepository:
             " AND status IN ('resolved', 'rejected', 'withdrawn') AND updated_at < ?"
             " ORDER BY updated_at LIMIT ?)",
             (to_db(now), to_db(before), limit),
+        )
+        return cur.rowcount
+
+    async def unname_answered_complaints(self, conn: aiosqlite.Connection, before: datetime) -> int:
+        """Complaints answered before `before` keep what happened and the answer, not the
+        name of who complained."""
+        cur = await conn.execute(
+            "UPDATE complaints SET name = NULL WHERE status = 'answered' AND name IS NOT NULL"
+            " AND answered_at < ?",
+            (to_db(before),),
         )
         return cur.rowcount
 

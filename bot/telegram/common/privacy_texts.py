@@ -72,6 +72,19 @@ def forget_confirm() -> str:
     )
 
 
+def forget_open_complaints(numbers: list[int]) -> str:
+    listed = ", ".join(f"№ {number}" for number in numbers)
+    if len(numbers) == 1:  # one complaint or a list of them, not a count: no plural forms
+        return _(
+            "Your complaint {numbers} is not answered yet, and the supervisors may need to "
+            "reach you about it. Once it is answered, send /forgetme again."
+        ).format(numbers=listed)
+    return _(
+        "Your complaints {numbers} are not answered yet, and the supervisors may need to "
+        "reach you about them. Once they are answered, send /forgetme again."
+    ).format(numbers=listed)
+
+
 def forget_open_reports(numbers: list[int]) -> str:
     listed = ", ".join(f"№ {number}" for number in numbers)
     if len(numbers) == 1:  # one report or a list of them, not a count: no plural forms

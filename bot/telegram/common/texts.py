@@ -38,6 +38,7 @@ def help_text() -> str:
             "vandalism…) with the place and photos; you get its number\n"
             "• /myreports: your reports, their status and the police's answers\n"
             "• /inspector: your district inspector's contacts, from a location\n"
+            "• /complaint: a complaint about a police officer\n"
             "• /subscribe: follow an area: community surveys, the police's local priorities, "
             "resolved reports there; /subscriptions to change or stop\n"
             "• /volunteer: become a public helper; /myduties: your duties and hours\n"

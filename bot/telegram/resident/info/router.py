@@ -55,6 +55,8 @@ async def forget_me(message: Message, user: User, privacy: PrivacyService) -> No
         await message.answer(texts.forget_open_reports(list(check.open_reports)))
     elif check.helper:
         await message.answer(texts.forget_helper())
+    elif check.open_complaints:
+        await message.answer(texts.forget_open_complaints(list(check.open_complaints)))
     else:
         await message.answer(texts.forget_confirm(), reply_markup=forget_keyboard())
 
@@ -73,6 +75,8 @@ async def forget_yes(query: CallbackQuery, user: User, privacy: PrivacyService) 
         text = texts.forget_open_reports(list(erased.open_reports))
     elif erased.helper:
         text = texts.forget_helper()
+    elif erased.open_complaints:
+        text = texts.forget_open_complaints(list(erased.open_complaints))
     else:
         text = texts.forget_done(erased.reports)
     if message is not None:
