@@ -18,7 +18,7 @@ from bot.telegram.callbacks import ComplaintCb, ComplaintStepCb, ForgetCb
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, eventually
 from tests.e2e.scenarios import onboard
-from tests.e2e.test_legal_clock import answer_to, plain
+from tests.e2e.test_legal_clock import answer_to, plain, said
 
 COMPLAINTS_CHAT = -1003000000001
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -252,3 +252,37 @@ async def test_forget_me_waits_for_the_answer_then_unlinks_the_complaint(
     ]
     kept = await plain(db_of, "SELECT payload FROM outbox WHERE ref LIKE 'complaint:1:%'")
     assert not any("Secretova" in row[0] or WHAT in row[0] for row in kept)
+
+
+async def test_the_longest_complaint_and_answer_fit_and_a_command_is_not_relayed(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """3,000 characters of complaint and 3,000 of answer: the post still fits Telegram when it
+    is edited with the answer (it repeats the answer's start); a command written in reply to
+    the post is not words for the resident (/help there explains the chat)."""
+    await bot.restart(staff_locale="kk", complaints_chat_id=COMPLAINTS_CHAT)
+    chat = tg.group(COMPLAINTS_CHAT, title="Internal security")
+    chief = tg.user(9952, first_name="Chief", language_code="kk")
+    chat.add_member(chief)
+    resident = tg.user(9950, first_name="R", language_code="kk")
+    await onboard(resident, "kk")
+    await resident.send("/complaint")
+    await resident.next_message()
+    await resident.send("ә" * 3000)
+    await resident.press(await resident.next_message(), data=ComplaintStepCb(action="named"))
+    await resident.press(await resident.next_message(), data=ComplaintStepCb(action="send"))
+    await resident.next_message(timeout=10)  # the receipt
+    post = await chat.next_message(timeout=10)
+
+    await chat.send(chief, "/help", reply_to=post)
+    assert (await said(tg, chat, "⚖️ Шағымдар чаты")).text.startswith(
+        "⚖️ Шағымдар чаты\n\nПолиция қызметкерлеріне шағымдар тек осында келеді."
+    )
+    await chat.press(chief, post, data=ComplaintCb(action="answer", complaint=1))
+    ask = await said(tg, chat, "Chief, ")
+    await answer_to(tg, chat, chief, "ж" * 3000, reply_to=ask)
+    answer = await resident.next_message(timeout=10)
+    assert "ж" * 3000 in answer.text, "the resident reads the whole answer"
+    await tg.wait_for(lambda: not post.buttons, timeout=10)
+    assert "ж" * 400 in post.text and "ж" * 600 not in post.text
+    assert not any("/help" in (m.text or "") for m in resident.messages)

@@ -158,6 +158,11 @@ async def send(
         if isinstance(query.message, Message):
             await query.message.answer(common.stale_button(), reply_markup=main_menu())
         return
+    if not complaints.accepted:  # the operator took the complaints chat away meanwhile
+        await drop_inline_keyboard(query.message)
+        if isinstance(query.message, Message):
+            await query.message.answer(texts.not_taken_here(), reply_markup=main_menu())
+        return
     draft = ComplaintDraft(description, bool(data.get("anonymous")), str(data["key"]))
     await complaints.submit(user, draft, name=query.from_user.full_name)
     # the receipt with its number comes from the outbox: it survives a crash right here

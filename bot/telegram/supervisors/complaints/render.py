@@ -19,6 +19,14 @@ from bot.telegram.buttons import main_menu
 from bot.telegram.callbacks import ComplaintAction, ComplaintCb
 from bot.telegram.common.render import RendererBase, relay_messages
 
+#: the answer as the post repeats it, at most (the post holds the complaint too, and Telegram
+#: 4096 characters; the whole answer is the supervisor's own reply just above)
+ANSWER_ON_POST = 500
+
+
+def _clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
 
 class ComplaintViews(RendererBase):
     # --- in the complaints chat (the staff language) ----------------------------------------
@@ -78,7 +86,8 @@ class ComplaintViews(RendererBase):
         if complaint.answer is not None:
             lines.append(
                 _("✅ Answer by {name}: {answer}").format(
-                    name=escape(complaint.handler_name or ""), answer=escape(complaint.answer)
+                    name=escape(complaint.handler_name or ""),
+                    answer=escape(_clipped(complaint.answer, ANSWER_ON_POST)),
                 )
             )
         else:

@@ -6,7 +6,7 @@ checks that the complaint is this chat's and still open."""
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Filter
+from aiogram.filters import Command, Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.domain.complaints import MAX_ANSWER, ComplaintRefused, ComplaintStep
@@ -24,7 +24,12 @@ def router() -> Router:
     )
     r.callback_query.register(stale)
     r.message.register(reply, ReplyToBot())
+    r.message.register(chat_help, Command("help"))
     return r
+
+
+async def chat_help(message: Message) -> None:
+    await message.reply(texts.chat_help())
 
 
 def _refusal(step: ComplaintStep) -> str | None:
@@ -77,6 +82,8 @@ class ReplyToBot(Filter):
         to = message.reply_to_message
         if to is None or to.from_user is None or to.from_user.id != bot.id:
             return False
+        if (message.text or "").startswith("/"):
+            return False  # a command in reply is the command's, never words for the resident
         found = await complaints.replied_to(message.chat.id, to.message_id)
         if found is None:
             return False

@@ -35,3 +35,14 @@ def answer_text_only() -> str:
 
 def answer_too_long(limit: int) -> str:
     return _("The answer is too long: at most {limit} characters.").format(limit=limit)
+
+
+def chat_help() -> str:
+    return _(
+        "⚖️ <b>The complaints chat</b>\n\n"
+        "Complaints about police officers come here, and only here. Under each one:\n"
+        "• 🙋 Take: you look into it; the resident is told, without your name\n"
+        "• 💬 Write, or a reply to the complaint: a message to the resident, who can answer\n"
+        "• ✅ Answer and close: the answer, as you write it; the complaint is closed\n\n"
+        "The term is on each complaint; the morning after it, an open one is flagged overdue."
+    )
