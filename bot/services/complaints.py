@@ -142,11 +142,17 @@ class ComplaintService:
     async def from_resident(self, reply_to: int, said: Relayed) -> Complaint | None:
         """The resident replies to one of the bot's messages about a complaint: while it is
         open, the words go to the complaints chat under its post. None: the message replied
-        to is not about a complaint of theirs (the other handlers decide)."""
-        async with self.db.transaction() as conn:
+        to is not about a complaint of theirs (the other handlers decide).
+
+        Every reply of a resident is asked here first, so the question is a read: a write
+        transaction would commit the update's "handled" mark before the handler that relays a
+        reply about a report had committed its relay, and a kill between the two would lose it.
+        """
+        async with self.db.read() as conn:
             ref = await self.relays.ref_of(conn, said.chat_id, reply_to)
-            if ref is None or ref.kind is not RefKind.COMPLAINT or ref.id is None:
-                return None
+        if ref is None or ref.kind is not RefKind.COMPLAINT or ref.id is None:
+            return None
+        async with self.db.transaction() as conn:
             complaint = await self.repo.get(conn, ref.id)
             if complaint is None or complaint.user_id != said.chat_id:
                 return None
