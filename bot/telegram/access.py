@@ -196,17 +196,25 @@ def resident_area(*routers: Router) -> Router:
     return area
 
 
-def staff_area(*routers: Router) -> Router:
-    """The staff routers, reachable from the staff chats only and by staff only."""
-    area = Router(name=STAFF_AREA)
-    area.message.filter(GROUPS, InStaffChat())
-    area.edited_message.filter(GROUPS, InStaffChat())
-    area.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), InStaffChat())
-    guard = StaffGuard()
-    for name in GUARDED:
-        area.observers[name].middleware(guard)
+def _group_area(
+    name: str, chat: Filter, routers: tuple[Router, ...], guard: BaseMiddleware | None = None
+) -> Router:
+    """A parent router for the groups `chat` lets through: messages, edits and presses there
+    only, each checked by `guard` (when given) before any handler under it runs."""
+    area = Router(name=name)
+    area.message.filter(GROUPS, chat)
+    area.edited_message.filter(GROUPS, chat)
+    area.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), chat)
+    if guard is not None:
+        for observer in GUARDED:
+            area.observers[observer].middleware(guard)
     area.include_routers(*routers)
     return area
+
+
+def staff_area(*routers: Router) -> Router:
+    """The staff routers, reachable from the staff chats only and by staff only."""
+    return _group_area(STAFF_AREA, InStaffChat(), routers, StaffGuard())
 
 
 class InBodyChat(Filter):
@@ -219,12 +227,7 @@ class InBodyChat(Filter):
 
 def partner_area(*routers: Router) -> Router:
     """The outside bodies' routers, reachable from their own chats only."""
-    area = Router(name=PARTNER_AREA)
-    area.message.filter(GROUPS, InBodyChat())
-    area.edited_message.filter(GROUPS, InBodyChat())
-    area.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), InBodyChat())
-    area.include_routers(*routers)
-    return area
+    return _group_area(PARTNER_AREA, InBodyChat(), routers)
 
 
 class InComplaintsChat(Filter):
@@ -261,12 +264,4 @@ class MemberGuard(BaseMiddleware):
 
 def supervisors_area(*routers: Router) -> Router:
     """The complaints chat's routers, reachable from that chat only, by its members only."""
-    area = Router(name=SUPERVISORS_AREA)
-    area.message.filter(GROUPS, InComplaintsChat())
-    area.edited_message.filter(GROUPS, InComplaintsChat())
-    area.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), InComplaintsChat())
-    guard = MemberGuard()
-    for name in GUARDED:
-        area.observers[name].middleware(guard)
-    area.include_routers(*routers)
-    return area
+    return _group_area(SUPERVISORS_AREA, InComplaintsChat(), routers, MemberGuard())
