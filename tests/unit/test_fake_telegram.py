@@ -231,6 +231,10 @@ RULES: list[tuple[str, str, dict[str, Any], int, str]] = [
       "reply_markup": json.dumps({INLINE: [[{"text": f"{r}.{c}", "callback_data": f"{r}.{c}"}
                                             for c in range(10)] for r in range(11)]})}, 400,
      "Bad Request: reply markup is too long"),
+    ("web_app button in group", "sendMessage",
+     {"chat_id": -1001, "text": "x",
+      "reply_markup": _markup({"text": "Console", "web_app": {"url": "https://example.kz/c"}})},
+     400, "Bad Request: BUTTON_TYPE_INVALID"),
     ("contact button in group", "sendMessage",
      {"chat_id": -1001, "text": "x",
       "reply_markup": {"keyboard": [[{"text": "Phone", "request_contact": True}]]}}, 400,
@@ -449,6 +453,36 @@ async def test_url_buttons_are_normalised(world: World, call: Call) -> None:
     assert status == 200, body
     urls = [b["url"] for b in body["result"]["reply_markup"][INLINE][0]]
     assert urls == ["http://police.kz/", "tg://resolve?domain=x"]
+
+
+async def test_a_web_app_button_goes_to_a_private_chat(world: World, call: Call) -> None:
+    markup = _markup({"text": "Console", "web_app": {"url": "https://example.kz/c"}})
+    status, body = await call("sendMessage", chat_id=1001, text="x", reply_markup=markup)
+    assert status == 200, body
+    assert body["result"]["reply_markup"][INLINE][0][0]["web_app"] == {
+        "url": "https://example.kz/c"
+    }
+
+
+async def test_a_menu_button_per_private_chat(world: World, call: Call) -> None:
+    """setChatMenuButton: the console for one staff member, the default for the others; a
+    group has no menu button; a web_app one needs a text and an HTTPS link."""
+    _, body = await call("getChatMenuButton", chat_id=1001)
+    assert body["result"] == {"type": "default"}
+    console = {"type": "web_app", "text": "🗂 Console", "web_app": {"url": "https://c.kz/m"}}
+    status, body = await call("setChatMenuButton", chat_id=1001, menu_button=json.dumps(console))
+    assert status == 200, body
+    _, body = await call("getChatMenuButton", chat_id=1001)
+    assert body["result"] == console
+    assert world.fake.menu_buttons == {1001: console}
+    plain = {"type": "web_app", "text": "x", "web_app": {"url": "http://c.kz/m"}}
+    status, _ = await call("setChatMenuButton", chat_id=1001, menu_button=json.dumps(plain))
+    assert status == 400
+    status, _ = await call("setChatMenuButton", chat_id=-1001, menu_button=json.dumps(console))
+    assert status == 400
+    await call("setChatMenuButton", chat_id=1001)  # no button: back to the default
+    _, body = await call("getChatMenuButton", chat_id=1001)
+    assert body["result"] == {"type": "default"}
 
 
 async def test_long_rows_are_cut_at_12_buttons(world: World, call: Call) -> None:

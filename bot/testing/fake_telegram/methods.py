@@ -159,6 +159,8 @@ METHODS: dict[str, str] = {
     "getmydescription": "_m_get_my_description",
     "setmyshortdescription": "_m_set_my_short_description",
     "getmyshortdescription": "_m_get_my_short_description",
+    "setchatmenubutton": "_m_set_chat_menu_button",
+    "getchatmenubutton": "_m_get_chat_menu_button",
     "getchat": "_m_get_chat",
     "getchatmember": "_m_get_chat_member",
     "getchatadministrators": "_m_get_chat_administrators",
@@ -300,6 +302,7 @@ class BotApiMethods:
     limiter: RateLimiter
     descriptions: dict[str, str]
     short_descriptions: dict[str, str]
+    menu_buttons: dict[int, dict[str, Any]]
     _commands: dict[tuple[tuple[str, ...], str], list[dict[str, str]]]
     _updates: list[dict[str, Any]]
     _allowed_updates: frozenset[str]
@@ -1117,6 +1120,43 @@ class BotApiMethods:
         else:
             self.short_descriptions.pop(language, None)
         return True
+
+    def _menu_chat(self, params: dict[str, str]) -> int:
+        """The private chat a menu button is for (0: the default for all); a group has none."""
+        chat_id = params.get("chat_id", "")
+        if not chat_id:
+            return 0
+        chat = self._chat(chat_id, "read")
+        if not chat.is_private:
+            raise ApiError.bad("chat not found")  # a menu button belongs to a private chat
+        return chat.chat_id
+
+    async def _m_set_chat_menu_button(self, params: dict[str, str], files: dict[str, Any]) -> Any:
+        chat = self._menu_chat(params)
+        raw = params.get("menu_button", "")
+        if not raw:
+            self.menu_buttons.pop(chat, None)
+            return True
+        try:
+            button = json.loads(raw)
+        except ValueError:
+            raise ApiError.bad("can't parse menu button JSON object") from None
+        kind = button.get("type") if isinstance(button, dict) else None
+        if kind not in ("commands", "web_app", "default"):
+            raise ApiError.bad("unsupported menu button type")
+        if kind == "web_app":
+            web_app = button.get("web_app")
+            url = web_app.get("url") if isinstance(web_app, dict) else None
+            if not button.get("text") or not isinstance(url, str):
+                raise ApiError.bad("text and web_app are required for a web_app menu button")
+            if not url.lower().startswith("https://"):
+                raise ApiError.bad("Web App URL must be an HTTPS link")
+        self.menu_buttons[chat] = button
+        return True
+
+    async def _m_get_chat_menu_button(self, params: dict[str, str], files: dict[str, Any]) -> Any:
+        chat = self._menu_chat(params)
+        return self.menu_buttons.get(chat) or self.menu_buttons.get(0) or {"type": "default"}
 
     async def _m_get_my_short_description(
         self, params: dict[str, str], files: dict[str, Any]

@@ -315,7 +315,7 @@ def prepare_reply_markup(markup: dict[str, Any] | None, *, private: bool) -> dic
             for button in row:
                 if not _button_text(button):
                     continue
-                kept_inline.append(_prepare_inline_button(button))
+                kept_inline.append(_prepare_inline_button(button, private=private))
                 total += 1
                 if len(kept_inline) >= 12 or total >= 300:
                     break
@@ -331,9 +331,12 @@ def prepare_reply_markup(markup: dict[str, Any] | None, *, private: bool) -> dic
     return markup
 
 
-def _prepare_inline_button(button: dict[str, Any]) -> dict[str, Any]:
+def _prepare_inline_button(button: dict[str, Any], *, private: bool = True) -> dict[str, Any]:
     kind = _inline_button_kind(button)
     text = str(button["text"])
+    if kind == "web_app" and not private:
+        # a Mini App opens from a private chat only; groups get a t.me/<bot>/<app> URL button
+        raise ApiError.bad("BUTTON_TYPE_INVALID")
     if kind == "url":
         url = str(button["url"])
         if get_link_user_id(url):

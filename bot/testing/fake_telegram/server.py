@@ -158,6 +158,8 @@ class FakeTelegram(BotApiMethods, WorldActions):
         self.calls: list[ApiCall] = []
         self.refusals: list[TelegramRefusal] = []
         self.descriptions: dict[str, str] = {}
+        #: setChatMenuButton: per private chat (0: the bot's default for every chat)
+        self.menu_buttons: dict[int, dict[str, Any]] = {}
         self.short_descriptions: dict[str, str] = {}
         self.poll_count = 0
         #: getUpdates requests received (counted on arrival: a bot that started polling)
