@@ -127,6 +127,12 @@ class Settings(BaseSettings):
     #: monitoring in polling mode too; empty: none
     health_port: int | None = Field(default=None, ge=1, le=65535)
     health_host: str = "127.0.0.1"
+    #: the staff console's web server (issue 24): its port (empty: no console) and address
+    web_port: int | None = Field(default=None, ge=0, le=65535)
+    web_host: str = "127.0.0.1"
+    #: a Telegram sign-in older than this is refused; a console session lasts this long
+    console_auth_max_age_hours: float = Field(default=24, gt=0, le=168)
+    console_session_hours: float = Field(default=8, gt=0, le=24)
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -258,7 +264,7 @@ class Settings(BaseSettings):
             raise ValueError("zone") from exc
         return value
 
-    @field_validator("webhook_url", "webhook_secret", "health_port", mode="before")
+    @field_validator("webhook_url", "webhook_secret", "health_port", "web_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in (None, "") else value
@@ -366,6 +372,10 @@ EXPECTED = {
     "webhook_port": "a port number from 1 to 65535",
     "health_port": "a port number from 1 to 65535 for GET /healthz, or empty for none",
     "health_host": "the address the /healthz listener listens on, like 127.0.0.1",
+    "web_port": "a port number for the staff console, or empty for none",
+    "web_host": "the address the staff console listens on, like 127.0.0.1",
+    "console_auth_max_age_hours": "a number of hours above 0, at most 168",
+    "console_session_hours": "a number of hours above 0, at most 24",
 }
 
 

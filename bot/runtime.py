@@ -21,20 +21,23 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiohttp import web
 
 from bot.bootstrap import Services, StartupError, build, legal_clock
 from bot.config import STAFF_CHAT_MISSING, Settings
 from bot.domain.categories import Category, CategoryError, load_categories
 from bot.services.clock import utc_now
+from bot.services.console import ConsoleService
 from bot.services.inbox import Inbox
 from bot.services.outbox import DeliveryWorker, Outbox
 from bot.services.ratelimit import RateLimiter
 from bot.storage.db import Database
 from bot.storage.migrations import migrate
 from bot.telegram.bot_profile import BotProfile
-from bot.telegram.health import HealthServer
+from bot.telegram.health import HealthServer, listening_address
 from bot.telegram.session import REPLAY, InboxSession, feed_raw
 from bot.telegram.webhook import WebhookServer
+from bot.web.console import Console
 
 __all__ = ["SakshyApp", "Services", "StartupError"]
 
@@ -91,6 +94,8 @@ class SakshyApp:
         self.webhook: WebhookServer | None = None
         #: GET /healthz on HEALTH_PORT (any mode), when set
         self.health_server: HealthServer | None = None
+        #: the staff console on WEB_PORT, when set
+        self.console_runner: web.AppRunner | None = None
         self._background: list[asyncio.Task[None]] = []
         self._stop_requested = asyncio.Event()
 
@@ -163,6 +168,7 @@ class SakshyApp:
         """
         try:
             await self._serve_health()
+            await self._serve_console()
             if await self._reach_telegram():
                 await self._replay_inbox()
                 if self.settings.webhook_url is not None:
@@ -186,6 +192,38 @@ class SakshyApp:
                 f"HEALTH_HOST/HEALTH_PORT: cannot listen on {host}:{port} ({exc.strerror or exc})"
             ) from None
         self.health_server = server
+
+    async def _serve_console(self) -> None:
+        """The staff console's pages on WEB_PORT (issue 24), from the start."""
+        port = self.settings.web_port
+        if port is None:
+            return
+        assert self.bot is not None
+        console = Console(
+            bot=self.bot,
+            token=self.settings.token,
+            i18n=self.services.i18n,
+            chats=self.chats,
+            gate=self.services.staff_gate,
+            console=ConsoleService(self.db, self.clock, self.settings.zone),
+            categories=self.categories,
+            clock=self.clock,
+            default_locale=self.settings.staff_language,
+            auth_max_age=timedelta(hours=self.settings.console_auth_max_age_hours),
+            session_hours=self.settings.console_session_hours,
+        )
+        runner = web.AppRunner(console.app(), access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        host = self.settings.web_host
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise StartupError(
+                f"WEB_HOST/WEB_PORT: cannot listen on {host}:{port} ({exc.strerror or exc})"
+            ) from None
+        self.console_runner = runner
+        log.info("staff console listening on http://%s:%s/console/", *listening_address(runner))
 
     async def _replay_inbox(self) -> None:
         """Updates cut off by the last stop are handled first, in order."""
@@ -429,6 +467,9 @@ class SakshyApp:
         if self.health_server is not None:
             await self.health_server.close()
             self.health_server = None
+        if self.console_runner is not None:
+            await self.console_runner.cleanup()
+            self.console_runner = None
         if self.dp is not None and self.dp.storage is not None:
             await self.dp.storage.close()
         if self.bot is not None:

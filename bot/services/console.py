@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.queue import Cursor, QueueFilter, QueuePage, place
 from bot.storage.db import Database
-from bot.storage.repositories import ReportRepository
+from bot.storage.repositories import QueueRepository
 
 #: reports on one page of the queue
 PAGE = 25
@@ -23,7 +23,7 @@ class ConsoleService:
         self.db = db
         self.clock = clock
         self.zone = zone
-        self.reports = ReportRepository()
+        self.reports = QueueRepository()
 
     async def queue(
         self, filt: QueueFilter, after: Cursor | None = None, size: int = PAGE

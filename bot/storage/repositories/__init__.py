@@ -2,7 +2,7 @@
 
 One module per aggregate: users, fsm (conversation state), chats, inbox, outbox, reports,
 followups, directory, helpers, duties, community, desk, stats, subscriptions, ops, privacy,
-referrals, complaints;
+referrals, complaints, queue;
 `_rows` holds what they share. Every repository is re-exported here, so
 `from bot.storage.repositories import X` keeps working; new code imports from the
 aggregate's module.
@@ -28,6 +28,7 @@ from bot.storage.repositories.privacy import (
     PrivacyRepository,
     RetentionRepository,
 )
+from bot.storage.repositories.queue import QueueRepository
 from bot.storage.repositories.referrals import BodyRepository, ReferralRepository
 from bot.storage.repositories.reports import RelayRepository, ReportRepository, StaffRepository
 from bot.storage.repositories.stats import StatsRepository
@@ -53,6 +54,7 @@ __all__ = [
     "OutboxRepository",
     "PriorityRepository",
     "PrivacyRepository",
+    "QueueRepository",
     "ReferralRepository",
     "RelayRepository",
     "ReportRepository",

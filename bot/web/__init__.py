@@ -1,0 +1,1 @@
+"""The bot's web pages (aiohttp, server-rendered): the staff console (issue 24)."""

@@ -1,0 +1,241 @@
+"""The staff console's web server (issue 24): sign-in from Telegram and the queue.
+
+`GET /console/` shows the queue to a signed-in member of the staff group, or the sign-in page,
+whose script (inside Telegram's Mini App) posts Telegram's signed `initData` to
+`POST /console/login`. The signature and its age are checked (bot/domain/console_auth.py),
+then the person's membership of the staff group, asked of Telegram and cached as the group's
+own check is; the answer is a session cookie (HttpOnly, Secure, SameSite=Strict, path
+/console, hours long). Membership is checked again on every page, so a person removed from
+the group loses the console within a minute. Pages carry a Content-Security-Policy without
+inline scripts; nothing personal goes into a URL or a log.
+
+This first slice reads: the queue, its filters and pages. The map, the report card, the
+actions and bulk work are the issue's next steps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+from aiohttp import web
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.domain.categories import Category
+from bot.domain.console_auth import (
+    Refused,
+    check_init_data,
+    issue_session,
+    read_session,
+    session_key,
+)
+from bot.domain.queue import Cursor, QueueFilter
+from bot.i18n import LOCALES
+from bot.services.chats import ChatService
+from bot.services.console import ConsoleService
+from bot.telegram.common.render import STATUS_NAMES
+from bot.telegram.staff_members import StaffGate
+from bot.web import texts
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+COOKIE = "sakshy_console"
+LANG_COOKIE = "sakshy_lang"
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+#: where the page may load from: itself, and Telegram's Mini App script
+CSP = (
+    "default-src 'self'; script-src 'self' https://telegram.org; style-src 'self'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors https://web.telegram.org https://*.telegram.org"
+)
+SHOW = ("all", "overdue", "untaken", "mine")
+
+
+class Console:
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        token: str,
+        i18n: I18n,
+        chats: ChatService,
+        gate: StaffGate,
+        console: ConsoleService,
+        categories: tuple[Category, ...],
+        clock: Callable[[], datetime],
+        default_locale: str,
+        auth_max_age: timedelta,
+        session_hours: float,
+    ) -> None:
+        self.bot = bot
+        self.token = token
+        self.i18n = i18n
+        self.chats = chats
+        self.gate = gate
+        self.console = console
+        self.categories = {c.key: c for c in categories}
+        self.clock = clock
+        self.default_locale = default_locale
+        self.auth_max_age = auth_max_age
+        self.session_hours = session_hours
+        self.key = session_key(token)
+        self.pages = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+        )
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._headers], client_max_size=64 * 1024)
+        app.router.add_get("/console/", self.queue)
+        app.router.add_post("/console/login", self.login)
+        app.router.add_static("/console/static/", HERE / "static", show_index=False)
+        return app
+
+    @web.middleware
+    async def _headers(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        response = await handler(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    # --- who ---------------------------------------------------------------------------------
+
+    def _locale(self, request: web.Request, fallback: str | None = None) -> str:
+        asked = request.query.get("lang") or request.cookies.get(LANG_COOKIE) or fallback
+        return asked if asked in LOCALES else self.default_locale
+
+    async def _is_staff(self, user_id: int) -> bool:
+        staff_chat = await self.chats.staff_chat_id()
+        return staff_chat is not None and await self.gate.is_member(self.bot, user_id, staff_chat)
+
+    def _render(self, name: str, locale: str, status: int = 200, **context: Any) -> web.Response:
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            page = self.pages.get_template(name).render(
+                lang=locale, languages=list(LANGUAGE_NAMES.items()), **context
+            )
+        response = web.Response(text=page, status=status, content_type="text/html")
+        response.set_cookie(
+            LANG_COOKIE, locale, path="/console", secure=True, httponly=True, samesite="Strict"
+        )
+        return response
+
+    def _login_page(
+        self, locale: str, problem: str | None = None, status: int = 200
+    ) -> web.Response:
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            t = {"title": texts.title(), "login": texts.login()}
+        return self._render("login.html", locale, status, t=t, problem=problem)
+
+    # --- pages -------------------------------------------------------------------------------
+
+    async def login(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        checked = check_init_data(
+            str(form.get("init_data", "")), self.token, self.clock(), self.auth_max_age
+        )
+        locale = self._locale(request)
+        if checked.identity is None:
+            log.info("console: a sign-in refused (%s)", checked.refused)
+            with self.i18n.context(), self.i18n.use_locale(locale):
+                problem = (
+                    texts.refused_expired()
+                    if checked.refused is Refused.EXPIRED
+                    else texts.refused_forged()
+                )
+            return self._login_page(locale, problem, status=401)
+        person = checked.identity
+        locale = self._locale(request, person.language_code)
+        if not await self._is_staff(person.user_id):
+            log.info("console: user %s is not in the staff group", person.user_id)
+            with self.i18n.context(), self.i18n.use_locale(locale):
+                problem = texts.refused_outsider()
+            return self._login_page(locale, problem, status=403)
+        ends = self.clock() + timedelta(hours=self.session_hours)
+        response = web.HTTPSeeOther("/console/")
+        response.set_cookie(
+            COOKIE,
+            issue_session(person.user_id, ends, self.key),
+            path="/console",
+            max_age=int(self.session_hours * 3600),
+            secure=True,
+            httponly=True,
+            samesite="Strict",
+        )
+        response.set_cookie(
+            LANG_COOKIE, locale, path="/console", secure=True, httponly=True, samesite="Strict"
+        )
+        log.info("console: user %s signed in", person.user_id)
+        raise response
+
+    async def queue(self, request: web.Request) -> web.Response:
+        locale = self._locale(request)
+        user_id = read_session(request.cookies.get(COOKIE, ""), self.key, self.clock())
+        if user_id is None:
+            return self._login_page(locale)
+        if not await self._is_staff(user_id):
+            with self.i18n.context(), self.i18n.use_locale(locale):
+                problem = texts.refused_outsider()
+            return self._login_page(locale, problem, status=403)
+        show = request.query.get("show", "all")
+        show = show if show in SHOW else "all"
+        filt = QueueFilter(
+            status="new" if show == "untaken" else None,
+            officer_id=user_id if show == "mine" else None,
+            overdue_only=show == "overdue",
+        )
+        after = Cursor.parse(request.query.get("after", ""))
+        page = await self.console.queue(filt, after)
+        today = self.clock().astimezone(self.console.zone).date()
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            rows = [
+                {
+                    "number": report.id,
+                    "category": self._category(report.category, locale),
+                    "status": self.i18n.gettext(STATUS_NAMES[report.status]),
+                    "due": format_date(report.due_on, "d MMM", locale=locale)
+                    if report.due_on
+                    else "",
+                    "overdue": report.due_on is not None and report.due_on < today,
+                }
+                for report in page.reports
+            ]
+            t = {
+                "title": texts.title(),
+                "total": texts.total(page.total),
+                "filters": texts.filters(),
+                "category": texts.category(),
+                "status": texts.status(),
+                "due": texts.due(),
+                "empty": texts.empty(),
+                "more": texts.more(),
+            }
+            filters = [
+                ("all", texts.show_all()),
+                ("overdue", texts.show_overdue()),
+                ("untaken", texts.show_untaken()),
+                ("mine", texts.show_mine()),
+            ]
+        return self._render(
+            "queue.html",
+            locale,
+            t=t,
+            rows=rows,
+            filters=filters,
+            show=show,
+            next=str(page.next) if page.next else None,
+        )
+
+    def _category(self, key: str, locale: str) -> str:
+        category = self.categories.get(key)
+        return category.label(locale) if category else key

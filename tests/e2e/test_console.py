@@ -1,0 +1,101 @@
+"""The staff console's first slice through real HTTP (issue 24): a member of the staff group
+signs in with Telegram's signed Mini App data and sees the queue in their language, with the
+report a resident just sent; a forged, expired or outsider's sign-in is refused with a page
+that says why; a forged session is no session; the pages carry the security headers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from bot.domain.console_auth import issue_session, session_key
+from bot.telegram.health import listening_address
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import STAFF_CHAT, TOKEN, RunningBot
+from tests.e2e.scenarios import onboard, submit_report
+from tests.e2e.test_staff import staff_post
+
+
+def signed_launch(user_id: int, when: datetime, token: str = TOKEN, lang: str = "ru") -> str:
+    """Mini App launch data as Telegram signs it (checked against aiogram in the unit test)."""
+    user = {"id": user_id, "first_name": "Марат", "language_code": lang}
+    fields = {
+        "user": json.dumps(user, ensure_ascii=False, separators=(",", ":")),
+        "auth_date": str(int(when.timestamp())),
+    }
+    secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
+    check = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
+    fields["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
+    return urlencode(fields)
+
+
+async def test_a_staff_member_signs_in_and_sees_the_queue(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    app = await bot.restart(web_port=0)
+    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
+    assert app.console_runner is not None
+    host, port = listening_address(app.console_runner)
+    base = f"http://{host}:{port}/console/"
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9961, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    outsider = tg.user(9962, first_name="Outsider", language_code="ru")
+    resident = tg.user(9963, first_name="Resident", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    await staff_post(tg, bot)
+    now = bot.clock()
+
+    async with aiohttp.ClientSession() as http:
+
+        async def login(data: str, query: str = "") -> aiohttp.ClientResponse:
+            return await http.post(
+                base + "login" + query, data={"init_data": data}, allow_redirects=False
+            )
+
+        async def page(cookie: str | None = None, query: str = "") -> tuple[int, str, Any]:
+            headers = {"Cookie": f"sakshy_console={cookie}"} if cookie else {}
+            async with http.get(base + query, headers=headers, allow_redirects=False) as r:
+                return r.status, await r.text(), r.headers
+
+        # not signed in: the sign-in page, its script from the server itself, no inline one
+        status, text, headers = await page()
+        assert status == 200 and "Консольді Telegram-дағы боттан ашыңыз" in text
+        assert "script-src 'self' https://telegram.org" in headers["Content-Security-Policy"]
+        assert '<script src="/console/static/console.js">' in text and "<script>" not in text
+
+        # a member of the staff group, in Russian (from Telegram's language_code)
+        signed = await login(signed_launch(officer.id, now - timedelta(minutes=1)))
+        assert signed.status == 303 and signed.headers["Location"] == "/console/"
+        cookie = signed.cookies["sakshy_console"]
+        assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Strict"
+        status, text, _ = await page(cookie.value, "?lang=ru")
+        assert status == 200
+        assert "1 открытое сообщение" in text and "<td>1000</td>" in text
+        assert "Шум, нарушение тишины" in text and "<td>новое</td>" in text
+        status, text, _ = await page(cookie.value, "?lang=kk&show=overdue")
+        assert "0 ашық хабарлама" in text and "Мұнда ештеңе жоқ." in text
+
+        # refused: another bot's signature, an old one, an outsider, a forged session
+        # (the language of a refusal: the page's, never the unverified data's; kk by default)
+        forged = await login(signed_launch(officer.id, now, token="1:another-bot"))
+        assert forged.status == 401
+        assert "Telegram бұл кіруді растамады." in await forged.text()
+        old = await login(signed_launch(officer.id, now - timedelta(days=2)), "?lang=ru")
+        assert old.status == 401 and "Этот вход устарел" in await old.text()
+        stranger = await login(signed_launch(outsider.id, now), "?lang=ru")
+        assert stranger.status == 403
+        assert "Консоль только для участников группы дежурной части." in await stranger.text()
+        made_up = issue_session(officer.id, now + timedelta(hours=1), session_key("1:other"))
+        status, text, _ = await page(made_up)
+        assert status == 200 and "<table>" not in text, "the sign-in page, not the queue"
+        theirs = issue_session(outsider.id, now + timedelta(hours=1), session_key(TOKEN))
+        status, text, _ = await page(theirs)
+        assert status == 403 and "<table>" not in text, "membership checked on every page"
