@@ -206,6 +206,8 @@ class SakshyApp:
             chats=self.chats,
             gate=self.services.staff_gate,
             console=ConsoleService(self.db, self.clock, self.settings.zone),
+            desk=self.services.desk,
+            renderer=self.services.renderer,
             categories=self.categories,
             clock=self.clock,
             default_locale=self.settings.staff_language,

@@ -26,6 +26,7 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from bot.domain.categories import Category
 from bot.domain.console_auth import (
@@ -39,7 +40,9 @@ from bot.domain.queue import Cursor, QueueFilter
 from bot.i18n import LOCALES
 from bot.services.chats import ChatService
 from bot.services.console import ConsoleService
+from bot.services.desk import DeskService
 from bot.telegram.common.render import STATUS_NAMES
+from bot.telegram.report_renderer import TelegramReportRenderer
 from bot.telegram.staff_members import StaffGate
 from bot.web import texts
 
@@ -68,6 +71,8 @@ class Console:
         chats: ChatService,
         gate: StaffGate,
         console: ConsoleService,
+        desk: DeskService,
+        renderer: TelegramReportRenderer,
         categories: tuple[Category, ...],
         clock: Callable[[], datetime],
         default_locale: str,
@@ -80,6 +85,8 @@ class Console:
         self.chats = chats
         self.gate = gate
         self.console = console
+        self.desk = desk
+        self.renderer = renderer
         self.categories = {c.key: c for c in categories}
         self.clock = clock
         self.default_locale = default_locale
@@ -94,6 +101,7 @@ class Console:
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._headers], client_max_size=64 * 1024)
         app.router.add_get("/console/", self.queue)
+        app.router.add_get(r"/console/r/{number:\d{1,9}}", self.card)
         app.router.add_post("/console/login", self.login)
         app.router.add_static("/console/static/", HERE / "static", show_index=False)
         return app
@@ -180,13 +188,9 @@ class Console:
 
     async def queue(self, request: web.Request) -> web.Response:
         locale = self._locale(request)
-        user_id = read_session(request.cookies.get(COOKIE, ""), self.key, self.clock())
-        if user_id is None:
-            return self._login_page(locale)
-        if not await self._is_staff(user_id):
-            with self.i18n.context(), self.i18n.use_locale(locale):
-                problem = texts.refused_outsider()
-            return self._login_page(locale, problem, status=403)
+        user_id = await self._staff_session(request, locale)
+        if isinstance(user_id, web.Response):
+            return user_id
         show = request.query.get("show", "all")
         show = show if show in SHOW else "all"
         filt = QueueFilter(
@@ -235,6 +239,35 @@ class Console:
             show=show,
             next=str(page.next) if page.next else None,
         )
+
+    async def _staff_session(self, request: web.Request, locale: str) -> int | web.Response:
+        """The signed-in staff member's id, or the page to show instead."""
+        user_id = read_session(request.cookies.get(COOKIE, ""), self.key, self.clock())
+        if user_id is None:
+            return self._login_page(locale)
+        if not await self._is_staff(user_id):
+            with self.i18n.context(), self.i18n.use_locale(locale):
+                problem = texts.refused_outsider()
+            return self._login_page(locale, problem, status=403)
+        return user_id
+
+    async def card(self, request: web.Request) -> web.Response:
+        """A report as its staff post shows it, and every step of it: the group's /card, one
+        rule, two faces. Each look is audited, as /card is."""
+        locale = self._locale(request)
+        who = await self._staff_session(request, locale)
+        if isinstance(who, web.Response):
+            return who
+        number = int(request.match_info["number"])
+        found = await self.desk.card(number)
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            t = {"title": texts.title(), "back": texts.back_to_queue()}
+            if found is None:
+                t["missing"] = texts.no_such_report(number)
+                return self._render("card.html", locale, status=404, t=t, card=None)
+            card = self.renderer.card(found)
+        await self.desk.looked(who, None, 0, "console card", str(number))
+        return self._render("card.html", locale, t=t, card=Markup(card))
 
     def _category(self, key: str, locale: str) -> str:
         category = self.categories.get(key)

@@ -68,3 +68,11 @@ def empty() -> str:
 
 def more() -> str:
     return _("More…")
+
+
+def back_to_queue() -> str:
+    return _("← The queue")
+
+
+def no_such_report(number: int) -> str:
+    return _("There is no report № {number}.").format(number=number)

@@ -19,6 +19,7 @@ from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, TOKEN, RunningBot
 from tests.e2e.scenarios import onboard, submit_report
+from tests.e2e.test_legal_clock import plain
 from tests.e2e.test_staff import staff_post
 
 
@@ -36,7 +37,7 @@ def signed_launch(user_id: int, when: datetime, token: str = TOKEN, lang: str = 
 
 
 async def test_a_staff_member_signs_in_and_sees_the_queue(
-    tg: FakeTelegram, bot: RunningBot
+    tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
     app = await bot.restart(web_port=0)
     await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
@@ -49,7 +50,7 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
     outsider = tg.user(9962, first_name="Outsider", language_code="ru")
     resident = tg.user(9963, first_name="Resident", language_code="ru")
     await onboard(resident, "ru")
-    await submit_report(resident, "ru")
+    await submit_report(resident, "ru", description="<script>alert(1)</script> шумят")
     await staff_post(tg, bot)
     now = bot.clock()
 
@@ -78,8 +79,18 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
         assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Strict"
         status, text, _ = await page(cookie.value, "?lang=ru")
         assert status == 200
-        assert "1 открытое сообщение" in text and "<td>1000</td>" in text
+        assert "1 открытое сообщение" in text and '<a href="/console/r/1000">1000</a>' in text
         assert "Шум, нарушение тишины" in text and "<td>новое</td>" in text
+        # the report's card: what its post shows and its history, each look audited
+        status, text, _ = await page(cookie.value, "r/1000?lang=ru")
+        assert status == 200 and "Сообщение № 1000" in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; шумят" in text
+        assert "<script>alert" not in text, "the resident's words escaped"
+        assert '<a href="/console/">← Очередь</a>' in text
+        looks = await plain(db_of, "SELECT actor_id, action FROM staff_audit WHERE chat_id = 0")
+        assert looks == [(officer.id, "console card")]
+        status, text, _ = await page(cookie.value, "r/999999?lang=ru")
+        assert status == 404 and "Сообщения № 999999 нет." in text
         status, text, _ = await page(cookie.value, "?lang=kk&show=overdue")
         assert "0 ашық хабарлама" in text and "Мұнда ештеңе жоқ." in text
 
