@@ -207,6 +207,7 @@ class SakshyApp:
             gate=self.services.staff_gate,
             console=ConsoleService(self.db, self.clock, self.settings.zone),
             desk=self.services.desk,
+            reports=self.services.reports,
             renderer=self.services.renderer,
             categories=self.categories,
             clock=self.clock,

@@ -15,6 +15,8 @@ actions and bulk work are the issue's next steps.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.utils.i18n import I18n
 from aiohttp import web
 from babel.dates import format_date
@@ -37,10 +40,13 @@ from bot.domain.console_auth import (
     session_key,
 )
 from bot.domain.queue import Cursor, QueueFilter
+from bot.domain.refs import Ref
+from bot.domain.reports import Action, Report, Status
 from bot.i18n import LOCALES
 from bot.services.chats import ChatService
 from bot.services.console import ConsoleService
 from bot.services.desk import DeskService
+from bot.services.reports import ReportService
 from bot.telegram.common.render import STATUS_NAMES
 from bot.telegram.report_renderer import TelegramReportRenderer
 from bot.telegram.staff_members import StaffGate
@@ -72,6 +78,7 @@ class Console:
         gate: StaffGate,
         console: ConsoleService,
         desk: DeskService,
+        reports: ReportService,
         renderer: TelegramReportRenderer,
         categories: tuple[Category, ...],
         clock: Callable[[], datetime],
@@ -86,6 +93,7 @@ class Console:
         self.gate = gate
         self.console = console
         self.desk = desk
+        self.reports = reports
         self.renderer = renderer
         self.categories = {c.key: c for c in categories}
         self.clock = clock
@@ -102,6 +110,7 @@ class Console:
         app = web.Application(middlewares=[self._headers], client_max_size=64 * 1024)
         app.router.add_get("/console/", self.queue)
         app.router.add_get(r"/console/r/{number:\d{1,9}}", self.card)
+        app.router.add_post(r"/console/r/{number:\d{1,9}}/{action:take|resolve}", self.act)
         app.router.add_post("/console/login", self.login)
         app.router.add_static("/console/static/", HERE / "static", show_index=False)
         return app
@@ -267,7 +276,72 @@ class Console:
                 return self._render("card.html", locale, status=404, t=t, card=None)
             card = self.renderer.card(found)
         await self.desk.looked(who, None, 0, "console card", str(number))
-        return self._render("card.html", locale, t=t, card=Markup(card))
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            actions = self._actions(found.report)
+            outcome = {"done": texts.done(), "late": texts.too_late()}.get(
+                request.query.get("outcome", "")
+            )
+        return self._render(
+            "card.html",
+            locale,
+            t=t,
+            card=Markup(card),
+            actions=actions,
+            number=number,
+            seen=found.report.status.value,
+            csrf=self._csrf(request.cookies.get(COOKIE, "")),
+            outcome=outcome,
+        )
+
+    def _actions(self, report: Report) -> list[tuple[str, str]]:
+        """The card's buttons, as the post offers them (take, resolve) for its status."""
+        if report.status is Status.NEW:
+            return [("take", self.i18n.gettext("🙋 Take"))]
+        if report.status is Status.TAKEN:
+            return [
+                ("resolve", self.i18n.gettext("✅ Resolved")),
+                ("take", self.i18n.gettext("🙋 Take")),
+            ]
+        return []
+
+    def _csrf(self, session: str) -> str:
+        """The token every form of a session carries (a cross-site post cannot know it)."""
+        return hmac.new(self.key, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def act(self, request: web.Request) -> web.Response:
+        """A button of the card: the same service and compare-and-set as the group's button;
+        the staff post is edited and the resident told exactly as from the group."""
+        locale = self._locale(request)
+        who = await self._staff_session(request, locale)
+        if isinstance(who, web.Response):
+            return who
+        form = await request.post()
+        session = request.cookies.get(COOKIE, "")
+        if not hmac.compare_digest(str(form.get("csrf", "")), self._csrf(session)):
+            raise web.HTTPForbidden(text="CSRF")
+        number = int(request.match_info["number"])
+        try:
+            seen = Status(str(form.get("seen", "")))
+        except ValueError:
+            raise web.HTTPBadRequest(text="seen") from None
+        action = Action.TAKE if request.match_info["action"] == "take" else Action.RESOLVE
+        result = await self.reports.lifecycle.act(
+            number, action, officer_id=who, officer_name=await self._name(who), seen=seen
+        )
+        await self.desk.audited(who, None, 0, f"console {action.value}", str(Ref.report(number)))
+        outcome = "done" if result.changed else "late"
+        raise web.HTTPSeeOther(f"/console/r/{number}?outcome={outcome}")
+
+    async def _name(self, user_id: int) -> str:
+        """The officer's name as Telegram has it (as a button press carries it)."""
+        staff_chat = await self.chats.staff_chat_id()
+        if staff_chat is not None:
+            try:
+                member = await self.bot.get_chat_member(staff_chat, user_id)
+                return member.user.full_name
+            except TelegramAPIError:
+                log.warning("console: cannot read the name of user %s", user_id)
+        return str(user_id)
 
     def _category(self, key: str, locale: str) -> str:
         category = self.categories.get(key)

@@ -76,3 +76,11 @@ def back_to_queue() -> str:
 
 def no_such_report(number: int) -> str:
     return _("There is no report № {number}.").format(number=number)
+
+
+def done() -> str:
+    return _("Done: the staff post is updated and the resident told.")
+
+
+def too_late() -> str:
+    return _("Someone was faster: the report has changed. Here it is as it is now.")

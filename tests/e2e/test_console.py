@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -15,10 +16,11 @@ from urllib.parse import urlencode
 import aiohttp
 
 from bot.domain.console_auth import issue_session, session_key
+from bot.telegram.callbacks import StaffCb
 from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, TOKEN, RunningBot
-from tests.e2e.scenarios import onboard, submit_report
+from tests.e2e.scenarios import button_shown, onboard, submit_report
 from tests.e2e.test_legal_clock import plain
 from tests.e2e.test_staff import staff_post
 
@@ -51,7 +53,7 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
     resident = tg.user(9963, first_name="Resident", language_code="ru")
     await onboard(resident, "ru")
     await submit_report(resident, "ru", description="<script>alert(1)</script> шумят")
-    await staff_post(tg, bot)
+    post = await staff_post(tg, bot)
     now = bot.clock()
 
     async with aiohttp.ClientSession() as http:
@@ -89,6 +91,37 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
         assert '<a href="/console/">← Очередь</a>' in text
         looks = await plain(db_of, "SELECT actor_id, action FROM staff_audit WHERE chat_id = 0")
         assert looks == [(officer.id, "console card")]
+        # the card's buttons act as the group's do: the post edited, the resident told
+        token = re.search(r'name="csrf" value="([0-9a-f]{32})"', text)
+        assert token is not None and "🙋 Принять в работу" in text
+
+        async def press(action: str, seen: str, csrf: str) -> aiohttp.ClientResponse:
+            return await http.post(
+                f"{base}r/1000/{action}?lang=ru",
+                data={"csrf": csrf, "seen": seen},
+                headers={"Cookie": f"sakshy_console={cookie.value}"},
+                allow_redirects=False,
+            )
+
+        forged_form = await press("take", "new", "0" * 32)
+        assert forged_form.status == 403, "a cross-site post cannot know the token"
+        took = await press("take", "new", token.group(1))
+        assert took.status == 303 and took.headers["Location"].endswith("?outcome=done")
+        assert "принято в работу" in (await resident.next_message(timeout=10)).text.lower()
+        await button_shown(tg, post, StaffCb(action="resolve", report=1000, seen="t"))
+        late = await press("take", "new", token.group(1))  # the card as it was before
+        assert late.headers["Location"].endswith("?outcome=late")
+        status, text, _ = await page(cookie.value, "r/1000?lang=ru&outcome=late")
+        assert "Кто-то успел раньше" in text and "✅ Решено" in text
+        resolved = await press("resolve", "taken", token.group(1))
+        assert resolved.headers["Location"].endswith("?outcome=done")
+        told = await resident.next_message(timeout=10)
+        assert told.text.startswith("По Вашему сообщению № 1000 вопрос решён.")
+        actions = await plain(
+            db_of, "SELECT action FROM staff_audit WHERE chat_id = 0 AND action <> 'console card'"
+        )
+        assert actions == [("console take",), ("console take",), ("console resolve",)]
+
         status, text, _ = await page(cookie.value, "r/999999?lang=ru")
         assert status == 404 and "Сообщения № 999999 нет." in text
         status, text, _ = await page(cookie.value, "?lang=kk&show=overdue")
