@@ -75,6 +75,7 @@ from bot.telegram.staff.duties.render import TelegramDutyRenderer
 from bot.telegram.staff.helpers.render import TelegramHelperRenderer
 from bot.telegram.staff_members import AdminGate, StaffGate
 from bot.telegram.supervisors.complaints.render import ComplaintViews
+from bot.web.menu import ConsoleMenu
 
 log = logging.getLogger(__name__)
 
@@ -471,6 +472,10 @@ def build_dispatcher(services: Services, storage: SQLiteStorage, time_scale: flo
     )
     dp.update.outer_middleware(BanMiddleware())
     dp.message.outer_middleware(StaffForumMiddleware(services.chats))
+    if settings.console_url is not None:
+        dp.message.outer_middleware(
+            ConsoleMenu(settings.console_url, services.chats, services.staff_gate, services.i18n)
+        )
     dp.callback_query.outer_middleware(LegacyButtons(LEGACY))
     dp.include_routers(*telegram.routers())
     run_inline(dp)  # aiogram would send every magic filter to a thread

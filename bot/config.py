@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     #: the staff console's web server (issue 24): its port (empty: no console) and address
     web_port: int | None = Field(default=None, ge=0, le=65535)
     web_host: str = "127.0.0.1"
+    #: the console's public HTTPS address (behind the TLS proxy): staff members get a menu
+    #: button to it in their private chat with the bot; empty: no button
+    console_url: str | None = None
     #: a Telegram sign-in older than this is refused; a console session lasts this long
     console_auth_max_age_hours: float = Field(default=24, gt=0, le=168)
     console_session_hours: float = Field(default=8, gt=0, le=24)
@@ -264,10 +267,19 @@ class Settings(BaseSettings):
             raise ValueError("zone") from exc
         return value
 
-    @field_validator("webhook_url", "webhook_secret", "health_port", "web_port", mode="before")
+    @field_validator(
+        "webhook_url", "webhook_secret", "health_port", "web_port", "console_url", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in (None, "") else value
+
+    @field_validator("console_url")
+    @classmethod
+    def _console_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("https")  # Telegram opens a Mini App from HTTPS only
+        return value
 
     @field_validator("webhook_url")
     @classmethod
@@ -374,6 +386,7 @@ EXPECTED = {
     "health_host": "the address the /healthz listener listens on, like 127.0.0.1",
     "web_port": "a port number for the staff console, or empty for none",
     "web_host": "the address the staff console listens on, like 127.0.0.1",
+    "console_url": "the console's public address, https://…/console/, or empty",
     "console_auth_max_age_hours": "a number of hours above 0, at most 168",
     "console_session_hours": "a number of hours above 0, at most 24",
 }

@@ -84,3 +84,7 @@ def done() -> str:
 
 def too_late() -> str:
     return _("Someone was faster: the report has changed. Here it is as it is now.")
+
+
+def menu_button() -> str:
+    return _("🗂 Console")

@@ -143,3 +143,30 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
         theirs = issue_session(outsider.id, now + timedelta(hours=1), session_key(TOKEN))
         status, text, _ = await page(theirs)
         assert status == 403 and "<table>" not in text, "membership checked on every page"
+
+
+async def test_staff_members_get_the_console_button_residents_do_not(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """With CONSOLE_URL set, a member of the staff group who writes to the bot privately gets
+    the «🗂 Console» menu button (a Mini App opens from a private chat only); a resident does
+    not."""
+    url = "https://sakshy.example.kz/console/"
+    await bot.restart(console_url=url)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9971, first_name="Officer", language_code="ru")
+    staff.add_member(officer)
+    resident = tg.user(9972, first_name="Resident", language_code="ru")
+    await officer.send("/start")
+    await officer.next_message()
+    await tg.wait_for(lambda: officer.id in tg.menu_buttons, timeout=10)
+    assert tg.menu_buttons[officer.id] == {
+        "type": "web_app",
+        "text": "🗂 Консоль",
+        "web_app": {"url": url},
+    }
+    await onboard(resident, "ru")
+    await officer.send("/help")  # a second message: asked once per process
+    await officer.next_message()
+    assert resident.id not in tg.menu_buttons
+    assert len([c for c in tg.calls_of("setChatMenuButton")]) == 1
