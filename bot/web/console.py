@@ -33,8 +33,10 @@ from markupsafe import Markup
 
 from bot.domain.categories import Category
 from bot.domain.console_auth import (
+    Identity,
     Refused,
     check_init_data,
+    check_login_widget,
     issue_session,
     read_session,
     session_key,
@@ -62,6 +64,7 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 CSP = (
     "default-src 'self'; script-src 'self' https://telegram.org; style-src 'self'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-src https://oauth.telegram.org; "
     "frame-ancestors https://web.telegram.org https://*.telegram.org"
 )
 SHOW = ("all", "overdue", "untaken", "mine")
@@ -112,6 +115,7 @@ class Console:
         app.router.add_get(r"/console/r/{number:\d{1,9}}", self.card)
         app.router.add_post(r"/console/r/{number:\d{1,9}}/{action:take|resolve}", self.act)
         app.router.add_post("/console/login", self.login)
+        app.router.add_get("/console/widget", self.widget)
         app.router.add_static("/console/static/", HERE / "static", show_index=False)
         return app
 
@@ -147,12 +151,15 @@ class Console:
         )
         return response
 
-    def _login_page(
-        self, locale: str, problem: str | None = None, status: int = 200
+    async def _login_page(
+        self, request: web.Request, locale: str, problem: str | None = None, status: int = 200
     ) -> web.Response:
         with self.i18n.context(), self.i18n.use_locale(locale):
-            t = {"title": texts.title(), "login": texts.login()}
-        return self._render("login.html", locale, status, t=t, problem=problem)
+            t = {"title": texts.title(), "login": texts.login(), "widget": texts.widget()}
+        me = await self.bot.me()  # asked of Telegram once, then remembered by aiogram
+        return self._render(
+            "login.html", locale, status, t=t, problem=problem, bot_username=me.username
+        )
 
     # --- pages -------------------------------------------------------------------------------
 
@@ -161,23 +168,35 @@ class Console:
         checked = check_init_data(
             str(form.get("init_data", "")), self.token, self.clock(), self.auth_max_age
         )
-        locale = self._locale(request)
         if checked.identity is None:
             log.info("console: a sign-in refused (%s)", checked.refused)
-            with self.i18n.context(), self.i18n.use_locale(locale):
-                problem = (
-                    texts.refused_expired()
-                    if checked.refused is Refused.EXPIRED
-                    else texts.refused_forged()
-                )
-            return self._login_page(locale, problem, status=401)
-        person = checked.identity
+            return await self._refused(request, checked.refused)
+        return await self._signed_in(request, checked.identity)
+
+    async def widget(self, request: web.Request) -> web.Response:
+        """The Login Widget's return in a browser (its fields in the query, signed)."""
+        checked = check_login_widget(
+            dict(request.query), self.token, self.clock(), self.auth_max_age
+        )
+        if checked.identity is None:
+            log.info("console: a widget sign-in refused (%s)", checked.refused)
+            return await self._refused(request, checked.refused)
+        return await self._signed_in(request, checked.identity)
+
+    async def _refused(self, request: web.Request, why: Refused | None) -> web.Response:
+        locale = self._locale(request)
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            problem = texts.refused_expired() if why is Refused.EXPIRED else texts.refused_forged()
+        return await self._login_page(request, locale, problem, status=401)
+
+    async def _signed_in(self, request: web.Request, person: Identity) -> web.Response:
+        """Telegram vouches for `person`: a member of the staff group gets a session."""
         locale = self._locale(request, person.language_code)
         if not await self._is_staff(person.user_id):
             log.info("console: user %s is not in the staff group", person.user_id)
             with self.i18n.context(), self.i18n.use_locale(locale):
                 problem = texts.refused_outsider()
-            return self._login_page(locale, problem, status=403)
+            return await self._login_page(request, locale, problem, status=403)
         ends = self.clock() + timedelta(hours=self.session_hours)
         response = web.HTTPSeeOther("/console/")
         response.set_cookie(
@@ -253,11 +272,11 @@ class Console:
         """The signed-in staff member's id, or the page to show instead."""
         user_id = read_session(request.cookies.get(COOKIE, ""), self.key, self.clock())
         if user_id is None:
-            return self._login_page(locale)
+            return await self._login_page(request, locale)
         if not await self._is_staff(user_id):
             with self.i18n.context(), self.i18n.use_locale(locale):
                 problem = texts.refused_outsider()
-            return self._login_page(locale, problem, status=403)
+            return await self._login_page(request, locale, problem, status=403)
         return user_id
 
     async def card(self, request: web.Request) -> web.Response:

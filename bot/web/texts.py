@@ -14,6 +14,10 @@ def login() -> str:
     return _("Open the console from the bot in Telegram: that signs you in.")
 
 
+def widget() -> str:
+    return _("In a browser, sign in with Telegram:")
+
+
 def refused_forged() -> str:
     return _("Telegram did not vouch for this sign-in. Open the console from the bot again.")
 

@@ -170,3 +170,42 @@ async def test_staff_members_get_the_console_button_residents_do_not(
     await officer.next_message()
     assert resident.id not in tg.menu_buttons
     assert len([c for c in tg.calls_of("setChatMenuButton")]) == 1
+
+
+def widget_fields(user_id: int, when: datetime, token: str = TOKEN) -> dict[str, str]:
+    """The Login Widget's return as Telegram signs it (the token's SHA-256 as the key)."""
+    fields = {"id": str(user_id), "first_name": "Марат", "auth_date": str(int(when.timestamp()))}
+    secret = hashlib.sha256(token.encode()).digest()
+    check = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
+    fields["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
+    return fields
+
+
+async def test_in_a_browser_the_login_widget_signs_a_staff_member_in(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    app = await bot.restart(web_port=0)
+    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
+    assert app.console_runner is not None
+    host, port = listening_address(app.console_runner)
+    base = f"http://{host}:{port}/console/"
+    officer = tg.user(9981, first_name="Officer", language_code="ru")
+    tg.group(STAFF_CHAT).add_member(officer)
+    now = bot.clock()
+    async with aiohttp.ClientSession() as http:
+        async with http.get(base) as start:
+            text = await start.text()
+        me = await app.bot.me() if app.bot else None
+        assert me is not None and f'data-telegram-login="{me.username}"' in text
+        assert 'data-auth-url="/console/widget"' in text
+        query = urlencode(widget_fields(officer.id, now))
+        async with http.get(f"{base}widget?{query}", allow_redirects=False) as signed:
+            assert signed.status == 303 and "sakshy_console" in signed.cookies
+        forged = urlencode(widget_fields(officer.id, now, token="1:another-bot"))
+        async with http.get(f"{base}widget?{forged}&lang=ru", allow_redirects=False) as refused:
+            assert refused.status == 401
+            assert "Telegram не подтвердил этот вход" in await refused.text()
+        # a Mini App's signature is not a widget's: the same fields signed the other way
+        launch = dict(pair.split("=", 1) for pair in signed_launch(officer.id, now).split("&"))
+        async with http.get(f"{base}widget?{urlencode(launch)}", allow_redirects=False) as other:
+            assert other.status == 401
