@@ -194,9 +194,11 @@ class Console:
         locale = self._locale(request, person.language_code)
         if not await self._is_staff(person.user_id):
             log.info("console: user %s is not in the staff group", person.user_id)
+            await self.desk.refused(person.user_id, person.full_name, 0, "console sign-in")
             with self.i18n.context(), self.i18n.use_locale(locale):
                 problem = texts.refused_outsider()
             return await self._login_page(request, locale, problem, status=403)
+        await self.desk.audited(person.user_id, person.full_name, 0, "console sign-in", "")
         ends = self.clock() + timedelta(hours=self.session_hours)
         response = web.HTTPSeeOther("/console/")
         response.set_cookie(

@@ -89,7 +89,9 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
         assert "&lt;script&gt;alert(1)&lt;/script&gt; шумят" in text
         assert "<script>alert" not in text, "the resident's words escaped"
         assert '<a href="/console/">← Очередь</a>' in text
-        looks = await plain(db_of, "SELECT actor_id, action FROM staff_audit WHERE chat_id = 0")
+        looks = await plain(
+            db_of, "SELECT actor_id, action FROM staff_audit WHERE action = 'console card'"
+        )
         assert looks == [(officer.id, "console card")]
         # the card's buttons act as the group's do: the post edited, the resident told
         token = re.search(r'name="csrf" value="([0-9a-f]{32})"', text)
@@ -118,9 +120,16 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
         told = await resident.next_message(timeout=10)
         assert told.text.startswith("По Вашему сообщению № 1000 вопрос решён.")
         actions = await plain(
-            db_of, "SELECT action FROM staff_audit WHERE chat_id = 0 AND action <> 'console card'"
+            db_of,
+            "SELECT actor_id, action FROM staff_audit WHERE chat_id = 0"
+            " AND action <> 'console card'",
         )
-        assert actions == [("console take",), ("console take",), ("console resolve",)]
+        assert actions == [
+            (officer.id, "console sign-in"),
+            (officer.id, "console take"),
+            (officer.id, "console take"),
+            (officer.id, "console resolve"),
+        ]
 
         status, text, _ = await page(cookie.value, "r/999999?lang=ru")
         assert status == 404 and "Сообщения № 999999 нет." in text
@@ -137,6 +146,10 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
         stranger = await login(signed_launch(outsider.id, now), "?lang=ru")
         assert stranger.status == 403
         assert "Консоль только для участников группы дежурной части." in await stranger.text()
+        refusals = await plain(
+            db_of, "SELECT actor_id, action, detail FROM staff_audit WHERE action = 'refused'"
+        )
+        assert refusals == [(outsider.id, "refused", "console sign-in")]
         made_up = issue_session(officer.id, now + timedelta(hours=1), session_key("1:other"))
         status, text, _ = await page(made_up)
         assert status == 200 and "<table>" not in text, "the sign-in page, not the queue"
