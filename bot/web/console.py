@@ -156,9 +156,13 @@ class Console:
     ) -> web.Response:
         with self.i18n.context(), self.i18n.use_locale(locale):
             t = {"title": texts.title(), "login": texts.login(), "widget": texts.widget()}
-        me = await self.bot.me()  # asked of Telegram once, then remembered by aiogram
+        try:
+            me = await self.bot.me()  # asked of Telegram once, then remembered by aiogram
+            username = me.username
+        except (TelegramAPIError, TimeoutError):  # Telegram not reached yet: no widget now
+            username = None
         return self._render(
-            "login.html", locale, status, t=t, problem=problem, bot_username=me.username
+            "login.html", locale, status, t=t, problem=problem, bot_username=username
         )
 
     # --- pages -------------------------------------------------------------------------------
