@@ -342,13 +342,17 @@ class Console:
             return who
         form = await request.post()
         session = request.cookies.get(COOKIE, "")
-        if not hmac.compare_digest(str(form.get("csrf", "")), self._csrf(session)):
-            raise web.HTTPForbidden(text="CSRF")
         number = int(request.match_info["number"])
         try:
             seen = Status(str(form.get("seen", "")))
         except ValueError:
-            raise web.HTTPBadRequest(text="seen") from None
+            seen = None
+        if seen is None or not hmac.compare_digest(str(form.get("csrf", "")), self._csrf(session)):
+            # not a form of this session's card (another site's, or an old page): nothing done
+            with self.i18n.context(), self.i18n.use_locale(locale):
+                t = {"title": texts.title(), "back": texts.back_to_queue()}
+                t["missing"] = texts.stale_form()
+            return self._render("card.html", locale, status=403, t=t, card=None)
         action = Action.TAKE if request.match_info["action"] == "take" else Action.RESOLVE
         result = await self.reports.lifecycle.act(
             number, action, officer_id=who, officer_name=await self._name(who), seen=seen

@@ -92,3 +92,7 @@ def too_late() -> str:
 
 def menu_button() -> str:
     return _("🗂 Console")
+
+
+def stale_form() -> str:
+    return _("This form is out of date, and nothing was done. Open the report again.")

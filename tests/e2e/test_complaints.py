@@ -233,6 +233,9 @@ async def test_forget_me_waits_for_the_answer_then_unlinks_the_complaint(
     await me.send("/mydata")
     document = await me.next_message(timeout=10)
     assert document.raw["document"]["file_name"] == f"sakshy-mydata-{me.id}.json"
+    assert bot.app is not None  # what that file holds: their complaint, with its words
+    held = await bot.app.services.privacy.everything(me.id)
+    assert [(c["number"], c["description"]) for c in held["complaints"]] == [(1, WHAT)]
 
     await me.send("/forgetme")
     assert (await me.next_message()).text.startswith(

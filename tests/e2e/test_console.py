@@ -107,6 +107,7 @@ async def test_a_staff_member_signs_in_and_sees_the_queue(
 
         forged_form = await press("take", "new", "0" * 32)
         assert forged_form.status == 403, "a cross-site post cannot know the token"
+        assert "Эта форма устарела, ничего не сделано." in await forged_form.text()
         took = await press("take", "new", token.group(1))
         assert took.status == 303 and took.headers["Location"].endswith("?outcome=done")
         assert "принято в работу" in (await resident.next_message(timeout=10)).text.lower()

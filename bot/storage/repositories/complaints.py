@@ -126,11 +126,3 @@ class ComplaintRepository:
             (to_db(now), to_db(now), complaint_id),
         )
         return cur.rowcount == 1
-
-    async def open_of_user(self, conn: aiosqlite.Connection, user_id: int) -> list[int]:
-        cur = await conn.execute(
-            "SELECT id FROM complaints WHERE user_id = ? AND status IN ('new', 'taken')"
-            " ORDER BY id",
-            (user_id,),
-        )
-        return [int(r[0]) for r in await cur.fetchall()]
