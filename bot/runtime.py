@@ -208,6 +208,8 @@ class SakshyApp:
             console=ConsoleService(self.db, self.clock, self.settings.zone),
             desk=self.services.desk,
             reports=self.services.reports,
+            referrals=self.services.referrals,
+            directory=self.directory,
             renderer=self.services.renderer,
             categories=self.categories,
             clock=self.clock,

@@ -104,10 +104,25 @@ def apply(
     return Change(target, holder)  # resolve/reject keep who handled it; resident reopen too
 
 
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """An officer as residents see them: rank and surname, from /me."""
+
+    user_id: int
+    rank: str
+    surname: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.rank} {self.surname}"
+
+
 MAX_DESCRIPTION = 2000
 MAX_MEDIA = 5
 #: an officer's typed note or reason for the resident
 MAX_NOTE = 1000
+#: an officer's message typed in the console (the header and it fit one Telegram message)
+MAX_WRITTEN = 3000
 
 
 @dataclass(frozen=True, slots=True)

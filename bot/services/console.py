@@ -1,16 +1,23 @@
-"""The staff console's reading side (issue 24): the queue of open reports, page by page.
-
-The console's actions (take, assign, refer, resolve …) call the same services as the group's
-buttons; this service only reads, each page in one consistent read.
+"""The staff console's services (issue 24): the queue of open reports, page by page (each page
+in one consistent read), and the report card's actions, which call the same services as the
+group's buttons and commands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.queue import Cursor, QueueFilter, QueuePage, place
+from bot.domain.referrals import COMPETENCE
+from bot.domain.reports import MAX_NOTE, Action, Status
+from bot.services.referrals import ReferralService
+from bot.services.referrals import Refused as ReferralRefused
+from bot.services.reports import ReportService
+from bot.services.reports.ports import Said
 from bot.storage.db import Database
 from bot.storage.repositories import QueueRepository
 
@@ -36,3 +43,145 @@ class ConsoleService:
         shown = tuple(reports[:size])
         more = len(reports) > size and shown
         return QueuePage(shown, place(shown[-1], today) if more else None, total)
+
+
+class Outcome(StrEnum):
+    """What a press in the console's report card came to (shown on the card afterwards; the
+    value goes into the card's address, so it says nothing about anyone)."""
+
+    DONE = "done"  # the report changed: the post is edited, the resident told
+    SENT = "sent"  # the resident got the message
+    LATE = "late"  # someone was faster: the report is not as the card showed it
+    EMPTY = "empty"  # a text was needed
+    TOO_LONG = "long"
+    ERASED = "erased"  # the resident erased their data: nobody to write to
+    OFFLINE = "offline"  # taken by phone: call them
+    NOT_STAFF = "notstaff"  # handed to someone who is not in the staff group
+    NO_ORIGINAL = "noorig"  # a duplicate of a report that does not exist (or of itself)
+    ORIGINAL_CLOSED = "origclosed"
+    NO_BODY = "nobody"  # a body no longer in the list
+    CLOSED = "closed"  # the report is closed (or referred) for this step
+    BAD_DATE = "baddate"
+    NO_TERM = "noterm"  # came in before the legal clock
+    PAST = "past"
+    NOT_LATER = "notlater"
+    TOO_LATE = "toolate"  # beyond the legal maximum
+    NO_TEMPLATE = "notemplate"
+
+
+@dataclass(frozen=True)
+class Who:
+    """The officer pressing, as Telegram names them."""
+
+    user_id: int
+    name: str
+
+
+class CardActions:
+    """The report card's buttons in the console: each calls the service the group's button
+    or command calls, with the same compare-and-set (`seen`: the status the card showed), and
+    says what came of it. One rule, two faces."""
+
+    def __init__(
+        self,
+        reports: ReportService,
+        referrals: ReferralService,
+        is_staff: Callable[[int], Awaitable[bool]],
+    ) -> None:
+        self.reports = reports
+        self.referrals = referrals
+        self.is_staff = is_staff
+
+    async def change(
+        self,
+        number: int,
+        step: Action,
+        who: Who,
+        seen: Status,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+    ) -> Outcome:
+        """Take, resolve (with an optional note), reject (a listed reason or a typed one),
+        reopen."""
+        note = note.strip() if note else None
+        if note and len(note) > MAX_NOTE:
+            return Outcome.TOO_LONG
+        try:
+            result = await self.reports.lifecycle.act(
+                number,
+                step,
+                officer_id=who.user_id,
+                officer_name=who.name,
+                reason=reason,
+                note=note or None,
+                seen=seen,
+            )
+        except LookupError:
+            return Outcome.LATE
+        return Outcome.DONE if result.changed else Outcome.LATE
+
+    async def assign(self, number: int, who: Who, seen: Status, to: Who) -> Outcome:
+        if not await self.is_staff(to.user_id):
+            return Outcome.NOT_STAFF
+        try:
+            result = await self.reports.actions.assign(
+                number, to.user_id, to.name, who.user_id, who.name, seen
+            )
+        except LookupError:
+            return Outcome.LATE
+        return Outcome.DONE if result.changed else Outcome.LATE
+
+    async def refer(self, number: int, who: Who, seen: Status, body: str) -> Outcome:
+        step = await self.referrals.refer(number, body, COMPETENCE, who.user_id, who.name, seen)
+        if step.refused is None:
+            return Outcome.DONE
+        return {
+            ReferralRefused.NO_BODY: Outcome.NO_BODY,
+            ReferralRefused.CHANGED: Outcome.LATE,
+        }.get(step.refused, Outcome.CLOSED)
+
+    async def extend(self, number: int, who: Who, to: date | int, reason: str) -> Outcome:
+        reason = reason.strip()
+        if not reason:
+            return Outcome.EMPTY
+        if len(reason) > MAX_NOTE:
+            return Outcome.TOO_LONG
+        extension = await self.reports.actions.extend(number, to, reason, who.user_id, who.name)
+        if extension is None:
+            return Outcome.LATE
+        return {
+            None: Outcome.DONE,
+            "closed": Outcome.CLOSED,
+            "no term": Outcome.NO_TERM,
+            "past": Outcome.PAST,
+            "not later": Outcome.NOT_LATER,
+        }.get(extension.refused, Outcome.TOO_LATE)
+
+    async def duplicate(self, number: int, who: Who, seen: Status, original: int) -> Outcome:
+        marked = await self.reports.actions.mark_duplicate(
+            number, original, who.user_id, who.name, seen
+        )
+        if marked is None:
+            return Outcome.NO_ORIGINAL
+        if marked.changed:
+            return Outcome.DONE
+        if marked.refused == "original closed":
+            return Outcome.ORIGINAL_CLOSED
+        return Outcome.LATE
+
+    async def write(self, number: int, who: Who, text: str) -> Outcome:
+        said = await self.reports.conversation.write(
+            number, text, officer_id=who.user_id, officer_name=who.name
+        )
+        return {
+            Said.RELAYED: Outcome.SENT,
+            Said.NOT_TEXT: Outcome.EMPTY,
+            Said.TOO_LONG: Outcome.TOO_LONG,
+            Said.ERASED: Outcome.ERASED,
+            Said.OFFLINE: Outcome.OFFLINE,
+        }.get(said, Outcome.LATE)
+
+    async def template(self, number: int, who: Who, template: int) -> Outcome:
+        sent = await self.reports.actions.send_template(number, template, who.user_id, who.name)
+        return Outcome.SENT if sent is not None else Outcome.NO_TEMPLATE

@@ -9,8 +9,7 @@ own check is; the answer is a session cookie (HttpOnly, Secure, SameSite=Strict,
 the group loses the console within a minute. Pages carry a Content-Security-Policy without
 inline scripts; nothing personal goes into a URL or a log.
 
-This first slice reads: the queue, its filters and pages. The map, the report card, the
-actions and bulk work are the issue's next steps.
+The report card and its actions are in bot/web/card.py.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
 from bot.domain.categories import Category
 from bot.domain.console_auth import (
@@ -42,17 +40,18 @@ from bot.domain.console_auth import (
     session_key,
 )
 from bot.domain.queue import Cursor, QueueFilter
-from bot.domain.refs import Ref
-from bot.domain.reports import Action, Report, Status
 from bot.i18n import LOCALES
 from bot.services.chats import ChatService
-from bot.services.console import ConsoleService
+from bot.services.console import CardActions, ConsoleService
 from bot.services.desk import DeskService
+from bot.services.directory import DirectoryService
+from bot.services.referrals import ReferralService
 from bot.services.reports import ReportService
 from bot.telegram.common.render import STATUS_NAMES
 from bot.telegram.report_renderer import TelegramReportRenderer
 from bot.telegram.staff_members import StaffGate
 from bot.web import texts
+from bot.web.card import ReportCard
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +81,8 @@ class Console:
         console: ConsoleService,
         desk: DeskService,
         reports: ReportService,
+        referrals: ReferralService,
+        directory: DirectoryService,
         renderer: TelegramReportRenderer,
         categories: tuple[Category, ...],
         clock: Callable[[], datetime],
@@ -96,8 +97,14 @@ class Console:
         self.gate = gate
         self.console = console
         self.desk = desk
-        self.reports = reports
-        self.renderer = renderer
+        self.card = ReportCard(
+            self,
+            actions=CardActions(reports, referrals, self._is_staff),
+            desk=desk,
+            referrals=referrals,
+            directory=directory,
+            renderer=renderer,
+        )
         self.categories = {c.key: c for c in categories}
         self.clock = clock
         self.default_locale = default_locale
@@ -112,8 +119,7 @@ class Console:
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._headers], client_max_size=64 * 1024)
         app.router.add_get("/console/", self.queue)
-        app.router.add_get(r"/console/r/{number:\d{1,9}}", self.card)
-        app.router.add_post(r"/console/r/{number:\d{1,9}}/{action:take|resolve}", self.act)
+        self.card.routes(app)
         app.router.add_post("/console/login", self.login)
         app.router.add_get("/console/widget", self.widget)
         app.router.add_static("/console/static/", HERE / "static", show_index=False)
@@ -132,7 +138,7 @@ class Console:
 
     # --- who ---------------------------------------------------------------------------------
 
-    def _locale(self, request: web.Request, fallback: str | None = None) -> str:
+    def locale(self, request: web.Request, fallback: str | None = None) -> str:
         asked = request.query.get("lang") or request.cookies.get(LANG_COOKIE) or fallback
         return asked if asked in LOCALES else self.default_locale
 
@@ -140,7 +146,7 @@ class Console:
         staff_chat = await self.chats.staff_chat_id()
         return staff_chat is not None and await self.gate.is_member(self.bot, user_id, staff_chat)
 
-    def _render(self, name: str, locale: str, status: int = 200, **context: Any) -> web.Response:
+    def render(self, name: str, locale: str, status: int = 200, **context: Any) -> web.Response:
         with self.i18n.context(), self.i18n.use_locale(locale):
             page = self.pages.get_template(name).render(
                 lang=locale, languages=list(LANGUAGE_NAMES.items()), **context
@@ -161,7 +167,7 @@ class Console:
             username = me.username
         except (TelegramAPIError, TimeoutError):  # Telegram not reached yet: no widget now
             username = None
-        return self._render(
+        return self.render(
             "login.html", locale, status, t=t, problem=problem, bot_username=username
         )
 
@@ -188,14 +194,14 @@ class Console:
         return await self._signed_in(request, checked.identity)
 
     async def _refused(self, request: web.Request, why: Refused | None) -> web.Response:
-        locale = self._locale(request)
+        locale = self.locale(request)
         with self.i18n.context(), self.i18n.use_locale(locale):
             problem = texts.refused_expired() if why is Refused.EXPIRED else texts.refused_forged()
         return await self._login_page(request, locale, problem, status=401)
 
     async def _signed_in(self, request: web.Request, person: Identity) -> web.Response:
         """Telegram vouches for `person`: a member of the staff group gets a session."""
-        locale = self._locale(request, person.language_code)
+        locale = self.locale(request, person.language_code)
         if not await self._is_staff(person.user_id):
             log.info("console: user %s is not in the staff group", person.user_id)
             await self.desk.refused(person.user_id, person.full_name, 0, "console sign-in")
@@ -221,8 +227,8 @@ class Console:
         raise response
 
     async def queue(self, request: web.Request) -> web.Response:
-        locale = self._locale(request)
-        user_id = await self._staff_session(request, locale)
+        locale = self.locale(request)
+        user_id = await self.staff_session(request, locale)
         if isinstance(user_id, web.Response):
             return user_id
         show = request.query.get("show", "all")
@@ -264,7 +270,7 @@ class Console:
                 ("untaken", texts.show_untaken()),
                 ("mine", texts.show_mine()),
             ]
-        return self._render(
+        return self.render(
             "queue.html",
             locale,
             t=t,
@@ -274,7 +280,7 @@ class Console:
             next=str(page.next) if page.next else None,
         )
 
-    async def _staff_session(self, request: web.Request, locale: str) -> int | web.Response:
+    async def staff_session(self, request: web.Request, locale: str) -> int | web.Response:
         """The signed-in staff member's id, or the page to show instead."""
         user_id = read_session(request.cookies.get(COOKIE, ""), self.key, self.clock())
         if user_id is None:
@@ -285,83 +291,12 @@ class Console:
             return await self._login_page(request, locale, problem, status=403)
         return user_id
 
-    async def card(self, request: web.Request) -> web.Response:
-        """A report as its staff post shows it, and every step of it: the group's /card, one
-        rule, two faces. Each look is audited, as /card is."""
-        locale = self._locale(request)
-        who = await self._staff_session(request, locale)
-        if isinstance(who, web.Response):
-            return who
-        number = int(request.match_info["number"])
-        found = await self.desk.card(number)
-        with self.i18n.context(), self.i18n.use_locale(locale):
-            t = {"title": texts.title(), "back": texts.back_to_queue()}
-            if found is None:
-                t["missing"] = texts.no_such_report(number)
-                return self._render("card.html", locale, status=404, t=t, card=None)
-            card = self.renderer.card(found)
-        await self.desk.looked(who, None, 0, "console card", str(number))
-        with self.i18n.context(), self.i18n.use_locale(locale):
-            actions = self._actions(found.report)
-            outcome = {"done": texts.done(), "late": texts.too_late()}.get(
-                request.query.get("outcome", "")
-            )
-        return self._render(
-            "card.html",
-            locale,
-            t=t,
-            card=Markup(card),
-            actions=actions,
-            number=number,
-            seen=found.report.status.value,
-            csrf=self._csrf(request.cookies.get(COOKIE, "")),
-            outcome=outcome,
-        )
-
-    def _actions(self, report: Report) -> list[tuple[str, str]]:
-        """The card's buttons, as the post offers them (take, resolve) for its status."""
-        if report.status is Status.NEW:
-            return [("take", self.i18n.gettext("🙋 Take"))]
-        if report.status is Status.TAKEN:
-            return [
-                ("resolve", self.i18n.gettext("✅ Resolved")),
-                ("take", self.i18n.gettext("🙋 Take")),
-            ]
-        return []
-
-    def _csrf(self, session: str) -> str:
+    def csrf(self, request: web.Request) -> str:
         """The token every form of a session carries (a cross-site post cannot know it)."""
+        session = request.cookies.get(COOKIE, "")
         return hmac.new(self.key, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()[:32]
 
-    async def act(self, request: web.Request) -> web.Response:
-        """A button of the card: the same service and compare-and-set as the group's button;
-        the staff post is edited and the resident told exactly as from the group."""
-        locale = self._locale(request)
-        who = await self._staff_session(request, locale)
-        if isinstance(who, web.Response):
-            return who
-        form = await request.post()
-        session = request.cookies.get(COOKIE, "")
-        number = int(request.match_info["number"])
-        try:
-            seen = Status(str(form.get("seen", "")))
-        except ValueError:
-            seen = None
-        if seen is None or not hmac.compare_digest(str(form.get("csrf", "")), self._csrf(session)):
-            # not a form of this session's card (another site's, or an old page): nothing done
-            with self.i18n.context(), self.i18n.use_locale(locale):
-                t = {"title": texts.title(), "back": texts.back_to_queue()}
-                t["missing"] = texts.stale_form()
-            return self._render("card.html", locale, status=403, t=t, card=None)
-        action = Action.TAKE if request.match_info["action"] == "take" else Action.RESOLVE
-        result = await self.reports.lifecycle.act(
-            number, action, officer_id=who, officer_name=await self._name(who), seen=seen
-        )
-        await self.desk.audited(who, None, 0, f"console {action.value}", str(Ref.report(number)))
-        outcome = "done" if result.changed else "late"
-        raise web.HTTPSeeOther(f"/console/r/{number}?outcome={outcome}")
-
-    async def _name(self, user_id: int) -> str:
+    async def name_of(self, user_id: int) -> str:
         """The officer's name as Telegram has it (as a button press carries it)."""
         staff_chat = await self.chats.staff_chat_id()
         if staff_chat is not None:

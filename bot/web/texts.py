@@ -5,6 +5,9 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.reports import Status
+from bot.services.console import Outcome
+
 
 def title() -> str:
     return _("Sakshy · staff console")
@@ -96,3 +99,89 @@ def menu_button() -> str:
 
 def stale_form() -> str:
     return _("This form is out of date, and nothing was done. Open the report again.")
+
+
+# --- the report card -----------------------------------------------------------------------
+
+
+def card_labels(status: Status) -> dict[str, str]:
+    """The card's words: its forms' buttons (as the post's), fields and hints."""
+    return {
+        "title": title(),
+        "back": back_to_queue(),
+        "take": _("🙋 Take back") if status is Status.REFERRED else _("🙋 Take"),
+        "resolve": _("✅ Record the answer") if status is Status.REFERRED else _("✅ Resolved"),
+        "note": _("A note for the resident (optional)"),
+        "reject": _("⛔ Reject"),
+        "reason": _("Reason"),
+        "other": _("✍️ Another reason (type it)"),
+        "reopen": _("🔄 Reopen"),
+        "refer": _("↪️ Refer"),
+        "body": _("To"),
+        "assign": _("👤 Hand over"),
+        "to": _("To whom"),
+        "extend": _("⏳ Extend the term"),
+        "date": _("New date"),
+        "days": _("or so many working days"),
+        "why": _("Reason (the resident reads it)"),
+        "duplicate": _("🔁 Same as another report"),
+        "original": _("Number of the earlier report"),
+        "write": _("💬 Write to the resident"),
+        "templates": _("📋 Ready answers"),
+        "send": _("Send"),
+    }
+
+
+def assign_me() -> str:
+    return _("to me")
+
+
+def assign_inspector(name: str) -> str:
+    return _("the precinct's inspector: {name}").format(name=name)
+
+
+def outcome(code: Outcome, *, number: int, due: str, latest: str, original: int) -> str:
+    """What came of a press, shown on the card afterwards."""
+    if code is Outcome.DONE:
+        return done()
+    if code is Outcome.SENT:
+        return _("Sent to the resident; the staff group sees it under the post.")
+    if code is Outcome.LATE:
+        return too_late()
+    if code is Outcome.EMPTY:
+        return _("Nothing was sent: write the text first.")
+    if code is Outcome.TOO_LONG:
+        return _("The text is too long, and nothing was done.")
+    if code is Outcome.ERASED:
+        return _("The resident erased their data: there is nobody to write to.")
+    if code is Outcome.OFFLINE:
+        return _("The report was taken by phone or in person: call the resident.")
+    if code is Outcome.NOT_STAFF:
+        return _("That person is not a member of the duty unit group.")
+    if code is Outcome.NO_ORIGINAL:
+        return _("There is no such earlier report (or it is this one).")
+    if code is Outcome.ORIGINAL_CLOSED:
+        return _(
+            "Report № {original} is closed: mark a report as the same only as an open one."
+        ).format(original=original)
+    if code is Outcome.NO_BODY:
+        return _("That body is not in the list any more.")
+    if code is Outcome.CLOSED:
+        return _("Report № {number} is closed: this cannot be done now.").format(number=number)
+    if code is Outcome.BAD_DATE:
+        return _("Give a date, or a number of working days from 1 to 60.")
+    if code is Outcome.NO_TERM:
+        return _(
+            "Report № {number} came in before the legal clock: it has no term to extend."
+        ).format(number=number)
+    if code is Outcome.PAST:
+        return _("That day has already passed: give a later date.")
+    if code is Outcome.NOT_LATER:
+        return _("Report № {number} is already due by {date}: give a later date.").format(
+            number=number, date=due
+        )
+    if code is Outcome.TOO_LATE:
+        return _(
+            "By law the answer to report № {number} can be extended at most to {date}."
+        ).format(number=number, date=latest)
+    return _("That ready answer is gone, or the report is closed.")

@@ -29,6 +29,8 @@ async def test_the_sign_in_page_without_telegram_has_no_widget() -> None:
         console=None,  # type: ignore[arg-type]
         desk=None,  # type: ignore[arg-type]
         reports=None,  # type: ignore[arg-type]
+        referrals=None,  # type: ignore[arg-type]
+        directory=None,  # type: ignore[arg-type]
         renderer=None,  # type: ignore[arg-type]
         categories=(),
         clock=lambda: datetime(2026, 12, 7, tzinfo=UTC),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.domain.reports import (
     MAX_NOTE,
+    MAX_WRITTEN,
     OPEN,
     Action,
     Actor,
@@ -124,6 +125,34 @@ class ReportConversation:
                 said, outcome = Said.RELAYED, ActionResult(report, False)
         self.outbox.notify()
         return said, outcome
+
+    async def write(self, report_id: int, text: str, *, officer_id: int, officer_name: str) -> Said:
+        """An officer's typed message from the console: it reaches the resident as one typed in
+        the group would (signed, and the resident can answer it), and the staff see it under
+        the report's post, so the group knows what the resident was told."""
+        text = text.strip()
+        if not text:
+            return Said.NOT_TEXT
+        if len(text) > MAX_WRITTEN:
+            return Said.TOO_LONG
+        async with self.db.transaction() as conn:
+            report = await self.repo.get(conn, report_id)
+            if report is None:
+                return Said.NOT_A_REPORT
+            if report.reporter_id == FORGOTTEN:
+                return Said.ERASED
+            if report.reporter_id == OFFLINE:
+                return Said.OFFLINE
+            officer = await self.staff.profile(conn, officer_id)
+            await self.outbox.add(conn, self.renderer.template_says(report, officer, text))
+            shown = self.renderer.console_wrote(report, officer_name, text)
+            if shown is not None:
+                await self.outbox.add(conn, shown)
+            await self.lifecycle.event(
+                conn, report.id, "staff", officer_id, "officer_message", actor_name=officer_name
+            )
+        self.outbox.notify()
+        return Said.RELAYED
 
     async def relay_from_resident(self, reply_to: int, said: Relayed) -> Report | None:
         """The resident answered a relayed officer message: it goes to the staff group (its

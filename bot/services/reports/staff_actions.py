@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.domain.deadlines import ExtensionRefused
 from bot.domain.directory import Placement
-from bot.domain.reports import OPEN, Action, Actor, Report, Status
+from bot.domain.reports import OPEN, Action, Actor, Officer, Report, Status
 from bot.services.reports.lifecycle import ReportLifecycle
 from bot.services.reports.ports import ActionResult, Extension
 
@@ -37,13 +37,14 @@ class StaffActions:
         officer_name: str,
         by_id: int,
         by_name: str,
+        seen: Status | None = None,
     ) -> ActionResult:
         """Hand a report to an officer (a new one, or one already held): they hold it as if
         they had taken it, the resident is told who handles it, and the history says who
-        handed it over."""
+        handed it over. `seen`: the status the officer saw (else any open one)."""
         async with self.db.transaction() as conn:
             result = await self.lifecycle.staff_act(
-                conn, report_id, Action.TAKE, officer_id, officer_name, None, None, None
+                conn, report_id, Action.TAKE, officer_id, officer_name, None, None, seen
             )
             if result.changed and by_id != officer_id:
                 await self.lifecycle.event(
@@ -293,6 +294,11 @@ class StaffActions:
     async def set_staff_profile(self, user_id: int, rank: str, surname: str) -> None:
         async with self.db.transaction() as conn:
             await self.staff.set_profile(conn, user_id, rank, surname, self.clock())
+
+    async def officers(self) -> list[Officer]:
+        """The officers who introduced themselves with /me (the console's «hand over to»)."""
+        async with self.db.read() as conn:
+            return await self.staff.profiles(conn)
 
     async def staff_profile(self, user_id: int) -> tuple[str, str] | None:
         async with self.db.read() as conn:

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 import aiosqlite
 
 from bot.domain.refs import Ref, RefKind
-from bot.domain.reports import Media, Report, ReportDraft, Status
+from bot.domain.reports import Media, Officer, Report, ReportDraft, Status
 from bot.storage.repositories._rows import to_db
 
 
@@ -607,6 +607,14 @@ class StaffRepository:
         )
         row = await cur.fetchone()
         return (row[0], row[1]) if row else None
+
+    async def profiles(self, conn: aiosqlite.Connection, limit: int = 200) -> list[Officer]:
+        """The officers who gave their rank and surname (/me), by surname."""
+        cur = await conn.execute(
+            "SELECT user_id, rank, surname FROM staff_profiles ORDER BY surname, user_id LIMIT ?",
+            (limit,),
+        )
+        return [Officer(row[0], row[1], row[2]) for row in await cur.fetchall()]
 
 
 class RelayRepository:

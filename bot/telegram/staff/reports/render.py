@@ -339,6 +339,22 @@ class StaffPosts(RendererBase):
             ref=Ref.report(report.id, "unreachable"),
         )
 
+    def console_wrote(self, report: Report, officer: str, text: str) -> NewMessage | None:
+        """What an officer wrote to the resident from the console, under the report's post
+        (in the group, the officer's own message is there already)."""
+        if report.staff_chat_id is None:
+            return None
+        with self.i18n.context(), self.i18n.use_locale(self.staff_locale):
+            header = _("💬 {officer} wrote to the resident of report № {number} (console):").format(
+                officer=escape(officer), number=report.id
+            )
+        return NewMessage(
+            report.staff_chat_id,
+            "sendMessage",
+            self._to_staff(report, {"text": f"{header}\n{escape(text)}"}),
+            ref=Ref.report(report.id, "console"),
+        )
+
     def remind_untaken(
         self, report: Report, minutes: int, chat_id: int | None = None
     ) -> NewMessage | None:

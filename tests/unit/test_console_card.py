@@ -1,0 +1,75 @@
+"""The console card's rules without HTTP: which forms a status offers, how a term is read, and
+what the console's message to a resident writes (and refuses) in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.reports import MAX_WRITTEN, Status
+from bot.domain.users import OFFLINE
+from bot.services.console import CardActions, Outcome, Who
+from bot.storage.db import Database
+from bot.web.card import parse_term, steps_for
+from tests.conftest import FixedClock
+from tests.unit.test_reports_service import DRAFT, STAFF, outbox_rows, resident, service
+
+
+def test_each_status_offers_what_the_post_offers() -> None:
+    assert steps_for(Status.NEW) >= {"take", "reject", "refer", "assign", "duplicate"}
+    assert "resolve" not in steps_for(Status.NEW), "a new report is taken before it is solved"
+    assert steps_for(Status.TAKEN) >= {"resolve", "reject", "take", "assign", "write"}
+    assert steps_for(Status.REFERRED) == {"resolve", "take", "extend", "write"}
+    assert steps_for(Status.RESOLVED) == steps_for(Status.REJECTED) == {"reopen", "write"}
+    assert steps_for(Status.WITHDRAWN) == frozenset()
+
+
+def test_a_term_is_a_date_or_working_days() -> None:
+    assert parse_term("2027-01-15", "") == date(2027, 1, 15)
+    assert parse_term("", " 10 ") == 10
+    assert parse_term("", "0") is None and parse_term("", "61") is None
+    assert parse_term("15.01.2027", "") is None and parse_term("", "") is None
+    assert parse_term("", "-3") is None
+
+
+async def test_a_message_from_the_console_reaches_the_resident_and_the_group(
+    db: Database, clock: FixedClock
+) -> None:
+    reports = await service(db, clock)
+    report = await reports.submission.submit(
+        await resident(db, clock), DRAFT, name="Айгерім", username=None
+    )
+
+    async def staff(user_id: int) -> bool:
+        return True
+
+    async with db.transaction() as conn:  # the post delivered
+        await conn.execute(
+            "UPDATE reports SET staff_chat_id = ?, staff_message_id = 5 WHERE id = ?",
+            (STAFF, report.id),
+        )
+    card = CardActions(reports, None, staff)  # type: ignore[arg-type]
+    officer = Who(7, "Марат <b>")
+    before = len(await outbox_rows(db))
+    assert await card.write(report.id, officer, "  ") is Outcome.EMPTY
+    assert await card.write(report.id, officer, "x" * (MAX_WRITTEN + 1)) is Outcome.TOO_LONG
+    assert await card.write(99999, officer, "Сәлем") is Outcome.LATE
+    assert len(await outbox_rows(db)) == before, "nothing written for a refused message"
+    assert await card.write(report.id, officer, "Ертең <келіңіз>") is Outcome.SENT
+    rows = (await outbox_rows(db))[before:]
+    assert [(chat, method) for chat, method, _, _ in rows] == [
+        (42, "sendMessage"),
+        (STAFF, "sendMessage"),
+    ]
+    assert rows[0][2]["text"].endswith("\nЕртең &lt;келіңіз&gt;")
+    assert rows[0][3] == f"report:{report.id}:relay", "the resident's answer comes back"
+    staff_copy = rows[1][2]["text"]
+    assert staff_copy.startswith("💬 Марат &lt;b&gt; — жителю по сообщению № 1000 (из консоли):")
+    async with db.read() as conn:
+        events = await (
+            await conn.execute("SELECT action, actor_id FROM report_events ORDER BY id")
+        ).fetchall()
+    assert [tuple(e) for e in events][-1] == ("officer_message", 7)
+
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE reports SET reporter_id = ? WHERE id = ?", (OFFLINE, report.id))
+    assert await card.write(report.id, officer, "Сәлем") is Outcome.OFFLINE
