@@ -16,6 +16,7 @@ from dotenv import dotenv_values
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.console_map import tile_origin
 from bot.domain.reports import ServiceArea
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
@@ -136,6 +137,10 @@ class Settings(BaseSettings):
     #: a Telegram sign-in older than this is refused; a console session lasts this long
     console_auth_max_age_hours: float = Field(default=24, gt=0, le=168)
     console_session_hours: float = Field(default=8, gt=0, le=24)
+    #: the console map's tiles ({z}/{x}/{y}, {s} for subdomains) and the attribution their
+    #: provider asks for: OpenStreetMap by default, 2GIS or a city's own tile server if set
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = "© OpenStreetMap contributors"
     #: seconds between retries of start-up calls (setMyCommands …) that Telegram refused with 5xx
     startup_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
 
@@ -281,6 +286,12 @@ class Settings(BaseSettings):
             raise ValueError("https")  # Telegram opens a Mini App from HTTPS only
         return value
 
+    @field_validator("map_tile_url")
+    @classmethod
+    def _map_tile_url(cls, value: str) -> str:
+        tile_origin(value)  # ValueError: not an http(s) address with {z}, {x} and {y}
+        return value
+
     @field_validator("webhook_url")
     @classmethod
     def _webhook_url(cls, value: str | None) -> str | None:
@@ -389,6 +400,8 @@ EXPECTED = {
     "console_url": "the console's public address, https://…/console/, or empty",
     "console_auth_max_age_hours": "a number of hours above 0, at most 168",
     "console_session_hours": "a number of hours above 0, at most 24",
+    "map_tile_url": "a tile address with {z}, {x} and {y}, like "
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 }
 
 

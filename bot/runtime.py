@@ -216,6 +216,8 @@ class SakshyApp:
             default_locale=self.settings.staff_language,
             auth_max_age=timedelta(hours=self.settings.console_auth_max_age_hours),
             session_hours=self.settings.console_session_hours,
+            tile_url=self.settings.map_tile_url,
+            attribution=self.settings.map_attribution,
         )
         runner = web.AppRunner(console.app(), access_log=None, shutdown_timeout=1.0)
         await runner.setup()

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.console_map import HEAT_PLACES, MAX_MARKERS, RECENT_DAYS, MapData
 from bot.domain.queue import Cursor, QueueFilter, QueuePage, place
 from bot.domain.referrals import COMPETENCE
 from bot.domain.reports import MAX_NOTE, Action, Status
@@ -43,6 +44,18 @@ class ConsoleService:
         shown = tuple(reports[:size])
         more = len(reports) > size and shown
         return QueuePage(shown, place(shown[-1], today) if more else None, total)
+
+    async def map(self, days: int, category: str | None = None) -> MapData:
+        """The map's markers (open reports, and those closed in the last RECENT_DAYS) and the
+        heat of the last `days` days (of `category`), in one consistent read."""
+        now = self.clock()
+        today = now.astimezone(self.zone).date()
+        async with self.db.read(slow=True) as conn:
+            markers, total = await self.reports.map_markers(
+                conn, today, now - timedelta(days=RECENT_DAYS), MAX_MARKERS
+            )
+            heat = await self.reports.heat(conn, now - timedelta(days=days), category, HEAT_PLACES)
+        return MapData(tuple(markers), total, tuple(heat))
 
 
 class Outcome(StrEnum):

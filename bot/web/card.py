@@ -125,7 +125,8 @@ class ReportCard:
                 t = {"title": texts.title(), "back": texts.back_to_queue()}
                 t["missing"] = texts.no_such_report(number)
             return console.render("card.html", locale, status=404, t=t, card=None)
-        await self.desk.looked(who, None, 0, "console card", str(number))
+        name = await console.name_of(who)
+        await self.desk.looked(who, name, 0, "console card", str(number))
         report = found.report
         templates = await self.actions.reports.actions.templates_for(report.category)
         officers = await self.actions.reports.actions.officers()
@@ -142,6 +143,7 @@ class ReportCard:
         return console.render(
             "card.html",
             locale,
+            section="queue",
             t=t,
             card=Markup(card),
             can=steps_for(report.status),
@@ -212,7 +214,7 @@ class ReportCard:
         fields = {key: str(value) for key, value in form.items() if isinstance(value, str)}
         outcome = await self._press(number, step, who, seen, fields)
         await self.desk.audited(
-            who.user_id, None, 0, f"console {step}", f"{Ref.report(number)} {outcome.value}"
+            who.user_id, who.name, 0, f"console {step}", f"{Ref.report(number)} {outcome.value}"
         )
         where = f"/console/r/{number}?outcome={outcome.value}"
         if outcome is Outcome.ORIGINAL_CLOSED:

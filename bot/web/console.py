@@ -39,6 +39,7 @@ from bot.domain.console_auth import (
     read_session,
     session_key,
 )
+from bot.domain.console_map import tile_origin
 from bot.domain.queue import Cursor, QueueFilter
 from bot.i18n import LOCALES
 from bot.services.chats import ChatService
@@ -52,6 +53,7 @@ from bot.telegram.report_renderer import TelegramReportRenderer
 from bot.telegram.staff_members import StaffGate
 from bot.web import texts
 from bot.web.card import ReportCard
+from bot.web.map import MapView
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 #: where the page may load from: itself, and Telegram's Mini App script
 CSP = (
     "default-src 'self'; script-src 'self' https://telegram.org; style-src 'self'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "img-src 'self' data: {tiles}; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-src https://oauth.telegram.org; "
     "frame-ancestors https://web.telegram.org https://*.telegram.org"
 )
@@ -89,6 +91,8 @@ class Console:
         default_locale: str,
         auth_max_age: timedelta,
         session_hours: float,
+        tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        attribution: str = "© OpenStreetMap contributors",
     ) -> None:
         self.bot = bot
         self.token = token
@@ -105,6 +109,19 @@ class Console:
             directory=directory,
             renderer=renderer,
         )
+        self.map = MapView(
+            self,
+            service=console,
+            desk=desk,
+            directory=directory,
+            categories=categories,
+            tile_url=tile_url,
+            attribution=attribution,
+        )
+        #: the tile server is the one place besides the bot a page may load images from
+        self.csp = CSP.format(tiles=tile_origin(tile_url))
+        #: staff members' names as Telegram gave them (sign-in, membership), for the audit
+        self.names: dict[int, str] = {}
         self.categories = {c.key: c for c in categories}
         self.clock = clock
         self.default_locale = default_locale
@@ -120,6 +137,7 @@ class Console:
         app = web.Application(middlewares=[self._headers], client_max_size=64 * 1024)
         app.router.add_get("/console/", self.queue)
         self.card.routes(app)
+        self.map.routes(app)
         app.router.add_post("/console/login", self.login)
         app.router.add_get("/console/widget", self.widget)
         app.router.add_static("/console/static/", HERE / "static", show_index=False)
@@ -130,7 +148,7 @@ class Console:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         response = await handler(request)
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = self.csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
@@ -146,10 +164,29 @@ class Console:
         staff_chat = await self.chats.staff_chat_id()
         return staff_chat is not None and await self.gate.is_member(self.bot, user_id, staff_chat)
 
-    def render(self, name: str, locale: str, status: int = 200, **context: Any) -> web.Response:
+    def render(
+        self,
+        name: str,
+        locale: str,
+        status: int = 200,
+        *,
+        section: str | None = None,
+        **context: Any,
+    ) -> web.Response:
+        """A page in `locale`; `section` (queue, map): a signed-in page, with the console's
+        menu marking where the reader is."""
         with self.i18n.context(), self.i18n.use_locale(locale):
+            sections = (
+                [("queue", "/console/", texts.queue()), ("map", "/console/map", texts.map_title())]
+                if section
+                else []
+            )
             page = self.pages.get_template(name).render(
-                lang=locale, languages=list(LANGUAGE_NAMES.items()), **context
+                lang=locale,
+                languages=list(LANGUAGE_NAMES.items()),
+                sections=sections,
+                section=section,
+                **context,
             )
         response = web.Response(text=page, status=status, content_type="text/html")
         response.set_cookie(
@@ -208,6 +245,7 @@ class Console:
             with self.i18n.context(), self.i18n.use_locale(locale):
                 problem = texts.refused_outsider()
             return await self._login_page(request, locale, problem, status=403)
+        self.names[person.user_id] = person.full_name
         await self.desk.audited(person.user_id, person.full_name, 0, "console sign-in", "")
         ends = self.clock() + timedelta(hours=self.session_hours)
         response = web.HTTPSeeOther("/console/")
@@ -273,6 +311,7 @@ class Console:
         return self.render(
             "queue.html",
             locale,
+            section="queue",
             t=t,
             rows=rows,
             filters=filters,
@@ -297,14 +336,19 @@ class Console:
         return hmac.new(self.key, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()[:32]
 
     async def name_of(self, user_id: int) -> str:
-        """The officer's name as Telegram has it (as a button press carries it)."""
+        """The officer's name as Telegram has it (as a button press carries it): from the
+        sign-in, else asked of Telegram once per process."""
+        if user_id in self.names:
+            return self.names[user_id]
         staff_chat = await self.chats.staff_chat_id()
         if staff_chat is not None:
             try:
                 member = await self.bot.get_chat_member(staff_chat, user_id)
-                return member.user.full_name
             except TelegramAPIError:
                 log.warning("console: cannot read the name of user %s", user_id)
+            else:
+                self.names[user_id] = member.user.full_name
+                return member.user.full_name
         return str(user_id)
 
     def _category(self, key: str, locale: str) -> str:

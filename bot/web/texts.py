@@ -185,3 +185,37 @@ def outcome(code: Outcome, *, number: int, due: str, latest: str, original: int)
             "By law the answer to report № {number} can be extended at most to {date}."
         ).format(number=number, date=latest)
     return _("That ready answer is gone, or the report is closed.")
+
+
+# --- the console's menu and map ------------------------------------------------------------
+
+
+def queue() -> str:
+    return _("Queue")
+
+
+def map_title() -> str:
+    return _("Map")
+
+
+def map_labels() -> dict[str, str]:
+    return {
+        "title": title(),
+        "map": map_title(),
+        "period": _("Heat of the last"),
+        "days": _("days"),
+        "category": category(),
+        "any": _("all categories"),
+        "show": _("Show"),
+        "legend": _("Markers: open reports, and those closed in the last 7 days."),
+        "heat": _("The heat shows where reports gathered in the period."),
+        "points": _("🏠 police points"),
+        # {shown} and {total} are filled in by the page's script
+        "shown": _("Markers shown: {shown} of {total}."),
+        "script": _("The map needs JavaScript."),
+        "overdue": overdue_mark(),
+    }
+
+
+def overdue_mark() -> str:
+    return _("answer overdue")

@@ -67,6 +67,16 @@ def test_a_faster_clock_only_for_a_fake_telegram_on_this_machine(tmp_path: Path)
     assert load_settings(env_file=env_file).telegram_time_scale == 0.001
 
 
+def test_the_map_tile_address_is_checked(tmp_path: Path) -> None:
+    (line,) = problems(tmp_path, "BOT_TOKEN=123:abc\nMAP_TILE_URL=https://tiles.example/{z}.png\n")
+    assert line.startswith("MAP_TILE_URL: expected a tile address with {z}, {x} and {y}")
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "BOT_TOKEN=123:abc\nMAP_TILE_URL=https://tile{s}.maps.2gis.com/tiles?x={x}&y={y}&z={z}\n"
+    )
+    assert load_settings(env_file=env_file).map_tile_url.startswith("https://tile{s}.maps.2gis")
+
+
 def test_webhook_settings_follow_telegrams_rules(tmp_path: Path) -> None:
     lines = problems(
         tmp_path,

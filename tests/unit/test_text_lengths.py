@@ -191,6 +191,8 @@ def placeholder_values() -> dict[str, str]:
             [
                 "amount",
                 "answered",
+                "shown",
+                "total",
                 "changes",
                 "count",
                 "declined",

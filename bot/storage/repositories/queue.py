@@ -3,20 +3,26 @@ filtered and paged by the order's key (bot/domain/queue.py says why this order).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
 
+from bot.domain.console_map import HeatCell, MapMarker
 from bot.domain.queue import Cursor, QueueFilter
 from bot.domain.reports import Report
-from bot.storage.repositories.reports import _report
+from bot.storage.repositories._rows import to_db
+from bot.storage.repositories.reports import _report, stored_status
+
+#: open reports (a referred one is stored as taken, with the body: migration 0032), as the
+#: partial index reports_open names them
+OPEN = "status IN ('new', 'taken')"
 
 
 class QueueRepository:
     @staticmethod
     def _queue_where(filt: QueueFilter) -> tuple[str, dict[str, Any]]:
-        where = ["status IN ('new', 'taken')"]
+        where = [OPEN]
         args: dict[str, Any] = {}
         if filt.status == "new":
             where.append("status = 'new'")
@@ -42,7 +48,7 @@ class QueueRepository:
         "SELECT *, CASE WHEN due_on < :today THEN 0 WHEN status = 'new' THEN 1 ELSE 2 END"
         " AS bucket, CASE WHEN due_on < :today THEN due_on WHEN status = 'new' THEN ''"
         " WHEN priority = 'high' THEN '0' ELSE '1' END AS sort_key FROM reports"
-        " WHERE status IN ('new', 'taken')"
+        f" WHERE {OPEN}"
     )
 
     async def queue(
@@ -70,3 +76,55 @@ class QueueRepository:
         cur = await conn.execute(f"SELECT count(*) FROM ({self._QUEUE}) WHERE {where}", args)
         row = await cur.fetchone()
         return reports, int(row[0]) if row else 0
+
+    async def map_markers(
+        self, conn: aiosqlite.Connection, today: date, closed_since: datetime, limit: int
+    ) -> tuple[list[MapMarker], int]:
+        """Open reports with a place (all of them, newest first), then those closed since
+        `closed_since`, newest first: at most `limit`, and how many there are in all."""
+        columns = "id, latitude, longitude, status, referred_to, category, due_on < :today"
+        args = {"today": today.isoformat(), "since": to_db(closed_since), "limit": limit}
+        recent = (
+            "status IN ('resolved', 'rejected') AND updated_at >= :since AND latitude IS NOT NULL"
+        )
+        cur = await conn.execute(
+            f"SELECT {columns} FROM reports WHERE {OPEN} AND latitude IS NOT NULL"
+            " ORDER BY id DESC LIMIT :limit",
+            args,
+        )
+        rows = list(await cur.fetchall())
+        if len(rows) < limit:
+            cur = await conn.execute(
+                f"SELECT {columns} FROM reports WHERE {recent} ORDER BY id DESC"
+                f" LIMIT {limit - len(rows)}",
+                args,
+            )
+            rows += await cur.fetchall()
+        cur = await conn.execute(
+            f"SELECT (SELECT count(*) FROM reports WHERE {OPEN} AND latitude IS NOT NULL)"
+            f" + (SELECT count(*) FROM reports WHERE {recent})",
+            args,
+        )
+        total = await cur.fetchone()
+        markers = [
+            MapMarker(
+                row[0], row[1], row[2], stored_status(row[3], row[4]).value, row[5], bool(row[6])
+            )
+            for row in rows
+        ]
+        return markers, int(total[0]) if total else 0
+
+    async def heat(
+        self, conn: aiosqlite.Connection, since: datetime, category: str | None, places: int
+    ) -> list[HeatCell]:
+        """Reports with a place received since `since` (of `category`), counted per cell of
+        coordinates rounded to `places` decimals."""
+        where = "created_at >= :since AND latitude IS NOT NULL"
+        if category is not None:
+            where += " AND category = :category"
+        cur = await conn.execute(
+            "SELECT round(latitude, :places), round(longitude, :places), count(*) FROM reports"
+            f" WHERE {where} GROUP BY 1, 2",
+            {"since": to_db(since), "category": category, "places": places},
+        )
+        return [HeatCell(row[0], row[1], row[2]) for row in await cur.fetchall()]

@@ -37,7 +37,9 @@ class DeskViews(RendererBase):
         lines = [self.staff_text(card.report, None), "", texts.card_history_title()]
         steps = [(e["at"], e.get("actor_name") or texts.actor_name(e["actor"]), e["action"],
                   e.get("note")) for e in card.history]  # fmt: skip
-        steps += [(a["at"], a["actor_name"] or "—", a["action"], a["detail"]) for a in card.audit]
+        number = str(card.report.id)
+        steps += [(a["at"], a["actor_name"] or "—", a["action"],
+                   None if a["detail"] == number else a["detail"]) for a in card.audit]  # fmt: skip
         for at, who, action, note in sorted(steps, key=lambda step: step[0]):
             when = format_datetime(
                 datetime.fromisoformat(at),

@@ -116,6 +116,10 @@ def event_name(action: str) -> str:
         "extend": _("answer's term extended"),
         "refer": _("referred to an outside body"),
         "body_accept": _("accepted by the outside body"),
+        # looks at the report (staff_audit)
+        "card": _("opened the card"),
+        "find": _("found it with /find"),
+        "console card": _("opened the card in the console"),
     }
     return names.get(action, action)
 
