@@ -210,6 +210,7 @@ def build(
         legal=legal,
         clock=clock,
     )
+    renderer.console_link = settings.console_app_link
     followups = FollowUps(db, clock, outbox.notify)
     timing = FollowUpTiming(
         remind_untaken=timedelta(minutes=settings.remind_untaken_minutes),

@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     #: the console's public HTTPS address (behind the TLS proxy): staff members get a menu
     #: button to it in their private chat with the bot; empty: no button
     console_url: str | None = None
+    #: the console as a Mini App (BotFather's /newapp), https://t.me/<bot>/<app>: staff posts
+    #: carry a button opening the report's card in it; empty: no button
+    console_app_link: str | None = None
     #: a Telegram sign-in older than this is refused; a console session lasts this long
     console_auth_max_age_hours: float = Field(default=24, gt=0, le=168)
     console_session_hours: float = Field(default=8, gt=0, le=24)
@@ -273,7 +276,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "webhook_url", "webhook_secret", "health_port", "web_port", "console_url", mode="before"
+        "webhook_url",
+        "webhook_secret",
+        "health_port",
+        "web_port",
+        "console_url",
+        "console_app_link",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -284,6 +293,13 @@ class Settings(BaseSettings):
     def _console_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
             raise ValueError("https")  # Telegram opens a Mini App from HTTPS only
+        return value
+
+    @field_validator("console_app_link")
+    @classmethod
+    def _console_app_link(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https://t\.me/\w{5,32}/\w{3,30}", value):
+            raise ValueError("t.me")
         return value
 
     @field_validator("map_tile_url")
@@ -398,6 +414,7 @@ EXPECTED = {
     "web_port": "a port number for the staff console, or empty for none",
     "web_host": "the address the staff console listens on, like 127.0.0.1",
     "console_url": "the console's public address, https://…/console/, or empty",
+    "console_app_link": "the Mini App's link, https://t.me/<bot>/<app>, or empty",
     "console_auth_max_age_hours": "a number of hours above 0, at most 168",
     "console_session_hours": "a number of hours above 0, at most 24",
     "map_tile_url": "a tile address with {z}, {x} and {y}, like "

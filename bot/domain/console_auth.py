@@ -48,6 +48,16 @@ class Identity:
     username: str = ""
     language_code: str = ""
     auth_date: datetime | None = None
+    #: the Mini App's `startapp` parameter (a t.me link's: r1000 opens report 1000)
+    start_param: str = ""
+
+    @property
+    def opens_report(self) -> int | None:
+        """The report a `startapp=r1000` link asked for."""
+        param = self.start_param
+        if param.startswith("r") and param[1:].isdigit() and len(param) <= 10:
+            return int(param[1:])
+        return None
 
     @property
     def full_name(self) -> str:
@@ -117,6 +127,7 @@ def check_init_data(init_data: str, token: str, now: datetime, max_age: timedelt
             username=str(user.get("username", "")),
             language_code=str(user.get("language_code", "")),
             auth_date=outcome,
+            start_param=fields.get("start_param", ""),
         )
     except (KeyError, ValueError, TypeError):
         return Checked(None, Refused.MALFORMED)

@@ -248,7 +248,8 @@ class Console:
         self.names[person.user_id] = person.full_name
         await self.desk.audited(person.user_id, person.full_name, 0, "console sign-in", "")
         ends = self.clock() + timedelta(hours=self.session_hours)
-        response = web.HTTPSeeOther("/console/")
+        number = person.opens_report
+        response = web.HTTPSeeOther(f"/console/r/{number}" if number else "/console/")
         response.set_cookie(
             COOKIE,
             issue_session(person.user_id, ends, self.key),

@@ -25,13 +25,18 @@ from tests.e2e.test_legal_clock import plain
 from tests.e2e.test_staff import staff_post
 
 
-def signed_launch(user_id: int, when: datetime, token: str = TOKEN, lang: str = "ru") -> str:
-    """Mini App launch data as Telegram signs it (checked against aiogram in the unit test)."""
+def signed_launch(
+    user_id: int, when: datetime, token: str = TOKEN, lang: str = "ru", start: str = ""
+) -> str:
+    """Mini App launch data as Telegram signs it (checked against aiogram in the unit test);
+    `start`: the `startapp` parameter of the t.me link that opened it."""
     user = {"id": user_id, "first_name": "Марат", "language_code": lang}
     fields = {
         "user": json.dumps(user, ensure_ascii=False, separators=(",", ":")),
         "auth_date": str(int(when.timestamp())),
     }
+    if start:
+        fields["start_param"] = start
     secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
     check = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
     fields["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
@@ -223,3 +228,39 @@ async def test_in_a_browser_the_login_widget_signs_a_staff_member_in(
         launch = dict(pair.split("=", 1) for pair in signed_launch(officer.id, now).split("&"))
         async with http.get(f"{base}widget?{urlencode(launch)}", allow_redirects=False) as other:
             assert other.status == 401
+
+
+async def test_a_staff_post_opens_its_card_in_the_console(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """With CONSOLE_APP_LINK (the Mini App registered with BotFather's /newapp), every staff
+    post carries a t.me button with `startapp=r<number>` (a web_app button is refused in a
+    group); the Mini App opened from it signs in and lands on that report's card."""
+    link = "https://t.me/sakshy_test_bot/console"
+    app = await bot.restart(web_port=0, console_app_link=link, staff_locale="ru")
+    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
+    assert app.console_runner is not None
+    host, port = listening_address(app.console_runner)
+    officer = tg.user(9991, first_name="Officer", language_code="ru")
+    tg.group(STAFF_CHAT).add_member(officer)
+    resident = tg.user(9992, first_name="Resident", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    post = await staff_post(tg, bot)
+    buttons = [b for row in post.reply_markup["inline_keyboard"] for b in row]
+    assert {"text": "🗂 В консоли", "url": f"{link}?startapp=r1000"} in buttons
+    async with aiohttp.ClientSession() as http:
+        launch = signed_launch(officer.id, bot.clock(), start="r1000")
+        async with http.post(
+            f"http://{host}:{port}/console/login",
+            data={"init_data": launch},
+            allow_redirects=False,
+        ) as signed:
+            assert signed.status == 303 and signed.headers["Location"] == "/console/r/1000"
+    # the button stays when the post changes
+    await tg.group(STAFF_CHAT).press(
+        officer, post, data=StaffCb(action="take", report=1000, seen="n")
+    )
+    await button_shown(tg, post, StaffCb(action="resolve", report=1000, seen="t"))
+    buttons = [b for row in post.reply_markup["inline_keyboard"] for b in row]
+    assert {"text": "🗂 В консоли", "url": f"{link}?startapp=r1000"} in buttons

@@ -122,3 +122,11 @@ def test_a_session_runs_until_its_end_and_cannot_be_forged() -> None:
     later = int(ends) + 3600
     assert read_session(f"{user}.{later}.{signature}", key, NOW) is None, "extended"
     assert read_session("garbage", key, NOW) is None
+
+
+def test_a_start_parameter_names_a_report_or_nothing() -> None:
+    from bot.domain.console_auth import Identity
+
+    assert Identity(1, "A", start_param="r1000").opens_report == 1000
+    for other in ("", "r", "rabc", "x1000", "r-5", "r1234567890", "r10 00"):
+        assert Identity(1, "A", start_param=other).opens_report is None, other

@@ -119,6 +119,8 @@ class RendererBase:
         self.clock = clock
         #: the outside bodies reports are referred to, by key (set by the composition root)
         self.bodies: Callable[[str], Body | None] = lambda key: None
+        #: the console's Mini App link (CONSOLE_APP_LINK): staff posts link to their card
+        self.console_link: str | None = None
 
     def body_name(self, key: str, locale: str) -> str:
         body = self.bodies(key)

@@ -242,6 +242,10 @@ class StaffPosts(RendererBase):
                 rows = [[button(_("🔄 Reopen"), A.REOPEN)]]
             else:
                 rows = []
+            if menu is None and self.console_link:
+                # a Mini App opens from a t.me link (a web_app button is refused in groups)
+                link = f"{self.console_link}?startapp=r{report.id}"
+                rows.append([{"text": _("🗂 In the console"), "url": link}])
         return {"inline_keyboard": rows}
 
     def staff_post_update(
