@@ -65,6 +65,19 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
+class Access:
+    """What a signed-in person may see in the console, as in the chats: a member of the staff
+    group the whole city (`precincts` None); a member of precincts' own chats only those
+    precincts' reports."""
+
+    user_id: int
+    precincts: frozenset[str] | None = None
+
+    def covers(self, precinct_id: str | None) -> bool:
+        return self.precincts is None or precinct_id in self.precincts
+
+
+@dataclass(frozen=True, slots=True)
 class Checked:
     identity: Identity | None
     refused: Refused | None = None

@@ -37,6 +37,8 @@ class QueueFilter:
     channel: str | None = None  # telegram, phone, walkin
     officer_id: int | None = None  # «taken by me»
     overdue_only: bool = False
+    #: only these precincts' reports (a precinct chat's member); None: the whole city
+    within: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -45,16 +45,21 @@ class ConsoleService:
         more = len(reports) > size and shown
         return QueuePage(shown, place(shown[-1], today) if more else None, total)
 
-    async def map(self, days: int, category: str | None = None) -> MapData:
+    async def map(
+        self, days: int, category: str | None = None, within: frozenset[str] | None = None
+    ) -> MapData:
         """The map's markers (open reports, and those closed in the last RECENT_DAYS) and the
-        heat of the last `days` days (of `category`), in one consistent read."""
+        heat of the last `days` days (of `category`; of the precincts `within`, if given), in
+        one consistent read."""
         now = self.clock()
         today = now.astimezone(self.zone).date()
         async with self.db.read(slow=True) as conn:
             markers, total = await self.reports.map_markers(
-                conn, today, now - timedelta(days=RECENT_DAYS), MAX_MARKERS
+                conn, today, now - timedelta(days=RECENT_DAYS), MAX_MARKERS, within
             )
-            heat = await self.reports.heat(conn, now - timedelta(days=days), category, HEAT_PLACES)
+            heat = await self.reports.heat(
+                conn, now - timedelta(days=days), category, HEAT_PLACES, within
+            )
         return MapData(tuple(markers), total, tuple(heat))
 
 
@@ -99,11 +104,12 @@ class CardActions:
         self,
         reports: ReportService,
         referrals: ReferralService,
-        is_staff: Callable[[int], Awaitable[bool]],
+        may_handle: Callable[[int, str | None], Awaitable[bool]],
     ) -> None:
         self.reports = reports
         self.referrals = referrals
-        self.is_staff = is_staff
+        #: may this person handle a report of this precinct (staff, or its precinct chat)
+        self.may_handle = may_handle
 
     async def change(
         self,
@@ -135,7 +141,10 @@ class CardActions:
         return Outcome.DONE if result.changed else Outcome.LATE
 
     async def assign(self, number: int, who: Who, seen: Status, to: Who) -> Outcome:
-        if not await self.is_staff(to.user_id):
+        report = await self.reports.get(number)
+        if report is None:
+            return Outcome.LATE
+        if not await self.may_handle(to.user_id, report.precinct_id):
             return Outcome.NOT_STAFF
         try:
             result = await self.reports.actions.assign(

@@ -114,17 +114,22 @@ class ReportCard:
         rule, two faces. Each look is audited, as /card is."""
         console = self.console
         locale = console.locale(request)
-        who = await console.staff_session(request, locale)
-        if isinstance(who, web.Response):
-            return who
+        access = await console.staff_session(request, locale)
+        if isinstance(access, web.Response):
+            return access
+        who = access.user_id
         number = int(request.match_info["number"])
         found = await self.desk.card(number)
         i18n = console.i18n
-        if found is None:
+        if found is None or not access.covers(found.report.precinct_id):
+            # a precinct chat's member sees that precinct's reports only, as in the chats
             with i18n.context(), i18n.use_locale(locale):
                 t = {"title": texts.title(), "back": texts.back_to_queue()}
-                t["missing"] = texts.no_such_report(number)
-            return console.render("card.html", locale, status=404, t=t, card=None)
+                t["missing"] = (
+                    texts.no_such_report(number) if found is None else texts.not_yours(number)
+                )
+            status = 404 if found is None else 403
+            return console.render("card.html", locale, status=status, t=t, card=None)
         name = await console.name_of(who)
         await self.desk.looked(who, name, 0, "console card", str(number))
         report = found.report
@@ -192,11 +197,15 @@ class ReportCard:
         the staff post is edited and the resident told exactly as from the group."""
         console = self.console
         locale = console.locale(request)
-        user_id = await console.staff_session(request, locale)
-        if isinstance(user_id, web.Response):
-            return user_id
+        access = await console.staff_session(request, locale)
+        if isinstance(access, web.Response):
+            return access
+        user_id = access.user_id
         form = await request.post()
         number = int(request.match_info["number"])
+        report = await self.actions.reports.get(number)
+        if report is None or not access.covers(report.precinct_id):
+            raise web.HTTPSeeOther(f"/console/r/{number}")  # says why, as the card does
         step = request.match_info["step"]
         try:
             seen = Status(str(form.get("seen", "")))
@@ -267,18 +276,18 @@ class ReportCard:
 
     async def _assignee(self, number: int, who: Who, to: str) -> Who | None:
         """Whom the report is handed to: the presser, the precinct's inspector (if linked),
-        or an officer of the list (by Telegram id, checked to be in the staff group)."""
+        or an officer of the list (by Telegram id, checked to be in the staff group or the
+        report's precinct chat before Telegram is asked their name)."""
         if to == "me":
             return who
+        report = await self.actions.reports.get(number)
+        if report is None:
+            return None
         if to == "inspector":
-            report = await self.actions.reports.get(number)
-            linked = (
-                self.directory.linked_user(report.inspector_id)
-                if report is not None and report.inspector_id
-                else None
-            )
+            linked = self.directory.linked_user(report.inspector_id or "")
             return Who(linked, await self.console.name_of(linked)) if linked else None
-        if to.isdigit() and len(to) <= 15 and await self.actions.is_staff(int(to)):
+        handles = to.isdigit() and len(to) <= 15
+        if handles and await self.actions.may_handle(int(to), report.precinct_id):
             return Who(int(to), await self.console.name_of(int(to)))
         return None
 

@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.domain.categories import Category
 from bot.domain.console_auth import (
+    Access,
     Identity,
     Refused,
     check_init_data,
@@ -101,9 +102,10 @@ class Console:
         self.gate = gate
         self.console = console
         self.desk = desk
+        self.directory = directory
         self.card = ReportCard(
             self,
-            actions=CardActions(reports, referrals, self._is_staff),
+            actions=CardActions(reports, referrals, self._may_handle),
             desk=desk,
             referrals=referrals,
             directory=directory,
@@ -160,9 +162,26 @@ class Console:
         asked = request.query.get("lang") or request.cookies.get(LANG_COOKIE) or fallback
         return asked if asked in LOCALES else self.default_locale
 
-    async def _is_staff(self, user_id: int) -> bool:
+    async def access(self, user_id: int) -> Access | None:
+        """What the person may see now, as in the chats (asked of Telegram, cached as the
+        group's own check is): a member of the staff group the whole city; a member of
+        precinct chats those precincts; anyone else nothing."""
         staff_chat = await self.chats.staff_chat_id()
-        return staff_chat is not None and await self.gate.is_member(self.bot, user_id, staff_chat)
+        if staff_chat is not None and await self.gate.is_member(self.bot, user_id, staff_chat):
+            return Access(user_id)
+        chats: dict[int, set[str]] = {}
+        for precinct in self.directory.current.precincts:
+            if precinct.staff_chat_id is not None:
+                chats.setdefault(precinct.staff_chat_id, set()).add(precinct.id)
+        precincts: set[str] = set()
+        for chat_id, ids in chats.items():
+            if await self.gate.is_member(self.bot, user_id, chat_id):
+                precincts |= ids
+        return Access(user_id, frozenset(precincts)) if precincts else None
+
+    async def _may_handle(self, user_id: int, precinct_id: str | None) -> bool:
+        access = await self.access(user_id)
+        return access is not None and access.covers(precinct_id)
 
     def render(
         self,
@@ -237,10 +256,11 @@ class Console:
         return await self._login_page(request, locale, problem, status=401)
 
     async def _signed_in(self, request: web.Request, person: Identity) -> web.Response:
-        """Telegram vouches for `person`: a member of the staff group gets a session."""
+        """Telegram vouches for `person`: a member of the staff group or of a precinct's
+        chat gets a session."""
         locale = self.locale(request, person.language_code)
-        if not await self._is_staff(person.user_id):
-            log.info("console: user %s is not in the staff group", person.user_id)
+        if await self.access(person.user_id) is None:
+            log.info("console: user %s is in no staff chat", person.user_id)
             await self.desk.refused(person.user_id, person.full_name, 0, "console sign-in")
             with self.i18n.context(), self.i18n.use_locale(locale):
                 problem = texts.refused_outsider()
@@ -267,15 +287,17 @@ class Console:
 
     async def queue(self, request: web.Request) -> web.Response:
         locale = self.locale(request)
-        user_id = await self.staff_session(request, locale)
-        if isinstance(user_id, web.Response):
-            return user_id
+        access = await self.staff_session(request, locale)
+        if isinstance(access, web.Response):
+            return access
+        user_id = access.user_id
         show = request.query.get("show", "all")
         show = show if show in SHOW else "all"
         filt = QueueFilter(
             status="new" if show == "untaken" else None,
             officer_id=user_id if show == "mine" else None,
             overdue_only=show == "overdue",
+            within=access.precincts,
         )
         after = Cursor.parse(request.query.get("after", ""))
         page = await self.console.queue(filt, after)
@@ -320,16 +342,18 @@ class Console:
             next=str(page.next) if page.next else None,
         )
 
-    async def staff_session(self, request: web.Request, locale: str) -> int | web.Response:
-        """The signed-in staff member's id, or the page to show instead."""
+    async def staff_session(self, request: web.Request, locale: str) -> Access | web.Response:
+        """What the signed-in person may see (membership checked again on every page), or
+        the page to show instead."""
         user_id = read_session(request.cookies.get(COOKIE, ""), self.key, self.clock())
         if user_id is None:
             return await self._login_page(request, locale)
-        if not await self._is_staff(user_id):
+        access = await self.access(user_id)
+        if access is None:
             with self.i18n.context(), self.i18n.use_locale(locale):
                 problem = texts.refused_outsider()
             return await self._login_page(request, locale, problem, status=403)
-        return user_id
+        return access
 
     def csrf(self, request: web.Request) -> str:
         """The token every form of a session carries (a cross-site post cannot know it)."""

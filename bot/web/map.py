@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.domain.categories import Category
+from bot.domain.console_auth import Access
 from bot.domain.console_map import HEAT_DAYS, MapData
 from bot.domain.reports import Status
 from bot.services.console import ConsoleService
@@ -67,9 +68,9 @@ class MapView:
     async def page(self, request: web.Request) -> web.Response:
         console = self.console
         locale = console.locale(request)
-        who = await console.staff_session(request, locale)
-        if isinstance(who, web.Response):
-            return who
+        access = await console.staff_session(request, locale)
+        if isinstance(access, web.Response):
+            return access
         days, category = self._filters(request)
         i18n = console.i18n
         with i18n.context(), i18n.use_locale(locale):
@@ -101,16 +102,17 @@ class MapView:
     async def data(self, request: web.Request) -> web.Response:
         console = self.console
         locale = console.locale(request)
-        who = await console.staff_session(request, locale)
-        if isinstance(who, web.Response):
+        access = await console.staff_session(request, locale)
+        if isinstance(access, web.Response):
             raise web.HTTPUnauthorized()
         days, category = self._filters(request)
-        found = await self.service.map(days, category)
+        found = await self.service.map(days, category, access.precincts)
+        who = access.user_id
         name = await console.name_of(who)
         await self.desk.looked(who, name, 0, "console map", f"{days} {category or ''}".strip())
-        return web.json_response(self._json(found, locale), dumps=compact)
+        return web.json_response(self._json(found, locale, access), dumps=compact)
 
-    def _json(self, found: MapData, locale: str) -> dict[str, Any]:
+    def _json(self, found: MapData, locale: str, access: Access) -> dict[str, Any]:
         directory = self.directory.current
         return {
             "markers": [
@@ -128,6 +130,7 @@ class MapView:
                         "geometry": p.geometry,
                     }
                     for p in directory.precincts
+                    if access.covers(p.id)
                 ],
             },
             "points": [

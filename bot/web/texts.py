@@ -85,6 +85,12 @@ def no_such_report(number: int) -> str:
     return _("There is no report № {number}.").format(number=number)
 
 
+def not_yours(number: int) -> str:
+    return _("Report № {number} belongs to another precinct: its chat handles it.").format(
+        number=number
+    )
+
+
 def done() -> str:
     return _("Done: the staff post is updated and the resident told.")
 

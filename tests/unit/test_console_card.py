@@ -39,7 +39,7 @@ async def test_a_message_from_the_console_reaches_the_resident_and_the_group(
         await resident(db, clock), DRAFT, name="Айгерім", username=None
     )
 
-    async def staff(user_id: int) -> bool:
+    async def staff(user_id: int, precinct: str | None) -> bool:
         return True
 
     async with db.transaction() as conn:  # the post delivered

@@ -19,6 +19,15 @@ from bot.storage.repositories.reports import _report, stored_status
 OPEN = "status IN ('new', 'taken')"
 
 
+def within(precincts: frozenset[str], args: dict[str, Any]) -> str:
+    """A condition: the report is in one of `precincts` (their ids go into `args`)."""
+    names = []
+    for i, precinct in enumerate(sorted(precincts)):
+        args[f"p{i}"] = precinct
+        names.append(f":p{i}")
+    return f"precinct_id IN ({', '.join(names)})" if names else "0"
+
+
 class QueueRepository:
     @staticmethod
     def _queue_where(filt: QueueFilter) -> tuple[str, dict[str, Any]]:
@@ -41,6 +50,8 @@ class QueueRepository:
                 args[column] = value
         if filt.overdue_only:
             where.append("bucket = 0")
+        if filt.within is not None:
+            where.append(within(filt.within, args))
         return " AND ".join(where), args
 
     #: the queue's order as columns (bot/domain/queue.py says why this order)
@@ -78,17 +89,32 @@ class QueueRepository:
         return reports, int(row[0]) if row else 0
 
     async def map_markers(
-        self, conn: aiosqlite.Connection, today: date, closed_since: datetime, limit: int
+        self,
+        conn: aiosqlite.Connection,
+        today: date,
+        closed_since: datetime,
+        limit: int,
+        precincts: frozenset[str] | None = None,
     ) -> tuple[list[MapMarker], int]:
         """Open reports with a place (all of them, newest first), then those closed since
-        `closed_since`, newest first: at most `limit`, and how many there are in all."""
+        `closed_since`, newest first: at most `limit`, and how many there are in all (of
+        `precincts` only, if given)."""
         columns = "id, latitude, longitude, status, referred_to, category, due_on < :today"
-        args = {"today": today.isoformat(), "since": to_db(closed_since), "limit": limit}
+        args: dict[str, Any] = {
+            "today": today.isoformat(),
+            "since": to_db(closed_since),
+            "limit": limit,
+        }
         recent = (
             "status IN ('resolved', 'rejected') AND updated_at >= :since AND latitude IS NOT NULL"
         )
+        placed = "latitude IS NOT NULL"
+        if precincts is not None:
+            scope = within(precincts, args)
+            recent += f" AND {scope}"
+            placed += f" AND {scope}"
         cur = await conn.execute(
-            f"SELECT {columns} FROM reports WHERE {OPEN} AND latitude IS NOT NULL"
+            f"SELECT {columns} FROM reports WHERE {OPEN} AND {placed}"
             " ORDER BY id DESC LIMIT :limit",
             args,
         )
@@ -101,7 +127,7 @@ class QueueRepository:
             )
             rows += await cur.fetchall()
         cur = await conn.execute(
-            f"SELECT (SELECT count(*) FROM reports WHERE {OPEN} AND latitude IS NOT NULL)"
+            f"SELECT (SELECT count(*) FROM reports WHERE {OPEN} AND {placed})"
             f" + (SELECT count(*) FROM reports WHERE {recent})",
             args,
         )
@@ -115,16 +141,24 @@ class QueueRepository:
         return markers, int(total[0]) if total else 0
 
     async def heat(
-        self, conn: aiosqlite.Connection, since: datetime, category: str | None, places: int
+        self,
+        conn: aiosqlite.Connection,
+        since: datetime,
+        category: str | None,
+        places: int,
+        precincts: frozenset[str] | None = None,
     ) -> list[HeatCell]:
-        """Reports with a place received since `since` (of `category`), counted per cell of
-        coordinates rounded to `places` decimals."""
+        """Reports with a place received since `since` (of `category`, of `precincts`),
+        counted per cell of coordinates rounded to `places` decimals."""
+        args: dict[str, Any] = {"since": to_db(since), "category": category, "places": places}
         where = "created_at >= :since AND latitude IS NOT NULL"
         if category is not None:
             where += " AND category = :category"
+        if precincts is not None:
+            where += " AND " + within(precincts, args)
         cur = await conn.execute(
             "SELECT round(latitude, :places), round(longitude, :places), count(*) FROM reports"
             f" WHERE {where} GROUP BY 1, 2",
-            {"since": to_db(since), "category": category, "places": places},
+            args,
         )
         return [HeatCell(row[0], row[1], row[2]) for row in await cur.fetchall()]
