@@ -11,11 +11,14 @@ message twice), and every press and every look is audited.
 from __future__ import annotations
 
 import hmac
+import logging
+import mimetypes
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aiohttp import web
+from aiogram.exceptions import TelegramAPIError
+from aiohttp import ClientError, web
 from markupsafe import Markup
 
 from bot.domain.refs import Ref
@@ -30,6 +33,8 @@ from bot.web import texts
 
 if TYPE_CHECKING:
     from bot.web.console import Console
+
+log = logging.getLogger(__name__)
 
 #: the card's forms, by the address they post to
 STEPS = (
@@ -104,6 +109,7 @@ class ReportCard:
 
     def routes(self, app: web.Application) -> None:
         app.router.add_get(r"/console/r/{number:\d{1,9}}", self.page)
+        app.router.add_get(r"/console/r/{number:\d{1,9}}/media/{which:\d|voice}", self.media)
         steps = "|".join(STEPS)
         app.router.add_post(r"/console/r/{number:\d{1,9}}/{step:" + steps + "}", self.act)
 
@@ -163,7 +169,54 @@ class ReportCard:
             max_note=MAX_NOTE,
             max_written=MAX_WRITTEN,
             max_days=MAX_DAYS,
+            media=[m.kind for m in report.media],
+            voice=report.voice_file_id is not None,
         )
+
+    async def media(self, request: web.Request) -> web.StreamResponse:
+        """A report's photo, video or voice message, fetched from Telegram by the bot
+        (getFile, then the file's download) and streamed on: the page never sees a Telegram
+        file address, which carries the bot's token."""
+        console = self.console
+        access = await console.staff_session(request, console.locale(request))
+        if isinstance(access, web.Response):
+            raise web.HTTPUnauthorized()
+        report = await self.actions.reports.get(int(request.match_info["number"]))
+        if report is None or not access.covers(report.precinct_id):
+            raise web.HTTPNotFound()
+        which = request.match_info["which"]
+        if which == "voice":
+            file_id = report.voice_file_id
+        else:
+            index = int(which)
+            file_id = report.media[index].file_id if index < len(report.media) else None
+        if file_id is None:
+            raise web.HTTPNotFound()
+        bot = console.bot
+        try:
+            found = await bot.get_file(file_id)
+        except TelegramAPIError as exc:
+            log.warning("console: report %s: cannot get its file: %s", report.id, exc)
+            raise web.HTTPBadGateway() from None
+        if found.file_path is None:
+            raise web.HTTPNotFound()
+        kind = mimetypes.guess_type(found.file_path)[0] or "application/octet-stream"
+        # chunked: the length is what Telegram sends, not what getFile said it would be
+        response = web.StreamResponse(headers={"Content-Type": kind})
+        url = bot.session.api.file_url(bot.token, found.file_path)
+        try:
+            async for chunk in bot.session.stream_content(url, timeout=60):
+                if not response.prepared:
+                    await response.prepare(request)
+                await response.write(chunk)
+        except (ClientError, TimeoutError) as exc:
+            log.warning("console: report %s: its file broke off: %s", report.id, type(exc))
+            if not response.prepared:
+                raise web.HTTPBadGateway() from None
+        if not response.prepared:
+            await response.prepare(request)
+        await response.write_eof()
+        return response
 
     def _inspector(self, report: Report) -> str | None:
         """The precinct inspector's name, if their Telegram account is linked (/me)."""

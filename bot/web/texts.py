@@ -135,6 +135,7 @@ def card_labels(status: Status) -> dict[str, str]:
         "write": _("💬 Write to the resident"),
         "templates": _("📋 Ready answers"),
         "send": _("Send"),
+        "photo": _("Photo"),
     }
 
 

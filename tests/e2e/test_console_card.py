@@ -14,7 +14,7 @@ import aiohttp
 
 from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
-from tests.e2e.conftest import STAFF_CHAT, RunningBot
+from tests.e2e.conftest import STAFF_CHAT, TOKEN, RunningBot
 from tests.e2e.scenarios import onboard, submit_report
 from tests.e2e.test_console import signed_launch
 from tests.e2e.test_legal_clock import answer_to, plain, said
@@ -184,3 +184,34 @@ async def test_a_duty_officer_works_reports_from_the_card(
         (officer.id, "console reject", "done"),
         (officer.id, "console refer", "done"),
     ]
+
+
+async def test_the_card_shows_the_report_s_photo_through_the_bot(
+    tg: FakeTelegram, bot: RunningBot
+) -> None:
+    """The photo comes from Telegram through the bot (getFile, then the download, streamed):
+    the page names only the console's own address, never a Telegram file URL with the
+    token."""
+    app = await bot.restart(web_port=0)
+    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
+    assert app.console_runner is not None
+    host, port = listening_address(app.console_runner)
+    officer = tg.user(9611, first_name="Officer", language_code="ru")
+    tg.group(STAFF_CHAT).add_member(officer)
+    resident = tg.user(9612, first_name="Resident", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru", photo=True, description="Мусор у подъезда, фото")
+    async with aiohttp.ClientSession() as http:
+        card = Card(http, f"http://{host}:{port}/console/")
+        await card.sign_in(signed_launch(officer.id, bot.clock() - timedelta(minutes=1)))
+        page = await card.open(1000)
+        assert '<img src="/console/r/1000/media/0"' in page
+        assert TOKEN not in page and "/file/bot" not in page
+        async with http.get(f"{card.base}r/1000/media/0", headers=card.headers) as photo:
+            assert photo.status == 200 and photo.content_type == "image/jpeg"
+            assert await photo.read() == b"fake file contents"
+        assert len(tg.calls_of("getFile")) == 1
+        async with http.get(f"{card.base}r/1000/media/3", headers=card.headers) as missing:
+            assert missing.status == 404
+        async with http.get(f"{card.base}r/1000/media/0") as anonymous:
+            assert anonymous.status == 401, "no session, no photo"
