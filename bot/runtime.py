@@ -216,6 +216,9 @@ class SakshyApp:
             default_locale=self.settings.staff_language,
             auth_max_age=timedelta(hours=self.settings.console_auth_max_age_hours),
             session_hours=self.settings.console_session_hours,
+            stats=self.services.stats_service,
+            exports=self.services.exports,
+            admins=self.services.admins,
             tile_url=self.settings.map_tile_url,
             attribution=self.settings.map_attribution,
         )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.deadlines import TermFigures
 from bot.storage.db import Database
-from bot.storage.repositories import StatsRepository
+from bot.storage.repositories import DutyRepository, StatsRepository
 
 #: the longest period /stats draws day by day
 MAX_DAYS = 93
@@ -100,6 +100,14 @@ class StatsService:
 
     def today(self) -> date:
         return self.clock().astimezone(self.zone).date()
+
+    async def helper_hours(self, period: Period) -> tuple[int, int]:
+        """The public helpers' duties served and minutes on duty in the period (the city)."""
+        since = datetime.combine(period.first, time(0), self.zone)
+        until = datetime.combine(period.last + timedelta(days=1), time(0), self.zone)
+        async with self.db.read(slow=True) as conn:
+            rows = await DutyRepository().hours_by_helper(conn, since, until)
+        return sum(r.duties for r in rows), sum(r.minutes for r in rows)
 
     async def compute(self, period: Period, precinct: str | None = None) -> Stats:
         since = datetime.combine(period.first, time(0), self.zone)

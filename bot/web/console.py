@@ -47,13 +47,16 @@ from bot.services.chats import ChatService
 from bot.services.console import CardActions, ConsoleService
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
+from bot.services.export import ExportService
 from bot.services.referrals import ReferralService
 from bot.services.reports import ReportService
+from bot.services.stats import StatsService
 from bot.telegram.common.render import STATUS_NAMES
 from bot.telegram.report_renderer import TelegramReportRenderer
-from bot.telegram.staff_members import StaffGate
+from bot.telegram.staff_members import AdminGate, StaffGate
 from bot.web import texts
 from bot.web.card import ReportCard
+from bot.web.dashboard import Dashboard
 from bot.web.map import MapView
 
 log = logging.getLogger(__name__)
@@ -92,6 +95,9 @@ class Console:
         default_locale: str,
         auth_max_age: timedelta,
         session_hours: float,
+        stats: StatsService | None = None,
+        exports: ExportService | None = None,
+        admins: AdminGate | None = None,
         tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         attribution: str = "© OpenStreetMap contributors",
     ) -> None:
@@ -120,6 +126,19 @@ class Console:
             tile_url=tile_url,
             attribution=attribution,
         )
+        self.admins = admins
+        self.dashboard = (
+            Dashboard(
+                self,
+                stats=stats,
+                exports=exports,
+                desk=desk,
+                directory=directory,
+                renderer=renderer,
+            )
+            if stats is not None and exports is not None
+            else None
+        )
         #: the tile server is the one place besides the bot a page may load images from
         self.csp = CSP.format(tiles=tile_origin(tile_url))
         #: staff members' names as Telegram gave them (sign-in, membership), for the audit
@@ -140,6 +159,8 @@ class Console:
         app.router.add_get("/console/", self.queue)
         self.card.routes(app)
         self.map.routes(app)
+        if self.dashboard is not None:
+            self.dashboard.routes(app)
         app.router.add_post("/console/login", self.login)
         app.router.add_get("/console/widget", self.widget)
         app.router.add_static("/console/static/", HERE / "static", show_index=False)
@@ -179,6 +200,11 @@ class Console:
                 precincts |= ids
         return Access(user_id, frozenset(precincts)) if precincts else None
 
+    async def is_admin(self, user_id: int) -> bool:
+        """An administrator of the staff group (asked of Telegram each time: a demoted
+        administrator loses the export at once)."""
+        return self.admins is not None and await self.admins.is_admin(self.bot, user_id)
+
     async def _may_handle(self, user_id: int, precinct_id: str | None) -> bool:
         access = await self.access(user_id)
         return access is not None and access.covers(precinct_id)
@@ -196,7 +222,11 @@ class Console:
         menu marking where the reader is."""
         with self.i18n.context(), self.i18n.use_locale(locale):
             sections = (
-                [("queue", "/console/", texts.queue()), ("map", "/console/map", texts.map_title())]
+                [
+                    ("queue", "/console/", texts.queue()),
+                    ("map", "/console/map", texts.map_title()),
+                    ("dashboard", "/console/dashboard", texts.dashboard()),
+                ]
                 if section
                 else []
             )

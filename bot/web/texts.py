@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from bot.domain.reports import Status
 from bot.services.console import Outcome
@@ -226,3 +230,48 @@ def map_labels() -> dict[str, str]:
 
 def overdue_mark() -> str:
     return _("answer overdue")
+
+
+# --- the dashboard -------------------------------------------------------------------------
+
+
+def dashboard() -> str:
+    return _("Figures")
+
+
+def dashboard_labels() -> dict[str, str]:
+    return {
+        "title": title(),
+        "period": _("Period"),
+        "precinct": _("Precinct"),
+        "city": _("the whole city"),
+        "show": _("Show"),
+        "chart": _("Reports per day by category, times to take and to resolve, the rating"),
+        "export": _("CSV for administrators (names and phones: keep them safe):"),
+    }
+
+
+def period_name(key: str) -> str:
+    if key == "week":
+        return _("the last 7 days")
+    if key == "month":
+        return _("the last 30 days")
+    year, month = (int(part) for part in key.split("-"))
+    return format_date(date(year, month, 1), "LLLL y", locale=get_i18n().current_locale)
+
+
+def helper_hours(duties: int, minutes: int) -> str:
+    hours = format_decimal(round(minutes / 60, 1), locale=get_i18n().current_locale)
+    return ngettext(
+        "Public helpers: {duties} duty served, {hours} h on duty (the whole city).",
+        "Public helpers: {duties} duties served, {hours} h on duty (the whole city).",
+        duties,
+    ).format(duties=duties, hours=hours)
+
+
+def export_name(name: str) -> str:
+    return {
+        "reports": _("reports"),
+        "audit": _("history and staff actions"),
+        "helper_hours": _("helpers' hours"),
+    }[name]

@@ -235,6 +235,16 @@ async def test_a_shift_in_a_real_browser(
             )
 
         await tg.wait_for(post_resolved, timeout=10)  # the staff post edited, as by a button
+
+        # the week's figures, the chart drawn on the server
+        await page.do(lambda d: d.find_element(By.LINK_TEXT, "Показатели").click())
+        await page.wait(
+            lambda d: d.execute_script(
+                "var i = document.querySelector('img.chart'); return i && i.naturalWidth > 0;"
+            )
+        )
+        assert "Всего 2 сообщения" in await page.do(lambda d: d.page_source)
+        await page.shoot(f"console-dashboard-{size}")
         assert await page.problems() == []
     finally:
         await asyncio.to_thread(driver.quit)

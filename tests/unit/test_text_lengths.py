@@ -196,6 +196,7 @@ def placeholder_values() -> dict[str, str]:
                 "changes",
                 "count",
                 "declined",
+                "duties",
                 "duty",
                 "free",
                 "helper",

@@ -3,6 +3,8 @@ the daily digest."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime
 from html import escape
 from typing import Any
@@ -18,7 +20,7 @@ from bot.domain.refs import Ref, RefKind
 from bot.domain.reports import FoundReport, Report, Status
 from bot.services.desk import Card
 from bot.services.stats import Stats
-from bot.telegram import texts
+from bot.telegram import charts, texts
 from bot.telegram.common.render import (
     DIGEST_TOP,
     MAX_HELD_LINES,
@@ -103,6 +105,29 @@ class DeskViews(RendererBase):
             for channel, count in sorted(counts.items(), key=lambda item: -item[1])
         ]
         return _("By channel: {list}").format(list=" · ".join(parts))
+
+    @staticmethod
+    def stats_headline(summary: str) -> str:
+        """The summary's first line as plain text: the chart's subtitle."""
+        return html.unescape(re.sub(r"<[^>]+>", "", summary.splitlines()[0])).lstrip("📊 ")
+
+    @staticmethod
+    def stats_panels(stats: Stats) -> charts.Panels:
+        """The chart's lower panels: median hours to take and to resolve, the rating (their
+        words in the current language)."""
+
+        def hours(values: list[float | None]) -> list[float | None]:
+            return [round(v / 60, 2) if v is not None else None for v in values]
+
+        return charts.Panels(
+            hours(stats.take_by_day),
+            hours(stats.resolve_by_day),
+            [round(v, 2) if v is not None else None for v in stats.rating_by_day],
+            texts.stats_chart_times(),
+            texts.stats_chart_take(),
+            texts.stats_chart_resolve(),
+            texts.stats_chart_rating(),
+        )
 
     def chart_labels(self, locale: str) -> dict[str, str]:
         """Category names without emoji (the chart's font has none)."""

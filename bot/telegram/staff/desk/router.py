@@ -184,20 +184,8 @@ async def stats(
     if figures.empty:
         await message.reply(summary)
         return
-    headline = html.unescape(re.sub(r"<[^>]+>", "", summary.splitlines()[0])).lstrip("📊 ")
-
-    def hours(values: list[float | None]) -> list[float | None]:
-        return [round(v / 60, 2) if v is not None else None for v in values]
-
-    panels = charts.Panels(
-        hours(figures.take_by_day),
-        hours(figures.resolve_by_day),
-        [round(v, 2) if v is not None else None for v in figures.rating_by_day],
-        texts.stats_chart_times(),
-        texts.stats_chart_take(),
-        texts.stats_chart_resolve(),
-        texts.stats_chart_rating(),
-    )
+    headline = renderer.stats_headline(summary)
+    panels = renderer.stats_panels(figures)
     png = await asyncio.to_thread(
         charts.draw,
         period.days,
