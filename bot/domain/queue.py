@@ -39,6 +39,8 @@ class QueueFilter:
     overdue_only: bool = False
     #: only these precincts' reports (a precinct chat's member); None: the whole city
     within: frozenset[str] | None = None
+    #: only these reports (those in view on the map, listed for bulk work)
+    numbers: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)

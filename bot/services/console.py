@@ -154,6 +154,16 @@ class CardActions:
             return Outcome.LATE
         return Outcome.DONE if result.changed else Outcome.LATE
 
+    async def recategorise(self, number: int, who: Who, seen: Status, category: str) -> Outcome:
+        """File it under another category (a bulk step: the report as the queue showed it)."""
+        report = await self.reports.get(number)
+        if report is None or report.status is not seen:
+            return Outcome.LATE
+        if report.category == category:
+            return Outcome.DONE
+        changed = await self.reports.actions.recategorise(number, category, who.user_id, who.name)
+        return Outcome.DONE if changed is not None else Outcome.LATE
+
     async def refer(self, number: int, who: Who, seen: Status, body: str) -> Outcome:
         step = await self.referrals.refer(number, body, COMPETENCE, who.user_id, who.name, seen)
         if step.refused is None:

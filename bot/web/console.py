@@ -55,6 +55,7 @@ from bot.telegram.common.render import STATUS_NAMES
 from bot.telegram.report_renderer import TelegramReportRenderer
 from bot.telegram.staff_members import AdminGate, StaffGate
 from bot.web import texts
+from bot.web.bulk import MAX_BULK, Bulk
 from bot.web.card import ReportCard
 from bot.web.dashboard import Dashboard
 from bot.web.map import MapView
@@ -73,6 +74,17 @@ CSP = (
     "frame-ancestors https://web.telegram.org https://*.telegram.org"
 )
 SHOW = ("all", "overdue", "untaken", "mine")
+#: the most reports the map lists in the queue at once
+MAX_LISTED = 200
+
+
+def parse_numbers(text: str) -> tuple[int, ...] | None:
+    """`ids` of the queue's address (the map's reports in view): numbers joined by dots, at
+    most MAX_LISTED; None if absent or not that."""
+    parts = text.split(".") if text else []
+    if not parts or len(parts) > MAX_LISTED or not all(p.isdigit() and len(p) <= 9 for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
 
 
 class Console:
@@ -109,9 +121,13 @@ class Console:
         self.console = console
         self.desk = desk
         self.directory = directory
+        self.actions = CardActions(reports, referrals, self._may_handle)
+        self.bulk = Bulk(
+            self, actions=self.actions, desk=desk, referrals=referrals, categories=categories
+        )
         self.card = ReportCard(
             self,
-            actions=CardActions(reports, referrals, self._may_handle),
+            actions=self.actions,
             desk=desk,
             referrals=referrals,
             directory=directory,
@@ -159,6 +175,7 @@ class Console:
         app.router.add_get("/console/", self.queue)
         self.card.routes(app)
         self.map.routes(app)
+        self.bulk.routes(app)
         if self.dashboard is not None:
             self.dashboard.routes(app)
         app.router.add_post("/console/login", self.login)
@@ -323,11 +340,13 @@ class Console:
         user_id = access.user_id
         show = request.query.get("show", "all")
         show = show if show in SHOW else "all"
+        numbers = parse_numbers(request.query.get("ids", ""))
         filt = QueueFilter(
             status="new" if show == "untaken" else None,
             officer_id=user_id if show == "mine" else None,
             overdue_only=show == "overdue",
             within=access.precincts,
+            numbers=numbers,
         )
         after = Cursor.parse(request.query.get("after", ""))
         page = await self.console.queue(filt, after)
@@ -342,6 +361,7 @@ class Console:
                     if report.due_on
                     else "",
                     "overdue": report.due_on is not None and report.due_on < today,
+                    "seen": report.status.value,
                 }
                 for report in page.reports
             ]
@@ -361,6 +381,15 @@ class Console:
                 ("untaken", texts.show_untaken()),
                 ("mine", texts.show_mine()),
             ]
+            t |= texts.bulk_labels()
+            outcome = texts.bulk_outcome(
+                request.query.get("done", ""),
+                request.query.get("late", ""),
+                request.query.get("bulk") == "stale",
+            )
+            assignees = [("me", texts.assign_me())]
+        officers = await self.actions.reports.actions.officers()
+        assignees += [(str(o.user_id), o.name) for o in officers if o.user_id != user_id]
         return self.render(
             "queue.html",
             locale,
@@ -370,6 +399,13 @@ class Console:
             filters=filters,
             show=show,
             next=str(page.next) if page.next else None,
+            ids=".".join(map(str, numbers)) if numbers else None,
+            csrf=self.csrf(request),
+            outcome=outcome,
+            assignees=assignees,
+            bodies=[(b.id, b.name(locale)) for b in self.card.referrals.active()],
+            categories=[(key, c.label(locale)) for key, c in self.categories.items()],
+            max_bulk=MAX_BULK,
         )
 
     async def staff_session(self, request: web.Request, locale: str) -> Access | web.Response:

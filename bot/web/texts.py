@@ -224,6 +224,7 @@ def map_labels() -> dict[str, str]:
         # {shown} and {total} are filled in by the page's script
         "shown": _("Markers shown: {shown} of {total}."),
         "script": _("The map needs JavaScript."),
+        "in_view": _("📋 The open reports in view, as a list (to select them)"),
         "overdue": overdue_mark(),
     }
 
@@ -275,3 +276,35 @@ def export_name(name: str) -> str:
         "audit": _("history and staff actions"),
         "helper_hours": _("helpers' hours"),
     }[name]
+
+
+# --- bulk work -----------------------------------------------------------------------------
+
+
+def bulk_labels() -> dict[str, str]:
+    return {
+        "pick": _("Select"),
+        "ticked": _("With the selected reports:"),
+        "assign": _("👤 Hand over"),
+        "refer": _("↪️ Refer"),
+        "recategorise": _("🏷 Change the category"),
+        "listed": _("The reports that were in view on the map."),
+        "all": _("All open reports"),
+    }
+
+
+def bulk_outcome(done: str, late: str, stale: bool) -> str | None:
+    if stale:
+        return stale_form()
+    if not (done.isdigit() and late.isdigit()):
+        return None
+    text = ngettext("Done: {count} report.", "Done: {count} reports.", int(done)).format(
+        count=int(done)
+    )
+    if int(late):
+        text += " " + ngettext(
+            "{count} was not changed: it changed meanwhile or cannot be handled so.",
+            "{count} were not changed: they changed meanwhile or cannot be handled so.",
+            int(late),
+        ).format(count=int(late))
+    return text

@@ -197,6 +197,8 @@ async def test_a_shift_in_a_real_browser(
         count = await page.do(lambda d: d.find_element(By.ID, "map-count").text)
         assert count == "Показано меток: 2 из 2."
         await page.shoot(f"console-map-{size}")
+        listed = await page.do(lambda d: d.find_element(By.ID, "in-view").get_attribute("href"))
+        assert listed.endswith(("/console/?ids=1001.1000", "/console/?ids=1000.1001")), listed
         await page.do(
             lambda d: d.find_element(
                 By.CSS_SELECTOR, '.leaflet-marker-icon.pin-new[title^="№ 1000 "]'

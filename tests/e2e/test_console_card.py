@@ -215,3 +215,79 @@ async def test_the_card_shows_the_report_s_photo_through_the_bot(
             assert missing.status == 404
         async with http.get(f"{card.base}r/1000/media/0") as anonymous:
             assert anonymous.status == 401, "no session, no photo"
+
+
+async def test_bulk_work_from_the_queue(tg: FakeTelegram, bot: RunningBot, db_of: Any) -> None:
+    """Two reports ticked in the queue are handed to a colleague in one step, each resident
+    told; one ticked as it was before a change is left alone and counted; another filed under
+    another category; the map's «in view» list narrows the queue to the reports named."""
+    app = await bot.restart(web_port=0, staff_locale="ru")
+    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
+    assert app.console_runner is not None
+    host, port = listening_address(app.console_runner)
+    staff = tg.group(STAFF_CHAT)
+    officer = tg.user(9621, first_name="Марат", language_code="ru")
+    colleague = tg.user(9622, first_name="Colleague", language_code="ru")
+    staff.add_member(officer)
+    staff.add_member(colleague)
+    await answer_to(tg, staff, colleague, "/me капитан Ахметов")
+    residents = [tg.user(9623 + n, first_name="R", language_code="ru") for n in range(3)]
+    for resident in residents:
+        await onboard(resident, "ru")
+        await submit_report(resident, "ru", description="Шумят соседи по ночам, уже неделю")
+        resident.unread()
+    async with aiohttp.ClientSession() as http:
+        card = Card(http, f"http://{host}:{port}/console/")
+        await card.sign_in(signed_launch(officer.id, bot.clock() - timedelta(minutes=1)))
+        async with http.get(f"{card.base}?lang=ru&ids=1000.1002", headers=card.headers) as page:
+            listed = await page.text()
+        assert "/console/r/1000" in listed and "/console/r/1002" in listed
+        assert "/console/r/1001" not in listed, "only the reports named"
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{32})"', listed)
+        assert csrf is not None
+        assert '<input type="checkbox" name="n" value="1000:new"' in listed
+
+        async def bulk(*pairs: tuple[str, str]) -> str:
+            async with http.post(
+                f"{card.base}bulk",
+                data=[("csrf", csrf.group(1)), *pairs],
+                headers=card.headers,
+                allow_redirects=False,
+            ) as done:
+                assert done.status == 303
+                return done.headers["Location"]
+
+        assert (
+            await bulk(
+                ("n", "1000:new"), ("n", "1001:new"), ("step", "assign"), ("to", str(colleague.id))
+            )
+            == "/console/?done=2&late=0"
+        )
+        for resident in residents[:2]:
+            told = await resident.next_message(timeout=10)
+            assert "принято в работу" in told.text.lower() and "капитан Ахметов" in told.text
+        # 1000 as the queue showed it before: changed meanwhile, left alone
+        assert (
+            await bulk(
+                ("n", "1000:new"), ("n", "1002:new"), ("step", "category"), ("category", "litter")
+            )
+            == "/console/?done=1&late=1"
+        )
+        assert "Выброс мусора" in (await residents[2].next_message(timeout=10)).text
+        async with http.get(f"{card.base}?lang=ru&done=1&late=1", headers=card.headers) as page:
+            assert "Сделано: 1 сообщение. 1 не изменено" in await page.text()
+        stale = await bulk(("n", "1000:new"), ("step", "assign"), ("to", "me"))
+        assert stale == "/console/?done=0&late=1", "taken meanwhile: not taken from the colleague"
+        forged = await http.post(
+            f"{card.base}bulk",
+            data=[("csrf", "0" * 32), ("n", "1002:new"), ("step", "assign"), ("to", "me")],
+            headers=card.headers,
+            allow_redirects=False,
+        )
+        assert forged.headers["Location"] == "/console/?bulk=stale"
+    rows = await plain(db_of, "SELECT id, status, officer_id, category FROM reports ORDER BY id")
+    assert rows == [
+        (1000, "taken", colleague.id, "noise"),
+        (1001, "taken", colleague.id, "noise"),
+        (1002, "new", None, "litter"),
+    ]

@@ -52,6 +52,12 @@ class QueueRepository:
             where.append("bucket = 0")
         if filt.within is not None:
             where.append(within(filt.within, args))
+        if filt.numbers is not None:
+            names = []
+            for i, number in enumerate(filt.numbers):
+                args[f"n{i}"] = number
+                names.append(f":n{i}")
+            where.append(f"id IN ({', '.join(names)})" if names else "0")
         return " AND ".join(where), args
 
     #: the queue's order as columns (bot/domain/queue.py says why this order)

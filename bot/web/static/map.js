@@ -90,6 +90,22 @@
         bounds.slice(1).forEach(function (b) { all.extend(b); });
         map.fitBounds(all, { padding: [12, 12] });
       }
+      // the open reports in view, listed in the queue (at most 200) for bulk work
+      var open = data.markers.filter(function (m) {
+        return m[3] === "new" || m[3] === "taken" || m[3] === "referred";
+      });
+      var inView = document.getElementById("in-view");
+      function listInView() {
+        var area = map.getBounds();
+        var ids = open
+          .filter(function (m) { return area.contains([m[1], m[2]]); })
+          .slice(0, 200)
+          .map(function (m) { return m[0]; });
+        inView.hidden = ids.length === 0;
+        inView.href = "/console/?ids=" + ids.join(".");
+      }
+      map.on("moveend", listInView);
+      listInView();
       document.getElementById("map-count").textContent = labels.shown
         .replace("{shown}", data.markers.length)
         .replace("{total}", data.total);
