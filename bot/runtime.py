@@ -96,6 +96,8 @@ class SakshyApp:
         self.health_server: HealthServer | None = None
         #: the staff console on WEB_PORT, when set
         self.console_runner: web.AppRunner | None = None
+        #: the staff console's pages, when WEB_PORT serves them
+        self.console: Console | None = None
         self._background: list[asyncio.Task[None]] = []
         self._stop_requested = asyncio.Event()
 
@@ -233,6 +235,7 @@ class SakshyApp:
                 f"WEB_HOST/WEB_PORT: cannot listen on {host}:{port} ({exc.strerror or exc})"
             ) from None
         self.console_runner = runner
+        self.console = console
         log.info("staff console listening on http://%s:%s/console/", *listening_address(runner))
 
     async def _replay_inbox(self) -> None:

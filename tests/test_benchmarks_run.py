@@ -68,3 +68,19 @@ def test_relay_counts_one_group_message_per_relay(tmp_path: Path) -> None:
     assert current["group_messages_per_relay"] == 1.0, "a relay is one message in the group"
     assert current["requests_per_relay"] == 2.0, "the message, and the 👌 on its source"
     assert current["relays_per_second"] > 0 and current["cpu_ms_per_relay"] > 0
+
+
+def test_console_benchmark_runs_on_a_seeded_database(tmp_path: Path) -> None:
+    database = tmp_path / "seeded.db"
+    _run("benchmarks.seed", "--reports", "2000", "--out", str(database))
+    out = tmp_path / "console.json"
+    _run(
+        "benchmarks.console", "--database", str(database), "--samples", "20",
+        "--json", str(out),
+    )  # fmt: skip
+    figures = json.loads(out.read_text())
+    assert figures["reports"] == 2000
+    for key in ("queue", "card", "group_card", "map30", "map90", "dashboard", "chart"):
+        p50, p99, *_ = figures[key]
+        assert 0 < p50 <= p99, key
+    assert "markers of" in figures["map30"][2], "the map's data came back"

@@ -178,9 +178,7 @@ class ReportCard:
         (getFile, then the file's download) and streamed on: the page never sees a Telegram
         file address, which carries the bot's token."""
         console = self.console
-        access = await console.staff_session(request, console.locale(request))
-        if isinstance(access, web.Response):
-            raise web.HTTPUnauthorized()
+        access = await console.allowed(request)
         report = await self.actions.reports.get(int(request.match_info["number"]))
         if report is None or not access.covers(report.precinct_id):
             raise web.HTTPNotFound()

@@ -421,6 +421,14 @@ class Console:
             return await self._login_page(request, locale, problem, status=403)
         return access
 
+    async def allowed(self, request: web.Request) -> Access:
+        """For what is not a page (data, a picture, a file): what the signed-in person may
+        see, or 401."""
+        access = await self.staff_session(request, self.locale(request))
+        if isinstance(access, web.Response):
+            raise web.HTTPUnauthorized()
+        return access
+
     def csrf(self, request: web.Request) -> str:
         """The token every form of a session carries (a cross-site post cannot know it)."""
         session = request.cookies.get(COOKIE, "")

@@ -131,9 +131,7 @@ class Dashboard:
         """The /stats chart for the dashboard's choice, drawn in a thread."""
         console = self.console
         locale = console.locale(request)
-        access = await console.staff_session(request, locale)
-        if isinstance(access, web.Response):
-            raise web.HTTPUnauthorized()
+        access = await console.allowed(request)
         _, period, precinct = self._choice(request, access)
         figures = await self.stats.compute(period, precinct)
         found = self.directory.current.precinct(precinct) if precinct else None
@@ -158,10 +156,7 @@ class Dashboard:
         """/export's CSV files, for administrators of the staff group only (they hold names
         and phones); each download audited."""
         console = self.console
-        locale = console.locale(request)
-        access = await console.staff_session(request, locale)
-        if isinstance(access, web.Response):
-            raise web.HTTPUnauthorized()
+        access = await console.allowed(request)
         if not await console.is_admin(access.user_id):
             raise web.HTTPForbidden()
         _, period, _ = self._choice(request, access)
