@@ -322,7 +322,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return asyncio.run(run_demo(lang=args.lang, verbose=args.verbose))
+    try:
+        return asyncio.run(run_demo(lang=args.lang, verbose=args.verbose))
+    except KeyboardInterrupt:  # Ctrl+C: a person stopped it, not a failure to explain
+        print("\nDemo stopped.")
+        return 130
 
 
 def build_parser() -> argparse.ArgumentParser:
