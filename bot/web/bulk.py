@@ -80,6 +80,8 @@ class Bulk:
         valid = hmac.compare_digest(str(form.get("csrf", "")), console.csrf(request))
         if not valid or step not in STEPS or reports is None or len(reports) > MAX_BULK:
             raise web.HTTPSeeOther("/console/?bulk=stale")
+        if not console.may_act(access.user_id):
+            return console.too_many(locale)
         who = Who(access.user_id, await console.name_of(access.user_id))
         done = late = 0
         for report in reports:

@@ -270,6 +270,8 @@ class ReportCard:
                 t = {"title": texts.title(), "back": texts.back_to_queue()}
                 t["missing"] = texts.stale_form()
             return console.render("card.html", locale, status=403, t=t, card=None)
+        if not console.may_act(user_id):
+            return console.too_many(locale)
         who = Who(user_id, await console.name_of(user_id))
         fields = {key: str(value) for key, value in form.items() if isinstance(value, str)}
         outcome = await self._press(number, step, who, seen, fields)

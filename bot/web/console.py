@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from bot.domain.console_auth import (
     read_session,
     session_key,
 )
+from bot.domain.console_limits import Allowance
 from bot.domain.console_map import tile_origin
 from bot.domain.queue import Cursor, QueueFilter
 from bot.i18n import LOCALES
@@ -159,6 +161,11 @@ class Console:
         self.csp = CSP.format(tiles=tile_origin(tile_url))
         #: staff members' names as Telegram gave them (sign-in, membership), for the audit
         self.names: dict[int, str] = {}
+        #: per person: pages and data a minute, actions (each may write to residents) a
+        #: minute; sign-ins a minute per address
+        self.pages_allowed = Allowance(limit=240, window=60)
+        self.actions_allowed = Allowance(limit=60, window=60)
+        self.sign_ins_allowed = Allowance(limit=30, window=60)
         self.categories = {c.key: c for c in categories}
         self.clock = clock
         self.default_locale = default_locale
@@ -277,6 +284,8 @@ class Console:
     # --- pages -------------------------------------------------------------------------------
 
     async def login(self, request: web.Request) -> web.Response:
+        if not self.sign_ins_allowed.allow(request.remote, time.monotonic()):
+            return self.too_many(self.locale(request))
         form = await request.post()
         checked = check_init_data(
             str(form.get("init_data", "")), self.token, self.clock(), self.auth_max_age
@@ -288,6 +297,8 @@ class Console:
 
     async def widget(self, request: web.Request) -> web.Response:
         """The Login Widget's return in a browser (its fields in the query, signed)."""
+        if not self.sign_ins_allowed.allow(request.remote, time.monotonic()):
+            return self.too_many(self.locale(request))
         checked = check_login_widget(
             dict(request.query), self.token, self.clock(), self.auth_max_age
         )
@@ -414,12 +425,27 @@ class Console:
         user_id = read_session(request.cookies.get(COOKIE, ""), self.key, self.clock())
         if user_id is None:
             return await self._login_page(request, locale)
+        if not self.pages_allowed.allow(user_id, time.monotonic()):
+            return self.too_many(locale)
         access = await self.access(user_id)
         if access is None:
             with self.i18n.context(), self.i18n.use_locale(locale):
                 problem = texts.refused_outsider()
             return await self._login_page(request, locale, problem, status=403)
         return access
+
+    def too_many(self, locale: str) -> web.Response:
+        """Over a per-person limit: a page that says to wait (429, Retry-After)."""
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            t = {"title": texts.title(), "back": texts.back_to_queue()}
+            t["missing"] = texts.too_many()
+        response = self.render("card.html", locale, status=429, t=t, card=None)
+        response.headers["Retry-After"] = "60"
+        return response
+
+    def may_act(self, user_id: int) -> bool:
+        """One more action of this person within the minute's allowance."""
+        return self.actions_allowed.allow(user_id, time.monotonic())
 
     async def allowed(self, request: web.Request) -> Access:
         """For what is not a page (data, a picture, a file): what the signed-in person may

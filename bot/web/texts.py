@@ -107,6 +107,10 @@ def menu_button() -> str:
     return _("🗂 Console")
 
 
+def too_many() -> str:
+    return _("Too many requests in a minute: wait a minute and open the page again.")
+
+
 def stale_form() -> str:
     return _("This form is out of date, and nothing was done. Open the report again.")
 

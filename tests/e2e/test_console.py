@@ -5,6 +5,7 @@ that says why; a forged session is no session; the pages carry the security head
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -264,3 +265,52 @@ async def test_a_staff_post_opens_its_card_in_the_console(
     await button_shown(tg, post, StaffCb(action="resolve", report=1000, seen="t"))
     buttons = [b for row in post.reply_markup["inline_keyboard"] for b in row]
     assert {"text": "🗂 В консоли", "url": f"{link}?startapp=r1000"} in buttons
+
+
+async def test_one_person_s_requests_are_limited(tg: FakeTelegram, bot: RunningBot) -> None:
+    """Over the minute's allowance, a page says to wait (429) and an action is not done."""
+    from bot.domain.console_limits import Allowance
+
+    app = await bot.restart(web_port=0)
+    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
+    assert app.console_runner is not None and app.console is not None
+    app.console.actions_allowed = Allowance(limit=1, window=60)
+    app.console.pages_allowed = Allowance(limit=4, window=60)
+    host, port = listening_address(app.console_runner)
+    base = f"http://{host}:{port}/console/"
+    officer = tg.user(9931, first_name="Officer", language_code="ru")
+    tg.group(STAFF_CHAT).add_member(officer)
+    resident = tg.user(9932, first_name="Resident", language_code="ru")
+    await onboard(resident, "ru")
+    await submit_report(resident, "ru")
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            base + "login",
+            data={"init_data": signed_launch(officer.id, bot.clock())},
+            allow_redirects=False,
+        ) as signed:
+            headers = {"Cookie": f"sakshy_console={signed.cookies['sakshy_console'].value}"}
+        async with http.get(base + "r/1000?lang=ru", headers=headers) as page:  # 1 of 4
+            csrf = re.search(r'name="csrf" value="([0-9a-f]{32})"', await page.text())
+        assert csrf is not None
+        form = {"csrf": csrf.group(1), "seen": "new", "text": "Подойдите в пункт 42"}
+        async with http.post(
+            base + "r/1000/write", data=form, headers=headers, allow_redirects=False
+        ) as first:  # 2 of 4, the one action
+            assert first.status == 303
+
+        def greeted() -> list[Any]:
+            return [m for m in resident.messages if "Подойдите в пункт 42" in (m.text or "")]
+
+        await tg.wait_for(greeted, timeout=10)
+        async with http.post(
+            base + "r/1000/write?lang=ru", data=form, headers=headers, allow_redirects=False
+        ) as second:  # 3 of 4: over the actions' allowance
+            assert second.status == 429 and second.headers["Retry-After"] == "60"
+            assert "Слишком много запросов за минуту" in await second.text()
+        async with http.get(base + "?lang=ru", headers=headers) as fourth:
+            assert fourth.status == 200
+        async with http.get(base + "?lang=ru", headers=headers) as fifth:
+            assert fifth.status == 429, "over the pages' allowance"
+    await asyncio.sleep(0.5)  # what the refused action would have sent had time to come
+    assert len(greeted()) == 1, "the action over the allowance was not done"
