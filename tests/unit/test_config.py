@@ -221,6 +221,7 @@ def test_cli_without_subcommand_and_token_runs_the_demo(tmp_path: Path) -> None:
     """The README's first command on a fresh machine: no token, so the demo. Stopped once its
     conversation has begun (tests/e2e/test_demo.py runs the whole demo, in both languages)."""
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "STAFF_CHAT_ID"}}
+    env["PYTHONUNBUFFERED"] = "1"  # each line as it is printed, not when the pipe's buffer fills
     log = tmp_path / "stderr.txt"
     seen: list[str] = []
     with (
