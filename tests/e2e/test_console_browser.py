@@ -99,6 +99,9 @@ def browser(size: tuple[int, int]) -> Any:
         "--disable-dev-shm-usage",
         "--disable-gpu",
         "--no-first-run",
+        # no crash reporter: its handler outlives the browser (a process left behind)
+        "--disable-crash-reporter",
+        "--disable-breakpad",
         # nothing leaves the machine: telegram.org's scripts fail at once instead of waiting
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         f"--window-size={size[0]},{size[1]}",
@@ -250,3 +253,12 @@ async def test_a_shift_in_a_real_browser(
         assert await page.problems() == []
     finally:
         await asyncio.to_thread(driver.quit)
+        # the browser's processes end a moment after chromedriver has gone (longer on a busy
+        # machine): wait for them, so none is left behind for the session's check
+        await tg.wait_for(lambda: not browser_processes(), timeout=15)
+
+
+def browser_processes() -> list[Any]:
+    from tests import orphans
+
+    return [p for p in orphans.leftovers() if "chrom" in p.command]
