@@ -26,6 +26,16 @@ from tests.e2e.test_legal_clock import plain
 from tests.e2e.test_staff import staff_post
 
 
+async def serve_console(tg: FakeTelegram, bot: RunningBot, **settings: Any) -> tuple[Any, str]:
+    """The bot restarted with the console on a free port (and `settings`): the app and the
+    console's address."""
+    app = await bot.restart(web_port=0, **settings)
+    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
+    assert app.console_runner is not None
+    host, port = listening_address(app.console_runner)
+    return app, f"http://{host}:{port}/console/"
+
+
 def signed_launch(
     user_id: int, when: datetime, token: str = TOKEN, lang: str = "ru", start: str = ""
 ) -> str:
@@ -47,11 +57,7 @@ def signed_launch(
 async def test_a_staff_member_signs_in_and_sees_the_queue(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
-    app = await bot.restart(web_port=0)
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
-    base = f"http://{host}:{port}/console/"
+    _, base = await serve_console(tg, bot)
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9961, first_name="Officer", language_code="ru")
     staff.add_member(officer)
@@ -204,11 +210,7 @@ def widget_fields(user_id: int, when: datetime, token: str = TOKEN) -> dict[str,
 async def test_in_a_browser_the_login_widget_signs_a_staff_member_in(
     tg: FakeTelegram, bot: RunningBot
 ) -> None:
-    app = await bot.restart(web_port=0)
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
-    base = f"http://{host}:{port}/console/"
+    app, base = await serve_console(tg, bot)
     officer = tg.user(9981, first_name="Officer", language_code="ru")
     tg.group(STAFF_CHAT).add_member(officer)
     now = bot.clock()
@@ -238,10 +240,7 @@ async def test_a_staff_post_opens_its_card_in_the_console(
     post carries a t.me button with `startapp=r<number>` (a web_app button is refused in a
     group); the Mini App opened from it signs in and lands on that report's card."""
     link = "https://t.me/sakshy_test_bot/console"
-    app = await bot.restart(web_port=0, console_app_link=link, staff_locale="ru")
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    _, base = await serve_console(tg, bot, console_app_link=link, staff_locale="ru")
     officer = tg.user(9991, first_name="Officer", language_code="ru")
     tg.group(STAFF_CHAT).add_member(officer)
     resident = tg.user(9992, first_name="Resident", language_code="ru")
@@ -253,7 +252,7 @@ async def test_a_staff_post_opens_its_card_in_the_console(
     async with aiohttp.ClientSession() as http:
         launch = signed_launch(officer.id, bot.clock(), start="r1000")
         async with http.post(
-            f"http://{host}:{port}/console/login",
+            base + "login",
             data={"init_data": launch},
             allow_redirects=False,
         ) as signed:
@@ -271,13 +270,10 @@ async def test_one_person_s_requests_are_limited(tg: FakeTelegram, bot: RunningB
     """Over the minute's allowance, a page says to wait (429) and an action is not done."""
     from bot.domain.console_limits import Allowance
 
-    app = await bot.restart(web_port=0)
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None and app.console is not None
+    app, base = await serve_console(tg, bot)
+    assert app.console is not None
     app.console.actions_allowed = Allowance(limit=1, window=60)
     app.console.pages_allowed = Allowance(limit=4, window=60)
-    host, port = listening_address(app.console_runner)
-    base = f"http://{host}:{port}/console/"
     officer = tg.user(9931, first_name="Officer", language_code="ru")
     tg.group(STAFF_CHAT).add_member(officer)
     resident = tg.user(9932, first_name="Resident", language_code="ru")

@@ -31,7 +31,7 @@ from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot, scaled
 from tests.e2e.scenarios import onboard, submit_report
-from tests.e2e.test_console import signed_launch
+from tests.e2e.test_console import serve_console, signed_launch
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -155,10 +155,7 @@ async def test_a_shift_in_a_real_browser(
     from selenium.webdriver.common.by import By
 
     tile_url, tiles_asked = tiles
-    app = await bot.restart(web_port=0, map_tile_url=tile_url, staff_locale="ru")
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    _, base = await serve_console(tg, bot, map_tile_url=tile_url, staff_locale="ru")
     officer = tg.user(9401, first_name="Марат", language_code="ru")
     tg.group(STAFF_CHAT).add_member(officer)
     resident = tg.user(9402, first_name="Resident", language_code="ru")
@@ -169,7 +166,7 @@ async def test_a_shift_in_a_real_browser(
     launch = signed_launch(officer.id, bot.clock() - timedelta(minutes=1))
 
     driver = await asyncio.to_thread(browser, SIZES[size])
-    page = Browser(driver, f"http://{host}:{port}/console/")
+    page = Browser(driver, base)
     try:
         # signed in as the Mini App signs in: its script posts Telegram's launch data
         await page.do(lambda d: d.get(page.base + "?lang=ru"))

@@ -12,11 +12,10 @@ from typing import Any
 
 import aiohttp
 
-from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, TOKEN, RunningBot
 from tests.e2e.scenarios import onboard, submit_report
-from tests.e2e.test_console import signed_launch
+from tests.e2e.test_console import serve_console, signed_launch
 from tests.e2e.test_legal_clock import answer_to, plain, said
 from tests.e2e.test_referral import ADD_AKIMAT, BODY_CHAT
 from tests.e2e.test_staff import staff_post
@@ -64,10 +63,7 @@ class Card:
 async def test_a_duty_officer_works_reports_from_the_card(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
-    app = await bot.restart(web_port=0, staff_locale="ru")
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    _, base = await serve_console(tg, bot, staff_locale="ru")
     staff = tg.group(STAFF_CHAT)
     admin = tg.user(9601, first_name="Admin", language_code="ru")
     officer = tg.user(9602, first_name="Марат", language_code="ru")
@@ -88,7 +84,7 @@ async def test_a_duty_officer_works_reports_from_the_card(
     resident.unread()
 
     async with aiohttp.ClientSession() as http:
-        card = Card(http, f"http://{host}:{port}/console/")
+        card = Card(http, base)
         await card.sign_in(signed_launch(officer.id, bot.clock() - timedelta(minutes=1)))
 
         # a message to the resident, as one typed in the group: signed, escaped; the group
@@ -192,17 +188,14 @@ async def test_the_card_shows_the_report_s_photo_through_the_bot(
     """The photo comes from Telegram through the bot (getFile, then the download, streamed):
     the page names only the console's own address, never a Telegram file URL with the
     token."""
-    app = await bot.restart(web_port=0)
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    _, base = await serve_console(tg, bot)
     officer = tg.user(9611, first_name="Officer", language_code="ru")
     tg.group(STAFF_CHAT).add_member(officer)
     resident = tg.user(9612, first_name="Resident", language_code="ru")
     await onboard(resident, "ru")
     await submit_report(resident, "ru", photo=True, description="Мусор у подъезда, фото")
     async with aiohttp.ClientSession() as http:
-        card = Card(http, f"http://{host}:{port}/console/")
+        card = Card(http, base)
         await card.sign_in(signed_launch(officer.id, bot.clock() - timedelta(minutes=1)))
         page = await card.open(1000)
         assert '<img src="/console/r/1000/media/0"' in page
@@ -221,10 +214,7 @@ async def test_bulk_work_from_the_queue(tg: FakeTelegram, bot: RunningBot, db_of
     """Two reports ticked in the queue are handed to a colleague in one step, each resident
     told; one ticked as it was before a change is left alone and counted; another filed under
     another category; the map's «in view» list narrows the queue to the reports named."""
-    app = await bot.restart(web_port=0, staff_locale="ru")
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    _, base = await serve_console(tg, bot, staff_locale="ru")
     staff = tg.group(STAFF_CHAT)
     officer = tg.user(9621, first_name="Марат", language_code="ru")
     colleague = tg.user(9622, first_name="Colleague", language_code="ru")
@@ -237,7 +227,7 @@ async def test_bulk_work_from_the_queue(tg: FakeTelegram, bot: RunningBot, db_of
         await submit_report(resident, "ru", description="Шумят соседи по ночам, уже неделю")
         resident.unread()
     async with aiohttp.ClientSession() as http:
-        card = Card(http, f"http://{host}:{port}/console/")
+        card = Card(http, base)
         await card.sign_in(signed_launch(officer.id, bot.clock() - timedelta(minutes=1)))
         async with http.get(f"{card.base}?lang=ru&ids=1000.1002", headers=card.headers) as page:
             listed = await page.text()

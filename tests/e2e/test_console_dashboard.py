@@ -12,11 +12,10 @@ from typing import Any
 import aiohttp
 
 from bot.resources import demo_directory_path
-from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, RunningBot
 from tests.e2e.scenarios import onboard, submit_report
-from tests.e2e.test_console import signed_launch
+from tests.e2e.test_console import serve_console, signed_launch
 from tests.e2e.test_console_card import Card
 from tests.e2e.test_legal_clock import plain
 
@@ -24,10 +23,7 @@ from tests.e2e.test_legal_clock import plain
 async def test_the_dashboard_its_chart_and_the_administrators_export(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
-    app = await bot.restart(web_port=0)
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    app, base = await serve_console(tg, bot)
     staff = tg.group(STAFF_CHAT)
     admin = tg.user(9201, first_name="Admin", language_code="ru")
     officer = tg.user(9202, first_name="Officer", language_code="ru")
@@ -47,7 +43,7 @@ async def test_the_dashboard_its_chart_and_the_administrators_export(
     when = bot.clock() - timedelta(minutes=1)
 
     async with aiohttp.ClientSession() as http:
-        officer_console = Card(http, f"http://{host}:{port}/console/")
+        officer_console = Card(http, base)
         await officer_console.sign_in(signed_launch(officer.id, when))
         base = officer_console.base
         async with http.get(f"{base}dashboard?lang=ru", headers=officer_console.headers) as page:

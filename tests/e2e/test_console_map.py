@@ -12,11 +12,10 @@ from typing import Any
 import aiohttp
 
 from bot.domain.console_auth import issue_session, session_key
-from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import STAFF_CHAT, TOKEN, RunningBot
 from tests.e2e.scenarios import onboard, submit_report
-from tests.e2e.test_console import signed_launch
+from tests.e2e.test_console import serve_console, signed_launch
 from tests.e2e.test_console_card import Card
 from tests.e2e.test_legal_clock import plain
 
@@ -26,10 +25,7 @@ TILES = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
 async def test_the_map_shows_open_reports_precincts_and_points(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
-    app = await bot.restart(web_port=0, map_tile_url=TILES)
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    app, base = await serve_console(tg, bot, map_tile_url=TILES)
     officer = tg.user(9501, first_name="Officer", language_code="ru")
     tg.group(STAFF_CHAT).add_member(officer)
     resident = tg.user(9502, first_name="Resident", language_code="ru")
@@ -40,7 +36,7 @@ async def test_the_map_shows_open_reports_precincts_and_points(
     ((latitude, longitude, category),) = where
 
     async with aiohttp.ClientSession() as http:
-        card = Card(http, f"http://{host}:{port}/console/")
+        card = Card(http, base)
         await card.sign_in(signed_launch(officer.id, bot.clock() - timedelta(minutes=1)))
         async with http.get(f"{card.base}map?lang=ru&days=90", headers=card.headers) as page:
             assert page.status == 200

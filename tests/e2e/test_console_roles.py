@@ -12,11 +12,10 @@ from typing import Any
 import aiohttp
 
 from bot.resources import demo_directory_path
-from bot.telegram.health import listening_address
 from bot.testing.fake_telegram import FakeTelegram
 from tests.e2e.conftest import RunningBot
 from tests.e2e.scenarios import onboard, submit_report
-from tests.e2e.test_console import signed_launch
+from tests.e2e.test_console import serve_console, signed_launch
 from tests.e2e.test_console_card import Card
 from tests.e2e.test_legal_clock import plain
 
@@ -26,10 +25,7 @@ PRECINCT_CHAT = -1002000000004
 async def test_a_precinct_chat_member_sees_and_handles_that_precinct_only(
     tg: FakeTelegram, bot: RunningBot, db_of: Any
 ) -> None:
-    app = await bot.restart(web_port=0, staff_locale="ru")
-    await tg.wait_for(lambda: app.console_runner is not None, timeout=10)
-    assert app.console_runner is not None
-    host, port = listening_address(app.console_runner)
+    app, base = await serve_console(tg, bot, staff_locale="ru")
     precinct_chat = tg.group(PRECINCT_CHAT, title="МЖК учаскесі", bot_is_admin=True)
     inspector = tg.user(9301, first_name="Dauren", language_code="ru")
     precinct_chat.add_member(inspector)  # not a member of the main staff group
@@ -49,7 +45,7 @@ async def test_a_precinct_chat_member_sees_and_handles_that_precinct_only(
     assert rows == [(1000, "mzhk"), (1001, "zhd-vokzal")]
 
     async with aiohttp.ClientSession() as http:
-        card = Card(http, f"http://{host}:{port}/console/")
+        card = Card(http, base)
         await card.sign_in(signed_launch(inspector.id, bot.clock() - timedelta(minutes=1)))
         async with http.get(f"{card.base}?lang=ru", headers=card.headers) as queue:
             text = await queue.text()
