@@ -64,6 +64,36 @@ TRANSITIONS: dict[tuple[Status, Action, Actor], Status] = {
 OPEN = frozenset({Status.NEW, Status.TAKEN, Status.REFERRED})
 
 
+#: what staff do to a report, in the group (its post's buttons, commands, replies) and in the
+#: console (its card's forms)
+STAFF_STEPS = (
+    "take",
+    "resolve",
+    "reject",
+    "reopen",
+    "assign",
+    "refer",
+    "extend",
+    "duplicate",
+    "write",
+    "template",
+)
+
+
+def staff_steps(status: Status) -> frozenset[str]:
+    """The steps staff may take on a report in `status`: one rule for the staff post's buttons
+    and the console's card (tests/unit/test_console_card.py holds the buttons to it)."""
+    if status is Status.NEW:
+        return frozenset(STAFF_STEPS) - {"resolve", "reopen"}
+    if status is Status.TAKEN:
+        return frozenset(STAFF_STEPS) - {"reopen"}
+    if status is Status.REFERRED:  # in the body's hands: record its answer, or take it back
+        return frozenset({"resolve", "take", "extend", "write", "template"})
+    if status in (Status.RESOLVED, Status.REJECTED):
+        return frozenset({"reopen", "write"})
+    return frozenset()
+
+
 class IllegalTransition(Exception):
     """The action does not apply to the report as it is now (often: someone was faster)."""
 

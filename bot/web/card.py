@@ -22,7 +22,15 @@ from aiohttp import ClientError, web
 from markupsafe import Markup
 
 from bot.domain.refs import Ref
-from bot.domain.reports import MAX_NOTE, MAX_WRITTEN, Action, Report, Status
+from bot.domain.reports import (
+    MAX_NOTE,
+    MAX_WRITTEN,
+    STAFF_STEPS,
+    Action,
+    Report,
+    Status,
+    staff_steps,
+)
 from bot.services.console import CardActions, Outcome, Who
 from bot.services.desk import DeskService
 from bot.services.directory import DirectoryService
@@ -37,48 +45,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: the card's forms, by the address they post to
-STEPS = (
-    "take",
-    "resolve",
-    "reject",
-    "reopen",
-    "assign",
-    "refer",
-    "extend",
-    "duplicate",
-    "write",
-    "template",
-)
+STEPS = STAFF_STEPS
 #: the longest extension typed as working days
 MAX_DAYS = 60
-
-
-def steps_for(status: Status) -> frozenset[str]:
-    """The card's forms for a report in `status`: what the post's buttons and the group's
-    commands allow then."""
-    if status is Status.NEW:
-        return frozenset(
-            {"take", "reject", "refer", "assign", "duplicate", "extend", "write", "template"}
-        )
-    if status is Status.TAKEN:
-        return frozenset(
-            {
-                "resolve",
-                "reject",
-                "take",
-                "refer",
-                "assign",
-                "duplicate",
-                "extend",
-                "write",
-                "template",
-            }
-        )
-    if status is Status.REFERRED:
-        return frozenset({"resolve", "take", "extend", "write"})
-    if status in (Status.RESOLVED, Status.REJECTED):
-        return frozenset({"reopen", "write"})
-    return frozenset()
 
 
 @dataclass(frozen=True)
@@ -157,7 +126,7 @@ class ReportCard:
             section="queue",
             t=t,
             card=Markup(card),
-            can=steps_for(report.status),
+            can=staff_steps(report.status),
             number=number,
             seen=report.status.value,
             csrf=console.csrf(request),
@@ -288,7 +257,7 @@ class ReportCard:
     ) -> Outcome:
         """What the form asks, checked, then done by the service."""
         act = self.actions
-        if step not in steps_for(seen):
+        if step not in staff_steps(seen):
             return Outcome.LATE  # a form the card no longer offers
         if step == "take":
             return await act.change(number, Action.TAKE, who, seen)

@@ -185,7 +185,7 @@ class StaffPosts(RendererBase):
             if usual is not None and usual.active:
                 label = _("↪️ To: {body}").format(body=usual.name(self.staff_locale))
                 usually = [[button(label[:60], refer(usual.id))]]
-            if menu == "reject" and report.status in OPEN:
+            if menu == "reject" and report.status in (Status.NEW, Status.TAKEN):
                 rows = [
                     [
                         button(
