@@ -38,7 +38,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.data_scale import PRECINCTS, TOKEN, month_before, rss_mib
+from benchmarks.data_scale import PRECINCTS, TOKEN, month_before, percentiles, rss_mib
 from benchmarks.directory_lookup import machine
 from benchmarks.seed import NOW, build
 from bot.__main__ import settle_the_heap
@@ -57,11 +57,6 @@ async def _member(*args: Any) -> bool:
 
 async def _not_admin(*args: Any) -> bool:
     return False
-
-
-def percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
 async def measure(path: Path, samples: int, out: dict[str, Any]) -> None:

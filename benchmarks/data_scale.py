@@ -73,8 +73,13 @@ async def timed(
         started = time.perf_counter()
         results.append(await call())
         times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))], results
+    return *percentiles(times), results
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    """p50 and p99 of `times`."""
+    times = sorted(times)
+    return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
 def month_before(today: date) -> Period:

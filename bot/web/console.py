@@ -366,7 +366,7 @@ class Console:
             rows = [
                 {
                     "number": report.id,
-                    "category": self._category(report.category, locale),
+                    "category": self.card.renderer.category_label(report.category, locale),
                     "status": self.i18n.gettext(STATUS_NAMES[report.status]),
                     "due": format_date(report.due_on, "d MMM", locale=locale)
                     if report.due_on
@@ -475,7 +475,3 @@ class Console:
                 self.names[user_id] = member.user.full_name
                 return member.user.full_name
         return str(user_id)
-
-    def _category(self, key: str, locale: str) -> str:
-        category = self.categories.get(key)
-        return category.label(locale) if category else key
