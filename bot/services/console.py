@@ -146,6 +146,8 @@ class CardActions:
             return Outcome.LATE
         if not await self.may_handle(to.user_id, report.precinct_id):
             return Outcome.NOT_STAFF
+        if report.status is Status.TAKEN and report.officer_id == to.user_id:
+            return Outcome.DONE  # theirs already: nothing to hand over
         try:
             result = await self.reports.actions.assign(
                 number, to.user_id, to.name, who.user_id, who.name, seen

@@ -120,8 +120,6 @@ class Bulk:
                 return Outcome.NOT_STAFF  # checked before Telegram is asked their name
             else:
                 target = Who(int(to), await self.console.name_of(int(to)))
-            if found.status is Status.TAKEN and found.officer_id == target.user_id:
-                return Outcome.DONE  # theirs already
             return await self.actions.assign(report.number, who, report.seen, target)
         if step == "refer":
             return await self.actions.refer(report.number, who, report.seen, str(form.get("body")))
