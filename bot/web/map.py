@@ -81,6 +81,7 @@ class MapView:
                 "categories": {c.key: c.label(locale) for c in self.categories},
                 "overdue": texts.overdue_mark(),
                 "shown": t["shown"],
+                "failed": texts.map_failed(),
             }
         query = f"days={days}" + (f"&category={category}" if category else "")
         return console.render(

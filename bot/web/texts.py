@@ -233,6 +233,10 @@ def map_labels() -> dict[str, str]:
     }
 
 
+def map_failed() -> str:
+    return _("The map's reports did not load. Open the page again.")
+
+
 def overdue_mark() -> str:
     return _("answer overdue")
 

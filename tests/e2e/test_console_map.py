@@ -48,6 +48,7 @@ async def test_the_map_shows_open_reports_precincts_and_points(
             assert f'<script src="/console/static/{script}"></script>' in text
         assert "unpkg" not in text and "cdn" not in text.lower()
         assert 'data-source="/console/map.json?days=90"' in text
+        assert "Сообщения на карте не загрузились" in text, "the script's words, translated"
         assert 'data-tiles="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"' in text
         assert '<option value="90" selected>' in text and 'aria-current="page">Карта<' in text
         async with http.get(f"{card.base}static/vendor/leaflet/leaflet.js") as script:

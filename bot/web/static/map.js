@@ -111,8 +111,8 @@
         .replace("{total}", data.total);
       box.dataset.ready = String(data.markers.length);
     })
-    .catch(function (error) {
-      document.getElementById("map-count").textContent = String(error);
+    .catch(function () {
+      document.getElementById("map-count").textContent = labels.failed;
       box.dataset.ready = "error";
     });
 })();
